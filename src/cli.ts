@@ -1,0 +1,117 @@
+// The Node entry: check content, export feeds to files, bundle content for the worker. Run through `npm run …`.
+import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { dirname, join, resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { parse as parseToml } from "smol-toml";
+import { loadCatalog, selectLatest } from "./core/catalog.ts";
+import { ConfigError, formatIssue } from "./core/errors.ts";
+import { buildFeed } from "./core/feed.ts";
+import { parseSettings, type SiteSettings } from "./core/settings.ts";
+import { FORMATS, feedUrls } from "./formats/index.ts";
+import { renderContentModule } from "./sources/bundle.ts";
+import { createDirectorySource } from "./sources/directory.ts";
+
+const USAGE = `usage: node src/cli.ts <command> [options]
+
+commands:
+  check              validate every article and authors.yaml; exit 1 if anything is wrong
+  export             write rss.xml, atom.xml and feed.json to --out
+  bundle             write src/generated/content.ts from the articles, for the worker
+
+options:
+  --dir DIR          content folder (default: articles)
+  --config FILE      wrangler config whose [vars] hold the site settings (default: wrangler.toml)
+  --env NAME         use [env.NAME.vars] over [vars]
+  --var KEY=VALUE    override one setting (repeatable)
+  --out PATH         export: folder (default: dist/feeds); bundle: file (default: src/generated/content.ts)
+  --now TIME         export: the clock, as an ISO 8601 time (default: the current time)
+`;
+
+/** Site settings from the wrangler config, as the worker would see them. */
+export async function readSettings(configPath: string, envName?: string, overrides: readonly string[] = []): Promise<SiteSettings> {
+  const config = parseToml(await readFile(configPath, "utf8")) as {
+    vars?: Record<string, unknown>;
+    env?: Record<string, { vars?: Record<string, unknown> }>;
+  };
+  const vars: Record<string, unknown> = { ...config.vars, ...(envName ? config.env?.[envName]?.vars : {}) };
+  for (const pair of overrides) {
+    const at = pair.indexOf("=");
+    if (at < 1) throw new ConfigError("--var", `"${pair}" is not KEY=VALUE`);
+    vars[pair.slice(0, at)] = pair.slice(at + 1);
+  }
+  return parseSettings(vars);
+}
+
+export async function main(argv: readonly string[], out = process.stdout, err = process.stderr): Promise<number> {
+  const { positionals, values } = parseArgs({
+    args: [...argv],
+    allowPositionals: true,
+    options: {
+      dir: { type: "string", default: "articles" },
+      config: { type: "string", default: "wrangler.toml" },
+      env: { type: "string" },
+      var: { type: "string", multiple: true, default: [] },
+      out: { type: "string" },
+      now: { type: "string" },
+      help: { type: "boolean", short: "h" },
+    },
+  });
+  const command = positionals[0];
+  if (values.help || !command) {
+    out.write(USAGE);
+    return command || values.help ? 0 : 2;
+  }
+  const source = createDirectorySource(values.dir);
+
+  if (command === "bundle") {
+    const target = resolve(values.out ?? "src/generated/content.ts");
+    await mkdir(dirname(target), { recursive: true });
+    await writeFile(target, await renderContentModule(source));
+    out.write(`bundled ${(await source.list()).length} files from ${values.dir} into ${target}\n`);
+    return 0;
+  }
+
+  const site = await readSettings(values.config, values.env, values.var);
+  const catalog = await loadCatalog(source, site);
+
+  if (command === "check") {
+    for (const w of catalog.warnings) err.write(`warning: ${formatIssue(w)}\n`);
+    for (const issue of catalog.issues) err.write(`error: ${formatIssue(issue)}\n`);
+    const files = new Set(catalog.issues.map((i) => i.file));
+    if (catalog.issues.length) {
+      err.write(`\n${catalog.issues.length} problem(s) in ${files.size} file(s); fix them before deploying.\n`);
+      return 1;
+    }
+    out.write(`ok: ${catalog.fileCount} article file(s), ${catalog.articles.length} publishable, ${catalog.authors.size} author(s)\n`);
+    return 0;
+  }
+
+  if (command === "export") {
+    const now = values.now ? new Date(values.now) : new Date();
+    if (Number.isNaN(now.getTime())) throw new ConfigError("--now", `"${values.now}" is not an ISO 8601 time`);
+    const folder = resolve(values.out ?? "dist/feeds");
+    await mkdir(folder, { recursive: true });
+    const feed = buildFeed({ site, records: selectLatest(catalog, now, site.feedItems), urls: feedUrls(site.url + "/") });
+    for (const format of FORMATS) await writeFile(join(folder, format.file), format.render(feed));
+    for (const issue of catalog.issues) err.write(`skipped: ${formatIssue(issue)}\n`);
+    out.write(`wrote ${FORMATS.map((f) => f.file).join(", ")} (${feed.items.length} items) to ${folder}\n`);
+    return 0;
+  }
+
+  err.write(`unknown command "${command}"\n\n${USAGE}`);
+  return 2;
+}
+
+if (import.meta.main) {
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (error: unknown) => {
+      if (error instanceof ConfigError) {
+        process.stderr.write(`error: setting ${error.message}\n`);
+        process.exit(2);
+      }
+      process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
+      process.exit(70);
+    },
+  );
+}

@@ -1,0 +1,208 @@
+// One markdown file to one article record: front matter validated, authors and image resolved; body kept for later.
+import { publisherOf, resolveAuthor, type AuthorRegistry } from "./authors.ts";
+import type { ContentIssue } from "./errors.ts";
+import { fieldLine, splitFrontMatter } from "./front-matter.ts";
+import { mimeFromExtension, type ImageFacts } from "./images.ts";
+import type { Author, LeadImage } from "./model.ts";
+import { EXPECTED, FIELDS, frontMatterSchema, type FrontMatter } from "./schema.ts";
+import type { SiteSettings } from "./settings.ts";
+
+/** A validated article before its body is rendered; the catalog keeps these, rendering happens per selected item. */
+export interface ArticleRecord {
+  file: string;
+  slug: string;
+  id: string;
+  idIsUrl: boolean;
+  title: string;
+  url: string;
+  published: Date;
+  updated: Date;
+  authors: readonly Author[];
+  section?: string;
+  tags: readonly string[];
+  dateline?: string;
+  lang?: string;
+  image?: LeadImage;
+  /** The local image file (relative to the content root) of the lead image, if it is one. */
+  imageFile?: string;
+  summary?: string;
+  draft: boolean;
+  body: string;
+  /** Local image files (relative to the content root) that the body links to. */
+  bodyImages: readonly string[];
+}
+
+export type ParsedArticle =
+  | { ok: true; record: ArticleRecord; warnings: ContentIssue[] }
+  | { ok: false; issues: ContentIssue[]; warnings: ContentIssue[] };
+
+export interface ParseContext {
+  site: SiteSettings;
+  authors: AuthorRegistry;
+  /** Facts of a local image file, or null if there is no such image. */
+  image(file: string): ImageFacts | null;
+}
+
+/** The path of a local image under the content root, or undefined for anything that is not `/images/…`. */
+export function localImageFile(src: string): string | undefined {
+  const m = /^\/(images\/[^?#]+)$/.exec(src.trim());
+  if (!m) return undefined;
+  try {
+    const path = decodeURIComponent(m[1]!);
+    return path.split("/").some((seg) => seg === ".." || seg === ".") ? undefined : path;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Local images a body links to: markdown and HTML references to `/images/…`. */
+export function findBodyImages(body: string): string[] {
+  const found = new Set<string>();
+  for (const m of body.matchAll(/(?:\]\(|src=["']?|srcset=["']?|,\s*)(\/images\/[^\s)"'<>,]+)/g)) {
+    const file = localImageFile(m[1]!);
+    if (file) found.add(file);
+  }
+  return [...found];
+}
+
+/** Default slug: the file name without `.md`; folders are for the newsroom's order, not the URL. */
+export function defaultSlug(file: string): string {
+  return file.split("/").pop()!.replace(/\.md$/i, "");
+}
+
+export function parseArticle(file: string, text: string, ctx: ParseContext): ParsedArticle {
+  const split = splitFrontMatter(file, text);
+  if (!split.ok) return { ok: false, issues: [split.issue], warnings: [] };
+  const { data, body, lines } = split;
+
+  const warnings: ContentIssue[] = Object.keys(data)
+    .filter((key) => !(FIELDS as readonly string[]).includes(key))
+    .map((key) => ({
+      file,
+      field: key,
+      line: fieldLine(lines, key),
+      found: `an unknown field \`${key}\` (ignored)`,
+      expected: `one of ${FIELDS.join(", ")}`,
+    }));
+
+  const parsed = frontMatterSchema(ctx.site.timeZone).safeParse(data);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((issue): ContentIssue => {
+      const field = issue.path.map(String).join(".") || undefined;
+      const value = issue.path.reduce<unknown>((v, k) => (v as Record<PropertyKey, unknown> | undefined)?.[k as PropertyKey], data);
+      const found =
+        issue.code === "custom" ? issue.message : value === undefined ? "nothing (the field is missing)" : `${JSON.stringify(value)}`;
+      return {
+        file,
+        field,
+        line: field ? fieldLine(lines, field) : undefined,
+        found,
+        expected: (field && (EXPECTED[field] ?? EXPECTED[field.split(".")[0]!])) || issue.message,
+      };
+    });
+    return { ok: false, issues: dedupe(issues), warnings };
+  }
+  const fm = parsed.data;
+  const issues: ContentIssue[] = [];
+
+  const slug = fm.slug ?? defaultSlug(file);
+  const url = fm.canonical ?? `${ctx.site.url}/articles/${encodeURIComponent(slug)}`;
+  const { image, imageFile, imageIssue } = resolveImage(fm, ctx);
+  if (imageIssue) issues.push({ file, field: imageIssue.field, line: fieldLine(lines, "image"), found: imageIssue.found, expected: imageIssue.expected });
+  const bodyImages = findBodyImages(body);
+  for (const img of bodyImages) {
+    if (!ctx.image(img)) {
+      issues.push({ file, field: "body", found: `a link to /${img}, which is not an image under articles/images/`, expected: "an existing image file, or an absolute URL" });
+    }
+  }
+  if (issues.length) return { ok: false, issues, warnings };
+
+  const entries = fm.authors === undefined ? (fm.author ? [fm.author] : []) : Array.isArray(fm.authors) ? fm.authors : [fm.authors];
+  const tags = fm.tags === undefined ? [] : Array.isArray(fm.tags) ? fm.tags : [fm.tags];
+  const lang = fm.lang ? Intl.getCanonicalLocales(fm.lang)[0] : undefined;
+
+  return {
+    ok: true,
+    warnings,
+    record: {
+      file,
+      slug,
+      id: fm.id ?? url,
+      idIsUrl: fm.id === undefined,
+      title: fm.title,
+      url,
+      published: fm.date,
+      updated: fm.updated ?? fm.date,
+      authors: entries.length ? entries.map((entry) => resolveAuthor(entry, ctx.authors)) : [publisherOf(ctx.site)],
+      section: fm.section,
+      tags: [...new Set(tags)],
+      dateline: fm.dateline,
+      lang: lang && lang.toLowerCase() !== ctx.site.language.toLowerCase() ? lang : undefined,
+      image,
+      imageFile,
+      summary: fm.summary,
+      draft: fm.draft === true,
+      body,
+      bodyImages,
+    },
+  };
+}
+
+function dedupe(issues: ContentIssue[]): ContentIssue[] {
+  const seen = new Set<string>();
+  return issues.filter((i) => {
+    const key = `${i.field}|${i.found}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+interface ResolvedImage {
+  image?: LeadImage;
+  imageFile?: string;
+  imageIssue?: { field: string; found: string; expected: string };
+}
+
+function resolveImage(fm: FrontMatter, ctx: ParseContext): ResolvedImage {
+  if (fm.image === undefined) return {};
+  const spec = typeof fm.image === "string" ? { src: fm.image } : fm.image;
+  const field = typeof fm.image === "string" ? "image" : "image.src";
+  const details = { alt: spec.alt, caption: spec.caption, credit: spec.credit };
+  if (/^https?:\/\//i.test(spec.src)) {
+    if (!URL.canParse(spec.src)) return { imageIssue: { field, found: `"${spec.src}", which is not a valid URL`, expected: EXPECTED["image.src"]! } };
+    return {
+      image: {
+        url: new URL(spec.src).href,
+        ...details,
+        type: spec.type ?? mimeFromExtension(spec.src),
+        length: spec.length,
+        width: spec.width,
+        height: spec.height,
+      },
+    };
+  }
+  const file = localImageFile(spec.src);
+  if (!file) return { imageIssue: { field, found: `"${spec.src}"`, expected: EXPECTED["image.src"]! } };
+  const facts = ctx.image(file);
+  if (!facts) {
+    return {
+      imageIssue: {
+        field,
+        found: `"${spec.src}", but articles/${file} does not exist or is not an image`,
+        expected: "a JPEG, PNG, GIF, WebP or AVIF file under articles/images/ (check the name and extension)",
+      },
+    };
+  }
+  return {
+    imageFile: file,
+    image: {
+      url: ctx.site.url + "/" + file.split("/").map(encodeURIComponent).join("/"),
+      ...details,
+      type: facts.type,
+      length: facts.length,
+      width: facts.width,
+      height: facts.height,
+    },
+  };
+}

@@ -1,0 +1,139 @@
+// The whole archive, parsed and validated once: article records sorted newest first, plus every problem found.
+import { parseArticle, type ArticleRecord } from "./article.ts";
+import { AUTHORS_FILE, parseAuthors, type AuthorRegistry } from "./authors.ts";
+import type { ContentIssue } from "./errors.ts";
+import { measureImage, type ImageFacts } from "./images.ts";
+import type { SiteSettings } from "./settings.ts";
+import type { ContentSource } from "../sources/source.ts";
+
+export interface Catalog {
+  /** Every valid, non-draft article, newest publication first (ties broken by slug). Includes future (embargoed) ones. */
+  readonly articles: readonly ArticleRecord[];
+  /** Problems that kept a file (or an author entry) out. */
+  readonly issues: readonly ContentIssue[];
+  /** Problems that did not keep anything out (unknown fields). */
+  readonly warnings: readonly ContentIssue[];
+  readonly authors: AuthorRegistry;
+  /** For each local image a public article uses: its facts and the earliest time an article using it is published. */
+  readonly images: ReadonlyMap<string, { facts: ImageFacts; release: Date }>;
+  /** Article files read, including bad ones and drafts. */
+  readonly fileCount: number;
+}
+
+export const isArticleFile = (path: string): boolean => /\.md$/i.test(path) && !path.startsWith("images/");
+
+const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
+
+/** Reads and validates everything in `source`. Never throws for bad content: bad files are listed in `issues`. */
+export async function loadCatalog(source: ContentSource, site: SiteSettings): Promise<Catalog> {
+  const paths = await source.list();
+  const issues: ContentIssue[] = [];
+  const warnings: ContentIssue[] = [];
+
+  const authorsBytes = paths.includes(AUTHORS_FILE) ? await source.read(AUTHORS_FILE) : null;
+  const authorsText = authorsBytes ? decode(AUTHORS_FILE, authorsBytes, issues) : null;
+  const { authors, issues: authorIssues } = parseAuthors(authorsText ?? null);
+  issues.push(...authorIssues);
+
+  const imageFiles = new Set(paths.filter((p) => p.startsWith("images/")));
+  const measured = new Map<string, ImageFacts | null>();
+  const imageBytes = new Map<string, Uint8Array>();
+  // Image facts are needed synchronously while parsing; read every image that any article mentions first.
+  const articleFiles = paths.filter(isArticleFile);
+  const texts = new Map<string, string>();
+  for (const file of articleFiles) {
+    const bytes = await source.read(file);
+    const text = bytes ? decode(file, bytes, issues) : null;
+    if (text !== null) texts.set(file, text);
+  }
+  for (const file of imageFiles) {
+    const bytes = await source.read(file);
+    if (bytes) imageBytes.set(file, bytes);
+  }
+  const image = (file: string): ImageFacts | null => {
+    if (!measured.has(file)) {
+      const bytes = imageBytes.get(file);
+      measured.set(file, bytes ? measureImage(bytes) : null);
+    }
+    return measured.get(file) ?? null;
+  };
+
+  const records: ArticleRecord[] = [];
+  for (const [file, text] of texts) {
+    const result = parseArticle(file, text, { site, authors, image });
+    warnings.push(...result.warnings);
+    if (result.ok) records.push(result.record);
+    else issues.push(...result.issues);
+  }
+
+  const bySlug = new Map<string, ArticleRecord>();
+  const unique: ArticleRecord[] = [];
+  for (const record of records) {
+    const first = bySlug.get(record.slug);
+    if (first) {
+      issues.push({
+        file: record.file,
+        field: "slug",
+        found: `slug "${record.slug}", already used by ${first.file}`,
+        expected: "a slug unique across the archive (set `slug:` in one of the two files)",
+      });
+      continue;
+    }
+    bySlug.set(record.slug, record);
+    unique.push(record);
+  }
+
+  const articles = unique
+    .filter((r) => !r.draft)
+    .sort((a, b) => b.published.getTime() - a.published.getTime() || (a.slug < b.slug ? -1 : a.slug > b.slug ? 1 : 0));
+
+  const images = new Map<string, { facts: ImageFacts; release: Date }>();
+  for (const article of articles) {
+    for (const file of [article.imageFile, ...article.bodyImages]) {
+      const facts = file ? image(file) : null;
+      if (!file || !facts) continue;
+      const known = images.get(file);
+      if (!known || known.release > article.published) images.set(file, { facts, release: article.published });
+    }
+  }
+
+  return { articles, issues, warnings, authors, images, fileCount: articleFiles.length };
+}
+
+function decode(file: string, bytes: Uint8Array, issues: ContentIssue[]): string | null {
+  try {
+    return utf8.decode(bytes);
+  } catch {
+    issues.push({ file, found: "bytes that are not valid UTF-8", expected: "the file saved as UTF-8 (re-save it with UTF-8 encoding)" });
+    return null;
+  }
+}
+
+/**
+ * Index of the first article published at `now` in `catalog.articles` (newest first). A binary search, so the cost
+ * of a request does not grow with the archive or with the number of embargoed articles.
+ */
+export function firstPublishedIndex(catalog: Catalog, now: Date): number {
+  const list = catalog.articles;
+  const t = now.getTime();
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (list[mid]!.published.getTime() > t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** The newest `limit` articles published at `now`. */
+export function selectLatest(catalog: Catalog, now: Date, limit: number): readonly ArticleRecord[] {
+  const start = firstPublishedIndex(catalog, now);
+  return catalog.articles.slice(start, start + limit);
+}
+
+/** The next time an embargoed article becomes public after `now`, if any. */
+export function nextRelease(catalog: Catalog, now: Date): Date | undefined {
+  const index = firstPublishedIndex(catalog, now);
+  return index > 0 ? catalog.articles[index - 1]!.published : undefined;
+}

@@ -1,0 +1,50 @@
+// Typed errors thrown by the core; http/ and cli.ts translate them into statuses and exit codes.
+
+/** One problem in one content file: where it is, what was found, and what would be right. */
+export interface ContentIssue {
+  /** Path relative to the content root, e.g. `2025/baku-visit.md` or `authors.yaml`. */
+  file: string;
+  /** The front-matter field (dotted for nested ones, e.g. `image.src`), or undefined for the file as a whole. */
+  field?: string;
+  /** 1-based line in the file where the problem is, when known. */
+  line?: number;
+  /** What was found. */
+  found: string;
+  /** What is expected instead: the fix. */
+  expected: string;
+}
+
+export function formatIssue(issue: ContentIssue): string {
+  const where = issue.file + (issue.line ? `:${issue.line}` : "") + (issue.field ? ` [${issue.field}]` : "");
+  return `${where}: ${issue.found}; expected ${issue.expected}`;
+}
+
+/** The content has problems; `issues` lists every one of them. */
+export class ContentError extends Error {
+  readonly issues: readonly ContentIssue[];
+  constructor(issues: readonly ContentIssue[]) {
+    super(`${issues.length} content problem(s):\n` + issues.map(formatIssue).join("\n"));
+    this.name = "ContentError";
+    this.issues = issues;
+  }
+}
+
+/** A site setting (wrangler `[vars]` or CLI flag) is missing or invalid. */
+export class ConfigError extends Error {
+  readonly setting: string;
+  constructor(setting: string, message: string) {
+    super(`${setting}: ${message}`);
+    this.name = "ConfigError";
+    this.setting = setting;
+  }
+}
+
+/** A requested thing (an image, a feed, a page) does not exist or is not public. */
+export class NotFoundError extends Error {
+  readonly path: string;
+  constructor(path: string) {
+    super(`not found: ${path}`);
+    this.name = "NotFoundError";
+    this.path = path;
+  }
+}

@@ -1,0 +1,94 @@
+// Builds the format-neutral Feed for a request: selected records become full articles (rendered once, then reused).
+import type { ArticleRecord } from "./article.ts";
+import { renderMarkdown } from "./markdown.ts";
+import { publisherOf } from "./authors.ts";
+import type { Article, Feed, LeadImage } from "./model.ts";
+import type { SiteSettings } from "./settings.ts";
+import { excerpt } from "./text.ts";
+
+const rendered = new WeakMap<ArticleRecord, Article>();
+
+/** The full article of a record: markdown rendered and summary derived on first use, then cached with the record. */
+export function toArticle(record: ArticleRecord): Article {
+  let article = rendered.get(record);
+  if (!article) {
+    const body = renderMarkdown(record.body, record.url);
+    const summary = record.summary ?? excerpt(body.firstParagraph || record.title);
+    const html =
+      (record.image ? leadFigure(record.image) : "") +
+      (record.dateline ? `<p class="dateline">${escapeHtml(record.dateline)}</p>` : "") +
+      body.html;
+    article = {
+      file: record.file,
+      slug: record.slug,
+      id: record.id,
+      idIsUrl: record.idIsUrl,
+      title: record.title,
+      url: record.url,
+      published: record.published,
+      updated: record.updated,
+      authors: record.authors,
+      section: record.section,
+      tags: record.tags,
+      dateline: record.dateline,
+      lang: record.lang,
+      image: record.image,
+      summary,
+      html,
+    };
+    rendered.set(record, article);
+  }
+  return article;
+}
+
+/** Minimal HTML escaping for text we place into the content HTML ourselves (the body itself is sanitised). */
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+/** The lead image as a figure: image with alt text, caption and credit, as readers show it above the body. */
+export function leadFigure(image: LeadImage): string {
+  const size = image.width && image.height ? ` width="${image.width}" height="${image.height}"` : "";
+  const caption = [
+    image.caption ? escapeHtml(image.caption) : "",
+    image.credit ? `<small class="credit">${escapeHtml(image.credit)}</small>` : "",
+  ]
+    .filter(Boolean)
+    .join(" ");
+  return (
+    `<figure><img src="${escapeHtml(image.url)}" alt="${escapeHtml(image.alt ?? "")}"${size}>` +
+    (caption ? `<figcaption>${caption}</figcaption>` : "") +
+    `</figure>`
+  );
+}
+
+export interface FeedOptions {
+  site: SiteSettings;
+  /** The records to include, already selected and ordered. */
+  records: readonly ArticleRecord[];
+  /** Absolute URL of this feed per format id. */
+  urls: Readonly<Record<string, string>>;
+  title?: string;
+  description?: string;
+  homeUrl?: string;
+}
+
+/** The feed model. The feed's updated time is its newest item's, never "now", so the same content gives the same bytes. */
+export function buildFeed(options: FeedOptions): Feed {
+  const { site, records } = options;
+  const publisher = publisherOf(site);
+  const items = records.map(toArticle);
+  const updated = items.reduce((max, a) => (a.updated > max ? a.updated : max), new Date(0));
+  const homeUrl = options.homeUrl ?? site.url + "/";
+  return {
+    title: options.title ?? site.title,
+    description: options.description ?? site.description,
+    language: site.language,
+    homeUrl,
+    urls: options.urls,
+    id: options.urls.atom ?? homeUrl,
+    updated,
+    publisher,
+    items,
+  };
+}

@@ -1,0 +1,96 @@
+// The front-matter contract, declared once: the TypeScript types are inferred from it.
+import { z } from "zod";
+import { DATE_FORMS, parseDateValue } from "./dates.ts";
+
+const text = z.string().trim().min(1);
+const absoluteHttpUrl = z.string().trim().refine((v) => /^https?:\/\/[^\s/]+/i.test(v) && URL.canParse(v));
+const languageTag = z.string().trim().refine((v) => {
+  try {
+    return Intl.getCanonicalLocales(v).length === 1;
+  } catch {
+    return false;
+  }
+});
+const positiveInt = z.number().int().positive();
+
+export const imageObjectSchema = z.object({
+  src: text,
+  alt: z.string().trim().optional(),
+  caption: z.string().trim().optional(),
+  credit: z.string().trim().optional(),
+  type: z.string().trim().regex(/^image\/[a-z0-9.+-]+$/i).optional(),
+  length: z.number().int().nonnegative().optional(),
+  width: positiveInt.optional(),
+  height: positiveInt.optional(),
+});
+
+function dateField(timeZone: string) {
+  return z.union([z.string(), z.date()]).transform((value, ctx) => {
+    const result = parseDateValue(value, timeZone);
+    if (result.ok) return result.date;
+    ctx.addIssue({ code: "custom", message: result.reason });
+    return z.NEVER;
+  });
+}
+
+/** The schema of an article's front matter; naive times are read in `timeZone`. */
+export function frontMatterSchema(timeZone: string) {
+  return z
+    .object({
+      title: text,
+      date: dateField(timeZone),
+      updated: dateField(timeZone).optional(),
+      slug: z.string().trim().regex(/^[^\s/?#%\\]+$/u).optional(),
+      id: z.string().trim().regex(/^[a-z][a-z0-9+.-]*:\S+$/i).optional(),
+      authors: z.union([z.array(text).min(1), text]).optional(),
+      author: text.optional(),
+      summary: text.optional(),
+      section: text.optional(),
+      tags: z.union([z.array(text), text]).optional(),
+      image: z.union([text, imageObjectSchema]).optional(),
+      dateline: text.optional(),
+      lang: languageTag.optional(),
+      canonical: absoluteHttpUrl.optional(),
+      draft: z.boolean().optional(),
+    })
+    .superRefine((value, ctx) => {
+      if (value.updated && value.updated.getTime() < value.date.getTime()) {
+        ctx.addIssue({ code: "custom", path: ["updated"], message: "a time before `date`" });
+      }
+      if (value.authors !== undefined && value.author !== undefined) {
+        ctx.addIssue({ code: "custom", path: ["author"], message: "both `author` and `authors`" });
+      }
+    });
+}
+
+export type FrontMatter = z.output<ReturnType<typeof frontMatterSchema>>;
+export type ImageObject = z.output<typeof imageObjectSchema>;
+
+export const FIELDS = [
+  "title", "date", "updated", "slug", "id", "authors", "author", "summary", "section", "tags", "image", "dateline",
+  "lang", "canonical", "draft",
+] as const;
+
+/** What each field must look like, in the words `npm run check` prints. */
+export const EXPECTED: Readonly<Record<string, string>> = {
+  title: "a non-empty plain-text headline",
+  date: DATE_FORMS,
+  updated: `${DATE_FORMS}, not before \`date\``,
+  slug: "a URL segment without spaces, '/', '?', '#' or '%' (default: the file name)",
+  id: "a URI such as tag:news.example.com,2025:baku-visit or urn:uuid:…",
+  authors: "a list of keys of authors.yaml or names, e.g. [jane-doe, Reuters]",
+  author: "one name or authors.yaml key (use either `author` or `authors`)",
+  summary: "non-empty plain text",
+  section: "one section name, e.g. News",
+  tags: "a list of tag names, e.g. [Iran, Azerbaijan]",
+  image: "a path /images/… of a file under articles/images/, an absolute http(s) URL, or { src, alt, caption, credit, type, length, width, height }",
+  "image.src": "a path /images/… of a file under articles/images/, or an absolute http(s) URL",
+  "image.type": "an image MIME type such as image/jpeg",
+  "image.length": "the file size in bytes, a whole number",
+  "image.width": "a width in pixels, a whole number",
+  "image.height": "a height in pixels, a whole number",
+  dateline: "non-empty text, e.g. LONDON, United Kingdom",
+  lang: "a BCP 47 language tag, e.g. en, fa, en-GB",
+  canonical: "an absolute http(s) URL",
+  draft: "true or false",
+};

@@ -1,0 +1,69 @@
+// Atom 1.0 (RFC 4287), with Media RSS elements for the lead image.
+import { formatRfc3339 } from "../core/dates.ts";
+import type { Article, Author, Feed } from "../core/model.ts";
+import type { FeedFormat } from "./format.ts";
+import { NS } from "./rss.ts";
+import { XmlWriter } from "./xml.ts";
+
+/** RFC 4287 §3.2 Person construct: name, and uri and email where known. */
+function person(x: XmlWriter, element: string, author: Author): void {
+  x.open(element);
+  x.text("name", author.name);
+  x.text("uri", author.url);
+  x.text("email", author.email);
+  x.close(element);
+}
+
+function renderEntry(x: XmlWriter, article: Article, feed: Feed): void {
+  x.open("entry", { "xml:lang": article.lang });
+  x.text("id", article.id);
+  x.text("title", article.title, { type: "text" });
+  x.empty("link", { rel: "alternate", type: "text/html", href: article.url });
+  x.text("published", formatRfc3339(article.published));
+  x.text("updated", formatRfc3339(article.updated));
+  for (const author of article.authors) person(x, "author", author);
+  if (article.section) x.empty("category", { term: article.section, scheme: `${feed.homeUrl}sections/` });
+  for (const tag of article.tags) x.empty("category", { term: tag, scheme: `${feed.homeUrl}tags/` });
+  x.text("summary", article.summary, { type: "text" });
+  x.cdata("content", article.html, { type: "html" });
+  const image = article.image;
+  if (image) {
+    if (image.type) x.empty("link", { rel: "enclosure", type: image.type, length: image.length, href: image.url });
+    const attrs = { url: image.url, type: image.type, medium: "image", fileSize: image.length, width: image.width, height: image.height };
+    if (image.caption || image.credit || image.alt) {
+      x.open("media:content", attrs);
+      x.text("media:title", image.alt, { type: "plain" });
+      x.text("media:description", image.caption, { type: "plain" });
+      x.text("media:credit", image.credit);
+      x.close("media:content");
+    } else {
+      x.empty("media:content", attrs);
+    }
+    x.empty("media:thumbnail", { url: image.url, width: image.width, height: image.height });
+  }
+  x.close("entry");
+}
+
+export function renderAtom(feed: Feed): string {
+  const x = new XmlWriter();
+  x.open("feed", { xmlns: NS.atom, "xmlns:media": NS.media, "xml:lang": feed.language });
+  x.text("id", feed.id);
+  x.text("title", feed.title, { type: "text" });
+  x.text("subtitle", feed.description, { type: "text" });
+  x.text("updated", formatRfc3339(feed.updated));
+  x.empty("link", { rel: "alternate", type: "text/html", href: feed.homeUrl });
+  x.empty("link", { rel: "self", type: "application/atom+xml", href: feed.urls.atom });
+  x.text("generator", "edge-feeds");
+  person(x, "author", feed.publisher);
+  for (const item of feed.items) renderEntry(x, item, feed);
+  x.close("feed");
+  return x.toString();
+}
+
+export const atom: FeedFormat = {
+  id: "atom",
+  file: "atom.xml",
+  contentType: "application/atom+xml; charset=utf-8",
+  label: "Atom 1.0",
+  render: renderAtom,
+};

@@ -1,0 +1,91 @@
+// JSON Feed 1.1 (jsonfeed.org/version/1.1) as a typed object.
+import { formatRfc3339 } from "../core/dates.ts";
+import type { Article, Author, Feed } from "../core/model.ts";
+import type { FeedFormat } from "./format.ts";
+
+interface JsonFeedAuthor {
+  name: string;
+  url?: string;
+  avatar?: string;
+}
+
+interface JsonFeedAttachment {
+  url: string;
+  mime_type: string;
+  size_in_bytes?: number;
+}
+
+interface JsonFeedItem {
+  id: string;
+  url: string;
+  title: string;
+  content_html: string;
+  summary: string;
+  image?: string;
+  date_published: string;
+  date_modified: string;
+  authors: JsonFeedAuthor[];
+  tags?: string[];
+  language?: string;
+  attachments?: JsonFeedAttachment[];
+}
+
+export interface JsonFeedDocument {
+  version: "https://jsonfeed.org/version/1.1";
+  title: string;
+  home_page_url: string;
+  feed_url: string;
+  description: string;
+  language: string;
+  authors: JsonFeedAuthor[];
+  items: JsonFeedItem[];
+}
+
+/** JSON Feed 1.1 author object: name, url, avatar (no e-mail field exists). */
+function jsonAuthor(author: Author): JsonFeedAuthor {
+  return { name: author.name, url: author.url, avatar: author.avatar };
+}
+
+function jsonItem(article: Article): JsonFeedItem {
+  const tags = [...(article.section ? [article.section] : []), ...article.tags];
+  const image = article.image;
+  return {
+    id: article.id,
+    url: article.url,
+    title: article.title,
+    content_html: article.html,
+    summary: article.summary,
+    image: image?.url,
+    date_published: formatRfc3339(article.published),
+    date_modified: formatRfc3339(article.updated),
+    authors: article.authors.map(jsonAuthor),
+    tags: tags.length ? [...new Set(tags)] : undefined,
+    language: article.lang,
+    attachments: image?.type ? [{ url: image.url, mime_type: image.type, size_in_bytes: image.length }] : undefined,
+  };
+}
+
+export function toJsonFeed(feed: Feed): JsonFeedDocument {
+  return {
+    version: "https://jsonfeed.org/version/1.1",
+    title: feed.title,
+    home_page_url: feed.homeUrl,
+    feed_url: feed.urls.json!,
+    description: feed.description,
+    language: feed.language,
+    authors: [jsonAuthor(feed.publisher)],
+    items: feed.items.map(jsonItem),
+  };
+}
+
+export function renderJsonFeed(feed: Feed): string {
+  return JSON.stringify(toJsonFeed(feed), null, 2) + "\n";
+}
+
+export const jsonFeed: FeedFormat = {
+  id: "json",
+  file: "feed.json",
+  contentType: "application/feed+json; charset=utf-8",
+  label: "JSON Feed 1.1",
+  render: renderJsonFeed,
+};

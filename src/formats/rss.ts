@@ -1,0 +1,77 @@
+// RSS 2.0 (rssboard.org/rss-specification) following the RSS Advisory Board's best practices profile,
+// with the content, Dublin Core, Atom and Media RSS namespaces.
+import { formatRfc822 } from "../core/dates.ts";
+import type { Article, Feed } from "../core/model.ts";
+import type { FeedFormat } from "./format.ts";
+import { XmlWriter } from "./xml.ts";
+
+export const NS = {
+  atom: "http://www.w3.org/2005/Atom",
+  content: "http://purl.org/rss/1.0/modules/content/",
+  dc: "http://purl.org/dc/elements/1.1/",
+  media: "http://search.yahoo.com/mrss/",
+} as const;
+
+/** RSS `author` must be an e-mail address (RSS 2.0 §item); the best-practices form is `email (Name)`. One per item. */
+function rssAuthor(article: Article): string | undefined {
+  const withEmail = article.authors.find((a) => a.email);
+  return withEmail ? `${withEmail.email} (${withEmail.name})` : undefined;
+}
+
+function renderItem(x: XmlWriter, article: Article): void {
+  x.open("item");
+  x.text("title", article.title);
+  x.text("link", article.url);
+  x.text("guid", article.id, { isPermaLink: article.idIsUrl ? "true" : "false" });
+  x.text("pubDate", formatRfc822(article.published));
+  for (const author of article.authors) x.text("dc:creator", author.name);
+  x.text("author", rssAuthor(article));
+  if (article.section) x.text("category", article.section);
+  for (const tag of article.tags) x.text("category", tag);
+  x.htmlText("description", article.summary);
+  x.cdata("content:encoded", article.html);
+  const image = article.image;
+  if (image) {
+    if (image.type) x.empty("enclosure", { url: image.url, length: image.length ?? 0, type: image.type });
+    const hasChildren = image.caption || image.credit || image.alt;
+    const attrs = { url: image.url, type: image.type, medium: "image", fileSize: image.length, width: image.width, height: image.height };
+    if (hasChildren) {
+      x.open("media:content", attrs);
+      x.text("media:title", image.alt, { type: "plain" });
+      x.text("media:description", image.caption, { type: "plain" });
+      x.text("media:credit", image.credit);
+      x.close("media:content");
+    } else {
+      x.empty("media:content", attrs);
+    }
+    x.empty("media:thumbnail", { url: image.url, width: image.width, height: image.height });
+  }
+  x.text("dc:language", article.lang);
+  x.close("item");
+}
+
+export function renderRss(feed: Feed): string {
+  const x = new XmlWriter();
+  x.open("rss", { version: "2.0", "xmlns:atom": NS.atom, "xmlns:content": NS.content, "xmlns:dc": NS.dc, "xmlns:media": NS.media });
+  x.open("channel");
+  x.text("title", feed.title);
+  x.text("link", feed.homeUrl);
+  x.text("description", feed.description);
+  x.text("language", feed.language);
+  x.text("lastBuildDate", formatRfc822(feed.updated));
+  x.text("docs", "https://www.rssboard.org/rss-specification");
+  x.text("generator", "edge-feeds");
+  x.empty("atom:link", { href: feed.urls.rss, rel: "self", type: "application/rss+xml" });
+  for (const item of feed.items) renderItem(x, item);
+  x.close("channel");
+  x.close("rss");
+  return x.toString();
+}
+
+export const rss: FeedFormat = {
+  id: "rss",
+  file: "rss.xml",
+  contentType: "application/rss+xml; charset=utf-8",
+  label: "RSS 2.0",
+  render: renderRss,
+};

@@ -1,0 +1,91 @@
+// The only code that escapes XML: character cleaning, text and attribute escaping, CDATA, and a small writer.
+
+// XML 1.0 §2.2 Char: #x9 | #xA | #xD | [#x20-#xD7FF] | [#xE000-#xFFFD] | [#x10000-#x10FFFF]. With the `u` flag a lone
+// surrogate is one code point in D800–DFFF, so it is removed too. U+FFFE/U+FFFF are excluded by the ranges.
+const ILLEGAL = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
+
+/** Removes the characters XML 1.0 forbids, which would make the whole document unparseable. */
+export function cleanXmlChars(text: string): string {
+  ILLEGAL.lastIndex = 0;
+  return ILLEGAL.test(text) ? text.replace(ILLEGAL, "") : text;
+}
+
+/** Character data for element content. */
+export function escapeText(text: string): string {
+  return cleanXmlChars(text).replace(/[&<>]/g, (c) => (c === "&" ? "&amp;" : c === "<" ? "&lt;" : "&gt;"));
+}
+
+/** An attribute value in double quotes; tabs and newlines as references so attribute normalisation keeps them. */
+export function escapeAttr(text: string): string {
+  return cleanXmlChars(text).replace(/[&<>"\t\n\r]/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+/** A CDATA section; `]]>` inside is split across two sections, so no input can end it early. */
+export function cdata(text: string): string {
+  return `<![CDATA[${cleanXmlChars(text).replaceAll("]]>", "]]]]><![CDATA[>")}]]>`;
+}
+
+/** Plain text placed where readers expect HTML (RSS description): escaped for HTML first, then for XML. */
+export function escapeTextAsHtml(text: string): string {
+  return escapeText(text.replace(/[&<>]/g, (c) => (c === "&" ? "&amp;" : c === "<" ? "&lt;" : "&gt;")));
+}
+
+export type Attrs = Readonly<Record<string, string | number | undefined>>;
+
+function attributes(attrs: Attrs | undefined): string {
+  if (!attrs) return "";
+  let out = "";
+  for (const [name, value] of Object.entries(attrs)) {
+    if (value !== undefined) out += ` ${name}="${escapeAttr(String(value))}"`;
+  }
+  return out;
+}
+
+/** Builds an indented XML document; every value passes through the escapers above. */
+export class XmlWriter {
+  #out = '<?xml version="1.0" encoding="utf-8"?>\n';
+  #depth = 0;
+
+  #line(s: string): void {
+    this.#out += "  ".repeat(this.#depth) + s + "\n";
+  }
+
+  open(name: string, attrs?: Attrs): this {
+    this.#line(`<${name}${attributes(attrs)}>`);
+    this.#depth++;
+    return this;
+  }
+
+  close(name: string): this {
+    this.#depth--;
+    this.#line(`</${name}>`);
+    return this;
+  }
+
+  /** An element with escaped text; skipped when the value is undefined. */
+  text(name: string, value: string | undefined, attrs?: Attrs): this {
+    if (value !== undefined) this.#line(`<${name}${attributes(attrs)}>${escapeText(value)}</${name}>`);
+    return this;
+  }
+
+  /** An element whose text is HTML in a CDATA section. */
+  cdata(name: string, html: string, attrs?: Attrs): this {
+    this.#line(`<${name}${attributes(attrs)}>${cdata(html)}</${name}>`);
+    return this;
+  }
+
+  /** An element whose content is plain text that readers will treat as HTML. */
+  htmlText(name: string, value: string, attrs?: Attrs): this {
+    this.#line(`<${name}${attributes(attrs)}>${escapeTextAsHtml(value)}</${name}>`);
+    return this;
+  }
+
+  empty(name: string, attrs?: Attrs): this {
+    this.#line(`<${name}${attributes(attrs)}/>`);
+    return this;
+  }
+
+  toString(): string {
+    return this.#out;
+  }
+}

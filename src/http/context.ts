@@ -1,0 +1,14 @@
+// What every route module receives: the settings, the source, the clock and the once-per-isolate catalog.
+import type { Catalog } from "../core/catalog.ts";
+import type { SiteSettings } from "../core/settings.ts";
+import type { ContentSource } from "../sources/source.ts";
+
+export interface AppContext {
+  site: SiteSettings;
+  source: ContentSource;
+  /** The clock, read per request so embargoed articles appear on time without a redeploy. */
+  now: () => Date;
+  /** The archive, parsed once per app (once per isolate at the edge). */
+  catalog: () => Promise<Catalog>;
+  log: (message: string) => void;
+}
