@@ -1,0 +1,23 @@
+// The Node entry for serving: the same app over the articles folder on disk, via @hono/node-server.
+import { serve } from "@hono/node-server";
+import { parseArgs } from "node:util";
+import { readSettings } from "../cli.ts";
+import { createApp } from "../http/app.ts";
+import { createDirectorySource } from "../sources/directory.ts";
+
+const { values } = parseArgs({
+  options: {
+    dir: { type: "string", default: "articles" },
+    config: { type: "string", default: "wrangler.toml" },
+    env: { type: "string" },
+    var: { type: "string", multiple: true, default: [] },
+    port: { type: "string", default: process.env.PORT ?? "8788" },
+    host: { type: "string", default: "127.0.0.1" },
+  },
+});
+
+const site = await readSettings(values.config, values.env, values.var);
+const app = createApp({ source: createDirectorySource(values.dir), site });
+serve({ fetch: app.fetch, port: Number(values.port), hostname: values.host }, (info) => {
+  console.log(`edge-feeds (Node) listening on http://${info.address}:${info.port}`);
+});
