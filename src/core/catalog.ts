@@ -4,6 +4,7 @@ import { AUTHORS_FILE, parseAuthors, type AuthorRegistry } from "./authors.ts";
 import type { ContentIssue } from "./errors.ts";
 import { measureImage, type ImageFacts } from "./images.ts";
 import type { SiteSettings } from "./settings.ts";
+import { slugify } from "./text.ts";
 import type { ContentSource } from "../sources/source.ts";
 
 export interface Catalog {
@@ -18,6 +19,19 @@ export interface Catalog {
   readonly images: ReadonlyMap<string, { facts: ImageFacts; release: Date }>;
   /** Article files read, including bad ones and drafts. */
   readonly fileCount: number;
+  /** Sections, tags and authors, each keyed by its URL slug, with its articles in the same order as `articles`. */
+  readonly facets: Readonly<Record<FacetKind, ReadonlyMap<string, Facet>>>;
+}
+
+export type FacetKind = "sections" | "tags" | "authors";
+
+/** A section, tag or author and the articles filed under it (newest first, embargoed ones included). */
+export interface Facet {
+  kind: FacetKind;
+  /** URL form: `slugify(name)` for sections and tags, the authors.yaml key (or name slug) for authors. */
+  slug: string;
+  name: string;
+  articles: readonly ArticleRecord[];
 }
 
 export const isArticleFile = (path: string): boolean => /\.md$/i.test(path) && !path.startsWith("images/");
@@ -97,7 +111,28 @@ export async function loadCatalog(source: ContentSource, site: SiteSettings): Pr
     }
   }
 
-  return { articles, issues, warnings, authors, images, fileCount: articleFiles.length };
+  return { articles, issues, warnings, authors, images, fileCount: articleFiles.length, facets: indexFacets(articles) };
+}
+
+/** Groups articles by section, tag and author slug; the first spelling seen names the facet. */
+function indexFacets(articles: readonly ArticleRecord[]): Catalog["facets"] {
+  const facets: Record<FacetKind, Map<string, { kind: FacetKind; slug: string; name: string; articles: ArticleRecord[] }>> = {
+    sections: new Map(),
+    tags: new Map(),
+    authors: new Map(),
+  };
+  const add = (kind: FacetKind, slug: string, name: string, article: ArticleRecord): void => {
+    if (!slug) return;
+    let facet = facets[kind].get(slug);
+    if (!facet) facets[kind].set(slug, (facet = { kind, slug, name, articles: [] }));
+    if (facet.articles.at(-1) !== article) facet.articles.push(article);
+  };
+  for (const article of articles) {
+    if (article.section) add("sections", slugify(article.section), article.section, article);
+    for (const tag of article.tags) add("tags", slugify(tag), tag, article);
+    for (const author of article.authors) add("authors", author.key, author.name, article);
+  }
+  return facets;
 }
 
 function decode(file: string, bytes: Uint8Array, issues: ContentIssue[]): string | null {
@@ -113,8 +148,7 @@ function decode(file: string, bytes: Uint8Array, issues: ContentIssue[]): string
  * Index of the first article published at `now` in `catalog.articles` (newest first). A binary search, so the cost
  * of a request does not grow with the archive or with the number of embargoed articles.
  */
-export function firstPublishedIndex(catalog: Catalog, now: Date): number {
-  const list = catalog.articles;
+export function firstPublishedIndex(catalog: Catalog, now: Date, list: readonly ArticleRecord[] = catalog.articles): number {
   const t = now.getTime();
   let lo = 0;
   let hi = list.length;
@@ -126,10 +160,15 @@ export function firstPublishedIndex(catalog: Catalog, now: Date): number {
   return lo;
 }
 
-/** The newest `limit` articles published at `now`. */
-export function selectLatest(catalog: Catalog, now: Date, limit: number): readonly ArticleRecord[] {
-  const start = firstPublishedIndex(catalog, now);
-  return catalog.articles.slice(start, start + limit);
+/** The newest `limit` articles published at `now`, from the whole catalog or from one facet's list. */
+export function selectLatest(
+  catalog: Catalog,
+  now: Date,
+  limit: number,
+  list: readonly ArticleRecord[] = catalog.articles,
+): readonly ArticleRecord[] {
+  const start = firstPublishedIndex(catalog, now, list);
+  return list.slice(start, start + limit);
 }
 
 /** The next time an embargoed article becomes public after `now`, if any. */
