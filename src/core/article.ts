@@ -15,6 +15,8 @@ export interface ArticleRecord {
   idIsUrl: boolean;
   title: string;
   url: string;
+  /** The article's page on this site (SITE_URL/articles/slug), against which relative links in the body resolve. */
+  pageUrl: string;
   published: Date;
   updated: Date;
   authors: readonly Author[];
@@ -41,6 +43,8 @@ export interface ParseContext {
   authors: AuthorRegistry;
   /** Facts of a local image file, or null if there is no such image. */
   image(file: string): ImageFacts | null;
+  /** Whether a file exists under the content root (to tell a missing image from a file that is not one). */
+  exists(file: string): boolean;
 }
 
 /** The path of a local image under the content root, or undefined for anything that is not `/images/…`. */
@@ -90,8 +94,8 @@ export function parseArticle(file: string, text: string, ctx: ParseContext): Par
     const issues = parsed.error.issues.map((issue): ContentIssue => {
       const field = issue.path.map(String).join(".") || undefined;
       const value = issue.path.reduce<unknown>((v, k) => (v as Record<PropertyKey, unknown> | undefined)?.[k as PropertyKey], data);
-      const found =
-        issue.code === "custom" ? issue.message : value === undefined ? "nothing (the field is missing)" : `${JSON.stringify(value)}`;
+      const given = issue.code === "custom" ? (issue.params as { found?: string } | undefined)?.found : undefined;
+      const found = given ?? (value === undefined ? "nothing (the field is missing)" : JSON.stringify(value));
       return {
         file,
         field,
@@ -106,13 +110,19 @@ export function parseArticle(file: string, text: string, ctx: ParseContext): Par
   const issues: ContentIssue[] = [];
 
   const slug = fm.slug ?? defaultSlug(file);
-  const url = fm.canonical ?? `${ctx.site.url}/articles/${encodeURIComponent(slug)}`;
+  const pageUrl = `${ctx.site.url}/articles/${encodeURIComponent(slug)}`;
+  const url = fm.canonical ?? pageUrl;
   const { image, imageFile, imageIssue } = resolveImage(fm, ctx);
   if (imageIssue) issues.push({ file, field: imageIssue.field, line: fieldLine(lines, "image"), found: imageIssue.found, expected: imageIssue.expected });
   const bodyImages = findBodyImages(body);
   for (const img of bodyImages) {
     if (!ctx.image(img)) {
-      issues.push({ file, field: "body", found: `a link to /${img}, which is not an image under articles/images/`, expected: "an existing image file, or an absolute URL" });
+      issues.push({
+        file,
+        field: "body",
+        found: `a link to /${img}, which is not an image under articles/images/`,
+        expected: "an existing image file, or an absolute URL",
+      });
     }
   }
   if (issues.length) return { ok: false, issues, warnings };
@@ -131,6 +141,7 @@ export function parseArticle(file: string, text: string, ctx: ParseContext): Par
       idIsUrl: fm.id === undefined,
       title: fm.title,
       url,
+      pageUrl,
       published: fm.date,
       updated: fm.updated ?? fm.date,
       authors: entries.length ? entries.map((entry) => resolveAuthor(entry, ctx.authors)) : [publisherOf(ctx.site)],
@@ -189,7 +200,9 @@ function resolveImage(fm: FrontMatter, ctx: ParseContext): ResolvedImage {
     return {
       imageIssue: {
         field,
-        found: `"${spec.src}", but articles/${file} does not exist or is not an image`,
+        found: ctx.exists(file)
+          ? `"${spec.src}", but articles/${file} is not an image (its bytes are no known image format)`
+          : `"${spec.src}", but there is no file articles/${file}`,
         expected: "a JPEG, PNG, GIF, WebP or AVIF file under articles/images/ (check the name and extension)",
       },
     };

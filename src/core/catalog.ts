@@ -74,7 +74,7 @@ export async function loadCatalog(source: ContentSource, site: SiteSettings): Pr
 
   const records: ArticleRecord[] = [];
   for (const [file, text] of texts) {
-    const result = parseArticle(file, text, { site, authors, image });
+    const result = parseArticle(file, text, { site, authors, image, exists: (f) => imageFiles.has(f) });
     warnings.push(...result.warnings);
     if (result.ok) records.push(result.record);
     else issues.push(...result.issues);

@@ -12,7 +12,7 @@ const rendered = new WeakMap<ArticleRecord, Article>();
 export function toArticle(record: ArticleRecord): Article {
   let article = rendered.get(record);
   if (!article) {
-    const body = renderMarkdown(record.body, record.url);
+    const body = renderMarkdown(record.body, { siteUrl: siteUrlOf(record), pageUrl: record.pageUrl });
     const summary = record.summary ?? excerpt(body.firstParagraph || record.title);
     const html =
       (record.image ? leadFigure(record.image) : "") +
@@ -39,6 +39,10 @@ export function toArticle(record: ArticleRecord): Article {
     rendered.set(record, article);
   }
   return article;
+}
+
+function siteUrlOf(record: ArticleRecord): string {
+  return record.pageUrl.slice(0, record.pageUrl.lastIndexOf("/articles/"));
 }
 
 /** Minimal HTML escaping for text we place into the content HTML ourselves (the body itself is sanitised). */

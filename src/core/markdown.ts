@@ -11,11 +11,19 @@ export interface RenderedMarkdown {
   firstParagraph: string;
 }
 
-/** Renders an article body; `baseUrl` is the article's own URL, against which relative links resolve. */
-export function renderMarkdown(source: string, baseUrl: string): RenderedMarkdown {
+/** Where relative URLs in a body resolve: root-relative ones under the site, others against the article's page. */
+export interface UrlBase {
+  /** SITE_URL, which may include a base path: `/images/x.jpg` becomes SITE_URL + `/images/x.jpg`. */
+  siteUrl: string;
+  /** The article's page on this site, for `x.jpg`, `../x` and `#fn1`. */
+  pageUrl: string;
+}
+
+/** Renders an article body to sanitised HTML with absolute URLs. */
+export function renderMarkdown(source: string, base: UrlBase): RenderedMarkdown {
   const tokens = md.parse(source, {});
   const raw = md.renderer.render(tokens, md.options, {});
-  return { html: sanitize(raw, baseUrl), firstParagraph: firstParagraphText(tokens) };
+  return { html: sanitize(raw, base), firstParagraph: firstParagraphText(tokens) };
 }
 
 function firstParagraphText(tokens: ReturnType<typeof md.parse>): string {
@@ -31,10 +39,12 @@ function firstParagraphText(tokens: ReturnType<typeof md.parse>): string {
   return text.trim();
 }
 
-/** Resolves a URL against a base; returns undefined for anything that does not parse or is not http(s)/mailto/fragment. */
-export function absoluteUrl(value: string, base: string): string | undefined {
+/** Resolves a URL (RFC 3986 §5); returns undefined for anything that does not parse or is not http(s) or mailto. */
+export function absoluteUrl(value: string, base: UrlBase): string | undefined {
+  const trimmed = value.trim();
   try {
-    const url = new URL(value.trim(), base);
+    const rootRelative = trimmed.startsWith("/") && !trimmed.startsWith("//");
+    const url = rootRelative ? new URL(base.siteUrl + trimmed) : new URL(trimmed, base.pageUrl);
     if (url.protocol === "http:" || url.protocol === "https:" || url.protocol === "mailto:") return url.href;
   } catch {
     // falls through: an unparseable URL is dropped rather than passed on
@@ -42,7 +52,7 @@ export function absoluteUrl(value: string, base: string): string | undefined {
   return undefined;
 }
 
-function absoluteSrcset(value: string, base: string): string {
+function absoluteSrcset(value: string, base: UrlBase): string {
   return value
     .split(",")
     .map((candidate) => {
@@ -59,16 +69,16 @@ const ALLOWED_TAGS = [
   "img", "figure", "figcaption", "picture", "source", "del", "ins", "sup", "sub", "section", "details", "summary",
 ];
 
-function sanitize(html: string, baseUrl: string): string {
+function sanitize(html: string, base: UrlBase): string {
   const rewrite = (attribs: Record<string, string>): Record<string, string> => {
     const out: Record<string, string> = { ...attribs };
     for (const name of ["href", "src"] as const) {
       if (out[name] === undefined) continue;
-      const abs = absoluteUrl(out[name], baseUrl);
+      const abs = absoluteUrl(out[name], base);
       if (abs) out[name] = abs;
       else delete out[name];
     }
-    if (out.srcset !== undefined) out.srcset = absoluteSrcset(out.srcset, baseUrl);
+    if (out.srcset !== undefined) out.srcset = absoluteSrcset(out.srcset, base);
     return out;
   };
   return sanitizeHtml(html, {

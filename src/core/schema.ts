@@ -28,7 +28,7 @@ function dateField(timeZone: string) {
   return z.union([z.string(), z.date()]).transform((value, ctx) => {
     const result = parseDateValue(value, timeZone);
     if (result.ok) return result.date;
-    ctx.addIssue({ code: "custom", message: result.reason });
+    ctx.addIssue({ code: "custom", message: result.reason, params: { found: result.reason } });
     return z.NEVER;
   });
 }
@@ -55,10 +55,12 @@ export function frontMatterSchema(timeZone: string) {
     })
     .superRefine((value, ctx) => {
       if (value.updated && value.updated.getTime() < value.date.getTime()) {
-        ctx.addIssue({ code: "custom", path: ["updated"], message: "a time before `date`" });
+        const found = "a time before `date`";
+        ctx.addIssue({ code: "custom", path: ["updated"], message: found, params: { found } });
       }
       if (value.authors !== undefined && value.author !== undefined) {
-        ctx.addIssue({ code: "custom", path: ["author"], message: "both `author` and `authors`" });
+        const found = "both `author` and `authors`";
+        ctx.addIssue({ code: "custom", path: ["author"], message: found, params: { found } });
       }
     });
 }

@@ -10,7 +10,7 @@ export function excerpt(text: string, max = 280): string {
   if (chars.length <= max) return clean;
   const head = chars.slice(0, max).join("");
   const space = head.lastIndexOf(" ");
-  const cut = space > max * 0.6 ? head.slice(0, space) : head;
+  const cut = space > max * 0.5 ? head.slice(0, space) : head;
   return cut.replace(/[\s,;:.\-–—]+$/u, "") + "…";
 }
 

@@ -10,9 +10,9 @@ export function cleanXmlChars(text: string): string {
   return ILLEGAL.test(text) ? text.replace(ILLEGAL, "") : text;
 }
 
-/** Character data for element content. */
+/** Character data for element content; a carriage return is a reference so XML line-end handling (§2.11) keeps it. */
 export function escapeText(text: string): string {
-  return cleanXmlChars(text).replace(/[&<>]/g, (c) => (c === "&" ? "&amp;" : c === "<" ? "&lt;" : "&gt;"));
+  return cleanXmlChars(text).replace(/[&<>\r]/g, (c) => (c === "&" ? "&amp;" : c === "<" ? "&lt;" : c === ">" ? "&gt;" : "&#13;"));
 }
 
 /** An attribute value in double quotes; tabs and newlines as references so attribute normalisation keeps them. */
@@ -20,9 +20,12 @@ export function escapeAttr(text: string): string {
   return cleanXmlChars(text).replace(/[&<>"\t\n\r]/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
-/** A CDATA section; `]]>` inside is split across two sections, so no input can end it early. */
+/**
+ * A CDATA section; `]]>` inside is split across two sections, so no input can end it early. Line ends are
+ * normalised to LF here, as any XML parser would (§2.11), so what we write is exactly what readers get.
+ */
 export function cdata(text: string): string {
-  return `<![CDATA[${cleanXmlChars(text).replaceAll("]]>", "]]]]><![CDATA[>")}]]>`;
+  return `<![CDATA[${cleanXmlChars(text).replace(/\r\n?/g, "\n").replaceAll("]]>", "]]]]><![CDATA[>")}]]>`;
 }
 
 /** Plain text placed where readers expect HTML (RSS description): escaped for HTML first, then for XML. */

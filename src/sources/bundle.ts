@@ -1,5 +1,12 @@
 // Writes a content source into a TypeScript module the worker imports: text files as strings, the rest as base64.
+import { createMemorySource } from "./memory.ts";
 import type { ContentSource } from "./source.ts";
+
+/** The shape of the generated module. */
+export interface ContentModule {
+  text: Readonly<Record<string, string>>;
+  binary: Readonly<Record<string, string>>;
+}
 
 const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
 
@@ -33,4 +40,17 @@ function toBase64(bytes: Uint8Array): string {
   let raw = "";
   for (let i = 0; i < bytes.length; i += 0x8000) raw += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
   return btoa(raw);
+}
+
+function fromBase64(data: string): Uint8Array {
+  const raw = atob(data);
+  const bytes = new Uint8Array(raw.length);
+  for (let i = 0; i < raw.length; i++) bytes[i] = raw.charCodeAt(i);
+  return bytes;
+}
+
+/** A content source over a generated module's files. */
+export function sourceFromModule(module: ContentModule, name = "bundled"): ContentSource {
+  const binary = Object.entries(module.binary).map(([path, data]) => [path, fromBase64(data)] as const);
+  return createMemorySource({ ...module.text, ...Object.fromEntries(binary) }, name);
 }

@@ -1,0 +1,66 @@
+// Contract suite: every ContentSource behaves the same, and the same files give the same feeds whatever the source.
+import { readFile, writeFile, mkdtemp } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { loadCatalog, selectLatest } from "../../src/core/catalog.ts";
+import { buildFeed } from "../../src/core/feed.ts";
+import { FORMATS, feedUrls } from "../../src/formats/index.ts";
+import { renderContentModule, sourceFromModule, type ContentModule } from "../../src/sources/bundle.ts";
+import { createDirectorySource } from "../../src/sources/directory.ts";
+import { createMemorySource } from "../../src/sources/memory.ts";
+import type { ContentSource } from "../../src/sources/source.ts";
+import { FIXTURE_DIR, NOW, site } from "../support/site.ts";
+
+async function memoryFromDisk(): Promise<ContentSource> {
+  const disk = createDirectorySource(FIXTURE_DIR);
+  const files: Record<string, Uint8Array> = {};
+  for (const path of await disk.list()) files[path] = (await disk.read(path))!;
+  return createMemorySource(files);
+}
+
+async function bundledFromDisk(): Promise<ContentSource> {
+  const dir = await mkdtemp(join(tmpdir(), "edge-feeds-bundle-"));
+  const file = join(dir, "content.ts");
+  await writeFile(file, await renderContentModule(createDirectorySource(FIXTURE_DIR)));
+  return sourceFromModule((await import(/* @vite-ignore */ file)) as ContentModule);
+}
+
+const sources: [string, () => Promise<ContentSource>][] = [
+  ["directory", async () => createDirectorySource(FIXTURE_DIR)],
+  ["memory", memoryFromDisk],
+  ["bundled module", bundledFromDisk],
+];
+
+describe.each(sources)("ContentSource contract: %s", (_name, make) => {
+  it("lists every file once, relative, with / separators, sorted", async () => {
+    const paths = await (await make()).list();
+    expect(paths).toEqual([...new Set(paths)].sort());
+    expect(paths).toContain("authors.yaml");
+    expect(paths).toContain("2025/04/iran-azerbaijan-de-escalation.md");
+    expect(paths).toContain("images/caspian-port.jpg");
+    expect(paths.every((p) => !p.startsWith("/") && !p.includes("\\"))).toBe(true);
+  });
+
+  it("reads the exact bytes of text and binary files", async () => {
+    const source = await make();
+    for (const path of ["images/pezeshkian-aliyev-baku.jpg", "2025/04/tehran-metro-fa.md", "edge/q-and-a-instc.md"]) {
+      expect(Buffer.from((await source.read(path))!)).toEqual(await readFile(join(FIXTURE_DIR, path)));
+    }
+  });
+
+  it("answers null for files that do not exist, including paths outside the root", async () => {
+    const source = await make();
+    expect(await source.read("nope.md")).toBeNull();
+    expect(await source.read("../package.json")).toBeNull();
+  });
+
+  it("gives the same feed bytes as the directory source", async () => {
+    const render = async (source: ContentSource) => {
+      const catalog = await loadCatalog(source, site);
+      const feed = buildFeed({ site, records: selectLatest(catalog, NOW, 20), urls: feedUrls(site.url + "/") });
+      return FORMATS.map((f) => f.render(feed));
+    };
+    expect(await render(await make())).toEqual(await render(createDirectorySource(FIXTURE_DIR)));
+  });
+});
