@@ -7,6 +7,10 @@ export default defineConfig({
   test: {
     name: "workerd",
     include: ["test/worker/**/*.test.ts"],
+    // The first request of a fresh run waits for the dependency optimiser and the catalog load; on a busy 2-core CI
+    // machine that has taken over 5 s. These are time-outs, not timing assertions.
+    testTimeout: 60_000,
+    // sanitize-html requires postcss through CommonJS paths the workerd module loader cannot resolve; pre-bundling fixes it.
     deps: { optimizer: { ssr: { enabled: true, include: ["sanitize-html"] } } },
   },
 });
