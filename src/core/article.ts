@@ -3,28 +3,17 @@ import { publisherOf, resolveAuthor, type AuthorRegistry } from "./authors.ts";
 import type { ContentIssue } from "./errors.ts";
 import { fieldLine, splitFrontMatter } from "./front-matter.ts";
 import { mimeFromExtension, type ImageFacts } from "./images.ts";
-import type { Author, LeadImage } from "./model.ts";
+import type { Article, LeadImage } from "./model.ts";
 import { EXPECTED, FIELDS, frontMatterSchema, type FrontMatter } from "./schema.ts";
 import type { SiteSettings } from "./settings.ts";
 
-/** A validated article before its body is rendered; the catalog keeps these, rendering happens per selected item. */
-export interface ArticleRecord {
-  file: string;
-  slug: string;
-  id: string;
-  idIsUrl: boolean;
-  title: string;
-  url: string;
+/**
+ * A validated article before its body is rendered: the model's Article less `html` (rendered per selected item) and
+ * with `summary` only when the front matter gives one. The catalog keeps these.
+ */
+export interface ArticleRecord extends Omit<Article, "html" | "summary"> {
   /** The article's page on this site (SITE_URL/articles/slug), against which relative links in the body resolve. */
   pageUrl: string;
-  published: Date;
-  updated: Date;
-  authors: readonly Author[];
-  section?: string;
-  tags: readonly string[];
-  dateline?: string;
-  lang?: string;
-  image?: LeadImage;
   /** The local image file (relative to the content root) of the lead image, if it is one. */
   imageFile?: string;
   summary?: string;

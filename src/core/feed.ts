@@ -18,24 +18,8 @@ export function toArticle(record: ArticleRecord): Article {
       (record.image ? leadFigure(record.image) : "") +
       (record.dateline ? `<p class="dateline">${escapeHtml(record.dateline)}</p>` : "") +
       body.html;
-    article = {
-      file: record.file,
-      slug: record.slug,
-      id: record.id,
-      idIsUrl: record.idIsUrl,
-      title: record.title,
-      url: record.url,
-      published: record.published,
-      updated: record.updated,
-      authors: record.authors,
-      section: record.section,
-      tags: record.tags,
-      dateline: record.dateline,
-      lang: record.lang,
-      image: record.image,
-      summary,
-      html,
-    };
+    const { pageUrl: _page, imageFile: _file, draft: _draft, body: _body, bodyImages: _images, ...meta } = record;
+    article = { ...meta, summary, html };
     rendered.set(record, article);
   }
   return article;

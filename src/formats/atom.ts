@@ -2,6 +2,7 @@
 import { formatRfc3339 } from "../core/dates.ts";
 import type { Article, Author, Feed } from "../core/model.ts";
 import type { FeedFormat } from "./format.ts";
+import { writeMediaImage } from "./media-rss.ts";
 import { NS } from "./rss.ts";
 import { XmlWriter } from "./xml.ts";
 
@@ -29,17 +30,7 @@ function renderEntry(x: XmlWriter, article: Article, feed: Feed): void {
   const image = article.image;
   if (image) {
     if (image.type) x.empty("link", { rel: "enclosure", type: image.type, length: image.length, href: image.url });
-    const attrs = { url: image.url, type: image.type, medium: "image", fileSize: image.length, width: image.width, height: image.height };
-    if (image.caption || image.credit || image.alt) {
-      x.open("media:content", attrs);
-      x.text("media:title", image.alt, { type: "plain" });
-      x.text("media:description", image.caption, { type: "plain" });
-      x.text("media:credit", image.credit);
-      x.close("media:content");
-    } else {
-      x.empty("media:content", attrs);
-    }
-    x.empty("media:thumbnail", { url: image.url, width: image.width, height: image.height });
+    writeMediaImage(x, image);
   }
   x.close("entry");
 }

@@ -3,13 +3,14 @@
 import { formatRfc822 } from "../core/dates.ts";
 import type { Article, Feed } from "../core/model.ts";
 import type { FeedFormat } from "./format.ts";
+import { MEDIA_NS, writeMediaImage } from "./media-rss.ts";
 import { XmlWriter } from "./xml.ts";
 
 export const NS = {
   atom: "http://www.w3.org/2005/Atom",
   content: "http://purl.org/rss/1.0/modules/content/",
   dc: "http://purl.org/dc/elements/1.1/",
-  media: "http://search.yahoo.com/mrss/",
+  media: MEDIA_NS,
 } as const;
 
 /** RSS `author` must be an e-mail address (RSS 2.0 §item); the best-practices form is `email (Name)`. One per item. */
@@ -33,18 +34,7 @@ function renderItem(x: XmlWriter, article: Article): void {
   const image = article.image;
   if (image) {
     if (image.type) x.empty("enclosure", { url: image.url, length: image.length ?? 0, type: image.type });
-    const hasChildren = image.caption || image.credit || image.alt;
-    const attrs = { url: image.url, type: image.type, medium: "image", fileSize: image.length, width: image.width, height: image.height };
-    if (hasChildren) {
-      x.open("media:content", attrs);
-      x.text("media:title", image.alt, { type: "plain" });
-      x.text("media:description", image.caption, { type: "plain" });
-      x.text("media:credit", image.credit);
-      x.close("media:content");
-    } else {
-      x.empty("media:content", attrs);
-    }
-    x.empty("media:thumbnail", { url: image.url, width: image.width, height: image.height });
+    writeMediaImage(x, image);
   }
   x.text("dc:language", article.lang);
   x.close("item");
