@@ -171,8 +171,8 @@ export function selectLatest(
   return list.slice(start, start + limit);
 }
 
-/** The next time an embargoed article becomes public after `now`, if any. */
-export function nextRelease(catalog: Catalog, now: Date): Date | undefined {
-  const index = firstPublishedIndex(catalog, now);
-  return index > 0 ? catalog.articles[index - 1]!.published : undefined;
+/** The next time an embargoed article (of the whole catalog, or of one facet's list) becomes public after `now`, if any. */
+export function nextRelease(catalog: Catalog, now: Date, list: readonly ArticleRecord[] = catalog.articles): Date | undefined {
+  const index = firstPublishedIndex(catalog, now, list);
+  return index > 0 ? list[index - 1]!.published : undefined;
 }

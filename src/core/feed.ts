@@ -2,7 +2,7 @@
 import type { ArticleRecord } from "./article.ts";
 import { renderMarkdown } from "./markdown.ts";
 import { publisherOf } from "./authors.ts";
-import type { Article, Feed, LeadImage } from "./model.ts";
+import type { Article, Feed, FeedPaging, LeadImage } from "./model.ts";
 import type { SiteSettings } from "./settings.ts";
 import { excerpt } from "./text.ts";
 
@@ -59,6 +59,10 @@ export interface FeedOptions {
   title?: string;
   description?: string;
   homeUrl?: string;
+  /** Archive links, when the feed is part of an archived feed set. */
+  paging?: FeedPaging;
+  /** WebSub hubs to advertise. */
+  hubs?: readonly string[];
 }
 
 /** The feed model. The feed's updated time is its newest item's, never "now", so the same content gives the same bytes. */
@@ -74,9 +78,12 @@ export function buildFeed(options: FeedOptions): Feed {
     language: site.language,
     homeUrl,
     urls: options.urls,
-    id: options.urls.atom ?? homeUrl,
+    // Every page of an archived feed set shares the subscription document's identity.
+    id: options.paging?.current?.atom ?? options.urls.atom ?? homeUrl,
     updated,
     publisher,
     items,
+    ...(options.paging ? { paging: options.paging } : {}),
+    hubs: options.hubs ?? [],
   };
 }

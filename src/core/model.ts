@@ -65,4 +65,20 @@ export interface Feed {
   updated: Date;
   publisher: Author;
   items: readonly Article[];
+  /** Links between the pages of an archived feed (RFC 5005 §4), when this feed is part of one. */
+  paging?: FeedPaging;
+  /** WebSub hubs that deliver this feed (W3C WebSub §4); empty when none is configured. */
+  hubs: readonly string[];
+}
+
+/** Where a feed document sits in its archived feed set (RFC 5005 §4); every URL map is keyed by format id. */
+export interface FeedPaging {
+  /** The subscription document, on archive pages (`current`). */
+  current?: Readonly<Record<string, string>>;
+  /** The next older archive page (`prev-archive`; JSON Feed `next_url`). */
+  prev?: Readonly<Record<string, string>>;
+  /** The next newer archive page (`next-archive`). */
+  next?: Readonly<Record<string, string>>;
+  /** A full archive page: its items never change as new articles arrive (RFC 5005 `fh:archive`). */
+  archived: boolean;
 }

@@ -12,11 +12,39 @@ export interface SiteSettings {
   timeZone: string;
   /** Items in a feed when the request does not ask for another number. */
   feedItems: number;
+  /** Items per archive page (RFC 5005); pages are counted from the oldest article, so full ones never change. */
+  archiveItems: number;
+  /** Cache-Control for feeds, in seconds (each clamped to the next scheduled publication). */
+  cache: { maxAge: number; sMaxAge: number; staleWhileRevalidate: number; archiveMaxAge: number };
+  /** WebSub hub every feed advertises, if any. */
+  websubHub?: string;
 }
 
 export type SettingsInput = Readonly<Record<string, unknown>>;
 
 export const FEED_ITEMS_MAX = 100;
+/** Longest cache lifetime a setting may ask for: one year. */
+export const CACHE_SECONDS_MAX = 31_536_000;
+
+/** Defaults of the optional settings, as strings, the way wrangler [vars] would give them. */
+export const SETTING_DEFAULTS = {
+  FEED_ITEMS: "20",
+  ARCHIVE_ITEMS: "50",
+  CACHE_MAX_AGE: "300",
+  CACHE_S_MAXAGE: "300",
+  CACHE_STALE_WHILE_REVALIDATE: "600",
+  ARCHIVE_MAX_AGE: "86400",
+} as const;
+
+/** An optional whole-number setting within bounds. */
+function wholeNumber(input: SettingsInput, key: keyof typeof SETTING_DEFAULTS, min: number, max: number): number {
+  const raw = input[key] ?? SETTING_DEFAULTS[key];
+  const value = typeof raw === "number" ? raw : typeof raw === "string" && /^\s*\d+\s*$/.test(raw) ? Number(raw) : NaN;
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigError(key, `"${String(raw)}" is not a whole number from ${min} to ${max}`);
+  }
+  return value;
+}
 
 function requireString(input: SettingsInput, key: string): string {
   const value = input[key];
@@ -46,10 +74,25 @@ export function parseSettings(input: SettingsInput): SiteSettings {
   const timeZone = requireString(input, "SITE_TIMEZONE");
   if (!isTimeZone(timeZone)) throw new ConfigError("SITE_TIMEZONE", `"${timeZone}" is not an IANA time zone (e.g. Europe/London)`);
 
-  const rawItems = input.FEED_ITEMS ?? "20";
-  const feedItems = Number(rawItems);
-  if (!Number.isInteger(feedItems) || feedItems < 1 || feedItems > FEED_ITEMS_MAX) {
-    throw new ConfigError("FEED_ITEMS", `"${String(rawItems)}" is not a whole number from 1 to ${FEED_ITEMS_MAX}`);
+  const feedItems = wholeNumber(input, "FEED_ITEMS", 1, FEED_ITEMS_MAX);
+  const archiveItems = wholeNumber(input, "ARCHIVE_ITEMS", 1, FEED_ITEMS_MAX);
+  const cache = {
+    maxAge: wholeNumber(input, "CACHE_MAX_AGE", 0, CACHE_SECONDS_MAX),
+    sMaxAge: wholeNumber(input, "CACHE_S_MAXAGE", 0, CACHE_SECONDS_MAX),
+    staleWhileRevalidate: wholeNumber(input, "CACHE_STALE_WHILE_REVALIDATE", 0, CACHE_SECONDS_MAX),
+    archiveMaxAge: wholeNumber(input, "ARCHIVE_MAX_AGE", 0, CACHE_SECONDS_MAX),
+  };
+
+  const rawHub = input.WEBSUB_HUB;
+  let websubHub: string | undefined;
+  if (typeof rawHub === "string" && rawHub.trim() !== "") {
+    const hub = URL.canParse(rawHub.trim()) ? new URL(rawHub.trim()) : undefined;
+    if (!hub || (hub.protocol !== "https:" && hub.protocol !== "http:")) {
+      throw new ConfigError("WEBSUB_HUB", `"${rawHub}" is not an absolute http(s) URL (e.g. https://pubsubhubbub.appspot.com/)`);
+    }
+    websubHub = hub.href;
+  } else if (rawHub !== undefined && typeof rawHub !== "string") {
+    throw new ConfigError("WEBSUB_HUB", "must be a URL string");
   }
 
   return {
@@ -59,6 +102,9 @@ export function parseSettings(input: SettingsInput): SiteSettings {
     language: Intl.getCanonicalLocales(language)[0]!,
     timeZone,
     feedItems,
+    archiveItems,
+    cache,
+    ...(websubHub ? { websubHub } : {}),
   };
 }
 

@@ -37,13 +37,22 @@ function renderEntry(x: XmlWriter, article: Article, feed: Feed): void {
 
 export function renderAtom(feed: Feed): string {
   const x = new XmlWriter();
-  x.open("feed", { xmlns: NS.atom, "xmlns:media": NS.media, "xml:lang": feed.language });
+  x.open("feed", { xmlns: NS.atom, "xmlns:media": NS.media, "xmlns:fh": feed.paging?.archived ? NS.fh : undefined, "xml:lang": feed.language });
   x.text("id", feed.id);
   x.text("title", feed.title, { type: "text" });
   x.text("subtitle", feed.description, { type: "text" });
   x.text("updated", formatRfc3339(feed.updated));
   x.empty("link", { rel: "alternate", type: "text/html", href: feed.homeUrl });
   x.empty("link", { rel: "self", type: "application/atom+xml", href: feed.urls.atom });
+  for (const hub of feed.hubs) x.empty("link", { rel: "hub", href: hub });
+  const paging = feed.paging;
+  if (paging) {
+    // RFC 5005 §4 archived feeds.
+    if (paging.current) x.empty("link", { rel: "current", type: "application/atom+xml", href: paging.current.atom });
+    if (paging.prev) x.empty("link", { rel: "prev-archive", type: "application/atom+xml", href: paging.prev.atom });
+    if (paging.next) x.empty("link", { rel: "next-archive", type: "application/atom+xml", href: paging.next.atom });
+    if (paging.archived) x.empty("fh:archive");
+  }
   x.text("generator", "edge-feeds");
   person(x, "author", feed.publisher);
   for (const item of feed.items) renderEntry(x, item, feed);

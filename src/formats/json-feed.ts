@@ -35,9 +35,11 @@ export interface JsonFeedDocument {
   title: string;
   home_page_url: string;
   feed_url: string;
+  next_url?: string;
   description: string;
   language: string;
   authors: JsonFeedAuthor[];
+  hubs?: { type: string; url: string }[];
   items: JsonFeedItem[];
 }
 
@@ -70,10 +72,13 @@ export function toJsonFeed(feed: Feed): JsonFeedDocument {
     version: "https://jsonfeed.org/version/1.1",
     title: feed.title,
     home_page_url: feed.homeUrl,
-    feed_url: feed.urls.json!,
+    // Pages of an archive keep the subscription feed's URL as their identity; next_url walks to older items.
+    feed_url: feed.paging?.current?.json ?? feed.urls.json!,
+    next_url: feed.paging?.prev?.json,
     description: feed.description,
     language: feed.language,
     authors: [jsonAuthor(feed.publisher)],
+    hubs: feed.hubs.length ? feed.hubs.map((url) => ({ type: "WebSub", url })) : undefined,
     items: feed.items.map(jsonItem),
   };
 }

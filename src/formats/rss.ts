@@ -11,6 +11,8 @@ export const NS = {
   content: "http://purl.org/rss/1.0/modules/content/",
   dc: "http://purl.org/dc/elements/1.1/",
   media: MEDIA_NS,
+  /** RFC 5005 §4 Feed History. */
+  fh: "http://purl.org/syndication/history/1.0",
 } as const;
 
 /** RSS `author` must be an e-mail address (RSS 2.0 §item); the best-practices form is `email (Name)`. One per item. */
@@ -42,7 +44,14 @@ function renderItem(x: XmlWriter, article: Article): void {
 
 export function renderRss(feed: Feed): string {
   const x = new XmlWriter();
-  x.open("rss", { version: "2.0", "xmlns:atom": NS.atom, "xmlns:content": NS.content, "xmlns:dc": NS.dc, "xmlns:media": NS.media });
+  x.open("rss", {
+    version: "2.0",
+    "xmlns:atom": NS.atom,
+    "xmlns:content": NS.content,
+    "xmlns:dc": NS.dc,
+    "xmlns:media": NS.media,
+    "xmlns:fh": feed.paging?.archived ? NS.fh : undefined,
+  });
   x.open("channel");
   x.text("title", feed.title);
   x.text("link", feed.homeUrl);
@@ -52,6 +61,15 @@ export function renderRss(feed: Feed): string {
   x.text("docs", "https://www.rssboard.org/rss-specification");
   x.text("generator", "edge-feeds");
   x.empty("atom:link", { href: feed.urls.rss, rel: "self", type: "application/rss+xml" });
+  for (const hub of feed.hubs) x.empty("atom:link", { href: hub, rel: "hub" });
+  const paging = feed.paging;
+  if (paging) {
+    // RFC 5005 §4 links, written with atom:link as the RFC suggests for RSS.
+    if (paging.current) x.empty("atom:link", { href: paging.current.rss, rel: "current", type: "application/rss+xml" });
+    if (paging.prev) x.empty("atom:link", { href: paging.prev.rss, rel: "prev-archive", type: "application/rss+xml" });
+    if (paging.next) x.empty("atom:link", { href: paging.next.rss, rel: "next-archive", type: "application/rss+xml" });
+    if (paging.archived) x.empty("fh:archive");
+  }
   for (const item of feed.items) renderItem(x, item);
   x.close("channel");
   x.close("rss");

@@ -3,11 +3,14 @@ import { Hono } from "hono";
 import { loadCatalog, type Catalog } from "../core/catalog.ts";
 import { formatIssue, NotFoundError } from "../core/errors.ts";
 import type { SiteSettings } from "../core/settings.ts";
+import { FORMATS, type FeedFormat } from "../formats/index.ts";
 import type { ContentSource } from "../sources/source.ts";
+import { noCache, type BodyCache } from "./body-cache.ts";
 import type { AppContext } from "./context.ts";
 import { registerFeedRoutes } from "./feeds.ts";
 import { registerImageRoutes } from "./images.ts";
 import { renderIndexPage } from "./pages.ts";
+import { problem } from "./responses.ts";
 
 export interface AppOptions {
   source: ContentSource;
@@ -16,9 +19,13 @@ export interface AppOptions {
   now?: () => Date;
   /** Where problems with content are reported (once per loaded catalog). */
   log?: (message: string) => void;
+  /** Where rendered feed bodies are kept by content version: the Workers Cache API at the edge; none by default. */
+  cache?: BodyCache;
+  /** The feed formats to serve; tests pass instrumented copies of FORMATS. */
+  formats?: readonly FeedFormat[];
 }
 
-export function createApp({ source, site, now = () => new Date(), log = (m) => console.error(m) }: AppOptions) {
+export function createApp({ source, site, now = () => new Date(), log = (m) => console.error(m), cache = noCache, formats = FORMATS }: AppOptions) {
   let pending: Promise<Catalog> | undefined;
   const catalog = (): Promise<Catalog> => {
     pending ??= loadCatalog(source, site).then(
@@ -34,18 +41,24 @@ export function createApp({ source, site, now = () => new Date(), log = (m) => c
     );
     return pending;
   };
-  const ctx: AppContext = { site, source, now, catalog, log };
+  const ctx: AppContext = { site, source, now, catalog, log, formats, cache };
 
   const app = new Hono();
+  // Every response, errors included: browsers must not second-guess the declared types (feeds are often sniffed as HTML).
+  app.use("*", async (c, next) => {
+    await next();
+    c.res.headers.set("X-Content-Type-Options", "nosniff");
+  });
   app.get("/", (c) => c.html(renderIndexPage(site)));
   registerFeedRoutes(app, ctx);
   registerImageRoutes(app, ctx);
 
-  app.notFound((c) => c.text("Not found\n", 404));
+  const notFound = (path: string) => `There is nothing at ${path}. The feeds are listed at ${site.url}/ and in ${site.url}/feeds.opml.`;
+  app.notFound((c) => problem(c, site, 404, notFound(c.req.path)));
   app.onError((error, c) => {
-    if (error instanceof NotFoundError) return c.text("Not found\n", 404);
+    if (error instanceof NotFoundError) return problem(c, site, 404, notFound(c.req.path));
     log(`edge-feeds: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-    return c.text("Internal error\n", 500);
+    return problem(c, site, 500, "Something went wrong on our side; it has been logged.");
   });
   return app;
 }

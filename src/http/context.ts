@@ -1,7 +1,9 @@
 // What every route module receives: the settings, the source, the clock and the once-per-isolate catalog.
 import type { Catalog } from "../core/catalog.ts";
 import type { SiteSettings } from "../core/settings.ts";
+import type { FeedFormat } from "../formats/format.ts";
 import type { ContentSource } from "../sources/source.ts";
+import type { BodyCache } from "./body-cache.ts";
 
 export interface AppContext {
   site: SiteSettings;
@@ -11,4 +13,8 @@ export interface AppContext {
   /** The archive, parsed once per app (once per isolate at the edge). */
   catalog: () => Promise<Catalog>;
   log: (message: string) => void;
+  /** The feed formats served (FORMATS, or a test's instrumented copy). */
+  formats: readonly FeedFormat[];
+  /** Rendered bodies by content version. */
+  cache: BodyCache;
 }

@@ -1,0 +1,67 @@
+// Response building blocks shared by the routes: errors (RFC 9457 problem details or a small HTML page) and Cache-Control.
+import type { Context } from "hono";
+import { escapeHtml } from "../core/feed.ts";
+import type { SiteSettings } from "../core/settings.ts";
+
+/** True when the client prefers an HTML page (a browser): it lists text/html and does not refuse it with q=0. */
+export function wantsHtml(accept: string | undefined): boolean {
+  if (!accept) return false;
+  return accept.split(",").some((part) => {
+    const [type, ...params] = part.trim().toLowerCase().split(";");
+    if (type?.trim() !== "text/html") return false;
+    const q = params.map((p) => p.trim()).find((p) => p.startsWith("q="));
+    return !q || Number(q.slice(2)) > 0;
+  });
+}
+
+const TITLES: Record<number, string> = {
+  400: "Bad Request",
+  404: "Not Found",
+  405: "Method Not Allowed",
+  500: "Internal Server Error",
+};
+
+/**
+ * An error response: a small HTML page for browsers, `application/problem+json` (RFC 9457 §3) for everything else.
+ * Varies on Accept, since the body depends on it.
+ */
+export function problem(c: Context, site: SiteSettings, status: 400 | 404 | 405 | 500, detail: string, headers: Record<string, string> = {}): Response {
+  const title = TITLES[status]!;
+  const common = { Vary: "Accept", "Cache-Control": status === 404 ? "public, max-age=60" : "no-store", ...headers };
+  if (wantsHtml(c.req.header("Accept"))) {
+    const html = `<!doctype html>
+<html lang="${escapeHtml(site.language)}">
+<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${status} ${escapeHtml(title)}</title></head>
+<body>
+<h1>${escapeHtml(title)}</h1>
+<p>${escapeHtml(detail)}</p>
+<p><a href="${escapeHtml(site.url + "/")}">${escapeHtml(site.title)} feeds</a></p>
+</body>
+</html>
+`;
+    return c.body(html, status, { ...common, "Content-Type": "text/html; charset=utf-8" });
+  }
+  const body = { type: "about:blank", title, status, detail, instance: new URL(c.req.url).pathname };
+  return c.body(JSON.stringify(body, null, 2) + "\n", status, { ...common, "Content-Type": "application/problem+json" });
+}
+
+export interface Freshness {
+  /** A full archive page: it does not change as articles are published. */
+  archived: boolean;
+  /** When the response next changes on its own (an embargoed article comes out). */
+  nextChange?: Date;
+}
+
+/**
+ * `Cache-Control` for a feed (RFC 9111 §5.2.2, RFC 5861 for stale-while-revalidate): the configured lifetimes, each cut
+ * so that no cache may serve the response, fresh or stale, past the next scheduled publication in it.
+ */
+export function cacheControl(site: SiteSettings, freshness: Freshness, now: Date): string {
+  const c = site.cache;
+  if (freshness.archived) return `public, max-age=${c.archiveMaxAge}, s-maxage=${c.archiveMaxAge}, stale-while-revalidate=${c.staleWhileRevalidate}`;
+  const until = freshness.nextChange ? Math.max(0, Math.floor((freshness.nextChange.getTime() - now.getTime()) / 1000)) : Infinity;
+  const maxAge = Math.min(c.maxAge, until);
+  const sMaxAge = Math.min(c.sMaxAge, until);
+  const swr = Math.min(c.staleWhileRevalidate, Math.max(0, until - Math.max(maxAge, sMaxAge)));
+  return `public, max-age=${maxAge}, s-maxage=${sMaxAge}, stale-while-revalidate=${swr}`;
+}
