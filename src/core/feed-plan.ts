@@ -163,6 +163,7 @@ export function planFeed(catalog: Catalog, site: SiteSettings, now: Date, reques
 
   const options: FeedOptions = { site, records, urls, title, description, paging, hubs };
   const lastModified = records.reduce<Date | undefined>((max, r) => (!max || r.updated > max ? r.updated : max), undefined);
-  const version = hashText(JSON.stringify({ ...options, records: records.map(recordFingerprint) }));
+  // Cache lifetimes do not change the bytes, so they stay out of the version (and out of ETags and WebSub state).
+  const version = hashText(JSON.stringify({ ...options, site: { ...site, cache: undefined }, records: records.map(recordFingerprint) }));
   return { options, lastModified, version, archived, nextChange: archived ? undefined : nextRelease(catalog, now, scope.list) };
 }

@@ -1,9 +1,12 @@
-// The Node entry for serving: the same app over the articles folder on disk, via @hono/node-server.
+// The Node entry for serving: the same app over the articles folder on disk, via @hono/node-server, with compression
+// and an in-memory body cache (at the edge, Cloudflare compresses and the Cache API keeps bodies).
 import { serve } from "@hono/node-server";
 import { parseArgs } from "node:util";
 import { readSettings } from "../cli.ts";
 import { createApp } from "../http/app.ts";
+import { createMemoryCache } from "../http/body-cache.ts";
 import { createDirectorySource } from "../sources/directory.ts";
+import { compressResponse } from "./compress.ts";
 
 const { values } = parseArgs({
   options: {
@@ -17,7 +20,7 @@ const { values } = parseArgs({
 });
 
 const site = await readSettings(values.config, values.env, values.var);
-const app = createApp({ source: createDirectorySource(values.dir), site });
-serve({ fetch: app.fetch, port: Number(values.port), hostname: values.host }, (info) => {
+const app = createApp({ source: createDirectorySource(values.dir), site, cache: createMemoryCache() });
+serve({ fetch: async (request: Request) => compressResponse(request, await app.fetch(request)), port: Number(values.port), hostname: values.host }, (info) => {
   console.log(`edge-feeds (Node) listening on http://${info.address}:${info.port}`);
 });
