@@ -66,3 +66,8 @@ export async function compressResponse(request: Request, response: Response): Pr
   headers.set("Content-Length", String(body.length));
   return new Response(new Uint8Array(body), { status: response.status, statusText: response.statusText, headers });
 }
+
+/** A fetch handler whose responses are compressed as above: what the Node server serves. */
+export function withCompression(handler: (request: Request) => Response | Promise<Response>): (request: Request) => Promise<Response> {
+  return async (request) => compressResponse(request, await handler(request));
+}

@@ -6,7 +6,7 @@ import { readSettings } from "../cli.ts";
 import { createApp } from "../http/app.ts";
 import { createMemoryCache } from "../http/body-cache.ts";
 import { createDirectorySource } from "../sources/directory.ts";
-import { compressResponse } from "./compress.ts";
+import { withCompression } from "./compress.ts";
 
 const { values } = parseArgs({
   options: {
@@ -21,6 +21,6 @@ const { values } = parseArgs({
 
 const site = await readSettings(values.config, values.env, values.var);
 const app = createApp({ source: createDirectorySource(values.dir), site, cache: createMemoryCache() });
-serve({ fetch: async (request: Request) => compressResponse(request, await app.fetch(request)), port: Number(values.port), hostname: values.host }, (info) => {
+serve({ fetch: withCompression((request) => app.fetch(request)), port: Number(values.port), hostname: values.host }, (info) => {
   console.log(`edge-feeds (Node) listening on http://${info.address}:${info.port}`);
 });
