@@ -58,7 +58,8 @@ describe.each(FORMATS.map((f) => [f.file, f] as const))("conditional GET of /%s"
 
   it("ignores malformed validators instead of failing", async () => {
     const { get } = setup();
-    for (const headers of [{ "If-None-Match": "unquoted" }, { "If-Modified-Since": "last tuesday" }, { "If-None-Match": '"a" "b"', "If-Modified-Since": "0" }]) {
+    const cases: Record<string, string>[] = [{ "If-None-Match": "unquoted" }, { "If-Modified-Since": "last tuesday" }, { "If-None-Match": '"a" "b"', "If-Modified-Since": "0" }];
+    for (const headers of cases) {
       const res = await get(`/${file}`, headers);
       expect(res.status, JSON.stringify(headers)).toBe(200);
     }
@@ -105,7 +106,7 @@ describe.each(FORMATS.map((f) => [f.file, f] as const))("conditional GET of /%s"
 });
 
 describe("Cache-Control", () => {
-  it.each([
+  it.each<{ case: string; vars: Record<string, string>; now: Date; path: string; expected: string }>([
     { case: "defaults", vars: {}, now: NOW, path: "/rss.xml", expected: "public, max-age=300, s-maxage=300, stale-while-revalidate=600" },
     {
       case: "settings",
