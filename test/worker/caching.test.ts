@@ -1,0 +1,94 @@
+// Inside workerd: rendered feeds kept in the Workers Cache API by content version, and the deployed worker's HTTP rules.
+import { exports } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { createApp } from "../../src/http/app.ts";
+import { createWorkersCache } from "../../src/http/body-cache.ts";
+import { countingFormats, newsroom, NOW, testSite } from "../support/http-fixtures.ts";
+
+const BASE = "http://localhost:8787";
+
+describe("Cache API body cache", () => {
+  it("renders a feed once; the next request, even from a fresh app (another isolate), is served from caches.default", async () => {
+    const origin = `https://cache-${crypto.randomUUID()}.example`;
+    const counter = countingFormats();
+    const make = () => createApp({ source: newsroom(), site: testSite(), now: () => NOW, formats: counter.formats, cache: createWorkersCache(caches.default, origin), log: () => {} });
+    const first = await make().request("http://localhost/sections/business/atom.xml");
+    const body = await first.text();
+    expect(first.status).toBe(200);
+    expect(counter.renders()).toBe(1);
+
+    const second = await make().request("http://localhost/sections/business/atom.xml");
+    expect(await second.text()).toBe(body);
+    expect(second.headers.get("etag")).toBe(first.headers.get("etag"));
+    expect(counter.renders()).toBe(1);
+
+    // Another content version (a different limit) is another cache entry.
+    await make().request("http://localhost/sections/business/atom.xml?limit=1");
+    expect(counter.renders()).toBe(2);
+  });
+
+  it("answers a matching If-None-Match with 304 without rendering or reading the cache", async () => {
+    const counter = countingFormats();
+    let reads = 0;
+    const cache = createWorkersCache(
+      {
+        match: async (request: Request) => {
+          reads++;
+          return caches.default.match(request);
+        },
+        put: (request: Request, response: Response) => caches.default.put(request, response),
+      },
+      `https://cache-${crypto.randomUUID()}.example`,
+    );
+    const app = createApp({ source: newsroom(), site: testSite(), now: () => NOW, formats: counter.formats, cache, log: () => {} });
+    const etag = (await app.request("http://localhost/rss.xml")).headers.get("etag")!;
+    const res = await app.request("http://localhost/rss.xml", { headers: { "If-None-Match": etag } });
+    expect(res.status).toBe(304);
+    expect(counter.renders()).toBe(1);
+    expect(reads).toBe(1);
+  });
+});
+
+describe("the worker", () => {
+  it("serves conditional GET, HEAD and 405 on the bundled feeds", async () => {
+    const res = await exports.default.fetch(`${BASE}/atom.xml`);
+    expect(res.status).toBe(200);
+    await res.text();
+    const etag = res.headers.get("etag")!;
+    expect(etag).toMatch(/^"atom-/);
+    expect(res.headers.get("cache-control")).toMatch(/^public, max-age=\d+, s-maxage=\d+, stale-while-revalidate=\d+$/);
+    expect(res.headers.get("x-content-type-options")).toBe("nosniff");
+    expect(res.headers.get("access-control-allow-origin")).toBe("*");
+
+    const notModified = await exports.default.fetch(`${BASE}/atom.xml`, { headers: { "If-None-Match": etag } });
+    expect(notModified.status).toBe(304);
+    expect(notModified.headers.get("etag")).toBe(etag);
+
+    const head = await exports.default.fetch(`${BASE}/atom.xml`, { method: "HEAD" });
+    expect(head.status).toBe(200);
+    expect(head.headers.get("etag")).toBe(etag);
+    expect(await head.text()).toBe("");
+
+    const post = await exports.default.fetch(`${BASE}/atom.xml`, { method: "POST" });
+    expect(post.status).toBe(405);
+    expect(post.headers.get("allow")).toBe("GET, HEAD, OPTIONS");
+  });
+
+  it("serves section feeds, the OPML list and archive pages, and 404s as problem+json", async () => {
+    const opml = await exports.default.fetch(`${BASE}/feeds.opml`);
+    const list = await opml.text();
+    expect(opml.status).toBe(200);
+    const sectionUrl = /xmlUrl="(http:\/\/localhost:8787\/sections\/[^"]+)"/.exec(list)?.[1];
+    expect(sectionUrl).toBeDefined();
+    const section = await exports.default.fetch(sectionUrl!);
+    expect(section.status).toBe(200);
+    await section.text();
+    const page = await exports.default.fetch(`${BASE}/archive/1/feed.json`);
+    expect(page.status).toBe(200);
+    expect(((await page.json()) as { feed_url: string }).feed_url).toBe(`${BASE}/feed.json`);
+    const missing = await exports.default.fetch(`${BASE}/sections/no-such-section/rss.xml`);
+    expect(missing.status).toBe(404);
+    expect(missing.headers.get("content-type")).toBe("application/problem+json");
+    await missing.text();
+  });
+});
