@@ -67,8 +67,8 @@ export interface Feed {
   items: readonly Article[];
   /** Links between the pages of an archived feed (RFC 5005 §4), when this feed is part of one. */
   paging?: FeedPaging;
-  /** WebSub hubs that deliver this feed (W3C WebSub §4); empty when none is configured. */
-  hubs: readonly string[];
+  /** WebSub hubs that deliver this feed (W3C WebSub §4); absent or empty when none is configured. */
+  hubs?: readonly string[];
 }
 
 /** Where a feed document sits in its archived feed set (RFC 5005 §4); every URL map is keyed by format id. */

@@ -44,7 +44,7 @@ export function renderAtom(feed: Feed): string {
   x.text("updated", formatRfc3339(feed.updated));
   x.empty("link", { rel: "alternate", type: "text/html", href: feed.homeUrl });
   x.empty("link", { rel: "self", type: "application/atom+xml", href: feed.urls.atom });
-  for (const hub of feed.hubs) x.empty("link", { rel: "hub", href: hub });
+  for (const hub of feed.hubs ?? []) x.empty("link", { rel: "hub", href: hub });
   const paging = feed.paging;
   if (paging) {
     // RFC 5005 §4 archived feeds.

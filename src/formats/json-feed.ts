@@ -78,7 +78,7 @@ export function toJsonFeed(feed: Feed): JsonFeedDocument {
     description: feed.description,
     language: feed.language,
     authors: [jsonAuthor(feed.publisher)],
-    hubs: feed.hubs.length ? feed.hubs.map((url) => ({ type: "WebSub", url })) : undefined,
+    hubs: feed.hubs?.length ? feed.hubs.map((url) => ({ type: "WebSub", url })) : undefined,
     items: feed.items.map(jsonItem),
   };
 }

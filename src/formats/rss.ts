@@ -61,7 +61,7 @@ export function renderRss(feed: Feed): string {
   x.text("docs", "https://www.rssboard.org/rss-specification");
   x.text("generator", "edge-feeds");
   x.empty("atom:link", { href: feed.urls.rss, rel: "self", type: "application/rss+xml" });
-  for (const hub of feed.hubs) x.empty("atom:link", { href: hub, rel: "hub" });
+  for (const hub of feed.hubs ?? []) x.empty("atom:link", { href: hub, rel: "hub" });
   const paging = feed.paging;
   if (paging) {
     // RFC 5005 §4 links, written with atom:link as the RFC suggests for RSS.
