@@ -18,6 +18,8 @@ export interface SiteSettings {
   cache: { maxAge: number; sMaxAge: number; staleWhileRevalidate: number; archiveMaxAge: number };
   /** WebSub hub every feed advertises, if any. */
   websubHub?: string;
+  /** Secret that unlocks /preview for drafts and embargoed articles (PREVIEW_TOKEN); without it only published ones. */
+  previewToken?: string;
 }
 
 export type SettingsInput = Readonly<Record<string, unknown>>;
@@ -95,6 +97,11 @@ export function parseSettings(input: SettingsInput): SiteSettings {
     throw new ConfigError("WEBSUB_HUB", "must be a URL string");
   }
 
+  const previewToken = typeof input.PREVIEW_TOKEN === "string" && input.PREVIEW_TOKEN.trim() !== "" ? input.PREVIEW_TOKEN.trim() : undefined;
+  if (previewToken !== undefined && previewToken.length < 16) {
+    throw new ConfigError("PREVIEW_TOKEN", "must be at least 16 characters (set it with `wrangler secret put PREVIEW_TOKEN`)");
+  }
+
   return {
     url: (url.origin + url.pathname).replace(/\/+$/, ""),
     title: requireString(input, "SITE_TITLE"),
@@ -105,6 +112,7 @@ export function parseSettings(input: SettingsInput): SiteSettings {
     archiveItems,
     cache,
     ...(websubHub ? { websubHub } : {}),
+    ...(previewToken !== undefined ? { previewToken } : {}),
   };
 }
 

@@ -1,7 +1,7 @@
 // Atom 1.0 (RFC 4287), with Media RSS elements for the lead image.
 import { formatRfc3339 } from "../core/dates.ts";
 import type { Article, Author, Feed } from "../core/model.ts";
-import type { FeedFormat } from "./format.ts";
+import type { FeedFormat, RenderOptions } from "./format.ts";
 import { writeMediaImage } from "./media-rss.ts";
 import { NS } from "./rss.ts";
 import { XmlWriter } from "./xml.ts";
@@ -35,8 +35,8 @@ function renderEntry(x: XmlWriter, article: Article, feed: Feed): void {
   x.close("entry");
 }
 
-export function renderAtom(feed: Feed): string {
-  const x = new XmlWriter();
+export function renderAtom(feed: Feed, options: RenderOptions = {}): string {
+  const x = new XmlWriter({ stylesheet: options.stylesheet });
   x.open("feed", { xmlns: NS.atom, "xmlns:media": NS.media, "xmlns:fh": feed.paging?.archived ? NS.fh : undefined, "xml:lang": feed.language });
   x.text("id", feed.id);
   x.text("title", feed.title, { type: "text" });

@@ -4,7 +4,7 @@ import type { FeedFormat } from "./format.ts";
 import { jsonFeed } from "./json-feed.ts";
 import { rss } from "./rss.ts";
 
-export type { FeedFormat } from "./format.ts";
+export type { FeedFormat, RenderOptions } from "./format.ts";
 
 export const FORMATS: readonly FeedFormat[] = [rss, atom, jsonFeed];
 
@@ -22,4 +22,4 @@ export function feedUrlsOf(formats: readonly FeedFormat[]): (base: string) => Re
  * Part of every ETag: bump it when a renderer's output changes for the same content, so that caches and readers
  * holding the old bytes do not get a 304 for them after a deploy.
  */
-export const OUTPUT_REVISION = 1;
+export const OUTPUT_REVISION = 2;

@@ -2,7 +2,7 @@
 // with the content, Dublin Core, Atom and Media RSS namespaces.
 import { formatRfc822 } from "../core/dates.ts";
 import type { Article, Feed } from "../core/model.ts";
-import type { FeedFormat } from "./format.ts";
+import type { FeedFormat, RenderOptions } from "./format.ts";
 import { MEDIA_NS, writeMediaImage } from "./media-rss.ts";
 import { XmlWriter } from "./xml.ts";
 
@@ -42,8 +42,8 @@ function renderItem(x: XmlWriter, article: Article): void {
   x.close("item");
 }
 
-export function renderRss(feed: Feed): string {
-  const x = new XmlWriter();
+export function renderRss(feed: Feed, options: RenderOptions = {}): string {
+  const x = new XmlWriter({ stylesheet: options.stylesheet });
   x.open("rss", {
     version: "2.0",
     "xmlns:atom": NS.atom,

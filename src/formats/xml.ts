@@ -44,10 +44,22 @@ function attributes(attrs: Attrs | undefined): string {
   return out;
 }
 
+export interface XmlWriterOptions {
+  /**
+   * A CSS stylesheet for people who open the document in a browser, written as an `<?xml-stylesheet?>` processing
+   * instruction (XML Stylesheet PI 1.0). Feed readers ignore it; off unless asked for.
+   */
+  stylesheet?: string;
+}
+
 /** Builds an indented XML document; every value passes through the escapers above. */
 export class XmlWriter {
   #out = '<?xml version="1.0" encoding="utf-8"?>\n';
   #depth = 0;
+
+  constructor(options: XmlWriterOptions = {}) {
+    if (options.stylesheet !== undefined) this.#out += `<?xml-stylesheet type="text/css" href="${escapeAttr(options.stylesheet)}"?>\n`;
+  }
 
   #line(s: string): void {
     this.#out += "  ".repeat(this.#depth) + s + "\n";

@@ -9,8 +9,12 @@ import { noCache, type BodyCache } from "./body-cache.ts";
 import type { AppContext } from "./context.ts";
 import { registerFeedRoutes } from "./feeds.ts";
 import { registerImageRoutes } from "./images.ts";
-import { renderIndexPage } from "./pages.ts";
 import { problem } from "./responses.ts";
+import { registerArticlePages } from "./article-pages.ts";
+import { registerBrowserFeedView } from "./browser-feeds.ts";
+import { registerEmbedRoutes } from "./embed.ts";
+import { registerIndexPage } from "./pages.ts";
+import { registerPreviewRoutes } from "./preview.ts";
 
 export interface AppOptions {
   source: ContentSource;
@@ -49,9 +53,13 @@ export function createApp({ source, site, now = () => new Date(), log = (m) => c
     await next();
     c.res.headers.set("X-Content-Type-Options", "nosniff");
   });
-  app.get("/", (c) => c.html(renderIndexPage(site)));
+  registerBrowserFeedView(app, ctx); // before the feed routes: it wraps them
+  registerIndexPage(app, ctx);
   registerFeedRoutes(app, ctx);
   registerImageRoutes(app, ctx);
+  registerEmbedRoutes(app, ctx);
+  registerArticlePages(app, ctx);
+  registerPreviewRoutes(app, ctx);
 
   const notFound = (path: string) => `There is nothing at ${path}. The feeds are listed at ${site.url}/ and in ${site.url}/feeds.opml.`;
   app.notFound((c) => problem(c, site, 404, notFound(c.req.path)));

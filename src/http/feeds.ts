@@ -10,6 +10,7 @@ import { FEED_ITEMS_MAX } from "../core/settings.ts";
 import { feedUrlsOf, OUTPUT_REVISION, type FeedFormat } from "../formats/index.ts";
 import { OPML_CONTENT_TYPE, renderOpml } from "../formats/opml.ts";
 import { isNotModified } from "./conditional.ts";
+import { FEED_STYLESHEET_PATH } from "./browser-feeds.ts";
 import type { AppContext } from "./context.ts";
 import { cacheControl, problem, type Freshness } from "./responses.ts";
 
@@ -117,7 +118,7 @@ export function registerFeedRoutes(app: Hono, ctx: AppContext): void {
     const etag = `"${format.id}-${OUTPUT_REVISION}-${plan.version}"`;
     const self = plan.options.hubs?.length ? plan.options.urls[format.id] : undefined;
     const headers = feedHeaders(etag, plan.lastModified, plan, now, self);
-    return respond(c, format.contentType, `${scope.path}${page ?? "current"}/${format.file}/${plan.version}`, headers, plan.lastModified, () => format.render(buildFeed(plan.options)));
+    return respond(c, format.contentType, `${scope.path}${page ?? "current"}/${format.file}/${plan.version}`, headers, plan.lastModified, () => format.render(buildFeed(plan.options), { stylesheet: site.url + FEED_STYLESHEET_PATH }));
   }
 
   async function serveOpml(c: Context): Promise<Response> {

@@ -1,0 +1,191 @@
+// Partner sites that embed our headlines (partners.yaml at the content root) and how a headlines request resolves.
+import yaml from "js-yaml";
+import { z } from "zod";
+import type { ContentIssue } from "./errors.ts";
+import { slugify } from "./text.ts";
+
+export const PARTNERS_FILE = "partners.yaml";
+
+/** Items a request without a partner key may ask for, and how many it gets by default. */
+export const PUBLIC_ITEM_CAP = 10;
+export const DEFAULT_ITEMS = 5;
+/** The highest `limit` a partner entry may set. */
+export const PARTNER_ITEM_CAP_MAX = 50;
+
+const UTM_KEYS = ["source", "medium", "campaign", "term", "content"] as const;
+
+const origin = z
+  .string()
+  .trim()
+  .transform((value, ctx) => {
+    if (value === "*") return value;
+    const url = URL.canParse(value) ? new URL(value) : undefined;
+    // An origin is scheme, host and port only: a path would never match the browser's Origin header.
+    if (!url || (url.protocol !== "https:" && url.protocol !== "http:") || url.href.replace(/\/$/, "") !== url.origin) {
+      ctx.addIssue({ code: "custom", message: `"${value}" is not an origin` });
+      return z.NEVER;
+    }
+    return url.origin;
+  });
+
+const utmValue = z.string().trim().min(1).max(100);
+
+const partnerSchema = z.object({
+  name: z.string().trim().min(1),
+  origins: z.array(origin).min(1),
+  sections: z.array(z.string().trim().min(1)).optional(),
+  limit: z.number().int().min(1).max(PARTNER_ITEM_CAP_MAX).optional(),
+  utm: z
+    .strictObject({
+      source: utmValue.optional(),
+      medium: utmValue.optional(),
+      campaign: utmValue.optional(),
+      term: utmValue.optional(),
+      content: utmValue.optional(),
+    })
+    .optional(),
+});
+
+const KEY = /^[A-Za-z0-9][A-Za-z0-9_-]{1,63}$/;
+const ENTRY_EXPECTED =
+  "{ name, origins: [https://partner.example], sections?: [News], limit?: 1–50, utm?: { source, medium, campaign, term, content } }";
+
+/** One partner's settings, normalised: origins as `scheme://host[:port]`, sections as slugs. */
+export interface Partner {
+  key: string;
+  name: string;
+  /** Origins allowed to read the JSON (CORS) and to frame the iframe page (CSP frame-ancestors); `*` means any. */
+  origins: readonly string[];
+  /** Section slugs the partner may show; undefined means every section. */
+  sections?: readonly string[];
+  /** The most items one request returns. */
+  limit: number;
+  /** `utm_*` query parameters appended to article links, in a fixed order. */
+  utm: readonly (readonly [string, string])[];
+}
+
+export type PartnerRegistry = ReadonlyMap<string, Partner>;
+
+/** Parses partners.yaml (null when there is none); bad entries are reported and left out. */
+export function parsePartners(text: string | null): { partners: PartnerRegistry; issues: ContentIssue[] } {
+  const partners = new Map<string, Partner>();
+  const issues: ContentIssue[] = [];
+  if (text === null) return { partners, issues };
+  let data: unknown;
+  try {
+    data = yaml.load(text, { schema: yaml.CORE_SCHEMA }) ?? {};
+  } catch (error) {
+    const mark = (error as { mark?: { line?: number } }).mark;
+    issues.push({
+      file: PARTNERS_FILE,
+      line: mark?.line !== undefined ? mark.line + 1 : undefined,
+      found: `malformed YAML (${(error as { reason?: string }).reason ?? String(error)})`,
+      expected: `a map of partner keys to ${ENTRY_EXPECTED}`,
+    });
+    return { partners, issues };
+  }
+  if (typeof data !== "object" || data === null || Array.isArray(data)) {
+    issues.push({ file: PARTNERS_FILE, found: "a file that is not a map", expected: `a map of partner keys to ${ENTRY_EXPECTED}` });
+    return { partners, issues };
+  }
+  const lines = text.split(/\r?\n/);
+  for (const [key, value] of Object.entries(data)) {
+    const line = lines.findIndex((l) => l.startsWith(`${key}:`));
+    const at = line >= 0 ? line + 1 : undefined;
+    if (!KEY.test(key)) {
+      issues.push({ file: PARTNERS_FILE, field: key, line: at, found: `the key "${key}"`, expected: "a key of 2–64 letters, digits, '-' or '_'" });
+      continue;
+    }
+    const parsed = partnerSchema.safeParse(value);
+    if (!parsed.success) {
+      for (const issue of parsed.error.issues) {
+        issues.push({
+          file: PARTNERS_FILE,
+          field: [key, ...issue.path.map(String)].join("."),
+          line: at,
+          found: issue.code === "custom" ? issue.message : JSON.stringify(issue.path.reduce<unknown>((v, k) => (v as Record<PropertyKey, unknown> | undefined)?.[k as PropertyKey], value)) ?? "nothing",
+          expected: ENTRY_EXPECTED,
+        });
+      }
+      continue;
+    }
+    const p = parsed.data;
+    partners.set(key, {
+      key,
+      name: p.name,
+      origins: [...new Set(p.origins)],
+      sections: p.sections ? [...new Set(p.sections.map(slugify))] : undefined,
+      limit: p.limit ?? PUBLIC_ITEM_CAP,
+      utm: UTM_KEYS.flatMap((k) => (p.utm?.[k] ? [[`utm_${k}`, p.utm[k]] as const] : [])),
+    });
+  }
+  return { partners, issues };
+}
+
+/** Why a headlines request cannot be answered; http/ maps `reason` to a status. */
+export class HeadlinesRequestError extends Error {
+  readonly reason: "unknown-partner" | "origin-not-allowed" | "section-not-allowed" | "unknown-section" | "bad-limit";
+  constructor(reason: HeadlinesRequestError["reason"], message: string) {
+    super(message);
+    this.name = "HeadlinesRequestError";
+    this.reason = reason;
+  }
+}
+
+export interface HeadlinesQuery {
+  key?: string;
+  /** Comma-separated section slugs (or names), as in `data-section="news,business"`. */
+  section?: string;
+  limit?: string;
+}
+
+/** What a request resolves to: whose settings apply, which sections, how many items, which link parameters. */
+export interface HeadlinesPlan {
+  partner?: Partner;
+  /** Section slugs to draw from; undefined means every section. */
+  sections?: readonly string[];
+  limit: number;
+  utm: readonly (readonly [string, string])[];
+  /** Origins for CORS and frame-ancestors: `*` for the public defaults. */
+  origins: readonly string[];
+}
+
+/**
+ * Resolves a request against the registry and the sections that exist. Without a key the public defaults apply
+ * (any origin, any section, at most PUBLIC_ITEM_CAP items, no utm); with one, that partner's settings do.
+ */
+export function planHeadlines(query: HeadlinesQuery, partners: PartnerRegistry, knownSections: ReadonlySet<string>): HeadlinesPlan {
+  const key = query.key?.trim();
+  const partner = key ? partners.get(key) : undefined;
+  if (key && !partner) throw new HeadlinesRequestError("unknown-partner", `unknown partner key "${key}": check data-key (or ?key=) against the key you were given`);
+  const cap = partner?.limit ?? PUBLIC_ITEM_CAP;
+
+  let limit = Math.min(DEFAULT_ITEMS, cap);
+  if (query.limit !== undefined && query.limit.trim() !== "") {
+    const n = Number(query.limit);
+    if (!Number.isInteger(n) || n < 1) throw new HeadlinesRequestError("bad-limit", `limit "${query.limit}" is not a whole number of 1 or more`);
+    limit = Math.min(n, cap); // asking for more than the cap is not an error: the cap is the partner's agreement
+  }
+
+  const asked = query.section
+    ?.split(",")
+    .map((s) => slugify(s))
+    .filter(Boolean);
+  let sections: readonly string[] | undefined = asked?.length ? [...new Set(asked)] : undefined;
+  if (sections) {
+    for (const slug of sections) {
+      if (partner?.sections && !partner.sections.includes(slug)) {
+        throw new HeadlinesRequestError("section-not-allowed", `section "${slug}" is not among partner "${partner.key}"'s sections (${partner.sections.join(", ")})`);
+      }
+      if (!knownSections.has(slug)) throw new HeadlinesRequestError("unknown-section", `there is no section "${slug}"`);
+    }
+  } else {
+    sections = partner?.sections;
+  }
+  return { partner, sections, limit, utm: partner?.utm ?? [], origins: partner?.origins ?? ["*"] };
+}
+
+/** Whether a browser Origin header may read the data under this plan. */
+export function isOriginAllowed(plan: HeadlinesPlan, requestOrigin: string): boolean {
+  return plan.origins.includes("*") || plan.origins.includes(requestOrigin);
+}

@@ -1,0 +1,192 @@
+// Partner embeds: the /embed.js script, the /embed/headlines iframe page and the /headlines.json data behind both.
+import type { Context, Hono } from "hono";
+import { buildHeadlines, formatRelativeTime, selectHeadlines, type HeadlinesDocument } from "../core/headlines.ts";
+import { formatIssue } from "../core/errors.ts";
+import {
+  HeadlinesRequestError,
+  isOriginAllowed,
+  parsePartners,
+  planHeadlines,
+  PARTNERS_FILE,
+  type HeadlinesPlan,
+  type PartnerRegistry,
+} from "../core/partners.ts";
+import { EMBED_SCRIPT } from "../embed/widget.ts";
+import type { AppContext } from "./context.ts";
+import { html, page, trusted } from "./html.ts";
+
+const STATUS: Record<HeadlinesRequestError["reason"], 400 | 403 | 404> = {
+  "unknown-partner": 403,
+  "origin-not-allowed": 403,
+  "section-not-allowed": 403,
+  "unknown-section": 404,
+  "bad-limit": 400,
+};
+
+/** CSP `frame-ancestors` for a plan: any page for the public defaults, else our own site plus the partner's origins. */
+export function frameAncestors(plan: HeadlinesPlan): string {
+  return plan.origins.includes("*") ? "*" : ["'self'", ...plan.origins].join(" ");
+}
+
+export function registerEmbedRoutes(app: Hono, ctx: AppContext): void {
+  let pending: Promise<PartnerRegistry> | undefined;
+  const partners = (): Promise<PartnerRegistry> =>
+    (pending ??= (async () => {
+      const bytes = (await ctx.source.list()).includes(PARTNERS_FILE) ? await ctx.source.read(PARTNERS_FILE) : null;
+      const { partners: registry, issues } = parsePartners(bytes ? new TextDecoder().decode(bytes) : null);
+      for (const issue of issues) ctx.log(`edge-feeds: skipped partner entry: ${formatIssue(issue)}`);
+      return registry;
+    })().catch((error: unknown) => {
+      pending = undefined;
+      throw error;
+    }));
+
+  const plan = async (c: Context): Promise<HeadlinesPlan> => {
+    const catalog = await ctx.catalog();
+    return planHeadlines(
+      { key: c.req.query("key"), section: c.req.query("section"), limit: c.req.query("limit") },
+      await partners(),
+      new Set(catalog.facets.sections.keys()),
+    );
+  };
+
+  const headlines = async (p: HeadlinesPlan): Promise<HeadlinesDocument> =>
+    buildHeadlines(ctx.site, selectHeadlines(await ctx.catalog(), ctx.now(), p), p);
+
+  app.get("/embed.js", (c) =>
+    c.body(EMBED_SCRIPT, 200, {
+      "Content-Type": "text/javascript; charset=utf-8",
+      "Cache-Control": "public, max-age=3600",
+      "Cross-Origin-Resource-Policy": "cross-origin",
+      "X-Content-Type-Options": "nosniff",
+    }),
+  );
+
+  app.options("/headlines.json", (c) =>
+    c.body(null, 204, {
+      "Access-Control-Allow-Origin": c.req.header("Origin") ?? "*",
+      "Access-Control-Allow-Methods": "GET, HEAD, OPTIONS",
+      "Access-Control-Allow-Headers": "Accept",
+      "Access-Control-Max-Age": "86400",
+      Vary: "Origin",
+    }),
+  );
+
+  app.get("/headlines.json", async (c) => {
+    const json = { "Content-Type": "application/json; charset=utf-8", "X-Content-Type-Options": "nosniff" };
+    try {
+      const p = await plan(c);
+      const origin = c.req.header("Origin");
+      const cors: Record<string, string> = p.origins.includes("*") ? { "Access-Control-Allow-Origin": "*" } : { Vary: "Origin" };
+      if (origin !== undefined && !p.origins.includes("*")) {
+        if (!isOriginAllowed(p, origin)) {
+          throw new HeadlinesRequestError("origin-not-allowed", `origin ${origin} is not allowed for partner "${p.partner?.key}"`);
+        }
+        cors["Access-Control-Allow-Origin"] = origin;
+      }
+      const body = JSON.stringify(await headlines(p), null, 2) + "\n";
+      return c.body(body, 200, { ...json, ...cors, "Cache-Control": "public, max-age=60" });
+    } catch (error) {
+      if (!(error instanceof HeadlinesRequestError)) throw error;
+      // Readable from any origin, so a partner's console shows why the widget stayed empty.
+      return c.body(JSON.stringify({ error: error.message }) + "\n", STATUS[error.reason], {
+        ...json,
+        "Access-Control-Allow-Origin": "*",
+        "Cache-Control": "no-store",
+      });
+    }
+  });
+
+  app.get("/embed/headlines", async (c) => {
+    try {
+      const p = await plan(c);
+      const doc = await headlines(p);
+      const lang = safeLocale(c.req.query("lang")) ?? ctx.site.language;
+      const thumbnails = c.req.query("thumbnails") === "true";
+      const imageOrigins = thumbnails ? [...new Set(doc.items.flatMap((i) => (i.image ? [new URL(i.image.url).origin] : [])))] : [];
+      const csp = [
+        "default-src 'none'",
+        "style-src 'unsafe-inline'",
+        `img-src 'self' ${imageOrigins.join(" ")}`.trim(),
+        "base-uri 'none'",
+        "form-action 'none'",
+        `frame-ancestors ${frameAncestors(p)}`,
+      ].join("; ");
+      return c.html(renderHeadlinesPage(doc, { lang, now: ctx.now(), thumbnails, title: c.req.query("title") }), 200, {
+        "Content-Security-Policy": csp,
+        "Cache-Control": "public, max-age=60",
+        "Referrer-Policy": "strict-origin-when-cross-origin",
+      });
+    } catch (error) {
+      if (!(error instanceof HeadlinesRequestError)) throw error;
+      return c.html(page({ lang: ctx.site.language, title: "Headlines unavailable", body: html`<p>${error.message}</p>` }), STATUS[error.reason], {
+        "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors *",
+        "Cache-Control": "no-store",
+      });
+    }
+  });
+}
+
+function safeLocale(tag: string | undefined): string | undefined {
+  if (!tag) return undefined;
+  try {
+    return Intl.getCanonicalLocales(tag)[0];
+  } catch {
+    return undefined;
+  }
+}
+
+const FRAME_CSS = `
+:root{color-scheme:light dark}
+body{margin:0;font:15px/1.4 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1b1b1b;background:#fff}
+section{padding:12px 14px}
+h2{font-size:12px;font-weight:700;letter-spacing:.06em;text-transform:uppercase;margin:0 0 6px;color:#555}
+ul{list-style:none;margin:0;padding:0}
+li{padding:8px 0;border-top:1px solid #8884}li:first-child{border-top:0}
+a{display:flex;gap:10px;align-items:flex-start;color:#0b57d0;font-weight:600;text-decoration:none}
+a:hover .t{text-decoration:underline}a:focus-visible{outline:3px solid currentColor;outline-offset:2px}
+img{width:64px;height:48px;object-fit:cover;border-radius:4px;flex:none}
+time{display:block;font-size:12px;color:#5c5c5c;margin-top:2px}
+@media (prefers-color-scheme:dark){body{color:#e8e8e8;background:#15171a}h2{color:#aaa}a{color:#8ab4f8}time{color:#a8a8a8}}
+`;
+
+/** The iframe page: the same list as the widget, times relative to the server's clock in the requested language. */
+export function renderHeadlinesPage(
+  doc: HeadlinesDocument,
+  options: { lang: string; now: Date; thumbnails: boolean; title?: string },
+): string {
+  const absolute = new Intl.DateTimeFormat(options.lang, {
+    year: "numeric",
+    month: "short",
+    day: "numeric",
+    hour: "2-digit",
+    minute: "2-digit",
+    timeZone: "UTC",
+    timeZoneName: "short",
+  });
+  const items = doc.items.map((item) => {
+    const when = new Date(item.date_published);
+    return html`<li><a href="${item.url}" target="_blank" rel="noopener">${
+      options.thumbnails && item.image ? html`<img src="${item.image.url}" alt="" width="64" height="48" loading="lazy">` : ""
+    }<span class="t">${item.title}</span></a><time datetime="${item.date_published}" title="${absolute.format(when)}">${formatRelativeTime(when, options.now, options.lang)}</time></li>`;
+  });
+  return html`<!doctype html>
+<html lang="${options.lang}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="robots" content="noindex">
+<title>${options.title ?? doc.title}</title>
+<style>${trusted(FRAME_CSS)}</style>
+</head>
+<body>
+<section aria-labelledby="edge-h">
+<h2 id="edge-h">${options.title ?? doc.title}</h2>
+<ul role="list">
+${items}
+</ul>
+</section>
+</body>
+</html>
+`.value;
+}

@@ -1,0 +1,116 @@
+// /preview/{slug}: how one article looks in every format and in readers, for editors.
+//
+// Published articles are public anyway, so their preview needs nothing. Drafts and embargoed articles are shown
+// only with the PREVIEW_TOKEN secret (`?token=` or `Authorization: Bearer`); without the setting they are never
+// shown, and a wrong token is refused outright rather than answered with a 404.
+import type { Context, Hono } from "hono";
+import type { ArticleRecord } from "../core/article.ts";
+import { NotFoundError } from "../core/errors.ts";
+import { toArticle } from "../core/feed.ts";
+import { EXCERPT_CHARS, findAnyRecord, firstChars, htmlToText, imagePicks, previewWarnings } from "../core/preview.ts";
+import type { ContentIssue } from "../core/errors.ts";
+import type { SiteSettings } from "../core/settings.ts";
+import { itemSnippets } from "../formats/snippets.ts";
+import { findPublished, formatSiteTime, PAGE_CSP } from "./article-pages.ts";
+import type { AppContext } from "./context.ts";
+import { html, page } from "./html.ts";
+
+/** Compares without stopping at the first difference, so response times do not reveal how much of a guess matched. */
+function sameSecret(a: string, b: string): boolean {
+  const x = new TextEncoder().encode(a);
+  const y = new TextEncoder().encode(b);
+  let diff = x.length ^ y.length;
+  for (let i = 0; i < Math.max(x.length, y.length); i++) diff |= (x[i] ?? 0) ^ (y[i] ?? 0);
+  return diff === 0;
+}
+
+function presentedToken(c: Context): string | undefined {
+  const auth = c.req.header("Authorization");
+  const bearer = auth && /^Bearer\s+(.+)$/i.exec(auth)?.[1];
+  return bearer || c.req.query("token") || undefined;
+}
+
+type Status = "published" | "embargoed" | "draft";
+
+export function renderPreviewPage(record: ArticleRecord, status: Status, site: SiteSettings, issues: readonly ContentIssue[]): string {
+  const article = toArticle(record);
+  const picks = imagePicks(article);
+  const warnings = previewWarnings(article, record, issues);
+  const descriptionText = article.summary.replace(/\s+/g, " ").trim(); // plain text already
+  const contentText = htmlToText(article.html);
+  const statusText =
+    status === "published"
+      ? html`Published ${formatSiteTime(article.published, site, site.language)}`
+      : status === "embargoed"
+        ? html`<strong>Embargoed</strong> until ${formatSiteTime(article.published, site, site.language)}: not in any feed yet`
+        : html`<strong>Draft</strong>: not in any feed`;
+  return page({
+    lang: site.language,
+    title: `Preview: ${article.title}`,
+    head: html`<meta name="robots" content="noindex">`,
+    body: html`<p class="muted">Preview · <code>${record.file}</code> · ${statusText}</p>
+<h1>${article.title}</h1>
+<h2>Check warnings</h2>
+${
+  warnings.length
+    ? html`<ul class="warn">${warnings.map((w) => html`<li>${w.field ? html`<code>${w.field}</code>: ` : ""}${w.message}</li>`)}</ul>`
+    : html`<p>No warnings.</p>`
+}
+<h2>Excerpt readers show (first ${EXCERPT_CHARS} characters)</h2>
+<p class="muted">From the summary (RSS <code>description</code>, Atom <code>summary</code>, JSON Feed <code>summary</code>):</p>
+<blockquote class="excerpt" data-source="summary">${firstChars(descriptionText)}</blockquote>
+<p class="muted">Readers that ignore the summary cut the full content instead:</p>
+<blockquote class="excerpt" data-source="content">${firstChars(contentText)}</blockquote>
+<h2>Image each reader picks</h2>
+<table>
+<thead><tr><th>Reader</th><th>Image</th><th>Taken from</th><th>Rule</th></tr></thead>
+<tbody>
+${picks.map(
+  (p) => html`<tr data-reader="${p.reader}"><td>${p.reader}</td><td>${
+    p.url ? html`<a href="${p.url}"><code>${p.url}</code></a>` : "none"
+  }</td><td>${p.from}</td><td>${p.rule}</td></tr>
+`,
+)}</tbody>
+</table>
+<p class="muted">Rules as edge-feeds models each reader; readers change, so check one for real before relying on a detail.</p>
+<h2>In each format</h2>
+${itemSnippets(record, site).map((s) => html`<h3>${s.label}</h3>
+<pre><code>${s.text}</code></pre>
+`)}`,
+  });
+}
+
+export function registerPreviewRoutes(app: Hono, ctx: AppContext): void {
+  app.get("/preview/:slug", async (c) => {
+    const slug = c.req.param("slug");
+    const token = presentedToken(c);
+    const configured = ctx.site.previewToken;
+    if (token !== undefined && (configured === undefined || !sameSecret(token, configured))) {
+      return c.text("Invalid preview token\n", 403, { "Cache-Control": "no-store" });
+    }
+    const unlocked = token !== undefined; // checked above: a presented token is the configured one
+    const catalog = await ctx.catalog();
+    const now = ctx.now();
+    const issuesFor = (file: string) => [...catalog.warnings, ...catalog.issues].filter((i) => i.file === file);
+
+    let found: { record: ArticleRecord; status: Status; issues: readonly ContentIssue[] } | undefined;
+    const published = findPublished(catalog, now, slug);
+    if (published) found = { record: published, status: "published", issues: issuesFor(published.file) };
+    else if (unlocked) {
+      const embargoed = catalog.articles.find((r) => r.slug === slug);
+      if (embargoed) found = { record: embargoed, status: "embargoed", issues: issuesFor(embargoed.file) };
+      else {
+        const any = await findAnyRecord(ctx.source, ctx.site, catalog, slug);
+        if (any) found = { record: any.record, status: any.record.draft ? "draft" : "embargoed", issues: any.warnings };
+      }
+    }
+    // Without the token a draft or an embargoed article is indistinguishable from one that does not exist.
+    if (!found) throw new NotFoundError(c.req.path);
+    return c.html(renderPreviewPage(found.record, found.status, ctx.site, found.issues), 200, {
+      "Content-Security-Policy": PAGE_CSP,
+      "Cache-Control": unlocked ? "private, no-store" : "public, max-age=60",
+      "X-Robots-Tag": "noindex",
+      "Referrer-Policy": "no-referrer",
+    });
+  });
+}
