@@ -1,5 +1,6 @@
 // Partner embeds: the /embed.js script, the /embed/headlines iframe page and the /headlines.json data behind both.
 import type { Context, Hono } from "hono";
+import { firstPublishedIndex } from "../core/catalog.ts";
 import { buildHeadlines, formatRelativeTime, selectHeadlines, type HeadlinesDocument } from "../core/headlines.ts";
 import { formatIssue } from "../core/errors.ts";
 import {
@@ -43,11 +44,10 @@ export function registerEmbedRoutes(app: Hono, ctx: AppContext): void {
 
   const plan = async (c: Context): Promise<HeadlinesPlan> => {
     const catalog = await ctx.catalog();
-    return planHeadlines(
-      { key: c.req.query("key"), section: c.req.query("section"), limit: c.req.query("limit") },
-      await partners(),
-      new Set(catalog.facets.sections.keys()),
-    );
+    const now = ctx.now();
+    // Only sections with something out: a section that so far holds only embargoed stories does not exist yet.
+    const sections = new Set([...catalog.facets.sections.values()].filter((f) => firstPublishedIndex(catalog, now, f.articles) < f.articles.length).map((f) => f.slug));
+    return planHeadlines({ key: c.req.query("key"), section: c.req.query("section"), limit: c.req.query("limit") }, await partners(), sections);
   };
 
   const headlines = async (p: HeadlinesPlan): Promise<HeadlinesDocument> =>
