@@ -6,6 +6,7 @@ import { parse as parseToml } from "smol-toml";
 import { loadCatalog, selectLatest } from "./core/catalog.ts";
 import { ConfigError, formatIssue } from "./core/errors.ts";
 import { buildFeed } from "./core/feed.ts";
+import { parsePartners, PARTNERS_FILE } from "./core/partners.ts";
 import { parseSettings, type SiteSettings } from "./core/settings.ts";
 import { FORMATS, feedUrls } from "./formats/index.ts";
 import { renderContentModule } from "./sources/bundle.ts";
@@ -75,11 +76,13 @@ export async function main(argv: readonly string[], out = process.stdout, err = 
   const catalog = await loadCatalog(source, site);
 
   if (command === "check") {
+    const partnersBytes = await source.read(PARTNERS_FILE);
+    const problems = [...catalog.issues, ...parsePartners(partnersBytes ? new TextDecoder().decode(partnersBytes) : null).issues];
     for (const w of catalog.warnings) err.write(`warning: ${formatIssue(w)}\n`);
-    for (const issue of catalog.issues) err.write(`error: ${formatIssue(issue)}\n`);
-    const files = new Set(catalog.issues.map((i) => i.file));
-    if (catalog.issues.length) {
-      err.write(`\n${catalog.issues.length} problem(s) in ${files.size} file(s); fix them before deploying.\n`);
+    for (const issue of problems) err.write(`error: ${formatIssue(issue)}\n`);
+    const files = new Set(problems.map((i) => i.file));
+    if (problems.length) {
+      err.write(`\n${problems.length} problem(s) in ${files.size} file(s); fix them before deploying.\n`);
       return 1;
     }
     out.write(`ok: ${catalog.fileCount} article file(s), ${catalog.articles.length} publishable, ${catalog.authors.size} author(s)\n`);
