@@ -35,7 +35,7 @@ export async function findAnyRecord(
     } catch {
       continue; // not UTF-8: `npm run check` reports it
     }
-    const parsed = parseArticle(file, text, { site, authors: catalog.authors, image: (f) => images.get(f) ?? null });
+    const parsed = parseArticle(file, text, { site, authors: catalog.authors, image: (f) => images.get(f) ?? null, exists: (f) => images.has(f) });
     if (parsed.ok && parsed.record.slug === slug) return { record: parsed.record, warnings: parsed.warnings };
   }
   return undefined;
