@@ -27,11 +27,10 @@ export function registerBrowserFeedView(app: Hono, _ctx: AppContext): void {
     // A 304 has no type but must repeat the Vary a 200 would send (RFC 9110 §15.4.5).
     const xmlFeed = type ? FEED_TYPES.test(type) : c.res.status === 304 && /\/(rss|atom)\.xml$/.test(c.req.path);
     if (!xmlFeed) return;
-    const res = new Response(c.res.body, c.res);
+    // Changed in place: assigning a new c.res would have Hono copy the old headers back over these.
     // Caches must keep the browser's and the reader's answer apart, though the bodies are the same.
-    res.headers.append("Vary", "Sec-Fetch-Dest");
-    if (type && isBrowserNavigation(c.req)) res.headers.set("Content-Type", "application/xml; charset=utf-8");
-    c.res = res;
+    c.res.headers.append("Vary", "Sec-Fetch-Dest");
+    if (type && isBrowserNavigation(c.req)) c.res.headers.set("Content-Type", "application/xml; charset=utf-8");
   });
 
   app.get(FEED_STYLESHEET_PATH, (c) =>

@@ -149,6 +149,13 @@ describe("feeds opened in a browser", () => {
     expect(body.split("\n")[1]).toBe('<?xml-stylesheet type="text/css" href="https://feeds.example.com/feed.css"?>');
   });
 
+  it("repeats Vary: Sec-Fetch-Dest on a 304", async () => {
+    const first = await app.request("/rss.xml");
+    const again = await app.request("/rss.xml", { headers: { ...navigate, "If-None-Match": first.headers.get("etag")! } });
+    expect(again.status).toBe(304);
+    expect(again.headers.get("vary")).toContain("Sec-Fetch-Dest");
+  });
+
   it("leaves JSON Feed alone and serves the stylesheet", async () => {
     const res = await app.request("/feed.json", { headers: navigate });
     expect(res.headers.get("content-type")).toBe("application/feed+json; charset=utf-8");

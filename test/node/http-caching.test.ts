@@ -22,6 +22,9 @@ function setup(options: { vars?: Record<string, string>; now?: Date; files?: typ
   return { app, get, renders: counter.renders };
 }
 
+// XML feeds also vary on Sec-Fetch-Dest: a browser tab gets them as application/xml (src/http/browser-feeds.ts).
+const feedVary = (id: string) => (id === "json" ? "Accept-Encoding" : "Accept-Encoding, Sec-Fetch-Dest");
+
 describe.each(FORMATS.map((f) => [f.file, f] as const))("conditional GET of /%s", (file, format) => {
   it("has a strong ETag and the feed's own Last-Modified, and a matching If-None-Match gets a 304 without rendering", async () => {
     const { get, renders } = setup();
@@ -41,7 +44,7 @@ describe.each(FORMATS.map((f) => [f.file, f] as const))("conditional GET of /%s"
       expect(res.headers.get("etag")).toBe(etag);
       expect(res.headers.get("last-modified")).toBe("Fri, 09 Jan 2026 09:00:00 GMT");
       expect(res.headers.get("cache-control")).toBe(first.headers.get("cache-control"));
-      expect(res.headers.get("vary")).toBe("Accept-Encoding");
+      expect(res.headers.get("vary")).toBe(feedVary(format.id));
       expect(res.headers.get("content-type")).toBeNull();
     }
     expect(renders()).toBe(1);
@@ -101,7 +104,7 @@ describe.each(FORMATS.map((f) => [f.file, f] as const))("conditional GET of /%s"
     expect(res.headers.get("access-control-allow-origin")).toBe("*");
     expect(res.headers.get("x-content-type-options")).toBe("nosniff");
     expect(res.headers.get("link")).toBe('<https://news.example/>; rel="alternate"; type="text/html"');
-    expect(res.headers.get("vary")).toBe("Accept-Encoding");
+    expect(res.headers.get("vary")).toBe(feedVary(format.id));
   });
 });
 
