@@ -1,8 +1,9 @@
 // The Node entry: check content, export feeds to files, bundle content for the worker. Run through `npm run …`.
-import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { parse as parseToml } from "smol-toml";
+import { buildArchiveIndex } from "./core/archive-index.ts";
 import { loadCatalog, selectLatest } from "./core/catalog.ts";
 import { ConfigError, formatIssue } from "./core/errors.ts";
 import { buildFeed } from "./core/feed.ts";
@@ -11,6 +12,7 @@ import { parseSettings, type SiteSettings } from "./core/settings.ts";
 import { FORMATS, feedUrls } from "./formats/index.ts";
 import { renderContentModule } from "./sources/bundle.ts";
 import { createDirectorySource } from "./sources/directory.ts";
+import { LIST_FILE } from "./sources/fetcher.ts";
 
 const USAGE = `usage: node src/cli.ts <command> [options]
 
@@ -18,13 +20,15 @@ commands:
   check              validate every article and authors.yaml; exit 1 if anything is wrong
   export             write rss.xml, atom.xml and feed.json to --out
   bundle             write src/generated/content.ts from the articles, for the worker
+  index              write a prebuilt archive index, article records and images to --out, for an ARCHIVE binding
 
 options:
   --dir DIR          content folder (default: articles)
   --config FILE      wrangler config whose [vars] hold the site settings (default: wrangler.toml)
   --env NAME         use [env.NAME.vars] over [vars]
   --var KEY=VALUE    override one setting (repeatable)
-  --out PATH         export: folder (default: dist/feeds); bundle: file (default: src/generated/content.ts)
+  --out PATH         export: folder (default: dist/feeds); bundle: file (default: src/generated/content.ts);
+                     index: folder (default: dist/archive)
   --now TIME         export: the clock, as an ISO 8601 time (default: the current time)
 `;
 
@@ -98,6 +102,27 @@ export async function main(argv: readonly string[], out = process.stdout, err = 
     for (const format of FORMATS) await writeFile(join(folder, format.file), format.render(feed));
     for (const issue of catalog.issues) err.write(`skipped: ${formatIssue(issue)}\n`);
     out.write(`wrote ${FORMATS.map((f) => f.file).join(", ")} (${feed.items.length} items) to ${folder}\n`);
+    return 0;
+  }
+
+  if (command === "index") {
+    const folder = resolve(values.out ?? "dist/archive");
+    await rm(folder, { recursive: true, force: true });
+    const files = buildArchiveIndex(catalog, site);
+    const made = new Set<string>();
+    const put = async (path: string, data: string | Uint8Array): Promise<void> => {
+      const full = join(folder, path);
+      if (!made.has(dirname(full))) {
+        await mkdir(dirname(full), { recursive: true });
+        made.add(dirname(full));
+      }
+      await writeFile(full, data);
+    };
+    for (const [path, data] of files) await put(path, data);
+    for (const path of catalog.images.keys()) await put(path, (await source.read(path))!);
+    await put(LIST_FILE, JSON.stringify([...files.keys(), ...catalog.images.keys(), LIST_FILE].sort()));
+    for (const issue of catalog.issues) err.write(`skipped: ${formatIssue(issue)}\n`);
+    out.write(`indexed ${catalog.articles.length} article(s) and ${catalog.images.size} image(s) into ${folder}\n`);
     return 0;
   }
 

@@ -7,9 +7,18 @@ import type { SiteSettings } from "./settings.ts";
 import { slugify } from "./text.ts";
 import type { ContentSource } from "../sources/source.ts";
 
-export interface Catalog {
+/**
+ * What a catalog keeps in memory for every article: enough to select and page without the body. A catalog loaded from
+ * the files holds full records; an indexed catalog (archive-index.ts) holds only these and reads records on demand.
+ */
+export interface ArticleEntry {
+  readonly slug: string;
+  readonly published: Date;
+}
+
+export interface Catalog<E extends ArticleEntry = ArticleRecord> {
   /** Every valid, non-draft article, newest publication first (ties broken by slug). Includes future (embargoed) ones. */
-  readonly articles: readonly ArticleRecord[];
+  readonly articles: readonly E[];
   /** Problems that kept a file (or an author entry) out. */
   readonly issues: readonly ContentIssue[];
   /** Problems that did not keep anything out (unknown fields). */
@@ -20,18 +29,20 @@ export interface Catalog {
   /** Article files read, including bad ones and drafts. */
   readonly fileCount: number;
   /** Sections, tags and authors, each keyed by its URL slug, with its articles in the same order as `articles`. */
-  readonly facets: Readonly<Record<FacetKind, ReadonlyMap<string, Facet>>>;
+  readonly facets: Readonly<Record<FacetKind, ReadonlyMap<string, Facet<E>>>>;
+  /** The full records of `entries`, in the same order: the entries themselves here, read on demand when indexed. */
+  load(entries: readonly E[]): Promise<readonly ArticleRecord[]>;
 }
 
 export type FacetKind = "sections" | "tags" | "authors";
 
 /** A section, tag or author and the articles filed under it (newest first, embargoed ones included). */
-export interface Facet {
+export interface Facet<E extends ArticleEntry = ArticleRecord> {
   kind: FacetKind;
   /** URL form: `slugify(name)` for sections and tags, the authors.yaml key (or name slug) for authors. */
   slug: string;
   name: string;
-  articles: readonly ArticleRecord[];
+  articles: readonly E[];
 }
 
 export const isArticleFile = (path: string): boolean => /\.md$/i.test(path) && !path.startsWith("images/");
@@ -111,7 +122,16 @@ export async function loadCatalog(source: ContentSource, site: SiteSettings): Pr
     }
   }
 
-  return { articles, issues, warnings, authors, images, fileCount: articleFiles.length, facets: indexFacets(articles) };
+  return {
+    articles,
+    issues,
+    warnings,
+    authors,
+    images,
+    fileCount: articleFiles.length,
+    facets: indexFacets(articles),
+    load: async (entries) => entries,
+  };
 }
 
 /** Groups articles by section, tag and author slug; the first spelling seen names the facet. */
@@ -148,7 +168,7 @@ function decode(file: string, bytes: Uint8Array, issues: ContentIssue[]): string
  * Index of the first article published at `now` in `catalog.articles` (newest first). A binary search, so the cost
  * of a request does not grow with the archive or with the number of embargoed articles.
  */
-export function firstPublishedIndex(catalog: Catalog, now: Date, list: readonly ArticleRecord[] = catalog.articles): number {
+export function firstPublishedIndex<E extends ArticleEntry>(catalog: Catalog<E>, now: Date, list: readonly E[] = catalog.articles): number {
   const t = now.getTime();
   let lo = 0;
   let hi = list.length;
@@ -161,18 +181,18 @@ export function firstPublishedIndex(catalog: Catalog, now: Date, list: readonly 
 }
 
 /** The newest `limit` articles published at `now`, from the whole catalog or from one facet's list. */
-export function selectLatest(
-  catalog: Catalog,
+export function selectLatest<E extends ArticleEntry>(
+  catalog: Catalog<E>,
   now: Date,
   limit: number,
-  list: readonly ArticleRecord[] = catalog.articles,
-): readonly ArticleRecord[] {
+  list: readonly E[] = catalog.articles,
+): readonly E[] {
   const start = firstPublishedIndex(catalog, now, list);
   return list.slice(start, start + limit);
 }
 
 /** The next time an embargoed article (of the whole catalog, or of one facet's list) becomes public after `now`, if any. */
-export function nextRelease(catalog: Catalog, now: Date, list: readonly ArticleRecord[] = catalog.articles): Date | undefined {
+export function nextRelease<E extends ArticleEntry>(catalog: Catalog<E>, now: Date, list: readonly E[] = catalog.articles): Date | undefined {
   const index = firstPublishedIndex(catalog, now, list);
   return index > 0 ? list[index - 1]!.published : undefined;
 }

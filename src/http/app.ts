@@ -1,6 +1,6 @@
 // The Hono application factory: wires the route modules to one context and translates core errors to HTTP.
 import { Hono } from "hono";
-import { loadCatalog, type Catalog } from "../core/catalog.ts";
+import { loadCatalog, type ArticleEntry, type Catalog } from "../core/catalog.ts";
 import { formatIssue, NotFoundError } from "../core/errors.ts";
 import type { SiteSettings } from "../core/settings.ts";
 import { FORMATS, type FeedFormat } from "../formats/index.ts";
@@ -27,12 +27,22 @@ export interface AppOptions {
   cache?: BodyCache;
   /** The feed formats to serve; tests pass instrumented copies of FORMATS. */
   formats?: readonly FeedFormat[];
+  /** How the catalog is read from the source: every file (the default), or a prebuilt index (`loadIndexedCatalog`). */
+  loadCatalog?: (source: ContentSource, site: SiteSettings) => Promise<Catalog<ArticleEntry>>;
 }
 
-export function createApp({ source, site, now = () => new Date(), log = (m) => console.error(m), cache = noCache, formats = FORMATS }: AppOptions) {
-  let pending: Promise<Catalog> | undefined;
-  const catalog = (): Promise<Catalog> => {
-    pending ??= loadCatalog(source, site).then(
+export function createApp({
+  source,
+  site,
+  now = () => new Date(),
+  log = (m) => console.error(m),
+  cache = noCache,
+  formats = FORMATS,
+  loadCatalog: load = loadCatalog,
+}: AppOptions) {
+  let pending: Promise<Catalog<ArticleEntry>> | undefined;
+  const catalog = (): Promise<Catalog<ArticleEntry>> => {
+    pending ??= load(source, site).then(
       (loaded) => {
         // One bad file never takes a feed down: it is left out and reported here, once.
         for (const issue of loaded.issues) log(`edge-feeds: skipped content: ${formatIssue(issue)}`);

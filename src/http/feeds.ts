@@ -1,10 +1,10 @@
 // Feed routes: the site's feeds, section/tag/author feeds, their archive pages, and the OPML list of them all.
 // Validators are computed from the plan before anything is rendered; a 304 never renders.
 import type { Context, Hono } from "hono";
-import { nextRelease, type Catalog, type FacetKind } from "../core/catalog.ts";
+import { nextRelease, type ArticleEntry, type Catalog, type FacetKind } from "../core/catalog.ts";
 import { NotFoundError } from "../core/errors.ts";
 import { buildFeed } from "../core/feed.ts";
-import { findScope, isPublicScope, planFeed, publicScopes, siteScope, describeScope, type FeedPlan, type FeedScope } from "../core/feed-plan.ts";
+import { completePlan, findScope, isPublicScope, publicScopes, selectFeed, siteScope, describeScope, type FeedScope } from "../core/feed-plan.ts";
 import { hashText } from "../core/hash.ts";
 import { FEED_ITEMS_MAX } from "../core/settings.ts";
 import { feedUrlsOf, OUTPUT_REVISION, type FeedFormat } from "../formats/index.ts";
@@ -15,6 +15,10 @@ import type { AppContext } from "./context.ts";
 import { cacheControl, problem, type Freshness } from "./responses.ts";
 
 const ALLOW = "GET, HEAD, OPTIONS";
+
+/** The app's catalog: full records when loaded from the files, entries only when read from a prebuilt index. */
+type IndexedCatalog = Catalog<ArticleEntry>;
+type Scope = FeedScope<ArticleEntry>;
 
 /** `?limit=N`: a whole number from 1 to FEED_ITEMS_MAX. */
 export const LIMIT_RULE = `limit must be a whole number from 1 to ${FEED_ITEMS_MAX}`;
@@ -36,7 +40,7 @@ export function registerFeedRoutes(app: Hono, ctx: AppContext): void {
   const facetPath = ":kind{sections|tags|authors}/:slug";
 
   for (const format of ctx.formats) {
-    const routes: [string, (c: Context, catalog: Catalog, now: Date) => FeedScope][] = [
+    const routes: [string, (c: Context, catalog: IndexedCatalog, now: Date) => Scope][] = [
       [`/${format.file}`, (_c, catalog) => siteScope(catalog, site)],
       [`/archive/:page{[1-9][0-9]{0,8}}/${format.file}`, (_c, catalog) => siteScope(catalog, site)],
       [`/${facetPath}/${format.file}`, facetScope],
@@ -50,7 +54,7 @@ export function registerFeedRoutes(app: Hono, ctx: AppContext): void {
   app.get("/feeds.opml", serveOpml);
   app.all("/feeds.opml", (c) => otherMethod(c));
 
-  function facetScope(c: Context, catalog: Catalog, now: Date): FeedScope {
+  function facetScope(c: Context, catalog: IndexedCatalog, now: Date): Scope {
     const scope = findScope(catalog, c.req.param("kind") as FacetKind, c.req.param("slug")!);
     if (!scope || !isPublicScope(catalog, scope, now)) throw new NotFoundError(c.req.path);
     return scope;
@@ -94,7 +98,7 @@ export function registerFeedRoutes(app: Hono, ctx: AppContext): void {
     return c.body(body, 200, { ...headers, "Content-Type": contentType });
   }
 
-  async function serveFeed(c: Context, format: FeedFormat, scopeOf: (c: Context, catalog: Catalog, now: Date) => FeedScope): Promise<Response> {
+  async function serveFeed(c: Context, format: FeedFormat, scopeOf: (c: Context, catalog: IndexedCatalog, now: Date) => Scope): Promise<Response> {
     let limit: number | undefined;
     try {
       limit = parseLimit(c.req.queries("limit") ?? []);
@@ -113,8 +117,10 @@ export function registerFeedRoutes(app: Hono, ctx: AppContext): void {
       const rest = (page === undefined ? "" : `archive/${page}/`) + format.file;
       return c.redirect(`${site.url}/${scope.path}${rest}${new URL(c.req.url).search}`, 301);
     }
-    const plan: FeedPlan | undefined = planFeed(catalog, site, now, { scope, page, limit: page === undefined ? limit : undefined }, feedUrlsOf(ctx.formats));
-    if (!plan) throw new NotFoundError(c.req.path);
+    const selection = selectFeed(catalog, site, now, { scope, page, limit: page === undefined ? limit : undefined }, feedUrlsOf(ctx.formats));
+    if (!selection) throw new NotFoundError(c.req.path);
+    // The catalog may hold only entries (an indexed archive): the selected articles are read now, and only they.
+    const plan = completePlan(selection, await catalog.load(selection.entries));
     const etag = `"${format.id}-${OUTPUT_REVISION}-${plan.version}"`;
     const self = plan.options.hubs?.length ? plan.options.urls[format.id] : undefined;
     const headers = feedHeaders(etag, plan.lastModified, plan, now, self);
@@ -126,11 +132,11 @@ export function registerFeedRoutes(app: Hono, ctx: AppContext): void {
     const now = ctx.now();
     const scopes = publicScopes(catalog, site, now);
     const rss = ctx.formats.find((f) => f.id === "rss") ?? ctx.formats[0]!;
-    const feedOf = (scope: FeedScope) => {
+    const feedOf = (scope: Scope) => {
       const { title, description } = describeScope(scope, site);
       return { title, description, xmlUrl: `${site.url}/${scope.path}${rss.file}`, htmlUrl: `${site.url}/` };
     };
-    const group = (kind: FeedScope["kind"]) => scopes.filter((s) => s.kind === kind).map(feedOf);
+    const group = (kind: Scope["kind"]) => scopes.filter((s) => s.kind === kind).map(feedOf);
     const doc = {
       title: `${site.title}: all feeds`,
       groups: [

@@ -1,0 +1,106 @@
+// The benchmark archive generator, and the prebuilt archive index that serves the largest archives: the indexed path
+// must give exactly the bytes the file-by-file path gives on the same articles.
+import { describe, expect, it } from "vitest";
+import { generateArchive, type GeneratedFile } from "../../bench/generate-archive.ts";
+import { buildArchiveIndex, INDEX_FILE, loadIndexedCatalog, recordFile } from "../../src/core/archive-index.ts";
+import { loadCatalog } from "../../src/core/catalog.ts";
+import { ConfigError } from "../../src/core/errors.ts";
+import { parseSettings } from "../../src/core/settings.ts";
+import { createApp } from "../../src/http/app.ts";
+import { createMemorySource, type MemoryFiles } from "../../src/sources/memory.ts";
+
+const site = parseSettings({
+  SITE_URL: "https://news.example.com",
+  SITE_TITLE: "Bench",
+  SITE_DESCRIPTION: "Generated archive",
+  SITE_LANGUAGE: "en",
+  SITE_TIMEZONE: "Europe/London",
+  FEED_ITEMS: "20",
+});
+const now = new Date("2026-01-01T00:00:00Z");
+
+const toFiles = (files: Iterable<GeneratedFile>): MemoryFiles => Object.fromEntries([...files].map((f) => [f.path, f.data]));
+const archive = toFiles(generateArchive({ count: 60, seed: 7 }));
+
+/** The files `node src/cli.ts index` writes, in memory: index, records and the published images. */
+async function indexFiles(files: MemoryFiles): Promise<MemoryFiles> {
+  const catalog = await loadCatalog(createMemorySource(files), site);
+  const out: Record<string, string | Uint8Array> = Object.fromEntries(buildArchiveIndex(catalog, site));
+  for (const path of catalog.images.keys()) out[path] = files[path]!;
+  return out;
+}
+
+describe("generate-archive", () => {
+  it("writes valid articles of realistic size, with 1–3 authors, a section, tags and a lead image", async () => {
+    const catalog = await loadCatalog(createMemorySource(archive), site);
+    expect(catalog.issues).toEqual([]);
+    expect(catalog.warnings).toEqual([]);
+    expect(catalog.articles).toHaveLength(60);
+    for (const a of catalog.articles) {
+      expect(a.authors.length).toBeGreaterThanOrEqual(1);
+      expect(a.authors.length).toBeLessThanOrEqual(3);
+      expect(a.section).toBeTruthy();
+      expect(a.tags.length).toBeGreaterThanOrEqual(2);
+      expect(a.image?.width).toBeGreaterThan(0);
+      const words = a.body.split(/\s+/).filter(Boolean).length;
+      expect(words).toBeGreaterThanOrEqual(800);
+      expect(words).toBeLessThan(1000);
+    }
+    expect(catalog.images.size).toBe(15); // one in four lead images is a local file
+    expect(catalog.facets.sections.size).toBeGreaterThan(3);
+  });
+
+  it("is deterministic for a count and seed, and differs by seed", () => {
+    expect(toFiles(generateArchive({ count: 60, seed: 7 }))).toEqual(archive);
+    expect(toFiles(generateArchive({ count: 60, seed: 8 }))).not.toEqual(archive);
+  });
+});
+
+describe("archive index", () => {
+  it("round-trips the catalog: order, times, facets, images, authors and full records", async () => {
+    const full = await loadCatalog(createMemorySource(archive), site);
+    const indexed = await loadIndexedCatalog(createMemorySource(await indexFiles(archive)), site);
+    expect(indexed.articles.map((a) => [a.slug, a.published])).toEqual(full.articles.map((a) => [a.slug, a.published]));
+    for (const kind of ["sections", "tags", "authors"] as const) {
+      const slugs = (c: typeof indexed) => [...c.facets[kind].values()].map((f) => [f.slug, f.name, f.articles.map((a) => a.slug)]);
+      expect(slugs(indexed)).toEqual(slugs(full));
+    }
+    expect(indexed.images).toEqual(full.images);
+    expect(indexed.authors).toEqual(full.authors);
+    expect(indexed.fileCount).toBe(full.fileCount);
+    expect(await indexed.load(indexed.articles)).toEqual(full.articles);
+  });
+
+  it("serves the same feed and image bytes as the file-by-file catalog", async () => {
+    const plain = createApp({ source: createMemorySource(archive), site, now: () => now });
+    const indexed = createApp({
+      source: createMemorySource(await indexFiles(archive)),
+      site,
+      now: () => now,
+      loadCatalog: (source, s) => loadIndexedCatalog(source, s, { cacheSize: 5 }), // smaller than a feed: evicts
+    });
+    const image = Object.keys(archive).find((p) => p.startsWith("images/"))!;
+    for (const path of ["/rss.xml", "/atom.xml", "/feed.json", "/rss.xml", `/${image}`]) {
+      const [a, b] = await Promise.all([plain.request(path), indexed.request(path)]);
+      expect(b.status, path).toBe(200);
+      expect(b.headers.get("content-type")).toBe(a.headers.get("content-type"));
+      expect(new Uint8Array(await b.arrayBuffer())).toEqual(new Uint8Array(await a.arrayBuffer()));
+    }
+  });
+
+  it("refuses an index built for other site settings", async () => {
+    const files = await indexFiles(archive);
+    const other = { ...site, url: "https://elsewhere.example.com" };
+    await expect(loadIndexedCatalog(createMemorySource(files), other)).rejects.toBeInstanceOf(ConfigError);
+    await expect(loadIndexedCatalog(createMemorySource({}), site)).rejects.toThrow(INDEX_FILE);
+  });
+
+  it.each([
+    ["baku-visit-2025", "records/baku-visit-2025.json"],
+    ["a_b", "records/a_5fb.json"],
+    ["a b", "records/a_20b.json"],
+    ["تهران-مترو", "records/_d8_aa_d9_87_d8_b1_d8_a7_d9_86-_d9_85_d8_aa_d8_b1_d9_88.json"],
+  ])("names the record file of %s safely", (slug, file) => {
+    expect(recordFile(slug)).toBe(file);
+  });
+});
