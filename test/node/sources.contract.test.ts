@@ -37,7 +37,7 @@ async function fetcherFromDisk(): Promise<ContentSource> {
   return createFetcherSource({
     fetch: async (url) => {
       const bytes = files.get(decodeURIComponent(new URL(url).pathname.slice(1)));
-      return bytes ? new Response(bytes) : new Response("Not found", { status: 404 });
+      return bytes ? new Response(bytes as Uint8Array<ArrayBuffer>) : new Response("Not found", { status: 404 });
     },
   });
 }
