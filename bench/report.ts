@@ -65,10 +65,10 @@ export function formatReport(results: Json): string {
   if (results.scale) {
     out += "## Scale\n\n";
     out += table(
-      ["articles", "mode", "script (gzip)", "startup ms", "first request ms", "first response ms", "RSS MiB (peak)", "store"],
+      ["articles", "mode", "script (gzip)", "startup ms", "first request ms", "first response ms", "isolate heap MiB (after first / after load)", "process RSS MiB (peak)", "store"],
       results.scale.map((r: Json) =>
         r.skipped
-          ? [int(r.articles), r.mode, r.skipped, "", "", "", "", mb(r.archiveBytes) + " of files"]
+          ? [int(r.articles), r.mode, r.skipped, "", "", "", "", "", mb(r.archiveBytes) + " of files"]
           : [
               int(r.articles),
               r.mode,
@@ -76,6 +76,7 @@ export function formatReport(results: Json): string {
               int(r.startupMs),
               `${int(r.firstRequestMs)}${r.firstStatus === 200 ? "" : ` (HTTP ${r.firstStatus})`}`,
               int(r.firstResponseMs),
+              `${f(r.heapAfterFirst?.usedMiB, 1)} / ${f(r.heap?.usedMiB, 1)}`,
               `${f(r.memory?.rssMiB, 0)} (${f(r.memory?.peakMiB, 0)})`,
               r.mode === "indexed" ? `index ${mb(r.indexBytes)}; ${int(r.storeFiles)} files, ${mb(r.storeBytes)}` : "in the script",
             ],

@@ -21,6 +21,7 @@ import { formatReport } from "./report.ts";
 import {
   buildWorker,
   get,
+  isolateHeap,
   load,
   memory,
   ROOT,
@@ -55,7 +56,7 @@ const repeat = Number(values.repeat);
 const connections = Number(values.connections);
 const bundledMax = Number(values["bundled-max"]);
 const servedSize = Number(values["served-size"]);
-const PORT = { worker: 8821, baseline: 8822, node: 8823 } as const;
+const PORT = { worker: 8821, baseline: 8822, node: 8823, inspector: 8829 } as const;
 
 const { vars, compatibilityDate, flags } = await wranglerVars();
 const site = parseSettings(vars);
@@ -261,7 +262,16 @@ if (only.has("scale")) {
       }
       Object.assign(row, { scriptBytes: build.bytes, scriptGzipBytes: build.gzipBytes, buildMs: build.buildMs });
       log(`scale ${count} ${mode}: script ${(build.bytes / 1e6).toFixed(2)} MB (${(build.gzipBytes / 1e6).toFixed(2)} MB gzip)`);
-      const server = await startWorkerd({ name: `${mode}-${count}`, port: PORT.worker, script: build.script, vars, compatibilityDate, flags, archiveDir });
+      const server = await startWorkerd({
+        name: `${mode}-${count}`,
+        port: PORT.worker,
+        script: build.script,
+        vars,
+        compatibilityDate,
+        flags,
+        archiveDir,
+        inspectorPort: PORT.inspector,
+      });
       await withServer(server, async () => {
         const listening = await waitForPort(PORT.worker, 300_000);
         const first = await get(`http://127.0.0.1:${PORT.worker}/rss.xml`, {}, 600_000);
@@ -271,6 +281,7 @@ if (only.has("scale")) {
           firstResponseMs: performance.now() - server.spawnedAt,
           firstStatus: first.status,
           memoryAfterFirst: await memory(server.pid),
+          heapAfterFirst: await isolateHeap(PORT.inspector),
         });
         log(`  listening after ${(listening - server.spawnedAt).toFixed(0)} ms, first /rss.xml ${first.status} in ${first.ms.toFixed(0)} ms`);
         const endpoints: Record<string, unknown>[] = [];
@@ -284,6 +295,7 @@ if (only.has("scale")) {
         }
         row.endpoints = endpoints;
         row.memory = await memory(server.pid);
+        row.heap = await isolateHeap(PORT.inspector);
       });
     }
   }
