@@ -51,11 +51,13 @@ export function formatReport(results: Json): string {
     const baseline304 = (results.served ?? []).find((r: Json) => r.case === "baseline: 304");
     out += "## Served (requests/s median (min–max), latency ms, server CPU ms per request)\n\n";
     out += table(
-      ["runtime", "case", "status", "bytes", "req/s", "p50", "p99", "CPU ms/req", "errors", "÷ baseline req/s"],
+      ["runtime", "case", "status", "bytes", "req/s", "p50", "p99", "CPU ms/req", "errors", "req/s ÷ baseline", "baseline CPU ÷ ours"],
       served.map((r: Json) => {
         const ref = r.status === 304 ? baseline304 : baseline;
-        const ratio = ref && r.runtime === "workerd" && !r.case.startsWith("baseline") ? `${f((100 * r.requestsPerSec) / ref.requestsPerSec, 0)} %` : "";
-        return [r.runtime, r.case, String(r.status), int(r.bytes), ...loadCells(r), ratio];
+        const compare = ref && r.runtime === "workerd" && !r.case.startsWith("baseline");
+        const ratio = compare ? `${f((100 * r.requestsPerSec) / ref.requestsPerSec, 0)} %` : "";
+        const cpuRatio = compare ? `${f((100 * ref.cpuMsPerRequest) / r.cpuMsPerRequest, 0)} %` : "";
+        return [r.runtime, r.case, String(r.status), int(r.bytes), ...loadCells(r), ratio, cpuRatio];
       }),
     );
     const mem = (m: Json): string => (m ? `${f(m.rssMiB, 0)} MiB (peak ${f(m.peakMiB, 0)})` : "–");

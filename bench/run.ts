@@ -28,6 +28,8 @@ import {
   sleep,
   startNode,
   startWorkerd,
+  startWranglerDev,
+  withContentModule,
   waitForPort,
   WORK,
   wranglerVars,
@@ -46,6 +48,7 @@ const { values } = parseArgs({
     connections: { type: "string", default: "4" },
     "bundled-max": { type: "string", default: "10000" },
     "served-size": { type: "string", default: "1000" },
+    "wrangler-dev": { type: "boolean", default: true },
     out: { type: "string", default: "bench/results/latest.json" },
   },
 });
@@ -56,7 +59,7 @@ const repeat = Number(values.repeat);
 const connections = Number(values.connections);
 const bundledMax = Number(values["bundled-max"]);
 const servedSize = Number(values["served-size"]);
-const PORT = { worker: 8821, baseline: 8822, node: 8823, inspector: 8829 } as const;
+const PORT = { worker: 8821, baseline: 8822, node: 8823, wranglerDev: 8830, wranglerInspector: 8831, inspector: 8829 } as const;
 
 const { vars, compatibilityDate, flags } = await wranglerVars();
 const site = parseSettings(vars);
@@ -211,6 +214,18 @@ if (only.has("served")) {
     if (etag) rows.push({ runtime: "workerd", case: "baseline: 304", status: 304, bytes: 0, ...(await measure(base, "/rss.xml", { "If-None-Match": etag })) });
     results.baselineMemory = await memory(base.pid);
   });
+  if (values["wrangler-dev"]) {
+    // Alongside only: the same worker and content through `wrangler dev` (its proxy process included).
+    await withContentModule(await renderContentModule(createDirectorySource(archive)), async () => {
+      const dev = startWranglerDev(PORT.wranglerDev, PORT.wranglerInspector);
+      await withServer(dev, async () => {
+        await waitForPort(PORT.wranglerDev, 120_000);
+        const probe = await get(`http://127.0.0.1:${PORT.wranglerDev}/rss.xml`);
+        const r = await load(dev, "/rss.xml", { seconds, connections });
+        rows.push({ runtime: "wrangler dev", case: "/rss.xml (as served; CPU not measured: several processes)", status: probe.status, bytes: probe.bytes, ...r, cpuMsPerRequest: NaN, runs: 1, rpsMin: r.requestsPerSec, rpsMax: r.requestsPerSec });
+      });
+    });
+  }
   results.served = rows;
 }
 

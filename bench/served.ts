@@ -36,30 +36,39 @@ export interface BuiltWorker {
   buildMs: number;
 }
 
+const WRANGLER_ENV = { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false", NO_COLOR: "1" };
+
+/** Runs `body` with src/generated/content.ts replaced by `contentModule`, then puts the developer's module back. */
+export async function withContentModule<T>(contentModule: string, body: () => Promise<T>): Promise<T> {
+  const backup = CONTENT_MODULE + ".bench-backup";
+  await rename(CONTENT_MODULE, backup).catch(() => undefined);
+  try {
+    await writeFile(CONTENT_MODULE, contentModule);
+    return await body();
+  } finally {
+    await rm(CONTENT_MODULE, { force: true });
+    await rename(backup, CONTENT_MODULE).catch(() => undefined);
+  }
+}
+
 /**
- * Builds the worker with `wrangler deploy --dry-run` around the given content module, then puts the developer's
- * generated module back. The module is the only thing that differs between archive sizes.
+ * Builds the worker with `wrangler deploy --dry-run` around the given content module. The module is the only thing
+ * that differs between archive sizes.
  */
 export async function buildWorker(name: string, contentModule: string): Promise<BuiltWorker> {
   const dir = join(WORK, "build", name);
   await rm(dir, { recursive: true, force: true });
-  const backup = CONTENT_MODULE + ".bench-backup";
-  await rename(CONTENT_MODULE, backup).catch(() => undefined);
   const started = performance.now();
-  try {
-    await writeFile(CONTENT_MODULE, contentModule);
+  await withContentModule(contentModule, async () => {
     const result = spawnSync("npx", ["wrangler", "deploy", "--dry-run", "--outdir", dir], {
       cwd: ROOT,
-      env: { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false", NO_COLOR: "1" },
+      env: WRANGLER_ENV,
       encoding: "utf8",
       timeout: 600_000,
       maxBuffer: 64 * 1024 * 1024,
     });
     if (result.status !== 0) throw new Error(`wrangler deploy --dry-run failed:\n${result.stdout}\n${result.stderr}`);
-  } finally {
-    await rm(CONTENT_MODULE, { force: true });
-    await rename(backup, CONTENT_MODULE).catch(() => undefined);
-  }
+  });
   const buildMs = performance.now() - started;
   const script = join(dir, "worker.js");
   const code = await readFile(script);
@@ -150,6 +159,38 @@ const worker :Workerd.Worker = (
   });
   const log: string[] = [];
   return { ...track(options.name, child, options.port, spawnedAt, log), log };
+}
+
+/**
+ * Starts `wrangler dev` (a proxy workerd in front of the worker's workerd) on the current content module. Its
+ * process group is stopped as a whole. Reported alongside only: it measures wrangler's proxy as much as the worker.
+ */
+export function startWranglerDev(port: number, inspectorPort: number): ServerHandle & { log: string[] } {
+  const spawnedAt = performance.now();
+  const child = spawn(
+    "npx",
+    ["wrangler", "dev", "--ip", "127.0.0.1", "--port", String(port), "--inspector-port", String(inspectorPort), "--show-interactive-dev-session=false"],
+    { cwd: ROOT, env: WRANGLER_ENV, stdio: ["ignore", "pipe", "pipe"], detached: true },
+  );
+  const log: string[] = [];
+  const handle = track("wrangler-dev", child, port, spawnedAt, log);
+  return {
+    ...handle,
+    log,
+    async stop() {
+      try {
+        process.kill(-child.pid!, "SIGTERM"); // the group: npx, wrangler and its two workerd processes
+      } catch {
+        return;
+      }
+      await sleep(2000);
+      try {
+        process.kill(-child.pid!, "SIGKILL");
+      } catch {
+        // already gone
+      }
+    },
+  };
 }
 
 /** Starts the Node server (src/node/server.ts) on the same content, pinned to the server core. */
