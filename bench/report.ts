@@ -61,11 +61,12 @@ export function formatReport(results: Json): string {
       }),
     );
     const mem = (m: Json): string => (m ? `${f(m.rssMiB, 0)} MiB (peak ${f(m.peakMiB, 0)})` : "–");
-    out += `\nProcess memory after the runs: worker ${mem(results.servedMemory)}, baseline ${mem(results.baselineMemory)}, Node ${mem(results.nodeMemory)}.\n\n`;
+    out += `\nProcess memory after the runs: worker with Cache API ${mem(results.servedMemory)}, without ${mem(results.servedMemoryUncached)}, baseline ${mem(results.baselineMemory)}, Node ${mem(results.nodeMemory)}.\n\n`;
   }
 
   if (results.scale) {
     out += "## Scale\n\n";
+    if (results.settings.scale) out += `wrk ${results.settings.scale.seconds} s × ${results.settings.scale.repeat} runs per endpoint.\n\n`;
     out += table(
       ["articles", "mode", "script (gzip)", "startup ms", "first request ms", "first response ms", "isolate heap MiB (after first / after load)", "process RSS MiB (peak)", "store"],
       results.scale.map((r: Json) =>
@@ -84,11 +85,20 @@ export function formatReport(results: Json): string {
             ],
       ),
     );
+    const same = results.scale
+      .filter((r: Json) => r.mode === "indexed" && r.homeSha256)
+      .map((r: Json) => {
+        const bundled = results.scale.find((b: Json) => b.mode === "bundled" && b.articles === r.articles && b.homeSha256);
+        return bundled ? `${int(r.articles)}: ${bundled.homeSha256 === r.homeSha256 ? "same bytes" : "DIFFERENT bytes"}` : "";
+      })
+      .filter(Boolean);
+    if (same.length) out += `\n/rss.xml, bundled vs indexed: ${same.join("; ")}.\n`;
     out += "\n### Steady state per endpoint\n\n";
     const rows: string[][] = [];
     for (const r of results.scale) {
       for (const e of r.endpoints ?? []) {
-        rows.push([int(r.articles), r.mode, e.name, String(e.status), ...(e.status === 200 ? loadCells(e) : ["route not in this build", "", "", "", ""])]);
+        const ok = e.status === 200 || e.status === 304;
+        rows.push([int(r.articles), r.mode, e.name, String(e.status), ...(ok ? loadCells(e) : [`HTTP ${e.status}`, "", "", "", ""])]);
       }
     }
     out += table(["articles", "mode", "endpoint", "status", "req/s", "p50", "p99", "CPU ms/req", "errors"], rows);

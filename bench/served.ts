@@ -116,6 +116,12 @@ export interface WorkerdOptions {
   archiveDir?: string;
   /** Port for the V8 inspector, used only to read the isolate's heap size. */
   inspectorPort?: number;
+  /**
+   * The Cache API behind caches.default (bench/cache-service.js, in the same process): "memory" keeps what is put,
+   * "miss" keeps nothing so every request renders (the cache bypassed). Plain workerd has no cache of its own: without
+   * one, caches.default throws "No Cache was configured".
+   */
+  cache?: "memory" | "miss";
 }
 
 /** Starts `workerd serve` on a generated capnp config; the process is pinned to the server core. */
@@ -131,6 +137,15 @@ export async function startWorkerd(options: WorkerdOptions): Promise<ServerHandl
   }
   const bindings = Object.entries(options.vars ?? {}).map(([k, v]) => `(name = ${capnpString(k)}, text = ${capnpString(v)})`);
   const services = [`(name = "main", worker = .worker)`];
+  let cacheOutbound = "";
+  if (options.cache) {
+    await copyFile(join(ROOT, "bench", "cache-service.js"), join(dir, "cache-service.js"));
+    services.push(
+      `(name = "cache", worker = (modules = [(name = "cache-service.js", esModule = embed "cache-service.js")], ` +
+        `compatibilityDate = ${capnpString(options.compatibilityDate)}, bindings = [(name = "MODE", text = ${capnpString(options.cache)})]))`,
+    );
+    cacheOutbound = `\n  cacheApiOutbound = "cache",`;
+  }
   if (options.archiveDir) {
     services.push(`(name = "archive", disk = (path = ${capnpString(resolve(options.archiveDir))}, writable = false))`);
     bindings.push(`(name = "ARCHIVE", service = "archive")`);
@@ -147,7 +162,7 @@ const worker :Workerd.Worker = (
   modules = [ ${modules.join(", ")} ],
   compatibilityDate = ${capnpString(options.compatibilityDate)},
   compatibilityFlags = [ ${options.flags.map(capnpString).join(", ")} ],
-  bindings = [ ${bindings.join(", ")} ],
+  bindings = [ ${bindings.join(", ")} ],${cacheOutbound}
 );
 `;
   await writeFile(join(dir, "config.capnp"), config);

@@ -3,24 +3,29 @@ import { loadIndexedCatalog } from "./core/archive-index.ts";
 import { ConfigError } from "./core/errors.ts";
 import { parseSettings } from "./core/settings.ts";
 import { createApp, type App } from "./http/app.ts";
-import { createWorkersCache } from "./http/body-cache.ts";
+import { createMemoryCache, createTieredCache, createWorkersCache, noCache } from "./http/body-cache.ts";
 import { bundledSource } from "./sources/bundled.ts";
 import { createFetcherSource } from "./sources/fetcher.ts";
 
 /**
+ * Optional bindings, not in wrangler.toml (so `wrangler types` does not know them).
  * An archive too large to bundle is bound as ARCHIVE (Workers Static Assets, or a service over R2) holding the output
- * of `node src/cli.ts index`. The binding is optional and not in wrangler.toml, so `wrangler types` does not know it.
+ * of `node src/cli.ts index`.
  */
 interface ArchiveEnv {
   ARCHIVE?: Fetcher;
+  /** `off`: keep no rendered bodies, so every request renders (for benchmarks and debugging; see BENCHMARKS.md). */
+  BODY_CACHE?: string;
 }
 
 let app: App | undefined;
 
 function createWorkerApp(env: Env & ArchiveEnv): App {
   const site = parseSettings(env as unknown as Record<string, unknown>);
-  // Rendered feeds are kept in the data centre's cache, keyed by content version, so a hot feed renders once.
-  const cache = createWorkersCache(caches.default, site.url);
+  // Rendered feeds are kept in the data centre's cache, keyed by content version, so a hot feed renders once; the
+  // hottest few also stay in the isolate (32 bodies of 0.2–0.5 MB at most: well inside the 128 MB isolate limit).
+  const cache =
+    env.BODY_CACHE === "off" ? noCache : createTieredCache(createMemoryCache(32), createWorkersCache(caches.default, site.url));
   if (!env.ARCHIVE) return createApp({ source: bundledSource, site, cache });
   return createApp({ source: createFetcherSource(env.ARCHIVE, "archive"), site, cache, loadCatalog: loadIndexedCatalog });
 }

@@ -11,10 +11,12 @@ import { feedUrlsOf, OUTPUT_REVISION, type FeedFormat } from "../formats/index.t
 import { OPML_CONTENT_TYPE, renderOpml } from "../formats/opml.ts";
 import { isNotModified } from "./conditional.ts";
 import { FEED_STYLESHEET_PATH } from "./browser-feeds.ts";
+import type { Body } from "./body-cache.ts";
 import type { AppContext } from "./context.ts";
 import { cacheControl, problem, type Freshness } from "./responses.ts";
 
 const ALLOW = "GET, HEAD, OPTIONS";
+const utf8 = new TextEncoder();
 
 /** The app's catalog: full records when loaded from the files, entries only when read from a prebuilt index. */
 type IndexedCatalog = Catalog<ArticleEntry>;
@@ -88,7 +90,7 @@ export function registerFeedRoutes(app: Hono, ctx: AppContext): void {
     if (isNotModified(validators, { etag: headers.ETag!, lastModified })) return c.body(null, 304, headers);
     let body = await ctx.cache.get(cacheKey);
     if (body === undefined) {
-      body = render();
+      body = utf8.encode(render()) as Body;
       const stored = ctx.cache.put(cacheKey, body).catch((error: unknown) => ctx.log(`edge-feeds: cache put failed: ${String(error)}`));
       // At the edge the put finishes after the response is sent; elsewhere it is awaited.
       const waitUntil = executionWaitUntil(c);
