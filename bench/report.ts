@@ -29,17 +29,18 @@ export function formatReport(results: Json): string {
 
   if (results.render) {
     out += "## Render cost in-process (ms per feed, median / p99)\n\n";
+    out += "Cold: items this isolate has not rendered before. Warm: items rendered before in some feed (their text is reused).\n\n";
     out += table(
-      ["items", "format", "bytes", "ours median", "ours p99", "feed median", "feed p99", "feed ÷ ours"],
+      ["items", "format", "bytes", "ours cold median / p99", "ours warm median / p99", "feed median / p99", "feed ÷ ours cold", "feed ÷ ours warm"],
       results.render.map((r: Json) => [
         String(r.items),
         r.format,
         int(r.bytes),
-        f(r.ours.medianMs, 3),
-        f(r.ours.p99Ms, 3),
-        f(r.feedPackage.medianMs, 3),
-        f(r.feedPackage.p99Ms, 3),
+        `${f(r.ours.medianMs, 3)} / ${f(r.ours.p99Ms, 3)}`,
+        `${f(r.oursWarm?.medianMs, 3)} / ${f(r.oursWarm?.p99Ms, 3)}`,
+        `${f(r.feedPackage.medianMs, 3)} / ${f(r.feedPackage.p99Ms, 3)}`,
         `**${f(r.speedup)}×**`,
+        `**${f(r.speedupWarm)}×**`,
       ]),
     );
     out += "\n";

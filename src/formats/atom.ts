@@ -4,7 +4,7 @@ import type { Article, Author, Feed } from "../core/model.ts";
 import type { FeedFormat, RenderOptions } from "./format.ts";
 import { writeMediaImage } from "./media-rss.ts";
 import { NS } from "./rss.ts";
-import { XmlWriter } from "./xml.ts";
+import { XmlWriter, type FragmentCache } from "./xml.ts";
 
 /** RFC 4287 §3.2 Person construct: name, and uri and email where known. */
 function person(x: XmlWriter, element: string, author: Author): void {
@@ -35,6 +35,8 @@ function renderEntry(x: XmlWriter, article: Article, feed: Feed): void {
   x.close("entry");
 }
 
+const entries: FragmentCache<Article> = new WeakMap();
+
 export function renderAtom(feed: Feed, options: RenderOptions = {}): string {
   const x = new XmlWriter({ stylesheet: options.stylesheet });
   x.open("feed", { xmlns: NS.atom, "xmlns:media": NS.media, "xmlns:fh": feed.paging?.archived ? NS.fh : undefined, "xml:lang": feed.language });
@@ -55,7 +57,8 @@ export function renderAtom(feed: Feed, options: RenderOptions = {}): string {
   }
   x.text("generator", "edge-feeds");
   person(x, "author", feed.publisher);
-  for (const item of feed.items) renderEntry(x, item, feed);
+  // An entry's category schemes name the feed's home page: the only feed-level fact in it.
+  for (const item of feed.items) x.fragment(entries, item, feed.homeUrl, (sub) => renderEntry(sub, item, feed));
   x.close("feed");
   return x.toString();
 }

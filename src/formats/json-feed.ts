@@ -83,8 +83,25 @@ export function toJsonFeed(feed: Feed): JsonFeedDocument {
   };
 }
 
+/** Each article's item as it appears in the document (indented for the `items` array), written once per article. */
+const itemTexts = new WeakMap<Article, string>();
+
+function itemText(article: Article): string {
+  let text = itemTexts.get(article);
+  if (text === undefined) {
+    // JSON.stringify escapes line breaks inside strings, so every "\n" here is between tokens and can be indented.
+    text = "    " + JSON.stringify(jsonItem(article), null, 2).replaceAll("\n", "\n    ");
+    itemTexts.set(article, text);
+  }
+  return text;
+}
+
+/** Exactly `JSON.stringify(toJsonFeed(feed), null, 2) + "\n"`, with each item's text reused across feeds. */
 export function renderJsonFeed(feed: Feed): string {
-  return JSON.stringify(toJsonFeed(feed), null, 2) + "\n";
+  const head = JSON.stringify(toJsonFeed({ ...feed, items: [] }), null, 2);
+  const empty = '\n  "items": []\n}';
+  if (!feed.items.length || !head.endsWith(empty)) return JSON.stringify(toJsonFeed(feed), null, 2) + "\n";
+  return head.slice(0, -empty.length) + '\n  "items": [\n' + feed.items.map(itemText).join(",\n") + "\n  ]\n}\n";
 }
 
 export const jsonFeed: FeedFormat = {

@@ -4,7 +4,7 @@ import { formatRfc822 } from "../core/dates.ts";
 import type { Article, Feed } from "../core/model.ts";
 import type { FeedFormat, RenderOptions } from "./format.ts";
 import { MEDIA_NS, writeMediaImage } from "./media-rss.ts";
-import { XmlWriter } from "./xml.ts";
+import { XmlWriter, type FragmentCache } from "./xml.ts";
 
 export const NS = {
   atom: "http://www.w3.org/2005/Atom",
@@ -42,6 +42,8 @@ function renderItem(x: XmlWriter, article: Article): void {
   x.close("item");
 }
 
+const items: FragmentCache<Article> = new WeakMap();
+
 export function renderRss(feed: Feed, options: RenderOptions = {}): string {
   const x = new XmlWriter({ stylesheet: options.stylesheet });
   x.open("rss", {
@@ -70,7 +72,7 @@ export function renderRss(feed: Feed, options: RenderOptions = {}): string {
     if (paging.next) x.empty("atom:link", { href: paging.next.rss, rel: "next-archive", type: "application/rss+xml" });
     if (paging.archived) x.empty("fh:archive");
   }
-  for (const item of feed.items) renderItem(x, item);
+  for (const item of feed.items) x.fragment(items, item, "", (sub) => renderItem(sub, item));
   x.close("channel");
   x.close("rss");
   return x.toString();

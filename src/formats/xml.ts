@@ -4,8 +4,13 @@
 // surrogate is one code point in D800–DFFF, so it is removed too. U+FFFE/U+FFFF are excluded by the ranges.
 const ILLEGAL = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
 
+// The same set, tested without the `u` flag, which is several times faster on long bodies: controls other than tab,
+// LF and CR, and U+FFFE/U+FFFF; lone surrogates are what String.prototype.isWellFormed reports.
+const ILLEGAL_UNIT = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/;
+
 /** Removes the characters XML 1.0 forbids, which would make the whole document unparseable. */
 export function cleanXmlChars(text: string): string {
+  if (!ILLEGAL_UNIT.test(text) && text.isWellFormed()) return text;
   ILLEGAL.lastIndex = 0;
   return ILLEGAL.test(text) ? text.replace(ILLEGAL, "") : text;
 }
@@ -25,7 +30,11 @@ export function escapeAttr(text: string): string {
  * normalised to LF here, as any XML parser would (§2.11), so what we write is exactly what readers get.
  */
 export function cdata(text: string): string {
-  return `<![CDATA[${cleanXmlChars(text).replace(/\r\n?/g, "\n").replaceAll("]]>", "]]]]><![CDATA[>")}]]>`;
+  let clean = cleanXmlChars(text);
+  // indexOf is a fast scan; most bodies have neither, and skip both rewrites.
+  if (clean.includes("\r")) clean = clean.replace(/\r\n?/g, "\n");
+  if (clean.includes("]]>")) clean = clean.replaceAll("]]>", "]]]]><![CDATA[>");
+  return `<![CDATA[${clean}]]>`;
 }
 
 /** Plain text placed where readers expect HTML (RSS description): escaped for HTML first, then for XML. */
@@ -50,14 +59,24 @@ export interface XmlWriterOptions {
    * instruction (XML Stylesheet PI 1.0). Feed readers ignore it; off unless asked for.
    */
   stylesheet?: string;
+  /** Write a fragment to be placed at this depth in a document: no XML declaration. */
+  fragmentDepth?: number;
 }
+
+/**
+ * Rendered fragments by the object they render. An article's item is the same text in every feed it appears in (the
+ * site's, its section's, tags', authors', archive pages) and in every version of those feeds, so it is written once.
+ */
+export type FragmentCache<K extends object> = WeakMap<K, { variant: string; depth: number; text: string }>;
 
 /** Builds an indented XML document; every value passes through the escapers above. */
 export class XmlWriter {
-  #out = '<?xml version="1.0" encoding="utf-8"?>\n';
-  #depth = 0;
+  #out: string;
+  #depth: number;
 
   constructor(options: XmlWriterOptions = {}) {
+    this.#depth = options.fragmentDepth ?? 0;
+    this.#out = options.fragmentDepth === undefined ? '<?xml version="1.0" encoding="utf-8"?>\n' : "";
     if (options.stylesheet !== undefined) this.#out += `<?xml-stylesheet type="text/css" href="${escapeAttr(options.stylesheet)}"?>\n`;
   }
 
@@ -97,6 +116,22 @@ export class XmlWriter {
 
   empty(name: string, attrs?: Attrs): this {
     this.#line(`<${name}${attributes(attrs)}/>`);
+    return this;
+  }
+
+  /**
+   * The fragment `write` produces for `key`, written once per key and `variant` (whatever else the fragment depends
+   * on) and then reused from `cache`.
+   */
+  fragment<K extends object>(cache: FragmentCache<K>, key: K, variant: string, write: (x: XmlWriter) => void): this {
+    let hit = cache.get(key);
+    if (!hit || hit.variant !== variant || hit.depth !== this.#depth) {
+      const sub = new XmlWriter({ fragmentDepth: this.#depth });
+      write(sub);
+      hit = { variant, depth: this.#depth, text: sub.toString() };
+      cache.set(key, hit);
+    }
+    this.#out += hit.text;
     return this;
   }
 
