@@ -80,12 +80,27 @@ describe("archive index", () => {
       loadCatalog: (source, s) => loadIndexedCatalog(source, s, { cacheSize: 5 }), // smaller than a feed: evicts
     });
     const image = Object.keys(archive).find((p) => p.startsWith("images/"))!;
-    for (const path of ["/rss.xml", "/atom.xml", "/feed.json", "/rss.xml", `/${image}`]) {
+    const paths = [
+      "/rss.xml",
+      "/atom.xml",
+      "/feed.json",
+      "/rss.xml",
+      "/sections/news/rss.xml",
+      "/archive/1/atom.xml",
+      "/archive/2/feed.json",
+      "/feeds.opml",
+      `/${image}`,
+    ];
+    for (const path of paths) {
       const [a, b] = await Promise.all([plain.request(path), indexed.request(path)]);
       expect(b.status, path).toBe(200);
-      expect(b.headers.get("content-type")).toBe(a.headers.get("content-type"));
+      for (const header of ["content-type", "etag", "last-modified", "cache-control", "link"]) {
+        expect(b.headers.get(header), `${path} ${header}`).toBe(a.headers.get(header));
+      }
       expect(new Uint8Array(await b.arrayBuffer())).toEqual(new Uint8Array(await a.arrayBuffer()));
     }
+    const etag = (await indexed.request("/sections/news/atom.xml")).headers.get("etag")!;
+    expect((await indexed.request("/sections/news/atom.xml", { headers: { "If-None-Match": etag } })).status).toBe(304);
   });
 
   it("refuses an index built for other site settings", async () => {
