@@ -1,6 +1,6 @@
 // The headline list behind /headlines.json, the iframe page and the embed script: selection, links, relative times.
 import type { ArticleRecord } from "./article.ts";
-import { firstPublishedIndex, type Catalog } from "./catalog.ts";
+import { firstPublishedIndex, type ArticleEntry, type Catalog } from "./catalog.ts";
 import { formatRfc3339 } from "./dates.ts";
 import type { HeadlinesPlan } from "./partners.ts";
 import type { SiteSettings } from "./settings.ts";
@@ -25,17 +25,25 @@ export interface HeadlinesDocument {
   items: Headline[];
 }
 
-/** The newest published articles in the plan's sections, at most `plan.limit`. */
-export function selectHeadlines(catalog: Catalog, now: Date, plan: HeadlinesPlan): readonly ArticleRecord[] {
-  const published = catalog.articles.slice(firstPublishedIndex(catalog, now));
-  if (!plan.sections) return published.slice(0, plan.limit);
-  const wanted = new Set(plan.sections);
-  const out: ArticleRecord[] = [];
-  for (const record of published) {
-    if (record.section && wanted.has(slugify(record.section))) out.push(record);
-    if (out.length === plan.limit) break;
+/**
+ * The newest published articles in the plan's sections, at most `plan.limit`. Read from the section lists (each in
+ * catalog order), so only the entries are needed and the cost does not grow with the archive.
+ */
+export function selectHeadlines<E extends ArticleEntry>(catalog: Catalog<E>, now: Date, plan: HeadlinesPlan): readonly E[] {
+  if (!plan.sections) {
+    const start = firstPublishedIndex(catalog, now);
+    return catalog.articles.slice(start, start + plan.limit);
   }
-  return out;
+  const candidates: E[] = [];
+  for (const slug of new Set(plan.sections)) {
+    const list = catalog.facets.sections.get(slug)?.articles;
+    if (!list) continue;
+    const start = firstPublishedIndex(catalog, now, list);
+    candidates.push(...list.slice(start, start + plan.limit));
+  }
+  // The catalog's own order: newest first, ties by slug.
+  candidates.sort((a, b) => b.published.getTime() - a.published.getTime() || (a.slug < b.slug ? -1 : a.slug > b.slug ? 1 : 0));
+  return candidates.slice(0, plan.limit);
 }
 
 /** Appends `utm_*` parameters, replacing any the URL already has, so links stay stable for the same plan. */

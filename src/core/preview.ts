@@ -1,5 +1,5 @@
 // What an editor's preview shows about one article: each format's item, the image readers pick, the excerpt, warnings.
-import { isArticleFile, type Catalog } from "./catalog.ts";
+import { isArticleFile, type ArticleEntry, type Catalog } from "./catalog.ts";
 import { parseArticle, type ArticleRecord } from "./article.ts";
 import type { ContentIssue } from "./errors.ts";
 import { measureImage, type ImageFacts } from "./images.ts";
@@ -17,7 +17,7 @@ export const EXCERPT_CHARS = 200;
 export async function findAnyRecord(
   source: ContentSource,
   site: SiteSettings,
-  catalog: Catalog,
+  catalog: Catalog<ArticleEntry>,
   slug: string,
 ): Promise<{ record: ArticleRecord; warnings: ContentIssue[] } | undefined> {
   const paths = await source.list();

@@ -1,7 +1,7 @@
 // /articles/{slug}: the readable article page every feed link leads to when the service runs on its own.
 import type { Hono } from "hono";
 import type { ArticleRecord } from "../core/article.ts";
-import { firstPublishedIndex, type Catalog } from "../core/catalog.ts";
+import { firstPublishedIndex, type ArticleEntry, type Catalog } from "../core/catalog.ts";
 import { NotFoundError } from "../core/errors.ts";
 import { toArticle } from "../core/feed.ts";
 import type { SiteSettings } from "../core/settings.ts";
@@ -14,7 +14,7 @@ import { html, page, trusted, type SafeHtml } from "./html.ts";
 export const PAGE_CSP = "default-src 'none'; img-src * data:; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'self'";
 
 /** A published article by slug: drafts are never in the catalog, and embargoed ones are not found until their time. */
-export function findPublished(catalog: Catalog, now: Date, slug: string): ArticleRecord | undefined {
+export function findPublished<E extends ArticleEntry>(catalog: Catalog<E>, now: Date, slug: string): E | undefined {
   const start = firstPublishedIndex(catalog, now);
   for (let i = start; i < catalog.articles.length; i++) if (catalog.articles[i]!.slug === slug) return catalog.articles[i];
   return undefined;
@@ -73,9 +73,11 @@ ${
 export function registerArticlePages(app: Hono, ctx: AppContext): void {
   app.get("/articles/:slug", async (c) => {
     const slug = c.req.param("slug");
-    const record = findPublished(await ctx.catalog(), ctx.now(), slug);
-    if (!record) throw new NotFoundError(c.req.path);
-    return c.html(renderArticlePage(record, ctx.site), 200, {
+    const catalog = await ctx.catalog();
+    const entry = findPublished(catalog, ctx.now(), slug);
+    if (!entry) throw new NotFoundError(c.req.path);
+    const [record] = await catalog.load([entry]);
+    return c.html(renderArticlePage(record!, ctx.site), 200, {
       "Content-Security-Policy": PAGE_CSP,
       "Cache-Control": "public, max-age=300",
     });

@@ -13,6 +13,7 @@ import {
   type PartnerRegistry,
 } from "../core/partners.ts";
 import { EMBED_SCRIPT } from "../embed/widget.ts";
+import type { ArticleEntry, Catalog } from "../core/catalog.ts";
 import type { AppContext } from "./context.ts";
 import { html, page, trusted } from "./html.ts";
 
@@ -51,7 +52,7 @@ export function registerEmbedRoutes(app: Hono, ctx: AppContext): void {
   };
 
   const headlines = async (p: HeadlinesPlan): Promise<HeadlinesDocument> =>
-    buildHeadlines(ctx.site, selectHeadlines(await ctx.catalog(), ctx.now(), p), p);
+    buildHeadlines(ctx.site, await loadHeadlines(await ctx.catalog(), ctx.now(), p), p);
 
   app.get("/embed.js", (c) =>
     c.body(EMBED_SCRIPT, 200, {
@@ -189,4 +190,9 @@ ${items}
 </body>
 </html>
 `.value;
+}
+
+/** The plan's headlines as full records (an indexed catalog reads just these). */
+async function loadHeadlines(catalog: Catalog<ArticleEntry>, now: Date, plan: HeadlinesPlan) {
+  return catalog.load(selectHeadlines(catalog, now, plan));
 }

@@ -1,6 +1,6 @@
 // The index page: every feed (home, sections, tags, authors) with subscribe links, copy buttons and autodiscovery.
 import type { Hono } from "hono";
-import { firstPublishedIndex, type Catalog, type Facet, type FacetKind } from "../core/catalog.ts";
+import { firstPublishedIndex, type ArticleEntry, type Catalog, type Facet, type FacetKind } from "../core/catalog.ts";
 import type { SiteSettings } from "../core/settings.ts";
 import { FORMATS } from "../formats/index.ts";
 import { autodiscoveryLinks } from "./article-pages.ts";
@@ -38,7 +38,7 @@ function copyScriptHash(): Promise<string> {
 }
 
 /** Facets with at least one article out at `now`: an embargoed story must not reveal its section or tags early. */
-function publicFacets(catalog: Catalog, kind: FacetKind, now: Date): Facet[] {
+function publicFacets(catalog: Catalog<ArticleEntry>, kind: FacetKind, now: Date): Facet<ArticleEntry>[] {
   return [...catalog.facets[kind].values()]
     .filter((f) => firstPublishedIndex(catalog, now, f.articles) < f.articles.length)
     .sort((a, b) => a.name.localeCompare(b.name, "en") || (a.slug < b.slug ? -1 : 1));
@@ -53,7 +53,7 @@ function feedRow(name: string, base: string, label: string): SafeHtml {
 }
 
 /** The home page; feeds of sections, tags and authors follow issue 3's URL scheme. */
-export function renderIndexPage(site: SiteSettings, catalog?: Catalog, now: Date = new Date(0)): string {
+export function renderIndexPage(site: SiteSettings, catalog?: Catalog<ArticleEntry>, now: Date = new Date(0)): string {
   const groups = catalog
     ? GROUPS.map(([kind, title]) => {
         const facets = publicFacets(catalog, kind, now);

@@ -94,10 +94,15 @@ export function registerPreviewRoutes(app: Hono, ctx: AppContext): void {
     const issuesFor = (file: string) => [...catalog.warnings, ...catalog.issues].filter((i) => i.file === file);
 
     let found: { record: ArticleRecord; status: Status; issues: readonly ContentIssue[] } | undefined;
-    const published = findPublished(catalog, now, slug);
-    if (published) found = { record: published, status: "published", issues: issuesFor(published.file) };
-    else if (unlocked) {
-      const embargoed = catalog.articles.find((r) => r.slug === slug);
+    // The catalog may hold only entries (an indexed archive): the record is read once the entry is found.
+    const load = async (entry: (typeof catalog.articles)[number]): Promise<ArticleRecord> => (await catalog.load([entry]))[0]!;
+    const publishedEntry = findPublished(catalog, now, slug);
+    if (publishedEntry) {
+      const published = await load(publishedEntry);
+      found = { record: published, status: "published", issues: issuesFor(published.file) };
+    } else if (unlocked) {
+      const embargoedEntry = catalog.articles.find((r) => r.slug === slug);
+      const embargoed = embargoedEntry && (await load(embargoedEntry));
       if (embargoed) found = { record: embargoed, status: "embargoed", issues: issuesFor(embargoed.file) };
       else {
         const any = await findAnyRecord(ctx.source, ctx.site, catalog, slug);

@@ -80,6 +80,7 @@ describe("archive index", () => {
       loadCatalog: (source, s) => loadIndexedCatalog(source, s, { cacheSize: 5 }), // smaller than a feed: evicts
     });
     const image = Object.keys(archive).find((p) => p.startsWith("images/"))!;
+    const firstSlug = (await loadCatalog(createMemorySource(archive), site)).articles[3]!.slug;
     const paths = [
       "/rss.xml",
       "/atom.xml",
@@ -90,6 +91,10 @@ describe("archive index", () => {
       "/archive/2/feed.json",
       "/feeds.opml",
       `/${image}`,
+      "/",
+      `/articles/${firstSlug}`,
+      "/headlines.json",
+      "/headlines.json?section=news,business&limit=10",
     ];
     for (const path of paths) {
       const [a, b] = await Promise.all([plain.request(path), indexed.request(path)]);
