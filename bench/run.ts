@@ -229,10 +229,11 @@ if (only.has("served")) {
   if (values["wrangler-dev"]) {
     // Alongside only: the same worker and content through `wrangler dev` (its proxy process included).
     await withContentModule(await renderContentModule(createDirectorySource(archive)), async () => {
-      const dev = startWranglerDev(PORT.wranglerDev, PORT.wranglerInspector);
+      const dev = await startWranglerDev(PORT.wranglerDev, PORT.wranglerInspector);
       await withServer(dev, async () => {
         await waitForPort(PORT.wranglerDev, 120_000);
         const probe = await get(`http://127.0.0.1:${PORT.wranglerDev}/rss.xml`);
+        if (Buffer.compare(Buffer.from(probe.body), Buffer.from(body!)) !== 0) throw new Error("wrangler dev serves other bytes than the workerd build");
         const r = await load(dev, "/rss.xml", { seconds, connections });
         rows.push({ runtime: "wrangler dev", case: "/rss.xml as served (CPU not measured: several processes)", status: probe.status, bytes: probe.bytes, ...r, cpuMsPerRequest: NaN, runs: 1, rpsMin: r.requestsPerSec, rpsMax: r.requestsPerSec });
       });
@@ -268,7 +269,7 @@ async function measureEndpoints(server: ServerHandle, port: number, list: typeof
 // 4. The Node server on the same archive and endpoints (it keeps rendered bodies in memory).
 if (only.has("node")) {
   const archive = await ensureArchive(servedSize);
-  const node = startNode("node", PORT.node, archive, vars);
+  const node = await startNode("node", PORT.node, archive, vars);
   await withServer(node, async () => {
     await waitForPort(PORT.node, 60_000);
     await get(`http://127.0.0.1:${PORT.node}/rss.xml`);

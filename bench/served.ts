@@ -166,6 +166,8 @@ const worker :Workerd.Worker = (
 );
 `;
   await writeFile(join(dir, "config.capnp"), config);
+  await assertPortFree(options.port);
+  if (options.inspectorPort) await assertPortFree(options.inspectorPort);
   const spawnedAt = performance.now();
   const inspector = options.inspectorPort ? [`--inspector-addr=127.0.0.1:${options.inspectorPort}`] : [];
   const child = spawn("taskset", ["-c", SERVER_CPU, WORKERD, "serve", join(dir, "config.capnp"), "--verbose", ...inspector], {
@@ -180,7 +182,9 @@ const worker :Workerd.Worker = (
  * Starts `wrangler dev` (a proxy workerd in front of the worker's workerd) on the current content module. Its
  * process group is stopped as a whole. Reported alongside only: it measures wrangler's proxy as much as the worker.
  */
-export function startWranglerDev(port: number, inspectorPort: number): ServerHandle & { log: string[] } {
+export async function startWranglerDev(port: number, inspectorPort: number): Promise<ServerHandle & { log: string[] }> {
+  await assertPortFree(port);
+  await assertPortFree(inspectorPort);
   const spawnedAt = performance.now();
   const child = spawn(
     "npx",
@@ -209,13 +213,26 @@ export function startWranglerDev(port: number, inspectorPort: number): ServerHan
 }
 
 /** Starts the Node server (src/node/server.ts) on the same content, pinned to the server core. */
-export function startNode(name: string, port: number, dir: string, vars: Record<string, string>): ServerHandle & { log: string[] } {
+export async function startNode(name: string, port: number, dir: string, vars: Record<string, string>): Promise<ServerHandle & { log: string[] }> {
+  await assertPortFree(port);
   const args = [process.execPath, join(ROOT, "src", "node", "server.ts"), "--dir", dir, "--port", String(port)];
   for (const [k, v] of Object.entries(vars)) args.push("--var", `${k}=${v}`);
   const spawnedAt = performance.now();
   const child = spawn("taskset", ["-c", SERVER_CPU, ...args], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
   const log: string[] = [];
   return { ...track(name, child, port, spawnedAt, log), log };
+}
+
+/** Throws when something already listens on the port: a leftover server would be measured in place of the new one. */
+export async function assertPortFree(port: number): Promise<void> {
+  const taken = await new Promise<boolean>((done) => {
+    const socket = connect({ host: "127.0.0.1", port }, () => {
+      socket.destroy();
+      done(true);
+    });
+    socket.on("error", () => done(false));
+  });
+  if (taken) throw new Error(`127.0.0.1:${port} is already in use: stop whatever listens there, then run the bench again`);
 }
 
 /** Resolves once something accepts connections on the port; the time is when it did. */

@@ -88,10 +88,13 @@ export function registerFeedRoutes(app: Hono, ctx: AppContext): void {
   async function respond(c: Context, contentType: string, cacheKey: string, headers: Record<string, string>, lastModified: Date | undefined, render: () => string): Promise<Response> {
     const validators = { ifNoneMatch: c.req.header("If-None-Match"), ifModifiedSince: c.req.header("If-Modified-Since") };
     if (isNotModified(validators, { etag: headers.ETag!, lastModified })) return c.body(null, 304, headers);
-    let body = await ctx.cache.get(cacheKey);
+    // The Cache API outlives deploys: a body rendered by code of another output revision must never be served under
+    // this revision's ETag, so the revision is part of the key (the content version alone is not enough).
+    const key = `r${OUTPUT_REVISION}/${cacheKey}`;
+    let body = await ctx.cache.get(key);
     if (body === undefined) {
       body = utf8.encode(render()) as Body;
-      const stored = ctx.cache.put(cacheKey, body).catch((error: unknown) => ctx.log(`edge-feeds: cache put failed: ${String(error)}`));
+      const stored = ctx.cache.put(key, body).catch((error: unknown) => ctx.log(`edge-feeds: cache put failed: ${String(error)}`));
       // At the edge the put finishes after the response is sent; elsewhere it is awaited.
       const waitUntil = executionWaitUntil(c);
       if (waitUntil) waitUntil(stored);

@@ -1,0 +1,35 @@
+// Bodies in the shared cache outlive deploys: one rendered by another output revision must never be served.
+import { describe, expect, it } from "vitest";
+import { createMemoryCache, type Body, type BodyCache } from "../../src/http/body-cache.ts";
+import { createApp } from "../../src/http/app.ts";
+import { OUTPUT_REVISION } from "../../src/formats/index.ts";
+import { createDirectorySource } from "../../src/sources/directory.ts";
+import { FIXTURE_DIR, NOW, site } from "../support/site.ts";
+
+function recording(): BodyCache & { keys: string[] } {
+  const inner = createMemoryCache();
+  const keys: string[] = [];
+  return { keys, get: (key) => inner.get(key), put: (key, body) => (keys.push(key), inner.put(key, body)) };
+}
+
+const app = (cache: BodyCache) => createApp({ source: createDirectorySource(FIXTURE_DIR), site, now: () => NOW, cache, log: () => {} });
+
+describe("body cache keys", () => {
+  it("name the output revision", async () => {
+    const cache = recording();
+    for (const path of ["/rss.xml", "/sections/news/atom.xml", "/feeds.opml"]) expect((await app(cache).request(path)).status).toBe(200);
+    expect(cache.keys.length).toBe(3);
+    for (const key of cache.keys) expect(key.startsWith(`r${OUTPUT_REVISION}/`), key).toBe(true);
+  });
+
+  it("do not find a body stored by an earlier revision for the same content", async () => {
+    const first = recording();
+    const fresh = await (await app(first).request("/rss.xml")).text();
+    const key = first.keys[0]!;
+    const stale = createMemoryCache();
+    const old = new TextEncoder().encode("stale body from older code") as Body;
+    await stale.put(key.replace(`r${OUTPUT_REVISION}/`, `r${OUTPUT_REVISION - 1}/`), old);
+    await stale.put(key.slice(key.indexOf("/") + 1), old); // the key as it was before revisions were part of it
+    expect(await (await app(stale).request("/rss.xml")).text()).toBe(fresh);
+  });
+});
