@@ -3,7 +3,7 @@ import { loadIndexedCatalog } from "./core/archive-index.ts";
 import { ConfigError } from "./core/errors.ts";
 import { parseSettings } from "./core/settings.ts";
 import { createApp, type App } from "./http/app.ts";
-import { createMemoryCache, createTieredCache, createWorkersCache, noCache } from "./http/body-cache.ts";
+import { createMemoryCache, createTieredCache, createWorkersCache, noCache, type BodyCache } from "./http/body-cache.ts";
 import { bundledSource } from "./sources/bundled.ts";
 import { createFetcherSource } from "./sources/fetcher.ts";
 
@@ -24,10 +24,19 @@ function createWorkerApp(env: Env & ArchiveEnv): App {
   const site = parseSettings(env as unknown as Record<string, unknown>);
   // Rendered feeds are kept in the data centre's cache, keyed by content version, so a hot feed renders once; the
   // hottest few also stay in the isolate (32 bodies of 0.2–0.5 MB at most: well inside the 128 MB isolate limit).
-  const cache =
-    env.BODY_CACHE === "off" ? noCache : createTieredCache(createMemoryCache(32), createWorkersCache(caches.default, site.url));
+  const cache = env.BODY_CACHE === "off" ? noCache : createTieredCache(createMemoryCache(32), edgeCache(site.url));
   if (!env.ARCHIVE) return createApp({ source: bundledSource, site, cache });
   return createApp({ source: createFetcherSource(env.ARCHIVE, "archive"), site, cache, loadCatalog: loadIndexedCatalog });
+}
+
+/** The data centre's Cache API; a runtime without one (plain workerd unconfigured) keeps bodies in the isolate only. */
+function edgeCache(origin: string): BodyCache {
+  try {
+    return createWorkersCache(caches.default, origin);
+  } catch (error) {
+    console.error(`edge-feeds: no Cache API (${String(error)}); rendered feeds are kept in the isolate only`);
+    return noCache;
+  }
 }
 
 export default {

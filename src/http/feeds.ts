@@ -91,7 +91,13 @@ export function registerFeedRoutes(app: Hono, ctx: AppContext): void {
     // The Cache API outlives deploys: a body rendered by code of another output revision must never be served under
     // this revision's ETag, so the revision is part of the key (the content version alone is not enough).
     const key = `r${OUTPUT_REVISION}/${cacheKey}`;
-    let body = await ctx.cache.get(key);
+    // A cache is an optimisation: if it fails, the feed is rendered and served all the same.
+    let body = await Promise.resolve()
+      .then(() => ctx.cache.get(key))
+      .catch((error: unknown) => {
+        ctx.log(`edge-feeds: cache get failed: ${String(error)}`);
+        return undefined;
+      });
     if (body === undefined) {
       body = utf8.encode(render()) as Body;
       const stored = ctx.cache.put(key, body).catch((error: unknown) => ctx.log(`edge-feeds: cache put failed: ${String(error)}`));

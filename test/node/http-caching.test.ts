@@ -259,3 +259,18 @@ it("newsroom() serves the same content as NEWSROOM", async () => {
   const app = createApp({ source: newsroom(), site: testSite(), now: () => NOW, log: () => {} });
   expect(await (await app.request(`${URL_BASE}/rss.xml`)).text()).toContain("Metro line opens");
 });
+
+describe("a failing body cache never takes a feed down", () => {
+  it.each([
+    ["get rejects", { get: () => Promise.reject(new Error("cache down")), put: () => Promise.resolve() }],
+    ["get throws", { get: () => { throw new Error("No Cache was configured"); }, put: () => Promise.resolve() }],
+    ["put rejects", { get: () => Promise.resolve(undefined), put: () => Promise.reject(new Error("quota")) }],
+  ] as const)("%s: the feed is rendered and served, and the failure logged", async (_name, cache) => {
+    const logged: string[] = [];
+    const app = createApp({ source: createMemorySource(NEWSROOM), site: testSite(), now: () => NOW, cache, log: (m) => logged.push(m) });
+    const res = await app.request(URL_BASE + "/rss.xml");
+    expect(res.status).toBe(200);
+    expect(await res.text()).toContain("<rss");
+    expect(logged.join("\n")).toMatch(/cache (get|put) failed/);
+  });
+});
