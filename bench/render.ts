@@ -1,6 +1,5 @@
 // In-process render cost: this project's renderers against the `feed` package on the same full-content items.
 // Markdown is rendered once before timing (the app memoises it per article); what is timed is model → document string.
-import { Feed as FeedPackage } from "feed";
 import { loadCatalog } from "../src/core/catalog.ts";
 import { buildFeed } from "../src/core/feed.ts";
 import type { Feed } from "../src/core/model.ts";
@@ -8,6 +7,7 @@ import type { SiteSettings } from "../src/core/settings.ts";
 import { FORMATS, feedUrls } from "../src/formats/index.ts";
 import { createMemorySource } from "../src/sources/memory.ts";
 import { generateArchive } from "./generate-archive.ts";
+import { renderWithFeedPackage } from "./feed-peer.ts";
 
 export interface Timing {
   iterations: number;
@@ -61,37 +61,6 @@ export function time<T>(fn: (input: T) => string, budgetMs: number, setup: () =>
 /** Reading characters of a cons string makes V8 flatten it into one sequential string. */
 function flatten(s: string): number {
   return s.charCodeAt(s.length - 1) + s.charCodeAt(s.length >> 1);
-}
-
-/** The same feed through the `feed` package (v6), mapped as its documentation suggests. */
-export function renderWithFeedPackage(feed: Feed, format: string): string {
-  const f = new FeedPackage({
-    id: feed.id,
-    title: feed.title,
-    description: feed.description,
-    link: feed.homeUrl,
-    language: feed.language,
-    updated: feed.updated,
-    generator: "edge-feeds",
-    feedLinks: { rss: feed.urls.rss, atom: feed.urls.atom, json: feed.urls.json },
-    author: { name: feed.publisher.name, email: feed.publisher.email, link: feed.publisher.url },
-    copyright: "",
-  });
-  for (const a of feed.items) {
-    f.addItem({
-      title: a.title,
-      id: a.id,
-      link: a.url,
-      date: a.updated,
-      published: a.published,
-      description: a.summary,
-      content: a.html,
-      author: a.authors.map((p) => ({ name: p.name, email: p.email, link: p.url })),
-      category: [...(a.section ? [a.section] : []), ...a.tags].map((name) => ({ name })),
-      image: a.image?.type ? { url: a.image.url, type: a.image.type, length: a.image.length } : undefined,
-    });
-  }
-  return format === "rss" ? f.rss2() : format === "atom" ? f.atom1() : f.json1();
 }
 
 export async function runRenderBench(site: SiteSettings, { budgetMs = 2000, sizes = [20, 100] } = {}): Promise<RenderRow[]> {

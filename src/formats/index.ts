@@ -22,4 +22,4 @@ export function feedUrlsOf(formats: readonly FeedFormat[]): (base: string) => Re
  * Part of every ETag: bump it when a renderer's output changes for the same content, so that caches and readers
  * holding the old bytes do not get a 304 for them after a deploy.
  */
-export const OUTPUT_REVISION = 2;
+export const OUTPUT_REVISION = 3;

@@ -3,7 +3,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Feed } from "../../src/core/model.ts";
 import { fixtureFeed } from "../support/feeds.ts";
-import { feedPackageOf } from "../support/feed-peer.ts";
+import { feedPackageOf } from "../../bench/feed-peer.ts";
 import { feedparser, jsonFeedSchemaErrors, xmllint } from "../support/judges.ts";
 
 let feed: Feed;

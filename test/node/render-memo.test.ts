@@ -38,7 +38,11 @@ describe("JSON Feed text", () => {
     ["twenty items", feedOf(0, 20)],
     ["no items", feedOf(0, 0)],
     ["hubs and paging", feedOf(0, 3, { hubs: ["https://hub.example.com/"], paging: { prev: feedUrls(site.url + "/archive/1/"), archived: false } })],
-  ])("is JSON.stringify of the document, two-space indented: %s", (_name, feed) => {
-    expect(FORMATS.find((f) => f.id === "json")!.render(feed)).toBe(JSON.stringify(toJsonFeed(feed), null, 2) + "\n");
+  ])("is exactly the typed document, feed fields indented and one item per line: %s", (_name, feed) => {
+    const text = FORMATS.find((f) => f.id === "json")!.render(feed);
+    expect(JSON.parse(text)).toEqual(JSON.parse(JSON.stringify(toJsonFeed(feed))));
+    const lines = text.split("\n");
+    expect(lines.filter((l) => l.startsWith('    {"id":')).length).toBe(feed.items.length);
+    expect(text.endsWith("}\n")).toBe(true);
   });
 });
