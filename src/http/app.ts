@@ -1,6 +1,6 @@
 // The Hono application factory: wires the route modules to one context and translates core errors to HTTP.
-import { Hono } from "hono";
-import { loadCatalog, type ArticleEntry, type Catalog } from "../core/catalog.ts";
+import { Hono, type Context } from "hono";
+import { loadCatalog, nextRelease, type ArticleEntry, type Catalog } from "../core/catalog.ts";
 import { formatIssue, NotFoundError } from "../core/errors.ts";
 import type { SiteSettings } from "../core/settings.ts";
 import { FORMATS, type FeedFormat } from "../formats/index.ts";
@@ -71,10 +71,18 @@ export function createApp({
   registerArticlePages(app, ctx);
   registerPreviewRoutes(app, ctx);
 
-  const notFound = (path: string) => `There is nothing at ${path}. The feeds are listed at ${site.url}/ and in ${site.url}/feeds.opml.`;
-  app.notFound((c) => problem(c, site, 404, notFound(c.req.path)));
+  // A 404 may stop being one when an embargoed article comes out (its page, its image, a new section's feed), so no
+  // cache may keep it past the next publication time.
+  const notFound = async (c: Context): Promise<Response> => {
+    const now = ctx.now();
+    const next = await ctx.catalog().then((loaded) => nextRelease(loaded, now), () => undefined);
+    const maxAge = next ? Math.min(NOT_FOUND_MAX_AGE, Math.max(0, Math.floor((next.getTime() - now.getTime()) / 1000))) : NOT_FOUND_MAX_AGE;
+    const detail = `There is nothing at ${c.req.path}. The feeds are listed at ${site.url}/ and in ${site.url}/feeds.opml.`;
+    return problem(c, site, 404, detail, { "Cache-Control": `public, max-age=${maxAge}` });
+  };
+  app.notFound(notFound);
   app.onError((error, c) => {
-    if (error instanceof NotFoundError) return problem(c, site, 404, notFound(c.req.path));
+    if (error instanceof NotFoundError) return notFound(c);
     log(`edge-feeds: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
     return problem(c, site, 500, "Something went wrong on our side; it has been logged.");
   });
@@ -82,3 +90,6 @@ export function createApp({
 }
 
 export type App = ReturnType<typeof createApp>;
+
+/** Seconds a 404 may be cached when no embargoed article is due sooner. */
+const NOT_FOUND_MAX_AGE = 60;

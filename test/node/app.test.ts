@@ -140,3 +140,16 @@ describe("index page", () => {
     expect(html).toContain(`type="application/feed+json"`);
   });
 });
+
+describe("404s and embargoes", () => {
+  it("caches a 404 no longer than until the next embargoed article comes out", async () => {
+    const cacheControl = async (now: Date, path: string) => {
+      const res = await makeApp({ now: () => now }).request(path);
+      expect(res.status).toBe(404);
+      return res.headers.get("cache-control");
+    };
+    expect(await cacheControl(NOW, "/nothing-here")).toBe("public, max-age=60");
+    expect(await cacheControl(new Date(RELEASE.getTime() - 30_000), "/images/embargoed-photo.jpg")).toBe("public, max-age=30");
+    expect(await cacheControl(new Date(RELEASE.getTime() + 1_000), "/nothing-here")).toBe("public, max-age=60");
+  });
+});
