@@ -1,10 +1,10 @@
 // The newsroom's author registry (articles/authors.yaml) and how an article's author entries resolve against it.
-import yaml from "js-yaml";
 import { z } from "zod";
 import type { ContentIssue } from "./errors.ts";
 import type { Author } from "./model.ts";
 import type { SiteSettings } from "./settings.ts";
 import { slugify } from "./text.ts";
+import { readYamlMap } from "./yaml-map.ts";
 
 export const AUTHORS_FILE = "authors.yaml";
 
@@ -27,35 +27,17 @@ export function parseAuthors(text: string | null): { authors: AuthorRegistry; is
   const authors = new Map<string, Author>();
   const issues: ContentIssue[] = [];
   if (text === null) return { authors, issues };
-  let data: unknown;
-  try {
-    data = yaml.load(text, { schema: yaml.CORE_SCHEMA }) ?? {};
-  } catch (error) {
-    const mark = (error as { mark?: { line?: number } }).mark;
-    const reason = (error as { reason?: string }).reason ?? String(error);
-    issues.push({
-      file: AUTHORS_FILE,
-      line: mark?.line !== undefined ? mark.line + 1 : undefined,
-      found: `malformed YAML (${reason})`,
-      expected: "a map of author keys to { name, email?, url?, avatar? }",
-    });
-    return { authors, issues };
-  }
-  if (typeof data !== "object" || data === null || Array.isArray(data)) {
-    issues.push({ file: AUTHORS_FILE, found: "a file that is not a map", expected: "a map of author keys to { name, email?, url?, avatar? }" });
-    return { authors, issues };
-  }
-  const lines = text.split(/\r?\n/);
-  for (const [key, value] of Object.entries(data)) {
+  const read = readYamlMap(AUTHORS_FILE, text, "a map of author keys to { name, email?, url?, avatar? }");
+  if ("issue" in read) return { authors, issues: [read.issue] };
+  for (const { key, value, line } of read.entries) {
     const parsed = entrySchema.safeParse(value);
-    const line = lines.findIndex((l) => l.startsWith(`${key}:`));
     if (!parsed.success) {
       const bad = parsed.error.issues[0]?.path.join(".");
       issues.push({
         file: AUTHORS_FILE,
         field: bad ? `${key}.${bad}` : key,
-        line: line >= 0 ? line + 1 : undefined,
-        found: `${JSON.stringify(value)}`,
+        line,
+        found: JSON.stringify(value),
         expected: ENTRY_EXPECTED,
       });
       continue;

@@ -19,16 +19,6 @@ export function formatIssue(issue: ContentIssue): string {
   return `${where}: ${issue.found}; expected ${issue.expected}`;
 }
 
-/** The content has problems; `issues` lists every one of them. */
-export class ContentError extends Error {
-  readonly issues: readonly ContentIssue[];
-  constructor(issues: readonly ContentIssue[]) {
-    super(`${issues.length} content problem(s):\n` + issues.map(formatIssue).join("\n"));
-    this.name = "ContentError";
-    this.issues = issues;
-  }
-}
-
 /** A site setting (wrangler `[vars]` or CLI flag) is missing or invalid. */
 export class ConfigError extends Error {
   readonly setting: string;

@@ -2,6 +2,7 @@
 import matter from "gray-matter";
 import yaml from "js-yaml";
 import type { ContentIssue } from "./errors.ts";
+import { describeYamlError } from "./yaml-map.ts";
 
 export type FrontMatterResult =
   | { ok: true; data: Record<string, unknown>; body: string; lines: readonly string[] }
@@ -67,13 +68,13 @@ export function splitFrontMatter(file: string, text: string): FrontMatterResult 
     return { ok: true, data: data as Record<string, unknown>, body: parsed.content, lines: lines.slice(0, close) };
   } catch (error) {
     const cause = error instanceof YamlEngineError ? error.cause : error;
-    const mark = (cause as { mark?: { line?: number } }).mark;
-    const reason = (cause as { reason?: string }).reason ?? (cause instanceof Error ? cause.message : String(cause));
+    // The front matter starts on the file's second line.
+    const { line, reason } = describeYamlError(cause);
     return {
       ok: false,
       issue: {
         file,
-        line: typeof mark?.line === "number" ? mark.line + 2 : undefined,
+        line: line === undefined ? undefined : line + 2,
         found: `malformed YAML (${reason})`,
         expected: "valid YAML: 'field: value' lines; quote values that contain ': ' or start with a special character",
       },

@@ -1,8 +1,8 @@
 // Partner sites that embed our headlines (partners.yaml at the content root) and how a headlines request resolves.
-import yaml from "js-yaml";
 import { z } from "zod";
 import type { ContentIssue } from "./errors.ts";
 import { slugify } from "./text.ts";
+import { readYamlMap } from "./yaml-map.ts";
 
 export const PARTNERS_FILE = "partners.yaml";
 
@@ -71,27 +71,9 @@ export function parsePartners(text: string | null): { partners: PartnerRegistry;
   const partners = new Map<string, Partner>();
   const issues: ContentIssue[] = [];
   if (text === null) return { partners, issues };
-  let data: unknown;
-  try {
-    data = yaml.load(text, { schema: yaml.CORE_SCHEMA }) ?? {};
-  } catch (error) {
-    const mark = (error as { mark?: { line?: number } }).mark;
-    issues.push({
-      file: PARTNERS_FILE,
-      line: mark?.line !== undefined ? mark.line + 1 : undefined,
-      found: `malformed YAML (${(error as { reason?: string }).reason ?? String(error)})`,
-      expected: `a map of partner keys to ${ENTRY_EXPECTED}`,
-    });
-    return { partners, issues };
-  }
-  if (typeof data !== "object" || data === null || Array.isArray(data)) {
-    issues.push({ file: PARTNERS_FILE, found: "a file that is not a map", expected: `a map of partner keys to ${ENTRY_EXPECTED}` });
-    return { partners, issues };
-  }
-  const lines = text.split(/\r?\n/);
-  for (const [key, value] of Object.entries(data)) {
-    const line = lines.findIndex((l) => l.startsWith(`${key}:`));
-    const at = line >= 0 ? line + 1 : undefined;
+  const read = readYamlMap(PARTNERS_FILE, text, `a map of partner keys to ${ENTRY_EXPECTED}`);
+  if ("issue" in read) return { partners, issues: [read.issue] };
+  for (const { key, value, line: at } of read.entries) {
     if (!KEY.test(key)) {
       issues.push({ file: PARTNERS_FILE, field: key, line: at, found: `the key "${key}"`, expected: "a key of 2–64 letters, digits, '-' or '_'" });
       continue;
