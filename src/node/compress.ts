@@ -62,7 +62,9 @@ export async function compressResponse(request: Request, response: Response): Pr
   if (request.method === "HEAD" || response.body === null) return new Response(null, { status: response.status, headers });
   const raw = Buffer.from(await response.arrayBuffer());
   const body =
-    encoding === "br" ? await brotli(raw, { params: { [constants.BROTLI_PARAM_QUALITY]: 5, [constants.BROTLI_PARAM_SIZE_HINT]: raw.length } }) : await gzipAsync(raw);
+    encoding === "br"
+      ? await brotli(raw, { params: { [constants.BROTLI_PARAM_QUALITY]: 5, [constants.BROTLI_PARAM_SIZE_HINT]: raw.length } })
+      : await gzipAsync(raw);
   headers.set("Content-Length", String(body.length));
   return new Response(new Uint8Array(body), { status: response.status, statusText: response.statusText, headers });
 }

@@ -1,22 +1,15 @@
 // The Node entry for serving: the same app over the articles folder on disk, via @hono/node-server, with compression
 // and an in-memory body cache (at the edge, Cloudflare compresses and the Cache API keeps bodies).
 import { serve } from "@hono/node-server";
-import { parseArgs } from "node:util";
-import { readSettings } from "../cli.ts";
 import { createApp } from "../http/app.ts";
 import { createMemoryCache } from "../http/body-cache.ts";
-import { createDirectorySource } from "../sources/directory.ts";
 import { withCompression } from "./compress.ts";
+import { createDirectorySource } from "./directory-source.ts";
+import { parseOptions, readSettings } from "./options.ts";
 
-const { values } = parseArgs({
-  options: {
-    dir: { type: "string", default: "articles" },
-    config: { type: "string", default: "wrangler.toml" },
-    env: { type: "string" },
-    var: { type: "string", multiple: true, default: [] },
-    port: { type: "string", default: process.env.PORT ?? "8788" },
-    host: { type: "string", default: "127.0.0.1" },
-  },
+const { values } = parseOptions(process.argv.slice(2), {
+  port: { type: "string", default: process.env.PORT ?? "8788" },
+  host: { type: "string", default: "127.0.0.1" },
 });
 
 const site = await readSettings(values.config, values.env, values.var);

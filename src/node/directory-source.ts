@@ -1,7 +1,7 @@
 // A content source over a folder on disk (Node only): used by the CLI and the Node-side tests.
 import { readdir, readFile } from "node:fs/promises";
 import { join, relative, resolve, sep } from "node:path";
-import type { ContentSource } from "./source.ts";
+import type { ContentSource } from "../sources/source.ts";
 
 export function createDirectorySource(root: string): ContentSource {
   const base = resolve(root);

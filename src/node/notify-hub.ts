@@ -1,14 +1,13 @@
 // Tells the WebSub hub (W3C WebSub §7, publishing) which feeds changed since the last notification. Run after every
 // deploy, and after an embargo lifts: `npm run notify-hub -- --env production`.
 import { readFile, rename, writeFile } from "node:fs/promises";
-import { parseArgs } from "node:util";
-import { readSettings } from "./cli.ts";
-import { loadCatalog, type Catalog } from "./core/catalog.ts";
-import { ConfigError } from "./core/errors.ts";
-import { planFeed, publicScopes } from "./core/feed-plan.ts";
-import type { SiteSettings } from "./core/settings.ts";
-import { FORMATS, feedUrlsOf } from "./formats/index.ts";
-import { createDirectorySource } from "./sources/directory.ts";
+import { type Catalog, loadCatalog } from "../core/catalog.ts";
+import { ConfigError } from "../core/errors.ts";
+import { planFeed, publicScopes } from "../core/feed-plan.ts";
+import type { SiteSettings } from "../core/settings.ts";
+import { FORMATS, feedUrlsOf } from "../formats/index.ts";
+import { createDirectorySource } from "./directory-source.ts";
+import { parseOptions, readNow, readSettings, SITE_OPTIONS_USAGE } from "./options.ts";
 
 /** What was last announced: each subscription feed (by path) and the content version the hub was told about. */
 export interface HubState {
@@ -102,33 +101,34 @@ export async function notifyHub(options: NotifyOptions): Promise<NotifyResult> {
 const USAGE = `usage: npm run notify-hub -- [--env production] [--state FILE] [--dry-run]
 
 Tells WEBSUB_HUB about every feed whose content changed since the last run (state in --state).
-options: --dir DIR, --config FILE, --env NAME, --var KEY=VALUE, --state FILE (default .websub-state.json),
-         --now ISO-TIME, --dry-run (print, send nothing, keep the state)
+options:
+${SITE_OPTIONS_USAGE}  --state FILE       where the last notified versions are kept (default .websub-state.json)
+  --now ISO-TIME     the clock (default: the current time)
+  --dry-run          print, send nothing, keep the state
 `;
 
 export async function main(argv: readonly string[], out = process.stdout): Promise<number> {
-  const { values } = parseArgs({
-    args: [...argv],
-    options: {
-      dir: { type: "string", default: "articles" },
-      config: { type: "string", default: "wrangler.toml" },
-      env: { type: "string" },
-      var: { type: "string", multiple: true, default: [] },
-      state: { type: "string", default: ".websub-state.json" },
-      now: { type: "string" },
-      "dry-run": { type: "boolean", default: false },
-      help: { type: "boolean", short: "h" },
-    },
+  const { values } = parseOptions(argv, {
+    state: { type: "string", default: ".websub-state.json" },
+    now: { type: "string" },
+    "dry-run": { type: "boolean", default: false },
+    help: { type: "boolean", short: "h" },
   });
   if (values.help) {
     out.write(USAGE);
     return 0;
   }
   const site = await readSettings(values.config, values.env, values.var);
-  const now = values.now ? new Date(values.now) : new Date();
-  if (Number.isNaN(now.getTime())) throw new ConfigError("--now", `"${values.now}" is not an ISO 8601 time`);
+  const now = readNow(values.now);
   const catalog = await loadCatalog(createDirectorySource(values.dir), site);
-  const result = await notifyHub({ site, catalog, now, statePath: values.state, dryRun: values["dry-run"], log: (line) => out.write(line + "\n") });
+  const result = await notifyHub({
+    site,
+    catalog,
+    now,
+    statePath: values.state,
+    dryRun: values["dry-run"],
+    log: (line) => out.write(line + "\n"),
+  });
   out.write(`${result.notified.length} feed URL(s) notified, ${result.failed.length} failed, ${result.unchanged} feed(s) unchanged\n`);
   return result.failed.length ? 1 : 0;
 }

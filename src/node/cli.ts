@@ -1,20 +1,18 @@
 // The Node entry: check content, export feeds to files, bundle content for the worker. Run through `npm run …`.
-import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdir, rm, writeFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
-import { parseArgs } from "node:util";
-import { parse as parseToml } from "smol-toml";
-import { buildArchiveIndex } from "./core/archive-index.ts";
-import { loadCatalog, selectLatest } from "./core/catalog.ts";
-import { ConfigError, formatIssue } from "./core/errors.ts";
-import { buildFeed } from "./core/feed.ts";
-import { parsePartners, PARTNERS_FILE } from "./core/partners.ts";
-import { parseSettings, type SiteSettings } from "./core/settings.ts";
-import { FORMATS, feedUrls } from "./formats/index.ts";
-import { renderContentModule } from "./sources/bundle.ts";
-import { createDirectorySource } from "./sources/directory.ts";
-import { LIST_FILE } from "./sources/fetcher.ts";
+import { buildArchiveIndex } from "../core/archive-index.ts";
+import { loadCatalog, selectLatest } from "../core/catalog.ts";
+import { ConfigError, formatIssue } from "../core/errors.ts";
+import { buildFeed } from "../core/feed.ts";
+import { PARTNERS_FILE, parsePartners } from "../core/partners.ts";
+import { FORMATS, feedUrls } from "../formats/index.ts";
+import { renderContentModule } from "../sources/bundle.ts";
+import { LIST_FILE } from "../sources/fetcher.ts";
+import { createDirectorySource } from "./directory-source.ts";
+import { parseOptions, readNow, readSettings, SITE_OPTIONS_USAGE } from "./options.ts";
 
-const USAGE = `usage: node src/cli.ts <command> [options]
+const USAGE = `usage: node src/node/cli.ts <command> [options]
 
 commands:
   check              validate every article and authors.yaml; exit 1 if anything is wrong
@@ -23,43 +21,16 @@ commands:
   index              write a prebuilt archive index, article records and images to --out, for an ARCHIVE binding
 
 options:
-  --dir DIR          content folder (default: articles)
-  --config FILE      wrangler config whose [vars] hold the site settings (default: wrangler.toml)
-  --env NAME         use [env.NAME.vars] over [vars]
-  --var KEY=VALUE    override one setting (repeatable)
-  --out PATH         export: folder (default: dist/feeds); bundle: file (default: src/generated/content.ts);
+${SITE_OPTIONS_USAGE}  --out PATH         export: folder (default: dist/feeds); bundle: file (default: src/generated/content.ts);
                      index: folder (default: dist/archive)
   --now TIME         export: the clock, as an ISO 8601 time (default: the current time)
 `;
 
-/** Site settings from the wrangler config, as the worker would see them. */
-export async function readSettings(configPath: string, envName?: string, overrides: readonly string[] = []): Promise<SiteSettings> {
-  const config = parseToml(await readFile(configPath, "utf8")) as {
-    vars?: Record<string, unknown>;
-    env?: Record<string, { vars?: Record<string, unknown> }>;
-  };
-  const vars: Record<string, unknown> = { ...config.vars, ...(envName ? config.env?.[envName]?.vars : {}) };
-  for (const pair of overrides) {
-    const at = pair.indexOf("=");
-    if (at < 1) throw new ConfigError("--var", `"${pair}" is not KEY=VALUE`);
-    vars[pair.slice(0, at)] = pair.slice(at + 1);
-  }
-  return parseSettings(vars);
-}
-
 export async function main(argv: readonly string[], out = process.stdout, err = process.stderr): Promise<number> {
-  const { positionals, values } = parseArgs({
-    args: [...argv],
-    allowPositionals: true,
-    options: {
-      dir: { type: "string", default: "articles" },
-      config: { type: "string", default: "wrangler.toml" },
-      env: { type: "string" },
-      var: { type: "string", multiple: true, default: [] },
-      out: { type: "string" },
-      now: { type: "string" },
-      help: { type: "boolean", short: "h" },
-    },
+  const { positionals, values } = parseOptions(argv, {
+    out: { type: "string" },
+    now: { type: "string" },
+    help: { type: "boolean", short: "h" },
   });
   const command = positionals[0];
   if (values.help || !command) {
@@ -94,8 +65,7 @@ export async function main(argv: readonly string[], out = process.stdout, err = 
   }
 
   if (command === "export") {
-    const now = values.now ? new Date(values.now) : new Date();
-    if (Number.isNaN(now.getTime())) throw new ConfigError("--now", `"${values.now}" is not an ISO 8601 time`);
+    const now = readNow(values.now);
     const folder = resolve(values.out ?? "dist/feeds");
     await mkdir(folder, { recursive: true });
     const feed = buildFeed({ site, records: selectLatest(catalog, now, site.feedItems), urls: feedUrls(site.url + "/") });
