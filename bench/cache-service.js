@@ -26,7 +26,10 @@ function dechunk(bytes) {
   }
   const body = new Uint8Array(out.reduce((n, c) => n + c.length, 0));
   let offset = 0;
-  for (const c of out) body.set(c, (offset += c.length) - c.length);
+  for (const c of out) {
+    body.set(c, offset);
+    offset += c.length;
+  }
   return body;
 }
 
@@ -35,7 +38,9 @@ export default {
     const key = request.url;
     if (env.MODE === "miss") {
       await request.body?.cancel();
-      return request.method === "PUT" ? new Response(null, { status: 204 }) : new Response(null, { status: 504, headers: { "cf-cache-status": "MISS" } });
+      return request.method === "PUT"
+        ? new Response(null, { status: 204 })
+        : new Response(null, { status: 504, headers: { "cf-cache-status": "MISS" } });
     }
     if (request.method === "GET" || request.method === "HEAD") {
       const hit = entries.get(key);

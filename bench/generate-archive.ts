@@ -67,10 +67,46 @@ const SECTIONS: readonly (readonly [string, number])[] = [
 ];
 
 const TAG_ROOTS = [
-  "Iran", "Azerbaijan", "Armenia", "Georgia", "Turkey", "Russia", "Kazakhstan", "Turkmenistan", "Caspian Sea",
-  "South Caucasus", "INSTC", "Diplomacy", "Trade", "Energy", "Oil", "Gas", "Rail", "Shipping", "Elections",
-  "Sanctions", "Climate", "Water", "Agriculture", "Banking", "Currency", "Security", "Borders", "Tourism", "Football",
-  "Wrestling", "Film", "Music", "Heritage", "Education", "Health", "Technology", "Space", "Archaeology", "Media", "Law",
+  "Iran",
+  "Azerbaijan",
+  "Armenia",
+  "Georgia",
+  "Turkey",
+  "Russia",
+  "Kazakhstan",
+  "Turkmenistan",
+  "Caspian Sea",
+  "South Caucasus",
+  "INSTC",
+  "Diplomacy",
+  "Trade",
+  "Energy",
+  "Oil",
+  "Gas",
+  "Rail",
+  "Shipping",
+  "Elections",
+  "Sanctions",
+  "Climate",
+  "Water",
+  "Agriculture",
+  "Banking",
+  "Currency",
+  "Security",
+  "Borders",
+  "Tourism",
+  "Football",
+  "Wrestling",
+  "Film",
+  "Music",
+  "Heritage",
+  "Education",
+  "Health",
+  "Technology",
+  "Space",
+  "Archaeology",
+  "Media",
+  "Law",
 ];
 /** 200 tags: the roots, and the roots qualified by a year, as desks tend to tag recurring stories. */
 const TAGS = [...TAG_ROOTS, ...[2021, 2022, 2023, 2024].flatMap((y) => TAG_ROOTS.map((t) => `${t} ${y}`))];
@@ -78,7 +114,14 @@ const TAGS = [...TAG_ROOTS, ...[2021, 2022, 2023, 2024].flatMap((y) => TAG_ROOTS
 const FIRST = ["Sara", "James", "Leila", "Arman", "Nino", "Elnur", "Ayla", "Davit", "Maryam", "Timur", "Anna", "Reza"];
 const LAST = ["Ahmadi", "Okafor", "Hosseini", "Petrosyan", "Beridze", "Aliyev", "Karimova", "Sargsyan", "Rahimi", "Nurlanov"];
 const WIRES = ["Reuters", "AFP", "AP", "Trend", "Interfax"];
-const DATELINES = ["BAKU, Azerbaijan", "TEHRAN, Iran", "TBILISI, Georgia", "YEREVAN, Armenia", "ALMATY, Kazakhstan", "LONDON, United Kingdom"];
+const DATELINES = [
+  "BAKU, Azerbaijan",
+  "TEHRAN, Iran",
+  "TBILISI, Georgia",
+  "YEREVAN, Armenia",
+  "ALMATY, Kazakhstan",
+  "LONDON, United Kingdom",
+];
 
 const AUTHOR_COUNT = 40;
 
@@ -99,7 +142,9 @@ function authorsYaml(): string {
 
 /** A baseline JPEG whose header carries the given size, padded with comment segments to about `bytes` bytes. */
 export function syntheticJpeg(width: number, height: number, bytes: number, rand: () => number): Uint8Array {
-  const parts: number[] = [0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46, 0x00, 0x01, 0x01, 0x00, 0x00, 0x01, 0x00, 0x01, 0x00, 0x00];
+  const parts: number[] = [
+    0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46, 0x00, 0x01, 0x01, 0x00, 0x00, 0x01, 0x00, 0x01, 0x00, 0x00,
+  ];
   let left = Math.max(0, bytes - 40);
   while (left > 4) {
     const n = Math.min(left - 4, 65000);
@@ -130,7 +175,10 @@ export function* generateArchive(options: ArchiveOptions): Generator<GeneratedFi
   const sectionTotal = SECTIONS.reduce((sum, [, w]) => sum + w, 0);
   const pickSection = (): string => {
     let r = rand() * sectionTotal;
-    for (const [name, weight] of SECTIONS) if ((r -= weight) < 0) return name;
+    for (const [name, weight] of SECTIONS) {
+      r -= weight;
+      if (r < 0) return name;
+    }
     return SECTIONS[0]![0];
   };
 
@@ -141,7 +189,11 @@ export function* generateArchive(options: ArchiveOptions): Generator<GeneratedFi
     const published = new Date(time);
     time -= between(5, 85) * 60_000;
     const titleWords = sentence(6, 12).slice(0, -1);
-    const slug = `${titleWords.toLowerCase().replace(/[^a-z0-9]+/g, "-").slice(0, 60).replace(/-+$/, "")}-${i}`;
+    const slug = `${titleWords
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, "-")
+      .slice(0, 60)
+      .replace(/-+$/, "")}-${i}`;
     const y = published.getUTCFullYear();
     const m = pad(published.getUTCMonth() + 1);
     const iso = `${y}-${m}-${pad(published.getUTCDate())}T${pad(published.getUTCHours())}:${pad(published.getUTCMinutes())}:00Z`;

@@ -6,8 +6,8 @@ import type { Feed } from "../src/core/model.ts";
 import type { SiteSettings } from "../src/core/settings.ts";
 import { FORMATS, feedUrls } from "../src/formats/index.ts";
 import { createMemorySource } from "../src/sources/memory.ts";
-import { generateArchive } from "./generate-archive.ts";
 import { renderWithFeedPackage } from "./feed-peer.ts";
+import { generateArchive } from "./generate-archive.ts";
 
 export interface Timing {
   iterations: number;

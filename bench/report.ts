@@ -1,7 +1,7 @@
 // Formats bench results (the JSON that bench/run.ts writes) as markdown tables, for the terminal and BENCHMARKS.md.
 //   node bench/report.ts bench/results/latest.json
 
-/* eslint-disable @typescript-eslint/no-explicit-any -- the results file is loose JSON by design */
+// biome-ignore lint/suspicious/noExplicitAny: the results file is loose JSON by design
 type Json = any;
 
 const f = (n: unknown, digits = 2): string => (typeof n === "number" && Number.isFinite(n) ? n.toFixed(digits) : "–");
@@ -9,7 +9,9 @@ const int = (n: unknown): string => (typeof n === "number" && Number.isFinite(n)
 const mb = (n: unknown): string => (typeof n === "number" ? (n / 1e6).toFixed(2) + " MB" : "–");
 
 function table(head: string[], rows: string[][]): string {
-  return [`| ${head.join(" | ")} |`, `| ${head.map(() => "---").join(" | ")} |`, ...rows.map((r) => `| ${r.join(" | ")} |`)].join("\n") + "\n";
+  return (
+    [`| ${head.join(" | ")} |`, `| ${head.map(() => "---").join(" | ")} |`, ...rows.map((r) => `| ${r.join(" | ")} |`)].join("\n") + "\n"
+  );
 }
 
 function loadCells(r: Json): string[] {
@@ -23,7 +25,8 @@ function loadCells(r: Json): string[] {
 }
 
 export function formatReport(results: Json): string {
-  let out = `# edge-feeds benchmark\n\n${results.date} · \`${results.command}\` · ${results.machine.cpus} cores (${results.machine.cpuModel}) · ` +
+  let out =
+    `# edge-feeds benchmark\n\n${results.date} · \`${results.command}\` · ${results.machine.cpus} cores (${results.machine.cpuModel}) · ` +
     `Node ${results.machine.node} · workerd ${results.machine.workerd} · load average before ${results.machine.loadavgBefore.map((x: number) => x.toFixed(2)).join(" ")}, ` +
     `after ${results.machine.loadavgAfter.map((x: number) => x.toFixed(2)).join(" ")} · wrk ${results.settings.seconds} s × ${results.settings.repeat} runs, ${results.settings.connections} connections\n\n`;
 
@@ -31,7 +34,16 @@ export function formatReport(results: Json): string {
     out += "## Render cost in-process (ms per feed, median / p99)\n\n";
     out += "Cold: items this isolate has not rendered before. Warm: items rendered before in some feed (their text is reused).\n\n";
     out += table(
-      ["items", "format", "bytes", "ours cold median / p99", "ours warm median / p99", "feed median / p99", "feed ÷ ours cold", "feed ÷ ours warm"],
+      [
+        "items",
+        "format",
+        "bytes",
+        "ours cold median / p99",
+        "ours warm median / p99",
+        "feed median / p99",
+        "feed ÷ ours cold",
+        "feed ÷ ours warm",
+      ],
       results.render.map((r: Json) => [
         String(r.items),
         r.format,
@@ -69,7 +81,17 @@ export function formatReport(results: Json): string {
     out += "## Scale\n\n";
     if (results.settings.scale) out += `wrk ${results.settings.scale.seconds} s × ${results.settings.scale.repeat} runs per endpoint.\n\n`;
     out += table(
-      ["articles", "mode", "script (gzip)", "startup ms", "first request ms", "first response ms", "isolate heap MiB (after first / after load)", "process RSS MiB (peak)", "store"],
+      [
+        "articles",
+        "mode",
+        "script (gzip)",
+        "startup ms",
+        "first request ms",
+        "first response ms",
+        "isolate heap MiB (after first / after load)",
+        "process RSS MiB (peak)",
+        "store",
+      ],
       results.scale.map((r: Json) =>
         r.skipped
           ? [int(r.articles), r.mode, r.skipped, "", "", "", "", "", mb(r.archiveBytes) + " of files"]

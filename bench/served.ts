@@ -1,6 +1,6 @@
 // Serving the worker for measurement: the `wrangler deploy --dry-run` bundle under plain `workerd serve` (a small
 // capnp config), a baseline worker that answers from memory, the Node server, and `wrk` with /proc CPU accounting.
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { copyFile, mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { connect } from "node:net";
 import { join, resolve } from "node:path";
@@ -188,7 +188,17 @@ export async function startWranglerDev(port: number, inspectorPort: number): Pro
   const spawnedAt = performance.now();
   const child = spawn(
     "npx",
-    ["wrangler", "dev", "--ip", "127.0.0.1", "--port", String(port), "--inspector-port", String(inspectorPort), "--show-interactive-dev-session=false"],
+    [
+      "wrangler",
+      "dev",
+      "--ip",
+      "127.0.0.1",
+      "--port",
+      String(port),
+      "--inspector-port",
+      String(inspectorPort),
+      "--show-interactive-dev-session=false",
+    ],
     { cwd: ROOT, env: WRANGLER_ENV, stdio: ["ignore", "pipe", "pipe"], detached: true },
   );
   const log: string[] = [];
@@ -213,7 +223,12 @@ export async function startWranglerDev(port: number, inspectorPort: number): Pro
 }
 
 /** Starts the Node server (src/node/server.ts) on the same content, pinned to the server core. */
-export async function startNode(name: string, port: number, dir: string, vars: Record<string, string>): Promise<ServerHandle & { log: string[] }> {
+export async function startNode(
+  name: string,
+  port: number,
+  dir: string,
+  vars: Record<string, string>,
+): Promise<ServerHandle & { log: string[] }> {
   await assertPortFree(port);
   const args = [process.execPath, join(ROOT, "src", "node", "server.ts"), "--dir", dir, "--port", String(port)];
   for (const [k, v] of Object.entries(vars)) args.push("--var", `${k}=${v}`);
@@ -330,7 +345,8 @@ export async function load(
   const cpu = (await cpuSeconds(pid)) - cpuBefore;
   const wall = (performance.now() - wallBefore) / 1000;
   const requests = Number(/(\d+) requests in/.exec(out)?.[1] ?? 0);
-  const errors = Number(/Non-2xx or 3xx responses: (\d+)/.exec(out)?.[1] ?? 0) + Number(/Socket errors: .*?timeout (\d+)/.exec(out)?.[1] ?? 0);
+  const errors =
+    Number(/Non-2xx or 3xx responses: (\d+)/.exec(out)?.[1] ?? 0) + Number(/Socket errors: .*?timeout (\d+)/.exec(out)?.[1] ?? 0);
   return {
     requestsPerSec: Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? NaN),
     p50Ms: toMs(/^\s+50%\s+(\S+)/m.exec(out)?.[1] ?? ""),
@@ -343,7 +359,12 @@ export async function load(
 }
 
 /** A worker that answers every request with the given bytes from memory (and 304 for a matching If-None-Match). */
-export async function writeBaselineWorker(name: string, body: Uint8Array, contentType: string, etag: string | null): Promise<{ script: string; data: string }> {
+export async function writeBaselineWorker(
+  name: string,
+  body: Uint8Array,
+  contentType: string,
+  etag: string | null,
+): Promise<{ script: string; data: string }> {
   const dir = join(WORK, "baseline", name);
   await mkdir(dir, { recursive: true });
   const data = join(dir, "body.bin");
@@ -369,7 +390,9 @@ export default {
  * The worker isolate's V8 heap, read over the inspector protocol after a full garbage collection: the figure that
  * Cloudflare's 128 MB isolate limit is about (process RSS also counts the runtime and memory V8 has not returned).
  */
-export async function isolateHeap(inspectorPort: number): Promise<{ usedMiB: number; totalMiB: number; backingStoreMiB: number } | undefined> {
+export async function isolateHeap(
+  inspectorPort: number,
+): Promise<{ usedMiB: number; totalMiB: number; backingStoreMiB: number } | undefined> {
   try {
     const targets = (await (await fetch(`http://127.0.0.1:${inspectorPort}/json/list`)).json()) as { webSocketDebuggerUrl: string }[];
     const url = targets[0]?.webSocketDebuggerUrl;

@@ -2,15 +2,15 @@
 import { loadIndexedCatalog } from "./core/archive-index.ts";
 import { ConfigError } from "./core/errors.ts";
 import { parseSettings } from "./core/settings.ts";
-import { createApp, type App } from "./http/app.ts";
-import { createMemoryCache, createTieredCache, createWorkersCache, noCache, type BodyCache } from "./http/body-cache.ts";
+import { type App, createApp } from "./http/app.ts";
+import { type BodyCache, createMemoryCache, createTieredCache, createWorkersCache, noCache } from "./http/body-cache.ts";
 import { bundledSource } from "./sources/bundled.ts";
 import { createFetcherSource } from "./sources/fetcher.ts";
 
 /**
  * Optional bindings, not in wrangler.toml (so `wrangler types` does not know them).
  * An archive too large to bundle is bound as ARCHIVE (Workers Static Assets, or a service over R2) holding the output
- * of `node src/cli.ts index`.
+ * of `node src/node/cli.ts index`.
  */
 interface ArchiveEnv {
   ARCHIVE?: Fetcher;
@@ -46,7 +46,10 @@ export default {
     } catch (error) {
       if (error instanceof ConfigError) {
         console.error(`edge-feeds: configuration: ${error.message}`);
-        return new Response(`Configuration error: ${error.message}\n`, { status: 500, headers: { "Content-Type": "text/plain; charset=utf-8" } });
+        return new Response(`Configuration error: ${error.message}\n`, {
+          status: 500,
+          headers: { "Content-Type": "text/plain; charset=utf-8" },
+        });
       }
       throw error;
     }

@@ -1,6 +1,8 @@
 // A precomputed archive index, for archives too large to bundle: built once from a loaded catalog, it keeps in memory
 // only what selection needs (slug and publication time of every article, facet lists, image facts), and each
 // article's full record is a separate file that a request reads only when it returns that article.
+
+import type { ContentSource } from "../sources/source.ts";
 import type { ArticleRecord } from "./article.ts";
 import type { AuthorRegistry } from "./authors.ts";
 import type { ArticleEntry, Catalog, Facet, FacetKind } from "./catalog.ts";
@@ -8,7 +10,6 @@ import { ConfigError, type ContentIssue } from "./errors.ts";
 import type { ImageFacts } from "./images.ts";
 import type { Author } from "./model.ts";
 import type { SiteSettings } from "./settings.ts";
-import type { ContentSource } from "../sources/source.ts";
 
 export const INDEX_FILE = "index.json";
 export const INDEX_FORMAT = "edge-feeds-index/1";
@@ -88,7 +89,7 @@ export async function loadIndexedCatalog(
   { cacheSize = 1000 }: IndexedCatalogOptions = {},
 ): Promise<Catalog<ArticleEntry>> {
   const bytes = await source.read(INDEX_FILE);
-  if (!bytes) throw new Error(`${source.name}: no ${INDEX_FILE}; build it with \`node src/cli.ts index\``);
+  if (!bytes) throw new Error(`${source.name}: no ${INDEX_FILE}; build it with \`node src/node/cli.ts index\``);
   const doc = JSON.parse(new TextDecoder().decode(bytes)) as IndexDocument;
   if (doc.format !== INDEX_FORMAT) throw new Error(`${source.name}: ${INDEX_FILE} is "${String(doc.format)}", expected ${INDEX_FORMAT}`);
   if (doc.site.url !== site.url || doc.site.timeZone !== site.timeZone) {
@@ -109,7 +110,10 @@ export async function loadIndexedCatalog(
     facets[kind] = new Map(
       doc.facets[kind].map(([slug, name, gaps]) => {
         let at = 0;
-        const list = gaps.map((gap, i) => articles[(at = i === 0 ? gap : at + gap)]!);
+        const list = gaps.map((gap, i) => {
+          at = i === 0 ? gap : at + gap;
+          return articles[at]!;
+        });
         return [slug, { kind, slug, name, articles: list }];
       }),
     );

@@ -1,10 +1,10 @@
 // One markdown file to one article record: front matter validated, authors and image resolved; body kept for later.
-import { publisherOf, resolveAuthor, type AuthorRegistry } from "./authors.ts";
+import { type AuthorRegistry, publisherOf, resolveAuthor } from "./authors.ts";
 import type { ContentIssue } from "./errors.ts";
 import { fieldLine, splitFrontMatter } from "./front-matter.ts";
-import { mimeFromExtension, type ImageFacts } from "./images.ts";
+import { type ImageFacts, mimeFromExtension } from "./images.ts";
 import type { Article, LeadImage } from "./model.ts";
-import { EXPECTED, FIELDS, frontMatterSchema, type FrontMatter } from "./schema.ts";
+import { EXPECTED, FIELDS, type FrontMatter, frontMatterSchema } from "./schema.ts";
 import type { SiteSettings } from "./settings.ts";
 
 /**
@@ -102,7 +102,8 @@ export function parseArticle(file: string, text: string, ctx: ParseContext): Par
   const pageUrl = `${ctx.site.url}/articles/${encodeURIComponent(slug)}`;
   const url = fm.canonical ?? pageUrl;
   const { image, imageFile, imageIssue } = resolveImage(fm, ctx);
-  if (imageIssue) issues.push({ file, field: imageIssue.field, line: fieldLine(lines, "image"), found: imageIssue.found, expected: imageIssue.expected });
+  if (imageIssue)
+    issues.push({ file, field: imageIssue.field, line: fieldLine(lines, "image"), found: imageIssue.found, expected: imageIssue.expected });
   const bodyImages = findBodyImages(body);
   for (const img of bodyImages) {
     if (!ctx.image(img)) {
@@ -170,7 +171,8 @@ function resolveImage(fm: FrontMatter, ctx: ParseContext): ResolvedImage {
   const field = typeof fm.image === "string" ? "image" : "image.src";
   const details = { alt: spec.alt, caption: spec.caption, credit: spec.credit };
   if (/^https?:\/\//i.test(spec.src)) {
-    if (!URL.canParse(spec.src)) return { imageIssue: { field, found: `"${spec.src}", which is not a valid URL`, expected: EXPECTED["image.src"]! } };
+    if (!URL.canParse(spec.src))
+      return { imageIssue: { field, found: `"${spec.src}", which is not a valid URL`, expected: EXPECTED["image.src"]! } };
     return {
       image: {
         url: new URL(spec.src).href,

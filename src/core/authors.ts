@@ -9,7 +9,11 @@ import { readYamlMap } from "./yaml-map.ts";
 export const AUTHORS_FILE = "authors.yaml";
 
 const entrySchema = z.union([
-  z.string().trim().min(1).transform((name) => ({ name })),
+  z
+    .string()
+    .trim()
+    .min(1)
+    .transform((name) => ({ name })),
   z.object({
     name: z.string().trim().min(1),
     email: z.email().optional(),

@@ -1,11 +1,12 @@
 // The whole archive, parsed and validated once: article records sorted newest first, plus every problem found.
-import { parseArticle, type ArticleRecord } from "./article.ts";
-import { AUTHORS_FILE, parseAuthors, type AuthorRegistry } from "./authors.ts";
+
+import type { ContentSource } from "../sources/source.ts";
+import { type ArticleRecord, parseArticle } from "./article.ts";
+import { AUTHORS_FILE, type AuthorRegistry, parseAuthors } from "./authors.ts";
 import type { ContentIssue } from "./errors.ts";
-import { measureImage, type ImageFacts } from "./images.ts";
+import { type ImageFacts, measureImage } from "./images.ts";
 import type { SiteSettings } from "./settings.ts";
 import { slugify } from "./text.ts";
-import type { ContentSource } from "../sources/source.ts";
 
 /**
  * What a catalog keeps in memory for every article: enough to select and page without the body. A catalog loaded from
@@ -144,7 +145,10 @@ function indexFacets(articles: readonly ArticleRecord[]): Catalog["facets"] {
   const add = (kind: FacetKind, slug: string, name: string, article: ArticleRecord): void => {
     if (!slug) return;
     let facet = facets[kind].get(slug);
-    if (!facet) facets[kind].set(slug, (facet = { kind, slug, name, articles: [] }));
+    if (!facet) {
+      facet = { kind, slug, name, articles: [] };
+      facets[kind].set(slug, facet);
+    }
     if (facet.articles.at(-1) !== article) facet.articles.push(article);
   };
   for (const article of articles) {
@@ -192,7 +196,11 @@ export function selectLatest<E extends ArticleEntry>(
 }
 
 /** The next time an embargoed article (of the whole catalog, or of one facet's list) becomes public after `now`, if any. */
-export function nextRelease<E extends ArticleEntry>(catalog: Catalog<E>, now: Date, list: readonly E[] = catalog.articles): Date | undefined {
+export function nextRelease<E extends ArticleEntry>(
+  catalog: Catalog<E>,
+  now: Date,
+  list: readonly E[] = catalog.articles,
+): Date | undefined {
   const index = firstPublishedIndex(catalog, now, list);
   return index > 0 ? list[index - 1]!.published : undefined;
 }

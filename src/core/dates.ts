@@ -4,11 +4,9 @@ import { isValid } from "date-fns";
 
 export type DateResult = { ok: true; date: Date } | { ok: false; reason: string };
 
-const PATTERN =
-  /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$/i;
+const PATTERN = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$/i;
 
-export const DATE_FORMS =
-  "an ISO 8601 date or time: 2025-04-28, 2025-04-28 09:30, 2025-04-28T09:30:00 or 2025-04-28T09:30:00+04:00";
+export const DATE_FORMS = "an ISO 8601 date or time: 2025-04-28, 2025-04-28 09:30, 2025-04-28T09:30:00 or 2025-04-28T09:30:00+04:00";
 
 /**
  * Reads a front-matter time. With an offset (ISO 8601 / RFC 3339 §5.6) it is that instant; without one it is a

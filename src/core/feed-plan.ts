@@ -1,7 +1,7 @@
 // Which feeds exist and what goes into each (the site, a section, a tag, an author; subscription or archive page),
 // decided without rendering anything, plus the content version that names the bytes a feed will have.
 import type { ArticleRecord } from "./article.ts";
-import { firstPublishedIndex, nextRelease, type ArticleEntry, type Catalog, type FacetKind } from "./catalog.ts";
+import { type ArticleEntry, type Catalog, type FacetKind, firstPublishedIndex, nextRelease } from "./catalog.ts";
 import type { FeedOptions } from "./feed.ts";
 import { hashText } from "./hash.ts";
 import type { FeedPaging } from "./model.ts";

@@ -1,7 +1,7 @@
 // Builds the format-neutral Feed for a request: selected records become full articles (rendered once, then reused).
 import type { ArticleRecord } from "./article.ts";
-import { renderMarkdown } from "./markdown.ts";
 import { publisherOf } from "./authors.ts";
+import { renderMarkdown } from "./markdown.ts";
 import type { Article, Feed, FeedPaging, LeadImage } from "./model.ts";
 import type { SiteSettings } from "./settings.ts";
 import { excerpt } from "./text.ts";
@@ -70,6 +70,7 @@ export function buildFeed(options: FeedOptions): Feed {
   const { site, records } = options;
   const publisher = publisherOf(site);
   const items = records.map(toArticle);
+  // biome-ignore lint/complexity/useMathMinMax: Dates, not numbers
   const updated = items.reduce((max, a) => (a.updated > max ? a.updated : max), new Date(0));
   const homeUrl = options.homeUrl ?? site.url + "/";
   return {

@@ -63,7 +63,10 @@ export function splitFrontMatter(file: string, text: string): FrontMatterResult 
     const parsed = matter(source, { engines, language: "yaml" });
     const data = parsed.data;
     if (data === null || typeof data !== "object" || Array.isArray(data)) {
-      return { ok: false, issue: { file, line: 2, found: "front matter that is not a set of fields", expected: "YAML 'field: value' lines" } };
+      return {
+        ok: false,
+        issue: { file, line: 2, found: "front matter that is not a set of fields", expected: "YAML 'field: value' lines" },
+      };
     }
     return { ok: true, data: data as Record<string, unknown>, body: parsed.content, lines: lines.slice(0, close) };
   } catch (error) {

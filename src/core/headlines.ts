@@ -1,10 +1,9 @@
 // The headline list behind /headlines.json, the iframe page and the embed script: selection, links, relative times.
 import type { ArticleRecord } from "./article.ts";
-import { firstPublishedIndex, type ArticleEntry, type Catalog } from "./catalog.ts";
+import { type ArticleEntry, type Catalog, firstPublishedIndex } from "./catalog.ts";
 import { formatRfc3339 } from "./dates.ts";
 import type { HeadlinesPlan } from "./partners.ts";
 import type { SiteSettings } from "./settings.ts";
-import { slugify } from "./text.ts";
 
 export interface Headline {
   id: string;

@@ -66,7 +66,18 @@ function absoluteSrcset(value: string, base: UrlBase): string {
 
 const ALLOWED_TAGS = [
   ...sanitizeHtml.defaults.allowedTags,
-  "img", "figure", "figcaption", "picture", "source", "del", "ins", "sup", "sub", "section", "details", "summary",
+  "img",
+  "figure",
+  "figcaption",
+  "picture",
+  "source",
+  "del",
+  "ins",
+  "sup",
+  "sub",
+  "section",
+  "details",
+  "summary",
 ];
 
 function sanitize(html: string, base: UrlBase): string {

@@ -75,7 +75,13 @@ export function parsePartners(text: string | null): { partners: PartnerRegistry;
   if ("issue" in read) return { partners, issues: [read.issue] };
   for (const { key, value, line: at } of read.entries) {
     if (!KEY.test(key)) {
-      issues.push({ file: PARTNERS_FILE, field: key, line: at, found: `the key "${key}"`, expected: "a key of 2–64 letters, digits, '-' or '_'" });
+      issues.push({
+        file: PARTNERS_FILE,
+        field: key,
+        line: at,
+        found: `the key "${key}"`,
+        expected: "a key of 2–64 letters, digits, '-' or '_'",
+      });
       continue;
     }
     const parsed = partnerSchema.safeParse(value);
@@ -85,7 +91,12 @@ export function parsePartners(text: string | null): { partners: PartnerRegistry;
           file: PARTNERS_FILE,
           field: [key, ...issue.path.map(String)].join("."),
           line: at,
-          found: issue.code === "custom" ? issue.message : JSON.stringify(issue.path.reduce<unknown>((v, k) => (v as Record<PropertyKey, unknown> | undefined)?.[k as PropertyKey], value)) ?? "nothing",
+          found:
+            issue.code === "custom"
+              ? issue.message
+              : (JSON.stringify(
+                  issue.path.reduce<unknown>((v, k) => (v as Record<PropertyKey, unknown> | undefined)?.[k as PropertyKey], value),
+                ) ?? "nothing"),
           expected: ENTRY_EXPECTED,
         });
       }
@@ -139,13 +150,18 @@ export interface HeadlinesPlan {
 export function planHeadlines(query: HeadlinesQuery, partners: PartnerRegistry, knownSections: ReadonlySet<string>): HeadlinesPlan {
   const key = query.key?.trim();
   const partner = key ? partners.get(key) : undefined;
-  if (key && !partner) throw new HeadlinesRequestError("unknown-partner", `unknown partner key "${key}": check data-key (or ?key=) against the key you were given`);
+  if (key && !partner)
+    throw new HeadlinesRequestError(
+      "unknown-partner",
+      `unknown partner key "${key}": check data-key (or ?key=) against the key you were given`,
+    );
   const cap = partner?.limit ?? PUBLIC_ITEM_CAP;
 
   let limit = Math.min(DEFAULT_ITEMS, cap);
   if (query.limit !== undefined && query.limit.trim() !== "") {
     const n = Number(query.limit);
-    if (!Number.isInteger(n) || n < 1) throw new HeadlinesRequestError("bad-limit", `limit "${query.limit}" is not a whole number of 1 or more`);
+    if (!Number.isInteger(n) || n < 1)
+      throw new HeadlinesRequestError("bad-limit", `limit "${query.limit}" is not a whole number of 1 or more`);
     limit = Math.min(n, cap); // asking for more than the cap is not an error: the cap is the partner's agreement
   }
 
@@ -157,7 +173,10 @@ export function planHeadlines(query: HeadlinesQuery, partners: PartnerRegistry, 
   if (sections) {
     for (const slug of sections) {
       if (partner?.sections && !partner.sections.includes(slug)) {
-        throw new HeadlinesRequestError("section-not-allowed", `section "${slug}" is not among partner "${partner.key}"'s sections (${partner.sections.join(", ")})`);
+        throw new HeadlinesRequestError(
+          "section-not-allowed",
+          `section "${slug}" is not among partner "${partner.key}"'s sections (${partner.sections.join(", ")})`,
+        );
       }
       if (!knownSections.has(slug)) throw new HeadlinesRequestError("unknown-section", `there is no section "${slug}"`);
     }

@@ -1,11 +1,12 @@
 // What an editor's preview shows about one article: each format's item, the image readers pick, the excerpt, warnings.
-import { isArticleFile, type ArticleEntry, type Catalog } from "./catalog.ts";
-import { parseArticle, type ArticleRecord } from "./article.ts";
+
+import type { ContentSource } from "../sources/source.ts";
+import { type ArticleRecord, parseArticle } from "./article.ts";
+import { type ArticleEntry, type Catalog, isArticleFile } from "./catalog.ts";
 import type { ContentIssue } from "./errors.ts";
-import { measureImage, type ImageFacts } from "./images.ts";
+import { type ImageFacts, measureImage } from "./images.ts";
 import type { Article } from "./model.ts";
 import type { SiteSettings } from "./settings.ts";
-import type { ContentSource } from "../sources/source.ts";
 
 /** Characters of the excerpt Apple News shows from an item's description (Apple's "RSS guidelines for Apple News"). */
 export const EXCERPT_CHARS = 200;
@@ -35,7 +36,12 @@ export async function findAnyRecord(
     } catch {
       continue; // not UTF-8: `npm run check` reports it
     }
-    const parsed = parseArticle(file, text, { site, authors: catalog.authors, image: (f) => images.get(f) ?? null, exists: (f) => images.has(f) });
+    const parsed = parseArticle(file, text, {
+      site,
+      authors: catalog.authors,
+      image: (f) => images.get(f) ?? null,
+      exists: (f) => images.has(f),
+    });
     if (parsed.ok && parsed.record.slug === slug) return { record: parsed.record, warnings: parsed.warnings };
   }
   return undefined;
@@ -90,13 +96,23 @@ export function imagePicks(article: Article): ImagePick[] {
       reader: "Miniflux",
       url: inContent ?? image?.url,
       rule: "shows the content as sent; enclosures and media:content become attachments, and an image attachment already in the content is not repeated",
-      from: inContent ? "first <img> in the content (content:encoded / content_html)" : image ? "image attachment (enclosure / media:content)" : "none",
+      from: inContent
+        ? "first <img> in the content (content:encoded / content_html)"
+        : image
+          ? "image attachment (enclosure / media:content)"
+          : "none",
     },
     {
       reader: "FreshRSS",
       url: image?.url ?? inContent,
       rule: "thumbnail = first image enclosure (enclosure, media:content or media:thumbnail), else the first <img> in the content",
-      from: image ? (image.type ? "enclosure / media:content" : "media:content / media:thumbnail (no enclosure: type unknown)") : inContent ? "first <img> in the content" : "none",
+      from: image
+        ? image.type
+          ? "enclosure / media:content"
+          : "media:content / media:thumbnail (no enclosure: type unknown)"
+        : inContent
+          ? "first <img> in the content"
+          : "none",
     },
     {
       reader: "Apple News",
@@ -125,8 +141,13 @@ export function previewWarnings(article: Article, record: ArticleRecord, issues:
   if (!image) out.push({ field: "image", message: "no lead image: readers fall back to the first image in the body, or show none" });
   else {
     if (!image.alt) out.push({ field: "image.alt", message: "the lead image has no alt text" });
-    if (!image.type) out.push({ field: "image.type", message: "the image type is unknown (no extension or type:), so RSS and Atom carry no enclosure" });
-    if (image.width !== undefined && image.width < 600) out.push({ field: "image", message: `the lead image is ${image.width}px wide; readers may not use images under 600px as a large thumbnail` });
+    if (!image.type)
+      out.push({ field: "image.type", message: "the image type is unknown (no extension or type:), so RSS and Atom carry no enclosure" });
+    if (image.width !== undefined && image.width < 600)
+      out.push({
+        field: "image",
+        message: `the lead image is ${image.width}px wide; readers may not use images under 600px as a large thumbnail`,
+      });
   }
   if (record.draft) out.push({ field: "draft", message: "this is a draft: it is in no feed until `draft: true` is removed" });
   return out;

@@ -3,14 +3,20 @@ import { z } from "zod";
 import { DATE_FORMS, parseDateValue } from "./dates.ts";
 
 const text = z.string().trim().min(1);
-const absoluteHttpUrl = z.string().trim().refine((v) => /^https?:\/\/[^\s/]+/i.test(v) && URL.canParse(v));
-const languageTag = z.string().trim().refine((v) => {
-  try {
-    return Intl.getCanonicalLocales(v).length === 1;
-  } catch {
-    return false;
-  }
-});
+const absoluteHttpUrl = z
+  .string()
+  .trim()
+  .refine((v) => /^https?:\/\/[^\s/]+/i.test(v) && URL.canParse(v));
+const languageTag = z
+  .string()
+  .trim()
+  .refine((v) => {
+    try {
+      return Intl.getCanonicalLocales(v).length === 1;
+    } catch {
+      return false;
+    }
+  });
 const positiveInt = z.number().int().positive();
 
 export const imageObjectSchema = z.object({
@@ -18,7 +24,11 @@ export const imageObjectSchema = z.object({
   alt: z.string().trim().optional(),
   caption: z.string().trim().optional(),
   credit: z.string().trim().optional(),
-  type: z.string().trim().regex(/^image\/[a-z0-9.+-]+$/i).optional(),
+  type: z
+    .string()
+    .trim()
+    .regex(/^image\/[a-z0-9.+-]+$/i)
+    .optional(),
   length: z.number().int().nonnegative().optional(),
   width: positiveInt.optional(),
   height: positiveInt.optional(),
@@ -40,8 +50,16 @@ export function frontMatterSchema(timeZone: string) {
       title: text,
       date: dateField(timeZone),
       updated: dateField(timeZone).optional(),
-      slug: z.string().trim().regex(/^[^\s/?#%\\]+$/u).optional(),
-      id: z.string().trim().regex(/^[a-z][a-z0-9+.-]*:\S+$/i).optional(),
+      slug: z
+        .string()
+        .trim()
+        .regex(/^[^\s/?#%\\]+$/u)
+        .optional(),
+      id: z
+        .string()
+        .trim()
+        .regex(/^[a-z][a-z0-9+.-]*:\S+$/i)
+        .optional(),
       authors: z.union([z.array(text).min(1), text]).optional(),
       author: text.optional(),
       summary: text.optional(),
@@ -69,8 +87,21 @@ export type FrontMatter = z.output<ReturnType<typeof frontMatterSchema>>;
 export type ImageObject = z.output<typeof imageObjectSchema>;
 
 export const FIELDS = [
-  "title", "date", "updated", "slug", "id", "authors", "author", "summary", "section", "tags", "image", "dateline",
-  "lang", "canonical", "draft",
+  "title",
+  "date",
+  "updated",
+  "slug",
+  "id",
+  "authors",
+  "author",
+  "summary",
+  "section",
+  "tags",
+  "image",
+  "dateline",
+  "lang",
+  "canonical",
+  "draft",
 ] as const;
 
 /** What each field must look like, in the words `npm run check` prints. */
@@ -85,7 +116,8 @@ export const EXPECTED: Readonly<Record<string, string>> = {
   summary: "non-empty plain text",
   section: "one section name, e.g. News",
   tags: "a list of tag names, e.g. [Iran, Azerbaijan]",
-  image: "a path /images/… of a file under articles/images/, an absolute http(s) URL, or { src, alt, caption, credit, type, length, width, height }",
+  image:
+    "a path /images/… of a file under articles/images/, an absolute http(s) URL, or { src, alt, caption, credit, type, length, width, height }",
   "image.src": "a path /images/… of a file under articles/images/, or an absolute http(s) URL",
   "image.type": "an image MIME type such as image/jpeg",
   "image.length": "the file size in bytes, a whole number",

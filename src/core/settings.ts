@@ -97,7 +97,8 @@ export function parseSettings(input: SettingsInput): SiteSettings {
     throw new ConfigError("WEBSUB_HUB", "must be a URL string");
   }
 
-  const previewToken = typeof input.PREVIEW_TOKEN === "string" && input.PREVIEW_TOKEN.trim() !== "" ? input.PREVIEW_TOKEN.trim() : undefined;
+  const previewToken =
+    typeof input.PREVIEW_TOKEN === "string" && input.PREVIEW_TOKEN.trim() !== "" ? input.PREVIEW_TOKEN.trim() : undefined;
   if (previewToken !== undefined && previewToken.length < 16) {
     throw new ConfigError("PREVIEW_TOKEN", "must be at least 16 characters (set it with `wrangler secret put PREVIEW_TOKEN`)");
   }

@@ -5,7 +5,7 @@
 // through textContent and setAttribute. The relative-time rule matches formatRelativeTime in src/core/headlines.ts.
 // Kept as a string (no backticks or dollar-brace inside) so every runtime serves the same bytes without a build step.
 
-const SOURCE = String.raw`
+const SOURCE = `
 (function () {
   "use strict";
   var s = document.currentScript;

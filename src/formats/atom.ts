@@ -4,7 +4,7 @@ import type { Article, Author, Feed } from "../core/model.ts";
 import type { FeedFormat, RenderOptions } from "./format.ts";
 import { writeMediaImage } from "./media-rss.ts";
 import { NS } from "./rss.ts";
-import { XmlWriter, type FragmentCache } from "./xml.ts";
+import { type FragmentCache, XmlWriter } from "./xml.ts";
 
 /** RFC 4287 §3.2 Person construct: name, and uri and email where known. */
 function person(x: XmlWriter, element: string, author: Author): void {
@@ -39,7 +39,12 @@ const entries: FragmentCache<Article> = new WeakMap();
 
 export function renderAtom(feed: Feed, options: RenderOptions = {}): string {
   const x = new XmlWriter({ stylesheet: options.stylesheet });
-  x.open("feed", { xmlns: NS.atom, "xmlns:media": NS.media, "xmlns:fh": feed.paging?.archived ? NS.fh : undefined, "xml:lang": feed.language });
+  x.open("feed", {
+    xmlns: NS.atom,
+    "xmlns:media": NS.media,
+    "xmlns:fh": feed.paging?.archived ? NS.fh : undefined,
+    "xml:lang": feed.language,
+  });
   x.text("id", feed.id);
   x.text("title", feed.title, { type: "text" });
   x.text("subtitle", feed.description, { type: "text" });

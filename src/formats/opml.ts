@@ -29,7 +29,15 @@ export function renderOpml(doc: OpmlDocument): string {
     if (!group.feeds.length) continue;
     x.open("outline", { text: group.title, title: group.title });
     for (const feed of group.feeds) {
-      x.empty("outline", { type: "rss", version: "RSS2", text: feed.title, title: feed.title, description: feed.description, xmlUrl: feed.xmlUrl, htmlUrl: feed.htmlUrl });
+      x.empty("outline", {
+        type: "rss",
+        version: "RSS2",
+        text: feed.title,
+        title: feed.title,
+        description: feed.description,
+        xmlUrl: feed.xmlUrl,
+        htmlUrl: feed.htmlUrl,
+      });
     }
     x.close("outline");
   }

@@ -4,7 +4,7 @@ import { formatRfc822 } from "../core/dates.ts";
 import type { Article, Feed } from "../core/model.ts";
 import type { FeedFormat, RenderOptions } from "./format.ts";
 import { MEDIA_NS, writeMediaImage } from "./media-rss.ts";
-import { XmlWriter, type FragmentCache } from "./xml.ts";
+import { type FragmentCache, XmlWriter } from "./xml.ts";
 
 export const NS = {
   atom: "http://www.w3.org/2005/Atom",

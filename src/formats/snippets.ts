@@ -32,4 +32,3 @@ function dedent(text: string): string {
     .map((l) => l.slice(Math.min(indent, /^ */.exec(l)![0].length)))
     .join("\n");
 }
-

@@ -1,20 +1,20 @@
 // The Hono application factory: wires the route modules to one context and translates core errors to HTTP.
-import { Hono, type Context } from "hono";
-import { loadCatalog, nextRelease, type ArticleEntry, type Catalog } from "../core/catalog.ts";
+import { type Context, Hono } from "hono";
+import { type ArticleEntry, type Catalog, loadCatalog, nextRelease } from "../core/catalog.ts";
 import { formatIssue, NotFoundError } from "../core/errors.ts";
 import type { SiteSettings } from "../core/settings.ts";
-import { FORMATS, type FeedFormat } from "../formats/index.ts";
+import { type FeedFormat, FORMATS } from "../formats/index.ts";
 import type { ContentSource } from "../sources/source.ts";
-import { noCache, type BodyCache } from "./body-cache.ts";
+import { registerArticlePages } from "./article-pages.ts";
+import { type BodyCache, noCache } from "./body-cache.ts";
+import { registerBrowserFeedView } from "./browser-feeds.ts";
 import type { AppContext } from "./context.ts";
+import { registerEmbedRoutes } from "./embed.ts";
 import { registerFeedRoutes } from "./feeds.ts";
 import { registerImageRoutes } from "./images.ts";
-import { problem } from "./responses.ts";
-import { registerArticlePages } from "./article-pages.ts";
-import { registerBrowserFeedView } from "./browser-feeds.ts";
-import { registerEmbedRoutes } from "./embed.ts";
 import { registerIndexPage } from "./pages.ts";
 import { registerPreviewRoutes } from "./preview.ts";
+import { problem } from "./responses.ts";
 
 export interface AppOptions {
   source: ContentSource;
@@ -75,7 +75,10 @@ export function createApp({
   // cache may keep it past the next publication time.
   const notFound = async (c: Context): Promise<Response> => {
     const now = ctx.now();
-    const next = await ctx.catalog().then((loaded) => nextRelease(loaded, now), () => undefined);
+    const next = await ctx.catalog().then(
+      (loaded) => nextRelease(loaded, now),
+      () => undefined,
+    );
     const maxAge = next ? Math.min(NOT_FOUND_MAX_AGE, Math.max(0, Math.floor((next.getTime() - now.getTime()) / 1000))) : NOT_FOUND_MAX_AGE;
     const detail = `There is nothing at ${c.req.path}. The feeds are listed at ${site.url}/ and in ${site.url}/feeds.opml.`;
     return problem(c, site, 404, detail, { "Cache-Control": `public, max-age=${maxAge}` });

@@ -1,17 +1,18 @@
 // /articles/{slug}: the readable article page every feed link leads to when the service runs on its own.
 import type { Hono } from "hono";
 import type { ArticleRecord } from "../core/article.ts";
-import { firstPublishedIndex, type ArticleEntry, type Catalog } from "../core/catalog.ts";
+import { type ArticleEntry, type Catalog, firstPublishedIndex } from "../core/catalog.ts";
 import { NotFoundError } from "../core/errors.ts";
 import { toArticle } from "../core/feed.ts";
 import type { SiteSettings } from "../core/settings.ts";
 import { slugify } from "../core/text.ts";
 import { FORMATS } from "../formats/index.ts";
 import type { AppContext } from "./context.ts";
-import { html, page, trusted, type SafeHtml } from "./html.ts";
+import { html, page, type SafeHtml, trusted } from "./html.ts";
 
 /** Pages show article HTML the core has sanitised; no script runs on them. */
-export const PAGE_CSP = "default-src 'none'; img-src * data:; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'self'";
+export const PAGE_CSP =
+  "default-src 'none'; img-src * data:; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'self'";
 
 /** A published article by slug: drafts are never in the catalog, and embargoed ones are not found until their time. */
 export function findPublished<E extends ArticleEntry>(catalog: Catalog<E>, now: Date, slug: string): E | undefined {
@@ -35,7 +36,9 @@ export function formatSiteTime(date: Date, site: SiteSettings, lang: string): st
 
 export function autodiscoveryLinks(site: SiteSettings): SafeHtml {
   return html`${FORMATS.map(
-    (f) => html`<link rel="alternate" type="${f.contentType.split(";")[0]}" title="${`${site.title} (${f.label})`}" href="${`${site.url}/${f.file}`}">
+    (
+      f,
+    ) => html`<link rel="alternate" type="${f.contentType.split(";")[0]}" title="${`${site.title} (${f.label})`}" href="${`${site.url}/${f.file}`}">
 `,
   )}`;
 }
@@ -44,9 +47,12 @@ export function renderArticlePage(record: ArticleRecord, site: SiteSettings): st
   const article = toArticle(record);
   const lang = article.lang ?? site.language;
   const time = (date: Date) => html`<time datetime="${date.toISOString()}">${formatSiteTime(date, site, lang)}</time>`;
-  const authors = article.authors.map((a, i) => html`${i === 0 ? "" : i === article.authors.length - 1 ? " and " : ", "}${
-    a.url ? html`<a rel="author" href="${a.url}">${a.name}</a>` : html`<span>${a.name}</span>`
-  }`);
+  const authors = article.authors.map(
+    (a, i) =>
+      html`${i === 0 ? "" : i === article.authors.length - 1 ? " and " : ", "}${
+        a.url ? html`<a rel="author" href="${a.url}">${a.name}</a>` : html`<span>${a.name}</span>`
+      }`,
+  );
   const updated = article.updated.getTime() !== article.published.getTime();
   return page({
     lang,

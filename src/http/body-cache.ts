@@ -66,7 +66,9 @@ export function createWorkersCache(cache: CacheApi, origin: string): BodyCache {
       return hit ? new Uint8Array(await hit.arrayBuffer()) : undefined;
     },
     async put(key, body) {
-      const response = new Response(body, { headers: { "Content-Type": "text/plain; charset=utf-8", "Cache-Control": "public, max-age=86400" } });
+      const response = new Response(body, {
+        headers: { "Content-Type": "text/plain; charset=utf-8", "Cache-Control": "public, max-age=86400" },
+      });
       await cache.put(url(key), response);
     },
   };

@@ -51,7 +51,8 @@ export function weakMatch(a: EntityTag, b: EntityTag): boolean {
 
 const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 const IMF = /^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), (\d{2}) ([A-Z][a-z]{2}) (\d{4}) (\d{2}):(\d{2}):(\d{2}) GMT$/;
-const RFC850 = /^(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday), (\d{2})-([A-Z][a-z]{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2}) GMT$/;
+const RFC850 =
+  /^(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday), (\d{2})-([A-Z][a-z]{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2}) GMT$/;
 const ASCTIME = /^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) ([A-Z][a-z]{2}) ([ \d]\d) (\d{2}):(\d{2}):(\d{2}) (\d{4})$/;
 
 /**
@@ -61,20 +62,23 @@ const ASCTIME = /^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) ([A-Z][a-z]{2}) ([ \d]\d) (\d{
 export function parseHttpDate(value: string): Date | undefined {
   const text = value.trim();
   let parts: [day: string, month: string, year: number, h: string, m: string, s: string] | undefined;
-  let match: RegExpExecArray | null;
-  if ((match = IMF.exec(text))) parts = [match[1]!, match[2]!, Number(match[3]), match[4]!, match[5]!, match[6]!];
-  else if ((match = RFC850.exec(text))) {
+  const imf = IMF.exec(text);
+  const rfc850 = imf ? null : RFC850.exec(text);
+  const asctime = imf || rfc850 ? null : ASCTIME.exec(text);
+  if (imf) parts = [imf[1]!, imf[2]!, Number(imf[3]), imf[4]!, imf[5]!, imf[6]!];
+  else if (rfc850) {
     // Two-digit years: RFC 9110 §5.6.7 reads a year more than 50 years ahead as the past century; 70 is the usual pivot.
-    const yy = Number(match[3]);
-    parts = [match[1]!, match[2]!, yy >= 70 ? 1900 + yy : 2000 + yy, match[4]!, match[5]!, match[6]!];
-  } else if ((match = ASCTIME.exec(text))) parts = [match[2]!.trim(), match[1]!, Number(match[6]), match[3]!, match[4]!, match[5]!];
+    const yy = Number(rfc850[3]);
+    parts = [rfc850[1]!, rfc850[2]!, yy >= 70 ? 1900 + yy : 2000 + yy, rfc850[4]!, rfc850[5]!, rfc850[6]!];
+  } else if (asctime) parts = [asctime[2]!.trim(), asctime[1]!, Number(asctime[6]), asctime[3]!, asctime[4]!, asctime[5]!];
   if (!parts) return undefined;
   const [day, month, year, h, m, s] = parts;
   const monthIndex = MONTHS.indexOf(month);
   if (monthIndex < 0) return undefined;
   const time = Date.UTC(year, monthIndex, Number(day), Number(h), Number(m), Number(s));
   const date = new Date(time);
-  if (date.getUTCDate() !== Number(day) || date.getUTCMonth() !== monthIndex || Number(h) > 23 || Number(m) > 59 || Number(s) > 59) return undefined;
+  if (date.getUTCDate() !== Number(day) || date.getUTCMonth() !== monthIndex || Number(h) > 23 || Number(m) > 59 || Number(s) > 59)
+    return undefined;
   return date;
 }
 

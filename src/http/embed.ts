@@ -1,19 +1,19 @@
 // Partner embeds: the /embed.js script, the /embed/headlines iframe page and the /headlines.json data behind both.
 import type { Context, Hono } from "hono";
+import type { ArticleEntry, Catalog } from "../core/catalog.ts";
 import { firstPublishedIndex } from "../core/catalog.ts";
-import { buildHeadlines, formatRelativeTime, selectHeadlines, type HeadlinesDocument } from "../core/headlines.ts";
 import { formatIssue } from "../core/errors.ts";
+import { buildHeadlines, formatRelativeTime, type HeadlinesDocument, selectHeadlines } from "../core/headlines.ts";
 import {
+  type HeadlinesPlan,
   HeadlinesRequestError,
   isOriginAllowed,
+  PARTNERS_FILE,
+  type PartnerRegistry,
   parsePartners,
   planHeadlines,
-  PARTNERS_FILE,
-  type HeadlinesPlan,
-  type PartnerRegistry,
 } from "../core/partners.ts";
 import { EMBED_SCRIPT } from "../embed/widget.ts";
-import type { ArticleEntry, Catalog } from "../core/catalog.ts";
 import type { AppContext } from "./context.ts";
 import { html, page, trusted } from "./html.ts";
 
@@ -47,8 +47,16 @@ export function registerEmbedRoutes(app: Hono, ctx: AppContext): void {
     const catalog = await ctx.catalog();
     const now = ctx.now();
     // Only sections with something out: a section that so far holds only embargoed stories does not exist yet.
-    const sections = new Set([...catalog.facets.sections.values()].filter((f) => firstPublishedIndex(catalog, now, f.articles) < f.articles.length).map((f) => f.slug));
-    return planHeadlines({ key: c.req.query("key"), section: c.req.query("section"), limit: c.req.query("limit") }, await partners(), sections);
+    const sections = new Set(
+      [...catalog.facets.sections.values()]
+        .filter((f) => firstPublishedIndex(catalog, now, f.articles) < f.articles.length)
+        .map((f) => f.slug),
+    );
+    return planHeadlines(
+      { key: c.req.query("key"), section: c.req.query("section"), limit: c.req.query("limit") },
+      await partners(),
+      sections,
+    );
   };
 
   const headlines = async (p: HeadlinesPlan): Promise<HeadlinesDocument> =>
@@ -120,10 +128,14 @@ export function registerEmbedRoutes(app: Hono, ctx: AppContext): void {
       });
     } catch (error) {
       if (!(error instanceof HeadlinesRequestError)) throw error;
-      return c.html(page({ lang: ctx.site.language, title: "Headlines unavailable", body: html`<p>${error.message}</p>` }), STATUS[error.reason], {
-        "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors *",
-        "Cache-Control": "no-store",
-      });
+      return c.html(
+        page({ lang: ctx.site.language, title: "Headlines unavailable", body: html`<p>${error.message}</p>` }),
+        STATUS[error.reason],
+        {
+          "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors *",
+          "Cache-Control": "no-store",
+        },
+      );
     }
   });
 }

@@ -1,19 +1,28 @@
 // Feed routes: the site's feeds, section/tag/author feeds, their archive pages, and the OPML list of them all.
 // Validators are computed from the plan before anything is rendered; a 304 never renders.
 import type { Context, Hono } from "hono";
-import { nextRelease, type ArticleEntry, type Catalog, type FacetKind } from "../core/catalog.ts";
+import { type ArticleEntry, type Catalog, type FacetKind, nextRelease } from "../core/catalog.ts";
 import { NotFoundError } from "../core/errors.ts";
 import { buildFeed } from "../core/feed.ts";
-import { completePlan, findScope, isPublicScope, publicScopes, selectFeed, siteScope, describeScope, type FeedScope } from "../core/feed-plan.ts";
+import {
+  completePlan,
+  describeScope,
+  type FeedScope,
+  findScope,
+  isPublicScope,
+  publicScopes,
+  selectFeed,
+  siteScope,
+} from "../core/feed-plan.ts";
 import { hashText } from "../core/hash.ts";
 import { FEED_ITEMS_MAX } from "../core/settings.ts";
-import { feedUrlsOf, OUTPUT_REVISION, type FeedFormat } from "../formats/index.ts";
+import { type FeedFormat, feedUrlsOf, OUTPUT_REVISION } from "../formats/index.ts";
 import { OPML_CONTENT_TYPE, renderOpml } from "../formats/opml.ts";
-import { isNotModified } from "./conditional.ts";
-import { FEED_STYLESHEET_PATH } from "./browser-feeds.ts";
 import type { Body } from "./body-cache.ts";
+import { FEED_STYLESHEET_PATH } from "./browser-feeds.ts";
+import { isNotModified } from "./conditional.ts";
 import type { AppContext } from "./context.ts";
-import { cacheControl, problem, type Freshness } from "./responses.ts";
+import { cacheControl, type Freshness, problem } from "./responses.ts";
 
 const ALLOW = "GET, HEAD, OPTIONS";
 const utf8 = new TextEncoder();
@@ -64,13 +73,25 @@ export function registerFeedRoutes(app: Hono, ctx: AppContext): void {
 
   function otherMethod(c: Context): Response {
     if (c.req.method === "OPTIONS") {
-      return c.body(null, 204, { Allow: ALLOW, "Access-Control-Allow-Origin": "*", "Access-Control-Allow-Methods": ALLOW, "Access-Control-Allow-Headers": "If-None-Match, If-Modified-Since", "Access-Control-Max-Age": "86400" });
+      return c.body(null, 204, {
+        Allow: ALLOW,
+        "Access-Control-Allow-Origin": "*",
+        "Access-Control-Allow-Methods": ALLOW,
+        "Access-Control-Allow-Headers": "If-None-Match, If-Modified-Since",
+        "Access-Control-Max-Age": "86400",
+      });
     }
     return problem(c, site, 405, `${c.req.method} is not supported here; feeds answer ${ALLOW}.`, { Allow: ALLOW });
   }
 
   /** Headers every feed response carries, 200 and 304 alike (RFC 9110 §15.4.5: a 304 repeats what a 200 would send). */
-  function feedHeaders(etag: string, lastModified: Date | undefined, freshness: Freshness, now: Date, self?: string): Record<string, string> {
+  function feedHeaders(
+    etag: string,
+    lastModified: Date | undefined,
+    freshness: Freshness,
+    now: Date,
+    self?: string,
+  ): Record<string, string> {
     const links = [`<${site.url}/>; rel="alternate"; type="text/html"`];
     if (site.websubHub && self) links.push(`<${site.websubHub}>; rel="hub"`, `<${self}>; rel="self"`);
     return {
@@ -85,7 +106,14 @@ export function registerFeedRoutes(app: Hono, ctx: AppContext): void {
   }
 
   /** A 304 when the request's validators match, else the body from the cache or from `render`. */
-  async function respond(c: Context, contentType: string, cacheKey: string, headers: Record<string, string>, lastModified: Date | undefined, render: () => string): Promise<Response> {
+  async function respond(
+    c: Context,
+    contentType: string,
+    cacheKey: string,
+    headers: Record<string, string>,
+    lastModified: Date | undefined,
+    render: () => string,
+  ): Promise<Response> {
     const validators = { ifNoneMatch: c.req.header("If-None-Match"), ifModifiedSince: c.req.header("If-Modified-Since") };
     if (isNotModified(validators, { etag: headers.ETag!, lastModified })) return c.body(null, 304, headers);
     // The Cache API outlives deploys: a body rendered by code of another output revision must never be served under
@@ -109,7 +137,11 @@ export function registerFeedRoutes(app: Hono, ctx: AppContext): void {
     return c.body(body, 200, { ...headers, "Content-Type": contentType });
   }
 
-  async function serveFeed(c: Context, format: FeedFormat, scopeOf: (c: Context, catalog: IndexedCatalog, now: Date) => Scope): Promise<Response> {
+  async function serveFeed(
+    c: Context,
+    format: FeedFormat,
+    scopeOf: (c: Context, catalog: IndexedCatalog, now: Date) => Scope,
+  ): Promise<Response> {
     let limit: number | undefined;
     try {
       limit = parseLimit(c.req.queries("limit") ?? []);
@@ -128,14 +160,27 @@ export function registerFeedRoutes(app: Hono, ctx: AppContext): void {
       const rest = (page === undefined ? "" : `archive/${page}/`) + format.file;
       return c.redirect(`${site.url}/${scope.path}${rest}${new URL(c.req.url).search}`, 301);
     }
-    const selection = selectFeed(catalog, site, now, { scope, page, limit: page === undefined ? limit : undefined }, feedUrlsOf(ctx.formats));
+    const selection = selectFeed(
+      catalog,
+      site,
+      now,
+      { scope, page, limit: page === undefined ? limit : undefined },
+      feedUrlsOf(ctx.formats),
+    );
     if (!selection) throw new NotFoundError(c.req.path);
     // The catalog may hold only entries (an indexed archive): the selected articles are read now, and only they.
     const plan = completePlan(selection, await catalog.load(selection.entries));
     const etag = `"${format.id}-${OUTPUT_REVISION}-${plan.version}"`;
     const self = plan.options.hubs?.length ? plan.options.urls[format.id] : undefined;
     const headers = feedHeaders(etag, plan.lastModified, plan, now, self);
-    return respond(c, format.contentType, `${scope.path}${page ?? "current"}/${format.file}/${plan.version}`, headers, plan.lastModified, () => format.render(buildFeed(plan.options), { stylesheet: site.url + FEED_STYLESHEET_PATH }));
+    return respond(
+      c,
+      format.contentType,
+      `${scope.path}${page ?? "current"}/${format.file}/${plan.version}`,
+      headers,
+      plan.lastModified,
+      () => format.render(buildFeed(plan.options), { stylesheet: site.url + FEED_STYLESHEET_PATH }),
+    );
   }
 
   async function serveOpml(c: Context): Promise<Response> {
@@ -159,7 +204,12 @@ export function registerFeedRoutes(app: Hono, ctx: AppContext): void {
     };
     const version = hashText(JSON.stringify(doc));
     // The list may change whenever an embargoed article comes out (it can open a new section, tag or author).
-    const headers = feedHeaders(`"opml-${OUTPUT_REVISION}-${version}"`, undefined, { archived: false, nextChange: nextRelease(catalog, now) }, now);
+    const headers = feedHeaders(
+      `"opml-${OUTPUT_REVISION}-${version}"`,
+      undefined,
+      { archived: false, nextChange: nextRelease(catalog, now) },
+      now,
+    );
     return respond(c, OPML_CONTENT_TYPE, `feeds.opml/${version}`, headers, undefined, () => renderOpml(doc));
   }
 }

@@ -1,11 +1,11 @@
 // The index page: every feed (home, sections, tags, authors) with subscribe links, copy buttons and autodiscovery.
 import type { Hono } from "hono";
-import { firstPublishedIndex, type ArticleEntry, type Catalog, type Facet, type FacetKind } from "../core/catalog.ts";
+import { type ArticleEntry, type Catalog, type Facet, type FacetKind, firstPublishedIndex } from "../core/catalog.ts";
 import type { SiteSettings } from "../core/settings.ts";
 import { FORMATS } from "../formats/index.ts";
 import { autodiscoveryLinks } from "./article-pages.ts";
 import type { AppContext } from "./context.ts";
-import { html, page, trusted, type SafeHtml } from "./html.ts";
+import { html, page, type SafeHtml, trusted } from "./html.ts";
 
 const GROUPS: readonly (readonly [FacetKind, string])[] = [
   ["sections", "Sections"],
@@ -18,13 +18,13 @@ const COPY_SCRIPT = [
   'document.addEventListener("click", function (e) {',
   '  var b = e.target.closest("button[data-copy]"); if (!b) return;',
   '  var url = b.dataset.copy, status = document.getElementById("copy-status");',
-  '  function done(ok) {',
+  "  function done(ok) {",
   '    status.textContent = ok ? "Copied " + url : "Could not copy: select the address instead";',
   '    if (ok) { b.textContent = "Copied"; setTimeout(function () { b.textContent = "Copy URL"; }, 2000); }',
-  '  }',
-  '  if (navigator.clipboard) navigator.clipboard.writeText(url).then(function () { done(true); }, function () { done(false); });',
-  '  else done(false);',
-  '});',
+  "  }",
+  "  if (navigator.clipboard) navigator.clipboard.writeText(url).then(function () { done(true); }, function () { done(false); });",
+  "  else done(false);",
+  "});",
 ].join("\n");
 
 let scriptHash: Promise<string> | undefined;

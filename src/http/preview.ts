@@ -5,10 +5,10 @@
 // shown, and a wrong token is refused outright rather than answered with a 404.
 import type { Context, Hono } from "hono";
 import type { ArticleRecord } from "../core/article.ts";
+import type { ContentIssue } from "../core/errors.ts";
 import { NotFoundError } from "../core/errors.ts";
 import { toArticle } from "../core/feed.ts";
 import { EXCERPT_CHARS, findAnyRecord, firstChars, htmlToText, imagePicks, previewWarnings } from "../core/preview.ts";
-import type { ContentIssue } from "../core/errors.ts";
 import type { SiteSettings } from "../core/settings.ts";
 import { itemSnippets } from "../formats/snippets.ts";
 import { findPublished, formatSiteTime, PAGE_CSP } from "./article-pages.ts";
@@ -74,9 +74,11 @@ ${picks.map(
 </table>
 <p class="muted">Rules as edge-feeds models each reader; readers change, so check one for real before relying on a detail.</p>
 <h2>In each format</h2>
-${itemSnippets(record, site).map((s) => html`<h3>${s.label}</h3>
+${itemSnippets(record, site).map(
+  (s) => html`<h3>${s.label}</h3>
 <pre><code>${s.text}</code></pre>
-`)}`,
+`,
+)}`,
   });
 }
 

@@ -25,7 +25,13 @@ const TITLES: Record<number, string> = {
  * An error response: a small HTML page for browsers, `application/problem+json` (RFC 9457 §3) for everything else.
  * Varies on Accept, since the body depends on it.
  */
-export function problem(c: Context, site: SiteSettings, status: 400 | 404 | 405 | 500, detail: string, headers: Record<string, string> = {}): Response {
+export function problem(
+  c: Context,
+  site: SiteSettings,
+  status: 400 | 404 | 405 | 500,
+  detail: string,
+  headers: Record<string, string> = {},
+): Response {
   const title = TITLES[status]!;
   const common = { Vary: "Accept", "Cache-Control": status === 404 ? "public, max-age=60" : "no-store", ...headers };
   if (wantsHtml(c.req.header("Accept"))) {
@@ -58,7 +64,8 @@ export interface Freshness {
  */
 export function cacheControl(site: SiteSettings, freshness: Freshness, now: Date): string {
   const c = site.cache;
-  if (freshness.archived) return `public, max-age=${c.archiveMaxAge}, s-maxage=${c.archiveMaxAge}, stale-while-revalidate=${c.staleWhileRevalidate}`;
+  if (freshness.archived)
+    return `public, max-age=${c.archiveMaxAge}, s-maxage=${c.archiveMaxAge}, stale-while-revalidate=${c.staleWhileRevalidate}`;
   const until = freshness.nextChange ? Math.max(0, Math.floor((freshness.nextChange.getTime() - now.getTime()) / 1000)) : Infinity;
   const maxAge = Math.min(c.maxAge, until);
   const sMaxAge = Math.min(c.sMaxAge, until);

@@ -1,12 +1,17 @@
 // The Hono app in-process (app.request): feeds, embargo by the clock, images, privacy, bad content, parse-once.
 import { describe, expect, it, vi } from "vitest";
 import { createApp } from "../../src/http/app.ts";
-import { createDirectorySource } from "../../src/sources/directory.ts";
+import { createDirectorySource } from "../../src/node/directory-source.ts";
 import type { ContentSource } from "../../src/sources/source.ts";
 import { BROKEN_DIR, FIXTURE_DIR, NOW, site } from "../support/site.ts";
 
 function makeApp(options: { now?: () => Date; source?: ContentSource; log?: (m: string) => void } = {}) {
-  return createApp({ source: options.source ?? createDirectorySource(FIXTURE_DIR), site, now: options.now ?? (() => NOW), log: options.log ?? (() => {}) });
+  return createApp({
+    source: options.source ?? createDirectorySource(FIXTURE_DIR),
+    site,
+    now: options.now ?? (() => NOW),
+    log: options.log ?? (() => {}),
+  });
 }
 
 const EMBARGO_TITLE = "Embargoed: leaders to sign corridor treaty";
@@ -135,7 +140,9 @@ describe("index page", () => {
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toMatch(/^text\/html/);
     const html = await res.text();
-    expect(html).toContain(`<link rel="alternate" type="application/rss+xml" title="The New Region (RSS 2.0)" href="https://news.example.com/rss.xml">`);
+    expect(html).toContain(
+      `<link rel="alternate" type="application/rss+xml" title="The New Region (RSS 2.0)" href="https://news.example.com/rss.xml">`,
+    );
     expect(html).toContain(`type="application/atom+xml"`);
     expect(html).toContain(`type="application/feed+json"`);
   });

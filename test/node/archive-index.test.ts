@@ -1,7 +1,7 @@
 // The benchmark archive generator, and the prebuilt archive index that serves the largest archives: the indexed path
 // must give exactly the bytes the file-by-file path gives on the same articles.
 import { describe, expect, it } from "vitest";
-import { generateArchive, type GeneratedFile } from "../../bench/generate-archive.ts";
+import { type GeneratedFile, generateArchive } from "../../bench/generate-archive.ts";
 import { buildArchiveIndex, INDEX_FILE, loadIndexedCatalog, recordFile } from "../../src/core/archive-index.ts";
 import { loadCatalog } from "../../src/core/catalog.ts";
 import { ConfigError } from "../../src/core/errors.ts";

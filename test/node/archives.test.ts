@@ -1,8 +1,8 @@
 // RFC 5005 archived feeds and JSON Feed next_url: walking every page of a generated archive finds every article once,
 // and full pages never change as new articles arrive.
 import { describe, expect, it } from "vitest";
-import { createApp } from "../../src/http/app.ts";
 import { archivePage, archivePageCount } from "../../src/core/feed-plan.ts";
+import { createApp } from "../../src/http/app.ts";
 import { generatedArchive, testSite } from "../support/http-fixtures.ts";
 
 const BASE = "https://news.example";
@@ -11,7 +11,12 @@ const COUNT = 2500;
 const AFTER = new Date(Date.UTC(2020, 0, 1) + COUNT * 3_600_000);
 
 function appFor(count: number, now: Date, vars: Record<string, string> = {}) {
-  const app = createApp({ source: generatedArchive(count), site: testSite({ ARCHIVE_ITEMS: "50", ...vars }), now: () => now, log: () => {} });
+  const app = createApp({
+    source: generatedArchive(count),
+    site: testSite({ ARCHIVE_ITEMS: "50", ...vars }),
+    now: () => now,
+    log: () => {},
+  });
   return (url: string) => app.request(url.replace(BASE, "http://localhost"));
 }
 

@@ -1,15 +1,22 @@
 // Bodies in the shared cache outlive deploys: one rendered by another output revision must never be served.
 import { describe, expect, it } from "vitest";
-import { createMemoryCache, type Body, type BodyCache } from "../../src/http/body-cache.ts";
-import { createApp } from "../../src/http/app.ts";
 import { OUTPUT_REVISION } from "../../src/formats/index.ts";
-import { createDirectorySource } from "../../src/sources/directory.ts";
+import { createApp } from "../../src/http/app.ts";
+import { type Body, type BodyCache, createMemoryCache } from "../../src/http/body-cache.ts";
+import { createDirectorySource } from "../../src/node/directory-source.ts";
 import { FIXTURE_DIR, NOW, site } from "../support/site.ts";
 
 function recording(): BodyCache & { keys: string[] } {
   const inner = createMemoryCache();
   const keys: string[] = [];
-  return { keys, get: (key) => inner.get(key), put: (key, body) => (keys.push(key), inner.put(key, body)) };
+  return {
+    keys,
+    get: (key) => inner.get(key),
+    put: (key, body) => {
+      keys.push(key);
+      return inner.put(key, body);
+    },
+  };
 }
 
 const app = (cache: BodyCache) => createApp({ source: createDirectorySource(FIXTURE_DIR), site, now: () => NOW, cache, log: () => {} });

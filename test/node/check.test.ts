@@ -2,9 +2,9 @@
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { beforeAll, describe, expect, it } from "vitest";
-import { loadCatalog, type Catalog } from "../../src/core/catalog.ts";
-import { formatIssue, type ContentIssue } from "../../src/core/errors.ts";
-import { createDirectorySource } from "../../src/sources/directory.ts";
+import { type Catalog, loadCatalog } from "../../src/core/catalog.ts";
+import { type ContentIssue, formatIssue } from "../../src/core/errors.ts";
+import { createDirectorySource } from "../../src/node/directory-source.ts";
 import { BROKEN_DIR, FIXTURE_DIR, site } from "../support/site.ts";
 
 const run = promisify(execFile);
@@ -20,7 +20,13 @@ const expected: { file: string; field?: string; line?: number; found: RegExp; ex
   { file: "unparseable-date.md", field: "date", line: 3, found: /"next tuesday".*not a date/, expected: /2025-04-28T09:30:00\+04:00/ },
   { file: "updated-before-date.md", field: "updated", line: 4, found: /before `date`/, expected: /not before `date`/ },
   { file: "same-name.md", field: "slug", found: /"same-name", already used by nested\/same-name\.md/, expected: /unique/ },
-  { file: "unknown-image.md", field: "image", line: 4, found: /no file articles\/images\/missing\.jpg/, expected: /under articles\/images/ },
+  {
+    file: "unknown-image.md",
+    field: "image",
+    line: 4,
+    found: /no file articles\/images\/missing\.jpg/,
+    expected: /under articles\/images/,
+  },
   { file: "not-an-image.md", field: "image.src", found: /fake\.jpg is not an image/, expected: /JPEG, PNG/ },
   { file: "malformed-yaml.md", found: /malformed YAML/, expected: /valid YAML/ },
   { file: "unclosed-front-matter.md", line: 1, found: /never closed/, expected: /a line '---'/ },
@@ -52,7 +58,7 @@ describe("content check on broken fixtures", () => {
 });
 
 describe("npm run check (the CLI)", () => {
-  const cli = (dir: string) => run("node", ["src/cli.ts", "check", "--dir", dir]);
+  const cli = (dir: string) => run("node", ["src/node/cli.ts", "check", "--dir", dir]);
 
   it("exits 1 and prints every problem with its file", async () => {
     const error = await cli(BROKEN_DIR).then(

@@ -1,14 +1,15 @@
 // Compression under Node: gzip or Brotli as the client asks, the same headers for HEAD and 304, weak ETags for
 // compressed bodies, and the real @hono/node-server path.
-import { serve } from "@hono/node-server";
+
 import { once } from "node:events";
 import { request as httpRequest } from "node:http";
 import type { AddressInfo } from "node:net";
 import { brotliDecompressSync, gunzipSync } from "node:zlib";
+import { serve } from "@hono/node-server";
 import { describe, expect, it } from "vitest";
 import { createApp } from "../../src/http/app.ts";
 import { chooseEncoding, compressResponse, withCompression } from "../../src/node/compress.ts";
-import { newsroom, NOW, testSite } from "../support/http-fixtures.ts";
+import { NOW, newsroom, testSite } from "../support/http-fixtures.ts";
 
 describe("chooseEncoding", () => {
   it.each([

@@ -10,7 +10,14 @@ describe("parseEntityTags", () => {
     { input: "*", expected: "*" },
     { input: ' "a" ', expected: [{ weak: false, opaque: '"a"' }] },
     { input: 'W/"a"', expected: [{ weak: true, opaque: '"a"' }] },
-    { input: '"a", W/"b",,"c"', expected: [{ weak: false, opaque: '"a"' }, { weak: true, opaque: '"b"' }, { weak: false, opaque: '"c"' }] },
+    {
+      input: '"a", W/"b",,"c"',
+      expected: [
+        { weak: false, opaque: '"a"' },
+        { weak: true, opaque: '"b"' },
+        { weak: false, opaque: '"c"' },
+      ],
+    },
     { input: '""', expected: [{ weak: false, opaque: '""' }] },
     { input: "a", expected: undefined },
     { input: '"a', expected: undefined },
@@ -18,7 +25,7 @@ describe("parseEntityTags", () => {
     { input: '"a" "b"', expected: undefined },
     { input: '"a b"', expected: undefined },
     { input: "", expected: undefined },
-    { input: "*, \"a\"", expected: undefined },
+    { input: '*, "a"', expected: undefined },
   ])("$input", ({ input, expected }) => {
     expect(parseEntityTags(input)).toEqual(expected);
   });

@@ -40,7 +40,11 @@ describe("renderMarkdown: CommonMark plus tables and footnotes", () => {
       md: '<img src="a.jpg" srcset="/images/a.jpg 1x, b.jpg 2x">',
       contains: 'srcset="https://news.example.com/edition/images/a.jpg 1x, https://news.example.com/edition/articles/b.jpg 2x"',
     },
-    { name: "figures", md: "<figure><img src=\"/images/a.jpg\" alt=\"A\"><figcaption>Cap</figcaption></figure>", contains: "<figcaption>Cap</figcaption>" },
+    {
+      name: "figures",
+      md: '<figure><img src="/images/a.jpg" alt="A"><figcaption>Cap</figcaption></figure>',
+      contains: "<figcaption>Cap</figcaption>",
+    },
   ])("$name", ({ md, contains }) => {
     expect(render(md)).toContain(contains);
   });
@@ -50,7 +54,7 @@ describe("renderMarkdown: sanitising", () => {
   it.each([
     { name: "script elements", md: "<script>alert(1)</script>x", absent: /<script|alert/i },
     { name: "event handlers", md: '<p onclick="x()">a</p><img src="a.jpg" onerror="x()">', absent: /onclick|onerror/i },
-    { name: "javascript: links", md: "[a](javascript:alert(1)) <a href=\"javascript:x\">b</a>", absent: /href="?\s*javascript:/i },
+    { name: "javascript: links", md: '[a](javascript:alert(1)) <a href="javascript:x">b</a>', absent: /href="?\s*javascript:/i },
     { name: "javascript: in srcset", md: '<img srcset="javascript:alert(1) 1x">', absent: /javascript:/i },
     { name: "iframes", md: '<iframe src="https://evil.example"></iframe>', absent: /iframe/i },
     { name: "style elements", md: "<style>body{display:none}</style>", absent: /<style|display:none/i },

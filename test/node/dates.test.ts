@@ -1,6 +1,6 @@
 // Table-driven date rules: front-matter forms to instants, and instants to RFC 822 / RFC 3339.
 import { describe, expect, it } from "vitest";
-import { formatRfc3339, formatRfc822, parseDateValue } from "../../src/core/dates.ts";
+import { formatRfc822, formatRfc3339, parseDateValue } from "../../src/core/dates.ts";
 
 const instants: { input: string; zone: string; expected: string; why: string }[] = [
   { input: "2025-04-28T14:10:00+04:00", zone: "Europe/London", expected: "2025-04-28T10:10:00.000Z", why: "offset wins over the zone" },
@@ -15,8 +15,18 @@ const instants: { input: string; zone: string; expected: string; why: string }[]
   { input: "2025-12-04 09:00", zone: "America/New_York", expected: "2025-12-04T14:00:00.000Z", why: "naive time, New York winter (EST)" },
   { input: "2025-05-03", zone: "Europe/London", expected: "2025-05-02T23:00:00.000Z", why: "date alone is local midnight" },
   { input: "2025-05-03", zone: "UTC", expected: "2025-05-03T00:00:00.000Z", why: "date alone in UTC" },
-  { input: "2025-03-30 01:30", zone: "Europe/London", expected: "2025-03-30T01:30:00.000Z", why: "DST gap: skipped time moves forward (02:30 BST)" },
-  { input: "2025-10-26 01:30", zone: "Europe/London", expected: "2025-10-26T00:30:00.000Z", why: "DST overlap: repeated time takes the earlier instant (BST)" },
+  {
+    input: "2025-03-30 01:30",
+    zone: "Europe/London",
+    expected: "2025-03-30T01:30:00.000Z",
+    why: "DST gap: skipped time moves forward (02:30 BST)",
+  },
+  {
+    input: "2025-10-26 01:30",
+    zone: "Europe/London",
+    expected: "2025-10-26T00:30:00.000Z",
+    why: "DST overlap: repeated time takes the earlier instant (BST)",
+  },
   { input: "2025-03-09 02:30", zone: "America/New_York", expected: "2025-03-09T07:30:00.000Z", why: "DST gap in New York" },
   { input: "2025-11-02 01:30", zone: "America/New_York", expected: "2025-11-02T05:30:00.000Z", why: "DST overlap in New York takes EDT" },
   { input: "2024-02-29", zone: "UTC", expected: "2024-02-29T00:00:00.000Z", why: "leap day" },

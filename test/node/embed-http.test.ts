@@ -1,14 +1,19 @@
 // Partner embeds and human pages over HTTP (app.request): data, CORS, CSP frame-ancestors, content types, escaping.
 import { describe, expect, it } from "vitest";
-import { createApp } from "../../src/http/app.ts";
 import { EMBED_SCRIPT } from "../../src/embed/widget.ts";
+import { createApp } from "../../src/http/app.ts";
 import { fixtureSite, fixtureSource, HOSTILE_TITLE, NEWS_TITLES, NOW, PREVIEW_TOKEN } from "../support/embed-fixture.ts";
 
 const PARTNER = "https://partner.example";
 
 function makeApp(extra: Record<string, string> = {}) {
   const logs: string[] = [];
-  const app = createApp({ source: fixtureSource([PARTNER]), site: fixtureSite(undefined, extra), now: () => NOW, log: (m) => logs.push(m) });
+  const app = createApp({
+    source: fixtureSource([PARTNER]),
+    site: fixtureSite(undefined, extra),
+    now: () => NOW,
+    log: (m) => logs.push(m),
+  });
   return { app, logs };
 }
 
@@ -27,7 +32,13 @@ describe("/headlines.json", () => {
     expect(res.headers.get("access-control-allow-origin")).toBe("*");
     expect(res.headers.get("set-cookie")).toBeNull();
     expect(body.partner).toBeNull();
-    expect(body.items.map((i) => i.title)).toEqual([HOSTILE_TITLE, "Gas exports rise", "Ministers meet in Tbilisi", "Ferry link reopens", "Analysis: the corridor"]);
+    expect(body.items.map((i) => i.title)).toEqual([
+      HOSTILE_TITLE,
+      "Gas exports rise",
+      "Ministers meet in Tbilisi",
+      "Ferry link reopens",
+      "Analysis: the corridor",
+    ]);
     expect(body.items.map((i) => i.title)).not.toContain("Draft story");
     expect(body.items.map((i) => i.title)).not.toContain("Embargoed summit story");
   });
@@ -36,7 +47,10 @@ describe("/headlines.json", () => {
     ["?section=news", NEWS_TITLES],
     ["?section=News&limit=2", NEWS_TITLES.slice(0, 2)],
     ["?section=business,analysis", ["Gas exports rise", "Analysis: the corridor"]],
-    ["?limit=50", [HOSTILE_TITLE, "Gas exports rise", "Ministers meet in Tbilisi", "Ferry link reopens", "Analysis: the corridor", "Port strike ends"]],
+    [
+      "?limit=50",
+      [HOSTILE_TITLE, "Gas exports rise", "Ministers meet in Tbilisi", "Ferry link reopens", "Analysis: the corridor", "Port strike ends"],
+    ],
   ])("public %s", async (query, titles) => {
     const { res, body } = await json(`/headlines.json${query}`);
     expect(res.status).toBe(200);
@@ -102,7 +116,7 @@ describe("/embed/headlines (iframe page)", () => {
   it("escapes hostile headlines", async () => {
     const body = await (await app.request("/embed/headlines?section=news")).text();
     expect(body).not.toContain("<script>window.__pwned");
-    expect(body).not.toContain('<img src=x');
+    expect(body).not.toContain("<img src=x");
     expect(body).toContain("&#60;script&#62;window.__pwned = 1&#60;/script&#62; &#34;onerror=window.__pwned=2");
   });
 
@@ -194,7 +208,7 @@ describe("human pages", () => {
     expect(res.headers.get("content-security-policy")).toContain("default-src 'none'");
     expect(body).toContain('<time datetime="2025-05-05T09:00:00.000Z">5 May 2025 at 10:00 BST</time>');
     expect(body).toContain('<a rel="author" href="https://jane.example/">Jane Doe</a>');
-    expect(body).toContain("<figcaption>The port at dusk. <small class=\"credit\">Photo: Jane Doe</small></figcaption>");
+    expect(body).toContain('<figcaption>The port at dusk. <small class="credit">Photo: Jane Doe</small></figcaption>');
     expect(body).not.toContain("<script>window");
     expect(body).toContain("<h1>&#60;script&#62;window.__pwned = 1&#60;/script&#62;");
   });

@@ -1,8 +1,8 @@
 // Section, tag and author feeds, the OPML list of every feed, and ?limit, through app.request() on Node.
 import { describe, expect, it } from "vitest";
-import { createApp } from "../../src/http/app.ts";
 import { FORMATS } from "../../src/formats/index.ts";
-import { EMBARGO, newsroom, NOW, testSite } from "../support/http-fixtures.ts";
+import { createApp } from "../../src/http/app.ts";
+import { EMBARGO, NOW, newsroom, testSite } from "../support/http-fixtures.ts";
 
 const BASE = "https://news.example";
 
@@ -12,11 +12,36 @@ function setup(now = NOW) {
 }
 
 const FACETS = [
-  { path: "/sections/business/", title: "Example News: Business", items: ["Gas prices fall", "Oil deal signed"], lastModified: "Thu, 08 Jan 2026 10:30:00 GMT" },
-  { path: "/sections/world-news/", title: "Example News: World News", items: ["Election called"], lastModified: "Wed, 07 Jan 2026 09:00:00 GMT" },
-  { path: "/tags/baku/", title: "Example News: tagged “Baku”", items: ["Metro line opens", "Oil deal signed"], lastModified: "Fri, 09 Jan 2026 09:00:00 GMT" },
-  { path: "/authors/ana-lima/", title: "Example News: Ana Lima", items: ["Election called", "Oil deal signed"], lastModified: "Wed, 07 Jan 2026 09:00:00 GMT" },
-  { path: "/authors/ben-ode/", title: "Example News: Ben Ode", items: ["Metro line opens", "Gas prices fall"], lastModified: "Fri, 09 Jan 2026 09:00:00 GMT" },
+  {
+    path: "/sections/business/",
+    title: "Example News: Business",
+    items: ["Gas prices fall", "Oil deal signed"],
+    lastModified: "Thu, 08 Jan 2026 10:30:00 GMT",
+  },
+  {
+    path: "/sections/world-news/",
+    title: "Example News: World News",
+    items: ["Election called"],
+    lastModified: "Wed, 07 Jan 2026 09:00:00 GMT",
+  },
+  {
+    path: "/tags/baku/",
+    title: "Example News: tagged “Baku”",
+    items: ["Metro line opens", "Oil deal signed"],
+    lastModified: "Fri, 09 Jan 2026 09:00:00 GMT",
+  },
+  {
+    path: "/authors/ana-lima/",
+    title: "Example News: Ana Lima",
+    items: ["Election called", "Oil deal signed"],
+    lastModified: "Wed, 07 Jan 2026 09:00:00 GMT",
+  },
+  {
+    path: "/authors/ben-ode/",
+    title: "Example News: Ben Ode",
+    items: ["Metro line opens", "Gas prices fall"],
+    lastModified: "Fri, 09 Jan 2026 09:00:00 GMT",
+  },
 ];
 const ALL_TITLES = ["Metro line opens", "Election called", "Gas prices fall", "Oil deal signed", "Summit preview"];
 
@@ -124,12 +149,15 @@ describe("?limit", () => {
     expect(doc.feed_url).toBe(`${BASE}/feed.json`);
   });
 
-  it.each(["0", "101", "abc", "1.5", "-1", "", "1e1", "+5", " 5", "99999999999999999999", "5&limit=6"])("limit=%s is a 400 problem", async (value) => {
-    const res = await setup()(`/rss.xml?limit=${value}`);
-    expect(res.status).toBe(400);
-    expect(res.headers.get("content-type")).toBe("application/problem+json");
-    const problem = (await res.json()) as { status: number; detail: string };
-    expect(problem.status).toBe(400);
-    expect(problem.detail).toContain("limit must be a whole number from 1 to 100");
-  });
+  it.each(["0", "101", "abc", "1.5", "-1", "", "1e1", "+5", " 5", "99999999999999999999", "5&limit=6"])(
+    "limit=%s is a 400 problem",
+    async (value) => {
+      const res = await setup()(`/rss.xml?limit=${value}`);
+      expect(res.status).toBe(400);
+      expect(res.headers.get("content-type")).toBe("application/problem+json");
+      const problem = (await res.json()) as { status: number; detail: string };
+      expect(problem.status).toBe(400);
+      expect(problem.detail).toContain("limit must be a whole number from 1 to 100");
+    },
+  );
 });

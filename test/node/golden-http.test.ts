@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { parseSettings } from "../../src/core/settings.ts";
 import { FORMATS } from "../../src/formats/index.ts";
 import { createApp } from "../../src/http/app.ts";
-import { createDirectorySource } from "../../src/sources/directory.ts";
+import { createDirectorySource } from "../../src/node/directory-source.ts";
 import { feedparser, jsonFeedSchemaErrors, xmllint } from "../support/judges.ts";
 import { FIXTURE_DIR, GOLDEN_DIR, NOW, SITE_INPUT } from "../support/site.ts";
 

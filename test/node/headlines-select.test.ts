@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { generateArchive } from "../../bench/generate-archive.ts";
 import type { ArticleRecord } from "../../src/core/article.ts";
-import { firstPublishedIndex, loadCatalog, type Catalog } from "../../src/core/catalog.ts";
+import { type Catalog, firstPublishedIndex, loadCatalog } from "../../src/core/catalog.ts";
 import { selectHeadlines } from "../../src/core/headlines.ts";
 import type { HeadlinesPlan } from "../../src/core/partners.ts";
 import { slugify } from "../../src/core/text.ts";

@@ -1,10 +1,10 @@
 // Conditional requests, HEAD, methods, Cache-Control and the body cache, through app.request() on Node.
 import { describe, expect, it } from "vitest";
+import { FORMATS } from "../../src/formats/index.ts";
 import { createApp } from "../../src/http/app.ts";
 import { createMemoryCache } from "../../src/http/body-cache.ts";
-import { FORMATS } from "../../src/formats/index.ts";
-import { articleText, countingFormats, EMBARGO, NEWSROOM, newsroom, NOW, testSite } from "../support/http-fixtures.ts";
 import { createMemorySource } from "../../src/sources/memory.ts";
+import { articleText, countingFormats, EMBARGO, NEWSROOM, NOW, newsroom, testSite } from "../support/http-fixtures.ts";
 
 const URL_BASE = "http://localhost";
 
@@ -61,7 +61,11 @@ describe.each(FORMATS.map((f) => [f.file, f] as const))("conditional GET of /%s"
 
   it("ignores malformed validators instead of failing", async () => {
     const { get } = setup();
-    const cases: Record<string, string>[] = [{ "If-None-Match": "unquoted" }, { "If-Modified-Since": "last tuesday" }, { "If-None-Match": '"a" "b"', "If-Modified-Since": "0" }];
+    const cases: Record<string, string>[] = [
+      { "If-None-Match": "unquoted" },
+      { "If-Modified-Since": "last tuesday" },
+      { "If-None-Match": '"a" "b"', "If-Modified-Since": "0" },
+    ];
     for (const headers of cases) {
       const res = await get(`/${file}`, headers);
       expect(res.status, JSON.stringify(headers)).toBe(200);
@@ -174,13 +178,25 @@ describe("ETag", () => {
   const etagOf = async (path: string, options: Parameters<typeof setup>[0] = {}) => (await setup(options).get(path)).headers.get("etag")!;
 
   it("is the same for the same content in another isolate, and differs per format, limit and feed", async () => {
-    const tags = await Promise.all(["/rss.xml", "/atom.xml", "/feed.json", "/rss.xml?limit=2", "/sections/business/rss.xml", "/archive/1/rss.xml"].map((p) => etagOf(p)));
+    const tags = await Promise.all(
+      ["/rss.xml", "/atom.xml", "/feed.json", "/rss.xml?limit=2", "/sections/business/rss.xml", "/archive/1/rss.xml"].map((p) => etagOf(p)),
+    );
     expect(new Set(tags).size).toBe(tags.length);
     expect(await etagOf("/rss.xml")).toBe(tags[0]);
   });
 
   it("changes when an article's body changes without a new `updated`, only in the feeds that show it", async () => {
-    const edited = { ...NEWSROOM, "2026/oil-deal.md": articleText({ title: "Oil deal signed", date: "2026-01-05T09:00:00Z", section: "Business", tags: ["Energy", "Baku"], author: "ana-lima", body: "A corrected body." }) };
+    const edited = {
+      ...NEWSROOM,
+      "2026/oil-deal.md": articleText({
+        title: "Oil deal signed",
+        date: "2026-01-05T09:00:00Z",
+        section: "Business",
+        tags: ["Energy", "Baku"],
+        author: "ana-lima",
+        body: "A corrected body.",
+      }),
+    };
     expect(await etagOf("/rss.xml", { files: edited })).not.toBe(await etagOf("/rss.xml"));
     expect(await etagOf("/sections/business/atom.xml", { files: edited })).not.toBe(await etagOf("/sections/business/atom.xml"));
     expect(await etagOf("/sections/city/atom.xml", { files: edited })).toBe(await etagOf("/sections/city/atom.xml"));
@@ -217,7 +233,11 @@ describe("body cache", () => {
 
 describe("errors", () => {
   it.each([
-    { accept: "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8", type: "text/html; charset=utf-8", marker: "<!doctype html>" },
+    {
+      accept: "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
+      type: "text/html; charset=utf-8",
+      marker: "<!doctype html>",
+    },
     { accept: "application/json", type: "application/problem+json", marker: '"status": 404' },
     { accept: "", type: "application/problem+json", marker: '"title": "Not Found"' },
     { accept: "text/html;q=0, */*", type: "application/problem+json", marker: '"instance": "/no/such/page"' },
@@ -263,7 +283,15 @@ it("newsroom() serves the same content as NEWSROOM", async () => {
 describe("a failing body cache never takes a feed down", () => {
   it.each([
     ["get rejects", { get: () => Promise.reject(new Error("cache down")), put: () => Promise.resolve() }],
-    ["get throws", { get: () => { throw new Error("No Cache was configured"); }, put: () => Promise.resolve() }],
+    [
+      "get throws",
+      {
+        get: () => {
+          throw new Error("No Cache was configured");
+        },
+        put: () => Promise.resolve(),
+      },
+    ],
     ["put rejects", { get: () => Promise.resolve(undefined), put: () => Promise.reject(new Error("quota")) }],
   ] as const)("%s: the feed is rendered and served, and the failure logged", async (_name, cache) => {
     const logged: string[] = [];

@@ -8,7 +8,7 @@ import { renderJsonFeed } from "../../src/formats/json-feed.ts";
 import { renderRss } from "../../src/formats/rss.ts";
 import { cleanXmlChars } from "../../src/formats/xml.ts";
 import { fixtureFeed } from "../support/feeds.ts";
-import { feedparser, jsonFeedSchemaErrors, xmllint, type Parsed } from "../support/judges.ts";
+import { feedparser, jsonFeedSchemaErrors, type Parsed, xmllint } from "../support/judges.ts";
 
 let feed: Feed;
 let rss: Parsed;
@@ -20,7 +20,12 @@ beforeAll(async () => {
 });
 
 const seconds = (d: Date) => Math.floor(d.getTime() / 1000);
-const decodeHtml = (s: string) => s.replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&quot;/g, '"').replace(/&amp;/g, "&");
+const decodeHtml = (s: string) =>
+  s
+    .replace(/&lt;/g, "<")
+    .replace(/&gt;/g, ">")
+    .replace(/&quot;/g, '"')
+    .replace(/&amp;/g, "&");
 const categories = (a: Article) => [...(a.section ? [a.section] : []), ...a.tags];
 
 describe("fixture coverage", () => {
@@ -80,7 +85,10 @@ describe.each([
     const p = parsed();
     feed.items.forEach((article, i) => {
       const enclosures = p.entries[i]!.enclosures;
-      if (!article.image) return expect(enclosures).toEqual([]);
+      if (!article.image) {
+        expect(enclosures).toEqual([]);
+        return;
+      }
       expect(enclosures).toHaveLength(1);
       expect(enclosures[0]!.href).toBe(article.image.url);
       expect(enclosures[0]!.type).toBe(article.image.type);
@@ -93,7 +101,10 @@ describe.each([
     const p = parsed();
     feed.items.forEach((article, i) => {
       const entry = p.entries[i]!;
-      if (!article.image) return expect(entry.media_content).toEqual([]);
+      if (!article.image) {
+        expect(entry.media_content).toEqual([]);
+        return;
+      }
       expect(entry.media_content[0]).toMatchObject({ url: article.image.url, medium: "image" });
       if (article.image.width) expect(entry.media_content[0]!.width).toBe(String(article.image.width));
       if (article.image.length) expect(entry.media_content[0]!.filesize).toBe(String(article.image.length));

@@ -25,7 +25,10 @@ describe("parsePartners", () => {
       origins: ["https://acme.example", "https://www.acme.example"],
       sections: ["news", "business"],
       limit: 3,
-      utm: [["utm_source", "acme"], ["utm_campaign", "c"]],
+      utm: [
+        ["utm_source", "acme"],
+        ["utm_campaign", "c"],
+      ],
     });
   });
 
@@ -54,8 +57,14 @@ describe("planHeadlines", () => {
     [{ limit: "99" }, { limit: 10 }],
     [{ section: "News, analysis" }, { sections: ["news", "analysis"] }],
     [{ key: "acme" }, { sections: ["news", "business"], limit: 3, origins: ["https://acme.example", "https://www.acme.example"] }],
-    [{ key: "acme", section: "business", limit: "2" }, { sections: ["business"], limit: 2 }],
-    [{ key: "open", limit: "7" }, { sections: undefined, limit: 7, origins: ["*"] }],
+    [
+      { key: "acme", section: "business", limit: "2" },
+      { sections: ["business"], limit: 2 },
+    ],
+    [
+      { key: "open", limit: "7" },
+      { sections: undefined, limit: 7, origins: ["*"] },
+    ],
   ])("%o → %o", (query, expected) => {
     expect(planHeadlines(query, partners, known)).toMatchObject(expected);
   });
@@ -76,7 +85,14 @@ describe("withUtm", () => {
   it.each([
     ["https://a.example/x", [], "https://a.example/x"],
     ["https://a.example/x", [["utm_source", "p"]], "https://a.example/x?utm_source=p"],
-    ["https://a.example/x?utm_source=old&q=1#top", [["utm_source", "p"], ["utm_medium", "w m"]], "https://a.example/x?utm_source=p&q=1&utm_medium=w+m#top"],
+    [
+      "https://a.example/x?utm_source=old&q=1#top",
+      [
+        ["utm_source", "p"],
+        ["utm_medium", "w m"],
+      ],
+      "https://a.example/x?utm_source=p&q=1&utm_medium=w+m#top",
+    ],
   ] as const)("%s + %o", (url, utm, expected) => {
     expect(withUtm(url, utm)).toBe(expected);
   });

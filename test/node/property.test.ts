@@ -9,8 +9,29 @@ import { renderRss } from "../../src/formats/rss.ts";
 import { cleanXmlChars } from "../../src/formats/xml.ts";
 import { childrenNamed, childText, parseXml } from "../support/xml-tree.ts";
 
-const nasty = fc.constantFrom("]]>", "]]", "<INSTC>", "Q&A", "&amp;", "\u0000", "\u0001", "\uD800", "\uDFFF", "\uFFFE", "\r\n", "\r", '"', "'", "<![CDATA[", "-->", "\u2028", "😀");
-const text = fc.array(fc.oneof(fc.string({ unit: "binary" }), fc.string({ unit: "grapheme" }), nasty), { maxLength: 6 }).map((parts) => parts.join(""));
+const nasty = fc.constantFrom(
+  "]]>",
+  "]]",
+  "<INSTC>",
+  "Q&A",
+  "&amp;",
+  "\u0000",
+  "\u0001",
+  "\uD800",
+  "\uDFFF",
+  "\uFFFE",
+  "\r\n",
+  "\r",
+  '"',
+  "'",
+  "<![CDATA[",
+  "-->",
+  "\u2028",
+  "😀",
+);
+const text = fc
+  .array(fc.oneof(fc.string({ unit: "binary" }), fc.string({ unit: "grapheme" }), nasty), { maxLength: 6 })
+  .map((parts) => parts.join(""));
 const nonEmpty = text.filter((s) => cleanXmlChars(s).trim().length > 0);
 
 const article = fc.record({
@@ -31,7 +52,11 @@ function feedOf(items: ArbitraryArticle[]): Feed {
     description: "d",
     language: "en",
     homeUrl: "https://news.example.com/",
-    urls: { rss: "https://news.example.com/rss.xml", atom: "https://news.example.com/atom.xml", json: "https://news.example.com/feed.json" },
+    urls: {
+      rss: "https://news.example.com/rss.xml",
+      atom: "https://news.example.com/atom.xml",
+      json: "https://news.example.com/feed.json",
+    },
     id: "https://news.example.com/atom.xml",
     updated: published,
     publisher: { key: "publisher", name: "Pub", url: "https://news.example.com/" },
@@ -89,7 +114,9 @@ describe("arbitrary text in every format", () => {
           const a = feed.items[i]!;
           expect(childText(entry, "title")).toBe(asXmlText(a.title));
           expect(childrenNamed(entry, "author").map((n) => childText(n, "name"))).toEqual(a.authors.map((x) => asXmlText(x.name)));
-          expect(childrenNamed(entry, "category").map((n) => n.attrs.term)).toEqual([...(a.section ? [a.section] : []), ...a.tags].map(asXmlText));
+          expect(childrenNamed(entry, "category").map((n) => n.attrs.term)).toEqual(
+            [...(a.section ? [a.section] : []), ...a.tags].map(asXmlText),
+          );
           expect(childText(entry, "summary")).toBe(asXmlText(a.summary));
           expect(childText(entry, "content")).toBe(asCdata(a.html));
         });
@@ -103,14 +130,16 @@ describe("arbitrary text in every format", () => {
       fc.property(fc.array(article, { minLength: 1, maxLength: 3 }), (items) => {
         const feed = feedOf(items);
         const doc = JSON.parse(renderJsonFeed(feed));
-        doc.items.forEach((item: { title: string; summary: string; content_html: string; authors: { name: string }[]; tags?: string[] }, i: number) => {
-          const a = feed.items[i]!;
-          expect(item.title).toBe(a.title);
-          expect(item.summary).toBe(a.summary);
-          expect(item.content_html).toBe(a.html);
-          expect(item.authors.map((x) => x.name)).toEqual(a.authors.map((x) => x.name));
-          expect(item.tags ?? []).toEqual([...new Set([...(a.section ? [a.section] : []), ...a.tags])]);
-        });
+        doc.items.forEach(
+          (item: { title: string; summary: string; content_html: string; authors: { name: string }[]; tags?: string[] }, i: number) => {
+            const a = feed.items[i]!;
+            expect(item.title).toBe(a.title);
+            expect(item.summary).toBe(a.summary);
+            expect(item.content_html).toBe(a.html);
+            expect(item.authors.map((x) => x.name)).toEqual(a.authors.map((x) => x.name));
+            expect(item.tags ?? []).toEqual([...new Set([...(a.section ? [a.section] : []), ...a.tags])]);
+          },
+        );
       }),
       RUNS,
     );

@@ -37,7 +37,10 @@ describe("JSON Feed text", () => {
   it.each([
     ["twenty items", feedOf(0, 20)],
     ["no items", feedOf(0, 0)],
-    ["hubs and paging", feedOf(0, 3, { hubs: ["https://hub.example.com/"], paging: { prev: feedUrls(site.url + "/archive/1/"), archived: false } })],
+    [
+      "hubs and paging",
+      feedOf(0, 3, { hubs: ["https://hub.example.com/"], paging: { prev: feedUrls(site.url + "/archive/1/"), archived: false } }),
+    ],
   ])("is exactly the typed document, feed fields indented and one item per line: %s", (_name, feed) => {
     const text = FORMATS.find((f) => f.id === "json")!.render(feed);
     expect(JSON.parse(text)).toEqual(JSON.parse(JSON.stringify(toJsonFeed(feed))));

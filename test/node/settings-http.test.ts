@@ -16,7 +16,11 @@ describe("HTTP settings", () => {
     { vars: { ARCHIVE_ITEMS: "10" }, read: (s: ReturnType<typeof parseSettings>) => s.archiveItems, expected: 10 },
     { vars: { CACHE_MAX_AGE: "0" }, read: (s: ReturnType<typeof parseSettings>) => s.cache.maxAge, expected: 0 },
     { vars: { CACHE_S_MAXAGE: "31536000" }, read: (s: ReturnType<typeof parseSettings>) => s.cache.sMaxAge, expected: 31536000 },
-    { vars: { WEBSUB_HUB: "https://hub.example/path" }, read: (s: ReturnType<typeof parseSettings>) => s.websubHub, expected: "https://hub.example/path" },
+    {
+      vars: { WEBSUB_HUB: "https://hub.example/path" },
+      read: (s: ReturnType<typeof parseSettings>) => s.websubHub,
+      expected: "https://hub.example/path",
+    },
     { vars: { WEBSUB_HUB: "" }, read: (s: ReturnType<typeof parseSettings>) => s.websubHub, expected: undefined },
   ])("accepts $vars", ({ vars, read, expected }) => {
     expect(read(parseSettings({ ...BASE_VARS, ...vars }))).toBe(expected);

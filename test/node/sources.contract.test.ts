@@ -1,13 +1,13 @@
 // Contract suite: every ContentSource behaves the same, and the same files give the same feeds whatever the source.
-import { readFile, writeFile, mkdtemp } from "node:fs/promises";
+import { mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadCatalog, selectLatest } from "../../src/core/catalog.ts";
 import { buildFeed } from "../../src/core/feed.ts";
 import { FORMATS, feedUrls } from "../../src/formats/index.ts";
-import { renderContentModule, sourceFromModule, type ContentModule } from "../../src/sources/bundle.ts";
-import { createDirectorySource } from "../../src/sources/directory.ts";
+import { createDirectorySource } from "../../src/node/directory-source.ts";
+import { type ContentModule, renderContentModule, sourceFromModule } from "../../src/sources/bundle.ts";
 import { createFetcherSource, LIST_FILE } from "../../src/sources/fetcher.ts";
 import { createMemorySource } from "../../src/sources/memory.ts";
 import type { ContentSource } from "../../src/sources/source.ts";

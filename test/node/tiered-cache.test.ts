@@ -1,6 +1,6 @@
 // The in-isolate tier in front of the Cache API: hits stay near, misses fall through and fill the near tier.
 import { describe, expect, it } from "vitest";
-import { createMemoryCache, createTieredCache, type Body, type BodyCache } from "../../src/http/body-cache.ts";
+import { type Body, type BodyCache, createMemoryCache, createTieredCache } from "../../src/http/body-cache.ts";
 
 const bytes = (text: string): Body => new TextEncoder().encode(text) as Body;
 
@@ -9,8 +9,14 @@ function recording(inner: BodyCache = createMemoryCache()): BodyCache & { calls:
   const calls: string[] = [];
   return {
     calls,
-    get: async (key) => (calls.push(`get ${key}`), inner.get(key)),
-    put: async (key, body) => (calls.push(`put ${key}`), inner.put(key, body)),
+    get: async (key) => {
+      calls.push(`get ${key}`);
+      return inner.get(key);
+    },
+    put: async (key, body) => {
+      calls.push(`put ${key}`);
+      return inner.put(key, body);
+    },
   };
 }
 

@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadCatalog } from "../../src/core/catalog.ts";
 import { createApp } from "../../src/http/app.ts";
-import { notifyHub } from "../../src/notify-hub.ts";
+import { notifyHub } from "../../src/node/notify-hub.ts";
 import { createMemorySource } from "../../src/sources/memory.ts";
 import { articleText, EMBARGO, NEWSROOM, NOW, testSite } from "../support/http-fixtures.ts";
 
@@ -26,7 +26,9 @@ describe("advertising the hub", () => {
     { path: "/tags/energy/rss.xml", marker: `<atom:link href="${HUB}" rel="hub"/>` },
   ])("$path: Link headers and the document name the hub and self", async ({ path, marker }) => {
     const res = await app.request(`http://localhost${path}`);
-    expect(res.headers.get("link")).toBe(`<${BASE}/>; rel="alternate"; type="text/html", <${HUB}>; rel="hub", <${BASE}${path}>; rel="self"`);
+    expect(res.headers.get("link")).toBe(
+      `<${BASE}/>; rel="alternate"; type="text/html", <${HUB}>; rel="hub", <${BASE}${path}>; rel="self"`,
+    );
     expect(await res.text()).toContain(marker);
     const without = await plain.request(`http://localhost${path}`);
     expect(without.headers.get("link")).not.toContain("hub");
@@ -52,7 +54,10 @@ describe("notify-hub", () => {
       req.on("data", (chunk: Buffer) => (body += chunk.toString()));
       req.on("end", () => {
         const form = new URLSearchParams(body);
-        const ok = req.method === "POST" && req.headers["content-type"] === "application/x-www-form-urlencoded" && form.get("hub.mode") === "publish";
+        const ok =
+          req.method === "POST" &&
+          req.headers["content-type"] === "application/x-www-form-urlencoded" &&
+          form.get("hub.mode") === "publish";
         const url = form.get("hub.url") ?? "";
         if (!ok || url === failFor) {
           res.writeHead(ok ? 500 : 400).end();
@@ -105,7 +110,18 @@ describe("notify-hub", () => {
     expect(second.result.unchanged).toBe(10);
 
     // An edit to "Gas prices fall" (Business, Energy, Ben Ode) without a new `updated`.
-    const edited = { ...NEWSROOM, "2026/gas-prices.md": articleText({ title: "Gas prices fall", date: "2026-01-06T09:00:00Z", updated: "2026-01-08T10:30:00Z", section: "Business", tags: ["Energy"], author: "ben-ode", body: "Corrected." }) };
+    const edited = {
+      ...NEWSROOM,
+      "2026/gas-prices.md": articleText({
+        title: "Gas prices fall",
+        date: "2026-01-06T09:00:00Z",
+        updated: "2026-01-08T10:30:00Z",
+        section: "Business",
+        tags: ["Energy"],
+        author: "ben-ode",
+        body: "Corrected.",
+      }),
+    };
     const third = await run(edited, NOW, state);
     expect(third.received).toEqual(feedUrls("/", "/sections/business/", "/tags/energy/", "/authors/ben-ode/"));
 

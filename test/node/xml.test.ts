@@ -7,7 +7,7 @@ describe("escapeText", () => {
     { input: "Q&A", expected: "Q&amp;A" },
     { input: "<INSTC>", expected: "&lt;INSTC&gt;" },
     { input: "a ]]> b", expected: "a ]]&gt; b" },
-    { input: 'quotes " and \' stay', expected: 'quotes " and \' stay' },
+    { input: "quotes \" and ' stay", expected: "quotes \" and ' stay" },
     { input: "tab\tnew\nline\r", expected: "tab\tnew\nline&#13;" },
     { input: "bell\u0007 nul\u0000 esc\u001b", expected: "bell nul esc" },
     { input: "noncharacters \uFFFE\uFFFF gone", expected: "noncharacters  gone" },

@@ -1,6 +1,6 @@
 // Fixtures for the HTTP tests: settings, a small newsroom in memory, generated archives and render counters.
 import { parseSettings, type SiteSettings } from "../../src/core/settings.ts";
-import { FORMATS, type FeedFormat } from "../../src/formats/index.ts";
+import { type FeedFormat, FORMATS } from "../../src/formats/index.ts";
 import { createMemorySource, type MemoryFiles } from "../../src/sources/memory.ts";
 import type { ContentSource } from "../../src/sources/source.ts";
 
@@ -52,11 +52,42 @@ export function articleText(spec: ArticleSpec): string {
 /** A small newsroom: two sections, a few tags, two authors, and one embargoed article. */
 export const NEWSROOM: MemoryFiles = {
   "authors.yaml": AUTHORS_YAML,
-  "2026/oil-deal.md": articleText({ title: "Oil deal signed", date: "2026-01-05T09:00:00Z", section: "Business", tags: ["Energy", "Baku"], author: "ana-lima" }),
-  "2026/gas-prices.md": articleText({ title: "Gas prices fall", date: "2026-01-06T09:00:00Z", updated: "2026-01-08T10:30:00Z", section: "Business", tags: ["Energy"], author: "ben-ode" }),
-  "2026/election.md": articleText({ title: "Election called", date: "2026-01-07T09:00:00Z", section: "World News", tags: ["Politics"], author: "ana-lima" }),
-  "2026/metro.md": articleText({ title: "Metro line opens", date: "2026-01-09T09:00:00Z", section: "City", tags: ["Transport", "Baku"], author: "ben-ode" }),
-  "2026/summit.md": articleText({ title: "Summit preview", date: "2026-01-10T18:00:00Z", section: "Diplomacy", tags: ["Summit", "Baku"], author: "ana-lima" }),
+  "2026/oil-deal.md": articleText({
+    title: "Oil deal signed",
+    date: "2026-01-05T09:00:00Z",
+    section: "Business",
+    tags: ["Energy", "Baku"],
+    author: "ana-lima",
+  }),
+  "2026/gas-prices.md": articleText({
+    title: "Gas prices fall",
+    date: "2026-01-06T09:00:00Z",
+    updated: "2026-01-08T10:30:00Z",
+    section: "Business",
+    tags: ["Energy"],
+    author: "ben-ode",
+  }),
+  "2026/election.md": articleText({
+    title: "Election called",
+    date: "2026-01-07T09:00:00Z",
+    section: "World News",
+    tags: ["Politics"],
+    author: "ana-lima",
+  }),
+  "2026/metro.md": articleText({
+    title: "Metro line opens",
+    date: "2026-01-09T09:00:00Z",
+    section: "City",
+    tags: ["Transport", "Baku"],
+    author: "ben-ode",
+  }),
+  "2026/summit.md": articleText({
+    title: "Summit preview",
+    date: "2026-01-10T18:00:00Z",
+    section: "Diplomacy",
+    tags: ["Summit", "Baku"],
+    author: "ana-lima",
+  }),
 };
 
 export function newsroom(extra: MemoryFiles = {}): ContentSource {
@@ -73,7 +104,13 @@ export function generatedArchive(count: number): ContentSource {
   const sections = ["Business", "City", "World News"];
   for (let i = 0; i < count; i++) {
     const date = new Date(start + i * 3_600_000).toISOString();
-    files[`gen/a${i}.md`] = articleText({ title: `Article ${i}`, date, section: sections[i % 3], author: i % 2 ? "ben-ode" : "ana-lima", body: `Body ${i}.` });
+    files[`gen/a${i}.md`] = articleText({
+      title: `Article ${i}`,
+      date,
+      section: sections[i % 3],
+      author: i % 2 ? "ben-ode" : "ana-lima",
+      body: `Body ${i}.`,
+    });
   }
   return createMemorySource(files);
 }

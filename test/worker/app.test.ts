@@ -22,7 +22,12 @@ const files = {
 describe("app in workerd", () => {
   it("serves the good article, escaped and sanitised, and logs the bad ones", async () => {
     const logged: string[] = [];
-    const app = createApp({ source: createMemorySource(files), site, now: () => new Date("2026-01-01T00:00:00Z"), log: (m) => logged.push(m) });
+    const app = createApp({
+      source: createMemorySource(files),
+      site,
+      now: () => new Date("2026-01-01T00:00:00Z"),
+      log: (m) => logged.push(m),
+    });
     const res = await app.request("/rss.xml");
     expect(res.status).toBe(200);
     const rss = await res.text();

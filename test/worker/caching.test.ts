@@ -3,7 +3,7 @@ import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { createApp } from "../../src/http/app.ts";
 import { createWorkersCache } from "../../src/http/body-cache.ts";
-import { countingFormats, newsroom, NOW, testSite } from "../support/http-fixtures.ts";
+import { countingFormats, NOW, newsroom, testSite } from "../support/http-fixtures.ts";
 
 const BASE = "http://localhost:8787";
 
@@ -11,7 +11,15 @@ describe("Cache API body cache", () => {
   it("renders a feed once; the next request, even from a fresh app (another isolate), is served from caches.default", async () => {
     const origin = `https://cache-${crypto.randomUUID()}.example`;
     const counter = countingFormats();
-    const make = () => createApp({ source: newsroom(), site: testSite(), now: () => NOW, formats: counter.formats, cache: createWorkersCache(caches.default, origin), log: () => {} });
+    const make = () =>
+      createApp({
+        source: newsroom(),
+        site: testSite(),
+        now: () => NOW,
+        formats: counter.formats,
+        cache: createWorkersCache(caches.default, origin),
+        log: () => {},
+      });
     const first = await make().request("http://localhost/sections/business/atom.xml");
     const body = await first.text();
     expect(first.status).toBe(200);

@@ -1,13 +1,14 @@
 // The widget, the iframe page and the human pages in headless Chromium (Debian's, via playwright-core), with the app
 // served in-process and a partner page served from a second origin.
-import { serve, type ServerType } from "@hono/node-server";
+
 import { mkdirSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { type ServerType, serve } from "@hono/node-server";
+import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { formatRelativeTime } from "../../../src/core/headlines.ts";
-import { createApp, type App } from "../../../src/http/app.ts";
+import { type App, createApp } from "../../../src/http/app.ts";
 import { fixtureSite, fixtureSource, HOSTILE_TITLE, NEWS_TITLES, NOW } from "../../support/embed-fixture.ts";
 
 const ARTIFACTS = new URL("../../../test-results/", import.meta.url);
@@ -56,7 +57,14 @@ beforeAll(async () => {
 
   browser = await chromium.launch({
     executablePath: "/usr/bin/chromium",
-    args: ["--no-sandbox", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--headless"],
+    args: [
+      "--no-sandbox",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--no-first-run",
+      "--headless",
+    ],
   });
 });
 
@@ -106,7 +114,10 @@ describe("embed.js on a partner page from another origin", () => {
   beforeAll(async () => {
     ({ context, page, requests, dialogs } = await openPartnerPage(
       "/news.html",
-      partnerPage(`<div id="slot"><script src="APP/embed.js" data-section="news" data-limit="3" data-thumbnails="true" async></script></div>`, "de"),
+      partnerPage(
+        `<div id="slot"><script src="APP/embed.js" data-section="news" data-limit="3" data-thumbnails="true" async></script></div>`,
+        "de",
+      ),
       { locale: "de-DE" },
     ));
   });
@@ -123,9 +134,7 @@ describe("embed.js on a partner page from another origin", () => {
   it("writes relative times in the partner page's locale", async () => {
     const items = await widgetItems(page);
     expect(items[0]!.datetime).toBe("2025-05-05T09:00:00Z");
-    expect(items.map((i) => i.time)).toEqual(
-      items.map((i) => formatRelativeTime(new Date(i.datetime!), NOW, "de")),
-    );
+    expect(items.map((i) => i.time)).toEqual(items.map((i) => formatRelativeTime(new Date(i.datetime!), NOW, "de")));
     expect(items[0]!.time).toBe("vor 3 Stunden");
   });
 
@@ -146,7 +155,17 @@ describe("embed.js on a partner page from another origin", () => {
       const root = document.querySelector("edge-headlines")!.shadowRoot!;
       const pick = (el: Element) => {
         const s = getComputedStyle(el);
-        return { color: s.color, fontSize: s.fontSize, fontFamily: s.fontFamily, letterSpacing: s.letterSpacing, fontStyle: s.fontStyle, textTransform: s.textTransform, listStyle: s.listStyleType, background: s.backgroundColor, boxShadow: s.boxShadow };
+        return {
+          color: s.color,
+          fontSize: s.fontSize,
+          fontFamily: s.fontFamily,
+          letterSpacing: s.letterSpacing,
+          fontStyle: s.fontStyle,
+          textTransform: s.textTransform,
+          listStyle: s.listStyleType,
+          background: s.backgroundColor,
+          boxShadow: s.boxShadow,
+        };
       };
       return {
         widgetLink: pick(root.querySelector("a")!),
@@ -219,7 +238,10 @@ describe("embed.js with a partner key, in dark mode", () => {
     expect(items.every((i) => i.img === null)).toBe(true); // thumbnails are opt-in
     const look = await page.evaluate(() => {
       const root = document.querySelector("edge-headlines")!.shadowRoot!;
-      return { heading: root.querySelector("h2")!.textContent, background: getComputedStyle(root.querySelector("section")!).backgroundColor };
+      return {
+        heading: root.querySelector("h2")!.textContent,
+        background: getComputedStyle(root.querySelector("section")!).backgroundColor,
+      };
     });
     expect(look).toEqual({ heading: "Latest from Test News", background: "rgb(21, 23, 26)" });
     await page.locator("edge-headlines").screenshot({ path: artifact("widget-dark.png") });
