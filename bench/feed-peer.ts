@@ -5,16 +5,17 @@ import type { Feed } from "../src/core/model.ts";
 
 /** The same feed as a `feed` package object, mapped as its documentation suggests. */
 export function feedPackageOf(feed: Feed): FeedPackage {
+  const { head } = feed;
   const f = new FeedPackage({
-    id: feed.id,
-    title: feed.title,
-    description: feed.description,
-    link: feed.homeUrl,
-    language: feed.language,
+    id: head.id,
+    title: head.title,
+    description: head.description,
+    link: head.homeUrl,
+    language: head.language,
     updated: feed.updated,
     generator: "edge-feeds",
-    feedLinks: { rss: feed.urls.rss, atom: feed.urls.atom, json: feed.urls.json },
-    author: { name: feed.publisher.name, email: feed.publisher.email, link: feed.publisher.url },
+    feedLinks: { rss: head.self.rss, atom: head.self.atom, json: head.self.json },
+    author: { name: head.publisher.name, email: head.publisher.email, link: head.publisher.url },
     copyright: "",
   });
   for (const a of feed.items) {

@@ -1,6 +1,7 @@
 // The edge entry: reads the environment, picks the content source, and hands requests to the app.
 import { loadIndexedCatalog } from "./core/archive-index.ts";
 import { ConfigError } from "./core/errors.ts";
+import { catalogFromSource } from "./core/memory-catalog.ts";
 import { parseSettings } from "./core/settings.ts";
 import { type App, createApp } from "./http/app.ts";
 import { type BodyCache, createMemoryCache, createTieredCache, createWorkersCache, noCache } from "./http/body-cache.ts";
@@ -25,8 +26,10 @@ function createWorkerApp(env: Env & ArchiveEnv): App {
   // Rendered feeds are kept in the data centre's cache, keyed by content version, so a hot feed renders once; the
   // hottest few also stay in the isolate (32 bodies of 0.2–0.5 MB at most: well inside the 128 MB isolate limit).
   const cache = env.BODY_CACHE === "off" ? noCache : createTieredCache(createMemoryCache(32), edgeCache(site.url));
-  if (!env.ARCHIVE) return createApp({ source: bundledSource, site, cache });
-  return createApp({ source: createFetcherSource(env.ARCHIVE, "archive"), site, cache, loadCatalog: loadIndexedCatalog });
+  const catalog = env.ARCHIVE
+    ? loadIndexedCatalog(createFetcherSource(env.ARCHIVE, "archive"), site)
+    : catalogFromSource(bundledSource, site);
+  return createApp({ catalog, site, cache });
 }
 
 /** The data centre's Cache API; a runtime without one (plain workerd unconfigured) keeps bodies in the isolate only. */

@@ -1,36 +1,38 @@
-// A precomputed archive index, for archives too large to bundle: built once from a loaded catalog, it keeps in memory
-// only what selection needs (slug and publication time of every article, facet lists, image facts), and each
-// article's full record is a separate file that a request reads only when it returns that article.
-
+// A precomputed archive index, for archives too large to bundle: built once from loaded content, it keeps in memory
+// only what selection needs (slug, times and fingerprint of every article, facet lists, image facts, partners), and
+// each article's full record is a separate file that a request reads only when it returns that article.
 import type { ContentSource } from "../sources/source.ts";
 import type { ArticleRecord } from "./article.ts";
-import type { AuthorRegistry } from "./authors.ts";
-import type { ArticleEntry, Catalog, Facet, FacetKind } from "./catalog.ts";
+import { type Catalog, type Entry, FACET_KINDS, type Facet, type FacetKind, type StoredImage } from "./catalog.ts";
+import type { LoadedContent } from "./content.ts";
 import { ConfigError, type ContentIssue } from "./errors.ts";
 import type { ImageFacts } from "./images.ts";
-import type { Author } from "./model.ts";
+import { createMemo } from "./memo.ts";
+import { createListedCatalog, deferCatalog, listEntries, type MemoryCatalogOptions } from "./memory-catalog.ts";
+import type { Partner } from "./partners.ts";
 import type { SiteSettings } from "./settings.ts";
 
 export const INDEX_FILE = "index.json";
-export const INDEX_FORMAT = "edge-feeds-index/1";
-const FACET_KINDS: readonly FacetKind[] = ["sections", "tags", "authors"];
+export const INDEX_FORMAT = "edge-feeds-index/2";
 
 /** The index file. Times are epoch milliseconds; lists of times and positions are delta-encoded to stay small. */
 interface IndexDocument {
   format: typeof INDEX_FORMAT;
   /** The settings the records were built with: URLs in them are absolute, so the worker must run with the same. */
   site: { url: string; timeZone: string };
-  fileCount: number;
   issues: ContentIssue[];
   warnings: ContentIssue[];
-  authors: [string, Author][];
-  /** Newest first, as `Catalog.articles`. */
+  /** Newest first, as the catalog lists them. */
   slugs: string[];
   /** `published[0]` is the newest time; each next value is how much older the next article is. */
   published: number[];
+  /** Milliseconds from each article's publication to its update (mostly 0). */
+  updated: number[];
+  fingerprints: string[];
   /** Per kind: [slug, name, positions in `slugs` (first absolute, then gaps)]. */
   facets: Record<FacetKind, [string, string, number[]][]>;
   images: [string, ImageFacts, number][];
+  partners: [string, Partner][];
 }
 
 /** The record file of an article: its slug with anything outside [A-Za-z0-9.-] spelled as `_` and hex UTF-8 bytes. */
@@ -47,49 +49,58 @@ function deltas(values: readonly number[]): number[] {
   return values.map((v, i) => (i === 0 ? v : values[i - 1]! - v));
 }
 
-/** The index file and one record file per article, for `catalog` built with `site`. Images are not included. */
-export function buildArchiveIndex(catalog: Catalog, site: SiteSettings): Map<string, string> {
-  const position = new Map(catalog.articles.map((a, i) => [a, i]));
+/** The index file and one record file per article, for `content` loaded with `site`. Images are not included. */
+export function buildArchiveIndex(content: LoadedContent, site: SiteSettings): Map<string, string> {
+  const { home, facets: lists } = listEntries(content.records);
+  const position = new Map(home.map((e, i) => [e.slug, i]));
   const facets = {} as IndexDocument["facets"];
   for (const kind of FACET_KINDS) {
-    facets[kind] = [...catalog.facets[kind].values()].map((f) => {
-      const at = f.articles.map((a) => position.get(a)!);
-      return [f.slug, f.name, at.map((p, i) => (i === 0 ? p : p - at[i - 1]!))];
+    facets[kind] = [...lists[kind].values()].map(({ facet, list }) => {
+      const at = list.map((e) => position.get(e.slug)!);
+      return [facet.slug, facet.name, at.map((p, i) => (i === 0 ? p : p - at[i - 1]!))];
     });
   }
   const doc: IndexDocument = {
     format: INDEX_FORMAT,
     site: { url: site.url, timeZone: site.timeZone },
-    fileCount: catalog.fileCount,
-    issues: [...catalog.issues],
-    warnings: [...catalog.warnings],
-    authors: [...catalog.authors],
-    slugs: catalog.articles.map((a) => a.slug),
-    published: deltas(catalog.articles.map((a) => a.published.getTime())),
+    issues: [...content.issues],
+    warnings: [...content.warnings],
+    slugs: home.map((e) => e.slug),
+    published: deltas(home.map((e) => e.published.getTime())),
+    updated: home.map((e) => e.updated.getTime() - e.published.getTime()),
+    fingerprints: home.map((e) => e.fingerprint),
     facets,
-    images: [...catalog.images].map(([path, { facts, release }]) => [path, facts, release.getTime()]),
+    images: [...content.images].map(([path, { facts, release }]) => [path, facts, release.getTime()]),
+    partners: [...content.partners],
   };
   const files = new Map<string, string>([[INDEX_FILE, JSON.stringify(doc)]]);
-  for (const record of catalog.articles) files.set(recordFile(record.slug), JSON.stringify(record));
+  for (const record of content.records) files.set(recordFile(record.slug), JSON.stringify(record));
   return files;
 }
 
-export interface IndexedCatalogOptions {
-  /** Records kept in memory after a request read them (their rendered HTML is memoised with them). */
-  cacheSize?: number;
+export interface IndexedCatalogOptions extends MemoryCatalogOptions {
+  /** Bytes of records kept in memory after a request read them. */
+  recordBudget?: number;
 }
 
 /**
- * The catalog of an index written by `buildArchiveIndex`. Startup reads one file; `load` reads the record files of the
- * articles a request returns, keeping the most recently used ones.
+ * The catalog of an index written by `buildArchiveIndex`, read on first use: startup reads one file; a request reads
+ * the record files of the articles it returns, and the most recently used records stay in memory.
  */
-export async function loadIndexedCatalog(
-  source: ContentSource,
-  site: SiteSettings,
-  { cacheSize = 1000 }: IndexedCatalogOptions = {},
-): Promise<Catalog<ArticleEntry>> {
+export function loadIndexedCatalog(source: ContentSource, site: SiteSettings, options: IndexedCatalogOptions = {}): Catalog {
+  let pending: Promise<Catalog> | undefined;
+  return deferCatalog(() => {
+    pending ??= readIndex(source, site, options).catch((error: unknown) => {
+      pending = undefined;
+      throw error;
+    });
+    return pending;
+  });
+}
+
+async function readIndex(source: ContentSource, site: SiteSettings, options: IndexedCatalogOptions): Promise<Catalog> {
   const bytes = await source.read(INDEX_FILE);
-  if (!bytes) throw new Error(`${source.name}: no ${INDEX_FILE}; build it with \`node src/node/cli.ts index\``);
+  if (!bytes) throw new Error(`${source.name}: no ${INDEX_FILE}; build it with \`npm run index\``);
   const doc = JSON.parse(new TextDecoder().decode(bytes)) as IndexDocument;
   if (doc.format !== INDEX_FORMAT) throw new Error(`${source.name}: ${INDEX_FILE} is "${String(doc.format)}", expected ${INDEX_FORMAT}`);
   if (doc.site.url !== site.url || doc.site.timeZone !== site.timeZone) {
@@ -99,50 +110,63 @@ export async function loadIndexedCatalog(
     );
   }
 
-  const articles: ArticleEntry[] = new Array(doc.slugs.length);
+  const home: Entry[] = new Array(doc.slugs.length);
   let time = 0;
   for (let i = 0; i < doc.slugs.length; i++) {
     time = i === 0 ? doc.published[0]! : time - doc.published[i]!;
-    articles[i] = { slug: doc.slugs[i]!, published: new Date(time) };
+    home[i] = {
+      slug: doc.slugs[i]!,
+      published: new Date(time),
+      updated: new Date(time + doc.updated[i]!),
+      fingerprint: doc.fingerprints[i]!,
+    };
   }
-  const facets = {} as Record<FacetKind, Map<string, Facet<ArticleEntry>>>;
+  const facets = {} as Record<FacetKind, Map<string, { facet: Facet; list: Entry[] }>>;
   for (const kind of FACET_KINDS) {
     facets[kind] = new Map(
       doc.facets[kind].map(([slug, name, gaps]) => {
         let at = 0;
         const list = gaps.map((gap, i) => {
           at = i === 0 ? gap : at + gap;
-          return articles[at]!;
+          return home[at]!;
         });
-        return [slug, { kind, slug, name, articles: list }];
+        return [slug, { facet: { kind, slug, name }, list }];
       }),
     );
   }
 
-  const cache = new Map<string, Promise<ArticleRecord>>();
-  const read = (slug: string): Promise<ArticleRecord> => {
-    let record = cache.get(slug);
-    if (record) {
-      cache.delete(slug); // re-inserted below: Map order is then least recently used first
-    } else {
-      record = readRecord(source, slug);
-      record.catch(() => cache.delete(slug));
-      if (cache.size >= cacheSize) cache.delete(cache.keys().next().value!);
+  const records = createMemo<Promise<ArticleRecord>>(options.recordBudget ?? 8 * 1024 * 1024);
+  const known = new Set(doc.slugs);
+  const record = async (slug: string): Promise<ArticleRecord | undefined> => {
+    if (!known.has(slug)) return undefined;
+    let pending = records.get(slug);
+    if (!pending) {
+      pending = readRecord(source, slug);
+      const kept = pending;
+      // A record's size is known once read; until then it is counted as small.
+      records.set(slug, kept, 1024);
+      kept.then(
+        (r) => records.set(slug, kept, JSON.stringify(r).length * 2),
+        () => records.set(slug, kept, Number.POSITIVE_INFINITY),
+      );
     }
-    cache.set(slug, record);
-    return record;
+    return pending;
   };
-
-  return {
-    articles,
-    issues: doc.issues,
-    warnings: doc.warnings,
-    authors: new Map(doc.authors) as AuthorRegistry,
-    images: new Map(doc.images.map(([path, facts, release]) => [path, { facts, release: new Date(release) }])),
-    fileCount: doc.fileCount,
-    facets,
-    load: (entries) => Promise.all(entries.map((e) => read(e.slug))),
-  };
+  const images = new Map<string, StoredImage>(doc.images.map(([path, facts, release]) => [path, { facts, release: new Date(release) }]));
+  const issues = [...doc.warnings, ...doc.issues];
+  return createListedCatalog(
+    {
+      home,
+      facets,
+      record,
+      draft: async () => undefined,
+      warnings: (file) => issues.filter((i) => i.file === file),
+      images,
+      imageBytes: async (path) => (images.has(path) ? ((await source.read(path)) ?? undefined) : undefined),
+      partners: new Map(doc.partners),
+    },
+    options,
+  );
 }
 
 async function readRecord(source: ContentSource, slug: string): Promise<ArticleRecord> {

@@ -2,6 +2,7 @@
 import { type AuthorRegistry, publisherOf, resolveAuthor } from "./authors.ts";
 import type { ContentIssue } from "./errors.ts";
 import { fieldLine, splitFrontMatter } from "./front-matter.ts";
+import { hashText } from "./hash.ts";
 import { type ImageFacts, mimeFromExtension } from "./images.ts";
 import type { Article, LeadImage } from "./model.ts";
 import { EXPECTED, FIELDS, type FrontMatter, frontMatterSchema } from "./schema.ts";
@@ -11,7 +12,7 @@ import type { SiteSettings } from "./settings.ts";
  * A validated article before its body is rendered: the model's Article less `html` (rendered per selected item) and
  * with `summary` only when the front matter gives one. The catalog keeps these.
  */
-export interface ArticleRecord extends Omit<Article, "html" | "summary"> {
+export interface ArticleRecord extends Omit<Article, "html" | "summary" | "siteUrl"> {
   /** The article's page on this site (SITE_URL/articles/slug), against which relative links in the body resolve. */
   pageUrl: string;
   /** The local image file (relative to the content root) of the lead image, if it is one. */
@@ -209,4 +210,9 @@ function resolveImage(fm: FrontMatter, ctx: ParseContext): ResolvedImage {
       height: facts.height,
     },
   };
+}
+
+/** A hash of everything in a record (body, dates, authors, image facts): records with the same fingerprint render alike. */
+export function fingerprintRecord(record: ArticleRecord): string {
+  return hashText(JSON.stringify(record));
 }

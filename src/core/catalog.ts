@@ -1,206 +1,100 @@
-// The whole archive, parsed and validated once: article records sorted newest first, plus every problem found.
-
-import type { ContentSource } from "../sources/source.ts";
-import { type ArticleRecord, parseArticle } from "./article.ts";
-import { AUTHORS_FILE, type AuthorRegistry, parseAuthors } from "./authors.ts";
+// What the app asks about the content, always asynchronously, so that an in-memory catalog (tests, the CLI, the
+// bundled worker) and a database at the edge answer alike: facets, what is published at a given instant and in what
+// order, each article's rendered parts, images and partner settings.
+import type { ArticleRecord } from "./article.ts";
 import type { ContentIssue } from "./errors.ts";
-import { type ImageFacts, measureImage } from "./images.ts";
-import type { SiteSettings } from "./settings.ts";
-import { slugify } from "./text.ts";
+import type { ImageFacts } from "./images.ts";
+import type { Article, FormatId } from "./model.ts";
+import type { PartnerRegistry } from "./partners.ts";
 
-/**
- * What a catalog keeps in memory for every article: enough to select and page without the body. A catalog loaded from
- * the files holds full records; an indexed catalog (archive-index.ts) holds only these and reads records on demand.
- */
-export interface ArticleEntry {
-  readonly slug: string;
-  readonly published: Date;
-}
-
-export interface Catalog<E extends ArticleEntry = ArticleRecord> {
-  /** Every valid, non-draft article, newest publication first (ties broken by slug). Includes future (embargoed) ones. */
-  readonly articles: readonly E[];
-  /** Problems that kept a file (or an author entry) out. */
-  readonly issues: readonly ContentIssue[];
-  /** Problems that did not keep anything out (unknown fields). */
-  readonly warnings: readonly ContentIssue[];
-  readonly authors: AuthorRegistry;
-  /** For each local image a public article uses: its facts and the earliest time an article using it is published. */
-  readonly images: ReadonlyMap<string, { facts: ImageFacts; release: Date }>;
-  /** Article files read, including bad ones and drafts. */
-  readonly fileCount: number;
-  /** Sections, tags and authors, each keyed by its URL slug, with its articles in the same order as `articles`. */
-  readonly facets: Readonly<Record<FacetKind, ReadonlyMap<string, Facet<E>>>>;
-  /** The full records of `entries`, in the same order: the entries themselves here, read on demand when indexed. */
-  load(entries: readonly E[]): Promise<readonly ArticleRecord[]>;
-}
-
+/** The kinds of facet an article is filed under; each has its own feeds and pages. */
 export type FacetKind = "sections" | "tags" | "authors";
 
-/** A section, tag or author and the articles filed under it (newest first, embargoed ones included). */
-export interface Facet<E extends ArticleEntry = ArticleRecord> {
-  kind: FacetKind;
-  /** URL form: `slugify(name)` for sections and tags, the authors.yaml key (or name slug) for authors. */
-  slug: string;
-  name: string;
-  articles: readonly E[];
+/** Every facet kind, in the order pages, lists and the OPML show them. */
+export const FACET_KINDS: readonly FacetKind[] = ["sections", "tags", "authors"];
+
+/** A section, tag or author. */
+export interface Facet {
+  readonly kind: FacetKind;
+  /** URL form: `slugify(name)` for sections and tags, the authors.yaml key (or the name's slug) for authors. */
+  readonly slug: string;
+  /** The name as first written in the published articles. */
+  readonly name: string;
 }
 
-export const isArticleFile = (path: string): boolean => /\.md$/i.test(path) && !path.startsWith("images/");
+/** A feed's subject: the whole site, or one facet. */
+export type Scope = { readonly kind: "home" } | Facet;
 
-const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
+export const HOME: Scope = { kind: "home" };
 
-/** Reads and validates everything in `source`. Never throws for bad content: bad files are listed in `issues`. */
-export async function loadCatalog(source: ContentSource, site: SiteSettings): Promise<Catalog> {
-  const paths = await source.list();
-  const issues: ContentIssue[] = [];
-  const warnings: ContentIssue[] = [];
-
-  const authorsBytes = paths.includes(AUTHORS_FILE) ? await source.read(AUTHORS_FILE) : null;
-  const authorsText = authorsBytes ? decode(AUTHORS_FILE, authorsBytes, issues) : null;
-  const { authors, issues: authorIssues } = parseAuthors(authorsText ?? null);
-  issues.push(...authorIssues);
-
-  const imageFiles = new Set(paths.filter((p) => p.startsWith("images/")));
-  const measured = new Map<string, ImageFacts | null>();
-  const imageBytes = new Map<string, Uint8Array>();
-  // Image facts are needed synchronously while parsing; read every image that any article mentions first.
-  const articleFiles = paths.filter(isArticleFile);
-  const texts = new Map<string, string>();
-  for (const file of articleFiles) {
-    const bytes = await source.read(file);
-    const text = bytes ? decode(file, bytes, issues) : null;
-    if (text !== null) texts.set(file, text);
-  }
-  for (const file of imageFiles) {
-    const bytes = await source.read(file);
-    if (bytes) imageBytes.set(file, bytes);
-  }
-  const image = (file: string): ImageFacts | null => {
-    if (!measured.has(file)) {
-      const bytes = imageBytes.get(file);
-      measured.set(file, bytes ? measureImage(bytes) : null);
-    }
-    return measured.get(file) ?? null;
-  };
-
-  const records: ArticleRecord[] = [];
-  for (const [file, text] of texts) {
-    const result = parseArticle(file, text, { site, authors, image, exists: (f) => imageFiles.has(f) });
-    warnings.push(...result.warnings);
-    if (result.ok) records.push(result.record);
-    else issues.push(...result.issues);
-  }
-
-  const bySlug = new Map<string, ArticleRecord>();
-  const unique: ArticleRecord[] = [];
-  for (const record of records) {
-    const first = bySlug.get(record.slug);
-    if (first) {
-      issues.push({
-        file: record.file,
-        field: "slug",
-        found: `slug "${record.slug}", already used by ${first.file}`,
-        expected: "a slug unique across the archive (set `slug:` in one of the two files)",
-      });
-      continue;
-    }
-    bySlug.set(record.slug, record);
-    unique.push(record);
-  }
-
-  const articles = unique
-    .filter((r) => !r.draft)
-    .sort((a, b) => b.published.getTime() - a.published.getTime() || (a.slug < b.slug ? -1 : a.slug > b.slug ? 1 : 0));
-
-  const images = new Map<string, { facts: ImageFacts; release: Date }>();
-  for (const article of articles) {
-    for (const file of [article.imageFile, ...article.bodyImages]) {
-      const facts = file ? image(file) : null;
-      if (!file || !facts) continue;
-      const known = images.get(file);
-      if (!known || known.release > article.published) images.set(file, { facts, release: article.published });
-    }
-  }
-
-  return {
-    articles,
-    issues,
-    warnings,
-    authors,
-    images,
-    fileCount: articleFiles.length,
-    facets: indexFacets(articles),
-    load: async (entries) => entries,
-  };
+/** An article as lists hold it: enough to select, page and version a feed without reading the article. */
+export interface Entry {
+  readonly slug: string;
+  readonly published: Date;
+  /** `updated`, or else `published`. */
+  readonly updated: Date;
+  /** Changes whenever anything that shapes the article's output changes: a hash of its whole record. */
+  readonly fingerprint: string;
 }
 
-/** Groups articles by section, tag and author slug; the first spelling seen names the facet. */
-function indexFacets(articles: readonly ArticleRecord[]): Catalog["facets"] {
-  const facets: Record<FacetKind, Map<string, { kind: FacetKind; slug: string; name: string; articles: ArticleRecord[] }>> = {
-    sections: new Map(),
-    tags: new Map(),
-    authors: new Map(),
-  };
-  const add = (kind: FacetKind, slug: string, name: string, article: ArticleRecord): void => {
-    if (!slug) return;
-    let facet = facets[kind].get(slug);
-    if (!facet) {
-      facet = { kind, slug, name, articles: [] };
-      facets[kind].set(slug, facet);
-    }
-    if (facet.articles.at(-1) !== article) facet.articles.push(article);
-  };
-  for (const article of articles) {
-    if (article.section) add("sections", slugify(article.section), article.section, article);
-    for (const tag of article.tags) add("tags", slugify(tag), tag, article);
-    for (const author of article.authors) add("authors", author.key, author.name, article);
-  }
-  return facets;
+/** The order of every list: newest publication first, ties by slug, so every catalog pages alike. */
+export function compareEntries(a: Pick<Entry, "slug" | "published">, b: Pick<Entry, "slug" | "published">): number {
+  return b.published.getTime() - a.published.getTime() || (a.slug < b.slug ? -1 : a.slug > b.slug ? 1 : 0);
 }
 
-function decode(file: string, bytes: Uint8Array, issues: ContentIssue[]): string | null {
-  try {
-    return utf8.decode(bytes);
-  } catch {
-    issues.push({ file, found: "bytes that are not valid UTF-8", expected: "the file saved as UTF-8 (re-save it with UTF-8 encoding)" });
-    return null;
-  }
+/** A format's item writer, as the core sees it (the formats registry provides them). */
+export interface ItemWriter {
+  readonly id: FormatId;
+  renderItem(article: Article): string;
 }
 
-/**
- * Index of the first article published at `now` in `catalog.articles` (newest first). A binary search, so the cost
- * of a request does not grow with the archive or with the number of embargoed articles.
- */
-export function firstPublishedIndex<E extends ArticleEntry>(catalog: Catalog<E>, now: Date, list: readonly E[] = catalog.articles): number {
-  const t = now.getTime();
-  let lo = 0;
-  let hi = list.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (list[mid]!.published.getTime() > t) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
+/** An article found by slug, with the problems `npm run check` reports for its file. */
+export interface FoundArticle {
+  entry: Entry;
+  record: ArticleRecord;
+  warnings: readonly ContentIssue[];
 }
 
-/** The newest `limit` articles published at `now`, from the whole catalog or from one facet's list. */
-export function selectLatest<E extends ArticleEntry>(
-  catalog: Catalog<E>,
-  now: Date,
-  limit: number,
-  list: readonly E[] = catalog.articles,
-): readonly E[] {
-  const start = firstPublishedIndex(catalog, now, list);
-  return list.slice(start, start + limit);
+/** A local image that articles use: its facts, and the first instant an article using it is published. */
+export interface StoredImage {
+  facts: ImageFacts;
+  release: Date;
 }
 
-/** The next time an embargoed article (of the whole catalog, or of one facet's list) becomes public after `now`, if any. */
-export function nextRelease<E extends ArticleEntry>(
-  catalog: Catalog<E>,
-  now: Date,
-  list: readonly E[] = catalog.articles,
-): Date | undefined {
-  const index = firstPublishedIndex(catalog, now, list);
-  return index > 0 ? list[index - 1]!.published : undefined;
+export interface Catalog {
+  /** The facet a URL segment names: its slug, or another spelling of it that slugifies to the same. */
+  facet(kind: FacetKind, requested: string): Promise<Facet | undefined>;
+  /** Facets of `kind` with at least one article published at `now` (a story still under embargo reveals none), by slug. */
+  publicFacets(kind: FacetKind, now: Date): Promise<readonly Facet[]>;
+  /** Whether anything in the scope is published at `now`. */
+  isPublic(scope: Scope, now: Date): Promise<boolean>;
+  /** How many articles of the scope are published at `now`. */
+  countPublished(scope: Scope, now: Date): Promise<number>;
+  /** The newest `limit` articles of the scope published at `now`, newest first. */
+  newest(scope: Scope, now: Date, limit: number): Promise<readonly Entry[]>;
+  /**
+   * The scope's articles published at `now` at positions [from, to), counted from the oldest (position 0 is the first
+   * article ever published in it), newest first. Positions never change for existing articles when newer ones come.
+   */
+  slice(scope: Scope, now: Date, from: number, to: number): Promise<readonly Entry[]>;
+  /** The first publication after `now`, in the scope, or anywhere when no scope is given. */
+  nextRelease(now: Date, scope?: Scope): Promise<Date | undefined>;
+  /** Each entry's rendered article (markdown to sanitised HTML, summary, lead figure), in the same order. */
+  articles(entries: readonly Entry[]): Promise<readonly Article[]>;
+  /** Each entry's item in one format, in the same order. */
+  items(entries: readonly Entry[], writer: ItemWriter): Promise<readonly string[]>;
+  /** The publishable article with this slug, published or not yet; with `drafts`, a draft of that slug otherwise. */
+  find(slug: string, options?: { drafts?: boolean }): Promise<FoundArticle | undefined>;
+  /** A local image that a publishable article uses (path relative to the content root, e.g. `images/x.jpg`). */
+  image(path: string): Promise<StoredImage | undefined>;
+  /** A local image's bytes. */
+  imageBytes(path: string): Promise<Uint8Array | undefined>;
+  /** The partners allowed to embed headlines (partners.yaml). */
+  partners(): Promise<PartnerRegistry>;
+}
+
+/** Whether an article is out at `now`: drafts never are, others from their publication time. */
+export function statusAt(found: FoundArticle, now: Date): "published" | "embargoed" | "draft" {
+  if (found.record.draft) return "draft";
+  return found.entry.published.getTime() <= now.getTime() ? "published" : "embargoed";
 }

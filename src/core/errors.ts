@@ -28,13 +28,3 @@ export class ConfigError extends Error {
     this.setting = setting;
   }
 }
-
-/** A requested thing (an image, a feed, a page) does not exist or is not public. */
-export class NotFoundError extends Error {
-  readonly path: string;
-  constructor(path: string) {
-    super(`not found: ${path}`);
-    this.name = "NotFoundError";
-    this.path = path;
-  }
-}

@@ -1,67 +1,39 @@
-// Which feeds exist and what goes into each (the site, a section, a tag, an author; subscription or archive page),
-// decided without rendering anything, plus the content version that names the bytes a feed will have.
-import type { ArticleRecord } from "./article.ts";
-import { type ArticleEntry, type Catalog, type FacetKind, firstPublishedIndex, nextRelease } from "./catalog.ts";
-import type { FeedOptions } from "./feed.ts";
+// The one definition of a feed document: which feeds exist (the site, a section, a tag, an author; subscription
+// document or archive page), what each holds, how it links, and the version that names its bytes; all decided from
+// the catalog's entries, before anything is rendered. Routes, export, WebSub, previews and tests all plan here.
+import { publisherOf } from "./authors.ts";
+import { type Catalog, type Entry, FACET_KINDS, type FacetKind, HOME, type Scope } from "./catalog.ts";
 import { hashText } from "./hash.ts";
-import type { FeedPaging } from "./model.ts";
+import type { FeedHead, FeedPaging, FormatId, FormatUrls } from "./model.ts";
 import type { SiteSettings } from "./settings.ts";
-import { slugify } from "./text.ts";
 
-export type ScopeKind = "home" | FacetKind;
+/** The file each format is served as, in every feed folder. */
+export const FEED_FILES: { readonly [K in FormatId]: string } = { rss: "rss.xml", atom: "atom.xml", json: "feed.json" };
 
-/** A feed's subject: the whole site, or one section, tag or author. */
-export interface FeedScope<E extends ArticleEntry = ArticleRecord> {
-  kind: ScopeKind;
-  /** The URL slug (empty for the site). */
-  slug: string;
-  name: string;
-  /** Its articles, newest first, embargoed ones included. */
-  list: readonly E[];
-  /** Path of the feed folder relative to the site URL: `` for the site, `sections/energy/` for a section. */
-  path: string;
+/** Where the stylesheet for people opening an XML feed in a browser is served, under the site URL. */
+export const FEED_STYLESHEET_PATH = "/feed.css";
+
+/** Absolute URLs of one feed document in every format, under `base` (a URL ending in `/`). */
+export function feedUrls(base: string): FormatUrls {
+  return { rss: base + FEED_FILES.rss, atom: base + FEED_FILES.atom, json: base + FEED_FILES.json };
 }
 
-/** Absolute URL of a feed in every format, given the folder URL (ending in `/`). */
-export type FeedUrlsOf = (base: string) => Record<string, string>;
-
-export const FACET_KINDS: readonly FacetKind[] = ["sections", "tags", "authors"];
-
-export function siteScope<E extends ArticleEntry>(catalog: Catalog<E>, site: SiteSettings): FeedScope<E> {
-  return { kind: "home", slug: "", name: site.title, list: catalog.articles, path: "" };
+/** The folder of a scope's feeds relative to the site URL: `` for the site, `sections/energy/` for a section. */
+export function scopePath(scope: Scope): string {
+  return scope.kind === "home" ? "" : `${scope.kind}/${encodeURIComponent(scope.slug)}/`;
 }
 
-/**
- * The section, tag or author a URL segment names, or undefined. Sections and tags are matched by their slug form
- * (`slugify`: lowercase letters and digits of any script, anything else one hyphen), authors by their authors.yaml
- * key; a name spelled any other way that slugifies to a known slug matches too (the route then redirects to it).
- */
-export function findScope<E extends ArticleEntry>(catalog: Catalog<E>, kind: FacetKind, requested: string): FeedScope<E> | undefined {
-  const facets = catalog.facets[kind];
-  const facet = facets.get(requested) ?? facets.get(slugify(requested));
-  if (!facet) return undefined;
-  return { kind, slug: facet.slug, name: facet.name, list: facet.articles, path: `${kind}/${encodeURIComponent(facet.slug)}/` };
-}
+/** The heading of each kind of facet in lists of feeds (the index page, the OPML). */
+export const GROUP_TITLES: { readonly [K in FacetKind]: string } = { sections: "Sections", tags: "Tags", authors: "Authors" };
 
-/** True when at least one of the scope's articles is published at `now` (a facet of only embargoed articles is hidden). */
-export function isPublicScope<E extends ArticleEntry>(catalog: Catalog<E>, scope: FeedScope<E>, now: Date): boolean {
-  return scope.kind === "home" || firstPublishedIndex(catalog, now, scope.list) < scope.list.length;
-}
-
-/** Every feed a reader can subscribe to at `now`: the site's, then public sections, tags and authors by slug. */
-export function publicScopes<E extends ArticleEntry>(catalog: Catalog<E>, site: SiteSettings, now: Date): FeedScope<E>[] {
-  const scopes = [siteScope(catalog, site)];
-  for (const kind of FACET_KINDS) {
-    for (const slug of [...catalog.facets[kind].keys()].sort()) {
-      const scope = findScope(catalog, kind, slug)!;
-      if (isPublicScope(catalog, scope, now)) scopes.push(scope);
-    }
-  }
-  return scopes;
+/** Every scope a reader can subscribe to at `now`: the site, then each kind's public facets, by slug. */
+export async function publicScopes(catalog: Catalog, now: Date): Promise<Scope[]> {
+  const facets = await Promise.all(FACET_KINDS.map((kind) => catalog.publicFacets(kind, now)));
+  return [HOME, ...facets.flat()];
 }
 
 /** Title and description of a scope's feeds. */
-export function describeScope(scope: FeedScope<ArticleEntry>, site: SiteSettings): { title: string; description: string } {
+export function describeScope(scope: Scope, site: SiteSettings): { title: string; description: string } {
   switch (scope.kind) {
     case "home":
       return { title: site.title, description: site.description };
@@ -84,17 +56,17 @@ export function archivePageCount(count: number, pageSize: number): number {
 }
 
 /**
- * Archive page `page` (1-based, counted from the oldest article) of `published` (newest first): the articles at
- * oldest-first positions [(page-1)·size, page·size), newest first. New articles only ever add to the last page, so a
- * full page keeps its articles forever (RFC 5005 §4: archive documents do not change).
+ * Archive page `page` (1-based, counted from the oldest article) as oldest-first positions [from, to). New articles
+ * only ever add to the last page, so a full page keeps its articles forever (RFC 5005 §4: archive documents do not
+ * change). Undefined when there is no such page (yet).
  */
-export function archivePage<E>(published: readonly E[], pageSize: number, page: number): readonly E[] {
-  const n = published.length;
-  return published.slice(Math.max(0, n - page * pageSize), n - (page - 1) * pageSize);
+export function archiveRange(count: number, pageSize: number, page: number): { from: number; to: number } | undefined {
+  if (!Number.isInteger(page) || page < 1 || page > archivePageCount(count, pageSize)) return undefined;
+  return { from: (page - 1) * pageSize, to: Math.min(count, page * pageSize) };
 }
 
-export interface FeedRequest<E extends ArticleEntry = ArticleRecord> {
-  scope: FeedScope<E>;
+export interface FeedRequest {
+  scope: Scope;
   /** An archive page number; absent for the subscription document. */
   page?: number;
   /** Items in the subscription document; the site's `feedItems` when absent. Archive pages ignore it. */
@@ -103,99 +75,86 @@ export interface FeedRequest<E extends ArticleEntry = ArticleRecord> {
 
 /** Everything about one feed document that is known before rendering. */
 export interface FeedPlan {
-  /** The input of `buildFeed`; rendering it is the only expensive step left. */
-  options: FeedOptions;
-  /** The newest `updated` among the feed's own items (HTTP Last-Modified); undefined for an empty feed. */
+  head: FeedHead;
+  /** The document's articles, newest first, as the catalog lists them. */
+  entries: readonly Entry[];
+  /** The newest `updated` among the entries; the Unix epoch for an empty document. */
+  updated: Date;
+  /** The same as HTTP Last-Modified; undefined for an empty document. */
   lastModified?: Date;
-  /** Changes whenever any format's bytes for this document would change (the same for every format). */
-  version: string;
   /** A full archive page, whose items never change as articles are published. */
   archived: boolean;
-  /** When this document next changes because an embargoed article in its scope is published. */
+  /** When this document next changes because an embargoed article in its scope comes out. */
   nextChange?: Date;
+  /**
+   * Names the document's bytes in every format (with the output revision, which the formats hold): a hash of the head
+   * and of each entry's fingerprint, exactly what the renderers read. Settings that shape no byte (cache lifetimes,
+   * secrets) are not in it, so they never change an ETag.
+   */
+  version: string;
 }
 
-const fingerprints = new WeakMap<ArticleRecord, string>();
-
-/** A hash of everything in a record (body, dates, authors, image facts): the same record renders the same item. */
-export function recordFingerprint(record: ArticleRecord): string {
-  let print = fingerprints.get(record);
-  if (print === undefined) {
-    print = hashText(JSON.stringify(record));
-    fingerprints.set(record, print);
-  }
-  return print;
-}
-
-/**
- * What a feed document holds, decided from the catalog's entries alone: which articles (not yet loaded) and the
- * document's links. An indexed catalog loads just these articles before `completePlan`.
- */
-export interface FeedSelection<E extends ArticleEntry = ArticleRecord> {
-  entries: readonly E[];
-  options: Omit<FeedOptions, "records">;
-  archived: boolean;
-  nextChange?: Date;
-}
-
-/** Selects a feed document's articles and links; undefined when the archive page does not exist (yet). */
-export function selectFeed<E extends ArticleEntry>(
-  catalog: Catalog<E>,
-  site: SiteSettings,
-  now: Date,
-  request: FeedRequest<E>,
-  urlsOf: FeedUrlsOf,
-): FeedSelection<E> | undefined {
-  const { scope } = request;
-  const base = `${site.url}/${scope.path}`;
-  const start = firstPublishedIndex(catalog, now, scope.list);
-  const count = scope.list.length - start;
+/** Plans a feed document; undefined when the archive page does not exist (yet). */
+export async function planFeed(catalog: Catalog, site: SiteSettings, now: Date, request: FeedRequest): Promise<FeedPlan | undefined> {
+  const { scope, page } = request;
+  const base = `${site.url}/${scopePath(scope)}`;
+  const pageUrls = (n: number): FormatUrls => feedUrls(`${base}archive/${n}/`);
+  const count = await catalog.countPublished(scope, now);
   const pages = archivePageCount(count, site.archiveItems);
-  const pageUrls = (n: number): Record<string, string> => urlsOf(`${base}archive/${n}/`);
-  const { title, description } = describeScope(scope, site);
-  // Only subscription documents are WebSub topics; archive pages do not change in ways a subscriber needs pushed.
-  const hubs = site.websubHub && request.page === undefined ? [site.websubHub] : [];
 
-  let entries: readonly E[];
-  let paging: FeedPaging | undefined;
-  let archived = false;
-  let urls: Record<string, string>;
-  if (request.page === undefined) {
-    entries = scope.list.slice(start, start + (request.limit ?? site.feedItems));
-    urls = urlsOf(base);
+  let entries: readonly Entry[];
+  let self: FormatUrls;
+  let paging: FeedPaging;
+  if (page === undefined) {
+    entries = await catalog.newest(scope, now, request.limit ?? site.feedItems);
+    self = feedUrls(base);
     paging = { prev: pageUrls(pages), archived: false };
   } else {
-    const page = request.page;
-    if (!Number.isInteger(page) || page < 1 || page > pages) return undefined;
-    // Pages count from the oldest published article, so the published part of the list is viewed, not copied.
-    const n = scope.list.length;
-    entries = scope.list.slice(Math.max(start, n - page * site.archiveItems), n - (page - 1) * site.archiveItems);
-    archived = entries.length === site.archiveItems;
-    urls = pageUrls(page);
+    const range = archiveRange(count, site.archiveItems, page);
+    if (!range) return undefined;
+    entries = await catalog.slice(scope, now, range.from, range.to);
+    self = pageUrls(page);
     paging = {
-      current: urlsOf(base),
+      current: feedUrls(base),
       ...(page > 1 ? { prev: pageUrls(page - 1) } : {}),
       ...(page < pages ? { next: pageUrls(page + 1) } : {}),
-      archived,
+      archived: entries.length === site.archiveItems,
     };
   }
-  const options = { site, urls, title, description, paging, hubs };
-  return { entries, options, archived, nextChange: archived ? undefined : nextRelease(catalog, now, scope.list) };
+  const { title, description } = describeScope(scope, site);
+  const head: FeedHead = {
+    title,
+    description,
+    language: site.language,
+    homeUrl: `${site.url}/`,
+    siteUrl: `${site.url}/`,
+    self,
+    // Every page of an archived feed set shares the subscription document's identity.
+    id: paging.current?.atom ?? self.atom,
+    publisher: publisherOf(site),
+    paging,
+    // Only subscription documents are WebSub topics; archive pages do not change in ways a subscriber needs pushed.
+    hubs: site.websubHub && page === undefined ? [site.websubHub] : [],
+    stylesheet: site.url + FEED_STYLESHEET_PATH,
+  };
+  const lastModified = entries.reduce<Date | undefined>((max, e) => (!max || e.updated > max ? e.updated : max), undefined);
+  const archived = paging.archived;
+  return {
+    head,
+    entries,
+    updated: lastModified ?? new Date(0),
+    lastModified,
+    archived,
+    nextChange: archived ? undefined : await catalog.nextRelease(now, scope),
+    version: hashText(canonicalJson({ head, items: entries.map((e) => e.fingerprint) })),
+  };
 }
 
-/** The plan of a selection, given the full records of its entries (in the same order). */
-export function completePlan(selection: FeedSelection<ArticleEntry>, records: readonly ArticleRecord[]): FeedPlan {
-  const { site, urls, title, description, paging, hubs } = selection.options;
-  // The key order is part of the version hash below: keep it as it has always been.
-  const options: FeedOptions = { site, records, urls, title, description, paging, hubs };
-  const lastModified = records.reduce<Date | undefined>((max, r) => (!max || r.updated > max ? r.updated : max), undefined);
-  // Cache lifetimes do not change the bytes, so they stay out of the version (and out of ETags and WebSub state).
-  const version = hashText(JSON.stringify({ ...options, site: { ...site, cache: undefined }, records: records.map(recordFingerprint) }));
-  return { options, lastModified, version, archived: selection.archived, nextChange: selection.nextChange };
-}
-
-/** Plans a feed document of a catalog that holds full records; undefined when the archive page does not exist (yet). */
-export function planFeed(catalog: Catalog, site: SiteSettings, now: Date, request: FeedRequest, urlsOf: FeedUrlsOf): FeedPlan | undefined {
-  const selection = selectFeed(catalog, site, now, request, urlsOf);
-  return selection && completePlan(selection, selection.entries);
+/** JSON with object keys sorted, so a hash of it depends on the values only, never on the order code built them in. */
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v && typeof v === "object" && !Array.isArray(v) && !(v instanceof Date)
+      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : v,
+  );
 }

@@ -1,7 +1,7 @@
 // The headline list behind /headlines.json, the iframe page and the embed script: selection, links, relative times.
-import type { ArticleRecord } from "./article.ts";
-import { type ArticleEntry, type Catalog, firstPublishedIndex } from "./catalog.ts";
+import { type Catalog, compareEntries, type Entry, HOME } from "./catalog.ts";
 import { formatRfc3339 } from "./dates.ts";
+import type { Article } from "./model.ts";
 import type { HeadlinesPlan } from "./partners.ts";
 import type { SiteSettings } from "./settings.ts";
 
@@ -25,24 +25,19 @@ export interface HeadlinesDocument {
 }
 
 /**
- * The newest published articles in the plan's sections, at most `plan.limit`. Read from the section lists (each in
- * catalog order), so only the entries are needed and the cost does not grow with the archive.
+ * The newest published articles in the plan's sections, at most `plan.limit`: the newest few of each section, merged
+ * in the catalog's order, so the cost does not grow with the archive.
  */
-export function selectHeadlines<E extends ArticleEntry>(catalog: Catalog<E>, now: Date, plan: HeadlinesPlan): readonly E[] {
-  if (!plan.sections) {
-    const start = firstPublishedIndex(catalog, now);
-    return catalog.articles.slice(start, start + plan.limit);
-  }
-  const candidates: E[] = [];
-  for (const slug of new Set(plan.sections)) {
-    const list = catalog.facets.sections.get(slug)?.articles;
-    if (!list) continue;
-    const start = firstPublishedIndex(catalog, now, list);
-    candidates.push(...list.slice(start, start + plan.limit));
-  }
-  // The catalog's own order: newest first, ties by slug.
-  candidates.sort((a, b) => b.published.getTime() - a.published.getTime() || (a.slug < b.slug ? -1 : a.slug > b.slug ? 1 : 0));
-  return candidates.slice(0, plan.limit);
+export async function selectHeadlines(catalog: Catalog, now: Date, plan: HeadlinesPlan): Promise<readonly Entry[]> {
+  if (!plan.sections) return catalog.newest(HOME, now, plan.limit);
+  const lists = await Promise.all(
+    [...new Set(plan.sections)].map(async (slug) => {
+      const facet = await catalog.facet("sections", slug);
+      return facet ? catalog.newest(facet, now, plan.limit) : [];
+    }),
+  );
+  // An article is in one section only, so the lists never share an entry.
+  return lists.flat().sort(compareEntries).slice(0, plan.limit);
 }
 
 /** Appends `utm_*` parameters, replacing any the URL already has, so links stay stable for the same plan. */
@@ -53,13 +48,13 @@ export function withUtm(url: string, utm: HeadlinesPlan["utm"]): string {
   return u.href;
 }
 
-export function buildHeadlines(site: SiteSettings, records: readonly ArticleRecord[], plan: HeadlinesPlan): HeadlinesDocument {
+export function buildHeadlines(site: SiteSettings, articles: readonly Article[], plan: HeadlinesPlan): HeadlinesDocument {
   return {
     title: site.title,
     home_page_url: site.url + "/",
     partner: plan.partner?.key ?? null,
     sections: plan.sections ?? null,
-    items: records.map((r) => ({
+    items: articles.map((r) => ({
       id: r.id,
       title: r.title,
       url: withUtm(r.url, plan.utm),

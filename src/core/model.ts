@@ -34,6 +34,8 @@ export interface Article {
   title: string;
   /** Absolute canonical URL. */
   url: string;
+  /** The site the article is published on, with a trailing slash (category schemes and relative links live under it). */
+  siteUrl: string;
   published: Date;
   /** `updated`, or else `published`. */
   updated: Date;
@@ -50,35 +52,51 @@ export interface Article {
   html: string;
 }
 
-/** A feed to render: the same for every format; each renderer picks what its format can say. */
-export interface Feed {
+/** The feed formats, a closed set: every map keyed by format is complete, so a missing self link cannot compile. */
+export type FormatId = "rss" | "atom" | "json";
+
+/** One URL per format: a feed document's address in each of them. */
+export type FormatUrls = Readonly<Record<FormatId, string>>;
+
+/** What a feed document says about itself, the same for every format; each renderer picks what its format can say. */
+export interface FeedHead {
   title: string;
   description: string;
   language: string;
-  /** The HTML page this feed belongs to. */
+  /** The HTML page this feed belongs to (RSS `link`, Atom `link rel="alternate"`, JSON Feed `home_page_url`). */
   homeUrl: string;
-  /** Absolute URL of this feed in each format, keyed by format id (`rss`, `atom`, `json`). */
-  urls: Readonly<Record<string, string>>;
-  /** A stable identifier of the feed (its home URL plus its path). */
+  /** The site's own URL with a trailing slash: the base of category schemes, the same in every document. */
+  siteUrl: string;
+  /** This document's address in each format (self links). */
+  self: FormatUrls;
+  /** A stable identifier of the feed: the subscription document's Atom URL, shared by its archive pages. */
   id: string;
-  /** Newest `updated` among the items; the Unix epoch for an empty feed, so output stays deterministic. */
-  updated: Date;
+  /** Who publishes the feed: the site. */
   publisher: Author;
-  items: readonly Article[];
-  /** Links between the pages of an archived feed (RFC 5005 §4), when this feed is part of one. */
+  /** Links between the pages of an archived feed (RFC 5005 §4), when this document is part of one. */
   paging?: FeedPaging;
-  /** WebSub hubs that deliver this feed (W3C WebSub §4); absent or empty when none is configured. */
-  hubs?: readonly string[];
+  /** WebSub hubs that deliver this feed (W3C WebSub §4); empty when none is configured. */
+  hubs: readonly string[];
+  /** A CSS stylesheet for people who open the document in a browser (XML formats write a processing instruction). */
+  stylesheet?: string;
 }
 
-/** Where a feed document sits in its archived feed set (RFC 5005 §4); every URL map is keyed by format id. */
+/** A feed to render: its head, the newest `updated` of its items, and the items. */
+export interface Feed {
+  head: FeedHead;
+  /** Newest `updated` among the items; the Unix epoch for an empty feed, so output stays deterministic. */
+  updated: Date;
+  items: readonly Article[];
+}
+
+/** Where a feed document sits in its archived feed set (RFC 5005 §4). */
 export interface FeedPaging {
   /** The subscription document, on archive pages (`current`). */
-  current?: Readonly<Record<string, string>>;
+  current?: FormatUrls;
   /** The next older archive page (`prev-archive`; JSON Feed `next_url`). */
-  prev?: Readonly<Record<string, string>>;
+  prev?: FormatUrls;
   /** The next newer archive page (`next-archive`). */
-  next?: Readonly<Record<string, string>>;
+  next?: FormatUrls;
   /** A full archive page: its items never change as new articles arrive (RFC 5005 `fh:archive`). */
   archived: boolean;
 }

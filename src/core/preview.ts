@@ -1,51 +1,11 @@
 // What an editor's preview shows about one article: each format's item, the image readers pick, the excerpt, warnings.
 
-import type { ContentSource } from "../sources/source.ts";
-import { type ArticleRecord, parseArticle } from "./article.ts";
-import { type ArticleEntry, type Catalog, isArticleFile } from "./catalog.ts";
+import type { ArticleRecord } from "./article.ts";
 import type { ContentIssue } from "./errors.ts";
-import { type ImageFacts, measureImage } from "./images.ts";
 import type { Article } from "./model.ts";
-import type { SiteSettings } from "./settings.ts";
 
 /** Characters of the excerpt Apple News shows from an item's description (Apple's "RSS guidelines for Apple News"). */
 export const EXCERPT_CHARS = 200;
-
-/**
- * Finds an article by slug among every file, drafts included (the catalog leaves drafts out). Reads the whole
- * source, so it is for the editor's preview only, never for public routes.
- */
-export async function findAnyRecord(
-  source: ContentSource,
-  site: SiteSettings,
-  catalog: Catalog<ArticleEntry>,
-  slug: string,
-): Promise<{ record: ArticleRecord; warnings: ContentIssue[] } | undefined> {
-  const paths = await source.list();
-  const images = new Map<string, ImageFacts | null>();
-  for (const path of paths.filter((p) => p.startsWith("images/"))) {
-    const bytes = await source.read(path);
-    images.set(path, bytes ? measureImage(bytes) : null);
-  }
-  const decoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
-  for (const file of paths.filter(isArticleFile)) {
-    const bytes = await source.read(file);
-    let text: string;
-    try {
-      text = bytes ? decoder.decode(bytes) : "";
-    } catch {
-      continue; // not UTF-8: `npm run check` reports it
-    }
-    const parsed = parseArticle(file, text, {
-      site,
-      authors: catalog.authors,
-      image: (f) => images.get(f) ?? null,
-      exists: (f) => images.has(f),
-    });
-    if (parsed.ok && parsed.record.slug === slug) return { record: parsed.record, warnings: parsed.warnings };
-  }
-  return undefined;
-}
 
 /** Text of an HTML fragment as readers extract it: tags dropped, entities decoded, whitespace collapsed. */
 export function htmlToText(fragment: string): string {

@@ -61,7 +61,7 @@ const SOURCE = `
   fetch(new URL("headlines.json?" + q, base), { credentials: "omit", headers: { Accept: "application/json" } })
     .then(function (r) {
       return r.json().then(function (body) {
-        if (!r.ok) throw new Error(body && body.error ? body.error : "HTTP " + r.status);
+        if (!r.ok) throw new Error(body && body.detail ? body.detail : "HTTP " + r.status);
         return body;
       });
     })

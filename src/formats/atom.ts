@@ -1,10 +1,11 @@
 // Atom 1.0 (RFC 4287), with Media RSS elements for the lead image.
 import { formatRfc3339 } from "../core/dates.ts";
-import type { Article, Author, Feed } from "../core/model.ts";
-import type { FeedFormat, RenderOptions } from "./format.ts";
+import { FEED_FILES } from "../core/feed-plan.ts";
+import type { Article, Author } from "../core/model.ts";
+import type { FeedDocument, FeedFormat } from "./format.ts";
 import { writeMediaImage } from "./media-rss.ts";
 import { NS } from "./rss.ts";
-import { type FragmentCache, XmlWriter } from "./xml.ts";
+import { XmlWriter } from "./xml.ts";
 
 /** RFC 4287 §3.2 Person construct: name, and uri and email where known. */
 function person(x: XmlWriter, element: string, author: Author): void {
@@ -15,7 +16,7 @@ function person(x: XmlWriter, element: string, author: Author): void {
   x.close(element);
 }
 
-function renderEntry(x: XmlWriter, article: Article, feed: Feed): void {
+function renderEntry(x: XmlWriter, article: Article): void {
   x.open("entry", { "xml:lang": article.lang });
   x.text("id", article.id);
   x.text("title", article.title, { type: "text" });
@@ -23,8 +24,8 @@ function renderEntry(x: XmlWriter, article: Article, feed: Feed): void {
   x.text("published", formatRfc3339(article.published));
   x.text("updated", formatRfc3339(article.updated));
   for (const author of article.authors) person(x, "author", author);
-  if (article.section) x.empty("category", { term: article.section, scheme: `${feed.homeUrl}sections/` });
-  for (const tag of article.tags) x.empty("category", { term: tag, scheme: `${feed.homeUrl}tags/` });
+  if (article.section) x.empty("category", { term: article.section, scheme: `${article.siteUrl}sections/` });
+  for (const tag of article.tags) x.empty("category", { term: tag, scheme: `${article.siteUrl}tags/` });
   x.text("summary", article.summary, { type: "text" });
   x.cdata("content", article.html, { type: "html" });
   const image = article.image;
@@ -35,24 +36,31 @@ function renderEntry(x: XmlWriter, article: Article, feed: Feed): void {
   x.close("entry");
 }
 
-const entries: FragmentCache<Article> = new WeakMap();
+/** Entries sit in `feed`. */
+const ENTRY_DEPTH = 1;
 
-export function renderAtom(feed: Feed, options: RenderOptions = {}): string {
-  const x = new XmlWriter({ stylesheet: options.stylesheet });
+function renderAtomEntry(article: Article): string {
+  const x = new XmlWriter({ fragmentDepth: ENTRY_DEPTH });
+  renderEntry(x, article);
+  return x.toString();
+}
+
+function renderAtomDocument({ head, updated, items }: FeedDocument): string {
+  const x = new XmlWriter({ stylesheet: head.stylesheet });
   x.open("feed", {
     xmlns: NS.atom,
     "xmlns:media": NS.media,
-    "xmlns:fh": feed.paging?.archived ? NS.fh : undefined,
-    "xml:lang": feed.language,
+    "xmlns:fh": head.paging?.archived ? NS.fh : undefined,
+    "xml:lang": head.language,
   });
-  x.text("id", feed.id);
-  x.text("title", feed.title, { type: "text" });
-  x.text("subtitle", feed.description, { type: "text" });
-  x.text("updated", formatRfc3339(feed.updated));
-  x.empty("link", { rel: "alternate", type: "text/html", href: feed.homeUrl });
-  x.empty("link", { rel: "self", type: "application/atom+xml", href: feed.urls.atom });
-  for (const hub of feed.hubs ?? []) x.empty("link", { rel: "hub", href: hub });
-  const paging = feed.paging;
+  x.text("id", head.id);
+  x.text("title", head.title, { type: "text" });
+  x.text("subtitle", head.description, { type: "text" });
+  x.text("updated", formatRfc3339(updated));
+  x.empty("link", { rel: "alternate", type: "text/html", href: head.homeUrl });
+  x.empty("link", { rel: "self", type: "application/atom+xml", href: head.self.atom });
+  for (const hub of head.hubs) x.empty("link", { rel: "hub", href: hub });
+  const paging = head.paging;
   if (paging) {
     // RFC 5005 §4 archived feeds.
     if (paging.current) x.empty("link", { rel: "current", type: "application/atom+xml", href: paging.current.atom });
@@ -61,17 +69,17 @@ export function renderAtom(feed: Feed, options: RenderOptions = {}): string {
     if (paging.archived) x.empty("fh:archive");
   }
   x.text("generator", "edge-feeds");
-  person(x, "author", feed.publisher);
-  // An entry's category schemes name the feed's home page: the only feed-level fact in it.
-  for (const item of feed.items) x.fragment(entries, item, feed.homeUrl, (sub) => renderEntry(sub, item, feed));
+  person(x, "author", head.publisher);
+  for (const item of items) x.raw(item);
   x.close("feed");
   return x.toString();
 }
 
-export const atom: FeedFormat = {
+export const atom: FeedFormat<"atom"> = {
   id: "atom",
-  file: "atom.xml",
+  file: FEED_FILES.atom,
   contentType: "application/atom+xml; charset=utf-8",
   label: "Atom 1.0",
-  render: renderAtom,
+  renderItem: renderAtomEntry,
+  renderDocument: renderAtomDocument,
 };

@@ -1,19 +1,27 @@
-// What a feed format is to the rest of the system: an id, a file name, a media type and a renderer.
-import type { Feed } from "../core/model.ts";
+// What a feed format is to the rest of the system: an id, a file name, a media type and a two-part renderer.
+import type { Article, FeedHead, FormatId } from "../core/model.ts";
 
-/** Presentation options that do not change what a feed says. */
-export interface RenderOptions {
-  /** URL of a CSS stylesheet for browsers; XML formats add an `<?xml-stylesheet?>` PI, JSON ignores it. */
-  stylesheet?: string;
+/** A document to write: its head, its updated time, and its items already written by the format's `renderItem`. */
+export interface FeedDocument {
+  head: FeedHead;
+  /** Newest `updated` among the items; the Unix epoch for an empty feed. */
+  updated: Date;
+  items: readonly string[];
 }
 
-export interface FeedFormat {
-  /** Key in `Feed.urls`: `rss`, `atom` or `json`. */
-  readonly id: string;
+export interface FeedFormat<Id extends FormatId = FormatId> {
+  /** Key in every per-format map (`FormatUrls`). */
+  readonly id: Id;
   /** Last path segment the format is served at, e.g. `rss.xml`. */
   readonly file: string;
   /** Full Content-Type, charset included. */
   readonly contentType: string;
   readonly label: string;
-  render(feed: Feed, options?: RenderOptions): string;
+  /**
+   * One article's item, exactly as it appears in every document of this format (same indentation everywhere), so
+   * it can be written once per article version and stored.
+   */
+  renderItem(article: Article): string;
+  /** The whole document around items written by `renderItem`. */
+  renderDocument(document: FeedDocument): string;
 }

@@ -1,25 +1,38 @@
 // The registry of feed formats: routes, the CLI and the tests iterate over this list.
+import type { Catalog } from "../core/catalog.ts";
+import type { FeedPlan } from "../core/feed-plan.ts";
+import type { Feed, FormatId } from "../core/model.ts";
 import { atom } from "./atom.ts";
 import type { FeedFormat } from "./format.ts";
 import { jsonFeed } from "./json-feed.ts";
 import { rss } from "./rss.ts";
 
-export type { FeedFormat, RenderOptions } from "./format.ts";
+export type { FeedDocument, FeedFormat } from "./format.ts";
 
+/** Every format, keyed by id: a format missing from the registry does not compile. */
+export const FORMAT_BY_ID: { readonly [K in FormatId]: FeedFormat<K> } = { rss, atom, json: jsonFeed };
+
+/** The formats in the order pages and lists show them. */
 export const FORMATS: readonly FeedFormat[] = [rss, atom, jsonFeed];
 
-/** Absolute URLs of one feed in every format, under `base` (a URL ending in `/`). */
-export function feedUrls(base: string): Record<string, string> {
-  return Object.fromEntries(FORMATS.map((f) => [f.id, base + f.file]));
-}
-
-/** Feed URLs for the given formats (the routes' registry may be a test's wrapped copy of FORMATS). */
-export function feedUrlsOf(formats: readonly FeedFormat[]): (base: string) => Record<string, string> {
-  return (base) => Object.fromEntries(formats.map((f) => [f.id, base + f.file]));
-}
-
 /**
- * Part of every ETag: bump it when a renderer's output changes for the same content, so that caches and readers
- * holding the old bytes do not get a 304 for them after a deploy.
+ * Part of every ETag and content version: bump it when a renderer's output changes for the same content, so that
+ * caches and readers holding the old bytes do not get a 304 for them after a deploy.
  */
-export const OUTPUT_REVISION = 3;
+export const OUTPUT_REVISION = 4;
+
+/** A whole feed in one format (each item written with `renderItem`): for tests and tools that hold a `Feed` model. */
+export function renderFeed(format: FeedFormat, feed: Feed): string {
+  return format.renderDocument({ head: feed.head, updated: feed.updated, items: feed.items.map((a) => format.renderItem(a)) });
+}
+
+/** A planned feed document in one format: each item from the catalog (written once per article version), then the document. */
+export async function renderPlan(catalog: Catalog, plan: FeedPlan, format: FeedFormat): Promise<string> {
+  const items = await catalog.items(plan.entries, format);
+  return format.renderDocument({ head: plan.head, updated: plan.updated, items });
+}
+
+/** The strong ETag of a planned document in one format: its version under this output revision. */
+export function etagOf(format: FormatId, plan: Pick<FeedPlan, "version">): string {
+  return `"${format}-${OUTPUT_REVISION}-${plan.version}"`;
+}

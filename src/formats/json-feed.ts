@@ -1,7 +1,8 @@
 // JSON Feed 1.1 (jsonfeed.org/version/1.1) as a typed object.
 import { formatRfc3339 } from "../core/dates.ts";
-import type { Article, Author, Feed } from "../core/model.ts";
-import type { FeedFormat } from "./format.ts";
+import { FEED_FILES } from "../core/feed-plan.ts";
+import type { Article, Author, FeedHead } from "../core/model.ts";
+import type { FeedDocument, FeedFormat } from "./format.ts";
 
 interface JsonFeedAuthor {
   name: string;
@@ -67,49 +68,42 @@ function jsonItem(article: Article): JsonFeedItem {
   };
 }
 
-export function toJsonFeed(feed: Feed): JsonFeedDocument {
+/** The document's own fields (everything but `items`), in the order they are written. */
+export function jsonFeedHead(head: FeedHead): Omit<JsonFeedDocument, "items"> {
   return {
     version: "https://jsonfeed.org/version/1.1",
-    title: feed.title,
-    home_page_url: feed.homeUrl,
+    title: head.title,
+    home_page_url: head.homeUrl,
     // Pages of an archive keep the subscription feed's URL as their identity; next_url walks to older items.
-    feed_url: feed.paging?.current?.json ?? feed.urls.json!,
-    next_url: feed.paging?.prev?.json,
-    description: feed.description,
-    language: feed.language,
-    authors: [jsonAuthor(feed.publisher)],
-    hubs: feed.hubs?.length ? feed.hubs.map((url) => ({ type: "WebSub", url })) : undefined,
-    items: feed.items.map(jsonItem),
+    feed_url: head.paging?.current?.json ?? head.self.json,
+    next_url: head.paging?.prev?.json,
+    description: head.description,
+    language: head.language,
+    authors: [jsonAuthor(head.publisher)],
+    hubs: head.hubs.length ? head.hubs.map((url) => ({ type: "WebSub", url })) : undefined,
   };
 }
 
-/** Each article's item as it appears in the document, written once per article and reused across feeds. */
-const itemTexts = new WeakMap<Article, string>();
-
-function itemText(article: Article): string {
-  let text = itemTexts.get(article);
-  if (text === undefined) {
-    text = JSON.stringify(jsonItem(article));
-    itemTexts.set(article, text);
-  }
-  return text;
+/** An item compact on one line: one `JSON.stringify`, the same text in every document it appears in. */
+function renderJsonItem(article: Article): string {
+  return JSON.stringify(jsonItem(article));
 }
 
 /**
  * The feed's own fields indented for people, each item compact on one line: readable in a browser and in the golden
- * files, and each item's text is one `JSON.stringify` that later feeds reuse (indenting a whole item would mean
- * re-scanning its HTML, which costs as much as writing it).
+ * files, and no item is re-scanned to be indented (which would cost as much as writing its HTML).
  */
-export function renderJsonFeed(feed: Feed): string {
-  const head = JSON.stringify({ ...toJsonFeed({ ...feed, items: [] }), items: undefined }, null, 2);
-  const items = feed.items.length ? "[\n    " + feed.items.map(itemText).join(",\n    ") + "\n  ]" : "[]";
-  return head.slice(0, -2) + ',\n  "items": ' + items + "\n}\n";
+function renderJsonDocument({ head, items }: FeedDocument): string {
+  const fields = JSON.stringify(jsonFeedHead(head), null, 2);
+  const list = items.length ? "[\n    " + items.join(",\n    ") + "\n  ]" : "[]";
+  return fields.slice(0, -2) + ',\n  "items": ' + list + "\n}\n";
 }
 
-export const jsonFeed: FeedFormat = {
+export const jsonFeed: FeedFormat<"json"> = {
   id: "json",
-  file: "feed.json",
+  file: FEED_FILES.json,
   contentType: "application/feed+json; charset=utf-8",
   label: "JSON Feed 1.1",
-  render: renderJsonFeed,
+  renderItem: renderJsonItem,
+  renderDocument: renderJsonDocument,
 };

@@ -1,10 +1,11 @@
 // RSS 2.0 (rssboard.org/rss-specification) following the RSS Advisory Board's best practices profile,
 // with the content, Dublin Core, Atom and Media RSS namespaces.
 import { formatRfc822 } from "../core/dates.ts";
-import type { Article, Feed } from "../core/model.ts";
-import type { FeedFormat, RenderOptions } from "./format.ts";
+import { FEED_FILES } from "../core/feed-plan.ts";
+import type { Article } from "../core/model.ts";
+import type { FeedDocument, FeedFormat } from "./format.ts";
 import { MEDIA_NS, writeMediaImage } from "./media-rss.ts";
-import { type FragmentCache, XmlWriter } from "./xml.ts";
+import { XmlWriter } from "./xml.ts";
 
 export const NS = {
   atom: "http://www.w3.org/2005/Atom",
@@ -42,29 +43,36 @@ function renderItem(x: XmlWriter, article: Article): void {
   x.close("item");
 }
 
-const items: FragmentCache<Article> = new WeakMap();
+/** Items sit in `rss > channel`. */
+const ITEM_DEPTH = 2;
 
-export function renderRss(feed: Feed, options: RenderOptions = {}): string {
-  const x = new XmlWriter({ stylesheet: options.stylesheet });
+function renderRssItem(article: Article): string {
+  const x = new XmlWriter({ fragmentDepth: ITEM_DEPTH });
+  renderItem(x, article);
+  return x.toString();
+}
+
+function renderRssDocument({ head, updated, items }: FeedDocument): string {
+  const x = new XmlWriter({ stylesheet: head.stylesheet });
   x.open("rss", {
     version: "2.0",
     "xmlns:atom": NS.atom,
     "xmlns:content": NS.content,
     "xmlns:dc": NS.dc,
     "xmlns:media": NS.media,
-    "xmlns:fh": feed.paging?.archived ? NS.fh : undefined,
+    "xmlns:fh": head.paging?.archived ? NS.fh : undefined,
   });
   x.open("channel");
-  x.text("title", feed.title);
-  x.text("link", feed.homeUrl);
-  x.text("description", feed.description);
-  x.text("language", feed.language);
-  x.text("lastBuildDate", formatRfc822(feed.updated));
+  x.text("title", head.title);
+  x.text("link", head.homeUrl);
+  x.text("description", head.description);
+  x.text("language", head.language);
+  x.text("lastBuildDate", formatRfc822(updated));
   x.text("docs", "https://www.rssboard.org/rss-specification");
   x.text("generator", "edge-feeds");
-  x.empty("atom:link", { href: feed.urls.rss, rel: "self", type: "application/rss+xml" });
-  for (const hub of feed.hubs ?? []) x.empty("atom:link", { href: hub, rel: "hub" });
-  const paging = feed.paging;
+  x.empty("atom:link", { href: head.self.rss, rel: "self", type: "application/rss+xml" });
+  for (const hub of head.hubs) x.empty("atom:link", { href: hub, rel: "hub" });
+  const paging = head.paging;
   if (paging) {
     // RFC 5005 §4 links, written with atom:link as the RFC suggests for RSS.
     if (paging.current) x.empty("atom:link", { href: paging.current.rss, rel: "current", type: "application/rss+xml" });
@@ -72,16 +80,17 @@ export function renderRss(feed: Feed, options: RenderOptions = {}): string {
     if (paging.next) x.empty("atom:link", { href: paging.next.rss, rel: "next-archive", type: "application/rss+xml" });
     if (paging.archived) x.empty("fh:archive");
   }
-  for (const item of feed.items) x.fragment(items, item, "", (sub) => renderItem(sub, item));
+  for (const item of items) x.raw(item);
   x.close("channel");
   x.close("rss");
   return x.toString();
 }
 
-export const rss: FeedFormat = {
+export const rss: FeedFormat<"rss"> = {
   id: "rss",
-  file: "rss.xml",
+  file: FEED_FILES.rss,
   contentType: "application/rss+xml; charset=utf-8",
   label: "RSS 2.0",
-  render: renderRss,
+  renderItem: renderRssItem,
+  renderDocument: renderRssDocument,
 };

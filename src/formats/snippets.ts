@@ -1,8 +1,6 @@
-// One article as each format writes it: the item cut out of a one-item feed, for the editor's preview.
-import type { ArticleRecord } from "../core/article.ts";
-import { buildFeed } from "../core/feed.ts";
-import type { SiteSettings } from "../core/settings.ts";
-import { FORMATS, feedUrls } from "./index.ts";
+// One article as each format writes it, for the editor's preview: exactly the item every feed of that format carries.
+import type { Article } from "../core/model.ts";
+import { FORMATS } from "./index.ts";
 
 export interface FormatSnippet {
   label: string;
@@ -10,17 +8,11 @@ export interface FormatSnippet {
   text: string;
 }
 
-/** Each format's rendering of this one article, cut out of a one-item feed. */
-export function itemSnippets(record: ArticleRecord, site: SiteSettings): FormatSnippet[] {
-  const feed = buildFeed({ site, records: [record], urls: feedUrls(site.url + "/") });
+/** Each format's item for this article; JSON is indented for reading, XML loses only the document's indentation. */
+export function itemSnippets(article: Article): FormatSnippet[] {
   return FORMATS.map((format) => {
-    const out = format.render(feed);
-    if (out.trimStart().startsWith("{")) {
-      const items = (JSON.parse(out) as { items?: unknown[] }).items ?? [];
-      return { label: format.label, text: JSON.stringify(items[0], null, 2) };
-    }
-    const m = /^[ \t]*<(item|entry)[\s>][\s\S]*?^[ \t]*<\/\1>/m.exec(out);
-    return { label: format.label, text: m ? dedent(m[0]) : out };
+    const item = format.renderItem(article);
+    return { label: format.label, text: format.id === "json" ? JSON.stringify(JSON.parse(item), null, 2) : dedent(item) };
   });
 }
 
@@ -30,5 +22,6 @@ function dedent(text: string): string {
   return text
     .split("\n")
     .map((l) => l.slice(Math.min(indent, /^ */.exec(l)![0].length)))
-    .join("\n");
+    .join("\n")
+    .trimEnd();
 }

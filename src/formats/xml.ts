@@ -63,12 +63,6 @@ export interface XmlWriterOptions {
   fragmentDepth?: number;
 }
 
-/**
- * Rendered fragments by the object they render. An article's item is the same text in every feed it appears in (the
- * site's, its section's, tags', authors', archive pages) and in every version of those feeds, so it is written once.
- */
-export type FragmentCache<K extends object> = WeakMap<K, { variant: string; depth: number; text: string }>;
-
 /** Builds an indented XML document; every value passes through the escapers above. */
 export class XmlWriter {
   #out: string;
@@ -119,19 +113,9 @@ export class XmlWriter {
     return this;
   }
 
-  /**
-   * The fragment `write` produces for `key`, written once per key and `variant` (whatever else the fragment depends
-   * on) and then reused from `cache`.
-   */
-  fragment<K extends object>(cache: FragmentCache<K>, key: K, variant: string, write: (x: XmlWriter) => void): this {
-    let hit = cache.get(key);
-    if (!hit || hit.variant !== variant || hit.depth !== this.#depth) {
-      const sub = new XmlWriter({ fragmentDepth: this.#depth });
-      write(sub);
-      hit = { variant, depth: this.#depth, text: sub.toString() };
-      cache.set(key, hit);
-    }
-    this.#out += hit.text;
+  /** Text this writer's own elements produced elsewhere (an item written by the same format at this depth). */
+  raw(text: string): this {
+    this.#out += text;
     return this;
   }
 

@@ -1,15 +1,15 @@
-// The Hono application factory: wires the route modules to one context and translates core errors to HTTP.
+// The Hono application factory: wires the route modules to one context and translates errors to HTTP in one place.
 import { type Context, Hono } from "hono";
-import { type ArticleEntry, type Catalog, loadCatalog, nextRelease } from "../core/catalog.ts";
-import { formatIssue, NotFoundError } from "../core/errors.ts";
+import type { Catalog } from "../core/catalog.ts";
+import { HeadlinesRequestError } from "../core/partners.ts";
 import type { SiteSettings } from "../core/settings.ts";
 import { type FeedFormat, FORMATS } from "../formats/index.ts";
-import type { ContentSource } from "../sources/source.ts";
 import { registerArticlePages } from "./article-pages.ts";
 import { type BodyCache, noCache } from "./body-cache.ts";
 import { registerBrowserFeedView } from "./browser-feeds.ts";
 import type { AppContext } from "./context.ts";
 import { registerEmbedRoutes } from "./embed.ts";
+import { HttpError, type HttpStatus, NotFoundError } from "./errors.ts";
 import { registerFeedRoutes } from "./feeds.ts";
 import { registerImageRoutes } from "./images.ts";
 import { registerIndexPage } from "./pages.ts";
@@ -17,45 +17,37 @@ import { registerPreviewRoutes } from "./preview.ts";
 import { problem } from "./responses.ts";
 
 export interface AppOptions {
-  source: ContentSource;
+  /** What the app reads: an in-memory catalog over files (`catalogFromSource`), or a database at the edge. */
+  catalog: Catalog;
   site: SiteSettings;
   /** The clock; read once per request so embargoed articles appear on time without a redeploy. */
   now?: () => Date;
-  /** Where problems with content are reported (once per loaded catalog). */
+  /** Where problems are reported. */
   log?: (message: string) => void;
   /** Where rendered feed bodies are kept by content version: the Workers Cache API at the edge; none by default. */
   cache?: BodyCache;
   /** The feed formats to serve; tests pass instrumented copies of FORMATS. */
   formats?: readonly FeedFormat[];
-  /** How the catalog is read from the source: every file (the default), or a prebuilt index (`loadIndexedCatalog`). */
-  loadCatalog?: (source: ContentSource, site: SiteSettings) => Promise<Catalog<ArticleEntry>>;
 }
 
+/** Why a headlines request was refused, as an HTTP status. */
+const HEADLINES_STATUS: Record<HeadlinesRequestError["reason"], HttpStatus> = {
+  "unknown-partner": 403,
+  "origin-not-allowed": 403,
+  "section-not-allowed": 403,
+  "unknown-section": 404,
+  "bad-limit": 400,
+};
+
 export function createApp({
-  source,
+  catalog,
   site,
   now = () => new Date(),
   log = (m) => console.error(m),
   cache = noCache,
   formats = FORMATS,
-  loadCatalog: load = loadCatalog,
 }: AppOptions) {
-  let pending: Promise<Catalog<ArticleEntry>> | undefined;
-  const catalog = (): Promise<Catalog<ArticleEntry>> => {
-    pending ??= load(source, site).then(
-      (loaded) => {
-        // One bad file never takes a feed down: it is left out and reported here, once.
-        for (const issue of loaded.issues) log(`edge-feeds: skipped content: ${formatIssue(issue)}`);
-        return loaded;
-      },
-      (error: unknown) => {
-        pending = undefined; // a failed load (the source itself failing) is retried on the next request
-        throw error;
-      },
-    );
-    return pending;
-  };
-  const ctx: AppContext = { site, source, now, catalog, log, formats, cache };
+  const ctx: AppContext = { site, catalog, now, log, formats, cache };
 
   const app = new Hono();
   // Every response, errors included: browsers must not second-guess the declared types (feeds are often sniffed as HTML).
@@ -74,18 +66,20 @@ export function createApp({
   // A 404 may stop being one when an embargoed article comes out (its page, its image, a new section's feed), so no
   // cache may keep it past the next publication time.
   const notFound = async (c: Context): Promise<Response> => {
-    const now = ctx.now();
-    const next = await ctx.catalog().then(
-      (loaded) => nextRelease(loaded, now),
-      () => undefined,
-    );
-    const maxAge = next ? Math.min(NOT_FOUND_MAX_AGE, Math.max(0, Math.floor((next.getTime() - now.getTime()) / 1000))) : NOT_FOUND_MAX_AGE;
+    const at = ctx.now();
+    const next = await catalog.nextRelease(at).catch(() => undefined);
+    const until = next ? Math.max(0, Math.floor((next.getTime() - at.getTime()) / 1000)) : NOT_FOUND_MAX_AGE;
     const detail = `There is nothing at ${c.req.path}. The feeds are listed at ${site.url}/ and in ${site.url}/feeds.opml.`;
-    return problem(c, site, 404, detail, { "Cache-Control": `public, max-age=${maxAge}` });
+    return problem(c, site, 404, detail, { "Cache-Control": `public, max-age=${Math.min(NOT_FOUND_MAX_AGE, until)}` });
   };
   app.notFound(notFound);
   app.onError((error, c) => {
     if (error instanceof NotFoundError) return notFound(c);
+    if (error instanceof HttpError) return problem(c, site, error.status, error.message, { ...error.headers });
+    if (error instanceof HeadlinesRequestError) {
+      // Readable from any origin, so a partner's console shows why the widget stayed empty.
+      return problem(c, site, HEADLINES_STATUS[error.reason], error.message, { "Access-Control-Allow-Origin": "*" });
+    }
     log(`edge-feeds: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
     return problem(c, site, 500, "Something went wrong on our side; it has been logged.");
   });

@@ -1,24 +1,22 @@
 // /articles/{slug}: the readable article page every feed link leads to when the service runs on its own.
 import type { Hono } from "hono";
-import type { ArticleRecord } from "../core/article.ts";
-import { type ArticleEntry, type Catalog, firstPublishedIndex } from "../core/catalog.ts";
-import { NotFoundError } from "../core/errors.ts";
-import { toArticle } from "../core/feed.ts";
+import { type Catalog, type FoundArticle, statusAt } from "../core/catalog.ts";
+import type { Article } from "../core/model.ts";
 import type { SiteSettings } from "../core/settings.ts";
 import { slugify } from "../core/text.ts";
 import { FORMATS } from "../formats/index.ts";
 import type { AppContext } from "./context.ts";
+import { NotFoundError } from "./errors.ts";
 import { html, page, type SafeHtml, trusted } from "./html.ts";
 
 /** Pages show article HTML the core has sanitised; no script runs on them. */
 export const PAGE_CSP =
   "default-src 'none'; img-src * data:; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'self'";
 
-/** A published article by slug: drafts are never in the catalog, and embargoed ones are not found until their time. */
-export function findPublished<E extends ArticleEntry>(catalog: Catalog<E>, now: Date, slug: string): E | undefined {
-  const start = firstPublishedIndex(catalog, now);
-  for (let i = start; i < catalog.articles.length; i++) if (catalog.articles[i]!.slug === slug) return catalog.articles[i];
-  return undefined;
+/** A published article by slug: drafts never are, and embargoed ones are not found until their time. */
+export async function findPublished(catalog: Catalog, now: Date, slug: string): Promise<FoundArticle | undefined> {
+  const found = await catalog.find(slug);
+  return found && statusAt(found, now) === "published" ? found : undefined;
 }
 
 /** Date and time in the site's zone, for people; the `<time datetime>` carries the instant for machines. */
@@ -43,8 +41,7 @@ export function autodiscoveryLinks(site: SiteSettings): SafeHtml {
   )}`;
 }
 
-export function renderArticlePage(record: ArticleRecord, site: SiteSettings): string {
-  const article = toArticle(record);
+export function renderArticlePage(article: Article, site: SiteSettings): string {
   const lang = article.lang ?? site.language;
   const time = (date: Date) => html`<time datetime="${date.toISOString()}">${formatSiteTime(date, site, lang)}</time>`;
   const authors = article.authors.map(
@@ -78,12 +75,10 @@ ${
 
 export function registerArticlePages(app: Hono, ctx: AppContext): void {
   app.get("/articles/:slug", async (c) => {
-    const slug = c.req.param("slug");
-    const catalog = await ctx.catalog();
-    const entry = findPublished(catalog, ctx.now(), slug);
-    if (!entry) throw new NotFoundError(c.req.path);
-    const [record] = await catalog.load([entry]);
-    return c.html(renderArticlePage(record!, ctx.site), 200, {
+    const found = await findPublished(ctx.catalog, ctx.now(), c.req.param("slug"));
+    if (!found) throw new NotFoundError(c.req.path);
+    const [article] = await ctx.catalog.articles([found.entry]);
+    return c.html(renderArticlePage(article!, ctx.site), 200, {
       "Content-Security-Policy": PAGE_CSP,
       "Cache-Control": "public, max-age=300",
     });

@@ -7,12 +7,10 @@
 // header feed readers do not send) only the Content-Type header becomes application/xml. The body, and so the
 // ETag, never changes; no reader can be sent HTML.
 import type { Hono } from "hono";
+import { FEED_STYLESHEET_PATH } from "../core/feed-plan.ts";
 import type { AppContext } from "./context.ts";
 
 const FEED_TYPES = /^application\/(rss|atom)\+xml\b/i;
-
-/** The stylesheet's path under the site URL; feeds.ts passes `site.url + FEED_STYLESHEET_PATH` to the renderers. */
-export const FEED_STYLESHEET_PATH = "/feed.css";
 
 /** True for a browser loading a page in a tab (Fetch Metadata); feed readers, fetch() and XHR never send this pair. */
 export function isBrowserNavigation(headers: { header(name: string): string | undefined }): boolean {

@@ -1,29 +1,10 @@
 // Partner embeds: the /embed.js script, the /embed/headlines iframe page and the /headlines.json data behind both.
 import type { Context, Hono } from "hono";
-import type { ArticleEntry, Catalog } from "../core/catalog.ts";
-import { firstPublishedIndex } from "../core/catalog.ts";
-import { formatIssue } from "../core/errors.ts";
 import { buildHeadlines, formatRelativeTime, type HeadlinesDocument, selectHeadlines } from "../core/headlines.ts";
-import {
-  type HeadlinesPlan,
-  HeadlinesRequestError,
-  isOriginAllowed,
-  PARTNERS_FILE,
-  type PartnerRegistry,
-  parsePartners,
-  planHeadlines,
-} from "../core/partners.ts";
+import { type HeadlinesPlan, HeadlinesRequestError, isOriginAllowed, planHeadlines } from "../core/partners.ts";
 import { EMBED_SCRIPT } from "../embed/widget.ts";
 import type { AppContext } from "./context.ts";
-import { html, page, trusted } from "./html.ts";
-
-const STATUS: Record<HeadlinesRequestError["reason"], 400 | 403 | 404> = {
-  "unknown-partner": 403,
-  "origin-not-allowed": 403,
-  "section-not-allowed": 403,
-  "unknown-section": 404,
-  "bad-limit": 400,
-};
+import { html, trusted } from "./html.ts";
 
 /** CSP `frame-ancestors` for a plan: any page for the public defaults, else our own site plus the partner's origins. */
 export function frameAncestors(plan: HeadlinesPlan): string {
@@ -31,37 +12,6 @@ export function frameAncestors(plan: HeadlinesPlan): string {
 }
 
 export function registerEmbedRoutes(app: Hono, ctx: AppContext): void {
-  let pending: Promise<PartnerRegistry> | undefined;
-  const partners = (): Promise<PartnerRegistry> =>
-    (pending ??= (async () => {
-      const bytes = (await ctx.source.list()).includes(PARTNERS_FILE) ? await ctx.source.read(PARTNERS_FILE) : null;
-      const { partners: registry, issues } = parsePartners(bytes ? new TextDecoder().decode(bytes) : null);
-      for (const issue of issues) ctx.log(`edge-feeds: skipped partner entry: ${formatIssue(issue)}`);
-      return registry;
-    })().catch((error: unknown) => {
-      pending = undefined;
-      throw error;
-    }));
-
-  const plan = async (c: Context): Promise<HeadlinesPlan> => {
-    const catalog = await ctx.catalog();
-    const now = ctx.now();
-    // Only sections with something out: a section that so far holds only embargoed stories does not exist yet.
-    const sections = new Set(
-      [...catalog.facets.sections.values()]
-        .filter((f) => firstPublishedIndex(catalog, now, f.articles) < f.articles.length)
-        .map((f) => f.slug),
-    );
-    return planHeadlines(
-      { key: c.req.query("key"), section: c.req.query("section"), limit: c.req.query("limit") },
-      await partners(),
-      sections,
-    );
-  };
-
-  const headlines = async (p: HeadlinesPlan): Promise<HeadlinesDocument> =>
-    buildHeadlines(ctx.site, await loadHeadlines(await ctx.catalog(), ctx.now(), p), p);
-
   app.get("/embed.js", (c) =>
     c.body(EMBED_SCRIPT, 200, {
       "Content-Type": "text/javascript; charset=utf-8",
@@ -70,7 +20,6 @@ export function registerEmbedRoutes(app: Hono, ctx: AppContext): void {
       "X-Content-Type-Options": "nosniff",
     }),
   );
-
   app.options("/headlines.json", (c) =>
     c.body(null, 204, {
       "Access-Control-Allow-Origin": c.req.header("Origin") ?? "*",
@@ -80,63 +29,62 @@ export function registerEmbedRoutes(app: Hono, ctx: AppContext): void {
       Vary: "Origin",
     }),
   );
+  app.get("/headlines.json", (c) => serveHeadlinesJson(c, ctx));
+  app.get("/embed/headlines", (c) => serveHeadlinesPage(c, ctx));
+}
 
-  app.get("/headlines.json", async (c) => {
-    const json = { "Content-Type": "application/json; charset=utf-8", "X-Content-Type-Options": "nosniff" };
-    try {
-      const p = await plan(c);
-      const origin = c.req.header("Origin");
-      const cors: Record<string, string> = p.origins.includes("*") ? { "Access-Control-Allow-Origin": "*" } : { Vary: "Origin" };
-      if (origin !== undefined && !p.origins.includes("*")) {
-        if (!isOriginAllowed(p, origin)) {
-          throw new HeadlinesRequestError("origin-not-allowed", `origin ${origin} is not allowed for partner "${p.partner?.key}"`);
-        }
-        cors["Access-Control-Allow-Origin"] = origin;
-      }
-      const body = JSON.stringify(await headlines(p), null, 2) + "\n";
-      return c.body(body, 200, { ...json, ...cors, "Cache-Control": "public, max-age=60" });
-    } catch (error) {
-      if (!(error instanceof HeadlinesRequestError)) throw error;
-      // Readable from any origin, so a partner's console shows why the widget stayed empty.
-      return c.body(JSON.stringify({ error: error.message }) + "\n", STATUS[error.reason], {
-        ...json,
-        "Access-Control-Allow-Origin": "*",
-        "Cache-Control": "no-store",
-      });
+/** What a headlines request asks for, resolved against partners.yaml and the sections published at `now`. */
+async function planRequest(c: Context, ctx: AppContext, now: Date): Promise<HeadlinesPlan> {
+  // Only sections with something out: a section that so far holds only embargoed stories does not exist yet.
+  const sections = new Set((await ctx.catalog.publicFacets("sections", now)).map((f) => f.slug));
+  const query = { key: c.req.query("key"), section: c.req.query("section"), limit: c.req.query("limit") };
+  return planHeadlines(query, await ctx.catalog.partners(), sections);
+}
+
+async function headlinesOf(ctx: AppContext, plan: HeadlinesPlan, now: Date): Promise<HeadlinesDocument> {
+  return buildHeadlines(ctx.site, await ctx.catalog.articles(await selectHeadlines(ctx.catalog, now, plan)), plan);
+}
+
+/** The data behind the widget and the iframe page; CORS by the partner's origins (any origin without a key). */
+async function serveHeadlinesJson(c: Context, ctx: AppContext): Promise<Response> {
+  const now = ctx.now();
+  const plan = await planRequest(c, ctx, now);
+  const origin = c.req.header("Origin");
+  const cors: Record<string, string> = plan.origins.includes("*") ? { "Access-Control-Allow-Origin": "*" } : { Vary: "Origin" };
+  if (origin !== undefined && !plan.origins.includes("*")) {
+    if (!isOriginAllowed(plan, origin)) {
+      throw new HeadlinesRequestError("origin-not-allowed", `origin ${origin} is not allowed for partner "${plan.partner?.key}"`);
     }
+    cors["Access-Control-Allow-Origin"] = origin;
+  }
+  const body = JSON.stringify(await headlinesOf(ctx, plan, now), null, 2) + "\n";
+  return c.body(body, 200, {
+    "Content-Type": "application/json; charset=utf-8",
+    ...cors,
+    "Cache-Control": "public, max-age=60",
   });
+}
 
-  app.get("/embed/headlines", async (c) => {
-    try {
-      const p = await plan(c);
-      const doc = await headlines(p);
-      const lang = safeLocale(c.req.query("lang")) ?? ctx.site.language;
-      const thumbnails = c.req.query("thumbnails") === "true";
-      const imageOrigins = thumbnails ? [...new Set(doc.items.flatMap((i) => (i.image ? [new URL(i.image.url).origin] : [])))] : [];
-      const csp = [
-        "default-src 'none'",
-        "style-src 'unsafe-inline'",
-        `img-src 'self' ${imageOrigins.join(" ")}`.trim(),
-        "base-uri 'none'",
-        "form-action 'none'",
-        `frame-ancestors ${frameAncestors(p)}`,
-      ].join("; ");
-      return c.html(renderHeadlinesPage(doc, { lang, now: ctx.now(), thumbnails, title: c.req.query("title") }), 200, {
-        "Content-Security-Policy": csp,
-        "Cache-Control": "public, max-age=60",
-        "Referrer-Policy": "strict-origin-when-cross-origin",
-      });
-    } catch (error) {
-      if (!(error instanceof HeadlinesRequestError)) throw error;
-      return c.html(
-        page({ lang: ctx.site.language, title: "Headlines unavailable", body: html`<p>${error.message}</p>` }),
-        STATUS[error.reason],
-        {
-          "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors *",
-          "Cache-Control": "no-store",
-        },
-      );
-    }
+/** The iframe page: the same list, framable by the partner's origins only (any page without a key). */
+async function serveHeadlinesPage(c: Context, ctx: AppContext): Promise<Response> {
+  const now = ctx.now();
+  const plan = await planRequest(c, ctx, now);
+  const doc = await headlinesOf(ctx, plan, now);
+  const lang = safeLocale(c.req.query("lang")) ?? ctx.site.language;
+  const thumbnails = c.req.query("thumbnails") === "true";
+  const imageOrigins = thumbnails ? [...new Set(doc.items.flatMap((i) => (i.image ? [new URL(i.image.url).origin] : [])))] : [];
+  const csp = [
+    "default-src 'none'",
+    "style-src 'unsafe-inline'",
+    `img-src 'self' ${imageOrigins.join(" ")}`.trim(),
+    "base-uri 'none'",
+    "form-action 'none'",
+    `frame-ancestors ${frameAncestors(plan)}`,
+  ].join("; ");
+  return c.html(renderHeadlinesPage(doc, { lang, now, thumbnails, title: c.req.query("title") }), 200, {
+    "Content-Security-Policy": csp,
+    "Cache-Control": "public, max-age=60",
+    "Referrer-Policy": "strict-origin-when-cross-origin",
   });
 }
 
@@ -202,9 +150,4 @@ ${items}
 </body>
 </html>
 `.value;
-}
-
-/** The plan's headlines as full records (an indexed catalog reads just these). */
-async function loadHeadlines(catalog: Catalog<ArticleEntry>, now: Date, plan: HeadlinesPlan) {
-  return catalog.load(selectHeadlines(catalog, now, plan));
 }

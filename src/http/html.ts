@@ -1,5 +1,5 @@
 // HTML for the human pages: a tagged template that escapes every interpolated value unless it is marked as trusted.
-import { escapeHtml } from "../core/feed.ts";
+import { escapeHtml } from "../core/html.ts";
 
 /** Markup that is already safe: produced by `html` itself, or sanitised article HTML from the core. */
 export class SafeHtml {

@@ -1,17 +1,12 @@
 // The index page: every feed (home, sections, tags, authors) with subscribe links, copy buttons and autodiscovery.
 import type { Hono } from "hono";
-import { type ArticleEntry, type Catalog, type Facet, type FacetKind, firstPublishedIndex } from "../core/catalog.ts";
+import { type Catalog, FACET_KINDS } from "../core/catalog.ts";
+import { GROUP_TITLES, scopePath } from "../core/feed-plan.ts";
 import type { SiteSettings } from "../core/settings.ts";
 import { FORMATS } from "../formats/index.ts";
 import { autodiscoveryLinks } from "./article-pages.ts";
 import type { AppContext } from "./context.ts";
 import { html, page, type SafeHtml, trusted } from "./html.ts";
-
-const GROUPS: readonly (readonly [FacetKind, string])[] = [
-  ["sections", "Sections"],
-  ["tags", "Tags"],
-  ["authors", "Authors"],
-];
 
 // Copies a feed URL and says so in a live region; without the Clipboard API the URL stays selectable in <code>.
 const COPY_SCRIPT = [
@@ -37,13 +32,6 @@ function copyScriptHash(): Promise<string> {
   return scriptHash;
 }
 
-/** Facets with at least one article out at `now`: an embargoed story must not reveal its section or tags early. */
-function publicFacets(catalog: Catalog<ArticleEntry>, kind: FacetKind, now: Date): Facet<ArticleEntry>[] {
-  return [...catalog.facets[kind].values()]
-    .filter((f) => firstPublishedIndex(catalog, now, f.articles) < f.articles.length)
-    .sort((a, b) => a.name.localeCompare(b.name, "en") || (a.slug < b.slug ? -1 : 1));
-}
-
 function feedRow(name: string, base: string, label: string): SafeHtml {
   const rss = `${base}${FORMATS[0]!.file}`;
   return html`<li><strong>${name}</strong> ${FORMATS.map(
@@ -52,18 +40,21 @@ function feedRow(name: string, base: string, label: string): SafeHtml {
 `;
 }
 
-/** The home page; feeds of sections, tags and authors follow issue 3's URL scheme. */
-export function renderIndexPage(site: SiteSettings, catalog?: Catalog<ArticleEntry>, now: Date = new Date(0)): string {
-  const groups = catalog
-    ? GROUPS.map(([kind, title]) => {
-        const facets = publicFacets(catalog, kind, now);
-        if (!facets.length) return "";
-        return html`<h2>${title}</h2>
+/** The home page: every feed a reader can subscribe to at `now`, facets sorted by name for people. */
+export async function renderIndexPage(site: SiteSettings, catalog: Catalog, now: Date): Promise<string> {
+  const groups = await Promise.all(
+    FACET_KINDS.map(async (kind) => {
+      const title = GROUP_TITLES[kind];
+      const facets = [...(await catalog.publicFacets(kind, now))].sort(
+        (a, b) => a.name.localeCompare(b.name, "en") || (a.slug < b.slug ? -1 : 1),
+      );
+      if (!facets.length) return "";
+      return html`<h2>${title}</h2>
 <ul class="feeds">
-${facets.map((f) => feedRow(f.name, `${site.url}/${kind}/${encodeURIComponent(f.slug)}/`, `${f.name} (${title.toLowerCase().replace(/s$/, "")})`))}</ul>
+${facets.map((f) => feedRow(f.name, `${site.url}/${scopePath(f)}`, `${f.name} (${title.toLowerCase().replace(/s$/, "")})`))}</ul>
 `;
-      })
-    : [];
+    }),
+  );
   return page({
     lang: site.language,
     title: `${site.title} feeds`,
@@ -81,7 +72,7 @@ ${groups}<p id="copy-status" role="status" class="muted"></p>
 
 export function registerIndexPage(app: Hono, ctx: AppContext): void {
   app.get("/", async (c) => {
-    const body = renderIndexPage(ctx.site, await ctx.catalog(), ctx.now());
+    const body = await renderIndexPage(ctx.site, ctx.catalog, ctx.now());
     return c.html(body, 200, {
       "Content-Security-Policy": `default-src 'none'; script-src ${await copyScriptHash()}; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'self'`,
       "Cache-Control": "public, max-age=300",

@@ -5,14 +5,16 @@
 // shown, and a wrong token is refused outright rather than answered with a 404.
 import type { Context, Hono } from "hono";
 import type { ArticleRecord } from "../core/article.ts";
+import { statusAt } from "../core/catalog.ts";
 import type { ContentIssue } from "../core/errors.ts";
-import { NotFoundError } from "../core/errors.ts";
-import { toArticle } from "../core/feed.ts";
-import { EXCERPT_CHARS, findAnyRecord, firstChars, htmlToText, imagePicks, previewWarnings } from "../core/preview.ts";
+import type { Article } from "../core/model.ts";
+import { EXCERPT_CHARS, firstChars, htmlToText, imagePicks, previewWarnings } from "../core/preview.ts";
+import { renderArticle } from "../core/render.ts";
 import type { SiteSettings } from "../core/settings.ts";
 import { itemSnippets } from "../formats/snippets.ts";
-import { findPublished, formatSiteTime, PAGE_CSP } from "./article-pages.ts";
+import { formatSiteTime, PAGE_CSP } from "./article-pages.ts";
 import type { AppContext } from "./context.ts";
+import { NotFoundError } from "./errors.ts";
 import { html, page } from "./html.ts";
 
 /** Compares without stopping at the first difference, so response times do not reveal how much of a guess matched. */
@@ -32,8 +34,13 @@ function presentedToken(c: Context): string | undefined {
 
 type Status = "published" | "embargoed" | "draft";
 
-export function renderPreviewPage(record: ArticleRecord, status: Status, site: SiteSettings, issues: readonly ContentIssue[]): string {
-  const article = toArticle(record);
+export function renderPreviewPage(
+  record: ArticleRecord,
+  article: Article,
+  status: Status,
+  site: SiteSettings,
+  issues: readonly ContentIssue[],
+): string {
   const picks = imagePicks(article);
   const warnings = previewWarnings(article, record, issues);
   const descriptionText = article.summary.replace(/\s+/g, " ").trim(); // plain text already
@@ -74,7 +81,7 @@ ${picks.map(
 </table>
 <p class="muted">Rules as edge-feeds models each reader; readers change, so check one for real before relying on a detail.</p>
 <h2>In each format</h2>
-${itemSnippets(record, site).map(
+${itemSnippets(article).map(
   (s) => html`<h3>${s.label}</h3>
 <pre><code>${s.text}</code></pre>
 `,
@@ -91,29 +98,13 @@ export function registerPreviewRoutes(app: Hono, ctx: AppContext): void {
       return c.text("Invalid preview token\n", 403, { "Cache-Control": "no-store" });
     }
     const unlocked = token !== undefined; // checked above: a presented token is the configured one
-    const catalog = await ctx.catalog();
-    const now = ctx.now();
-    const issuesFor = (file: string) => [...catalog.warnings, ...catalog.issues].filter((i) => i.file === file);
-
-    let found: { record: ArticleRecord; status: Status; issues: readonly ContentIssue[] } | undefined;
-    // The catalog may hold only entries (an indexed archive): the record is read once the entry is found.
-    const load = async (entry: (typeof catalog.articles)[number]): Promise<ArticleRecord> => (await catalog.load([entry]))[0]!;
-    const publishedEntry = findPublished(catalog, now, slug);
-    if (publishedEntry) {
-      const published = await load(publishedEntry);
-      found = { record: published, status: "published", issues: issuesFor(published.file) };
-    } else if (unlocked) {
-      const embargoedEntry = catalog.articles.find((r) => r.slug === slug);
-      const embargoed = embargoedEntry && (await load(embargoedEntry));
-      if (embargoed) found = { record: embargoed, status: "embargoed", issues: issuesFor(embargoed.file) };
-      else {
-        const any = await findAnyRecord(ctx.source, ctx.site, catalog, slug);
-        if (any) found = { record: any.record, status: any.record.draft ? "draft" : "embargoed", issues: any.warnings };
-      }
-    }
+    const found = await ctx.catalog.find(slug, { drafts: unlocked });
+    const status = found && statusAt(found, ctx.now());
     // Without the token a draft or an embargoed article is indistinguishable from one that does not exist.
-    if (!found) throw new NotFoundError(c.req.path);
-    return c.html(renderPreviewPage(found.record, found.status, ctx.site, found.issues), 200, {
+    if (!found || !status || (status !== "published" && !unlocked)) throw new NotFoundError(c.req.path);
+    // Drafts are in no list, so they are rendered here rather than taken from the catalog's renderings.
+    const article = status === "draft" ? renderArticle(found.record) : (await ctx.catalog.articles([found.entry]))[0]!;
+    return c.html(renderPreviewPage(found.record, article, status, ctx.site, found.warnings), 200, {
       "Content-Security-Policy": PAGE_CSP,
       "Cache-Control": unlocked ? "private, no-store" : "public, max-age=60",
       "X-Robots-Tag": "noindex",

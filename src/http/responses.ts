@@ -1,7 +1,8 @@
 // Response building blocks shared by the routes: errors (RFC 9457 problem details or a small HTML page) and Cache-Control.
 import type { Context } from "hono";
-import { escapeHtml } from "../core/feed.ts";
+import { escapeHtml } from "../core/html.ts";
 import type { SiteSettings } from "../core/settings.ts";
+import type { HttpStatus } from "./errors.ts";
 
 /** True when the client prefers an HTML page (a browser): it lists text/html and does not refuse it with q=0. */
 export function wantsHtml(accept: string | undefined): boolean {
@@ -14,11 +15,13 @@ export function wantsHtml(accept: string | undefined): boolean {
   });
 }
 
-const TITLES: Record<number, string> = {
+const TITLES: Record<HttpStatus, string> = {
   400: "Bad Request",
+  403: "Forbidden",
   404: "Not Found",
   405: "Method Not Allowed",
   500: "Internal Server Error",
+  503: "Service Unavailable",
 };
 
 /**
@@ -28,11 +31,11 @@ const TITLES: Record<number, string> = {
 export function problem(
   c: Context,
   site: SiteSettings,
-  status: 400 | 404 | 405 | 500,
+  status: HttpStatus,
   detail: string,
   headers: Record<string, string> = {},
 ): Response {
-  const title = TITLES[status]!;
+  const title = TITLES[status];
   const common = { Vary: "Accept", "Cache-Control": status === 404 ? "public, max-age=60" : "no-store", ...headers };
   if (wantsHtml(c.req.header("Accept"))) {
     const html = `<!doctype html>
@@ -45,7 +48,11 @@ export function problem(
 </body>
 </html>
 `;
-    return c.body(html, status, { ...common, "Content-Type": "text/html; charset=utf-8" });
+    return c.body(html, status, {
+      ...common,
+      "Content-Type": "text/html; charset=utf-8",
+      "Content-Security-Policy": "default-src 'none'; base-uri 'none'; form-action 'none'",
+    });
   }
   const body = { type: "about:blank", title, status, detail, instance: new URL(c.req.url).pathname };
   return c.body(JSON.stringify(body, null, 2) + "\n", status, { ...common, "Content-Type": "application/problem+json" });

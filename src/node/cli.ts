@@ -2,11 +2,12 @@
 import { mkdir, rm, writeFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { buildArchiveIndex } from "../core/archive-index.ts";
-import { loadCatalog, selectLatest } from "../core/catalog.ts";
+import { HOME } from "../core/catalog.ts";
+import { loadContent } from "../core/content.ts";
 import { ConfigError, formatIssue } from "../core/errors.ts";
-import { buildFeed } from "../core/feed.ts";
-import { PARTNERS_FILE, parsePartners } from "../core/partners.ts";
-import { FORMATS, feedUrls } from "../formats/index.ts";
+import { planFeed } from "../core/feed-plan.ts";
+import { createMemoryCatalog } from "../core/memory-catalog.ts";
+import { FORMATS, renderPlan } from "../formats/index.ts";
 import { renderContentModule } from "../sources/bundle.ts";
 import { LIST_FILE } from "../sources/fetcher.ts";
 import { createDirectorySource } from "./directory-source.ts";
@@ -48,19 +49,18 @@ export async function main(argv: readonly string[], out = process.stdout, err = 
   }
 
   const site = await readSettings(values.config, values.env, values.var);
-  const catalog = await loadCatalog(source, site);
+  const content = await loadContent(source, site);
 
   if (command === "check") {
-    const partnersBytes = await source.read(PARTNERS_FILE);
-    const problems = [...catalog.issues, ...parsePartners(partnersBytes ? new TextDecoder().decode(partnersBytes) : null).issues];
-    for (const w of catalog.warnings) err.write(`warning: ${formatIssue(w)}\n`);
+    const problems = content.issues;
+    for (const w of content.warnings) err.write(`warning: ${formatIssue(w)}\n`);
     for (const issue of problems) err.write(`error: ${formatIssue(issue)}\n`);
     const files = new Set(problems.map((i) => i.file));
     if (problems.length) {
       err.write(`\n${problems.length} problem(s) in ${files.size} file(s); fix them before deploying.\n`);
       return 1;
     }
-    out.write(`ok: ${catalog.fileCount} article file(s), ${catalog.articles.length} publishable, ${catalog.authors.size} author(s)\n`);
+    out.write(`ok: ${content.fileCount} article file(s), ${content.records.length} publishable, ${content.authors.size} author(s)\n`);
     return 0;
   }
 
@@ -68,17 +68,20 @@ export async function main(argv: readonly string[], out = process.stdout, err = 
     const now = readNow(values.now);
     const folder = resolve(values.out ?? "dist/feeds");
     await mkdir(folder, { recursive: true });
-    const feed = buildFeed({ site, records: selectLatest(catalog, now, site.feedItems), urls: feedUrls(site.url + "/") });
-    for (const format of FORMATS) await writeFile(join(folder, format.file), format.render(feed));
-    for (const issue of catalog.issues) err.write(`skipped: ${formatIssue(issue)}\n`);
-    out.write(`wrote ${FORMATS.map((f) => f.file).join(", ")} (${feed.items.length} items) to ${folder}\n`);
+    // The same plan and renderers as the routes: the files are byte for byte what /rss.xml, /atom.xml and /feed.json
+    // serve at the same instant.
+    const catalog = createMemoryCatalog(content, source);
+    const plan = (await planFeed(catalog, site, now, { scope: HOME }))!;
+    for (const format of FORMATS) await writeFile(join(folder, format.file), await renderPlan(catalog, plan, format));
+    for (const issue of content.issues) err.write(`skipped: ${formatIssue(issue)}\n`);
+    out.write(`wrote ${FORMATS.map((f) => f.file).join(", ")} (${plan.entries.length} items) to ${folder}\n`);
     return 0;
   }
 
   if (command === "index") {
     const folder = resolve(values.out ?? "dist/archive");
     await rm(folder, { recursive: true, force: true });
-    const files = buildArchiveIndex(catalog, site);
+    const files = buildArchiveIndex(content, site);
     const made = new Set<string>();
     const put = async (path: string, data: string | Uint8Array): Promise<void> => {
       const full = join(folder, path);
@@ -89,10 +92,10 @@ export async function main(argv: readonly string[], out = process.stdout, err = 
       await writeFile(full, data);
     };
     for (const [path, data] of files) await put(path, data);
-    for (const path of catalog.images.keys()) await put(path, (await source.read(path))!);
-    await put(LIST_FILE, JSON.stringify([...files.keys(), ...catalog.images.keys(), LIST_FILE].sort()));
-    for (const issue of catalog.issues) err.write(`skipped: ${formatIssue(issue)}\n`);
-    out.write(`indexed ${catalog.articles.length} article(s) and ${catalog.images.size} image(s) into ${folder}\n`);
+    for (const path of content.images.keys()) await put(path, (await source.read(path))!);
+    await put(LIST_FILE, JSON.stringify([...files.keys(), ...content.images.keys(), LIST_FILE].sort()));
+    for (const issue of content.issues) err.write(`skipped: ${formatIssue(issue)}\n`);
+    out.write(`indexed ${content.records.length} article(s) and ${content.images.size} image(s) into ${folder}\n`);
     return 0;
   }
 

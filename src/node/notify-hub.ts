@@ -1,11 +1,13 @@
 // Tells the WebSub hub (W3C WebSub §7, publishing) which feeds changed since the last notification. Run after every
 // deploy, and after an embargo lifts: `npm run notify-hub -- --env production`.
 import { readFile, rename, writeFile } from "node:fs/promises";
-import { type Catalog, loadCatalog } from "../core/catalog.ts";
+import type { Catalog } from "../core/catalog.ts";
+import { loadContent } from "../core/content.ts";
 import { ConfigError } from "../core/errors.ts";
-import { planFeed, publicScopes } from "../core/feed-plan.ts";
+import { planFeed, publicScopes, scopePath } from "../core/feed-plan.ts";
+import { createMemoryCatalog } from "../core/memory-catalog.ts";
 import type { SiteSettings } from "../core/settings.ts";
-import { FORMATS, feedUrlsOf } from "../formats/index.ts";
+import { OUTPUT_REVISION } from "../formats/index.ts";
 import { createDirectorySource } from "./directory-source.ts";
 import { parseOptions, readNow, readSettings, SITE_OPTIONS_USAGE } from "./options.ts";
 
@@ -58,18 +60,19 @@ export async function notifyHub(options: NotifyOptions): Promise<NotifyResult> {
   const state = await readState(statePath, hub);
   const next: HubState = { hub, feeds: {} };
   const result: NotifyResult = { notified: [], failed: [], unchanged: 0 };
-  const urlsOf = feedUrlsOf(FORMATS);
 
-  for (const scope of publicScopes(catalog, site, now)) {
-    const key = `/${scope.path}`;
-    const plan = planFeed(catalog, site, now, { scope }, urlsOf)!;
-    if (state.feeds[key] === plan.version) {
-      next.feeds[key] = plan.version;
+  for (const scope of await publicScopes(catalog, now)) {
+    const key = `/${scopePath(scope)}`;
+    const plan = (await planFeed(catalog, site, now, { scope }))!;
+    // The output revision is part of the bytes' name: a deploy that changes the renderers changes every feed.
+    const version = `${OUTPUT_REVISION}-${plan.version}`;
+    if (state.feeds[key] === version) {
+      next.feeds[key] = version;
       result.unchanged++;
       continue;
     }
     let ok = true;
-    for (const url of Object.values(plan.options.urls)) {
+    for (const url of Object.values(plan.head.self)) {
       if (dryRun) {
         log(`would notify ${url}`);
         continue;
@@ -88,7 +91,7 @@ export async function notifyHub(options: NotifyOptions): Promise<NotifyResult> {
       }
     }
     // A feed is recorded only once the hub took every format of it; otherwise the old version stays and it is retried.
-    if (ok && !dryRun) next.feeds[key] = plan.version;
+    if (ok && !dryRun) next.feeds[key] = version;
     else if (state.feeds[key] !== undefined) next.feeds[key] = state.feeds[key];
   }
   if (!dryRun) {
@@ -120,7 +123,8 @@ export async function main(argv: readonly string[], out = process.stdout): Promi
   }
   const site = await readSettings(values.config, values.env, values.var);
   const now = readNow(values.now);
-  const catalog = await loadCatalog(createDirectorySource(values.dir), site);
+  const source = createDirectorySource(values.dir);
+  const catalog = createMemoryCatalog(await loadContent(source, site), source);
   const result = await notifyHub({
     site,
     catalog,

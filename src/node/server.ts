@@ -1,6 +1,7 @@
 // The Node entry for serving: the same app over the articles folder on disk, via @hono/node-server, with compression
 // and an in-memory body cache (at the edge, Cloudflare compresses and the Cache API keeps bodies).
 import { serve } from "@hono/node-server";
+import { catalogFromSource } from "../core/memory-catalog.ts";
 import { createApp } from "../http/app.ts";
 import { createMemoryCache } from "../http/body-cache.ts";
 import { withCompression } from "./compress.ts";
@@ -13,7 +14,7 @@ const { values } = parseOptions(process.argv.slice(2), {
 });
 
 const site = await readSettings(values.config, values.env, values.var);
-const app = createApp({ source: createDirectorySource(values.dir), site, cache: createMemoryCache() });
+const app = createApp({ catalog: catalogFromSource(createDirectorySource(values.dir), site), site, cache: createMemoryCache() });
 serve({ fetch: withCompression((request) => app.fetch(request)), port: Number(values.port), hostname: values.host }, (info) => {
   console.log(`edge-feeds (Node) listening on http://${info.address}:${info.port}`);
 });

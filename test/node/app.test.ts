@@ -1,12 +1,12 @@
 // The Hono app in-process (app.request): feeds, embargo by the clock, images, privacy, bad content, parse-once.
 import { describe, expect, it, vi } from "vitest";
-import { createApp } from "../../src/http/app.ts";
 import { createDirectorySource } from "../../src/node/directory-source.ts";
 import type { ContentSource } from "../../src/sources/source.ts";
+import { appOver } from "../support/app.ts";
 import { BROKEN_DIR, FIXTURE_DIR, NOW, site } from "../support/site.ts";
 
 function makeApp(options: { now?: () => Date; source?: ContentSource; log?: (m: string) => void } = {}) {
-  return createApp({
+  return appOver({
     source: options.source ?? createDirectorySource(FIXTURE_DIR),
     site,
     now: options.now ?? (() => NOW),

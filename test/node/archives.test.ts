@@ -1,8 +1,8 @@
 // RFC 5005 archived feeds and JSON Feed next_url: walking every page of a generated archive finds every article once,
 // and full pages never change as new articles arrive.
 import { describe, expect, it } from "vitest";
-import { archivePage, archivePageCount } from "../../src/core/feed-plan.ts";
-import { createApp } from "../../src/http/app.ts";
+import { archivePageCount, archiveRange } from "../../src/core/feed-plan.ts";
+import { appOver } from "../support/app.ts";
 import { generatedArchive, testSite } from "../support/http-fixtures.ts";
 
 const BASE = "https://news.example";
@@ -11,7 +11,7 @@ const COUNT = 2500;
 const AFTER = new Date(Date.UTC(2020, 0, 1) + COUNT * 3_600_000);
 
 function appFor(count: number, now: Date, vars: Record<string, string> = {}) {
-  const app = createApp({
+  const app = appOver({
     source: generatedArchive(count),
     site: testSite({ ARCHIVE_ITEMS: "50", ...vars }),
     now: () => now,
@@ -63,12 +63,20 @@ describe("archive paging rules", () => {
     expect(archivePageCount(count, size)).toBe(pages);
   });
 
-  it("counts pages from the oldest article", () => {
-    const newestFirst = Array.from({ length: 7 }, (_, i) => 6 - i); // 6 … 0
-    expect(archivePage(newestFirst as never[], 3, 1)).toEqual([2, 1, 0]);
-    expect(archivePage(newestFirst as never[], 3, 2)).toEqual([5, 4, 3]);
-    expect(archivePage(newestFirst as never[], 3, 3)).toEqual([6]);
-  });
+  it.each([
+    { count: 7, size: 3, page: 1, range: { from: 0, to: 3 } },
+    { count: 7, size: 3, page: 2, range: { from: 3, to: 6 } },
+    { count: 7, size: 3, page: 3, range: { from: 6, to: 7 } },
+    { count: 6, size: 3, page: 3, range: { from: 6, to: 6 } },
+    { count: 6, size: 3, page: 4, range: undefined },
+    { count: 7, size: 3, page: 0, range: undefined },
+    { count: 7, size: 3, page: 1.5, range: undefined },
+  ])(
+    "page $page of $count articles in pages of $size: positions $range.from to $range.to from the oldest",
+    ({ count, size, page, range }) => {
+      expect(archiveRange(count, size, page)).toEqual(range);
+    },
+  );
 });
 
 describe.each(["rss", "atom", "json"] as const)("walking the %s archive", (format) => {

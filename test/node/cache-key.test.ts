@@ -1,9 +1,9 @@
 // Bodies in the shared cache outlive deploys: one rendered by another output revision must never be served.
 import { describe, expect, it } from "vitest";
 import { OUTPUT_REVISION } from "../../src/formats/index.ts";
-import { createApp } from "../../src/http/app.ts";
 import { type Body, type BodyCache, createMemoryCache } from "../../src/http/body-cache.ts";
 import { createDirectorySource } from "../../src/node/directory-source.ts";
+import { appOver } from "../support/app.ts";
 import { FIXTURE_DIR, NOW, site } from "../support/site.ts";
 
 function recording(): BodyCache & { keys: string[] } {
@@ -19,7 +19,7 @@ function recording(): BodyCache & { keys: string[] } {
   };
 }
 
-const app = (cache: BodyCache) => createApp({ source: createDirectorySource(FIXTURE_DIR), site, now: () => NOW, cache, log: () => {} });
+const app = (cache: BodyCache) => appOver({ source: createDirectorySource(FIXTURE_DIR), site, now: () => NOW, cache, log: () => {} });
 
 describe("body cache keys", () => {
   it("name the output revision", async () => {

@@ -2,16 +2,16 @@
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { beforeAll, describe, expect, it } from "vitest";
-import { type Catalog, loadCatalog } from "../../src/core/catalog.ts";
+import { type LoadedContent, loadContent } from "../../src/core/content.ts";
 import { type ContentIssue, formatIssue } from "../../src/core/errors.ts";
 import { createDirectorySource } from "../../src/node/directory-source.ts";
 import { BROKEN_DIR, FIXTURE_DIR, site } from "../support/site.ts";
 
 const run = promisify(execFile);
 
-let catalog: Catalog;
+let catalog: LoadedContent;
 beforeAll(async () => {
-  catalog = await loadCatalog(createDirectorySource(BROKEN_DIR), site);
+  catalog = await loadContent(createDirectorySource(BROKEN_DIR), site);
 });
 
 const expected: { file: string; field?: string; line?: number; found: RegExp; expected: RegExp }[] = [
@@ -49,7 +49,7 @@ describe("content check on broken fixtures", () => {
 
   it("reports nothing it was not asked about, and keeps the good article", () => {
     expect(catalog.issues).toHaveLength(expected.length);
-    expect(catalog.articles.map((a) => a.file).sort()).toEqual(["good.md", "nested/same-name.md"]);
+    expect(catalog.records.map((a) => a.file).sort()).toEqual(["good.md", "nested/same-name.md"]);
   });
 
   it("warns about unknown fields without failing the file", () => {

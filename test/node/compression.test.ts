@@ -7,8 +7,8 @@ import type { AddressInfo } from "node:net";
 import { brotliDecompressSync, gunzipSync } from "node:zlib";
 import { serve } from "@hono/node-server";
 import { describe, expect, it } from "vitest";
-import { createApp } from "../../src/http/app.ts";
 import { chooseEncoding, compressResponse, withCompression } from "../../src/node/compress.ts";
+import { appOver } from "../support/app.ts";
 import { NOW, newsroom, testSite } from "../support/http-fixtures.ts";
 
 describe("chooseEncoding", () => {
@@ -29,7 +29,7 @@ describe("chooseEncoding", () => {
   });
 });
 
-const app = createApp({ source: newsroom(), site: testSite(), now: () => NOW, log: () => {} });
+const app = appOver({ source: newsroom(), site: testSite(), now: () => NOW, log: () => {} });
 const fetchNode = async (path: string, headers: Record<string, string> = {}, method = "GET") => {
   const request = new Request(`http://localhost${path}`, { method, headers });
   return compressResponse(request, await app.fetch(request));

@@ -1,14 +1,14 @@
 // Partner embeds and human pages over HTTP (app.request): data, CORS, CSP frame-ancestors, content types, escaping.
 import { describe, expect, it } from "vitest";
 import { EMBED_SCRIPT } from "../../src/embed/widget.ts";
-import { createApp } from "../../src/http/app.ts";
+import { appOver } from "../support/app.ts";
 import { fixtureSite, fixtureSource, HOSTILE_TITLE, NEWS_TITLES, NOW, PREVIEW_TOKEN } from "../support/embed-fixture.ts";
 
 const PARTNER = "https://partner.example";
 
 function makeApp(extra: Record<string, string> = {}) {
   const logs: string[] = [];
-  const app = createApp({
+  const app = appOver({
     source: fixtureSource([PARTNER]),
     site: fixtureSite(undefined, extra),
     now: () => NOW,
@@ -21,7 +21,7 @@ const { app, logs } = makeApp({ PREVIEW_TOKEN });
 
 async function json(path: string, headers: Record<string, string> = {}) {
   const res = await app.request(path, { headers });
-  return { res, body: (await res.json()) as { items: { title: string; url: string }[]; error?: string; partner: string | null } };
+  return { res, body: (await res.json()) as { items: { title: string; url: string }[]; detail?: string; partner: string | null } };
 }
 
 describe("/headlines.json", () => {
@@ -68,7 +68,9 @@ describe("/headlines.json", () => {
   ])("refuses %s with %i and says why", async (query, status, message) => {
     const { res, body } = await json(`/headlines.json${query}`);
     expect(res.status).toBe(status);
-    expect(body.error).toMatch(message);
+    expect(res.headers.get("content-type")).toBe("application/problem+json");
+    expect(body).toMatchObject({ status, instance: "/headlines.json" });
+    expect(body.detail).toMatch(message);
     expect(res.headers.get("access-control-allow-origin")).toBe("*");
   });
 
@@ -83,7 +85,7 @@ describe("/headlines.json", () => {
 
     const other = await json("/headlines.json?key=acme", { Origin: "https://evil.example" });
     expect(other.res.status).toBe(403);
-    expect(other.body.error).toMatch(/origin https:\/\/evil.example is not allowed/);
+    expect(other.body.detail).toMatch(/origin https:\/\/evil.example is not allowed/);
 
     const server = await json("/headlines.json?key=acme"); // no Origin: not a browser, nothing to enforce
     expect(server.res.status).toBe(200);

@@ -1,13 +1,13 @@
 // Section, tag and author feeds, the OPML list of every feed, and ?limit, through app.request() on Node.
 import { describe, expect, it } from "vitest";
 import { FORMATS } from "../../src/formats/index.ts";
-import { createApp } from "../../src/http/app.ts";
+import { appOver } from "../support/app.ts";
 import { EMBARGO, NOW, newsroom, testSite } from "../support/http-fixtures.ts";
 
 const BASE = "https://news.example";
 
 function setup(now = NOW) {
-  const app = createApp({ source: newsroom(), site: testSite(), now: () => now, log: () => {} });
+  const app = appOver({ source: newsroom(), site: testSite(), now: () => now, log: () => {} });
   return (path: string, init?: RequestInit) => app.request(`http://localhost${path}`, init);
 }
 

@@ -5,13 +5,13 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseSettings } from "../../src/core/settings.ts";
 import { FORMATS } from "../../src/formats/index.ts";
-import { createApp } from "../../src/http/app.ts";
 import { createDirectorySource } from "../../src/node/directory-source.ts";
+import { appOver } from "../support/app.ts";
 import { feedparser, jsonFeedSchemaErrors, xmllint } from "../support/judges.ts";
 import { FIXTURE_DIR, GOLDEN_DIR, NOW, SITE_INPUT } from "../support/site.ts";
 
 const site = parseSettings({ ...SITE_INPUT, ARCHIVE_ITEMS: "2", WEBSUB_HUB: "https://hub.example.com/" });
-const app = createApp({ source: createDirectorySource(FIXTURE_DIR), site, now: () => NOW, log: () => {} });
+const app = appOver({ source: createDirectorySource(FIXTURE_DIR), site, now: () => NOW, log: () => {} });
 
 const CASES = FORMATS.flatMap((format) => [
   { path: `/sections/news/${format.file}`, golden: `section-news.${format.file}`, format },

@@ -1,16 +1,16 @@
 // Conditional requests, HEAD, methods, Cache-Control and the body cache, through app.request() on Node.
 import { describe, expect, it } from "vitest";
 import { FORMATS } from "../../src/formats/index.ts";
-import { createApp } from "../../src/http/app.ts";
 import { createMemoryCache } from "../../src/http/body-cache.ts";
 import { createMemorySource } from "../../src/sources/memory.ts";
+import { appOver } from "../support/app.ts";
 import { articleText, countingFormats, EMBARGO, NEWSROOM, NOW, newsroom, testSite } from "../support/http-fixtures.ts";
 
 const URL_BASE = "http://localhost";
 
 function setup(options: { vars?: Record<string, string>; now?: Date; files?: typeof NEWSROOM; cached?: boolean } = {}) {
   const counter = countingFormats();
-  const app = createApp({
+  const app = appOver({
     source: createMemorySource(options.files ?? NEWSROOM),
     site: testSite(options.vars),
     now: () => options.now ?? NOW,
@@ -202,11 +202,41 @@ describe("ETag", () => {
     expect(await etagOf("/sections/city/atom.xml", { files: edited })).toBe(await etagOf("/sections/city/atom.xml"));
   });
 
-  it("changes with settings that change the bytes, not with cache lifetimes", async () => {
-    const base = await etagOf("/rss.xml");
-    expect(await etagOf("/rss.xml", { vars: { SITE_TITLE: "Other News" } })).not.toBe(base);
-    expect(await etagOf("/rss.xml", { vars: { WEBSUB_HUB: "https://hub.example/" } })).not.toBe(base);
-    expect(await etagOf("/rss.xml", { vars: { CACHE_MAX_AGE: "5", CACHE_S_MAXAGE: "7" } })).toBe(base);
+  const EVERY_FEED = [
+    "/rss.xml",
+    "/atom.xml",
+    "/feed.json",
+    "/sections/business/rss.xml",
+    "/tags/energy/atom.xml",
+    "/archive/1/feed.json",
+    "/feeds.opml",
+  ];
+
+  it.each([
+    ["PREVIEW_TOKEN", { PREVIEW_TOKEN: "a-secret-of-sixteen-chars" }],
+    ["another PREVIEW_TOKEN", { PREVIEW_TOKEN: "another-secret-of-16+" }],
+    ["every cache lifetime", { CACHE_MAX_AGE: "5", CACHE_S_MAXAGE: "7", CACHE_STALE_WHILE_REVALIDATE: "9", ARCHIVE_MAX_AGE: "11" }],
+  ])("of every feed stays the same when %s changes (it shapes no byte)", async (_name, vars) => {
+    for (const path of EVERY_FEED) expect(await etagOf(path, { vars }), path).toBe(await etagOf(path));
+  });
+
+  it.each([
+    ["SITE_TITLE", { SITE_TITLE: "Other News" }],
+    ["SITE_DESCRIPTION", { SITE_DESCRIPTION: "Something else." }],
+    ["WEBSUB_HUB", { WEBSUB_HUB: "https://hub.example/" }],
+  ])("of the site feed changes with %s, which shapes the bytes", async (_name, vars) => {
+    expect(await etagOf("/rss.xml", { vars })).not.toBe(await etagOf("/rss.xml"));
+  });
+
+  it("changes when an article's title changes, in the feeds that carry it", async () => {
+    const retitled = {
+      ...NEWSROOM,
+      "2026/metro.md": NEWSROOM["2026/metro.md"]!.toString().replace("Metro line opens", "Metro line opens early"),
+    };
+    for (const path of ["/rss.xml", "/atom.xml", "/feed.json", "/sections/city/rss.xml", "/tags/transport/feed.json"]) {
+      expect(await etagOf(path, { files: retitled }), path).not.toBe(await etagOf(path));
+    }
+    expect(await etagOf("/sections/business/rss.xml", { files: retitled })).toBe(await etagOf("/sections/business/rss.xml"));
   });
 });
 
@@ -260,7 +290,7 @@ describe("errors", () => {
 
   it("turns a failing source into a 500 problem, logged", async () => {
     const logged: string[] = [];
-    const app = createApp({
+    const app = appOver({
       source: { name: "broken", list: async () => Promise.reject(new Error("disk on fire")), read: async () => null },
       site: testSite(),
       now: () => NOW,
@@ -276,7 +306,7 @@ describe("errors", () => {
 
 // Keeps the newsroom helper honest: the fixture the other suites use is the one tested here.
 it("newsroom() serves the same content as NEWSROOM", async () => {
-  const app = createApp({ source: newsroom(), site: testSite(), now: () => NOW, log: () => {} });
+  const app = appOver({ source: newsroom(), site: testSite(), now: () => NOW, log: () => {} });
   expect(await (await app.request(`${URL_BASE}/rss.xml`)).text()).toContain("Metro line opens");
 });
 
@@ -295,7 +325,7 @@ describe("a failing body cache never takes a feed down", () => {
     ["put rejects", { get: () => Promise.resolve(undefined), put: () => Promise.reject(new Error("quota")) }],
   ] as const)("%s: the feed is rendered and served, and the failure logged", async (_name, cache) => {
     const logged: string[] = [];
-    const app = createApp({ source: createMemorySource(NEWSROOM), site: testSite(), now: () => NOW, cache, log: (m) => logged.push(m) });
+    const app = appOver({ source: createMemorySource(NEWSROOM), site: testSite(), now: () => NOW, cache, log: (m) => logged.push(m) });
     const res = await app.request(URL_BASE + "/rss.xml");
     expect(res.status).toBe(200);
     expect(await res.text()).toContain("<rss");

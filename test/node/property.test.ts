@@ -3,9 +3,10 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { Article, Feed } from "../../src/core/model.ts";
-import { renderAtom } from "../../src/formats/atom.ts";
-import { renderJsonFeed } from "../../src/formats/json-feed.ts";
-import { renderRss } from "../../src/formats/rss.ts";
+import { atom } from "../../src/formats/atom.ts";
+import { renderFeed } from "../../src/formats/index.ts";
+import { jsonFeed } from "../../src/formats/json-feed.ts";
+import { rss } from "../../src/formats/rss.ts";
 import { cleanXmlChars } from "../../src/formats/xml.ts";
 import { childrenNamed, childText, parseXml } from "../support/xml-tree.ts";
 
@@ -48,18 +49,22 @@ type ArbitraryArticle = typeof article extends fc.Arbitrary<infer T> ? T : never
 function feedOf(items: ArbitraryArticle[]): Feed {
   const published = new Date("2025-04-28T13:10:00Z");
   return {
-    title: "Property feed",
-    description: "d",
-    language: "en",
-    homeUrl: "https://news.example.com/",
-    urls: {
-      rss: "https://news.example.com/rss.xml",
-      atom: "https://news.example.com/atom.xml",
-      json: "https://news.example.com/feed.json",
+    head: {
+      title: "Property feed",
+      description: "d",
+      language: "en",
+      homeUrl: "https://news.example.com/",
+      siteUrl: "https://news.example.com/",
+      self: {
+        rss: "https://news.example.com/rss.xml",
+        atom: "https://news.example.com/atom.xml",
+        json: "https://news.example.com/feed.json",
+      },
+      id: "https://news.example.com/atom.xml",
+      publisher: { key: "publisher", name: "Pub", url: "https://news.example.com/" },
+      hubs: [],
     },
-    id: "https://news.example.com/atom.xml",
     updated: published,
-    publisher: { key: "publisher", name: "Pub", url: "https://news.example.com/" },
     items: items.map(
       (a, i): Article => ({
         file: `${i}.md`,
@@ -68,6 +73,7 @@ function feedOf(items: ArbitraryArticle[]): Feed {
         idIsUrl: true,
         title: a.title,
         url: `https://news.example.com/articles/a${i}`,
+        siteUrl: "https://news.example.com/",
         published,
         updated: published,
         authors: a.authors.map((name, k) => ({ key: `k${k}`, name })),
@@ -92,7 +98,7 @@ describe("arbitrary text in every format", () => {
     fc.assert(
       fc.property(fc.array(article, { minLength: 1, maxLength: 3 }), (items) => {
         const feed = feedOf(items);
-        const channel = childrenNamed(parseXml(renderRss(feed)), "channel")[0]!;
+        const channel = childrenNamed(parseXml(renderFeed(rss, feed)), "channel")[0]!;
         childrenNamed(channel, "item").forEach((item, i) => {
           const a = feed.items[i]!;
           expect(childText(item, "title")).toBe(asXmlText(a.title));
@@ -110,7 +116,7 @@ describe("arbitrary text in every format", () => {
     fc.assert(
       fc.property(fc.array(article, { minLength: 1, maxLength: 3 }), (items) => {
         const feed = feedOf(items);
-        childrenNamed(parseXml(renderAtom(feed)), "entry").forEach((entry, i) => {
+        childrenNamed(parseXml(renderFeed(atom, feed)), "entry").forEach((entry, i) => {
           const a = feed.items[i]!;
           expect(childText(entry, "title")).toBe(asXmlText(a.title));
           expect(childrenNamed(entry, "author").map((n) => childText(n, "name"))).toEqual(a.authors.map((x) => asXmlText(x.name)));
@@ -129,7 +135,7 @@ describe("arbitrary text in every format", () => {
     fc.assert(
       fc.property(fc.array(article, { minLength: 1, maxLength: 3 }), (items) => {
         const feed = feedOf(items);
-        const doc = JSON.parse(renderJsonFeed(feed));
+        const doc = JSON.parse(renderFeed(jsonFeed, feed));
         doc.items.forEach(
           (item: { title: string; summary: string; content_html: string; authors: { name: string }[]; tags?: string[] }, i: number) => {
             const a = feed.items[i]!;

@@ -1,51 +1,63 @@
-// Items are rendered once per article and reused across feeds: the reused text must be exactly what a fresh render
-// of the same feed gives, whatever feed, position or feed-level setting the article appeared with before.
+// Items are rendered once per article version and reused across feeds: the reused text must be exactly what a fresh
+// render gives, and an edited article (a new fingerprint) is never served from its old rendering.
 import { describe, expect, it } from "vitest";
 import { generateArchive } from "../../bench/generate-archive.ts";
-import { loadCatalog } from "../../src/core/catalog.ts";
-import { buildFeed } from "../../src/core/feed.ts";
-import type { Feed } from "../../src/core/model.ts";
-import { FORMATS, feedUrls } from "../../src/formats/index.ts";
-import { toJsonFeed } from "../../src/formats/json-feed.ts";
+import { HOME } from "../../src/core/catalog.ts";
+import { loadContent } from "../../src/core/content.ts";
+import { planFeed } from "../../src/core/feed-plan.ts";
+import { createMemoryCatalog } from "../../src/core/memory-catalog.ts";
+import { renderArticle } from "../../src/core/render.ts";
+import { FORMAT_BY_ID, FORMATS, renderPlan } from "../../src/formats/index.ts";
+import { jsonFeedHead } from "../../src/formats/json-feed.ts";
 import { createMemorySource } from "../../src/sources/memory.ts";
 import { site } from "../support/site.ts";
 
 const files = Object.fromEntries([...generateArchive({ count: 30, seed: 3 })].map((f) => [f.path, f.data]));
-const catalog = await loadCatalog(createMemorySource(files), site);
-const feedOf = (start: number, count: number, extra: Partial<Feed> = {}): Feed => ({
-  ...buildFeed({ site, records: catalog.articles.slice(start, start + count), urls: feedUrls(site.url + "/") }),
-  ...extra,
-});
-/** The same feed over copies of its articles: nothing memoised applies to them. */
-const fresh = (feed: Feed): Feed => ({ ...feed, items: feed.items.map((a) => ({ ...a })) });
+const source = createMemorySource(files);
+const content = await loadContent(source, site);
+const now = new Date("2100-01-01T00:00:00Z");
 
 describe.each(FORMATS.map((f) => [f.id, f] as const))("%s: memoised items", (_id, format) => {
-  it("give the same bytes as a fresh render, in feeds that share articles at other positions", () => {
-    const feeds = [feedOf(0, 20), feedOf(5, 20), feedOf(0, 1), feedOf(0, 20), feedOf(10, 0)];
-    for (const feed of feeds) expect(format.render(feed)).toBe(format.render(fresh(feed)));
+  it("are exactly a fresh render of the article, in every feed that shares it", async () => {
+    const catalog = createMemoryCatalog(content, source);
+    for (const limit of [20, 1, 20, 5]) {
+      const plan = (await planFeed(catalog, site, now, { scope: HOME, limit }))!;
+      const items = await catalog.items(plan.entries, format);
+      const fresh = content.records.slice(0, limit).map((r) => format.renderItem(renderArticle(r)));
+      expect(items).toEqual(fresh);
+    }
   });
 
-  it("follow feed-level facts an item depends on (Atom category schemes name the feed's home page)", () => {
-    const feed = feedOf(0, 5);
-    format.render(feed);
-    const elsewhere = { ...feed, homeUrl: "https://elsewhere.example.com/" };
-    expect(format.render(elsewhere)).toBe(format.render(fresh(elsewhere)));
+  it("follow an edit: the same slug with a new body renders anew", async () => {
+    const first = content.records[0]!;
+    const edited = { ...content, records: [{ ...first, body: "An edited body." }, ...content.records.slice(1)] };
+    const catalog = createMemoryCatalog(content, source);
+    const [entry] = await catalog.newest(HOME, now, 1);
+    const [before] = await catalog.items([entry!], format);
+    const editedCatalog = createMemoryCatalog(edited, source);
+    const [editedEntry] = await editedCatalog.newest(HOME, now, 1);
+    expect(editedEntry!.slug).toBe(entry!.slug);
+    expect(editedEntry!.fingerprint).not.toBe(entry!.fingerprint);
+    const [after] = await editedCatalog.items([editedEntry!], format);
+    expect(after).toContain("An edited body.");
+    expect(after).not.toBe(before);
   });
 });
 
 describe("JSON Feed text", () => {
   it.each([
-    ["twenty items", feedOf(0, 20)],
-    ["no items", feedOf(0, 0)],
-    [
-      "hubs and paging",
-      feedOf(0, 3, { hubs: ["https://hub.example.com/"], paging: { prev: feedUrls(site.url + "/archive/1/"), archived: false } }),
-    ],
-  ])("is exactly the typed document, feed fields indented and one item per line: %s", (_name, feed) => {
-    const text = FORMATS.find((f) => f.id === "json")!.render(feed);
-    expect(JSON.parse(text)).toEqual(JSON.parse(JSON.stringify(toJsonFeed(feed))));
+    ["twenty items", { limit: 20 }],
+    ["one item", { limit: 1 }],
+    ["an archive page", { page: 1 }],
+  ])("is exactly the typed document, feed fields indented and one item per line: %s", async (_name, request) => {
+    const hubSite = { ...site, websubHub: "https://hub.example.com/" };
+    const catalog = createMemoryCatalog(content, source);
+    const plan = (await planFeed(catalog, hubSite, now, { scope: HOME, ...request }))!;
+    const text = await renderPlan(catalog, plan, FORMAT_BY_ID.json);
+    const items = (await catalog.articles(plan.entries)).map((a) => JSON.parse(FORMAT_BY_ID.json.renderItem(a)));
+    expect(JSON.parse(text)).toEqual(JSON.parse(JSON.stringify({ ...jsonFeedHead(plan.head), items })));
     const lines = text.split("\n");
-    expect(lines.filter((l) => l.startsWith('    {"id":')).length).toBe(feed.items.length);
+    expect(lines.filter((l) => l.startsWith('    {"id":')).length).toBe(plan.entries.length);
     expect(text.endsWith("}\n")).toBe(true);
   });
 });

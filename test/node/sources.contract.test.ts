@@ -3,9 +3,10 @@ import { mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { loadCatalog, selectLatest } from "../../src/core/catalog.ts";
-import { buildFeed } from "../../src/core/feed.ts";
-import { FORMATS, feedUrls } from "../../src/formats/index.ts";
+import { HOME } from "../../src/core/catalog.ts";
+import { planFeed } from "../../src/core/feed-plan.ts";
+import { catalogFromSource } from "../../src/core/memory-catalog.ts";
+import { FORMATS, renderPlan } from "../../src/formats/index.ts";
 import { createDirectorySource } from "../../src/node/directory-source.ts";
 import { type ContentModule, renderContentModule, sourceFromModule } from "../../src/sources/bundle.ts";
 import { createFetcherSource, LIST_FILE } from "../../src/sources/fetcher.ts";
@@ -74,9 +75,9 @@ describe.each(sources)("ContentSource contract: %s", (_name, make) => {
 
   it("gives the same feed bytes as the directory source", async () => {
     const render = async (source: ContentSource) => {
-      const catalog = await loadCatalog(source, site);
-      const feed = buildFeed({ site, records: selectLatest(catalog, NOW, 20), urls: feedUrls(site.url + "/") });
-      return FORMATS.map((f) => f.render(feed));
+      const catalog = catalogFromSource(source, site);
+      const plan = (await planFeed(catalog, site, NOW, { scope: HOME }))!;
+      return Promise.all(FORMATS.map((f) => renderPlan(catalog, plan, f)));
     };
     expect(await render(await make())).toEqual(await render(createDirectorySource(FIXTURE_DIR)));
   });

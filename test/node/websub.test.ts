@@ -6,18 +6,18 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadCatalog } from "../../src/core/catalog.ts";
-import { createApp } from "../../src/http/app.ts";
+import { catalogFromSource } from "../../src/core/memory-catalog.ts";
 import { notifyHub } from "../../src/node/notify-hub.ts";
 import { createMemorySource } from "../../src/sources/memory.ts";
+import { appOver } from "../support/app.ts";
 import { articleText, EMBARGO, NEWSROOM, NOW, testSite } from "../support/http-fixtures.ts";
 
 const HUB = "https://hub.example/";
 const BASE = "https://news.example";
 
 describe("advertising the hub", () => {
-  const app = createApp({ source: createMemorySource(NEWSROOM), site: testSite({ WEBSUB_HUB: HUB }), now: () => NOW, log: () => {} });
-  const plain = createApp({ source: createMemorySource(NEWSROOM), site: testSite(), now: () => NOW, log: () => {} });
+  const app = appOver({ source: createMemorySource(NEWSROOM), site: testSite({ WEBSUB_HUB: HUB }), now: () => NOW, log: () => {} });
+  const plain = appOver({ source: createMemorySource(NEWSROOM), site: testSite(), now: () => NOW, log: () => {} });
 
   it.each([
     { path: "/rss.xml", marker: `<atom:link href="${HUB}" rel="hub"/>` },
@@ -82,7 +82,7 @@ describe("notify-hub", () => {
   async function run(files: typeof NEWSROOM, now: Date, statePath: string) {
     received = [];
     const site = testSite({ WEBSUB_HUB: hubUrl });
-    const catalog = await loadCatalog(createMemorySource(files), site);
+    const catalog = catalogFromSource(createMemorySource(files), site);
     const result = await notifyHub({ site, catalog, now, statePath });
     return { result, received: [...received].sort() };
   }
@@ -148,7 +148,7 @@ describe("notify-hub", () => {
 
   it("refuses to run without a hub", async () => {
     const site = testSite();
-    const catalog = await loadCatalog(createMemorySource(NEWSROOM), site);
+    const catalog = catalogFromSource(createMemorySource(NEWSROOM), site);
     await expect(notifyHub({ site, catalog, now: NOW, statePath: join(dir, "none.json") })).rejects.toThrow(/WEBSUB_HUB/);
   });
 });

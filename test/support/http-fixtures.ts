@@ -115,14 +115,14 @@ export function generatedArchive(count: number): ContentSource {
   return createMemorySource(files);
 }
 
-/** FORMATS with every render counted, to prove which requests render and which do not. */
+/** FORMATS with every document render counted, to prove which requests render and which do not. */
 export function countingFormats(): { formats: FeedFormat[]; renders: () => number } {
   let count = 0;
   const formats = FORMATS.map((format) => ({
     ...format,
-    render: (feed: Parameters<FeedFormat["render"]>[0]) => {
+    renderDocument: (document: Parameters<FeedFormat["renderDocument"]>[0]) => {
       count++;
-      return format.render(feed);
+      return format.renderDocument(document);
     },
   }));
   return { formats, renders: () => count };

@@ -1,8 +1,8 @@
 // The core and the app inside workerd with content the tests control: bad files are skipped, good ones served.
 import { describe, expect, it } from "vitest";
 import { parseSettings } from "../../src/core/settings.ts";
-import { createApp } from "../../src/http/app.ts";
 import { createMemorySource } from "../../src/sources/memory.ts";
+import { appOver } from "../support/app.ts";
 
 const site = parseSettings({
   SITE_URL: "https://news.example.com",
@@ -22,7 +22,7 @@ const files = {
 describe("app in workerd", () => {
   it("serves the good article, escaped and sanitised, and logs the bad ones", async () => {
     const logged: string[] = [];
-    const app = createApp({
+    const app = appOver({
       source: createMemorySource(files),
       site,
       now: () => new Date("2026-01-01T00:00:00Z"),

@@ -1,8 +1,8 @@
 // Inside workerd: rendered feeds kept in the Workers Cache API by content version, and the deployed worker's HTTP rules.
 import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { createApp } from "../../src/http/app.ts";
 import { createWorkersCache } from "../../src/http/body-cache.ts";
+import { appOver } from "../support/app.ts";
 import { countingFormats, NOW, newsroom, testSite } from "../support/http-fixtures.ts";
 
 const BASE = "http://localhost:8787";
@@ -12,7 +12,7 @@ describe("Cache API body cache", () => {
     const origin = `https://cache-${crypto.randomUUID()}.example`;
     const counter = countingFormats();
     const make = () =>
-      createApp({
+      appOver({
         source: newsroom(),
         site: testSite(),
         now: () => NOW,
@@ -48,7 +48,7 @@ describe("Cache API body cache", () => {
       },
       `https://cache-${crypto.randomUUID()}.example`,
     );
-    const app = createApp({ source: newsroom(), site: testSite(), now: () => NOW, formats: counter.formats, cache, log: () => {} });
+    const app = appOver({ source: newsroom(), site: testSite(), now: () => NOW, formats: counter.formats, cache, log: () => {} });
     const etag = (await app.request("http://localhost/rss.xml")).headers.get("etag")!;
     const res = await app.request("http://localhost/rss.xml", { headers: { "If-None-Match": etag } });
     expect(res.status).toBe(304);

@@ -8,7 +8,8 @@ import { type ServerType, serve } from "@hono/node-server";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { formatRelativeTime } from "../../../src/core/headlines.ts";
-import { type App, createApp } from "../../../src/http/app.ts";
+import type { App } from "../../../src/http/app.ts";
+import { appOver } from "../../support/app.ts";
 import { fixtureSite, fixtureSource, HOSTILE_TITLE, NEWS_TITLES, NOW } from "../../support/embed-fixture.ts";
 
 const ARTIFACTS = new URL("../../../test-results/", import.meta.url);
@@ -53,7 +54,7 @@ beforeAll(async () => {
     const server = serve({ fetch: (req) => app!.fetch(req), port: 0, hostname: "127.0.0.1" }, () => resolve(server));
   });
   appOrigin = `http://127.0.0.1:${(appServer.address() as AddressInfo).port}`;
-  app = createApp({ source: fixtureSource([partnerOrigin]), site: fixtureSite(appOrigin), now: () => NOW, log: () => {} });
+  app = appOver({ source: fixtureSource([partnerOrigin]), site: fixtureSite(appOrigin), now: () => NOW, log: () => {} });
 
   browser = await chromium.launch({
     executablePath: "/usr/bin/chromium",

@@ -1,0 +1,186 @@
+// The Catalog contract: one suite every implementation passes (in memory, the archive index, D1), checked against
+// answers computed the plain way from the loaded content: filter, sort, slice.
+import { describe, expect, it } from "vitest";
+import { generateArchive } from "../../bench/generate-archive.ts";
+import type { ArticleRecord } from "../../src/core/article.ts";
+import { type Catalog, compareEntries, FACET_KINDS, type Facet, HOME, type Scope } from "../../src/core/catalog.ts";
+import { type LoadedContent, loadContent } from "../../src/core/content.ts";
+import { entryOf } from "../../src/core/memory-catalog.ts";
+import { renderArticle } from "../../src/core/render.ts";
+import { parseSettings, type SiteSettings } from "../../src/core/settings.ts";
+import { slugify } from "../../src/core/text.ts";
+import { FORMATS } from "../../src/formats/index.ts";
+import { createMemorySource, type MemoryFiles } from "../../src/sources/memory.ts";
+
+export const CONTRACT_SITE: SiteSettings = parseSettings({
+  SITE_URL: "https://news.example.com",
+  SITE_TITLE: "Contract",
+  SITE_DESCRIPTION: "The catalog contract",
+  SITE_LANGUAGE: "en",
+  SITE_TIMEZONE: "Europe/London",
+  FEED_ITEMS: "20",
+});
+
+/** A generated archive (the newest 5 still under embargo at the first clock), a draft, and a partner. */
+export function contractFiles(): MemoryFiles {
+  const files: Record<string, string | Uint8Array> = Object.fromEntries(
+    [...generateArchive({ count: 80, seed: 11, newest: new Date("2026-03-01T08:00:00Z") })].map((f) => [f.path, f.data]),
+  );
+  files["drafts/unfinished.md"] = "---\ntitle: Unfinished\ndate: 2026-01-02\ndraft: true\n---\n\nNot yet.\n";
+  files["partners.yaml"] = "acme:\n  name: Acme\n  origins: [https://www.acme.example]\n";
+  return files;
+}
+
+/** Declares the contract suite for one implementation; `make` builds it over the given files. */
+export function describeCatalogContract(name: string, make: (files: MemoryFiles, site: SiteSettings) => Promise<Catalog>): void {
+  describe(`Catalog contract: ${name}`, () => {
+    const files = contractFiles();
+    let content: LoadedContent;
+    let catalog: Catalog;
+    const ready = (async () => {
+      content = await loadContent(createMemorySource(files), CONTRACT_SITE);
+      catalog = await make(files, CONTRACT_SITE);
+    })();
+
+    const records = (scope: Scope): ArticleRecord[] => content.records.filter((r) => inScope(r, scope)).sort(compareEntries);
+    const published = (scope: Scope, now: Date) => records(scope).filter((r) => r.published <= now);
+    const clocks = (): Date[] => {
+      const times = content.records.map((r) => r.published.getTime());
+      return [new Date(0), new Date(times[4]! - 1), new Date(times[4]!), new Date(times[40]!), new Date(times[0]! + 1)];
+    };
+    const scopes = (): Scope[] => {
+      const facets = new Map<string, Facet>();
+      for (const r of content.records) {
+        if (r.section) facets.set(`s/${slugify(r.section)}`, { kind: "sections", slug: slugify(r.section), name: r.section });
+        for (const t of r.tags) facets.set(`t/${slugify(t)}`, { kind: "tags", slug: slugify(t), name: t });
+        for (const a of r.authors) facets.set(`a/${a.key}`, { kind: "authors", slug: a.key, name: a.name });
+      }
+      return [HOME, ...[...facets.values()].slice(0, 12)];
+    };
+    const slugs = (list: readonly { slug: string }[]) => list.map((e) => e.slug);
+
+    it("has content that exercises it: embargoed articles, several facets of each kind, local images", async () => {
+      await ready;
+      expect(content.records.length).toBe(80);
+      expect(content.records.filter((r) => r.published > clocks()[2]!).length).toBe(4);
+      expect(content.images.size).toBeGreaterThan(5);
+    });
+
+    it("finds facets by slug and by any spelling that slugifies to it, and nothing else", async () => {
+      await ready;
+      for (const scope of scopes()) {
+        if (scope.kind === "home") continue;
+        expect(await catalog.facet(scope.kind, scope.slug), scope.slug).toEqual(
+          expect.objectContaining({ kind: scope.kind, slug: scope.slug }),
+        );
+        if (scope.kind !== "authors") expect((await catalog.facet(scope.kind, scope.name))?.slug).toBe(scope.slug);
+      }
+      expect(await catalog.facet("sections", "no-such-section")).toBeUndefined();
+    });
+
+    it("lists the public facets of each kind at each instant, by slug", async () => {
+      await ready;
+      for (const now of clocks()) {
+        for (const kind of FACET_KINDS) {
+          const expected = [...new Set(published(HOME, now).flatMap((r) => facetSlugs(r, kind)))].sort();
+          expect(slugs(await catalog.publicFacets(kind, now)).map(String), `${kind} at ${now.toISOString()}`).toEqual(expected);
+        }
+      }
+    });
+
+    it("counts, lists the newest and slices by position from the oldest, per scope and instant", async () => {
+      await ready;
+      for (const now of clocks()) {
+        for (const scope of scopes()) {
+          const list = published(scope, now);
+          const label = `${scope.kind}/${"slug" in scope ? scope.slug : ""} at ${now.toISOString()}`;
+          expect(await catalog.countPublished(scope, now), label).toBe(list.length);
+          expect(await catalog.isPublic(scope, now), label).toBe(list.length > 0);
+          expect(slugs(await catalog.newest(scope, now, 7)), label).toEqual(slugs(list.slice(0, 7)));
+          const oldestFirst = [...list].reverse();
+          for (const [from, to] of [
+            [0, 5],
+            [5, 10],
+            [Math.max(0, list.length - 3), list.length + 5],
+            [3, 3],
+          ] as const) {
+            expect(slugs(await catalog.slice(scope, now, from, to)), `${label} [${from}, ${to})`).toEqual(
+              slugs(oldestFirst.slice(from, to).reverse()),
+            );
+          }
+        }
+      }
+    });
+
+    it("gives entries with the records' times and fingerprints", async () => {
+      await ready;
+      const now = clocks().at(-1)!;
+      const entries = await catalog.newest(HOME, now, 100);
+      expect(entries).toEqual(content.records.map(entryOf));
+    });
+
+    it("knows the next release, site-wide and per scope", async () => {
+      await ready;
+      for (const now of clocks()) {
+        for (const scope of scopes()) {
+          const next = records(scope)
+            .filter((r) => r.published > now)
+            .at(-1)?.published;
+          expect(await catalog.nextRelease(now, scope), `${scope.kind} at ${now.toISOString()}`).toEqual(next);
+        }
+        expect(await catalog.nextRelease(now)).toEqual(
+          records(HOME)
+            .filter((r) => r.published > now)
+            .at(-1)?.published,
+        );
+      }
+    });
+
+    it("renders articles and each format's items exactly as a fresh render of the record", async () => {
+      await ready;
+      const entries = await catalog.newest(HOME, clocks().at(-1)!, 12);
+      const fresh = content.records.slice(0, 12).map(renderArticle);
+      expect(await catalog.articles(entries)).toEqual(fresh);
+      for (const format of FORMATS) expect(await catalog.items(entries, format)).toEqual(fresh.map((a) => format.renderItem(a)));
+      // Asked again (memoised, or read back from storage), the same.
+      expect(await catalog.items(entries, FORMATS[0]!)).toEqual(fresh.map((a) => FORMATS[0]!.renderItem(a)));
+    });
+
+    it("finds an article by slug, embargoed or not, and a draft only when asked for drafts", async () => {
+      await ready;
+      for (const record of [content.records[0]!, content.records[50]!]) {
+        const found = await catalog.find(record.slug);
+        expect(found?.record).toEqual(record);
+        expect(found?.entry).toEqual(entryOf(record));
+      }
+      expect(await catalog.find("no-such-article")).toBeUndefined();
+      expect(await catalog.find("unfinished")).toBeUndefined();
+      expect((await catalog.find("unfinished", { drafts: true }))?.record.draft ?? false).toBe(name === "archive index" ? false : true);
+    });
+
+    it("knows each published image with its release time, and its bytes", async () => {
+      await ready;
+      for (const [path, stored] of content.images) {
+        expect(await catalog.image(path)).toEqual(stored);
+        expect(await catalog.imageBytes(path)).toEqual(files[path]);
+      }
+      expect(await catalog.image("images/nothing.jpg")).toBeUndefined();
+      expect(await catalog.imageBytes("images/nothing.jpg")).toBeUndefined();
+    });
+
+    it("holds the partners", async () => {
+      await ready;
+      expect([...(await catalog.partners()).keys()]).toEqual(["acme"]);
+    });
+  });
+}
+
+function facetSlugs(record: ArticleRecord, kind: (typeof FACET_KINDS)[number]): string[] {
+  if (kind === "sections") return record.section ? [slugify(record.section)] : [];
+  if (kind === "tags") return record.tags.map(slugify);
+  return record.authors.map((a) => a.key);
+}
+
+function inScope(record: ArticleRecord, scope: Scope): boolean {
+  return scope.kind === "home" || facetSlugs(record, scope.kind).includes(scope.slug);
+}
