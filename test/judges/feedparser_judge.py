@@ -42,6 +42,7 @@ def main(path):
             "enclosures": [{"href": x.get("href"), "length": x.get("length"), "type": x.get("type")} for x in e.get("enclosures", [])],
             "tags": [t.get("term") for t in e.get("tags", [])],
             "summary": e.get("summary"),
+            "summary_type": (e.get("summary_detail") or {}).get("type"),
             "content": [c.get("value") for c in e.get("content", [])],
             "media_content": e.get("media_content", []),
             "media_thumbnail": e.get("media_thumbnail", []),

@@ -22,6 +22,7 @@ export interface ParsedEntry {
   enclosures: { href: string; length: string | null; type: string }[];
   tags: string[];
   summary: string;
+  summary_type: string | null;
   content: string[];
   media_content: Record<string, string>[];
   media_thumbnail: Record<string, string>[];
