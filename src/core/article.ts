@@ -7,6 +7,7 @@ import { type ImageFacts, mimeFromExtension } from "./images.ts";
 import type { Article, LeadImage } from "./model.ts";
 import { EXPECTED, FIELDS, type FrontMatter, frontMatterSchema } from "./schema.ts";
 import type { SiteSettings } from "./settings.ts";
+import { cleanText, cleanTexts } from "./text.ts";
 
 /**
  * A validated article before its body is rendered: the model's Article less `html` (rendered per selected item) and
@@ -67,7 +68,10 @@ export function defaultSlug(file: string): string {
 export function parseArticle(file: string, text: string, ctx: ParseContext): ParsedArticle {
   const split = splitFrontMatter(file, text);
   if (!split.ok) return { ok: false, issues: [split.issue], warnings: [] };
-  const { data, body, lines } = split;
+  const { lines } = split;
+  // Characters XML forbids leave every text here, once, so every format and page shows the same words.
+  const data = cleanTexts(split.data);
+  const body = cleanText(split.body);
 
   const warnings: ContentIssue[] = Object.keys(data)
     .filter((key) => !(FIELDS as readonly string[]).includes(key))

@@ -3,7 +3,7 @@ import { z } from "zod";
 import type { ContentIssue } from "./errors.ts";
 import type { Author } from "./model.ts";
 import type { SiteSettings } from "./settings.ts";
-import { slugify } from "./text.ts";
+import { cleanTexts, slugify } from "./text.ts";
 import { readYamlMap } from "./yaml-map.ts";
 
 export const AUTHORS_FILE = "authors.yaml";
@@ -34,7 +34,7 @@ export function parseAuthors(text: string | null): { authors: AuthorRegistry; is
   const read = readYamlMap(AUTHORS_FILE, text, "a map of author keys to { name, email?, url?, avatar? }");
   if ("issue" in read) return { authors, issues: [read.issue] };
   for (const { key, value, line } of read.entries) {
-    const parsed = entrySchema.safeParse(value);
+    const parsed = entrySchema.safeParse(cleanTexts(value));
     if (!parsed.success) {
       const bad = parsed.error.issues[0]?.path.join(".");
       issues.push({

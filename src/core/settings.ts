@@ -1,5 +1,6 @@
 // Site settings: read once from a flat string record (wrangler [vars], or CLI flags) and validated.
 import { ConfigError } from "./errors.ts";
+import { cleanText } from "./text.ts";
 
 export interface SiteSettings {
   /** Absolute origin (and optional base path) of the public site, without a trailing slash. */
@@ -51,7 +52,7 @@ function wholeNumber(input: SettingsInput, key: keyof typeof SETTING_DEFAULTS, m
 function requireString(input: SettingsInput, key: string): string {
   const value = input[key];
   if (typeof value !== "string" || value.trim() === "") throw new ConfigError(key, "is required (set it in wrangler.toml [vars])");
-  return value.trim();
+  return cleanText(value).trim();
 }
 
 /** Validates settings; throws ConfigError naming the first bad one. */

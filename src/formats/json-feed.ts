@@ -2,6 +2,7 @@
 import { formatRfc3339 } from "../core/dates.ts";
 import { FEED_FILES } from "../core/feed-plan.ts";
 import type { Article, Author, FeedHead } from "../core/model.ts";
+import { cleanTexts } from "../core/text.ts";
 import type { FeedDocument, FeedFormat } from "./format.ts";
 
 interface JsonFeedAuthor {
@@ -84,9 +85,12 @@ export function jsonFeedHead(head: FeedHead): Omit<JsonFeedDocument, "items"> {
   };
 }
 
-/** An item compact on one line: one `JSON.stringify`, the same text in every document it appears in. */
+/**
+ * An item compact on one line: one `JSON.stringify`, the same text in every document it appears in. Texts lose the
+ * characters XML forbids, as in RSS and Atom, so every format shows the same words.
+ */
 function renderJsonItem(article: Article): string {
-  return JSON.stringify(jsonItem(article));
+  return JSON.stringify(cleanTexts(jsonItem(article)));
 }
 
 /**
@@ -94,7 +98,7 @@ function renderJsonItem(article: Article): string {
  * files, and no item is re-scanned to be indented (which would cost as much as writing its HTML).
  */
 function renderJsonDocument({ head, items }: FeedDocument): string {
-  const fields = JSON.stringify(jsonFeedHead(head), null, 2);
+  const fields = JSON.stringify(cleanTexts(jsonFeedHead(head)), null, 2);
   const list = items.length ? "[\n    " + items.join(",\n    ") + "\n  ]" : "[]";
   return fields.slice(0, -2) + ',\n  "items": ' + list + "\n}\n";
 }

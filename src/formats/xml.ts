@@ -1,28 +1,18 @@
-// The only code that escapes XML: character cleaning, text and attribute escaping, CDATA, and a small writer.
+// The only code that escapes XML: text and attribute escaping, CDATA, and a small writer.
+import { cleanText } from "../core/text.ts";
 
-// XML 1.0 §2.2 Char: #x9 | #xA | #xD | [#x20-#xD7FF] | [#xE000-#xFFFD] | [#x10000-#x10FFFF]. With the `u` flag a lone
-// surrogate is one code point in D800–DFFF, so it is removed too. U+FFFE/U+FFFF are excluded by the ranges.
-const ILLEGAL = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
-
-// The same set, tested without the `u` flag, which is several times faster on long bodies: controls other than tab,
-// LF and CR, and U+FFFE/U+FFFF; lone surrogates are what String.prototype.isWellFormed reports.
-const ILLEGAL_UNIT = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/;
-
-/** Removes the characters XML 1.0 forbids, which would make the whole document unparseable. */
-export function cleanXmlChars(text: string): string {
-  if (!ILLEGAL_UNIT.test(text) && text.isWellFormed()) return text;
-  ILLEGAL.lastIndex = 0;
-  return ILLEGAL.test(text) ? text.replace(ILLEGAL, "") : text;
-}
+// Characters XML 1.0 forbids are removed by the one text cleaner every format shares (core/text.ts); the escapers
+// below apply it again, so no input reaches a document uncleaned.
+export { cleanText as cleanXmlChars } from "../core/text.ts";
 
 /** Character data for element content; a carriage return is a reference so XML line-end handling (§2.11) keeps it. */
 export function escapeText(text: string): string {
-  return cleanXmlChars(text).replace(/[&<>\r]/g, (c) => (c === "&" ? "&amp;" : c === "<" ? "&lt;" : c === ">" ? "&gt;" : "&#13;"));
+  return cleanText(text).replace(/[&<>\r]/g, (c) => (c === "&" ? "&amp;" : c === "<" ? "&lt;" : c === ">" ? "&gt;" : "&#13;"));
 }
 
 /** An attribute value in double quotes; tabs and newlines as references so attribute normalisation keeps them. */
 export function escapeAttr(text: string): string {
-  return cleanXmlChars(text).replace(/[&<>"\t\n\r]/g, (c) => `&#${c.charCodeAt(0)};`);
+  return cleanText(text).replace(/[&<>"\t\n\r]/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
 /**
@@ -30,7 +20,7 @@ export function escapeAttr(text: string): string {
  * normalised to LF here, as any XML parser would (§2.11), so what we write is exactly what readers get.
  */
 export function cdata(text: string): string {
-  let clean = cleanXmlChars(text);
+  let clean = cleanText(text);
   // indexOf is a fast scan; most bodies have neither, and skip both rewrites.
   if (clean.includes("\r")) clean = clean.replace(/\r\n?/g, "\n");
   if (clean.includes("]]>")) clean = clean.replaceAll("]]>", "]]]]><![CDATA[>");

@@ -3,7 +3,7 @@
 import { parseAtomFeed, parseJsonFeed, parseRssFeed } from "feedsmith";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Article, Feed } from "../../src/core/model.ts";
-import { cleanXmlChars } from "../../src/formats/xml.ts";
+import { cleanText as cleanXmlChars } from "../../src/core/text.ts";
 import { fixtureFeed, served } from "../support/feeds.ts";
 import { feedparser, jsonFeedSchemaErrors, type Parsed, xmllint } from "../support/judges.ts";
 

@@ -3,11 +3,11 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { Article, Feed } from "../../src/core/model.ts";
+import { cleanText as cleanXmlChars } from "../../src/core/text.ts";
 import { atom } from "../../src/formats/atom.ts";
 import { renderFeed } from "../../src/formats/index.ts";
 import { jsonFeed } from "../../src/formats/json-feed.ts";
 import { rss } from "../../src/formats/rss.ts";
-import { cleanXmlChars } from "../../src/formats/xml.ts";
 import { childrenNamed, childText, parseXml } from "../support/xml-tree.ts";
 
 const nasty = fc.constantFrom(
@@ -131,21 +131,31 @@ describe("arbitrary text in every format", () => {
     );
   });
 
-  it("JSON Feed is valid JSON and reads back exactly the same text", () => {
+  it("JSON Feed is valid JSON and carries the same text as RSS and Atom in every field", () => {
     fc.assert(
       fc.property(fc.array(article, { minLength: 1, maxLength: 3 }), (items) => {
         const feed = feedOf(items);
-        const doc = JSON.parse(renderFeed(jsonFeed, feed));
-        doc.items.forEach(
-          (item: { title: string; summary: string; content_html: string; authors: { name: string }[]; tags?: string[] }, i: number) => {
-            const a = feed.items[i]!;
-            expect(item.title).toBe(a.title);
-            expect(item.summary).toBe(a.summary);
-            expect(item.content_html).toBe(a.html);
-            expect(item.authors.map((x) => x.name)).toEqual(a.authors.map((x) => x.name));
-            expect(item.tags ?? []).toEqual([...new Set([...(a.section ? [a.section] : []), ...a.tags])]);
-          },
-        );
+        const doc = JSON.parse(renderFeed(jsonFeed, feed)) as {
+          title: string;
+          items: { title: string; summary: string; content_html: string; authors: { name: string }[]; tags?: string[] }[];
+        };
+        const rssItems = childrenNamed(childrenNamed(parseXml(renderFeed(rss, feed)), "channel")[0]!, "item");
+        const atomEntries = childrenNamed(parseXml(renderFeed(atom, feed)), "entry");
+        doc.items.forEach((item, i) => {
+          const a = feed.items[i]!;
+          const [r, e] = [rssItems[i]!, atomEntries[i]!];
+          expect(item.title).toBe(asXmlText(a.title));
+          expect(item.title).toBe(childText(r, "title"));
+          expect(item.title).toBe(childText(e, "title"));
+          expect(item.summary).toBe(decodeHtmlText(childText(r, "description")!));
+          expect(item.summary).toBe(childText(e, "summary"));
+          // XML line-end handling (§2.11) turns CR LF into LF inside CDATA; HTML reads both as the same whitespace.
+          expect(item.content_html.replace(/\r\n?/g, "\n")).toBe(childText(r, "content:encoded"));
+          expect(item.content_html.replace(/\r\n?/g, "\n")).toBe(childText(e, "content"));
+          expect(item.authors.map((x) => x.name)).toEqual(childrenNamed(r, "dc:creator").map((n) => n.text));
+          expect(item.authors.map((x) => x.name)).toEqual(childrenNamed(e, "author").map((n) => childText(n, "name")));
+          expect(item.tags ?? []).toEqual([...new Set([...(a.section ? [a.section] : []), ...a.tags])].map(asXmlText));
+        });
       }),
       RUNS,
     );

@@ -192,11 +192,7 @@ type Check = ShownField | "text";
  * Renderer bugs that other work fixes. Their assertions are left out of the checks below and asserted on their own
  * with `it.fails`, so the fix makes those tests fail and this table is emptied.
  */
-const KNOWN_FAILURES: readonly { format: ReaderFormat; slug: string; checks: readonly Check[]; fixedBy: string }[] = [
-  // fixed by issue 10 item 1: JSON Feed keeps the control characters that RSS and Atom remove
-  { format: "json", slug: "q-and-a-instc", checks: ["title", "text"], fixedBy: "issue 10 item 1" },
-  { format: "json", slug: "control-characters", checks: ["title", "summary", "text"], fixedBy: "issue 10 item 1" },
-];
+const KNOWN_FAILURES: readonly { format: ReaderFormat; slug: string; checks: readonly Check[]; fixedBy: string }[] = [];
 
 /** Where a known failure shows: a reader that reads the format and shows the field (a limit hides it). */
 function knownFailure(reader: Reader, format: ReaderFormat, slug: string, check: Check) {
