@@ -14,6 +14,7 @@ import { registerFeedRoutes } from "./feeds.ts";
 import { registerImageRoutes } from "./images.ts";
 import { registerIndexPage } from "./pages.ts";
 import { registerPreviewRoutes } from "./preview.ts";
+import { capLifetimesAtRelease } from "./release-hint.ts";
 import { problem } from "./responses.ts";
 
 export interface AppOptions {
@@ -79,7 +80,7 @@ export function createApp({
       (loaded) => nextRelease(loaded, now),
       () => undefined,
     );
-    const maxAge = next ? Math.min(NOT_FOUND_MAX_AGE, Math.max(0, Math.floor((next.getTime() - now.getTime()) / 1000))) : NOT_FOUND_MAX_AGE;
+    const { maxAge } = capLifetimesAtRelease({ maxAge: NOT_FOUND_MAX_AGE, sMaxAge: NOT_FOUND_MAX_AGE, staleWhileRevalidate: 0 }, next, now);
     const detail = `There is nothing at ${c.req.path}. The feeds are listed at ${site.url}/ and in ${site.url}/feeds.opml.`;
     return problem(c, site, 404, detail, { "Cache-Control": `public, max-age=${maxAge}` });
   };

@@ -172,7 +172,8 @@ export function registerFeedRoutes(app: Hono, ctx: AppContext): void {
     const plan = completePlan(selection, await catalog.load(selection.entries));
     const etag = `"${format.id}-${OUTPUT_REVISION}-${plan.version}"`;
     const self = plan.options.hubs?.length ? plan.options.urls[format.id] : undefined;
-    const headers = feedHeaders(etag, plan.lastModified, plan, now, self);
+    // Site-wide, not the plan's own nextChange: a per-feed hint would reveal where the next embargoed article goes.
+    const headers = feedHeaders(etag, plan.lastModified, { archived: plan.archived, siteNextRelease: nextRelease(catalog, now) }, now, self);
     return respond(
       c,
       format.contentType,
@@ -207,7 +208,7 @@ export function registerFeedRoutes(app: Hono, ctx: AppContext): void {
     const headers = feedHeaders(
       `"opml-${OUTPUT_REVISION}-${version}"`,
       undefined,
-      { archived: false, nextChange: nextRelease(catalog, now) },
+      { archived: false, siteNextRelease: nextRelease(catalog, now) },
       now,
     );
     return respond(c, OPML_CONTENT_TYPE, `feeds.opml/${version}`, headers, undefined, () => renderOpml(doc));

@@ -2,6 +2,7 @@
 import type { Context } from "hono";
 import { escapeHtml } from "../core/feed.ts";
 import type { SiteSettings } from "../core/settings.ts";
+import { capLifetimesAtRelease } from "./release-hint.ts";
 
 /** True when the client prefers an HTML page (a browser): it lists text/html and does not refuse it with q=0. */
 export function wantsHtml(accept: string | undefined): boolean {
@@ -54,21 +55,23 @@ export function problem(
 export interface Freshness {
   /** A full archive page: it does not change as articles are published. */
   archived: boolean;
-  /** When the response next changes on its own (an embargoed article comes out). */
-  nextChange?: Date;
+  /**
+   * The next release of the whole site (`nextRelease(catalog, now)` over every article), never the feed's own: a
+   * per-feed time would tell which feed the embargoed article is in. Required, so a plan's per-feed time cannot be
+   * passed by accident.
+   */
+  siteNextRelease: Date | undefined;
 }
 
 /**
  * `Cache-Control` for a feed (RFC 9111 §5.2.2, RFC 5861 for stale-while-revalidate): the configured lifetimes, each cut
- * so that no cache may serve the response, fresh or stale, past the next scheduled publication in it.
+ * at the step boundary before the site's next release (src/http/release-hint.ts), so no cache serves a feed past a
+ * publication and the header reveals neither which feed changes nor the release's second.
  */
 export function cacheControl(site: SiteSettings, freshness: Freshness, now: Date): string {
   const c = site.cache;
   if (freshness.archived)
     return `public, max-age=${c.archiveMaxAge}, s-maxage=${c.archiveMaxAge}, stale-while-revalidate=${c.staleWhileRevalidate}`;
-  const until = freshness.nextChange ? Math.max(0, Math.floor((freshness.nextChange.getTime() - now.getTime()) / 1000)) : Infinity;
-  const maxAge = Math.min(c.maxAge, until);
-  const sMaxAge = Math.min(c.sMaxAge, until);
-  const swr = Math.min(c.staleWhileRevalidate, Math.max(0, until - Math.max(maxAge, sMaxAge)));
-  return `public, max-age=${maxAge}, s-maxage=${sMaxAge}, stale-while-revalidate=${swr}`;
+  const { maxAge, sMaxAge, staleWhileRevalidate } = capLifetimesAtRelease(c, freshness.siteNextRelease, now);
+  return `public, max-age=${maxAge}, s-maxage=${sMaxAge}, stale-while-revalidate=${staleWhileRevalidate}`;
 }
