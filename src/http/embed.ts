@@ -7,7 +7,6 @@ import { buildHeadlines, formatRelativeTime, type HeadlinesDocument, selectHeadl
 import {
   type HeadlinesPlan,
   HeadlinesRequestError,
-  isOriginAllowed,
   PARTNERS_FILE,
   type PartnerRegistry,
   parsePartners,
@@ -15,6 +14,7 @@ import {
 } from "../core/partners.ts";
 import { EMBED_SCRIPT } from "../embed/widget.ts";
 import type { AppContext } from "./context.ts";
+import { answerHeadlinesPreflight, decideHeadlinesCors, headlineTitle } from "./embed-rules.ts";
 import { html, page, trusted } from "./html.ts";
 
 const STATUS: Record<HeadlinesRequestError["reason"], 400 | 403 | 404> = {
@@ -71,30 +71,22 @@ export function registerEmbedRoutes(app: Hono, ctx: AppContext): void {
     }),
   );
 
-  app.options("/headlines.json", (c) =>
-    c.body(null, 204, {
-      "Access-Control-Allow-Origin": c.req.header("Origin") ?? "*",
-      "Access-Control-Allow-Methods": "GET, HEAD, OPTIONS",
-      "Access-Control-Allow-Headers": "Accept",
-      "Access-Control-Max-Age": "86400",
-      Vary: "Origin",
-    }),
-  );
+  app.options("/headlines.json", async (c) => {
+    const { status, headers } = answerHeadlinesPreflight(await partners(), c.req.query("key"), c.req.header("Origin"));
+    return c.body(null, status, headers);
+  });
 
   app.get("/headlines.json", async (c) => {
     const json = { "Content-Type": "application/json; charset=utf-8", "X-Content-Type-Options": "nosniff" };
     try {
       const p = await plan(c);
       const origin = c.req.header("Origin");
-      const cors: Record<string, string> = p.origins.includes("*") ? { "Access-Control-Allow-Origin": "*" } : { Vary: "Origin" };
-      if (origin !== undefined && !p.origins.includes("*")) {
-        if (!isOriginAllowed(p, origin)) {
-          throw new HeadlinesRequestError("origin-not-allowed", `origin ${origin} is not allowed for partner "${p.partner?.key}"`);
-        }
-        cors["Access-Control-Allow-Origin"] = origin;
+      const cors = decideHeadlinesCors(p.origins, origin);
+      if (!cors.allowed) {
+        throw new HeadlinesRequestError("origin-not-allowed", `origin ${origin} is not allowed for partner "${p.partner?.key}"`);
       }
       const body = JSON.stringify(await headlines(p), null, 2) + "\n";
-      return c.body(body, 200, { ...json, ...cors, "Cache-Control": "public, max-age=60" });
+      return c.body(body, 200, { ...json, ...cors.headers, "Cache-Control": "public, max-age=60" });
     } catch (error) {
       if (!(error instanceof HeadlinesRequestError)) throw error;
       // Readable from any origin, so a partner's console shows why the widget stayed empty.
@@ -121,7 +113,7 @@ export function registerEmbedRoutes(app: Hono, ctx: AppContext): void {
         "form-action 'none'",
         `frame-ancestors ${frameAncestors(p)}`,
       ].join("; ");
-      return c.html(renderHeadlinesPage(doc, { lang, now: ctx.now(), thumbnails, title: c.req.query("title") }), 200, {
+      return c.html(renderHeadlinesPage(doc, { lang, now: ctx.now(), thumbnails, title: headlineTitle(c.req.query("title"), p) }), 200, {
         "Content-Security-Policy": csp,
         "Cache-Control": "public, max-age=60",
         "Referrer-Policy": "strict-origin-when-cross-origin",
