@@ -173,7 +173,13 @@ export function registerFeedRoutes(app: Hono, ctx: AppContext): void {
     const etag = `"${format.id}-${OUTPUT_REVISION}-${plan.version}"`;
     const self = plan.options.hubs?.length ? plan.options.urls[format.id] : undefined;
     // Site-wide, not the plan's own nextChange: a per-feed hint would reveal where the next embargoed article goes.
-    const headers = feedHeaders(etag, plan.lastModified, { archived: plan.archived, siteNextRelease: nextRelease(catalog, now) }, now, self);
+    const headers = feedHeaders(
+      etag,
+      plan.lastModified,
+      { archived: plan.archived, siteNextRelease: nextRelease(catalog, now) },
+      now,
+      self,
+    );
     return respond(
       c,
       format.contentType,

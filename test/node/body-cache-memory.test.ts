@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { createApp } from "../../src/http/app.ts";
 import { type Body, type BodyCache, createIsolateBodyCache, ISOLATE_CACHE_LIMITS } from "../../src/http/body-cache.ts";
 import { createMemorySource } from "../../src/sources/memory.ts";
-import { articleText, AUTHORS_YAML, testSite } from "../support/http-fixtures.ts";
+import { AUTHORS_YAML, articleText, testSite } from "../support/http-fixtures.ts";
 
 const MiB = 1024 * 1024;
 const NOW = new Date("2026-01-10T12:00:00Z");
@@ -58,7 +58,13 @@ function collect(): number {
 
 async function driveVariants(bigBytes: number) {
   const far = outsideIsolate();
-  const app = createApp({ source: archiveWith(bigBytes), site: testSite(), now: () => NOW, cache: createIsolateBodyCache(far), log: () => {} });
+  const app = createApp({
+    source: archiveWith(bigBytes),
+    site: testSite(),
+    now: () => NOW,
+    cache: createIsolateBodyCache(far),
+    log: () => {},
+  });
   // Load the catalog and render the article's markdown once (memoised), so only what the cache keeps is measured.
   for (const file of FILES) await (await app.request(`/${file}`)).arrayBuffer();
   far.puts = 0;

@@ -56,7 +56,12 @@ describe("isNotModified", () => {
     { case: "other tag", inm: '"rss-1-old"', ims: undefined, expected: false },
     { case: "other tag wins over a matching date", inm: '"rss-1-old"', ims: "Fri, 09 Jan 2026 09:00:00 GMT", expected: false },
     // RFC 9110 §13.1.3 and §13.2.2: with If-None-Match present, even malformed or empty, If-Modified-Since is ignored.
-    { case: "malformed tag matches nothing, and the date is ignored", inm: "rss-1-abc", ims: "Fri, 09 Jan 2026 09:00:00 GMT", expected: false },
+    {
+      case: "malformed tag matches nothing, and the date is ignored",
+      inm: "rss-1-abc",
+      ims: "Fri, 09 Jan 2026 09:00:00 GMT",
+      expected: false,
+    },
     { case: "malformed tag with a future date", inm: "unquoted", ims: "Fri, 09 Jan 2099 09:00:00 GMT", expected: false },
     { case: "two tags without a comma with a future date", inm: '"a" "b"', ims: "Fri, 09 Jan 2099 09:00:00 GMT", expected: false },
     { case: "unterminated tag with a future date", inm: '"rss-1-abc', ims: "Fri, 09 Jan 2099 09:00:00 GMT", expected: false },

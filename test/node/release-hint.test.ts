@@ -84,7 +84,13 @@ describe("capLifetimesAtRelease", () => {
 function appReleasing(release: string, now: () => Date) {
   const files = {
     ...NEWSROOM,
-    "2026/summit.md": articleText({ title: "Summit preview", date: release, section: "Diplomacy", tags: ["Summit", "Baku"], author: "ana-lima" }),
+    "2026/summit.md": articleText({
+      title: "Summit preview",
+      date: release,
+      section: "Diplomacy",
+      tags: ["Summit", "Baku"],
+      author: "ana-lima",
+    }),
   };
   return createApp({ source: createMemorySource(files), site: testSite(), now, log: () => {} });
 }
