@@ -83,7 +83,10 @@ export function registerEmbedRoutes(app: Hono, ctx: AppContext): void {
       const origin = c.req.header("Origin");
       const cors = decideHeadlinesCors(p.origins, origin);
       if (!cors.allowed) {
-        throw new HeadlinesRequestError("origin-not-allowed", `origin ${origin} is not allowed for partner "${p.partner?.key}"`);
+        throw new HeadlinesRequestError(
+          "origin-not-allowed",
+          `origin ${origin?.slice(0, 100)} is not allowed for partner "${p.partner?.key}"`,
+        );
       }
       const body = JSON.stringify(await headlines(p), null, 2) + "\n";
       return c.body(body, 200, { ...json, ...cors.headers, "Cache-Control": "public, max-age=60" });

@@ -34,6 +34,8 @@ export function problem(
   headers: Record<string, string> = {},
 ): Response {
   const title = TITLES[status]!;
+  // Details quote the request (its path, a parameter): an oversize request never gets its whole self echoed back.
+  const text = capText(detail, DETAIL_MAX);
   const common = { Vary: "Accept", "Cache-Control": status === 404 ? "public, max-age=60" : "no-store", ...headers };
   if (wantsHtml(c.req.header("Accept"))) {
     const html = `<!doctype html>
@@ -41,15 +43,25 @@ export function problem(
 <head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${status} ${escapeHtml(title)}</title></head>
 <body>
 <h1>${escapeHtml(title)}</h1>
-<p>${escapeHtml(detail)}</p>
+<p>${escapeHtml(text)}</p>
 <p><a href="${escapeHtml(site.url + "/")}">${escapeHtml(site.title)} feeds</a></p>
 </body>
 </html>
 `;
     return c.body(html, status, { ...common, "Content-Type": "text/html; charset=utf-8" });
   }
-  const body = { type: "about:blank", title, status, detail, instance: new URL(c.req.url).pathname };
+  const path = new URL(c.req.url).pathname;
+  const body = { type: "about:blank", title, status, detail: text, ...(path.length <= DETAIL_MAX ? { instance: path } : {}) };
   return c.body(JSON.stringify(body, null, 2) + "\n", status, { ...common, "Content-Type": "application/problem+json" });
+}
+
+/** Longest `detail` (and `instance`) an error answer carries, in characters. */
+const DETAIL_MAX = 400;
+
+function capText(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const end = /[\ud800-\udbff]/.test(text[max - 2]!) ? max - 2 : max - 1; // never half a surrogate pair
+  return `${text.slice(0, end)}…`;
 }
 
 export interface Freshness {
