@@ -191,8 +191,3 @@ function quoteRequest(value: string): string {
   const chars = Array.from(value);
   return `"${chars.length > 60 ? `${chars.slice(0, 60).join("")}…` : value}"`;
 }
-
-/** Whether a browser Origin header may read the data under this plan. */
-export function isOriginAllowed(plan: HeadlinesPlan, requestOrigin: string): boolean {
-  return plan.origins.includes("*") || plan.origins.includes(requestOrigin);
-}
