@@ -4,7 +4,7 @@ import { ConfigError } from "./core/errors.ts";
 import { catalogFromSource } from "./core/memory-catalog.ts";
 import { parseSettings } from "./core/settings.ts";
 import { type App, createApp } from "./http/app.ts";
-import { type BodyCache, createMemoryCache, createTieredCache, createWorkersCache, noCache } from "./http/body-cache.ts";
+import { type BodyCache, createIsolateBodyCache, createWorkersCache, noCache } from "./http/body-cache.ts";
 import { bundledSource } from "./sources/bundled.ts";
 import { createFetcherSource } from "./sources/fetcher.ts";
 
@@ -24,8 +24,9 @@ let app: App | undefined;
 function createWorkerApp(env: Env & ArchiveEnv): App {
   const site = parseSettings(env as unknown as Record<string, unknown>);
   // Rendered feeds are kept in the data centre's cache, keyed by content version, so a hot feed renders once; the
-  // hottest few also stay in the isolate (32 bodies of 0.2–0.5 MB at most: well inside the 128 MB isolate limit).
-  const cache = env.BODY_CACHE === "off" ? noCache : createTieredCache(createMemoryCache(32), edgeCache(site.url));
+  // most recently used also stay in the isolate, within a byte budget that leaves the 128 MB isolate room for the
+  // catalog and requests in flight (ISOLATE_CACHE_LIMITS: 16 MiB in all, no body over 1 MiB; reasons beside it).
+  const cache = env.BODY_CACHE === "off" ? noCache : createIsolateBodyCache(edgeCache(site.url));
   const catalog = env.ARCHIVE
     ? loadIndexedCatalog(createFetcherSource(env.ARCHIVE, "archive"), site)
     : catalogFromSource(bundledSource, site);

@@ -153,7 +153,7 @@ export function planHeadlines(query: HeadlinesQuery, partners: PartnerRegistry, 
   if (key && !partner)
     throw new HeadlinesRequestError(
       "unknown-partner",
-      `unknown partner key "${key}": check data-key (or ?key=) against the key you were given`,
+      `unknown partner key ${quoteRequest(key)}: check data-key (or ?key=) against the key you were given`,
     );
   const cap = partner?.limit ?? PUBLIC_ITEM_CAP;
 
@@ -161,7 +161,7 @@ export function planHeadlines(query: HeadlinesQuery, partners: PartnerRegistry, 
   if (query.limit !== undefined && query.limit.trim() !== "") {
     const n = Number(query.limit);
     if (!Number.isInteger(n) || n < 1)
-      throw new HeadlinesRequestError("bad-limit", `limit "${query.limit}" is not a whole number of 1 or more`);
+      throw new HeadlinesRequestError("bad-limit", `limit ${quoteRequest(query.limit)} is not a whole number of 1 or more`);
     limit = Math.min(n, cap); // asking for more than the cap is not an error: the cap is the partner's agreement
   }
 
@@ -175,10 +175,10 @@ export function planHeadlines(query: HeadlinesQuery, partners: PartnerRegistry, 
       if (partner?.sections && !partner.sections.includes(slug)) {
         throw new HeadlinesRequestError(
           "section-not-allowed",
-          `section "${slug}" is not among partner "${partner.key}"'s sections (${partner.sections.join(", ")})`,
+          `section ${quoteRequest(slug)} is not among partner "${partner.key}"'s sections (${partner.sections.join(", ")})`,
         );
       }
-      if (!knownSections.has(slug)) throw new HeadlinesRequestError("unknown-section", `there is no section "${slug}"`);
+      if (!knownSections.has(slug)) throw new HeadlinesRequestError("unknown-section", `there is no section ${quoteRequest(slug)}`);
     }
   } else {
     sections = partner?.sections;
@@ -186,7 +186,8 @@ export function planHeadlines(query: HeadlinesQuery, partners: PartnerRegistry, 
   return { partner, sections, limit, utm: partner?.utm ?? [], origins: partner?.origins ?? ["*"] };
 }
 
-/** Whether a browser Origin header may read the data under this plan. */
-export function isOriginAllowed(plan: HeadlinesPlan, requestOrigin: string): boolean {
-  return plan.origins.includes("*") || plan.origins.includes(requestOrigin);
+/** A request value quoted for a message, cut at 60 characters: an error answer never echoes a whole oversize query. */
+function quoteRequest(value: string): string {
+  const chars = Array.from(value);
+  return `"${chars.length > 60 ? `${chars.slice(0, 60).join("")}…` : value}"`;
 }

@@ -14,6 +14,7 @@ import { registerFeedRoutes } from "./feeds.ts";
 import { registerImageRoutes } from "./images.ts";
 import { registerIndexPage } from "./pages.ts";
 import { registerPreviewRoutes } from "./preview.ts";
+import { capLifetimesAtRelease } from "./release-hint.ts";
 import { problem } from "./responses.ts";
 
 export interface AppOptions {
@@ -68,9 +69,9 @@ export function createApp({
   const notFound = async (c: Context): Promise<Response> => {
     const at = ctx.now();
     const next = await catalog.nextRelease(at).catch(() => undefined);
-    const until = next ? Math.max(0, Math.floor((next.getTime() - at.getTime()) / 1000)) : NOT_FOUND_MAX_AGE;
+    const { maxAge } = capLifetimesAtRelease({ maxAge: NOT_FOUND_MAX_AGE, sMaxAge: NOT_FOUND_MAX_AGE, staleWhileRevalidate: 0 }, next, at);
     const detail = `There is nothing at ${c.req.path}. The feeds are listed at ${site.url}/ and in ${site.url}/feeds.opml.`;
-    return problem(c, site, 404, detail, { "Cache-Control": `public, max-age=${Math.min(NOT_FOUND_MAX_AGE, until)}` });
+    return problem(c, site, 404, detail, { "Cache-Control": `public, max-age=${maxAge}` });
   };
   app.notFound(notFound);
   app.onError((error, c) => {

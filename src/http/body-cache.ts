@@ -1,5 +1,5 @@
-// Where rendered feed bodies are kept between requests, keyed by content version: the Workers Cache API at the edge,
-// a small in-memory map under Node, or nothing.
+// Where rendered feed bodies are kept between requests, keyed by content version: the Workers Cache API at the edge
+// behind a small in-isolate tier, an in-memory map bounded by bytes under Node, or nothing.
 
 /** A rendered body as UTF-8 bytes: kept encoded, so a hit is sent without decoding or re-encoding it. */
 export type Body = Uint8Array<ArrayBuffer>;
@@ -15,15 +15,86 @@ export const noCache: BodyCache = {
   put: async () => {},
 };
 
-/** A bounded in-memory cache (oldest entry evicted first); for the Node server and tests. */
-export function createMemoryCache(maxEntries = 256): BodyCache {
-  const entries = new Map<string, Body>();
+const MiB = 1024 * 1024;
+
+/** What an in-memory cache may hold, in bytes. */
+export interface MemoryCacheLimits {
+  /** Most bytes kept in all (each entry counted by `entryCost`); the least recently used entries go first. */
+  maxBytes: number;
+  /** The largest entry kept; a larger body is not kept at all (it stays in the far tier, if any). */
+  maxEntryBytes: number;
+}
+
+/**
+ * The near tier in the worker's isolate. Cloudflare gives an isolate 128 MB for everything: the bundled content module
+ * and the parsed catalog (61–75 MB for 1,000 bundled articles, 11–68 MB from a prebuilt index, BENCHMARKS.md), the
+ * markdown memo, and every request in flight, each holding its rendered string and UTF-8 bytes (about three times its
+ * body) while other requests run in the same isolate. 16 MiB of bodies leaves that room; it is an optimisation over the
+ * Cache API, which holds everything anyway. Feeds are 0.2–0.5 MB (the 1,000-article /rss.xml is 173 KB); a body over
+ * 1 MiB is an outlier (a huge article, a large `?limit`), cheap to fetch from the Cache API next to its size, and
+ * would let a few requests push out every hot feed, so it is not kept here. With a byte budget, `?limit` variants (up
+ * to 100 per feed and format, each a distinct key) evict each other instead of adding up.
+ */
+export const ISOLATE_CACHE_LIMITS: MemoryCacheLimits = { maxBytes: 16 * MiB, maxEntryBytes: 1 * MiB };
+
+/** Per-entry bookkeeping beyond the body and the key (a Map entry and the body's object): an estimate, kept generous. */
+export const ENTRY_OVERHEAD_BYTES = 128;
+
+/** What one entry costs the budget: the body's bytes, the key as UTF-16, and the bookkeeping. */
+export function entryCost(key: string, body: Body): number {
+  return body.byteLength + key.length * 2 + ENTRY_OVERHEAD_BYTES;
+}
+
+/** An in-memory BodyCache that also says what it holds (for tests and logs). */
+export interface MemoryCache extends BodyCache {
+  /** Entries held. */
+  readonly size: number;
+  /** Their cost, by `entryCost`; never above `maxBytes`. */
+  readonly bytes: number;
+}
+
+/**
+ * A cache in memory bounded by bytes, least recently used evicted first; an entry over `maxEntryBytes` is refused.
+ * The near tier of the worker (ISOLATE_CACHE_LIMITS) and the Node server's only tier.
+ */
+export function createMemoryCache(limits: MemoryCacheLimits = ISOLATE_CACHE_LIMITS): MemoryCache {
+  const { maxBytes, maxEntryBytes } = limits;
+  if (!(maxEntryBytes >= 0 && maxBytes >= maxEntryBytes)) {
+    throw new RangeError(`memory cache limits: need 0 ≤ maxEntryBytes ≤ maxBytes, got ${maxEntryBytes} and ${maxBytes}`);
+  }
+  const entries = new Map<string, { body: Body; cost: number }>();
+  let bytes = 0;
+  const remove = (key: string): void => {
+    const entry = entries.get(key);
+    if (!entry) return;
+    entries.delete(key);
+    bytes -= entry.cost;
+  };
   return {
-    get: async (key) => entries.get(key),
-    put: async (key, body) => {
+    get size() {
+      return entries.size;
+    },
+    get bytes() {
+      return bytes;
+    },
+    get: async (key) => {
+      const entry = entries.get(key);
+      if (!entry) return undefined;
+      // Map order is insertion order: moving a hit to the end keeps the least recently used first.
       entries.delete(key);
-      entries.set(key, body);
-      while (entries.size > maxEntries) entries.delete(entries.keys().next().value!);
+      entries.set(key, entry);
+      return entry.body;
+    },
+    put: async (key, body) => {
+      remove(key);
+      const cost = entryCost(key, body);
+      if (cost > maxEntryBytes) return;
+      entries.set(key, { body, cost });
+      bytes += cost;
+      for (const oldest of entries.keys()) {
+        if (bytes <= maxBytes) break;
+        remove(oldest);
+      }
     },
   };
 }
@@ -46,6 +117,11 @@ export function createTieredCache(near: BodyCache, far: BodyCache): BodyCache {
       await Promise.all([near.put(key, body), far.put(key, body)]);
     },
   };
+}
+
+/** The worker's body cache: a near tier in the isolate, bounded by ISOLATE_CACHE_LIMITS, in front of `far` (the Cache API). */
+export function createIsolateBodyCache(far: BodyCache): BodyCache {
+  return createTieredCache(createMemoryCache(ISOLATE_CACHE_LIMITS), far);
 }
 
 /** The part of the Workers `Cache` (Cache API) this module uses. */

@@ -94,12 +94,15 @@ export interface CurrentValidators {
 }
 
 /**
- * RFC 9110 §13.2.2 for GET and HEAD: `If-None-Match` decides when present and well formed; otherwise
- * `If-Modified-Since` does (the representation is not modified if its Last-Modified, in whole seconds, is not after it).
+ * RFC 9110 §13.2.2 for GET and HEAD: `If-None-Match` decides whenever the field is present; only without it does
+ * `If-Modified-Since` (the representation is not modified if its Last-Modified, in whole seconds, is not after it).
+ * A malformed `If-None-Match` matches nothing, and still silences `If-Modified-Since` (§13.1.3: a recipient MUST ignore
+ * If-Modified-Since if the request contains an If-None-Match field), so a broken tag never earns a 304 from a date.
  */
 export function isNotModified(request: RequestValidators, current: CurrentValidators): boolean {
-  const tags = request.ifNoneMatch ? parseEntityTags(request.ifNoneMatch) : undefined;
-  if (tags !== undefined) {
+  if (request.ifNoneMatch !== undefined && request.ifNoneMatch !== null) {
+    const tags = parseEntityTags(request.ifNoneMatch);
+    if (tags === undefined) return false;
     if (tags === "*") return true;
     const mine = parseEntityTags(current.etag);
     return mine !== undefined && mine !== "*" && tags.some((tag) => weakMatch(tag, mine[0]!));

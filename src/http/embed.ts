@@ -1,9 +1,10 @@
 // Partner embeds: the /embed.js script, the /embed/headlines iframe page and the /headlines.json data behind both.
 import type { Context, Hono } from "hono";
 import { buildHeadlines, formatRelativeTime, type HeadlinesDocument, selectHeadlines } from "../core/headlines.ts";
-import { type HeadlinesPlan, HeadlinesRequestError, isOriginAllowed, planHeadlines } from "../core/partners.ts";
+import { type HeadlinesPlan, HeadlinesRequestError, planHeadlines } from "../core/partners.ts";
 import { EMBED_SCRIPT } from "../embed/widget.ts";
 import type { AppContext } from "./context.ts";
+import { answerHeadlinesPreflight, decideHeadlinesCors, headlineTitle } from "./embed-rules.ts";
 import { html, trusted } from "./html.ts";
 
 /** CSP `frame-ancestors` for a plan: any page for the public defaults, else our own site plus the partner's origins. */
@@ -20,15 +21,11 @@ export function registerEmbedRoutes(app: Hono, ctx: AppContext): void {
       "X-Content-Type-Options": "nosniff",
     }),
   );
-  app.options("/headlines.json", (c) =>
-    c.body(null, 204, {
-      "Access-Control-Allow-Origin": c.req.header("Origin") ?? "*",
-      "Access-Control-Allow-Methods": "GET, HEAD, OPTIONS",
-      "Access-Control-Allow-Headers": "Accept",
-      "Access-Control-Max-Age": "86400",
-      Vary: "Origin",
-    }),
-  );
+  app.options("/headlines.json", async (c) => {
+    // The GET's origin rule: a partner key answers only its own origins.
+    const { status, headers } = answerHeadlinesPreflight(await ctx.catalog.partners(), c.req.query("key"), c.req.header("Origin"));
+    return c.body(null, status, headers);
+  });
   app.get("/headlines.json", (c) => serveHeadlinesJson(c, ctx));
   app.get("/embed/headlines", (c) => serveHeadlinesPage(c, ctx));
 }
@@ -50,17 +47,17 @@ async function serveHeadlinesJson(c: Context, ctx: AppContext): Promise<Response
   const now = ctx.now();
   const plan = await planRequest(c, ctx, now);
   const origin = c.req.header("Origin");
-  const cors: Record<string, string> = plan.origins.includes("*") ? { "Access-Control-Allow-Origin": "*" } : { Vary: "Origin" };
-  if (origin !== undefined && !plan.origins.includes("*")) {
-    if (!isOriginAllowed(plan, origin)) {
-      throw new HeadlinesRequestError("origin-not-allowed", `origin ${origin} is not allowed for partner "${plan.partner?.key}"`);
-    }
-    cors["Access-Control-Allow-Origin"] = origin;
+  const cors = decideHeadlinesCors(plan.origins, origin);
+  if (!cors.allowed) {
+    throw new HeadlinesRequestError(
+      "origin-not-allowed",
+      `origin ${origin?.slice(0, 100)} is not allowed for partner "${plan.partner?.key}"`,
+    );
   }
   const body = JSON.stringify(await headlinesOf(ctx, plan, now), null, 2) + "\n";
   return c.body(body, 200, {
     "Content-Type": "application/json; charset=utf-8",
-    ...cors,
+    ...cors.headers,
     "Cache-Control": "public, max-age=60",
   });
 }
@@ -81,7 +78,7 @@ async function serveHeadlinesPage(c: Context, ctx: AppContext): Promise<Response
     "form-action 'none'",
     `frame-ancestors ${frameAncestors(plan)}`,
   ].join("; ");
-  return c.html(renderHeadlinesPage(doc, { lang, now, thumbnails, title: c.req.query("title") }), 200, {
+  return c.html(renderHeadlinesPage(doc, { lang, now, thumbnails, title: headlineTitle(c.req.query("title"), plan) }), 200, {
     "Content-Security-Policy": csp,
     "Cache-Control": "public, max-age=60",
     "Referrer-Policy": "strict-origin-when-cross-origin",

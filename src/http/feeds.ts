@@ -65,7 +65,8 @@ async function serveFeed(c: Context, ctx: AppContext, format: FeedFormat): Promi
     {
       etag: etagOf(format.id, plan),
       lastModified: plan.lastModified,
-      freshness: plan,
+      // Site-wide, not the plan's own nextChange: a per-feed hint would reveal where the next embargoed article goes.
+      freshness: { archived: plan.archived, siteNextRelease: await ctx.catalog.nextRelease(now) },
       contentType: format.contentType,
       cacheKey: `${scopePath(scope)}${page ?? "current"}/${format.file}/${plan.version}`,
       self: plan.head.hubs.length ? plan.head.self[format.id] : undefined,
@@ -104,7 +105,7 @@ async function serveOpml(c: Context, ctx: AppContext): Promise<Response> {
     {
       etag: `"opml-${OUTPUT_REVISION}-${version}"`,
       // The list may change whenever an embargoed article comes out (it can open a new section, tag or author).
-      freshness: { archived: false, nextChange: await catalog.nextRelease(now) },
+      freshness: { archived: false, siteNextRelease: await catalog.nextRelease(now) },
       contentType: OPML_CONTENT_TYPE,
       cacheKey: `feeds.opml/${version}`,
       render: () => renderOpml(doc),

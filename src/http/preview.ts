@@ -1,9 +1,10 @@
 // /preview/{slug}: how one article looks in every format and in readers, for editors.
 //
 // Published articles are public anyway, so their preview needs nothing. Drafts and embargoed articles are shown
-// only with the PREVIEW_TOKEN secret (`?token=` or `Authorization: Bearer`); without the setting they are never
-// shown, and a wrong token is refused outright rather than answered with a 404.
-import type { Context, Hono } from "hono";
+// only with the PREVIEW_TOKEN secret (`Authorization: Bearer`, or the session cookie of the /preview sign-in form; see
+// preview-access.ts); without the setting they are never shown, and a wrong token is refused outright rather than
+// answered with a 404.
+import type { Hono } from "hono";
 import type { ArticleRecord } from "../core/article.ts";
 import { statusAt } from "../core/catalog.ts";
 import type { ContentIssue } from "../core/errors.ts";
@@ -16,21 +17,7 @@ import { formatSiteTime, PAGE_CSP } from "./article-pages.ts";
 import type { AppContext } from "./context.ts";
 import { NotFoundError } from "./errors.ts";
 import { html, page } from "./html.ts";
-
-/** Compares without stopping at the first difference, so response times do not reveal how much of a guess matched. */
-function sameSecret(a: string, b: string): boolean {
-  const x = new TextEncoder().encode(a);
-  const y = new TextEncoder().encode(b);
-  let diff = x.length ^ y.length;
-  for (let i = 0; i < Math.max(x.length, y.length); i++) diff |= (x[i] ?? 0) ^ (y[i] ?? 0);
-  return diff === 0;
-}
-
-function presentedToken(c: Context): string | undefined {
-  const auth = c.req.header("Authorization");
-  const bearer = auth && /^Bearer\s+(.+)$/i.exec(auth)?.[1];
-  return bearer || c.req.query("token") || undefined;
-}
+import { checkPreviewAccess, registerPreviewSignIn } from "./preview-access.ts";
 
 type Status = "published" | "embargoed" | "draft";
 
@@ -90,14 +77,12 @@ ${itemSnippets(article).map(
 }
 
 export function registerPreviewRoutes(app: Hono, ctx: AppContext): void {
+  registerPreviewSignIn(app, ctx);
   app.get("/preview/:slug", async (c) => {
     const slug = c.req.param("slug");
-    const token = presentedToken(c);
-    const configured = ctx.site.previewToken;
-    if (token !== undefined && (configured === undefined || !sameSecret(token, configured))) {
-      return c.text("Invalid preview token\n", 403, { "Cache-Control": "no-store" });
-    }
-    const unlocked = token !== undefined; // checked above: a presented token is the configured one
+    const access = await checkPreviewAccess(c, ctx.site, ctx.now());
+    if (access === "refused") return c.text("Invalid preview token\n", 403, { "Cache-Control": "no-store" });
+    const unlocked = access === "unlocked";
     const found = await ctx.catalog.find(slug, { drafts: unlocked });
     const status = found && statusAt(found, ctx.now());
     // Without the token a draft or an embargoed article is indistinguishable from one that does not exist.

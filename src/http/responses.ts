@@ -3,6 +3,7 @@ import type { Context } from "hono";
 import { escapeHtml } from "../core/html.ts";
 import type { SiteSettings } from "../core/settings.ts";
 import type { HttpStatus } from "./errors.ts";
+import { capLifetimesAtRelease } from "./release-hint.ts";
 
 /** True when the client prefers an HTML page (a browser): it lists text/html and does not refuse it with q=0. */
 export function wantsHtml(accept: string | undefined): boolean {
@@ -36,6 +37,8 @@ export function problem(
   headers: Record<string, string> = {},
 ): Response {
   const title = TITLES[status];
+  // Details quote the request (its path, a parameter): an oversize request never gets its whole self echoed back.
+  const text = capText(detail, DETAIL_MAX);
   const common = { Vary: "Accept", "Cache-Control": status === 404 ? "public, max-age=60" : "no-store", ...headers };
   if (wantsHtml(c.req.header("Accept"))) {
     const html = `<!doctype html>
@@ -43,7 +46,7 @@ export function problem(
 <head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${status} ${escapeHtml(title)}</title></head>
 <body>
 <h1>${escapeHtml(title)}</h1>
-<p>${escapeHtml(detail)}</p>
+<p>${escapeHtml(text)}</p>
 <p><a href="${escapeHtml(site.url + "/")}">${escapeHtml(site.title)} feeds</a></p>
 </body>
 </html>
@@ -54,28 +57,40 @@ export function problem(
       "Content-Security-Policy": "default-src 'none'; base-uri 'none'; form-action 'none'",
     });
   }
-  const body = { type: "about:blank", title, status, detail, instance: new URL(c.req.url).pathname };
+  const path = new URL(c.req.url).pathname;
+  const body = { type: "about:blank", title, status, detail: text, ...(path.length <= DETAIL_MAX ? { instance: path } : {}) };
   return c.body(JSON.stringify(body, null, 2) + "\n", status, { ...common, "Content-Type": "application/problem+json" });
+}
+
+/** Longest `detail` (and `instance`) an error answer carries, in characters. */
+const DETAIL_MAX = 400;
+
+function capText(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const end = /[\ud800-\udbff]/.test(text[max - 2]!) ? max - 2 : max - 1; // never half a surrogate pair
+  return `${text.slice(0, end)}…`;
 }
 
 export interface Freshness {
   /** A full archive page: it does not change as articles are published. */
   archived: boolean;
-  /** When the response next changes on its own (an embargoed article comes out). */
-  nextChange?: Date;
+  /**
+   * The next release of the whole site (`nextRelease(catalog, now)` over every article), never the feed's own: a
+   * per-feed time would tell which feed the embargoed article is in. Required, so a plan's per-feed time cannot be
+   * passed by accident.
+   */
+  siteNextRelease: Date | undefined;
 }
 
 /**
  * `Cache-Control` for a feed (RFC 9111 §5.2.2, RFC 5861 for stale-while-revalidate): the configured lifetimes, each cut
- * so that no cache may serve the response, fresh or stale, past the next scheduled publication in it.
+ * at the step boundary before the site's next release (src/http/release-hint.ts), so no cache serves a feed past a
+ * publication and the header reveals neither which feed changes nor the release's second.
  */
 export function cacheControl(site: SiteSettings, freshness: Freshness, now: Date): string {
   const c = site.cache;
   if (freshness.archived)
     return `public, max-age=${c.archiveMaxAge}, s-maxage=${c.archiveMaxAge}, stale-while-revalidate=${c.staleWhileRevalidate}`;
-  const until = freshness.nextChange ? Math.max(0, Math.floor((freshness.nextChange.getTime() - now.getTime()) / 1000)) : Infinity;
-  const maxAge = Math.min(c.maxAge, until);
-  const sMaxAge = Math.min(c.sMaxAge, until);
-  const swr = Math.min(c.staleWhileRevalidate, Math.max(0, until - Math.max(maxAge, sMaxAge)));
-  return `public, max-age=${maxAge}, s-maxage=${sMaxAge}, stale-while-revalidate=${swr}`;
+  const { maxAge, sMaxAge, staleWhileRevalidate } = capLifetimesAtRelease(c, freshness.siteNextRelease, now);
+  return `public, max-age=${maxAge}, s-maxage=${sMaxAge}, stale-while-revalidate=${staleWhileRevalidate}`;
 }

@@ -236,13 +236,14 @@ describe("/preview/{slug}", () => {
     expect(body).not.toContain("<script>window");
   });
 
+  // The token in the query string is ignored (test/node/preview-access.test.ts covers it and the session cookie).
   it.each([
     ["/preview/embargoed", {}, 404],
     ["/preview/draft", {}, 404],
-    [`/preview/embargoed?token=${PREVIEW_TOKEN}`, {}, 200],
+    ["/preview/embargoed", { Authorization: `Bearer ${PREVIEW_TOKEN}` }, 200],
     ["/preview/draft", { Authorization: `Bearer ${PREVIEW_TOKEN}` }, 200],
-    ["/preview/draft?token=wrong-token-0123456789", {}, 403],
-    ["/preview/hostile?token=wrong-token-0123456789", {}, 403],
+    ["/preview/draft", { Authorization: "Bearer wrong-token-0123456789" }, 403],
+    ["/preview/hostile", { Authorization: "Bearer wrong-token-0123456789" }, 403],
   ])("%s %o → %i", async (path, headers, status) => {
     const res = await app.request(path, { headers });
     expect(res.status).toBe(status);
@@ -255,14 +256,15 @@ describe("/preview/{slug}", () => {
   it("shows drafts to nobody when PREVIEW_TOKEN is not set", async () => {
     const { app: open } = makeApp();
     expect((await open.request("/preview/draft")).status).toBe(404);
-    expect((await open.request(`/preview/draft?token=${PREVIEW_TOKEN}`)).status).toBe(403);
+    expect((await open.request("/preview/draft", { headers: { Authorization: `Bearer ${PREVIEW_TOKEN}` } })).status).toBe(403);
     expect((await open.request("/preview/hostile")).status).toBe(200);
   });
 
   it("labels drafts and embargoed articles", async () => {
-    const draft = await (await app.request(`/preview/draft?token=${PREVIEW_TOKEN}`)).text();
+    const bearer = { headers: { Authorization: `Bearer ${PREVIEW_TOKEN}` } };
+    const draft = await (await app.request("/preview/draft", bearer)).text();
     expect(draft).toContain("<strong>Draft</strong>");
-    const embargoed = await (await app.request(`/preview/embargoed?token=${PREVIEW_TOKEN}`)).text();
+    const embargoed = await (await app.request("/preview/embargoed", bearer)).text();
     expect(embargoed).toContain("<strong>Embargoed</strong> until 1 June 2025 at 10:00 BST");
   });
 });
