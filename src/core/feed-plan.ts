@@ -136,6 +136,9 @@ export async function planFeed(catalog: Catalog, site: SiteSettings, now: Date, 
     // Only subscription documents are WebSub topics; archive pages do not change in ways a subscriber needs pushed.
     hubs: site.websubHub && page === undefined ? [site.websubHub] : [],
     stylesheet: site.url + FEED_STYLESHEET_PATH,
+    ...(site.icon ? { icon: site.icon } : {}),
+    ...(site.logo ? { logo: site.logo } : {}),
+    ...(site.rights ? { rights: site.rights } : {}),
   };
   const lastModified = entries.reduce<Date | undefined>((max, e) => (!max || e.updated > max ? e.updated : max), undefined);
   const archived = paging.archived;

@@ -79,6 +79,12 @@ export interface FeedHead {
   hubs: readonly string[];
   /** A CSS stylesheet for people who open the document in a browser (XML formats write a processing instruction). */
   stylesheet?: string;
+  /** The publisher's square icon (absolute URL). */
+  icon?: string;
+  /** The publisher's logo (absolute URL). */
+  logo?: string;
+  /** The rights statement, plain text. */
+  rights?: string;
 }
 
 /** A feed to render: its head, the newest `updated` of its items, and the items. */

@@ -21,6 +21,12 @@ export interface SiteSettings {
   websubHub?: string;
   /** Secret that unlocks /preview for drafts and embargoed articles (PREVIEW_TOKEN); without it only published ones. */
   previewToken?: string;
+  /** The publisher's square icon, an absolute URL (SITE_ICON): Atom `icon`, JSON Feed `icon` and `favicon`, RSS `image`. */
+  icon?: string;
+  /** The publisher's logo, an absolute URL (SITE_LOGO): Atom `logo`, and RSS `image` when set. */
+  logo?: string;
+  /** The rights statement (SITE_RIGHTS): RSS `copyright`, Atom `rights`. */
+  rights?: string;
 }
 
 export type SettingsInput = Readonly<Record<string, unknown>>;
@@ -104,8 +110,13 @@ export function parseSettings(input: SettingsInput): SiteSettings {
     throw new ConfigError("PREVIEW_TOKEN", "must be at least 16 characters (set it with `wrangler secret put PREVIEW_TOKEN`)");
   }
 
+  const siteUrl = (url.origin + url.pathname).replace(/\/+$/, "");
+  const icon = optionalImageUrl(input, "SITE_ICON", siteUrl);
+  const logo = optionalImageUrl(input, "SITE_LOGO", siteUrl);
+  const rights = typeof input.SITE_RIGHTS === "string" ? cleanText(input.SITE_RIGHTS).trim() || undefined : undefined;
+
   return {
-    url: (url.origin + url.pathname).replace(/\/+$/, ""),
+    url: siteUrl,
     title: requireString(input, "SITE_TITLE"),
     description: requireString(input, "SITE_DESCRIPTION"),
     language: Intl.getCanonicalLocales(language)[0]!,
@@ -115,7 +126,23 @@ export function parseSettings(input: SettingsInput): SiteSettings {
     cache,
     ...(websubHub ? { websubHub } : {}),
     ...(previewToken !== undefined ? { previewToken } : {}),
+    ...(icon ? { icon } : {}),
+    ...(logo ? { logo } : {}),
+    ...(rights ? { rights } : {}),
   };
+}
+
+/** An optional image setting: a root-relative path (resolved under SITE_URL, which may have a base path) or an absolute http(s) URL. */
+function optionalImageUrl(input: SettingsInput, key: "SITE_ICON" | "SITE_LOGO", siteUrl: string): string | undefined {
+  const raw = input[key];
+  if (raw === undefined || (typeof raw === "string" && raw.trim() === "")) return undefined;
+  const value = typeof raw === "string" ? raw.trim() : "";
+  const candidate = value.startsWith("/") && !value.startsWith("//") ? siteUrl + value : value;
+  const parsed = URL.canParse(candidate) ? new URL(candidate) : undefined;
+  if (!parsed || (parsed.protocol !== "https:" && parsed.protocol !== "http:")) {
+    throw new ConfigError(key, `"${String(raw).slice(0, 200)}" is not a root-relative path (/images/logo.png) or an absolute http(s) URL`);
+  }
+  return parsed.href;
 }
 
 export function isTimeZone(name: string): boolean {

@@ -69,6 +69,10 @@ function renderAtomDocument({ head, updated, items }: FeedDocument): string {
     if (paging.archived) x.empty("fh:archive");
   }
   x.text("generator", "edge-feeds");
+  // RFC 4287 §4.2.5, §4.2.8, §4.2.10: a square icon, a logo, and the rights as text.
+  x.text("icon", head.icon);
+  x.text("logo", head.logo);
+  x.text("rights", head.rights, head.rights === undefined ? undefined : { type: "text" });
   person(x, "author", head.publisher);
   for (const item of items) x.raw(item);
   x.close("feed");

@@ -39,6 +39,8 @@ export interface JsonFeedDocument {
   feed_url: string;
   next_url?: string;
   description: string;
+  icon?: string;
+  favicon?: string;
   language: string;
   authors: JsonFeedAuthor[];
   hubs?: { type: string; url: string }[];
@@ -79,6 +81,9 @@ export function jsonFeedHead(head: FeedHead): Omit<JsonFeedDocument, "items"> {
     feed_url: head.paging?.current?.json ?? head.self.json,
     next_url: head.paging?.prev?.json,
     description: head.description,
+    // JSON Feed 1.1: icon (large, square) and favicon (small, square); the one square icon serves both.
+    icon: head.icon,
+    favicon: head.icon,
     language: head.language,
     authors: [jsonAuthor(head.publisher)],
     hubs: head.hubs.length ? head.hubs.map((url) => ({ type: "WebSub", url })) : undefined,

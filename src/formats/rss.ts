@@ -67,9 +67,19 @@ function renderRssDocument({ head, updated, items }: FeedDocument): string {
   x.text("link", head.homeUrl);
   x.text("description", head.description);
   x.text("language", head.language);
+  x.text("copyright", head.rights);
   x.text("lastBuildDate", formatRfc822(updated));
   x.text("docs", "https://www.rssboard.org/rss-specification");
   x.text("generator", "edge-feeds");
+  const image = head.logo ?? head.icon;
+  if (image) {
+    // RSS 2.0 §image: title and link should match the channel's, so readers show the picture as the channel's own.
+    x.open("image");
+    x.text("url", image);
+    x.text("title", head.title);
+    x.text("link", head.homeUrl);
+    x.close("image");
+  }
   x.empty("atom:link", { href: head.self.rss, rel: "self", type: "application/rss+xml" });
   for (const hub of head.hubs) x.empty("atom:link", { href: hub, rel: "hub" });
   const paging = head.paging;

@@ -26,6 +26,10 @@ def main(path):
             "language": d.feed.get("language"),
             "updated": iso(d.feed.get("updated_parsed")),
             "links": [{"rel": l.get("rel"), "href": l.get("href")} for l in d.feed.get("links", [])],
+            "image": (d.feed.get("image") or {}).get("href"),
+            "icon": d.feed.get("icon"),
+            "logo": d.feed.get("logo"),
+            "rights": d.feed.get("rights"),
         },
         "entries": [],
     }

@@ -125,6 +125,16 @@ describe.each([
     });
   });
 
+  it("with the article's summary, never the photo caption, for every item with a captioned photo (feedparser #53)", () => {
+    const captioned = feed.items.flatMap((article, i) => (article.image?.caption ? [[article, i] as const] : []));
+    expect(captioned.length).toBeGreaterThan(0);
+    for (const [article, i] of captioned) {
+      const summary = decodeHtml(parsed().entries[i]!.summary);
+      expect(summary).toBe(cleanXmlChars(article.summary));
+      expect(summary).not.toBe(article.image!.caption);
+    }
+  });
+
   it("with each item's own language where it differs from the feed's", () => {
     const p = parsed();
     feed.items.forEach((article, i) => {

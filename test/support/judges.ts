@@ -34,7 +34,19 @@ export interface Parsed {
   bozo: boolean;
   bozo_exception: string;
   version: string;
-  feed: { title: string; link: string; language: string; updated: number | null; links: { rel: string; href: string }[] };
+  feed: {
+    title: string;
+    link: string;
+    language: string;
+    updated: number | null;
+    links: { rel: string; href: string }[];
+    /** RSS `image` url, or Atom `logo` (feedparser maps both onto it). */
+    image: string | null;
+    icon: string | null;
+    logo: string | null;
+    /** RSS `copyright` or Atom `rights`. */
+    rights: string | null;
+  };
   entries: ParsedEntry[];
 }
 
