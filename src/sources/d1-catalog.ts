@@ -1,0 +1,192 @@
+// The catalog read from D1 (and image bytes from R2): each question the app asks is one indexed query, so a request
+// reads only what it returns and the isolate keeps nothing that grows with the archive.
+import type { ArticleRecord } from "../core/article.ts";
+import type { Catalog, Entry, Facet, FoundArticle, ItemWriter, Scope } from "../core/catalog.ts";
+import type { ContentIssue } from "../core/errors.ts";
+import { createMemo, stringBytes } from "../core/memo.ts";
+import { entryOf } from "../core/memory-catalog.ts";
+import type { Article } from "../core/model.ts";
+import type { Partner } from "../core/partners.ts";
+import { slugify } from "../core/text.ts";
+import { OUTPUT_REVISION } from "../formats/index.ts";
+import { facetScope, HOME_SCOPE, reviveDates } from "./publication.ts";
+
+export interface D1CatalogOptions {
+  /**
+   * Bytes of items re-written in this isolate for articles stored by an older OUTPUT_REVISION (until they are
+   * published again). Bounded, keyed by fingerprint and format.
+   */
+  renderBudget?: number;
+}
+
+interface EntryRow {
+  slug: string;
+  published: number;
+  updated: number;
+  fingerprint: string;
+}
+
+const ENTRY_COLUMNS = "m.slug AS slug, a.published AS published, a.updated AS updated, a.fingerprint AS fingerprint";
+
+const toEntry = (row: EntryRow): Entry => ({
+  slug: row.slug,
+  published: new Date(row.published),
+  updated: new Date(row.updated),
+  fingerprint: row.fingerprint,
+});
+
+function scopeKey(scope: Scope): string {
+  return scope.kind === "home" ? HOME_SCOPE : facetScope(scope.kind, scope.slug);
+}
+
+/** A catalog over the D1 database `db` and the R2 bucket `images`. */
+export function createD1Catalog(db: D1Database, images: R2Bucket, options: D1CatalogOptions = {}): Catalog {
+  const rewritten = createMemo<string>(options.renderBudget ?? 8 * 1024 * 1024);
+
+  /** The stored parts `part` of these entries, in their order (one query). */
+  const parts = async (entries: readonly Entry[], part: string): Promise<{ revision: number; text: string }[]> => {
+    if (entries.length === 0) return [];
+    const { results } = await db
+      .prepare("SELECT slug, revision, text FROM article_parts WHERE part = ?1 AND slug IN (SELECT value FROM json_each(?2))")
+      .bind(part, JSON.stringify(entries.map((e) => e.slug)))
+      .all<{ slug: string; revision: number; text: string }>();
+    const bySlug = new Map(results.map((row) => [row.slug, row]));
+    return entries.map((e) => {
+      const row = bySlug.get(e.slug);
+      if (!row) throw new Error(`D1: no ${part} stored for "${e.slug}"`);
+      return row;
+    });
+  };
+
+  const articles = async (entries: readonly Entry[]): Promise<Article[]> =>
+    (await parts(entries, "article")).map((row) => reviveDates<Article>(row.text));
+
+  return {
+    async facet(kind, requested) {
+      const candidates = [...new Set([requested, slugify(requested)])].map((slug) => facetScope(kind, slug));
+      const { results } = await db
+        .prepare("SELECT scope, kind, slug, name FROM facets WHERE scope IN (SELECT value FROM json_each(?1))")
+        .bind(JSON.stringify(candidates))
+        .all<Facet & { scope: string }>();
+      // The slug as written first, then its slug form.
+      const row = candidates.map((scope) => results.find((r) => r.scope === scope)).find((r) => r !== undefined);
+      return row && { kind: row.kind, slug: row.slug, name: row.name };
+    },
+    async publicFacets(kind, now) {
+      const { results } = await db
+        .prepare("SELECT kind, slug, name FROM facets WHERE kind = ?1 AND first_published <= ?2")
+        .bind(kind, now.getTime())
+        .all<Facet>();
+      // Sorted here, by UTF-16 code units like every other catalog (SQLite compares UTF-8 bytes).
+      return results
+        .map((r) => ({ kind: r.kind, slug: r.slug, name: r.name }))
+        .sort((a, b) => (a.slug < b.slug ? -1 : a.slug > b.slug ? 1 : 0));
+    },
+    async isPublic(scope, now) {
+      const row = await db
+        .prepare("SELECT 1 AS out FROM memberships WHERE scope = ?1 AND published <= ?2 LIMIT 1")
+        .bind(scopeKey(scope), now.getTime())
+        .first<{ out: number }>();
+      return row !== null;
+    },
+    async countPublished(scope, now) {
+      // Positions are dense from the oldest, so the newest article out tells how many are.
+      const row = await db
+        .prepare("SELECT position FROM memberships WHERE scope = ?1 AND published <= ?2 ORDER BY published DESC, position DESC LIMIT 1")
+        .bind(scopeKey(scope), now.getTime())
+        .first<{ position: number }>();
+      return row ? row.position + 1 : 0;
+    },
+    async newest(scope, now, limit) {
+      const { results } = await db
+        .prepare(
+          `SELECT ${ENTRY_COLUMNS} FROM memberships m JOIN articles a ON a.slug = m.slug
+           WHERE m.scope = ?1 AND m.published <= ?2 ORDER BY m.published DESC, m.position DESC LIMIT ?3`,
+        )
+        .bind(scopeKey(scope), now.getTime(), limit)
+        .all<EntryRow>();
+      return results.map(toEntry);
+    },
+    async slice(scope, now, from, to) {
+      if (to <= from) return [];
+      const { results } = await db
+        .prepare(
+          `SELECT ${ENTRY_COLUMNS} FROM memberships m JOIN articles a ON a.slug = m.slug
+           WHERE m.scope = ?1 AND m.position >= ?2 AND m.position < ?3 AND m.published <= ?4 ORDER BY m.position DESC`,
+        )
+        .bind(scopeKey(scope), from, to, now.getTime())
+        .all<EntryRow>();
+      return results.map(toEntry);
+    },
+    async nextRelease(now, scope = { kind: "home" }) {
+      const row = await db
+        .prepare("SELECT MIN(published) AS next FROM memberships WHERE scope = ?1 AND published > ?2")
+        .bind(scopeKey(scope), now.getTime())
+        .first<{ next: number | null }>();
+      return row?.next == null ? undefined : new Date(row.next);
+    },
+    articles,
+    async items(entries, writer: ItemWriter) {
+      const rows = await parts(entries, writer.id);
+      const stale = entries.filter((_e, i) => rows[i]!.revision !== OUTPUT_REVISION);
+      if (stale.length === 0) return rows.map((row) => row.text);
+      // Items written by an older revision of the renderers are written again from the stored article, and kept.
+      const texts = rows.map((row) => row.text);
+      const missing = stale.filter((e) => rewritten.get(`${e.fingerprint}/${writer.id}`) === undefined);
+      const fresh = new Map((await articles(missing)).map((a, i) => [missing[i]!.slug, writer.renderItem(a)]));
+      for (const [i, entry] of entries.entries()) {
+        if (rows[i]!.revision === OUTPUT_REVISION) continue;
+        const key = `${entry.fingerprint}/${writer.id}`;
+        const text = rewritten.get(key) ?? fresh.get(entry.slug)!;
+        rewritten.set(key, text, stringBytes(text));
+        texts[i] = text;
+      }
+      return texts;
+    },
+    async find(slug, { drafts = false } = {}): Promise<FoundArticle | undefined> {
+      const row = await db
+        .prepare(
+          `SELECT a.slug AS slug, a.published AS published, a.updated AS updated, a.fingerprint AS fingerprint,
+                  a.warnings AS warnings, p.text AS record
+           FROM articles a JOIN article_parts p ON p.slug = a.slug AND p.part = 'record' WHERE a.slug = ?1`,
+        )
+        .bind(slug)
+        .first<EntryRow & { warnings: string; record: string }>();
+      if (row) {
+        return {
+          entry: toEntry(row),
+          record: reviveDates<ArticleRecord>(row.record),
+          warnings: JSON.parse(row.warnings) as ContentIssue[],
+        };
+      }
+      if (!drafts) return undefined;
+      const draft = await db
+        .prepare("SELECT record, warnings FROM drafts WHERE slug = ?1 ORDER BY file LIMIT 1")
+        .bind(slug)
+        .first<{ record: string; warnings: string }>();
+      if (!draft) return undefined;
+      const record = reviveDates<ArticleRecord>(draft.record);
+      return { entry: entryOf(record), record, warnings: JSON.parse(draft.warnings) as ContentIssue[] };
+    },
+    async image(path) {
+      const row = await db
+        .prepare(
+          `SELECT i.type AS type, i.width AS width, i.height AS height, i.length AS length,
+                  (SELECT MIN(a.published) FROM image_refs r JOIN articles a ON a.slug = r.slug WHERE r.path = i.path) AS release
+           FROM images i WHERE i.path = ?1`,
+        )
+        .bind(path)
+        .first<{ type: string; width: number; height: number; length: number; release: number | null }>();
+      if (!row || row.release === null) return undefined;
+      return { facts: { type: row.type, width: row.width, height: row.height, length: row.length }, release: new Date(row.release) };
+    },
+    async imageBytes(path) {
+      const object = await images.get(path);
+      return object ? new Uint8Array(await object.arrayBuffer()) : undefined;
+    },
+    async partners() {
+      const row = await db.prepare("SELECT parsed FROM registries WHERE name = 'partners.yaml'").first<{ parsed: string }>();
+      return new Map(row ? (JSON.parse(row.parsed) as [string, Partner][]) : []);
+    },
+  };
+}

@@ -1,0 +1,194 @@
+// Writes the catalog in D1: each change is one batch (one transaction), and every read a change depends on is done by
+// the statements themselves, inside it, so concurrent publishes of one article leave one whole version.
+import { HOME_SCOPE, type Publication } from "./publication.ts";
+
+export type WriteResult = "created" | "updated" | "unchanged";
+
+/** The statements that remove the publishable article a file holds, keeping every list dense. */
+function removeArticle(db: D1Database, where: "file", value: string): D1PreparedStatement[] {
+  const slug = where === "file" ? "(SELECT slug FROM articles WHERE file = ?1)" : "?1";
+  return [
+    db.prepare(`INSERT OR IGNORE INTO touched_scopes (scope) SELECT scope FROM memberships WHERE slug = ${slug}`).bind(value),
+    // Every newer article of each list moves down one position.
+    db
+      .prepare(
+        `UPDATE memberships SET position = memberships.position - 1
+         FROM (SELECT scope, position FROM memberships WHERE slug = ${slug}) AS gone
+         WHERE memberships.scope = gone.scope AND memberships.position > gone.position`,
+      )
+      .bind(value),
+    db.prepare(`DELETE FROM memberships WHERE slug = ${slug}`).bind(value),
+    db.prepare(`DELETE FROM image_refs WHERE slug = ${slug}`).bind(value),
+    db.prepare(`DELETE FROM article_parts WHERE slug = ${slug}`).bind(value),
+    db.prepare(`DELETE FROM articles WHERE slug = ${slug}`).bind(value),
+  ];
+}
+
+/** Recomputes the facets of every scope the batch touched (name from the newest article, public from the oldest). */
+function refreshFacets(db: D1Database): D1PreparedStatement[] {
+  return [
+    db.prepare("DELETE FROM facets WHERE scope IN (SELECT scope FROM touched_scopes)"),
+    db.prepare(
+      `INSERT INTO facets (scope, kind, slug, name, first_published)
+       SELECT t.scope,
+              substr(t.scope, 1, instr(t.scope, '/') - 1),
+              substr(t.scope, instr(t.scope, '/') + 1),
+              (SELECT name FROM memberships m WHERE m.scope = t.scope ORDER BY m.position DESC LIMIT 1),
+              (SELECT MIN(published) FROM memberships m WHERE m.scope = t.scope)
+       FROM touched_scopes t
+       WHERE t.scope <> '${HOME_SCOPE}' AND EXISTS (SELECT 1 FROM memberships m WHERE m.scope = t.scope)`,
+    ),
+    db.prepare("DELETE FROM touched_scopes"),
+  ];
+}
+
+/** The statements that insert a publication into its lists: newer articles move up one, it takes the gap. */
+function insertArticle(db: D1Database, pub: Publication): D1PreparedStatement[] {
+  const at = pub.published.getTime();
+  const statements: D1PreparedStatement[] = [
+    db
+      .prepare(
+        "INSERT INTO articles (slug, file, id, published, updated, fingerprint, source_hash, warnings) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+      )
+      .bind(pub.slug, pub.file, pub.id, at, pub.updated.getTime(), pub.fingerprint, pub.sourceHash, JSON.stringify(pub.warnings)),
+  ];
+  for (const [part, text] of Object.entries(pub.parts)) {
+    statements.push(
+      db.prepare("INSERT INTO article_parts (slug, part, revision, text) VALUES (?1, ?2, ?3, ?4)").bind(pub.slug, part, pub.revision, text),
+    );
+  }
+  for (const { scope, name } of pub.memberships) {
+    statements.push(
+      db.prepare("INSERT OR IGNORE INTO touched_scopes (scope) VALUES (?1)").bind(scope),
+      // Lists are ordered by (published, slug descending): everything after the new article moves up one.
+      db
+        .prepare("UPDATE memberships SET position = position + 1 WHERE scope = ?1 AND (published > ?2 OR (published = ?2 AND slug < ?3))")
+        .bind(scope, at, pub.slug),
+      db
+        .prepare(
+          `INSERT INTO memberships (scope, slug, position, published, name) VALUES (?1, ?3, 1 + COALESCE(
+             (SELECT position FROM memberships WHERE scope = ?1 AND published = ?2 AND slug > ?3 ORDER BY slug LIMIT 1),
+             (SELECT position FROM memberships WHERE scope = ?1 AND published < ?2 ORDER BY published DESC, position DESC LIMIT 1),
+             -1), ?2, ?4)`,
+        )
+        .bind(scope, at, pub.slug, name),
+    );
+  }
+  for (const path of pub.images)
+    statements.push(db.prepare("INSERT OR IGNORE INTO image_refs (path, slug) VALUES (?1, ?2)").bind(path, pub.slug));
+  return statements;
+}
+
+/**
+ * Stores a publication: a publishable article replaces whatever its slug and its file held (and, with `replaces`, a
+ * file it was renamed from); a draft is kept for the preview and takes the file out of every list. Identical content
+ * (same fingerprint, same source, same file) changes nothing at all, so no version or ETag moves.
+ */
+export async function writePublication(
+  db: D1Database,
+  pub: Publication,
+  options: { replaces?: string; now?: Date } = {},
+): Promise<WriteResult> {
+  const existing = await db
+    .prepare("SELECT fingerprint, source_hash AS sourceHash, slug FROM articles WHERE file = ?1")
+    .bind(pub.file)
+    .first<{ fingerprint: string; sourceHash: string; slug: string }>();
+  const draft = pub.draft
+    ? await db.prepare("SELECT source_hash AS sourceHash FROM drafts WHERE file = ?1").bind(pub.file).first<{ sourceHash: string }>()
+    : null;
+  if (!pub.draft && existing && existing.fingerprint === pub.fingerprint && existing.sourceHash === pub.sourceHash && !options.replaces) {
+    return "unchanged";
+  }
+  if (pub.draft && draft && draft.sourceHash === pub.sourceHash && !existing) return "unchanged";
+
+  const statements: D1PreparedStatement[] = [db.prepare("DELETE FROM touched_scopes")];
+  if (options.replaces && options.replaces !== pub.file) {
+    // A rename: the old file's article becomes this one, so its id is not retired.
+    statements.push(
+      ...removeArticle(db, "file", options.replaces),
+      db.prepare("DELETE FROM drafts WHERE file = ?1").bind(options.replaces),
+    );
+  }
+  if (pub.draft) {
+    // An article turned back into a draft is out of every list; its id stays its own.
+    statements.push(
+      db
+        .prepare("INSERT OR IGNORE INTO retired_ids (id, slug, retired) SELECT id, slug, ?2 FROM articles WHERE file = ?1")
+        .bind(pub.file, (options.now ?? new Date()).getTime()),
+      ...removeArticle(db, "file", pub.file),
+      db
+        .prepare(
+          `INSERT INTO drafts (file, slug, source_hash, record, warnings) VALUES (?1, ?2, ?3, ?4, ?5)
+           ON CONFLICT (file) DO UPDATE SET slug = excluded.slug, source_hash = excluded.source_hash, record = excluded.record, warnings = excluded.warnings`,
+        )
+        .bind(pub.file, pub.slug, pub.sourceHash, pub.parts.record, JSON.stringify(pub.warnings)),
+    );
+  } else {
+    statements.push(
+      // A slug held by another file is refused before this is called; should one appear meanwhile, the insert's
+      // primary key fails the whole batch and nothing changes.
+      ...removeArticle(db, "file", pub.file),
+      db.prepare("DELETE FROM drafts WHERE file = ?1").bind(pub.file),
+      ...insertArticle(db, pub),
+    );
+  }
+  statements.push(...refreshFacets(db));
+  await db.batch(statements);
+  return existing ? "updated" : "created";
+}
+
+/** Removes a file's article (its id is retired: never given to another article) or draft. */
+export async function deleteFile(db: D1Database, file: string, now: Date = new Date()): Promise<"deleted" | "absent"> {
+  const known = await db
+    .prepare("SELECT 1 AS found FROM articles WHERE file = ?1 UNION ALL SELECT 1 FROM drafts WHERE file = ?1 LIMIT 1")
+    .bind(file)
+    .first<{ found: number }>();
+  if (!known) return "absent";
+  await db.batch([
+    db.prepare("DELETE FROM touched_scopes"),
+    db
+      .prepare("INSERT OR IGNORE INTO retired_ids (id, slug, retired) SELECT id, slug, ?2 FROM articles WHERE file = ?1")
+      .bind(file, now.getTime()),
+    ...removeArticle(db, "file", file),
+    db.prepare("DELETE FROM drafts WHERE file = ?1").bind(file),
+    ...refreshFacets(db),
+  ]);
+  return "deleted";
+}
+
+/** An image's facts, as measured from its bytes when it was stored. */
+export interface StoredImageFacts {
+  type: string;
+  width: number;
+  height: number;
+  length: number;
+  sha256: string;
+}
+
+/** Records an image stored in R2 (the bytes are put first, so a row always has its object). */
+export async function writeImageFacts(db: D1Database, path: string, facts: StoredImageFacts): Promise<void> {
+  await db
+    .prepare(
+      `INSERT INTO images (path, type, width, height, length, sha256) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+       ON CONFLICT (path) DO UPDATE SET type = excluded.type, width = excluded.width, height = excluded.height,
+         length = excluded.length, sha256 = excluded.sha256`,
+    )
+    .bind(path, facts.type, facts.width, facts.height, facts.length, facts.sha256)
+    .run();
+}
+
+/** Stores authors.yaml or partners.yaml: its text, and the registry parsed from it (JSON) that the worker reads. */
+export async function writeRegistry(
+  db: D1Database,
+  name: "authors.yaml" | "partners.yaml",
+  entry: { sourceHash: string; text: string; parsed: string; warnings: string },
+): Promise<void> {
+  await db
+    .prepare(
+      `INSERT INTO registries (name, source_hash, text, parsed, warnings) VALUES (?1, ?2, ?3, ?4, ?5)
+       ON CONFLICT (name) DO UPDATE SET source_hash = excluded.source_hash, text = excluded.text, parsed = excluded.parsed,
+         warnings = excluded.warnings`,
+    )
+    .bind(name, entry.sourceHash, entry.text, entry.parsed, entry.warnings)
+    .run();
+}
