@@ -1,15 +1,12 @@
 // The Node entry: check content, export feeds to files, bundle content for the worker. Run through `npm run …`.
 import { mkdir, rm, writeFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
-import { buildArchiveIndex } from "../core/archive-index.ts";
 import { HOME } from "../core/catalog.ts";
 import { loadContent } from "../core/content.ts";
 import { ConfigError, formatIssue } from "../core/errors.ts";
 import { planFeed } from "../core/feed-plan.ts";
 import { createMemoryCatalog } from "../core/memory-catalog.ts";
 import { FORMATS, renderPlan } from "../formats/index.ts";
-import { renderContentModule } from "../sources/bundle.ts";
-import { LIST_FILE } from "../sources/fetcher.ts";
 import { createDirectorySource } from "./directory-source.ts";
 import { parseOptions, readNow, readSettings, SITE_OPTIONS_USAGE } from "./options.ts";
 
@@ -18,12 +15,9 @@ const USAGE = `usage: node src/node/cli.ts <command> [options]
 commands:
   check              validate every article and authors.yaml; exit 1 if anything is wrong
   export             write rss.xml, atom.xml and feed.json to --out
-  bundle             write src/generated/content.ts from the articles, for the worker
-  index              write a prebuilt archive index, article records and images to --out, for an ARCHIVE binding
 
 options:
-${SITE_OPTIONS_USAGE}  --out PATH         export: folder (default: dist/feeds); bundle: file (default: src/generated/content.ts);
-                     index: folder (default: dist/archive)
+${SITE_OPTIONS_USAGE}  --out PATH         export: folder (default: dist/feeds)
   --now TIME         export: the clock, as an ISO 8601 time (default: the current time)
 `;
 
@@ -39,14 +33,6 @@ export async function main(argv: readonly string[], out = process.stdout, err = 
     return command || values.help ? 0 : 2;
   }
   const source = createDirectorySource(values.dir);
-
-  if (command === "bundle") {
-    const target = resolve(values.out ?? "src/generated/content.ts");
-    await mkdir(dirname(target), { recursive: true });
-    await writeFile(target, await renderContentModule(source));
-    out.write(`bundled ${(await source.list()).length} files from ${values.dir} into ${target}\n`);
-    return 0;
-  }
 
   const site = await readSettings(values.config, values.env, values.var);
   const content = await loadContent(source, site);
@@ -75,27 +61,6 @@ export async function main(argv: readonly string[], out = process.stdout, err = 
     for (const format of FORMATS) await writeFile(join(folder, format.file), await renderPlan(catalog, plan, format));
     for (const issue of content.issues) err.write(`skipped: ${formatIssue(issue)}\n`);
     out.write(`wrote ${FORMATS.map((f) => f.file).join(", ")} (${plan.entries.length} items) to ${folder}\n`);
-    return 0;
-  }
-
-  if (command === "index") {
-    const folder = resolve(values.out ?? "dist/archive");
-    await rm(folder, { recursive: true, force: true });
-    const files = buildArchiveIndex(content, site);
-    const made = new Set<string>();
-    const put = async (path: string, data: string | Uint8Array): Promise<void> => {
-      const full = join(folder, path);
-      if (!made.has(dirname(full))) {
-        await mkdir(dirname(full), { recursive: true });
-        made.add(dirname(full));
-      }
-      await writeFile(full, data);
-    };
-    for (const [path, data] of files) await put(path, data);
-    for (const path of content.images.keys()) await put(path, (await source.read(path))!);
-    await put(LIST_FILE, JSON.stringify([...files.keys(), ...content.images.keys(), LIST_FILE].sort()));
-    for (const issue of content.issues) err.write(`skipped: ${formatIssue(issue)}\n`);
-    out.write(`indexed ${content.records.length} article(s) and ${content.images.size} image(s) into ${folder}\n`);
     return 0;
   }
 

@@ -8,8 +8,6 @@ import { planFeed } from "../../src/core/feed-plan.ts";
 import { catalogFromSource } from "../../src/core/memory-catalog.ts";
 import { FORMATS, renderPlan } from "../../src/formats/index.ts";
 import { createDirectorySource } from "../../src/node/directory-source.ts";
-import { type ContentModule, renderContentModule, sourceFromModule } from "../../src/sources/bundle.ts";
-import { createFetcherSource, LIST_FILE } from "../../src/sources/fetcher.ts";
 import { createMemorySource } from "../../src/sources/memory.ts";
 import type { ContentSource } from "../../src/sources/source.ts";
 import { FIXTURE_DIR, NOW, site } from "../support/site.ts";
@@ -21,33 +19,9 @@ async function memoryFromDisk(): Promise<ContentSource> {
   return createMemorySource(files);
 }
 
-async function bundledFromDisk(): Promise<ContentSource> {
-  const dir = await mkdtemp(join(tmpdir(), "edge-feeds-bundle-"));
-  const file = join(dir, "content.ts");
-  await writeFile(file, await renderContentModule(createDirectorySource(FIXTURE_DIR)));
-  return sourceFromModule((await import(/* @vite-ignore */ file)) as ContentModule);
-}
-
-/** A fetch binding as Workers Static Assets or a workerd disk service behave: files by URL path, 404 otherwise. */
-async function fetcherFromDisk(): Promise<ContentSource> {
-  const disk = createDirectorySource(FIXTURE_DIR);
-  const paths = await disk.list();
-  const files = new Map<string, Uint8Array>();
-  for (const path of paths) files.set(path, (await disk.read(path))!);
-  files.set(LIST_FILE, new TextEncoder().encode(JSON.stringify(paths)));
-  return createFetcherSource({
-    fetch: async (url) => {
-      const bytes = files.get(decodeURIComponent(new URL(url).pathname.slice(1)));
-      return bytes ? new Response(bytes as Uint8Array<ArrayBuffer>) : new Response("Not found", { status: 404 });
-    },
-  });
-}
-
 const sources: [string, () => Promise<ContentSource>][] = [
   ["directory", async () => createDirectorySource(FIXTURE_DIR)],
   ["memory", memoryFromDisk],
-  ["bundled module", bundledFromDisk],
-  ["fetch binding", fetcherFromDisk],
 ];
 
 describe.each(sources)("ContentSource contract: %s", (_name, make) => {
