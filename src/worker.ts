@@ -39,7 +39,10 @@ export default {
     } catch (error) {
       if (error instanceof ConfigError) {
         console.error(`edge-feeds: configuration: ${error.message}`);
-        return new Response(`Configuration error: ${error.message}\n`, { status: 500, headers: { "Content-Type": "text/plain; charset=utf-8" } });
+        return new Response(`Configuration error: ${error.message}\n`, {
+          status: 500,
+          headers: { "Content-Type": "text/plain; charset=utf-8" },
+        });
       }
       throw error;
     }

@@ -27,6 +27,16 @@ export type Scope = { readonly kind: "home" } | Facet;
 
 export const HOME: Scope = { kind: "home" };
 
+/** A scope as storage keys its list: `home`, `sections/{slug}`, `tags/{slug}` or `authors/{key}`. */
+export function scopeKey(scope: { kind: "home" } | { kind: FacetKind; slug: string }): string {
+  return scope.kind === "home" ? "home" : `${scope.kind}/${scope.slug}`;
+}
+
+/** The feed folder (relative to the site URL) of a scope key: `` for `home`, `sections/energy/` for a section. */
+export function scopeKeyPath(key: string): string {
+  return key === "home" ? "" : `${key.slice(0, key.indexOf("/"))}/${encodeURIComponent(key.slice(key.indexOf("/") + 1))}/`;
+}
+
 /** An article as lists hold it: enough to select, page and version a feed without reading the article. */
 export interface Entry {
   readonly slug: string;

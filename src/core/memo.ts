@@ -2,39 +2,58 @@
 
 export interface Memo<V> {
   get(key: string): V | undefined;
-  /** Keeps `value` (of about `bytes` bytes) unless it alone is over the budget. */
+  /** Keeps `value`, which costs `bytes` of the budget, unless it alone is over `maxEntryBytes`. */
   set(key: string, value: V, bytes: number): void;
-  /** Bytes currently held, as declared to `set`. */
+  delete(key: string): void;
+  /** Entries held. */
+  readonly size: number;
+  /** Bytes held, as declared to `set`; never above the budget. */
   readonly bytes: number;
 }
 
-/** An LRU map holding at most `budget` bytes (the sum of the sizes given to `set`). */
-export function createMemo<V>(budget: number): Memo<V> {
+export interface MemoLimits {
+  /** Most bytes held in all. */
+  maxBytes: number;
+  /** The largest single value kept (default: maxBytes); a larger one is not kept at all. */
+  maxEntryBytes?: number;
+}
+
+/** An LRU map holding at most `maxBytes` (the sum of the sizes given to `set`). */
+export function createMemo<V>(limits: number | MemoLimits): Memo<V> {
+  const { maxBytes, maxEntryBytes = maxBytes } = typeof limits === "number" ? { maxBytes: limits } : limits;
+  if (!(maxEntryBytes >= 0 && maxBytes >= maxEntryBytes)) {
+    throw new RangeError(`memo limits: need 0 ≤ maxEntryBytes ≤ maxBytes, got ${maxEntryBytes} and ${maxBytes}`);
+  }
   const entries = new Map<string, { value: V; bytes: number }>();
   let held = 0;
+  const remove = (key: string): void => {
+    const entry = entries.get(key);
+    if (!entry) return;
+    entries.delete(key);
+    held -= entry.bytes;
+  };
   return {
     get(key) {
       const hit = entries.get(key);
       if (!hit) return undefined;
-      // Re-inserted: Map order is then least recently used first.
+      // Map order is insertion order: moving a hit to the end keeps the least recently used first.
       entries.delete(key);
       entries.set(key, hit);
       return hit.value;
     },
     set(key, value, bytes) {
-      const old = entries.get(key);
-      if (old) {
-        entries.delete(key);
-        held -= old.bytes;
-      }
-      if (bytes > budget) return;
+      remove(key);
+      if (bytes > maxEntryBytes) return;
       entries.set(key, { value, bytes });
       held += bytes;
-      while (held > budget) {
-        const [oldest, entry] = entries.entries().next().value!;
-        entries.delete(oldest);
-        held -= entry.bytes;
+      for (const oldest of entries.keys()) {
+        if (held <= maxBytes) break;
+        remove(oldest);
       }
+    },
+    delete: remove,
+    get size() {
+      return entries.size;
     },
     get bytes() {
       return held;

@@ -1,5 +1,6 @@
-// Where rendered feed bodies are kept between requests, keyed by content version: the Workers Cache API at the edge
-// behind a small in-isolate tier, an in-memory map bounded by bytes under Node, or nothing.
+// Where rendered bodies are kept between requests: the Workers Cache API at the edge behind a small in-isolate tier
+// bounded by bytes (core/memo.ts), an in-memory map in tests, or nothing.
+import { createMemo } from "../core/memo.ts";
 
 /** A rendered body as UTF-8 bytes: kept encoded, so a hit is sent without decoding or re-encoding it. */
 export type Body = Uint8Array<ArrayBuffer>;
@@ -7,12 +8,15 @@ export type Body = Uint8Array<ArrayBuffer>;
 export interface BodyCache {
   get(key: string): Promise<Body | undefined>;
   put(key: string, body: Body): Promise<void>;
+  /** Forgets a key (where the tier allows: the Cache API forgets in this data centre only). */
+  delete(key: string): Promise<void>;
 }
 
 /** Keeps nothing: every request renders. */
 export const noCache: BodyCache = {
   get: async () => undefined,
   put: async () => {},
+  delete: async () => {},
 };
 
 const MiB = 1024 * 1024;
@@ -58,44 +62,17 @@ export interface MemoryCache extends BodyCache {
  * The near tier of the worker (ISOLATE_CACHE_LIMITS) and the Node server's only tier.
  */
 export function createMemoryCache(limits: MemoryCacheLimits = ISOLATE_CACHE_LIMITS): MemoryCache {
-  const { maxBytes, maxEntryBytes } = limits;
-  if (!(maxEntryBytes >= 0 && maxBytes >= maxEntryBytes)) {
-    throw new RangeError(`memory cache limits: need 0 ≤ maxEntryBytes ≤ maxBytes, got ${maxEntryBytes} and ${maxBytes}`);
-  }
-  const entries = new Map<string, { body: Body; cost: number }>();
-  let bytes = 0;
-  const remove = (key: string): void => {
-    const entry = entries.get(key);
-    if (!entry) return;
-    entries.delete(key);
-    bytes -= entry.cost;
-  };
+  const memo = createMemo<Body>(limits);
   return {
     get size() {
-      return entries.size;
+      return memo.size;
     },
     get bytes() {
-      return bytes;
+      return memo.bytes;
     },
-    get: async (key) => {
-      const entry = entries.get(key);
-      if (!entry) return undefined;
-      // Map order is insertion order: moving a hit to the end keeps the least recently used first.
-      entries.delete(key);
-      entries.set(key, entry);
-      return entry.body;
-    },
-    put: async (key, body) => {
-      remove(key);
-      const cost = entryCost(key, body);
-      if (cost > maxEntryBytes) return;
-      entries.set(key, { body, cost });
-      bytes += cost;
-      for (const oldest of entries.keys()) {
-        if (bytes <= maxBytes) break;
-        remove(oldest);
-      }
-    },
+    get: async (key) => memo.get(key),
+    put: async (key, body) => memo.set(key, body, entryCost(key, body)),
+    delete: async (key) => memo.delete(key),
   };
 }
 
@@ -116,6 +93,9 @@ export function createTieredCache(near: BodyCache, far: BodyCache): BodyCache {
     async put(key, body) {
       await Promise.all([near.put(key, body), far.put(key, body)]);
     },
+    async delete(key) {
+      await Promise.all([near.delete(key), far.delete(key)]);
+    },
   };
 }
 
@@ -128,6 +108,7 @@ export function createIsolateBodyCache(far: BodyCache): BodyCache {
 export interface CacheApi {
   match(request: Request): Promise<Response | undefined>;
   put(request: Request, response: Response): Promise<void>;
+  delete(request: Request): Promise<boolean>;
 }
 
 /**
@@ -146,6 +127,9 @@ export function createWorkersCache(cache: CacheApi, origin: string): BodyCache {
         headers: { "Content-Type": "text/plain; charset=utf-8", "Cache-Control": "public, max-age=86400" },
       });
       await cache.put(url(key), response);
+    },
+    async delete(key) {
+      await cache.delete(url(key));
     },
   };
 }

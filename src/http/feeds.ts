@@ -9,7 +9,7 @@ import { etagOf, type FeedFormat, OUTPUT_REVISION, renderPlan } from "../formats
 import { OPML_CONTENT_TYPE, type OpmlFeed, renderOpml } from "../formats/opml.ts";
 import type { AppContext } from "./context.ts";
 import { HttpError, NotFoundError } from "./errors.ts";
-import { respondVersioned } from "./versioned.ts";
+import { answerKept, respondAndKeep, responseKey } from "./versioned.ts";
 
 const ALLOW = "GET, HEAD, OPTIONS";
 const PAGE = ":page{[1-9][0-9]{0,8}}";
@@ -49,6 +49,10 @@ async function serveFeed(c: Context, ctx: AppContext, format: FeedFormat): Promi
   const limit = parseLimit(c.req.queries("limit") ?? []);
   const now = ctx.now();
   const pageParam = c.req.param("page");
+  // Archive pages ignore `limit`, so it does not split their kept responses.
+  const key = responseKey(new URL(c.req.url).pathname, pageParam === undefined ? limit : undefined);
+  const kept = await answerKept(c, ctx, key, now);
+  if (kept) return kept;
   const page = pageParam === undefined ? undefined : Number(pageParam);
   const scope = await requestedScope(c, ctx, now);
   const requestedSlug = c.req.param("slug");
@@ -59,9 +63,10 @@ async function serveFeed(c: Context, ctx: AppContext, format: FeedFormat): Promi
   }
   const plan = await planFeed(ctx.catalog, ctx.site, now, { scope, page, limit: page === undefined ? limit : undefined });
   if (!plan) throw new NotFoundError(c.req.path);
-  return respondVersioned(
+  return respondAndKeep(
     c,
     ctx,
+    key,
     {
       etag: etagOf(format.id, plan),
       lastModified: plan.lastModified,
@@ -70,6 +75,7 @@ async function serveFeed(c: Context, ctx: AppContext, format: FeedFormat): Promi
       contentType: format.contentType,
       cacheKey: `${scopePath(scope)}${page ?? "current"}/${format.file}/${plan.version}`,
       self: plan.head.hubs.length ? plan.head.self[format.id] : undefined,
+      nextChange: plan.nextChange,
       render: () => renderPlan(ctx.catalog, plan, format),
     },
     now,
@@ -89,6 +95,10 @@ async function requestedScope(c: Context, ctx: AppContext, now: Date): Promise<S
 async function serveOpml(c: Context, ctx: AppContext): Promise<Response> {
   const { site, catalog } = ctx;
   const now = ctx.now();
+  const key = responseKey("/feeds.opml");
+  const kept = await answerKept(c, ctx, key, now);
+  if (kept) return kept;
+  const siteNextRelease = await catalog.nextRelease(now);
   const feedOf = (scope: Scope): OpmlFeed => ({
     ...describeScope(scope, site),
     xmlUrl: `${site.url}/${scopePath(scope)}${FEED_FILES.rss}`,
@@ -99,13 +109,15 @@ async function serveOpml(c: Context, ctx: AppContext): Promise<Response> {
   );
   const doc = { title: `${site.title}: all feeds`, groups: [{ title: site.title, feeds: [feedOf(HOME)] }, ...facetGroups] };
   const version = hashText(canonicalJson(doc));
-  return respondVersioned(
+  return respondAndKeep(
     c,
     ctx,
+    key,
     {
       etag: `"opml-${OUTPUT_REVISION}-${version}"`,
       // The list may change whenever an embargoed article comes out (it can open a new section, tag or author).
-      freshness: { archived: false, siteNextRelease: await catalog.nextRelease(now) },
+      freshness: { archived: false, siteNextRelease },
+      nextChange: siteNextRelease,
       contentType: OPML_CONTENT_TYPE,
       cacheKey: `feeds.opml/${version}`,
       render: () => renderOpml(doc),

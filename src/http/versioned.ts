@@ -1,29 +1,39 @@
 // A versioned response: validators computed before rendering, a 304 when they match, else the body from the cache
-// or rendered once and kept. Feeds and the OPML list answer through here.
+// or rendered once and kept. In front of that, the whole response is kept for a few seconds (EDGE_CACHE_SECONDS), so
+// a hot feed's requests, 200s and 304s alike, read no storage at all. Feeds and the OPML list answer through here.
 import type { Context } from "hono";
-import { OUTPUT_REVISION } from "../formats/index.ts";
-import type { Body } from "./body-cache.ts";
+import { scopeKeyPath } from "../core/catalog.ts";
+import { FEED_FILES } from "../core/feed-plan.ts";
+import { FORMATS, OUTPUT_REVISION } from "../formats/index.ts";
+import type { Body, BodyCache } from "./body-cache.ts";
 import { isNotModified } from "./conditional.ts";
 import type { AppContext } from "./context.ts";
 import { cacheControl, type Freshness } from "./responses.ts";
 
 const utf8 = new TextEncoder();
+const fromUtf8 = new TextDecoder();
 
-export interface VersionedDocument {
+/** The facts of a document that its headers are made of (the body aside). */
+export interface DocumentFacts {
   /** Strong ETag naming the bytes (content version and output revision). */
   etag: string;
   lastModified?: Date;
   freshness: Freshness;
   contentType: string;
-  /** A key naming the bytes, unique across documents (path and content version). */
-  cacheKey: string;
   /** The document's own URL, announced with the WebSub hub; absent when the document is no WebSub topic. */
   self?: string;
+}
+
+export interface VersionedDocument extends DocumentFacts {
+  /** A key naming the bytes, unique across documents (path and content version). */
+  cacheKey: string;
+  /** When the bytes next change on their own (an embargoed article in the document comes out). */
+  nextChange?: Date;
   render: () => Promise<string> | string;
 }
 
 /** Headers a feed response carries, 200 and 304 alike (RFC 9110 §15.4.5: a 304 repeats what a 200 would send). */
-function documentHeaders(ctx: AppContext, doc: VersionedDocument, now: Date): Record<string, string> {
+function documentHeaders(ctx: AppContext, doc: DocumentFacts, now: Date): Record<string, string> {
   const { site } = ctx;
   const links = [`<${site.url}/>; rel="alternate"; type="text/html"`];
   if (site.websubHub && doc.self) links.push(`<${site.websubHub}>; rel="hub"`, `<${doc.self}>; rel="self"`);
@@ -38,30 +48,141 @@ function documentHeaders(ctx: AppContext, doc: VersionedDocument, now: Date): Re
   };
 }
 
-/** A 304 when the request's validators match, else the body from the cache or from `doc.render`. */
-export async function respondVersioned(c: Context, ctx: AppContext, doc: VersionedDocument, now: Date): Promise<Response> {
-  const headers = documentHeaders(ctx, doc, now);
+/** A 304 when the request's validators match. */
+function notModified(c: Context, doc: DocumentFacts): boolean {
   const validators = { ifNoneMatch: c.req.header("If-None-Match"), ifModifiedSince: c.req.header("If-Modified-Since") };
-  if (isNotModified(validators, { etag: doc.etag, lastModified: doc.lastModified })) return c.body(null, 304, headers);
-  // The Cache API outlives deploys: a body rendered by code of another output revision must never be served under
-  // this revision's ETag, so the revision is part of the key (the content version alone is not enough).
-  const key = `r${OUTPUT_REVISION}/${doc.cacheKey}`;
-  // A cache is an optimisation: if it fails, the document is rendered and served all the same.
-  let body = await Promise.resolve()
+  return isNotModified(validators, { etag: doc.etag, lastModified: doc.lastModified });
+}
+
+/** A cache is an optimisation: if it fails, the document is planned and rendered all the same. */
+async function safeGet(ctx: AppContext, key: string): Promise<Body | undefined> {
+  return Promise.resolve()
     .then(() => ctx.cache.get(key))
     .catch((error: unknown) => {
       ctx.log(`edge-feeds: cache get failed: ${String(error)}`);
       return undefined;
     });
-  if (body === undefined) {
-    body = utf8.encode(await doc.render()) as Body;
-    const stored = ctx.cache.put(key, body).catch((error: unknown) => ctx.log(`edge-feeds: cache put failed: ${String(error)}`));
-    // At the edge the put finishes after the response is sent; elsewhere it is awaited.
-    const waitUntil = executionWaitUntil(c);
-    if (waitUntil) waitUntil(stored);
-    else await stored;
+}
+
+/** Stores without making the response wait at the edge (waitUntil); elsewhere the put is awaited. */
+async function safePut(c: Context, ctx: AppContext, key: string, body: Body): Promise<void> {
+  const stored = Promise.resolve()
+    .then(() => ctx.cache.put(key, body))
+    .catch((error: unknown) => ctx.log(`edge-feeds: cache put failed: ${String(error)}`));
+  const waitUntil = executionWaitUntil(c);
+  if (waitUntil) waitUntil(stored);
+  else await stored;
+}
+
+/** The body of a document: from the cache by content version, or rendered once and kept. */
+async function bodyOf(c: Context, ctx: AppContext, doc: VersionedDocument): Promise<Body> {
+  // The Cache API outlives deploys: a body rendered by code of another output revision must never be served under
+  // this revision's ETag, so the revision is part of the key (the content version alone is not enough).
+  const key = `r${OUTPUT_REVISION}/${doc.cacheKey}`;
+  const cached = await safeGet(ctx, key);
+  if (cached !== undefined) return cached;
+  const body = utf8.encode(await doc.render()) as Body;
+  await safePut(c, ctx, key, body);
+  return body;
+}
+
+/** A 304 when the request's validators match, else the body from the cache or from `doc.render`. */
+export async function respondVersioned(c: Context, ctx: AppContext, doc: VersionedDocument, now: Date): Promise<Response> {
+  const headers = documentHeaders(ctx, doc, now);
+  if (notModified(c, doc)) return c.body(null, 304, headers);
+  return c.body(await bodyOf(c, ctx, doc), 200, { ...headers, "Content-Type": doc.contentType });
+}
+
+/** A whole response as kept in the cache: its facts (dates as epoch ms), when it stops being served, and the body. */
+interface KeptResponse {
+  expires: number;
+  etag: string;
+  lastModified?: number;
+  contentType: string;
+  archived: boolean;
+  siteNextRelease?: number;
+  self?: string;
+}
+
+function encodeKept(kept: KeptResponse, body: Body): Body {
+  const head = utf8.encode(JSON.stringify(kept) + "\n");
+  const out = new Uint8Array(head.byteLength + body.byteLength);
+  out.set(head, 0);
+  out.set(body, head.byteLength);
+  return out;
+}
+
+function decodeKept(bytes: Body): { kept: KeptResponse; body: Body } | undefined {
+  const newline = bytes.indexOf(10);
+  if (newline < 0) return undefined;
+  try {
+    return { kept: JSON.parse(fromUtf8.decode(bytes.subarray(0, newline))) as KeptResponse, body: bytes.slice(newline + 1) };
+  } catch {
+    return undefined; // written by other code: a miss
   }
+}
+
+/** The response cache's key for a request path (and the `limit` it asked for): other query parameters never split it. */
+export function responseKey(path: string, limit?: number): string {
+  return `resp/r${OUTPUT_REVISION}${path}${limit === undefined ? "" : `?limit=${limit}`}`;
+}
+
+/** The response kept under `key`, while it is fresh: a 304 or the body, with no storage read. */
+export async function answerKept(c: Context, ctx: AppContext, key: string, now: Date): Promise<Response | undefined> {
+  if (ctx.site.cache.edgeSeconds === 0) return undefined;
+  const hit = await safeGet(ctx, key);
+  const found = hit && decodeKept(hit);
+  if (!found || found.kept.expires <= now.getTime()) return undefined;
+  const { kept } = found;
+  const facts: DocumentFacts = {
+    etag: kept.etag,
+    lastModified: kept.lastModified === undefined ? undefined : new Date(kept.lastModified),
+    freshness: {
+      archived: kept.archived,
+      siteNextRelease: kept.siteNextRelease === undefined ? undefined : new Date(kept.siteNextRelease),
+    },
+    contentType: kept.contentType,
+    self: kept.self,
+  };
+  const headers = documentHeaders(ctx, facts, now);
+  if (notModified(c, facts)) return c.body(null, 304, headers);
+  return c.body(found.body, 200, { ...headers, "Content-Type": kept.contentType });
+}
+
+/**
+ * Answers a planned document (as `respondVersioned`) and keeps a 200 under `key` for EDGE_CACHE_SECONDS, never past
+ * `doc.nextChange`, so an embargoed article still appears at its second.
+ */
+export async function respondAndKeep(c: Context, ctx: AppContext, key: string, doc: VersionedDocument, now: Date): Promise<Response> {
+  const seconds = ctx.site.cache.edgeSeconds;
+  if (seconds === 0) return respondVersioned(c, ctx, doc, now);
+  const headers = documentHeaders(ctx, doc, now);
+  if (notModified(c, doc)) return c.body(null, 304, headers);
+  const body = await bodyOf(c, ctx, doc);
+  const kept: KeptResponse = {
+    expires: Math.min(now.getTime() + seconds * 1000, doc.nextChange?.getTime() ?? Number.POSITIVE_INFINITY),
+    etag: doc.etag,
+    lastModified: doc.lastModified?.getTime(),
+    contentType: doc.contentType,
+    archived: doc.freshness.archived,
+    siteNextRelease: doc.freshness.siteNextRelease?.getTime(),
+    self: doc.self,
+  };
+  await safePut(c, ctx, key, encodeKept(kept, body));
   return c.body(body, 200, { ...headers, "Content-Type": doc.contentType });
+}
+
+/**
+ * Forgets the kept responses of the subscription documents of these scopes (`home`, `sections/x`, …) in every format,
+ * and the OPML list: called after a publish, so the change shows at once here. Elsewhere (other isolates and data
+ * centres), and for archive pages and `?limit` variants, it shows within EDGE_CACHE_SECONDS.
+ */
+export async function forgetKept(cache: BodyCache, scopes: readonly string[]): Promise<void> {
+  const paths = new Set<string>(["/feeds.opml"]);
+  for (const scope of scopes) {
+    for (const format of FORMATS) paths.add(`/${scopeKeyPath(scope)}${FEED_FILES[format.id]}`);
+  }
+  await Promise.all([...paths].map((path) => cache.delete(responseKey(path))));
 }
 
 function executionWaitUntil(c: Context): ((promise: Promise<unknown>) => void) | undefined {
@@ -69,6 +190,6 @@ function executionWaitUntil(c: Context): ((promise: Promise<unknown>) => void) |
     const ctx = c.executionCtx;
     return (promise) => ctx.waitUntil(promise);
   } catch {
-    return undefined; // no ExecutionContext: Node, or app.request() in tests
+    return undefined; // no ExecutionContext: app.request() in tests
   }
 }

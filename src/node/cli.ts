@@ -1,6 +1,6 @@
 // The Node entry: check content, export feeds to files, bundle content for the worker. Run through `npm run …`.
-import { mkdir, rm, writeFile } from "node:fs/promises";
-import { dirname, join, resolve } from "node:path";
+import { mkdir, writeFile } from "node:fs/promises";
+import { join, resolve } from "node:path";
 import { HOME } from "../core/catalog.ts";
 import { loadContent } from "../core/content.ts";
 import { ConfigError, formatIssue } from "../core/errors.ts";

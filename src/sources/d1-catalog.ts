@@ -1,7 +1,7 @@
 // The catalog read from D1 (and image bytes from R2): each question the app asks is one indexed query, so a request
 // reads only what it returns and the isolate keeps nothing that grows with the archive.
 import type { ArticleRecord } from "../core/article.ts";
-import type { Catalog, Entry, Facet, FoundArticle, ItemWriter, Scope } from "../core/catalog.ts";
+import { type Catalog, type Entry, type Facet, type FoundArticle, type ItemWriter, scopeKey } from "../core/catalog.ts";
 import type { ContentIssue } from "../core/errors.ts";
 import { createMemo, stringBytes } from "../core/memo.ts";
 import { entryOf } from "../core/memory-catalog.ts";
@@ -9,7 +9,7 @@ import type { Article } from "../core/model.ts";
 import type { Partner } from "../core/partners.ts";
 import { slugify } from "../core/text.ts";
 import { OUTPUT_REVISION } from "../formats/index.ts";
-import { facetScope, HOME_SCOPE, reviveDates } from "./publication.ts";
+import { facetScope, reviveDates } from "./publication.ts";
 
 export interface D1CatalogOptions {
   /**
@@ -34,10 +34,6 @@ const toEntry = (row: EntryRow): Entry => ({
   updated: new Date(row.updated),
   fingerprint: row.fingerprint,
 });
-
-function scopeKey(scope: Scope): string {
-  return scope.kind === "home" ? HOME_SCOPE : facetScope(scope.kind, scope.slug);
-}
 
 /** A catalog over the D1 database `db` and the R2 bucket `images`. */
 export function createD1Catalog(db: D1Database, images: R2Bucket, options: D1CatalogOptions = {}): Catalog {

@@ -2,7 +2,7 @@
 // (markdown rendered and sanitised, each format's item written) and the images it uses. The same for every store.
 import type { ArticleRecord } from "../core/article.ts";
 import { fingerprintRecord } from "../core/article.ts";
-import type { FacetKind } from "../core/catalog.ts";
+import { type FacetKind, HOME, scopeKey } from "../core/catalog.ts";
 import type { ContentIssue } from "../core/errors.ts";
 import { hashText } from "../core/hash.ts";
 import type { Article } from "../core/model.ts";
@@ -40,11 +40,11 @@ export interface Publication {
 }
 
 /** The scope key of the site's list. */
-export const HOME_SCOPE = "home";
+export const HOME_SCOPE = scopeKey(HOME);
 
 /** The scope key of a facet's list. */
 export function facetScope(kind: FacetKind, slug: string): string {
-  return `${kind}/${slug}`;
+  return scopeKey({ kind, slug });
 }
 
 /** The lists a record belongs to, each once, with the names it gives them. */

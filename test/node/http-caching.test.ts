@@ -312,7 +312,7 @@ it("newsroom() serves the same content as NEWSROOM", async () => {
 
 describe("a failing body cache never takes a feed down", () => {
   it.each([
-    ["get rejects", { get: () => Promise.reject(new Error("cache down")), put: () => Promise.resolve() }],
+    ["get rejects", { get: () => Promise.reject(new Error("cache down")), put: () => Promise.resolve(), delete: () => Promise.resolve() }],
     [
       "get throws",
       {
@@ -320,9 +320,13 @@ describe("a failing body cache never takes a feed down", () => {
           throw new Error("No Cache was configured");
         },
         put: () => Promise.resolve(),
+        delete: () => Promise.resolve(),
       },
     ],
-    ["put rejects", { get: () => Promise.resolve(undefined), put: () => Promise.reject(new Error("quota")) }],
+    [
+      "put rejects",
+      { get: () => Promise.resolve(undefined), put: () => Promise.reject(new Error("quota")), delete: () => Promise.resolve() },
+    ],
   ] as const)("%s: the feed is rendered and served, and the failure logged", async (_name, cache) => {
     const logged: string[] = [];
     const app = appOver({ source: createMemorySource(NEWSROOM), site: testSite(), now: () => NOW, cache, log: (m) => logged.push(m) });

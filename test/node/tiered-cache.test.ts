@@ -17,6 +17,10 @@ function recording(inner: BodyCache = createMemoryCache()): BodyCache & { calls:
       calls.push(`put ${key}`);
       return inner.put(key, body);
     },
+    delete: async (key) => {
+      calls.push(`delete ${key}`);
+      return inner.delete(key);
+    },
   };
 }
 

@@ -48,6 +48,7 @@ describe("Cache API body cache", () => {
           return caches.default.match(request);
         },
         put: (request: Request, response: Response) => caches.default.put(request, response),
+        delete: (request: Request) => caches.default.delete(request),
       },
       `https://cache-${crypto.randomUUID()}.example`,
     );
