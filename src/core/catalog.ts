@@ -2,9 +2,11 @@
 
 import type { ContentSource } from "../sources/source.ts";
 import { type ArticleRecord, parseArticle } from "./article.ts";
-import { AUTHORS_FILE, type AuthorRegistry, parseAuthors } from "./authors.ts";
+import { AUTHORS_FILE, type AuthorRegistry, authorImages, parseAuthors } from "./authors.ts";
 import type { ContentIssue } from "./errors.ts";
-import { type ImageFacts, measureImage } from "./images.ts";
+import { type ImageFacts, type ImageInspection, inspectImage } from "./images.ts";
+import { decodeContentFile, LIMITS } from "./limits.ts";
+import { resolveNamespace } from "./namespace.ts";
 import type { SiteSettings } from "./settings.ts";
 import { slugify } from "./text.ts";
 
@@ -48,8 +50,6 @@ export interface Facet<E extends ArticleEntry = ArticleRecord> {
 
 export const isArticleFile = (path: string): boolean => /\.md$/i.test(path) && !path.startsWith("images/");
 
-const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
-
 /** Reads and validates everything in `source`. Never throws for bad content: bad files are listed in `issues`. */
 export async function loadCatalog(source: ContentSource, site: SiteSettings): Promise<Catalog> {
   const paths = await source.list();
@@ -57,61 +57,60 @@ export async function loadCatalog(source: ContentSource, site: SiteSettings): Pr
   const warnings: ContentIssue[] = [];
 
   const authorsBytes = paths.includes(AUTHORS_FILE) ? await source.read(AUTHORS_FILE) : null;
-  const authorsText = authorsBytes ? decode(AUTHORS_FILE, authorsBytes, issues) : null;
-  const { authors, issues: authorIssues } = parseAuthors(authorsText ?? null);
-  issues.push(...authorIssues);
+  const authorsText = authorsBytes ? decode(AUTHORS_FILE, authorsBytes, LIMITS.yamlFileBytes, issues) : null;
 
   const imageFiles = new Set(paths.filter((p) => p.startsWith("images/")));
-  const measured = new Map<string, ImageFacts | null>();
+  const measured = new Map<string, ImageInspection | null>();
   const imageBytes = new Map<string, Uint8Array>();
   // Image facts are needed synchronously while parsing; read every image that any article mentions first.
   const articleFiles = paths.filter(isArticleFile);
   const texts = new Map<string, string>();
   for (const file of articleFiles) {
     const bytes = await source.read(file);
-    const text = bytes ? decode(file, bytes, issues) : null;
+    const text = bytes ? decode(file, bytes, LIMITS.articleFileBytes, issues) : null;
     if (text !== null) texts.set(file, text);
   }
   for (const file of imageFiles) {
     const bytes = await source.read(file);
     if (bytes) imageBytes.set(file, bytes);
   }
-  const image = (file: string): ImageFacts | null => {
+  const inspect = (file: string): ImageInspection | null => {
     if (!measured.has(file)) {
       const bytes = imageBytes.get(file);
-      measured.set(file, bytes ? measureImage(bytes) : null);
+      measured.set(file, bytes ? inspectImage(bytes) : null);
     }
     return measured.get(file) ?? null;
   };
+  const lookup = {
+    image: (file: string): ImageFacts | null => {
+      const inspected = inspect(file);
+      return inspected?.ok ? inspected.facts : null;
+    },
+    exists: (f: string) => imageFiles.has(f),
+    imageProblem: (file: string): string | undefined => {
+      const inspected = inspect(file);
+      return inspected && !inspected.ok ? inspected.reason : undefined;
+    },
+  };
+  const image = lookup.image;
+  const { authors, issues: authorIssues } = parseAuthors(authorsText ?? null, site, lookup);
+  issues.push(...authorIssues);
 
   const records: ArticleRecord[] = [];
   for (const [file, text] of texts) {
-    const result = parseArticle(file, text, { site, authors, image, exists: (f) => imageFiles.has(f) });
+    const result = parseArticle(file, text, { site, authors, ...lookup });
     warnings.push(...result.warnings);
     if (result.ok) records.push(result.record);
     else issues.push(...result.issues);
   }
 
-  const bySlug = new Map<string, ArticleRecord>();
-  const unique: ArticleRecord[] = [];
-  for (const record of records) {
-    const first = bySlug.get(record.slug);
-    if (first) {
-      issues.push({
-        file: record.file,
-        field: "slug",
-        found: `slug "${record.slug}", already used by ${first.file}`,
-        expected: "a slug unique across the archive (set `slug:` in one of the two files)",
-      });
-      continue;
-    }
-    bySlug.set(record.slug, record);
-    unique.push(record);
-  }
-
-  const articles = unique
-    .filter((r) => !r.draft)
-    .sort((a, b) => b.published.getTime() - a.published.getTime() || (a.slug < b.slug ? -1 : a.slug > b.slug ? 1 : 0));
+  // Drafts take no slug or id; a contested one goes to the article published first (namespace.ts).
+  const namespace = resolveNamespace(records);
+  issues.push(...namespace.issues);
+  warnings.push(...namespace.warnings);
+  const articles = namespace.kept.sort(
+    (a, b) => b.published.getTime() - a.published.getTime() || (a.slug < b.slug ? -1 : a.slug > b.slug ? 1 : 0),
+  );
 
   const images = new Map<string, { facts: ImageFacts; release: Date }>();
   for (const article of articles) {
@@ -121,6 +120,11 @@ export async function loadCatalog(source: ContentSource, site: SiteSettings): Pr
       const known = images.get(file);
       if (!known || known.release > article.published) images.set(file, { facts, release: article.published });
     }
+  }
+  // Avatars are public from the start: they belong to no embargoed article.
+  for (const file of authorImages(authors, site)) {
+    const facts = image(file);
+    if (facts) images.set(file, { facts, release: new Date(0) });
   }
 
   return {
@@ -159,13 +163,13 @@ function indexFacets(articles: readonly ArticleRecord[]): Catalog["facets"] {
   return facets;
 }
 
-function decode(file: string, bytes: Uint8Array, issues: ContentIssue[]): string | null {
-  try {
-    return utf8.decode(bytes);
-  } catch {
-    issues.push({ file, found: "bytes that are not valid UTF-8", expected: "the file saved as UTF-8 (re-save it with UTF-8 encoding)" });
+function decode(file: string, bytes: Uint8Array, limit: number, issues: ContentIssue[]): string | null {
+  const decoded = decodeContentFile(file, bytes, limit);
+  if ("issue" in decoded) {
+    issues.push(decoded.issue);
     return null;
   }
+  return decoded.text;
 }
 
 /**

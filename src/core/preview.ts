@@ -4,7 +4,8 @@ import type { ContentSource } from "../sources/source.ts";
 import { type ArticleRecord, parseArticle } from "./article.ts";
 import { type ArticleEntry, type Catalog, isArticleFile } from "./catalog.ts";
 import type { ContentIssue } from "./errors.ts";
-import { type ImageFacts, measureImage } from "./images.ts";
+import { type ImageInspection, inspectImage } from "./images.ts";
+import { decodeContentFile, LIMITS } from "./limits.ts";
 import type { Article } from "./model.ts";
 import type { SiteSettings } from "./settings.ts";
 
@@ -22,25 +23,27 @@ export async function findAnyRecord(
   slug: string,
 ): Promise<{ record: ArticleRecord; warnings: ContentIssue[] } | undefined> {
   const paths = await source.list();
-  const images = new Map<string, ImageFacts | null>();
+  const images = new Map<string, ImageInspection | null>();
   for (const path of paths.filter((p) => p.startsWith("images/"))) {
     const bytes = await source.read(path);
-    images.set(path, bytes ? measureImage(bytes) : null);
+    images.set(path, bytes ? inspectImage(bytes) : null);
   }
-  const decoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
   for (const file of paths.filter(isArticleFile)) {
     const bytes = await source.read(file);
-    let text: string;
-    try {
-      text = bytes ? decoder.decode(bytes) : "";
-    } catch {
-      continue; // not UTF-8: `npm run check` reports it
-    }
-    const parsed = parseArticle(file, text, {
+    const decoded = bytes ? decodeContentFile(file, bytes, LIMITS.articleFileBytes) : { text: "" };
+    if ("issue" in decoded) continue; // too large or not UTF-8: `npm run check` reports it
+    const parsed = parseArticle(file, decoded.text, {
       site,
       authors: catalog.authors,
-      image: (f) => images.get(f) ?? null,
+      image: (f) => {
+        const inspected = images.get(f);
+        return inspected?.ok ? inspected.facts : null;
+      },
       exists: (f) => images.has(f),
+      imageProblem: (f) => {
+        const inspected = images.get(f);
+        return inspected && !inspected.ok ? inspected.reason : undefined;
+      },
     });
     if (parsed.ok && parsed.record.slug === slug) return { record: parsed.record, warnings: parsed.warnings };
   }
