@@ -8,7 +8,7 @@ import { ACCEPTED_FORMATS, type ImageFacts, localImageFile, mimeFromExtension } 
 import type { Article, LeadImage } from "./model.ts";
 import { EXPECTED, FIELDS, type FrontMatter, frontMatterSchema } from "./schema.ts";
 import type { SiteSettings } from "./settings.ts";
-import { lineIndexAt } from "./text.ts";
+import { countLinesBefore } from "./text.ts";
 
 /**
  * A validated article before its body is rendered: the model's Article less `html` (rendered per selected item) and
@@ -119,7 +119,7 @@ export function parseArticle(file: string, text: string, ctx: ParseContext): Par
       issues.push({
         file,
         field: "body",
-        line: at >= 0 ? bodyLine + lineIndexAt(body, at) : undefined,
+        line: at >= 0 ? bodyLine + countLinesBefore(body, at) : undefined,
         found: problem
           ? `a link to /${clip(img, 120)}, which is ${problem}`
           : `a link to /${clip(img, 120)}, which is not an image under articles/images/`,

@@ -88,7 +88,7 @@ export function parseAuthors(
       }
       const resolved = field === "email" ? parsed.data : resolveOnSite(parsed.data, site);
       if (field === "avatar" && images) {
-        const problem = localAvatarProblem(resolved, site, images);
+        const problem = findAvatarProblem(resolved, site, images);
         if (problem) {
           issue(field, `${quote(parsed.data)}, ${problem} (left out; the rest of the entry is kept)`, OPTIONAL_FIELDS.avatar.expected);
           continue;
@@ -107,23 +107,23 @@ function resolveOnSite(value: string, site: SiteSettings): string {
 }
 
 /** Local image files that registered authors' avatars name (they are served for as long as the registry names them). */
-export function authorImages(registry: AuthorRegistry, site: SiteSettings): string[] {
+export function listAvatarFiles(registry: AuthorRegistry, site: SiteSettings): string[] {
   const files = new Set<string>();
   for (const author of registry.values()) {
-    const file = avatarFile(author.avatar, site);
+    const file = findAvatarFile(author.avatar, site);
     if (file) files.add(file);
   }
   return [...files];
 }
 
 /** The local image file an avatar URL names (`SITE_URL/images/…`), if it names one. */
-export function avatarFile(avatar: string | undefined, site: SiteSettings): string | undefined {
+export function findAvatarFile(avatar: string | undefined, site: SiteSettings): string | undefined {
   if (!avatar?.startsWith(site.url + "/")) return undefined;
   return localImageFile(avatar.slice(site.url.length));
 }
 
-function localAvatarProblem(avatar: string, site: SiteSettings, images: AuthorImageLookup): string | undefined {
-  const file = avatarFile(avatar, site);
+function findAvatarProblem(avatar: string, site: SiteSettings, images: AuthorImageLookup): string | undefined {
+  const file = findAvatarFile(avatar, site);
   if (file === undefined) return undefined;
   if (images.image(file)) return undefined;
   if (!images.exists(file)) return `but there is no file articles/${file}`;
@@ -143,7 +143,7 @@ export function normaliseName(text: string): string {
 const namesOf = new WeakMap<AuthorRegistry, ReadonlyMap<string, Author | null>>();
 
 /** Registered authors by normalised name; null for a name two entries share (then it resolves to neither). */
-function nameIndex(registry: AuthorRegistry): ReadonlyMap<string, Author | null> {
+function indexNames(registry: AuthorRegistry): ReadonlyMap<string, Author | null> {
   let index = namesOf.get(registry);
   if (!index) {
     const built = new Map<string, Author | null>();
@@ -164,7 +164,7 @@ function nameIndex(registry: AuthorRegistry): ReadonlyMap<string, Author | null>
  * its slug.
  */
 export function resolveAuthor(entry: string, registry: AuthorRegistry): Author {
-  return registry.get(entry) ?? nameIndex(registry).get(normaliseName(entry)) ?? { key: slugify(entry), name: entry };
+  return registry.get(entry) ?? indexNames(registry).get(normaliseName(entry)) ?? { key: slugify(entry), name: entry };
 }
 
 /**

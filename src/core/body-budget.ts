@@ -1,6 +1,6 @@
 // Checks a markdown body against the input budget before anything renders it: its size and how deep its raw HTML nests.
-import { describeSize, formatBytes, LIMITS, utf8Length } from "./limits.ts";
-import { lineIndexAt } from "./text.ts";
+import { countUtf8Bytes, describeSize, formatBytes, LIMITS } from "./limits.ts";
+import { countLinesBefore } from "./text.ts";
 
 export interface BodyProblem {
   /** 0-based line in the body. */
@@ -73,7 +73,7 @@ const CLOSES: ReadonlyMap<string, ReadonlySet<string>> = new Map([
  * renderer has its own guard (markdown.ts) and then shows such a body's HTML as text.
  */
 export function checkBodyBudget(body: string): BodyProblem[] {
-  const bytes = body.length > LIMITS.bodyBytes / 4 ? utf8Length(body) : body.length;
+  const bytes = body.length > LIMITS.bodyBytes / 4 ? countUtf8Bytes(body) : body.length;
   if (bytes > LIMITS.bodyBytes) {
     return [
       {
@@ -98,7 +98,7 @@ export function checkBodyBudget(body: string): BodyProblem[] {
     if (open.length > LIMITS.bodyHtmlDepth) {
       return [
         {
-          line: lineIndexAt(body, m.index),
+          line: countLinesBefore(body, m.index),
           found: `HTML elements nested more than ${LIMITS.bodyHtmlDepth} deep (a <${name.slice(0, 20)}> inside ${open.length - 1} unclosed elements)`,
           expected: "HTML with its elements closed (</div>, </span>, …), or markdown instead of HTML",
         },

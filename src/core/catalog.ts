@@ -2,7 +2,7 @@
 
 import type { ContentSource } from "../sources/source.ts";
 import { type ArticleRecord, parseArticle } from "./article.ts";
-import { AUTHORS_FILE, type AuthorRegistry, authorImages, parseAuthors } from "./authors.ts";
+import { AUTHORS_FILE, type AuthorRegistry, listAvatarFiles, parseAuthors } from "./authors.ts";
 import type { ContentIssue } from "./errors.ts";
 import { type ImageFacts, type ImageInspection, inspectImage } from "./images.ts";
 import { decodeContentFile, LIMITS } from "./limits.ts";
@@ -122,7 +122,7 @@ export async function loadCatalog(source: ContentSource, site: SiteSettings): Pr
     }
   }
   // Avatars are public from the start: they belong to no embargoed article.
-  for (const file of authorImages(authors, site)) {
+  for (const file of listAvatarFiles(authors, site)) {
     const facts = image(file);
     if (facts) images.set(file, { facts, release: new Date(0) });
   }

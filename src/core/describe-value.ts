@@ -18,14 +18,14 @@ export function describeValue(value: unknown): string {
   if (value instanceof Date) return Number.isNaN(value.getTime()) ? "an invalid date" : value.toISOString();
   if (Array.isArray(value)) {
     if (value.length === 0) return "[] (an empty list)";
-    const inline = inlineList(value);
+    const inline = formatInlineList(value);
     if (inline) return inline;
-    return `a list of ${value.length} ${plural(kindsOf(value), value.length)}`;
+    return `a list of ${value.length} ${pluralise(classifyList(value), value.length)}`;
   }
   if (typeof value === "object") {
     const keys = Object.keys(value);
     if (keys.length === 0) return "{} (an empty map)";
-    const inline = inlineMap(value as Record<string, unknown>, keys);
+    const inline = formatInlineMap(value as Record<string, unknown>, keys);
     if (inline) return inline;
     const shown = keys.slice(0, 3).map((k) => clip(k, 24));
     return `a map of ${keys.length} field${keys.length === 1 ? "" : "s"} (${shown.join(", ")}${keys.length > 3 ? ", …" : ""})`;
@@ -54,25 +54,25 @@ function isPlain(value: unknown): value is string | number | boolean | null {
   return value === null || typeof value === "string" || typeof value === "number" || typeof value === "boolean";
 }
 
-function inlinePlain(value: string | number | boolean | null): string {
+function formatPlain(value: string | number | boolean | null): string {
   return typeof value === "string" ? JSON.stringify(clip(value, 24)) : String(value);
 }
 
-function inlineList(list: readonly unknown[]): string | undefined {
+function formatInlineList(list: readonly unknown[]): string | undefined {
   if (list.length > INLINE_ENTRIES || !list.every(isPlain)) return undefined;
-  const text = `[${list.map(inlinePlain).join(", ")}]`;
+  const text = `[${list.map(formatPlain).join(", ")}]`;
   return text.length <= QUOTE_CHARS ? text : undefined;
 }
 
-function inlineMap(map: Record<string, unknown>, keys: readonly string[]): string | undefined {
+function formatInlineMap(map: Record<string, unknown>, keys: readonly string[]): string | undefined {
   if (keys.length > INLINE_ENTRIES || !keys.every((k) => k.length <= 24 && isPlain(map[k]))) return undefined;
-  const text = `{ ${keys.map((k) => `${k}: ${inlinePlain(map[k] as string | number | boolean | null)}`).join(", ")} }`;
+  const text = `{ ${keys.map((k) => `${k}: ${formatPlain(map[k] as string | number | boolean | null)}`).join(", ")} }`;
   return text.length <= QUOTE_CHARS ? text : undefined;
 }
 
 type Kind = "string" | "number" | "boolean" | "list" | "map" | "empty value" | "item";
 
-function kindOf(value: unknown): Kind {
+function classify(value: unknown): Kind {
   if (value === null || value === undefined) return "empty value";
   if (Array.isArray(value)) return "list";
   if (typeof value === "object") return "map";
@@ -83,13 +83,13 @@ function kindOf(value: unknown): Kind {
 }
 
 /** The common kind of a list's entries, or "item" when they differ (stops at the first difference). */
-function kindsOf(list: readonly unknown[]): Kind {
-  const first = kindOf(list[0]);
-  for (const entry of list) if (kindOf(entry) !== first) return "item";
+function classifyList(list: readonly unknown[]): Kind {
+  const first = classify(list[0]);
+  for (const entry of list) if (classify(entry) !== first) return "item";
   return first;
 }
 
-function plural(kind: Kind, n: number): string {
+function pluralise(kind: Kind, n: number): string {
   if (n === 1) return kind;
   return kind === "empty value" ? "empty values" : `${kind}s`;
 }

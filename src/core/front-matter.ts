@@ -2,8 +2,8 @@
 import matter from "gray-matter";
 import { clip, quote } from "./describe-value.ts";
 import type { ContentIssue } from "./errors.ts";
-import { describeSize, formatBytes, LIMITS, utf8Length } from "./limits.ts";
-import { loadYaml, topLevelKeyAt, YAML_PROBLEM_EXPECTED, type YamlResult } from "./safe-yaml.ts";
+import { countUtf8Bytes, describeSize, formatBytes, LIMITS } from "./limits.ts";
+import { findTopLevelKey, loadYaml, YAML_PROBLEM_EXPECTED, type YamlResult } from "./safe-yaml.ts";
 
 export type FrontMatterResult =
   | { ok: true; data: Record<string, unknown>; body: string; lines: readonly string[] }
@@ -59,7 +59,7 @@ export function splitFrontMatter(file: string, text: string): FrontMatterResult 
     };
   }
   const yamlLines = lines.slice(1, close);
-  const tooLarge = frontMatterSizeIssue(file, yamlLines);
+  const tooLarge = checkFrontMatterSize(file, yamlLines);
   if (tooLarge) return { ok: false, issue: tooLarge };
   try {
     const parsed = matter(source, { engines, language: "yaml" });
@@ -79,7 +79,7 @@ export function splitFrontMatter(file: string, text: string): FrontMatterResult 
       ok: false,
       issue: {
         file,
-        field: result.line === undefined ? undefined : topLevelKeyAt(lines, result.line),
+        field: result.line === undefined ? undefined : findTopLevelKey(lines, result.line),
         line: result.line === undefined ? undefined : result.line + 1,
         found: result.found,
         expected:
@@ -92,14 +92,14 @@ export function splitFrontMatter(file: string, text: string): FrontMatterResult 
 }
 
 /** Front matter over the budget, named by its largest field (where the bulk is, so where to look). */
-function frontMatterSizeIssue(file: string, yamlLines: readonly string[]): ContentIssue | undefined {
+function checkFrontMatterSize(file: string, yamlLines: readonly string[]): ContentIssue | undefined {
   const sizes = new Map<string, number>();
   let total = 0;
   let key: string | undefined;
   for (const line of yamlLines) {
-    const bytes = utf8Length(line) + 1;
+    const bytes = countUtf8Bytes(line) + 1;
     total += bytes;
-    if (/^[^\s#-]/.test(line)) key = topLevelKeyAt([line], 0) ?? key;
+    if (/^[^\s#-]/.test(line)) key = findTopLevelKey([line], 0) ?? key;
     if (key !== undefined) sizes.set(key, (sizes.get(key) ?? 0) + bytes);
   }
   if (total <= LIMITS.frontMatterBytes) return undefined;

@@ -49,7 +49,7 @@ export function inspectImage(bytes: Uint8Array): ImageInspection {
       reason: `a file of ${describeSize(bytes.byteLength)}, over the ${formatBytes(LIMITS.imageBytes)} limit for images`,
     };
   }
-  const format = signatureFormat(bytes);
+  const format = readSignature(bytes);
   let measured: ReturnType<typeof imageSize> | undefined;
   try {
     measured = imageSize(bytes);
@@ -77,17 +77,17 @@ export function measureImage(bytes: Uint8Array): ImageFacts | null {
 const ascii = (bytes: Uint8Array, from: number, to: number): string => String.fromCharCode(...bytes.subarray(from, to));
 
 /** The accepted format whose signature the bytes start with (JPEG SOI, PNG, GIF87a/89a, RIFF…WEBP, ISO BMFF `ftyp` avif). */
-function signatureFormat(bytes: Uint8Array): keyof typeof ACCEPTED | undefined {
+function readSignature(bytes: Uint8Array): keyof typeof ACCEPTED | undefined {
   if (bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return "jpg";
   if (ascii(bytes, 0, 8) === "\x89PNG\r\n\x1a\n") return "png";
   if (/^GIF8[79]a$/.test(ascii(bytes, 0, 6))) return "gif";
   if (ascii(bytes, 0, 4) === "RIFF" && ascii(bytes, 8, 12) === "WEBP") return "webp";
-  if (ascii(bytes, 4, 8) === "ftyp" && ftypBrands(bytes).some((b) => b === "avif" || b === "avis")) return "avif";
+  if (ascii(bytes, 4, 8) === "ftyp" && readFtypBrands(bytes).some((b) => b === "avif" || b === "avis")) return "avif";
   return undefined;
 }
 
 /** The major and compatible brands of an ISO BMFF file's `ftyp` box (ISO/IEC 14496-12 §4.3). */
-function ftypBrands(bytes: Uint8Array): string[] {
+function readFtypBrands(bytes: Uint8Array): string[] {
   const size = Math.min(((bytes[0]! << 24) | (bytes[1]! << 16) | (bytes[2]! << 8) | bytes[3]!) >>> 0, bytes.byteLength, 256);
   const brands = [ascii(bytes, 8, 12)];
   for (let at = 16; at + 4 <= size; at += 4) brands.push(ascii(bytes, at, at + 4));

@@ -48,7 +48,7 @@ function trim(n: number): string {
 }
 
 /** UTF-8 length of a string without encoding it. */
-export function utf8Length(text: string): number {
+export function countUtf8Bytes(text: string): number {
   let bytes = 0;
   for (let i = 0; i < text.length; i++) {
     const code = text.charCodeAt(i);

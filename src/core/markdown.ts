@@ -148,11 +148,11 @@ export function parseSrcset(input: string): SrcsetCandidate[] {
         }
       }
     }
-    if (url && validDescriptors(descriptors)) candidates.push({ url, descriptors });
+    if (url && areValidDescriptors(descriptors)) candidates.push({ url, descriptors });
   }
 }
 
-function validDescriptors(descriptors: readonly string[]): boolean {
+function areValidDescriptors(descriptors: readonly string[]): boolean {
   const kinds = new Set<string>();
   for (const d of descriptors) {
     const kind = /^\d+w$/.test(d) ? "w" : /^\d+h$/.test(d) ? "h" : /^(?:\d+(?:\.\d+)?|\.\d+)(?:e[+-]?\d+)?x$/i.test(d) ? "x" : undefined;

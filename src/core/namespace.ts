@@ -67,7 +67,7 @@ export function resolveNamespace<C extends Claim>(articles: readonly C[]): { kep
     if (conflicts.length) {
       // One slug gives one default id (the page URL): name the other file once.
       for (const conflict of conflicts.filter((c, i) => conflicts.findIndex((d) => d.kept === c.kept) === i)) {
-        issues.push(conflictIssue(conflict));
+        issues.push(describeConflict(conflict));
       }
       continue;
     }
@@ -91,7 +91,7 @@ export function resolveNamespace<C extends Claim>(articles: readonly C[]): { kep
 }
 
 /** The issue for the article that lost: both files named, and which one is served. */
-export function conflictIssue(conflict: Conflict): ContentIssue {
+export function describeConflict(conflict: Conflict): ContentIssue {
   const { field, kept, lost } = conflict;
   const value = field === "slug" ? lost.slug : lost.id;
   return {

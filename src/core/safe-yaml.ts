@@ -2,7 +2,7 @@
 import yaml from "js-yaml";
 import { clip } from "./describe-value.ts";
 import { LIMITS } from "./limits.ts";
-import { lineIndexAt } from "./text.ts";
+import { countLinesBefore } from "./text.ts";
 
 export type YamlProblem = "malformed" | "alias" | "depth";
 
@@ -61,7 +61,7 @@ export function loadYaml(text: string, maxDepth: number = LIMITS.yamlDepth): Yam
     // either way before anything could refer to it.
     if (typeof state.anchor === "string") {
       const at = state.input.lastIndexOf(`&${state.anchor}`, state.position);
-      throw new Refusal("alias", `a YAML anchor &${clip(state.anchor, 40)}`, at >= 0 ? lineIndexAt(state.input, at) : state.line);
+      throw new Refusal("alias", `a YAML anchor &${clip(state.anchor, 40)}`, at >= 0 ? countLinesBefore(state.input, at) : state.line);
     }
   };
   try {
@@ -83,7 +83,7 @@ export function loadYaml(text: string, maxDepth: number = LIMITS.yamlDepth): Yam
  * The top-level key whose entry holds 0-based `line` of a YAML map (the nearest line above that starts a key at
  * column 0), for naming the field of an error; undefined when there is none.
  */
-export function topLevelKeyAt(lines: readonly string[], line: number): string | undefined {
+export function findTopLevelKey(lines: readonly string[], line: number): string | undefined {
   for (let i = Math.min(line, lines.length - 1); i >= 0; i--) {
     const m = /^(?:"([^"]*)"|'([^']*)'|([^\s#:'"-][^:]*?))\s*:(?:\s|$)/.exec(lines[i]!);
     if (m) return m[1] ?? m[2] ?? m[3];

@@ -27,7 +27,7 @@ export function slugify(name: string): string {
 }
 
 /** How many line breaks come before `index` in `text`: the 0-based line of that position. */
-export function lineIndexAt(text: string, index: number): number {
+export function countLinesBefore(text: string, index: number): number {
   let line = 0;
   for (let i = text.indexOf("\n"); i >= 0 && i < index; i = text.indexOf("\n", i + 1)) line++;
   return line;

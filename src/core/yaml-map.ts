@@ -1,7 +1,7 @@
 // Reads a content file that is a YAML map of keyed entries (authors.yaml, partners.yaml), with located errors.
 import type { ContentIssue } from "./errors.ts";
-import { describeSize, formatBytes, LIMITS, utf8Length } from "./limits.ts";
-import { loadYaml, topLevelKeyAt, YAML_PROBLEM_EXPECTED } from "./safe-yaml.ts";
+import { countUtf8Bytes, describeSize, formatBytes, LIMITS } from "./limits.ts";
+import { findTopLevelKey, loadYaml, YAML_PROBLEM_EXPECTED } from "./safe-yaml.ts";
 
 export interface YamlEntry {
   key: string;
@@ -16,7 +16,7 @@ export interface YamlEntry {
  * turned into a Date behind the reader's back.
  */
 export function readYamlMap(file: string, text: string, expected: string): { entries: YamlEntry[] } | { issue: ContentIssue } {
-  const bytes = utf8Length(text);
+  const bytes = countUtf8Bytes(text);
   if (bytes > LIMITS.yamlFileBytes) {
     return { issue: { file, found: `a file of ${describeSize(bytes)}`, expected: `at most ${formatBytes(LIMITS.yamlFileBytes)}` } };
   }
@@ -26,7 +26,7 @@ export function readYamlMap(file: string, text: string, expected: string): { ent
     return {
       issue: {
         file,
-        field: result.line === undefined ? undefined : topLevelKeyAt(lines, result.line),
+        field: result.line === undefined ? undefined : findTopLevelKey(lines, result.line),
         line: result.line === undefined ? undefined : result.line + 1,
         found: result.found,
         expected: result.problem === "malformed" ? expected : YAML_PROBLEM_EXPECTED[result.problem],
@@ -41,7 +41,7 @@ export function readYamlMap(file: string, text: string, expected: string): { ent
   const keyLines = new Map<string, number>();
   lines.forEach((line, i) => {
     if (!/^[^\s#-]/.test(line)) return;
-    const key = topLevelKeyAt([line], 0);
+    const key = findTopLevelKey([line], 0);
     if (key !== undefined && !keyLines.has(key)) keyLines.set(key, i + 1);
   });
   return { entries: Object.entries(data).map(([key, value]) => ({ key, value, line: keyLines.get(key) })) };
