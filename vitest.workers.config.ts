@@ -1,7 +1,8 @@
 // The worker inside workerd (the production runtime), through @cloudflare/vitest-plugin, with local D1 and R2.
-import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
+
 import { readdir, readFile } from "node:fs/promises";
 import { join, relative, sep } from "node:path";
+import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
 
 const migrations = await readD1Migrations("./migrations");

@@ -1,13 +1,15 @@
 // One markdown file to one article record: front matter validated, authors and image resolved; body kept for later.
-import { type AuthorRegistry, publisherOf, resolveAuthor } from "./authors.ts";
+import { type AuthorRegistry, resolveAuthors } from "./authors.ts";
+import { checkBodyBudget } from "./body-budget.ts";
+import { clip, describeValue, quote } from "./describe-value.ts";
 import type { ContentIssue } from "./errors.ts";
 import { fieldLine, splitFrontMatter } from "./front-matter.ts";
 import { hashText } from "./hash.ts";
-import { type ImageFacts, mimeFromExtension } from "./images.ts";
+import { ACCEPTED_FORMATS, type ImageFacts, localImageFile, mimeFromExtension } from "./images.ts";
 import type { Article, LeadImage } from "./model.ts";
 import { EXPECTED, FIELDS, type FrontMatter, frontMatterSchema } from "./schema.ts";
 import type { SiteSettings } from "./settings.ts";
-import { cleanText, cleanTexts } from "./text.ts";
+import { cleanText, cleanTexts, countLinesBefore } from "./text.ts";
 
 /**
  * A validated article before its body is rendered: the model's Article less `html` (rendered per selected item) and
@@ -36,19 +38,12 @@ export interface ParseContext {
   image(file: string): ImageFacts | null;
   /** Whether a file exists under the content root (to tell a missing image from a file that is not one). */
   exists(file: string): boolean;
+  /** Why an existing file is not an accepted image ("an SVG image …"), for messages; a generic reason without it. */
+  imageProblem?(file: string): string | undefined;
 }
 
-/** The path of a local image under the content root, or undefined for anything that is not `/images/…`. */
-export function localImageFile(src: string): string | undefined {
-  const m = /^\/(images\/[^?#]+)$/.exec(src.trim());
-  if (!m) return undefined;
-  try {
-    const path = decodeURIComponent(m[1]!);
-    return path.split("/").some((seg) => seg === ".." || seg === ".") ? undefined : path;
-  } catch {
-    return undefined;
-  }
-}
+/** Unknown fields reported one by one; more are summed up in one warning, so a file cannot flood the output. */
+const MAX_UNKNOWN_FIELD_WARNINGS = 10;
 
 /** Local images a body links to: markdown and HTML references to `/images/…`. */
 export function findBodyImages(body: string): string[] {
@@ -73,15 +68,26 @@ export function parseArticle(file: string, text: string, ctx: ParseContext): Par
   const data = cleanTexts(split.data);
   const body = cleanText(split.body);
 
-  const warnings: ContentIssue[] = Object.keys(data)
-    .filter((key) => !(FIELDS as readonly string[]).includes(key))
-    .map((key) => ({
+  const unknown = Object.keys(data).filter((key) => !(FIELDS as readonly string[]).includes(key));
+  const warnings: ContentIssue[] = unknown.slice(0, MAX_UNKNOWN_FIELD_WARNINGS).map((key) => ({
+    file,
+    field: key,
+    line: fieldLine(lines, key),
+    found: `an unknown field \`${clip(key, 40)}\` (ignored)`,
+    expected: `one of ${FIELDS.join(", ")}`,
+  }));
+  if (unknown.length > MAX_UNKNOWN_FIELD_WARNINGS) {
+    warnings.push({
       file,
-      field: key,
-      line: fieldLine(lines, key),
-      found: `an unknown field \`${key}\` (ignored)`,
-      expected: `one of ${FIELDS.join(", ")}`,
-    }));
+      found: `${unknown.length - MAX_UNKNOWN_FIELD_WARNINGS} more unknown fields (ignored)`,
+      expected: `only the fields ${FIELDS.join(", ")}`,
+    });
+  }
+  // The body starts on the line after the closing '---'.
+  const bodyLine = lines.length + 2;
+  const bodyIssues = checkBodyBudget(body).map(
+    (p): ContentIssue => ({ file, field: "body", line: bodyLine + p.line, found: p.found, expected: p.expected }),
+  );
 
   const parsed = frontMatterSchema(ctx.site.timeZone).safeParse(data);
   if (!parsed.success) {
@@ -89,7 +95,7 @@ export function parseArticle(file: string, text: string, ctx: ParseContext): Par
       const field = issue.path.map(String).join(".") || undefined;
       const value = issue.path.reduce<unknown>((v, k) => (v as Record<PropertyKey, unknown> | undefined)?.[k as PropertyKey], data);
       const given = issue.code === "custom" ? (issue.params as { found?: string } | undefined)?.found : undefined;
-      const found = given ?? (value === undefined ? "nothing (the field is missing)" : JSON.stringify(value));
+      const found = given ?? (value === undefined ? "nothing (the field is missing)" : describeValue(value));
       return {
         file,
         field,
@@ -98,10 +104,10 @@ export function parseArticle(file: string, text: string, ctx: ParseContext): Par
         expected: (field && (EXPECTED[field] ?? EXPECTED[field.split(".")[0]!])) || issue.message,
       };
     });
-    return { ok: false, issues: dedupe(issues), warnings };
+    return { ok: false, issues: [...dedupe(issues), ...bodyIssues], warnings };
   }
   const fm = parsed.data;
-  const issues: ContentIssue[] = [];
+  const issues: ContentIssue[] = [...bodyIssues];
 
   const slug = fm.slug ?? defaultSlug(file);
   const pageUrl = `${ctx.site.url}/articles/${encodeURIComponent(slug)}`;
@@ -109,20 +115,35 @@ export function parseArticle(file: string, text: string, ctx: ParseContext): Par
   const { image, imageFile, imageIssue } = resolveImage(fm, ctx);
   if (imageIssue)
     issues.push({ file, field: imageIssue.field, line: fieldLine(lines, "image"), found: imageIssue.found, expected: imageIssue.expected });
-  const bodyImages = findBodyImages(body);
+  const bodyImages = bodyIssues.length ? [] : findBodyImages(body);
   for (const img of bodyImages) {
     if (!ctx.image(img)) {
+      const problem = ctx.exists(img) ? ctx.imageProblem?.(img) : undefined;
+      const at = body.indexOf(`/${img}`);
       issues.push({
         file,
         field: "body",
-        found: `a link to /${img}, which is not an image under articles/images/`,
-        expected: "an existing image file, or an absolute URL",
+        line: at >= 0 ? bodyLine + countLinesBefore(body, at) : undefined,
+        found: problem
+          ? `a link to /${clip(img, 120)}, which is ${problem}`
+          : `a link to /${clip(img, 120)}, which is not an image under articles/images/`,
+        expected: `an existing ${ACCEPTED_FORMATS} file under articles/images/, or an absolute URL`,
       });
     }
   }
   if (issues.length) return { ok: false, issues, warnings };
 
   const entries = fm.authors === undefined ? (fm.author ? [fm.author] : []) : Array.isArray(fm.authors) ? fm.authors : [fm.authors];
+  const { authors, unnamed } = resolveAuthors(entries, ctx.authors, ctx.site);
+  for (const key of unnamed) {
+    warnings.push({
+      file,
+      field: fm.authors === undefined ? "author" : "authors",
+      line: fieldLine(lines, fm.authors === undefined ? "author" : "authors"),
+      found: `${quote(key)}, whose entry in authors.yaml has no usable name (left out; with no other author, the publisher is shown)`,
+      expected: "a name for that entry in authors.yaml",
+    });
+  }
   const tags = fm.tags === undefined ? [] : Array.isArray(fm.tags) ? fm.tags : [fm.tags];
   const lang = fm.lang ? Intl.getCanonicalLocales(fm.lang)[0] : undefined;
 
@@ -139,7 +160,7 @@ export function parseArticle(file: string, text: string, ctx: ParseContext): Par
       pageUrl,
       published: fm.date,
       updated: fm.updated ?? fm.date,
-      authors: entries.length ? entries.map((entry) => resolveAuthor(entry, ctx.authors)) : [publisherOf(ctx.site)],
+      authors,
       section: fm.section,
       tags: [...new Set(tags)],
       dateline: fm.dateline,
@@ -177,7 +198,7 @@ function resolveImage(fm: FrontMatter, ctx: ParseContext): ResolvedImage {
   const details = { alt: spec.alt, caption: spec.caption, credit: spec.credit };
   if (/^https?:\/\//i.test(spec.src)) {
     if (!URL.canParse(spec.src))
-      return { imageIssue: { field, found: `"${spec.src}", which is not a valid URL`, expected: EXPECTED["image.src"]! } };
+      return { imageIssue: { field, found: `${quote(spec.src)}, which is not a valid URL`, expected: EXPECTED["image.src"]! } };
     return {
       image: {
         url: new URL(spec.src).href,
@@ -190,16 +211,17 @@ function resolveImage(fm: FrontMatter, ctx: ParseContext): ResolvedImage {
     };
   }
   const file = localImageFile(spec.src);
-  if (!file) return { imageIssue: { field, found: `"${spec.src}"`, expected: EXPECTED["image.src"]! } };
+  if (!file) return { imageIssue: { field, found: quote(spec.src), expected: EXPECTED["image.src"]! } };
   const facts = ctx.image(file);
   if (!facts) {
+    const shown = clip(file, 120);
     return {
       imageIssue: {
         field,
         found: ctx.exists(file)
-          ? `"${spec.src}", but articles/${file} is not an image (its bytes are no known image format)`
-          : `"${spec.src}", but there is no file articles/${file}`,
-        expected: "a JPEG, PNG, GIF, WebP or AVIF file under articles/images/ (check the name and extension)",
+          ? `${quote(spec.src)}, but articles/${shown} is not an accepted image: ${ctx.imageProblem?.(file) ?? "its bytes are no known image format"}`
+          : `${quote(spec.src)}, but there is no file articles/${shown}`,
+        expected: `a ${ACCEPTED_FORMATS} file under articles/images/ (check the name and extension)`,
       },
     };
   }

@@ -1,10 +1,12 @@
 // A content tree read and validated whole: every article parsed, cross-file rules applied, every problem collected.
 import type { ContentSource } from "../sources/source.ts";
 import { type ArticleRecord, parseArticle } from "./article.ts";
-import { AUTHORS_FILE, type AuthorRegistry, parseAuthors } from "./authors.ts";
+import { AUTHORS_FILE, type AuthorRegistry, listAvatarFiles, parseAuthors } from "./authors.ts";
 import { compareEntries, type StoredImage } from "./catalog.ts";
 import type { ContentIssue } from "./errors.ts";
-import { type ImageFacts, measureImage } from "./images.ts";
+import { type ImageFacts, type ImageInspection, inspectImage } from "./images.ts";
+import { decodeContentFile, LIMITS } from "./limits.ts";
+import { resolveNamespace } from "./namespace.ts";
 import { PARTNERS_FILE, type PartnerRegistry, parsePartners } from "./partners.ts";
 import type { SiteSettings } from "./settings.ts";
 
@@ -27,84 +29,86 @@ export interface LoadedContent {
 
 export const isArticleFile = (path: string): boolean => /\.md$/i.test(path) && !path.startsWith("images/");
 
-const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
-
 /** Reads and validates everything in `source`. Never throws for bad content: bad files are listed in `issues`. */
 export async function loadContent(source: ContentSource, site: SiteSettings): Promise<LoadedContent> {
   const paths = await source.list();
   const issues: ContentIssue[] = [];
   const warnings: ContentIssue[] = [];
 
-  const readText = async (file: string): Promise<string | null> => {
+  const readText = async (file: string, limit: number): Promise<string | null> => {
     const bytes = paths.includes(file) ? await source.read(file) : null;
-    return bytes ? decode(file, bytes, issues) : null;
+    return bytes ? decode(file, bytes, limit, issues) : null;
   };
-  const { authors, issues: authorIssues } = parseAuthors(await readText(AUTHORS_FILE));
-  issues.push(...authorIssues);
-  const { partners, issues: partnerIssues } = parsePartners(await readText(PARTNERS_FILE));
+  const { partners, issues: partnerIssues } = parsePartners(await readText(PARTNERS_FILE, LIMITS.yamlFileBytes));
   issues.push(...partnerIssues);
 
   const imageFiles = new Set(paths.filter((p) => p.startsWith("images/")));
-  const measured = new Map<string, ImageFacts | null>();
+  const measured = new Map<string, ImageInspection | null>();
   const imageBytes = new Map<string, Uint8Array>();
   // Image facts are needed synchronously while parsing; read every image first.
   const articleFiles = paths.filter(isArticleFile);
   const texts = new Map<string, string>();
   for (const file of articleFiles) {
-    const text = await readText(file);
+    const text = await readText(file, LIMITS.articleFileBytes);
     if (text !== null) texts.set(file, text);
   }
   for (const file of imageFiles) {
     const bytes = await source.read(file);
     if (bytes) imageBytes.set(file, bytes);
   }
-  const image = (file: string): ImageFacts | null => {
+  const inspect = (file: string): ImageInspection | null => {
     if (!measured.has(file)) {
       const bytes = imageBytes.get(file);
-      measured.set(file, bytes ? measureImage(bytes) : null);
+      measured.set(file, bytes ? inspectImage(bytes) : null);
     }
     return measured.get(file) ?? null;
   };
+  const lookup = {
+    image: (file: string): ImageFacts | null => {
+      const inspected = inspect(file);
+      return inspected?.ok ? inspected.facts : null;
+    },
+    exists: (f: string) => imageFiles.has(f),
+    imageProblem: (file: string): string | undefined => {
+      const inspected = inspect(file);
+      return inspected && !inspected.ok ? inspected.reason : undefined;
+    },
+  };
+  const { authors, issues: authorIssues } = parseAuthors(await readText(AUTHORS_FILE, LIMITS.yamlFileBytes), site, lookup);
+  issues.push(...authorIssues);
 
   const parsed: ArticleRecord[] = [];
   for (const [file, text] of texts) {
-    const result = parseArticle(file, text, { site, authors, image, exists: (f) => imageFiles.has(f) });
+    const result = parseArticle(file, text, { site, authors, ...lookup });
     warnings.push(...result.warnings);
     if (result.ok) parsed.push(result.record);
     else issues.push(...result.issues);
   }
 
-  const bySlug = new Map<string, ArticleRecord>();
-  const unique: ArticleRecord[] = [];
-  for (const record of parsed) {
-    const first = bySlug.get(record.slug);
-    if (first) {
-      issues.push({
-        file: record.file,
-        field: "slug",
-        found: `slug "${record.slug}", already used by ${first.file}`,
-        expected: "a slug unique across the archive (set `slug:` in one of the two files)",
-      });
-      continue;
-    }
-    bySlug.set(record.slug, record);
-    unique.push(record);
-  }
+  // Drafts take no slug or id; a contested one goes to the article published first (namespace.ts).
+  const namespace = resolveNamespace(parsed);
+  issues.push(...namespace.issues);
+  warnings.push(...namespace.warnings);
+  const records = namespace.kept.sort(compareEntries);
 
-  const records = unique.filter((r) => !r.draft).sort(compareEntries);
   const images = new Map<string, StoredImage>();
   for (const article of records) {
     for (const file of [article.imageFile, ...article.bodyImages]) {
-      const facts = file ? image(file) : null;
+      const facts = file ? lookup.image(file) : null;
       if (!file || !facts) continue;
       const known = images.get(file);
       if (!known || known.release > article.published) images.set(file, { facts, release: article.published });
     }
   }
+  // Avatars are public from the start: they belong to no embargoed article.
+  for (const file of listAvatarFiles(authors, site)) {
+    const facts = lookup.image(file);
+    if (facts) images.set(file, { facts, release: new Date(0) });
+  }
 
   return {
     records,
-    drafts: unique.filter((r) => r.draft),
+    drafts: parsed.filter((r) => r.draft),
     issues,
     warnings,
     authors,
@@ -114,11 +118,11 @@ export async function loadContent(source: ContentSource, site: SiteSettings): Pr
   };
 }
 
-function decode(file: string, bytes: Uint8Array, issues: ContentIssue[]): string | null {
-  try {
-    return utf8.decode(bytes);
-  } catch {
-    issues.push({ file, found: "bytes that are not valid UTF-8", expected: "the file saved as UTF-8 (re-save it with UTF-8 encoding)" });
+function decode(file: string, bytes: Uint8Array, limit: number, issues: ContentIssue[]): string | null {
+  const decoded = decodeContentFile(file, bytes, limit);
+  if ("issue" in decoded) {
+    issues.push(decoded.issue);
     return null;
   }
+  return decoded.text;
 }

@@ -1,6 +1,6 @@
 // Front-matter times to instants, and instants to the date formats the feed specs require.
 import { tzOffset } from "@date-fns/tz";
-import { isValid } from "date-fns";
+import { describeValue, quote } from "./describe-value.ts";
 
 export type DateResult = { ok: true; date: Date } | { ok: false; reason: string };
 
@@ -15,11 +15,12 @@ export const DATE_FORMS = "an ISO 8601 date or time: 2025-04-28, 2025-04-28 09:3
  */
 export function parseDateValue(value: unknown, timeZone: string): DateResult {
   if (value instanceof Date) {
-    return isValid(value) ? { ok: true, date: value } : { ok: false, reason: "an invalid date" };
+    return Number.isNaN(value.getTime()) ? { ok: false, reason: "an invalid date" } : { ok: true, date: value };
   }
-  if (typeof value !== "string") return { ok: false, reason: `${describe(value)}` };
-  const m = PATTERN.exec(value.trim());
-  if (!m) return { ok: false, reason: `"${value}", which is not a date` };
+  if (typeof value !== "string") return { ok: false, reason: describe(value) };
+  // No date is longer than this; a longer string is not run through the pattern at all.
+  const m = value.length <= 64 ? PATTERN.exec(value.trim()) : null;
+  if (!m) return { ok: false, reason: `${quote(value)}, which is not a date` };
   const [, y, mo, d, h = "0", mi = "0", s = "0", frac = "0", offset] = m;
   const parts = [Number(y), Number(mo), Number(d), Number(h), Number(mi), Number(s)] as const;
   const ms = Math.round(Number(`0.${frac}`) * 1000);
@@ -33,11 +34,11 @@ export function parseDateValue(value: unknown, timeZone: string): DateResult {
     parts[4] > 59 ||
     parts[5] > 59
   ) {
-    return { ok: false, reason: `"${value}", which is not a real calendar date and time` };
+    return { ok: false, reason: `${quote(value)}, which is not a real calendar date and time` };
   }
   if (offset) {
     const minutes = offsetMinutes(offset);
-    if (minutes === null) return { ok: false, reason: `"${value}", whose offset ${offset} is out of range` };
+    if (minutes === null) return { ok: false, reason: `${quote(value)}, whose offset ${offset} is out of range` };
     return { ok: true, date: new Date(wall - minutes * 60_000) };
   }
   return { ok: true, date: new Date(wallClockToInstant(wall, timeZone)) };
@@ -45,7 +46,7 @@ export function parseDateValue(value: unknown, timeZone: string): DateResult {
 
 function describe(value: unknown): string {
   if (value === null || value === undefined) return "nothing";
-  return `${typeof value} ${JSON.stringify(value)}`;
+  return typeof value === "object" ? describeValue(value) : `${typeof value} ${describeValue(value)}`;
 }
 
 function offsetMinutes(offset: string): number | null {

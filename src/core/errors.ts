@@ -1,4 +1,5 @@
 // Typed errors thrown by the core; http/ and cli.ts translate them into statuses and exit codes.
+import { clip } from "./describe-value.ts";
 
 /** One problem in one content file: where it is, what was found, and what would be right. */
 export interface ContentIssue {
@@ -14,9 +15,13 @@ export interface ContentIssue {
   expected: string;
 }
 
+/**
+ * `file:line [field]: found; expected fix`. Messages are built with `describeValue`, so they quote little input; the
+ * field (a key from the file) and the whole line are capped here as well, so that no log line can grow with the input.
+ */
 export function formatIssue(issue: ContentIssue): string {
-  const where = issue.file + (issue.line ? `:${issue.line}` : "") + (issue.field ? ` [${issue.field}]` : "");
-  return `${where}: ${issue.found}; expected ${issue.expected}`;
+  const where = issue.file + (issue.line ? `:${issue.line}` : "") + (issue.field ? ` [${clip(issue.field, 80)}]` : "");
+  return clip(`${where}: ${issue.found}; expected ${issue.expected}`, 1000);
 }
 
 /** A site setting (wrangler `[vars]` or CLI flag) is missing or invalid. */

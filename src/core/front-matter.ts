@@ -1,30 +1,29 @@
 // Splits a markdown file into YAML front matter and body, with errors that name the line.
 import matter from "gray-matter";
-import yaml from "js-yaml";
+import { clip, quote } from "./describe-value.ts";
 import type { ContentIssue } from "./errors.ts";
-import { describeYamlError } from "./yaml-map.ts";
+import { countUtf8Bytes, describeSize, formatBytes, LIMITS } from "./limits.ts";
+import { findTopLevelKey, loadYaml, YAML_PROBLEM_EXPECTED, type YamlResult } from "./safe-yaml.ts";
 
 export type FrontMatterResult =
   | { ok: true; data: Record<string, unknown>; body: string; lines: readonly string[] }
   | { ok: false; issue: ContentIssue };
 
 class YamlEngineError extends Error {
-  override readonly cause: unknown;
-  constructor(cause: unknown) {
-    super("yaml");
-    this.cause = cause;
+  readonly result: Extract<YamlResult, { ok: false }>;
+  constructor(result: Extract<YamlResult, { ok: false }>) {
+    super(result.found);
+    this.result = result;
   }
 }
 
-// js-yaml's core schema leaves timestamps as strings, so naive times can be read in the site's time zone
-// (the default schema would read them as UTC). Only YAML is allowed: gray-matter would eval `---js` blocks.
+// loadYaml uses js-yaml's core schema, which leaves timestamps as strings, so naive times can be read in the site's
+// time zone (the default schema would read them as UTC). Only YAML is allowed: gray-matter would eval `---js` blocks.
 const engines = {
   yaml: (text: string): object => {
-    try {
-      return (yaml.load(text, { schema: yaml.CORE_SCHEMA }) ?? {}) as object;
-    } catch (error) {
-      throw new YamlEngineError(error);
-    }
+    const result = loadYaml(text);
+    if (!result.ok) throw new YamlEngineError(result);
+    return result.data as object;
   },
   js: refuse,
   javascript: refuse,
@@ -47,7 +46,7 @@ export function splitFrontMatter(file: string, text: string): FrontMatterResult 
       issue: {
         file,
         line: 1,
-        found: lines[0]?.startsWith("---") ? `an opening line "${lines[0]}"` : "no front matter",
+        found: lines[0]?.startsWith("---") ? `an opening line ${quote(lines[0])}` : "no front matter",
         expected: "the file to start with a line '---', YAML fields (at least title and date), then a line '---'",
       },
     };
@@ -59,6 +58,9 @@ export function splitFrontMatter(file: string, text: string): FrontMatterResult 
       issue: { file, line: 1, found: "front matter opened with '---' but never closed", expected: "a line '---' after the last field" },
     };
   }
+  const yamlLines = lines.slice(1, close);
+  const tooLarge = checkFrontMatterSize(file, yamlLines);
+  if (tooLarge) return { ok: false, issue: tooLarge };
   try {
     const parsed = matter(source, { engines, language: "yaml" });
     const data = parsed.data;
@@ -70,19 +72,49 @@ export function splitFrontMatter(file: string, text: string): FrontMatterResult 
     }
     return { ok: true, data: data as Record<string, unknown>, body: parsed.content, lines: lines.slice(0, close) };
   } catch (error) {
-    const cause = error instanceof YamlEngineError ? error.cause : error;
-    // The front matter starts on the file's second line.
-    const { line, reason } = describeYamlError(cause);
+    const result: Extract<YamlResult, { ok: false }> =
+      error instanceof YamlEngineError ? error.result : { ok: false, problem: "malformed", found: `malformed YAML (${String(error)})` };
+    // gray-matter hands the engine the text from the end of the opening '---' (so its line 0 is the file's line 1).
     return {
       ok: false,
       issue: {
         file,
-        line: line === undefined ? undefined : line + 2,
-        found: `malformed YAML (${reason})`,
-        expected: "valid YAML: 'field: value' lines; quote values that contain ': ' or start with a special character",
+        field: result.line === undefined ? undefined : findTopLevelKey(lines, result.line),
+        line: result.line === undefined ? undefined : result.line + 1,
+        found: result.found,
+        expected:
+          result.problem === "malformed"
+            ? "valid YAML: 'field: value' lines; quote values that contain ': ' or start with a special character"
+            : YAML_PROBLEM_EXPECTED[result.problem],
       },
     };
   }
+}
+
+/** Front matter over the budget, named by its largest field (where the bulk is, so where to look). */
+function checkFrontMatterSize(file: string, yamlLines: readonly string[]): ContentIssue | undefined {
+  const sizes = new Map<string, number>();
+  let total = 0;
+  let key: string | undefined;
+  for (const line of yamlLines) {
+    const bytes = countUtf8Bytes(line) + 1;
+    total += bytes;
+    if (/^[^\s#-]/.test(line)) key = findTopLevelKey([line], 0) ?? key;
+    if (key !== undefined) sizes.set(key, (sizes.get(key) ?? 0) + bytes);
+  }
+  if (total <= LIMITS.frontMatterBytes) return undefined;
+  // Name a field only if the bulk is in it; thousands of small fields are the file's problem, not one field's.
+  const largest = [...sizes].sort((a, b) => b[1] - a[1])[0];
+  const blamed = largest && largest[1] * 2 > total ? largest : undefined;
+  return {
+    file,
+    field: blamed?.[0],
+    line: 1,
+    found:
+      `front matter of ${describeSize(total)}` +
+      (blamed ? ` (${formatBytes(blamed[1])} of it in \`${clip(blamed[0], 40)}\`)` : ` in ${sizes.size.toLocaleString("en")} fields`),
+    expected: `front matter of at most ${formatBytes(LIMITS.frontMatterBytes)}: short fields, with the text in the body`,
+  };
 }
 
 /** 1-based line of a top-level field in the front matter, for error messages. */

@@ -2,8 +2,20 @@
 import MarkdownIt from "markdown-it";
 import footnote from "markdown-it-footnote";
 import sanitizeHtml from "sanitize-html";
+import { appendFootnotes } from "./footnote-tail.ts";
+import { LIMITS } from "./limits.ts";
 
-const md = new MarkdownIt({ html: true, linkify: false, typographer: false }).use(footnote);
+/** markdown-it as the site uses it: CommonMark, tables, footnotes (with a linear tail); raw HTML passed on if `html`. */
+export function createMarkdownParser(html: boolean) {
+  const parser = new MarkdownIt({ html, linkify: false, typographer: false }).use(footnote);
+  // The plugin's own tail copies the whole token list once per footnote (quadratic: 9 s for 250 notes in a long body).
+  parser.core.ruler.at("footnote_tail", appendFootnotes);
+  return parser;
+}
+
+const md = createMarkdownParser(true);
+/** For a body whose raw HTML nests too deep to sanitise cheaply: the same markdown with its HTML shown as text. */
+const mdWithoutHtml = createMarkdownParser(false);
 
 export interface RenderedMarkdown {
   html: string;
@@ -19,12 +31,25 @@ export interface UrlBase {
   pageUrl: string;
 }
 
-/** Renders an article body to sanitised HTML with absolute URLs. */
+/**
+ * Renders an article body to sanitised HTML with absolute URLs. The cost is bounded by the body's size (the check
+ * refuses bodies over LIMITS.bodyBytes): if raw HTML opens more than LIMITS.renderHtmlDepth elements at once, which
+ * would make the HTML parser's work grow with the square of the depth, the body is rendered again with its HTML as text.
+ */
 export function renderMarkdown(source: string, base: UrlBase): RenderedMarkdown {
   const tokens = md.parse(source, {});
   const raw = md.renderer.render(tokens, md.options, {});
-  return { html: sanitize(raw, base), firstParagraph: firstParagraphText(tokens) };
+  let html: string;
+  try {
+    html = sanitize(raw, base);
+  } catch (error) {
+    if (!(error instanceof NestingExceeded)) throw error;
+    html = sanitize(mdWithoutHtml.render(source, {}), base);
+  }
+  return { html, firstParagraph: firstParagraphText(tokens) };
 }
+
+class NestingExceeded extends Error {}
 
 function firstParagraphText(tokens: ReturnType<typeof md.parse>): string {
   const open = tokens.findIndex((t) => t.type === "paragraph_open");
@@ -52,16 +77,89 @@ export function absoluteUrl(value: string, base: UrlBase): string | undefined {
   return undefined;
 }
 
-function absoluteSrcset(value: string, base: UrlBase): string {
-  return value
-    .split(",")
-    .map((candidate) => {
-      const [url, ...descriptor] = candidate.trim().split(/\s+/);
-      const abs = url ? absoluteUrl(url, base) : undefined;
-      return abs ? [abs, ...descriptor].join(" ") : "";
+/** A srcset with every candidate's URL made absolute; candidates whose URL is refused (data:, javascript:…) are dropped. */
+export function absoluteSrcset(value: string, base: UrlBase): string {
+  return parseSrcset(value)
+    .flatMap(({ url, descriptors }) => {
+      const abs = absoluteUrl(url, base);
+      return abs ? [[abs, ...descriptors].join(" ")] : [];
     })
-    .filter(Boolean)
     .join(", ");
+}
+
+export interface SrcsetCandidate {
+  url: string;
+  descriptors: string[];
+}
+
+const isSpace = (c: string | undefined): boolean => c === " " || c === "\t" || c === "\n" || c === "\f" || c === "\r";
+
+/**
+ * Image candidates of a srcset, as the HTML standard's "parse a srcset attribute" finds them
+ * (https://html.spec.whatwg.org/multipage/images.html#parsing-a-srcset-attribute): a URL runs to the next whitespace
+ * (so the commas of a `data:` URL stay in it) less any trailing commas; descriptors run to a comma outside parentheses.
+ * Candidates with invalid descriptors (not `Nw`, `Nx` or `Nh`, repeated, or `w` with `x`) are dropped, as browsers do.
+ */
+export function parseSrcset(input: string): SrcsetCandidate[] {
+  const candidates: SrcsetCandidate[] = [];
+  let pos = 0;
+  while (true) {
+    while (pos < input.length && (isSpace(input[pos]) || input[pos] === ",")) pos++;
+    if (pos >= input.length) return candidates;
+    const start = pos;
+    while (pos < input.length && !isSpace(input[pos])) pos++;
+    let url = input.slice(start, pos);
+    const descriptors: string[] = [];
+    if (url.endsWith(",")) {
+      url = url.replace(/,+$/, "");
+    } else {
+      let current = "";
+      let state: "descriptor" | "parens" | "after" = "descriptor";
+      for (; ; pos++) {
+        const c = input[pos];
+        if (state === "descriptor") {
+          if (isSpace(c)) {
+            if (current) descriptors.push(current);
+            current = "";
+            state = "after";
+          } else if (c === ",") {
+            pos++;
+            if (current) descriptors.push(current);
+            break;
+          } else if (c === undefined) {
+            if (current) descriptors.push(current);
+            break;
+          } else {
+            current += c;
+            if (c === "(") state = "parens";
+          }
+        } else if (state === "parens") {
+          if (c === undefined) {
+            descriptors.push(current);
+            break;
+          }
+          current += c;
+          if (c === ")") state = "descriptor";
+        } else if (c === undefined) {
+          break;
+        } else if (!isSpace(c)) {
+          state = "descriptor";
+          pos--;
+        }
+      }
+    }
+    if (url && areValidDescriptors(descriptors)) candidates.push({ url, descriptors });
+  }
+}
+
+function areValidDescriptors(descriptors: readonly string[]): boolean {
+  const kinds = new Set<string>();
+  for (const d of descriptors) {
+    const kind = /^\d+w$/.test(d) ? "w" : /^\d+h$/.test(d) ? "h" : /^(?:\d+(?:\.\d+)?|\.\d+)(?:e[+-]?\d+)?x$/i.test(d) ? "x" : undefined;
+    if (!kind || kinds.has(kind)) return false;
+    kinds.add(kind);
+  }
+  return !(kinds.has("w") && kinds.has("x")) && !(kinds.has("h") && !kinds.has("w"));
 }
 
 const ALLOWED_TAGS = [
@@ -92,7 +190,15 @@ function sanitize(html: string, base: UrlBase): string {
     if (out.srcset !== undefined) out.srcset = absoluteSrcset(out.srcset, base);
     return out;
   };
+  // Elements htmlparser2 holds open (it opens and closes void elements at once), to stop before its cost per tag grows.
+  let depth = 0;
   return sanitizeHtml(html, {
+    onOpenTag: () => {
+      if (++depth > LIMITS.renderHtmlDepth) throw new NestingExceeded();
+    },
+    onCloseTag: () => {
+      depth--;
+    },
     allowedTags: ALLOWED_TAGS,
     allowedAttributes: {
       "*": ["id", "class", "title", "lang", "dir"],

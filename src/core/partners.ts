@@ -1,5 +1,6 @@
 // Partner sites that embed our headlines (partners.yaml at the content root) and how a headlines request resolves.
 import { z } from "zod";
+import { describeValue, quote } from "./describe-value.ts";
 import type { ContentIssue } from "./errors.ts";
 import { slugify } from "./text.ts";
 import { readYamlMap } from "./yaml-map.ts";
@@ -22,7 +23,7 @@ const origin = z
     const url = URL.canParse(value) ? new URL(value) : undefined;
     // An origin is scheme, host and port only: a path would never match the browser's Origin header.
     if (!url || (url.protocol !== "https:" && url.protocol !== "http:") || url.href.replace(/\/$/, "") !== url.origin) {
-      ctx.addIssue({ code: "custom", message: `"${value}" is not an origin` });
+      ctx.addIssue({ code: "custom", message: `${quote(value)} is not an origin` });
       return z.NEVER;
     }
     return url.origin;
@@ -79,7 +80,7 @@ export function parsePartners(text: string | null): { partners: PartnerRegistry;
         file: PARTNERS_FILE,
         field: key,
         line: at,
-        found: `the key "${key}"`,
+        found: `the key ${quote(key)}`,
         expected: "a key of 2–64 letters, digits, '-' or '_'",
       });
       continue;
@@ -94,9 +95,9 @@ export function parsePartners(text: string | null): { partners: PartnerRegistry;
           found:
             issue.code === "custom"
               ? issue.message
-              : (JSON.stringify(
+              : describeValue(
                   issue.path.reduce<unknown>((v, k) => (v as Record<PropertyKey, unknown> | undefined)?.[k as PropertyKey], value),
-                ) ?? "nothing"),
+                ),
           expected: ENTRY_EXPECTED,
         });
       }
@@ -153,7 +154,7 @@ export function planHeadlines(query: HeadlinesQuery, partners: PartnerRegistry, 
   if (key && !partner)
     throw new HeadlinesRequestError(
       "unknown-partner",
-      `unknown partner key ${quoteRequest(key)}: check data-key (or ?key=) against the key you were given`,
+      `unknown partner key ${quote(key)}: check data-key (or ?key=) against the key you were given`,
     );
   const cap = partner?.limit ?? PUBLIC_ITEM_CAP;
 
@@ -161,7 +162,7 @@ export function planHeadlines(query: HeadlinesQuery, partners: PartnerRegistry, 
   if (query.limit !== undefined && query.limit.trim() !== "") {
     const n = Number(query.limit);
     if (!Number.isInteger(n) || n < 1)
-      throw new HeadlinesRequestError("bad-limit", `limit ${quoteRequest(query.limit)} is not a whole number of 1 or more`);
+      throw new HeadlinesRequestError("bad-limit", `limit ${quote(query.limit)} is not a whole number of 1 or more`);
     limit = Math.min(n, cap); // asking for more than the cap is not an error: the cap is the partner's agreement
   }
 
@@ -175,19 +176,13 @@ export function planHeadlines(query: HeadlinesQuery, partners: PartnerRegistry, 
       if (partner?.sections && !partner.sections.includes(slug)) {
         throw new HeadlinesRequestError(
           "section-not-allowed",
-          `section ${quoteRequest(slug)} is not among partner "${partner.key}"'s sections (${partner.sections.join(", ")})`,
+          `section ${quote(slug)} is not among partner "${partner.key}"'s sections (${partner.sections.join(", ")})`,
         );
       }
-      if (!knownSections.has(slug)) throw new HeadlinesRequestError("unknown-section", `there is no section ${quoteRequest(slug)}`);
+      if (!knownSections.has(slug)) throw new HeadlinesRequestError("unknown-section", `there is no section ${quote(slug)}`);
     }
   } else {
     sections = partner?.sections;
   }
   return { partner, sections, limit, utm: partner?.utm ?? [], origins: partner?.origins ?? ["*"] };
-}
-
-/** A request value quoted for a message, cut at 60 characters: an error answer never echoes a whole oversize query. */
-function quoteRequest(value: string): string {
-  const chars = Array.from(value);
-  return `"${chars.length > 60 ? `${chars.slice(0, 60).join("")}…` : value}"`;
 }

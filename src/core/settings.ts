@@ -1,4 +1,6 @@
 // Site settings: read once from a flat string record (wrangler [vars], or CLI flags) and validated.
+
+import { quote } from "./describe-value.ts";
 import { ConfigError } from "./errors.ts";
 import { cleanText } from "./text.ts";
 
@@ -51,7 +53,7 @@ function wholeNumber(input: SettingsInput, key: keyof typeof SETTING_DEFAULTS, m
   const raw = input[key] ?? SETTING_DEFAULTS[key];
   const value = typeof raw === "number" ? raw : typeof raw === "string" && /^\s*\d+\s*$/.test(raw) ? Number(raw) : NaN;
   if (!Number.isInteger(value) || value < min || value > max) {
-    throw new ConfigError(key, `"${String(raw)}" is not a whole number from ${min} to ${max}`);
+    throw new ConfigError(key, `${quote(String(raw))} is not a whole number from ${min} to ${max}`);
   }
   return value;
 }
@@ -69,7 +71,7 @@ export function parseSettings(input: SettingsInput): SiteSettings {
   try {
     url = new URL(rawUrl);
   } catch {
-    throw new ConfigError("SITE_URL", `"${rawUrl}" is not an absolute URL (e.g. https://news.example.com)`);
+    throw new ConfigError("SITE_URL", `${quote(rawUrl)} is not an absolute URL (e.g. https://news.example.com)`);
   }
   if (url.protocol !== "https:" && url.protocol !== "http:") throw new ConfigError("SITE_URL", "must be http or https");
   if (url.search || url.hash) throw new ConfigError("SITE_URL", "must not have a query or fragment");
@@ -78,11 +80,11 @@ export function parseSettings(input: SettingsInput): SiteSettings {
   try {
     Intl.getCanonicalLocales(language);
   } catch {
-    throw new ConfigError("SITE_LANGUAGE", `"${language}" is not a BCP 47 language tag (e.g. en-GB)`);
+    throw new ConfigError("SITE_LANGUAGE", `${quote(language)} is not a BCP 47 language tag (e.g. en-GB)`);
   }
 
   const timeZone = requireString(input, "SITE_TIMEZONE");
-  if (!isTimeZone(timeZone)) throw new ConfigError("SITE_TIMEZONE", `"${timeZone}" is not an IANA time zone (e.g. Europe/London)`);
+  if (!isTimeZone(timeZone)) throw new ConfigError("SITE_TIMEZONE", `${quote(timeZone)} is not an IANA time zone (e.g. Europe/London)`);
 
   const feedItems = wholeNumber(input, "FEED_ITEMS", 1, FEED_ITEMS_MAX);
   const archiveItems = wholeNumber(input, "ARCHIVE_ITEMS", 1, FEED_ITEMS_MAX);
@@ -101,7 +103,7 @@ export function parseSettings(input: SettingsInput): SiteSettings {
   if (typeof rawHub === "string" && rawHub.trim() !== "") {
     const hub = URL.canParse(rawHub.trim()) ? new URL(rawHub.trim()) : undefined;
     if (!hub || (hub.protocol !== "https:" && hub.protocol !== "http:")) {
-      throw new ConfigError("WEBSUB_HUB", `"${rawHub}" is not an absolute http(s) URL (e.g. https://pubsubhubbub.appspot.com/)`);
+      throw new ConfigError("WEBSUB_HUB", `${quote(rawHub)} is not an absolute http(s) URL (e.g. https://pubsubhubbub.appspot.com/)`);
     }
     websubHub = hub.href;
   } else if (rawHub !== undefined && typeof rawHub !== "string") {

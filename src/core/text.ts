@@ -54,3 +54,10 @@ export function slugify(name: string): string {
     .replace(/[^\p{L}\p{N}\p{M}]+/gu, "-")
     .replace(/^-+|-+$/g, "");
 }
+
+/** How many line breaks come before `index` in `text`: the 0-based line of that position. */
+export function countLinesBefore(text: string, index: number): number {
+  let line = 0;
+  for (let i = text.indexOf("\n"); i >= 0 && i < index; i = text.indexOf("\n", i + 1)) line++;
+  return line;
+}

@@ -40,7 +40,7 @@ describe("parsePartners", () => {
     ["bad:\n  name: B\n  origins: [https://b.example]\n  limit: 500\n", "bad.limit", /500/],
     ["bad:\n  name: B\n  origins: [https://b.example]\n  utm: { src: x }\n", "bad.utm", /.+/],
     ["- a\n- b\n", undefined, /not a map/],
-    ["a: [\n", undefined, /malformed YAML/],
+    ["a: [\n", "a", /malformed YAML/],
   ])("reports %j at %s", (text, field, found) => {
     const result = parsePartners(text);
     expect(result.partners.size).toBe(0);

@@ -1,0 +1,88 @@
+// The input budget: how large and how deep each kind of content may be, so that one file costs bounded time and memory.
+import type { ContentIssue } from "./errors.ts";
+
+const KiB = 1024;
+const MiB = 1024 * KiB;
+
+/**
+ * The limits, chosen far above what a newsroom writes (README, "Bad input"): they exist so that a hostile or broken
+ * file is refused with a message instead of stalling the check or the worker.
+ */
+export const LIMITS = {
+  /** Bytes of any article file; refused before it is decoded. The parts have their own, smaller limits. */
+  articleFileBytes: 4 * MiB,
+  /** Bytes of an article's front matter (a real one is under 2 KiB). */
+  frontMatterBytes: 64 * KiB,
+  /** Bytes (UTF-8) of an article's markdown body: about 80,000 words. */
+  bodyBytes: 512 * KiB,
+  /** Nesting depth of raw HTML elements in a body (hand-written HTML and embeds nest under 30). */
+  bodyHtmlDepth: 100,
+  /**
+   * Elements open at once while a rendered body is sanitised, beyond which its raw HTML is shown as text instead: above
+   * bodyHtmlDepth plus what markdown itself nests (markdown-it stops at 100 levels), so only a body that slipped past
+   * the check's count reaches it.
+   */
+  renderHtmlDepth: 512,
+  /** Bytes of authors.yaml or partners.yaml. */
+  yamlFileBytes: 1 * MiB,
+  /** Nesting of YAML collections: front matter needs 3 levels, partners.yaml 4. */
+  yamlDepth: 8,
+  /** Bytes of one image file (a full-quality 24-megapixel JPEG is 5–10 MB; feeds need far less). */
+  imageBytes: 10 * MiB,
+} as const;
+
+/** A byte count as people read it: `812 bytes`, `64 KiB`, `1.5 MiB`. */
+export function formatBytes(bytes: number): string {
+  if (bytes < KiB) return `${bytes} bytes`;
+  if (bytes < MiB) return `${trim(bytes / KiB)} KiB`;
+  return `${trim(bytes / MiB)} MiB`;
+}
+
+/** A size in a message about a limit: exact, so that one byte over is visible (`512 KiB (524,289 bytes)`). */
+export function describeSize(bytes: number): string {
+  return bytes < KiB ? `${bytes} bytes` : `${formatBytes(bytes)} (${bytes.toLocaleString("en")} bytes)`;
+}
+
+function trim(n: number): string {
+  return (Math.round(n * 10) / 10).toString();
+}
+
+/** UTF-8 length of a string without encoding it. */
+export function countUtf8Bytes(text: string): number {
+  let bytes = 0;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 0x80) bytes += 1;
+    else if (code < 0x800) bytes += 2;
+    else if (code >= 0xd800 && code <= 0xdbff && i + 1 < text.length) {
+      bytes += 4;
+      i++;
+    } else bytes += 3;
+  }
+  return bytes;
+}
+
+const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
+
+/**
+ * A content file's bytes as text: refused (with the issue to report) when larger than `limit` bytes or not UTF-8.
+ * The size is checked first, so an oversized file is never decoded.
+ */
+export function decodeContentFile(file: string, bytes: Uint8Array, limit: number): { text: string } | { issue: ContentIssue } {
+  if (bytes.byteLength > limit) {
+    return {
+      issue: {
+        file,
+        found: `a file of ${describeSize(bytes.byteLength)}`,
+        expected: `at most ${formatBytes(limit)} (split it, or move large media to images/)`,
+      },
+    };
+  }
+  try {
+    return { text: utf8.decode(bytes) };
+  } catch {
+    return {
+      issue: { file, found: "bytes that are not valid UTF-8", expected: "the file saved as UTF-8 (re-save it with UTF-8 encoding)" },
+    };
+  }
+}

@@ -1,0 +1,99 @@
+// Only safe images, as tables: the five raster formats are recognised from their bytes; SVG and every other format are
+// refused with a reason, whatever the file is called; remote images get a type only for the five.
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { loadContent } from "../../src/core/content.ts";
+import { inspectImage, measureImage, mimeFromExtension } from "../../src/core/images.ts";
+import { LIMITS } from "../../src/core/limits.ts";
+import { createMemorySource } from "../../src/sources/memory.ts";
+import { bmp, gif, ico, isoImage, png, SVG_WITH_SCRIPT, tiff } from "../support/image-bytes.ts";
+import { FIXTURE_DIR, site } from "../support/site.ts";
+
+const jpeg = new Uint8Array(readFileSync(join(FIXTURE_DIR, "images/pezeshkian-aliyev-baku.jpg")));
+const webp = new Uint8Array(readFileSync(join(FIXTURE_DIR, "images/caspian-port.jpg")));
+
+describe("inspectImage: accepted", () => {
+  it.each([
+    { name: "JPEG", bytes: jpeg, type: "image/jpeg", width: 1200, height: 675 },
+    { name: "PNG", bytes: png(3, 2), type: "image/png", width: 3, height: 2 },
+    { name: "GIF", bytes: gif(5, 4), type: "image/gif", width: 5, height: 4 },
+    { name: "WebP (named .jpg)", bytes: webp, type: "image/webp", width: 800, height: 450 },
+    { name: "AVIF", bytes: isoImage("avif", ["avif", "mif1", "miaf"], 64, 32), type: "image/avif", width: 64, height: 32 },
+    { name: "AVIF with brand mif1", bytes: isoImage("mif1", ["avif", "miaf"], 64, 32), type: "image/avif", width: 64, height: 32 },
+  ])("$name → $type", ({ bytes, type, width, height }) => {
+    expect(inspectImage(bytes)).toEqual({ ok: true, facts: { type, width, height, length: bytes.byteLength } });
+  });
+});
+
+describe("inspectImage: refused", () => {
+  const tooLarge = new Uint8Array(LIMITS.imageBytes + 1);
+  tooLarge.set(png(1, 1));
+  const damagedJpeg = new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 0, 4, 0, 0]);
+  it.each([
+    { name: "SVG with a script", bytes: SVG_WITH_SCRIPT, reason: /SVG image/ },
+    {
+      name: "SVG without a prolog",
+      bytes: new TextEncoder().encode('<svg xmlns="http://www.w3.org/2000/svg" width="1" height="1"/>'),
+      reason: /SVG/,
+    },
+    { name: "BMP", bytes: bmp(2, 2), reason: /BMP image/ },
+    { name: "ICO", bytes: ico(16, 16), reason: /icon file/ },
+    { name: "TIFF", bytes: tiff(4, 4), reason: /TIFF image/ },
+    { name: "HEIC", bytes: isoImage("heic", ["mif1", "heic"], 64, 32), reason: /HEIF\/HEIC/ },
+    { name: "JPEG XL codestream", bytes: new Uint8Array([0xff, 0x0a, 0xfa, 0x7f, 0x01, 0x90, 0x08]), reason: /JPEG XL|no known image/ },
+    { name: "HTML", bytes: new TextEncoder().encode("<!doctype html><script>alert(1)</script>"), reason: /no known image format/ },
+    { name: "a damaged JPEG", bytes: damagedJpeg, reason: /damaged JPG/ },
+    { name: "a PNG over the size limit", bytes: tooLarge, reason: /over the 10 MiB limit/ },
+  ])("$name: $reason", ({ bytes, reason }) => {
+    const inspected = inspectImage(bytes);
+    expect(inspected.ok).toBe(false);
+    if (!inspected.ok) expect(inspected.reason).toMatch(reason);
+    expect(measureImage(bytes)).toBeNull();
+  });
+});
+
+describe("mimeFromExtension (remote images)", () => {
+  it.each([
+    ["https://cdn.example.com/a.jpg", "image/jpeg"],
+    ["https://cdn.example.com/a.JPEG?w=800", "image/jpeg"],
+    ["https://cdn.example.com/a.png#x", "image/png"],
+    ["https://cdn.example.com/a.gif", "image/gif"],
+    ["https://cdn.example.com/a.webp", "image/webp"],
+    ["https://cdn.example.com/a.avif", "image/avif"],
+    ["https://cdn.example.com/a.svg", undefined],
+    ["https://cdn.example.com/a.bmp", undefined],
+    ["https://cdn.example.com/a.tif", undefined],
+    ["https://cdn.example.com/a.ico", undefined],
+    ["https://cdn.example.com/a.heic", undefined],
+    ["https://cdn.example.com/a.jxl", undefined],
+    ["https://cdn.example.com/photo", undefined],
+  ])("%s → %s", (url, type) => {
+    expect(mimeFromExtension(url)).toBe(type);
+  });
+});
+
+describe("the catalog never makes a refused image servable", () => {
+  const article = (image: string, body = "Text."): string => `---\ntitle: T\ndate: 2025-05-01\nimage: ${image}\n---\n${body}\n`;
+  it.each([
+    { name: "an SVG lead image", file: "images/evil.svg", bytes: SVG_WITH_SCRIPT, md: article("/images/evil.svg"), field: "image" },
+    { name: "SVG bytes named .jpg", file: "images/evil.jpg", bytes: SVG_WITH_SCRIPT, md: article("/images/evil.jpg"), field: "image" },
+    {
+      name: "a BMP in the body",
+      file: "images/a.bmp",
+      bytes: bmp(1, 1),
+      md: article("/images/ok.png", "![x](/images/a.bmp)"),
+      field: "body",
+    },
+  ])("$name is reported by check and not among the served images", async ({ file, bytes, md, field }) => {
+    const catalog = await loadContent(createMemorySource({ "a.md": md, [file]: bytes, "images/ok.png": png(1, 1) }), site);
+    expect(catalog.issues).toEqual([expect.objectContaining({ file: "a.md", field, found: expect.stringMatching(/SVG image|BMP image/) })]);
+    expect(catalog.records).toEqual([]);
+    expect(catalog.images.has(file)).toBe(false);
+  });
+
+  it("a remote .svg lead image gets no type (so no enclosure claims image/svg+xml)", async () => {
+    const catalog = await loadContent(createMemorySource({ "a.md": article("https://cdn.example.com/chart.svg") }), site);
+    expect(catalog.records[0]!.image).toMatchObject({ url: "https://cdn.example.com/chart.svg", type: undefined });
+  });
+});

@@ -1,0 +1,93 @@
+// The body budget: what the check refuses (size, deep raw HTML), and that any body it accepts renders in bounded time,
+// the pathological markdown constructs included. Footnotes move to the end as markdown-it-footnote's own rule does.
+import MarkdownIt from "markdown-it";
+import footnote from "markdown-it-footnote";
+import { describe, expect, it } from "vitest";
+import { checkBodyBudget } from "../../src/core/body-budget.ts";
+import { LIMITS } from "../../src/core/limits.ts";
+import { createMarkdownParser, renderMarkdown } from "../../src/core/markdown.ts";
+
+const base = { siteUrl: "https://news.example.com", pageUrl: "https://news.example.com/articles/a" };
+const MAX = LIMITS.bodyBytes;
+/** `unit` repeated to just under the body limit. */
+const fill = (unit: string, reserve = 0): string => unit.repeat(Math.floor((MAX - reserve) / unit.length));
+/** `head`, then `unit` repeated to just under the body limit. */
+const fillAfter = (head: string, unit: string): string => head + fill(unit, head.length);
+
+describe("checkBodyBudget", () => {
+  it.each([
+    { name: "a body at the limit", body: fill("word "), problems: [] },
+    { name: "a body one byte over", body: "x".repeat(MAX + 1), problems: [[0, /^a body of 512 KiB \(524,289 bytes\)$/]] },
+    { name: "multi-byte text counted in UTF-8 bytes", body: "ж".repeat(MAX / 2 + 1), problems: [[0, /a body of/]] },
+    { name: "100 nested divs", body: "<div>".repeat(100), problems: [] },
+    { name: "101 nested divs", body: "text\n\n" + "<div>".repeat(101), problems: [[2, /nested more than 100 deep/]] },
+    { name: "unclosed <p> and <li> close themselves", body: "<p>a".repeat(5000) + "<ul>" + "<li>b".repeat(5000), problems: [] },
+    { name: "closed elements any number of times", body: "<div><span>x</span></div>\n".repeat(20_000), problems: [] },
+    { name: "an end tag closes everything inside it", body: "<div><b><i>x</div>\n".repeat(1000), problems: [] },
+    { name: "<p> closed by a <div>, then a stray </p>", body: "<p><div>x</p>".repeat(101), problems: [[0, /nested more than 100/]] },
+    { name: "void elements open nothing", body: "<br><img src=x><hr>".repeat(1000), problems: [] },
+  ])("$name", ({ body, problems }) => {
+    const found = checkBodyBudget(body).map((p) => [p.line, p.found]);
+    expect(found).toEqual(problems.map(([line, text]) => [line, expect.stringMatching(text as RegExp)]));
+  });
+});
+
+// Budget: a body the check accepts (at most LIMITS.bodyBytes, HTML nested at most LIMITS.bodyHtmlDepth) renders in
+// under RENDER_BUDGET_MS on the CI machine. The slowest case measured about 2.6 s on a loaded 2-core VM; the
+// bound is generous so that only a super-linear regression (seconds become minutes) fails it.
+const RENDER_BUDGET_MS = 15_000;
+
+describe("rendering a body at the limit costs bounded time", () => {
+  const notes = Array.from({ length: 3000 }, (_, i) => `x[^${i}]\n\n[^${i}]: note ${i}`).join("\n\n");
+  it.each([
+    { name: "many footnotes in a long body (quadratic in markdown-it-footnote's own tail)", body: fillAfter(notes + "\n\n", "a\n\n") },
+    { name: "unclosed image brackets", body: fill("![") },
+    { name: "unclosed link brackets", body: fill("[") },
+    { name: "nested brackets", body: fill("[[") },
+    { name: "emphasis runs", body: fill("*a") },
+    { name: "mixed delimiters", body: fill("*_") },
+    { name: "angle brackets", body: fill("<") },
+    { name: "backticks", body: fill("`a``") },
+    { name: "deep blockquotes", body: fill(">") },
+    { name: "deep lists", body: fill("- ") },
+    { name: "a wide table", body: fillAfter(`|${"a|".repeat(5000)}\n|${"-|".repeat(5000)}\n`, `|${"b|".repeat(5000)}\n`) },
+    { name: "a long table", body: fillAfter("|a|b|\n|-|-|\n", "|x|y|\n") },
+    { name: "reference links", body: fillAfter(Array.from({ length: 5000 }, (_, i) => `[r${i}]: /u${i}`).join("\n") + "\n\n", "[r1] ") },
+    { name: "unclosed HTML whose end tags hide in code spans (the check's count misses it)", body: fill("<b>`</b>`") },
+    { name: "HTML at the accepted depth, repeated", body: fillAfter("<div>".repeat(100), "<i></i>") },
+    { name: "a huge srcset", body: `<img srcset="${fill("a 1x,", 20)}">` },
+  ])("$name", ({ body }) => {
+    expect(new TextEncoder().encode(body).byteLength).toBeLessThanOrEqual(MAX);
+    const start = performance.now();
+    const { html } = renderMarkdown(body, base);
+    const elapsed = performance.now() - start;
+    expect(html.length).toBeGreaterThan(0);
+    expect(elapsed).toBeLessThan(RENDER_BUDGET_MS);
+  });
+
+  it("the check's count can be fooled, which is why the renderer has its own guard", () => {
+    expect(checkBodyBudget(fill("<b>`</b>`"))).toEqual([]);
+  });
+
+  it("shows the HTML of a body nested past the render guard as text, and keeps its markdown", () => {
+    const { html } = renderMarkdown("**bold**\n\n" + "<!-- --><div>".repeat(LIMITS.renderHtmlDepth + 1) + "deep", base);
+    expect(html).toContain("<strong>bold</strong>");
+    expect(html).toContain("&lt;div&gt;");
+    expect(html).not.toContain("<div>");
+  });
+});
+
+describe("footnotes", () => {
+  const plugin = new MarkdownIt({ html: true }).use(footnote);
+  it.each([
+    { name: "one reference", md: "Text[^1].\n\n[^1]: The note." },
+    { name: "repeated references", md: "A[^a] b[^a] c[^b].\n\n[^a]: First.\n[^b]: Second." },
+    { name: "inline footnotes", md: "A^[inline one] and ^[inline *two*]." },
+    { name: "a multi-paragraph note", md: "A[^x].\n\n[^x]: Para one.\n\n    Para two.\n\n    > quote" },
+    { name: "unused definitions", md: "No refs.\n\n[^u]: Unused." },
+    { name: "a note that refers to another", md: "A[^1].\n\n[^1]: See[^2].\n[^2]: End." },
+    { name: "a note ending in a list", md: "A[^l].\n\n[^l]: Items:\n\n    - one\n    - two" },
+  ])("$name: the same HTML as markdown-it-footnote's own rule", ({ md }) => {
+    expect(createMarkdownParser(true).render(md)).toBe(plugin.render(md));
+  });
+});
