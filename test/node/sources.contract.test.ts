@@ -1,6 +1,5 @@
 // Contract suite: every ContentSource behaves the same, and the same files give the same feeds whatever the source.
-import { mkdtemp, readFile, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { HOME } from "../../src/core/catalog.ts";
