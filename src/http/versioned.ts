@@ -1,6 +1,7 @@
 // A versioned response: validators computed before rendering, a 304 when they match, else the body from the cache
 // or rendered once and kept. Feeds and the OPML list answer through here.
 import type { Context } from "hono";
+import { describeError } from "../core/events.ts";
 import { OUTPUT_REVISION } from "../formats/index.ts";
 import type { Body } from "./body-cache.ts";
 import { isNotModified } from "./conditional.ts";
@@ -50,12 +51,16 @@ export async function respondVersioned(c: Context, ctx: AppContext, doc: Version
   let body = await Promise.resolve()
     .then(() => ctx.cache.get(key))
     .catch((error: unknown) => {
-      ctx.log(`edge-feeds: cache get failed: ${String(error)}`);
+      ctx.emit({ event: "storage-fault", store: "cache", operation: "get", message: describeError(error), path: c.req.path });
       return undefined;
     });
   if (body === undefined) {
     body = utf8.encode(await doc.render()) as Body;
-    const stored = ctx.cache.put(key, body).catch((error: unknown) => ctx.log(`edge-feeds: cache put failed: ${String(error)}`));
+    const stored = ctx.cache
+      .put(key, body)
+      .catch((error: unknown) =>
+        ctx.emit({ event: "storage-fault", store: "cache", operation: "put", message: describeError(error), path: c.req.path }),
+      );
     // At the edge the put finishes after the response is sent; elsewhere it is awaited.
     const waitUntil = executionWaitUntil(c);
     if (waitUntil) waitUntil(stored);
