@@ -5,6 +5,7 @@ import { catalogFromSource } from "./core/memory-catalog.ts";
 import { parseSettings } from "./core/settings.ts";
 import { type App, createApp } from "./http/app.ts";
 import { type BodyCache, createIsolateBodyCache, createWorkersCache, noCache } from "./http/body-cache.ts";
+import { handleScheduled } from "./scheduled.ts";
 import { bundledSource } from "./sources/bundled.ts";
 import { createFetcherSource } from "./sources/fetcher.ts";
 
@@ -58,5 +59,9 @@ export default {
       throw error;
     }
     return app.fetch(request, env, ctx);
+  },
+  /** The Cron Trigger: releases logged, changed feeds announced to WEBSUB_HUB (src/scheduled.ts). */
+  async scheduled(controller: ScheduledController, env: Env, _ctx: ExecutionContext): Promise<void> {
+    await handleScheduled(controller, env);
   },
 } satisfies ExportedHandler<Env>;
