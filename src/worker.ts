@@ -3,6 +3,7 @@ import { ConfigError } from "./core/errors.ts";
 import { parseSettings } from "./core/settings.ts";
 import { type App, createApp } from "./http/app.ts";
 import { type BodyCache, createIsolateBodyCache, createWorkersCache, noCache } from "./http/body-cache.ts";
+import { handleScheduled } from "./scheduled.ts";
 import { createD1Catalog } from "./sources/d1-catalog.ts";
 
 /** Optional settings that `wrangler types` does not declare. */
@@ -47,5 +48,9 @@ export default {
       throw error;
     }
     return app.fetch(request, env, ctx);
+  },
+  /** The Cron Trigger: releases logged, changed feeds announced to WEBSUB_HUB (src/scheduled.ts). */
+  async scheduled(controller: ScheduledController, env: Env, _ctx: ExecutionContext): Promise<void> {
+    await handleScheduled(controller, env);
   },
 } satisfies ExportedHandler<Env>;

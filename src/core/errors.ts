@@ -33,3 +33,28 @@ export class ConfigError extends Error {
     this.setting = setting;
   }
 }
+
+/**
+ * A store (D1, R2) failed to answer: the content is there but cannot be read now. The HTTP layer answers 503 with
+ * Retry-After, never a partial document; the scheduled run leaves its clock where it was and tries again.
+ */
+export class StorageError extends Error {
+  readonly store: "d1" | "r2";
+  /** What was being done, e.g. the catalog question (`newest`) or the object read (`image bytes`). */
+  readonly operation: string;
+  constructor(store: "d1" | "r2", operation: string, cause: unknown) {
+    super(`${store} ${operation}: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    this.name = "StorageError";
+    this.store = store;
+    this.operation = operation;
+  }
+}
+
+/** Runs one call to a store (a query, an object read); a failure becomes a StorageError naming what was being done. */
+export async function callStore<T>(store: StorageError["store"], operation: string, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    throw new StorageError(store, operation, error);
+  }
+}

@@ -1,6 +1,8 @@
 // The Hono application factory: wires the route modules to one context and translates errors to HTTP in one place.
 import { type Context, Hono } from "hono";
 import type { Catalog } from "../core/catalog.ts";
+import { StorageError } from "../core/errors.ts";
+import { createEventLog, type EventSink } from "../core/events.ts";
 import { HeadlinesRequestError } from "../core/partners.ts";
 import type { SiteSettings } from "../core/settings.ts";
 import { type FeedFormat, FORMATS } from "../formats/index.ts";
@@ -23,8 +25,8 @@ export interface AppOptions {
   site: SiteSettings;
   /** The clock; read once per request so embargoed articles appear on time without a redeploy. */
   now?: () => Date;
-  /** Where problems are reported. */
-  log?: (message: string) => void;
+  /** Where problems are reported: one JSON line per event (src/core/events.ts). */
+  log?: EventSink;
   /** Where rendered feed bodies are kept by content version: the Workers Cache API at the edge; none by default. */
   cache?: BodyCache;
   /** The feed formats to serve; tests pass instrumented copies of FORMATS. */
@@ -48,7 +50,7 @@ export function createApp({
   cache = noCache,
   formats = FORMATS,
 }: AppOptions) {
-  const ctx: AppContext = { site, catalog, now, log, formats, cache };
+  const ctx: AppContext = { site, catalog, now, emit: createEventLog(log), formats, cache };
 
   const app = new Hono();
   // Every response, errors included: browsers must not second-guess the declared types (feeds are often sniffed as HTML).
@@ -68,20 +70,40 @@ export function createApp({
   // cache may keep it past the next publication time.
   const notFound = async (c: Context): Promise<Response> => {
     const at = ctx.now();
-    const next = await catalog.nextRelease(at).catch(() => undefined);
+    let next: Date | undefined;
+    try {
+      next = await catalog.nextRelease(at);
+    } catch (error) {
+      // The 404 stands, but without the next release its lifetime cannot be cut: answer as the store's fault instead.
+      if (error instanceof StorageError) return storageFault(c, error);
+    }
     const { maxAge } = capLifetimesAtRelease({ maxAge: NOT_FOUND_MAX_AGE, sMaxAge: NOT_FOUND_MAX_AGE, staleWhileRevalidate: 0 }, next, at);
     const detail = `There is nothing at ${c.req.path}. The feeds are listed at ${site.url}/ and in ${site.url}/feeds.opml.`;
     return problem(c, site, 404, detail, { "Cache-Control": `public, max-age=${maxAge}` });
   };
+  // A store that cannot answer now: 503 with Retry-After, never a partial document (nothing is sent before the whole
+  // body is built, so a failure anywhere while planning or rendering ends here).
+  const storageFault = (c: Context, error: StorageError): Response => {
+    ctx.emit({ event: "storage-fault", store: error.store, operation: error.operation, message: error.message, path: c.req.path });
+    return problem(c, site, 503, "The content store is not answering just now; try again shortly.", {
+      "Retry-After": String(STORAGE_RETRY_AFTER),
+    });
+  };
   app.notFound(notFound);
   app.onError((error, c) => {
     if (error instanceof NotFoundError) return notFound(c);
+    if (error instanceof StorageError) return storageFault(c, error);
     if (error instanceof HttpError) return problem(c, site, error.status, error.message, { ...error.headers });
     if (error instanceof HeadlinesRequestError) {
       // Readable from any origin, so a partner's console shows why the widget stayed empty.
       return problem(c, site, HEADLINES_STATUS[error.reason], error.message, { "Access-Control-Allow-Origin": "*" });
     }
-    log(`edge-feeds: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    ctx.emit({
+      event: "error",
+      message: error instanceof Error ? error.message : String(error),
+      ...(error instanceof Error && error.stack ? { stack: error.stack } : {}),
+      path: c.req.path,
+    });
     return problem(c, site, 500, "Something went wrong on our side; it has been logged.");
   });
   return app;
@@ -91,3 +113,6 @@ export type App = ReturnType<typeof createApp>;
 
 /** Seconds a 404 may be cached when no embargoed article is due sooner. */
 const NOT_FOUND_MAX_AGE = 60;
+
+/** Seconds a client is asked to wait after a store fault (RFC 9110 §10.2.3): D1 and R2 faults are mostly brief. */
+const STORAGE_RETRY_AFTER = 30;

@@ -3,6 +3,7 @@
 // a hot feed's requests, 200s and 304s alike, read no storage at all. Feeds and the OPML list answer through here.
 import type { Context } from "hono";
 import { scopeKeyPath } from "../core/catalog.ts";
+import { describeError } from "../core/events.ts";
 import { FEED_FILES } from "../core/feed-plan.ts";
 import { FORMATS, OUTPUT_REVISION } from "../formats/index.ts";
 import type { Body, BodyCache } from "./body-cache.ts";
@@ -54,12 +55,12 @@ function notModified(c: Context, doc: DocumentFacts): boolean {
   return isNotModified(validators, { etag: doc.etag, lastModified: doc.lastModified });
 }
 
-/** A cache is an optimisation: if it fails, the document is planned and rendered all the same. */
-async function safeGet(ctx: AppContext, key: string): Promise<Body | undefined> {
+/** A cache is an optimisation: if it fails, the document is planned and rendered all the same (and the fault logged). */
+async function safeGet(c: Context, ctx: AppContext, key: string): Promise<Body | undefined> {
   return Promise.resolve()
     .then(() => ctx.cache.get(key))
     .catch((error: unknown) => {
-      ctx.log(`edge-feeds: cache get failed: ${String(error)}`);
+      ctx.emit({ event: "storage-fault", store: "cache", operation: "get", message: describeError(error), path: c.req.path });
       return undefined;
     });
 }
@@ -68,7 +69,9 @@ async function safeGet(ctx: AppContext, key: string): Promise<Body | undefined> 
 async function safePut(c: Context, ctx: AppContext, key: string, body: Body): Promise<void> {
   const stored = Promise.resolve()
     .then(() => ctx.cache.put(key, body))
-    .catch((error: unknown) => ctx.log(`edge-feeds: cache put failed: ${String(error)}`));
+    .catch((error: unknown) =>
+      ctx.emit({ event: "storage-fault", store: "cache", operation: "put", message: describeError(error), path: c.req.path }),
+    );
   const waitUntil = executionWaitUntil(c);
   if (waitUntil) waitUntil(stored);
   else await stored;
@@ -79,7 +82,7 @@ async function bodyOf(c: Context, ctx: AppContext, doc: VersionedDocument): Prom
   // The Cache API outlives deploys: a body rendered by code of another output revision must never be served under
   // this revision's ETag, so the revision is part of the key (the content version alone is not enough).
   const key = `r${OUTPUT_REVISION}/${doc.cacheKey}`;
-  const cached = await safeGet(ctx, key);
+  const cached = await safeGet(c, ctx, key);
   if (cached !== undefined) return cached;
   const body = utf8.encode(await doc.render()) as Body;
   await safePut(c, ctx, key, body);
@@ -130,7 +133,7 @@ export function responseKey(path: string, limit?: number): string {
 /** The response kept under `key`, while it is fresh: a 304 or the body, with no storage read. */
 export async function answerKept(c: Context, ctx: AppContext, key: string, now: Date): Promise<Response | undefined> {
   if (ctx.site.cache.edgeSeconds === 0) return undefined;
-  const hit = await safeGet(ctx, key);
+  const hit = await safeGet(c, ctx, key);
   const found = hit && decodeKept(hit);
   if (!found || found.kept.expires <= now.getTime()) return undefined;
   const { kept } = found;

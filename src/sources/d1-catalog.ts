@@ -2,7 +2,7 @@
 // reads only what it returns and the isolate keeps nothing that grows with the archive.
 import type { ArticleRecord } from "../core/article.ts";
 import { type Catalog, type Entry, type Facet, type FoundArticle, type ItemWriter, scopeKey } from "../core/catalog.ts";
-import type { ContentIssue } from "../core/errors.ts";
+import { type ContentIssue, callStore } from "../core/errors.ts";
 import { createMemo, stringBytes } from "../core/memo.ts";
 import { entryOf } from "../core/memory-catalog.ts";
 import type { Article } from "../core/model.ts";
@@ -35,17 +35,22 @@ const toEntry = (row: EntryRow): Entry => ({
   fingerprint: row.fingerprint,
 });
 
-/** A catalog over the D1 database `db` and the R2 bucket `images`. */
+/**
+ * A catalog over the D1 database `db` and the R2 bucket `images`. Every query and object read goes through `callStore`,
+ * so a failing store surfaces as a StorageError (answered 503 with Retry-After), never as a partial document.
+ */
 export function createD1Catalog(db: D1Database, images: R2Bucket, options: D1CatalogOptions = {}): Catalog {
   const rewritten = createMemo<string>(options.renderBudget ?? 8 * 1024 * 1024);
 
   /** The stored parts `part` of these entries, in their order (one query). */
   const parts = async (entries: readonly Entry[], part: string): Promise<{ revision: number; text: string }[]> => {
     if (entries.length === 0) return [];
-    const { results } = await db
-      .prepare("SELECT slug, revision, text FROM article_parts WHERE part = ?1 AND slug IN (SELECT value FROM json_each(?2))")
-      .bind(part, JSON.stringify(entries.map((e) => e.slug)))
-      .all<{ slug: string; revision: number; text: string }>();
+    const { results } = await callStore("d1", "parts", () =>
+      db
+        .prepare("SELECT slug, revision, text FROM article_parts WHERE part = ?1 AND slug IN (SELECT value FROM json_each(?2))")
+        .bind(part, JSON.stringify(entries.map((e) => e.slug)))
+        .all<{ slug: string; revision: number; text: string }>(),
+    );
     const bySlug = new Map(results.map((row) => [row.slug, row]));
     return entries.map((e) => {
       const row = bySlug.get(e.slug);
@@ -60,65 +65,76 @@ export function createD1Catalog(db: D1Database, images: R2Bucket, options: D1Cat
   return {
     async facet(kind, requested) {
       const candidates = [...new Set([requested, slugify(requested)])].map((slug) => facetScope(kind, slug));
-      const { results } = await db
-        .prepare("SELECT scope, kind, slug, name FROM facets WHERE scope IN (SELECT value FROM json_each(?1))")
-        .bind(JSON.stringify(candidates))
-        .all<Facet & { scope: string }>();
+      const { results } = await callStore("d1", "facet", () =>
+        db
+          .prepare("SELECT scope, kind, slug, name FROM facets WHERE scope IN (SELECT value FROM json_each(?1))")
+          .bind(JSON.stringify(candidates))
+          .all<Facet & { scope: string }>(),
+      );
       // The slug as written first, then its slug form.
       const row = candidates.map((scope) => results.find((r) => r.scope === scope)).find((r) => r !== undefined);
       return row && { kind: row.kind, slug: row.slug, name: row.name };
     },
     async publicFacets(kind, now) {
-      const { results } = await db
-        .prepare("SELECT kind, slug, name FROM facets WHERE kind = ?1 AND first_published <= ?2")
-        .bind(kind, now.getTime())
-        .all<Facet>();
+      const { results } = await callStore("d1", "publicFacets", () =>
+        db.prepare("SELECT kind, slug, name FROM facets WHERE kind = ?1 AND first_published <= ?2").bind(kind, now.getTime()).all<Facet>(),
+      );
       // Sorted here, by UTF-16 code units like every other catalog (SQLite compares UTF-8 bytes).
       return results
         .map((r) => ({ kind: r.kind, slug: r.slug, name: r.name }))
         .sort((a, b) => (a.slug < b.slug ? -1 : a.slug > b.slug ? 1 : 0));
     },
     async isPublic(scope, now) {
-      const row = await db
-        .prepare("SELECT 1 AS out FROM memberships WHERE scope = ?1 AND published <= ?2 LIMIT 1")
-        .bind(scopeKey(scope), now.getTime())
-        .first<{ out: number }>();
+      const row = await callStore("d1", "isPublic", () =>
+        db
+          .prepare("SELECT 1 AS out FROM memberships WHERE scope = ?1 AND published <= ?2 LIMIT 1")
+          .bind(scopeKey(scope), now.getTime())
+          .first<{ out: number }>(),
+      );
       return row !== null;
     },
     async countPublished(scope, now) {
       // Positions are dense from the oldest, so the newest article out tells how many are.
-      const row = await db
-        .prepare("SELECT position FROM memberships WHERE scope = ?1 AND published <= ?2 ORDER BY published DESC, position DESC LIMIT 1")
-        .bind(scopeKey(scope), now.getTime())
-        .first<{ position: number }>();
+      const row = await callStore("d1", "countPublished", () =>
+        db
+          .prepare("SELECT position FROM memberships WHERE scope = ?1 AND published <= ?2 ORDER BY published DESC, position DESC LIMIT 1")
+          .bind(scopeKey(scope), now.getTime())
+          .first<{ position: number }>(),
+      );
       return row ? row.position + 1 : 0;
     },
     async newest(scope, now, limit) {
-      const { results } = await db
-        .prepare(
-          `SELECT ${ENTRY_COLUMNS} FROM memberships m JOIN articles a ON a.slug = m.slug
+      const { results } = await callStore("d1", "newest", () =>
+        db
+          .prepare(
+            `SELECT ${ENTRY_COLUMNS} FROM memberships m JOIN articles a ON a.slug = m.slug
            WHERE m.scope = ?1 AND m.published <= ?2 ORDER BY m.published DESC, m.position DESC LIMIT ?3`,
-        )
-        .bind(scopeKey(scope), now.getTime(), limit)
-        .all<EntryRow>();
+          )
+          .bind(scopeKey(scope), now.getTime(), limit)
+          .all<EntryRow>(),
+      );
       return results.map(toEntry);
     },
     async slice(scope, now, from, to) {
       if (to <= from) return [];
-      const { results } = await db
-        .prepare(
-          `SELECT ${ENTRY_COLUMNS} FROM memberships m JOIN articles a ON a.slug = m.slug
+      const { results } = await callStore("d1", "slice", () =>
+        db
+          .prepare(
+            `SELECT ${ENTRY_COLUMNS} FROM memberships m JOIN articles a ON a.slug = m.slug
            WHERE m.scope = ?1 AND m.position >= ?2 AND m.position < ?3 AND m.published <= ?4 ORDER BY m.position DESC`,
-        )
-        .bind(scopeKey(scope), from, to, now.getTime())
-        .all<EntryRow>();
+          )
+          .bind(scopeKey(scope), from, to, now.getTime())
+          .all<EntryRow>(),
+      );
       return results.map(toEntry);
     },
     async nextRelease(now, scope = { kind: "home" }) {
-      const row = await db
-        .prepare("SELECT MIN(published) AS next FROM memberships WHERE scope = ?1 AND published > ?2")
-        .bind(scopeKey(scope), now.getTime())
-        .first<{ next: number | null }>();
+      const row = await callStore("d1", "nextRelease", () =>
+        db
+          .prepare("SELECT MIN(published) AS next FROM memberships WHERE scope = ?1 AND published > ?2")
+          .bind(scopeKey(scope), now.getTime())
+          .first<{ next: number | null }>(),
+      );
       return row?.next == null ? undefined : new Date(row.next);
     },
     articles,
@@ -140,14 +156,16 @@ export function createD1Catalog(db: D1Database, images: R2Bucket, options: D1Cat
       return texts;
     },
     async find(slug, { drafts = false } = {}): Promise<FoundArticle | undefined> {
-      const row = await db
-        .prepare(
-          `SELECT a.slug AS slug, a.published AS published, a.updated AS updated, a.fingerprint AS fingerprint,
+      const row = await callStore("d1", "find", () =>
+        db
+          .prepare(
+            `SELECT a.slug AS slug, a.published AS published, a.updated AS updated, a.fingerprint AS fingerprint,
                   a.warnings AS warnings, p.text AS record
            FROM articles a JOIN article_parts p ON p.slug = a.slug AND p.part = 'record' WHERE a.slug = ?1`,
-        )
-        .bind(slug)
-        .first<EntryRow & { warnings: string; record: string }>();
+          )
+          .bind(slug)
+          .first<EntryRow & { warnings: string; record: string }>(),
+      );
       if (row) {
         return {
           entry: toEntry(row),
@@ -156,32 +174,40 @@ export function createD1Catalog(db: D1Database, images: R2Bucket, options: D1Cat
         };
       }
       if (!drafts) return undefined;
-      const draft = await db
-        .prepare("SELECT record, warnings FROM drafts WHERE slug = ?1 ORDER BY file LIMIT 1")
-        .bind(slug)
-        .first<{ record: string; warnings: string }>();
+      const draft = await callStore("d1", "find", () =>
+        db
+          .prepare("SELECT record, warnings FROM drafts WHERE slug = ?1 ORDER BY file LIMIT 1")
+          .bind(slug)
+          .first<{ record: string; warnings: string }>(),
+      );
       if (!draft) return undefined;
       const record = reviveDates<ArticleRecord>(draft.record);
       return { entry: entryOf(record), record, warnings: JSON.parse(draft.warnings) as ContentIssue[] };
     },
     async image(path) {
-      const row = await db
-        .prepare(
-          `SELECT i.type AS type, i.width AS width, i.height AS height, i.length AS length,
+      const row = await callStore("d1", "image", () =>
+        db
+          .prepare(
+            `SELECT i.type AS type, i.width AS width, i.height AS height, i.length AS length,
                   (SELECT MIN(a.published) FROM image_refs r JOIN articles a ON a.slug = r.slug WHERE r.path = i.path) AS release
            FROM images i WHERE i.path = ?1`,
-        )
-        .bind(path)
-        .first<{ type: string; width: number; height: number; length: number; release: number | null }>();
+          )
+          .bind(path)
+          .first<{ type: string; width: number; height: number; length: number; release: number | null }>(),
+      );
       if (!row || row.release === null) return undefined;
       return { facts: { type: row.type, width: row.width, height: row.height, length: row.length }, release: new Date(row.release) };
     },
     async imageBytes(path) {
-      const object = await images.get(path);
-      return object ? new Uint8Array(await object.arrayBuffer()) : undefined;
+      return callStore("r2", "imageBytes", async () => {
+        const object = await images.get(path);
+        return object ? new Uint8Array(await object.arrayBuffer()) : undefined;
+      });
     },
     async partners() {
-      const row = await db.prepare("SELECT parsed FROM registries WHERE name = 'partners.yaml'").first<{ parsed: string }>();
+      const row = await callStore("d1", "partners", () =>
+        db.prepare("SELECT parsed FROM registries WHERE name = 'partners.yaml'").first<{ parsed: string }>(),
+      );
       return new Map(row ? (JSON.parse(row.parsed) as [string, Partner][]) : []);
     },
   };

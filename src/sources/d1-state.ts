@@ -1,0 +1,96 @@
+// The scheduled run's and the WebSub notifier's memory in D1's `state` table: the last announced version of each
+// feed, the feeds to announce again, and the run's clock; and the one query that finds what the clock released.
+import { callStore } from "../core/errors.ts";
+import type { ReleasedArticle, ReleaseLedger } from "../core/releases.ts";
+import type { HubStateStore, ScopeKey } from "../core/websub.ts";
+
+/** Keys in `state`: `websub:{scope}` → {hub, version}; `websub-retry:{scope}` → hub; `releases:until` → epoch ms. */
+const ANNOUNCED = "websub:";
+const RETRY = "websub-retry:";
+/** The key after every `websub-retry:…` key (';' follows ':'), so pending feeds are one range over the primary key. */
+const RETRY_END = "websub-retry;";
+const CLOCK = "releases:until";
+
+const query = <T>(operation: string, run: () => Promise<T>): Promise<T> => callStore("d1", operation, run);
+
+/** What the hub was last told, per feed, in `db`. */
+export function createD1HubState(db: D1Database): HubStateStore {
+  return {
+    async versions(hub, keys) {
+      if (keys.length === 0) return new Map();
+      const { results } = await query("hub state", () =>
+        db
+          .prepare("SELECT key, value FROM state WHERE key IN (SELECT ?1 || value FROM json_each(?2))")
+          .bind(ANNOUNCED, JSON.stringify(keys))
+          .all<{ key: string; value: string }>(),
+      );
+      const versions = new Map<ScopeKey, string>();
+      for (const row of results) {
+        const stored = JSON.parse(row.value) as { hub: string; version: string };
+        // Another hub has never heard of this feed.
+        if (stored.hub === hub) versions.set(row.key.slice(ANNOUNCED.length), stored.version);
+      }
+      return versions;
+    },
+    async pending() {
+      const { results } = await query("hub retries", () =>
+        db.prepare("SELECT key FROM state WHERE key >= ?1 AND key < ?2").bind(RETRY, RETRY_END).all<{ key: string }>(),
+      );
+      return results.map((row) => row.key.slice(RETRY.length));
+    },
+    async save(hub, { announced, retry, settled }) {
+      const upsert = db.prepare("INSERT INTO state (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value");
+      const statements = [
+        ...[...announced].map(([key, version]) => upsert.bind(ANNOUNCED + key, JSON.stringify({ hub, version }))),
+        ...retry.map((key) => upsert.bind(RETRY + key, hub)),
+        ...settled.map((key) => db.prepare("DELETE FROM state WHERE key = ?1").bind(RETRY + key)),
+      ];
+      // One batch: the versions and the retry list change together or not at all.
+      if (statements.length) await query("hub state write", () => db.batch(statements));
+    },
+  };
+}
+
+/**
+ * The articles published in (?1, ?2] and their lists: a range over articles_by_published, then memberships_by_slug per
+ * article, so a run reads what was released, never the archive (test/worker/scheduled.test.ts checks the plan).
+ */
+export const RELEASED_SQL = `SELECT a.slug AS slug, a.published AS published, m.scope AS scope
+  FROM articles a JOIN memberships m ON m.slug = a.slug
+  WHERE a.published > ?1 AND a.published <= ?2
+  ORDER BY a.published, a.slug, m.scope`;
+
+/** The scheduled run's clock in `db`, and the releases since it. */
+export function createD1ReleaseLedger(db: D1Database): ReleaseLedger {
+  return {
+    async lastRun() {
+      const row = await query("release clock", () =>
+        db.prepare("SELECT value FROM state WHERE key = ?1").bind(CLOCK).first<{ value: string }>(),
+      );
+      return row ? new Date(Number(row.value)) : undefined;
+    },
+    async released(after, until) {
+      const { results } = await query("releases", () =>
+        db.prepare(RELEASED_SQL).bind(after.getTime(), until.getTime()).all<{ slug: string; published: number; scope: string }>(),
+      );
+      const articles: (ReleasedArticle & { scopes: string[] })[] = [];
+      for (const row of results) {
+        const last = articles.at(-1);
+        if (last?.slug === row.slug) last.scopes.push(row.scope);
+        else articles.push({ slug: row.slug, published: new Date(row.published), scopes: [row.scope] });
+      }
+      return articles;
+    },
+    async recordRun(until) {
+      await query("release clock write", () =>
+        db
+          .prepare(
+            `INSERT INTO state (key, value) VALUES (?1, ?2)
+             ON CONFLICT (key) DO UPDATE SET value = MAX(CAST(state.value AS INTEGER), CAST(excluded.value AS INTEGER))`,
+          )
+          .bind(CLOCK, String(until.getTime()))
+          .run(),
+      );
+    },
+  };
+}

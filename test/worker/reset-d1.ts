@@ -1,0 +1,22 @@
+// Empties D1 (every table of the schema but the migrations' own) and R2 between workerd tests that fill them afresh.
+
+const TABLES = [
+  "articles",
+  "article_parts",
+  "memberships",
+  "facets",
+  "touched_scopes",
+  "drafts",
+  "images",
+  "image_refs",
+  "retired_ids",
+  "registries",
+  "state",
+];
+
+export async function resetD1(db: D1Database, bucket?: R2Bucket): Promise<void> {
+  await db.batch(TABLES.map((table) => db.prepare(`DELETE FROM ${table}`)));
+  if (!bucket) return;
+  const { objects } = await bucket.list();
+  if (objects.length) await bucket.delete(objects.map((o) => o.key));
+}

@@ -1,0 +1,343 @@
+// The scheduled run and the WebSub notifier inside workerd, over the real local D1: an embargo lifting announces exactly
+// the feeds it changed, a run with nothing new announces nothing, a refused feed is retried by the next run, a publish
+// announces its feeds at once. The hub is a stub on globalThis.fetch (no outbound network).
+import { createExecutionContext, createScheduledController, env, waitOnExecutionContext } from "cloudflare:test";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import type { Catalog } from "../../src/core/catalog.ts";
+import { loadContent } from "../../src/core/content.ts";
+import { createEventLog } from "../../src/core/events.ts";
+import { publicScopes } from "../../src/core/feed-plan.ts";
+import { FIRST_RUN_LOOKBACK_MS } from "../../src/core/releases.ts";
+import { parseSettings, type SiteSettings } from "../../src/core/settings.ts";
+import { type HubNotifyDeps, notifyChangedFeeds } from "../../src/core/websub.ts";
+import { OUTPUT_REVISION } from "../../src/formats/index.ts";
+import { handleScheduled } from "../../src/scheduled.ts";
+import { createD1HubState, RELEASED_SQL } from "../../src/sources/d1-state.ts";
+import { writePublication } from "../../src/sources/d1-writer.ts";
+import { createMemorySource, type MemoryFiles } from "../../src/sources/memory.ts";
+import { preparePublication } from "../../src/sources/publication.ts";
+import worker from "../../src/worker.ts";
+import { articleText, EMBARGO, NEWSROOM, NOW } from "../support/http-fixtures.ts";
+import { fillD1 } from "./fill-d1.ts";
+import { failingD1, INJECTED } from "./inject-faults.ts";
+import { resetD1 } from "./reset-d1.ts";
+
+const HUB = "https://hub.example/";
+const hubEnv = { ...env, WEBSUB_HUB: HUB } as Env;
+const site: SiteSettings = parseSettings(hubEnv as unknown as Record<string, unknown>);
+const BASE = site.url;
+const MINUTE = 60_000;
+const at = (base: Date, ms: number) => new Date(base.getTime() + ms);
+
+/** Every format URL of each feed folder, sorted, as the hub should hear them. */
+const feedUrls = (...folders: string[]) =>
+  folders.flatMap((folder) => ["rss.xml", "atom.xml", "feed.json"].map((file) => `${BASE}${folder}${file}`)).sort();
+
+/** The summit (Diplomacy; Summit, Baku; Ana Lima) is under embargo until EMBARGO: these are the feeds it changes. */
+const SUMMIT_FEEDS = feedUrls("/", "/sections/diplomacy/", "/tags/baku/", "/tags/summit/", "/authors/ana-lima/");
+
+let catalog: Catalog;
+/** Feed URLs the stub hub accepted since the last `take()`, and URLs it is told to refuse. */
+let accepted: string[] = [];
+let refuse = new Set<string>();
+/** The hub's host does not answer at all. */
+let unreachable = false;
+const take = () => accepted.splice(0).sort();
+
+beforeEach(async () => {
+  await resetD1(env.DB, env.IMAGES);
+  catalog = await fillD1(env.DB, env.IMAGES, NEWSROOM, site);
+  accepted = [];
+  refuse = new Set();
+  unreachable = false;
+  // The hub: only form-encoded publish pings to HUB are answered (204), anything else fails the test loudly.
+  vi.spyOn(globalThis, "fetch").mockImplementation(async (input, init) => {
+    const url = input instanceof Request ? input.url : String(input);
+    const form = new URLSearchParams(String(init?.body));
+    const type = new Headers(init?.headers).get("content-type");
+    if (url !== HUB || init?.method !== "POST" || type !== "application/x-www-form-urlencoded" || form.get("hub.mode") !== "publish") {
+      throw new Error(`unexpected request to ${url}`);
+    }
+    const feed = form.get("hub.url")!;
+    if (unreachable) throw new TypeError("Network connection lost.");
+    if (refuse.has(feed)) return new Response("busy", { status: 503 });
+    accepted.push(feed);
+    return new Response(null, { status: 204 });
+  });
+});
+afterEach(() => vi.restoreAllMocks());
+
+function notifier(lines: string[] = [], overrides: Partial<HubNotifyDeps> = {}): HubNotifyDeps {
+  return {
+    catalog,
+    site,
+    fetch: (url, init) => fetch(url, init),
+    state: createD1HubState(env.DB),
+    emit: createEventLog((line) => lines.push(line)),
+    outputRevision: OUTPUT_REVISION,
+    ...overrides,
+  };
+}
+
+/** Scope keys of every feed public at `now`, as storage writes them. */
+async function everyScope(now: Date): Promise<string[]> {
+  return (await publicScopes(catalog, now)).map((s) => (s.kind === "home" ? "home" : `${s.kind}/${s.slug}`));
+}
+
+/** One scheduled run at `time` through the worker's own entry, with the hub configured; the lines it logged. */
+async function runCron(time: Date, runEnv: Env = hubEnv): Promise<Record<string, unknown>[]> {
+  const log = vi.spyOn(console, "log").mockImplementation(() => {});
+  const ctx = createExecutionContext();
+  await worker.scheduled(createScheduledController({ scheduledTime: time, cron: "* * * * *" }), runEnv, ctx);
+  await waitOnExecutionContext(ctx);
+  const lines = log.mock.calls.map((call) => JSON.parse(String(call[0])) as Record<string, unknown>);
+  log.mockRestore();
+  return lines;
+}
+
+async function clock(): Promise<number | undefined> {
+  const row = await env.DB.prepare("SELECT value FROM state WHERE key = 'releases:until'").first<{ value: string }>();
+  return row ? Number(row.value) : undefined;
+}
+
+/** The hub has heard of every feed as it is at NOW, and the scheduled run's clock stands at NOW. */
+async function announceEverything(): Promise<void> {
+  await notifyChangedFeeds(notifier(), await everyScope(NOW), NOW);
+  take();
+  expect(await runCron(NOW)).toEqual([]);
+  expect(take()).toEqual([]);
+}
+
+describe("the scheduled run", () => {
+  it("announces exactly the feeds an embargo release changed, once", async () => {
+    await announceEverything();
+    const lines = await runCron(at(EMBARGO, 30_000));
+    expect(take()).toEqual(SUMMIT_FEEDS);
+    expect(lines[0]).toEqual({ event: "release", slug: "summit", published: EMBARGO.toISOString() });
+    expect(lines.slice(1)).toHaveLength(SUMMIT_FEEDS.length);
+    for (const line of lines.slice(1)) {
+      expect(line).toEqual({ event: "hub-notification", hub: HUB, feed: expect.any(String), outcome: "accepted", status: 204 });
+    }
+    expect(await clock()).toBe(at(EMBARGO, 30_000).getTime());
+
+    // The next minute: nothing released, nothing changed, nothing sent or logged.
+    expect(await runCron(at(EMBARGO, 90_000))).toEqual([]);
+    expect(take()).toEqual([]);
+  });
+
+  it("announces nothing when the released article's feeds were already announced (a live publish did it)", async () => {
+    await announceEverything();
+    await notifyChangedFeeds(notifier(), await everyScope(EMBARGO), EMBARGO);
+    expect(take()).toEqual(SUMMIT_FEEDS);
+    const lines = await runCron(at(EMBARGO, MINUTE));
+    expect(lines).toEqual([{ event: "release", slug: "summit", published: EMBARGO.toISOString() }]);
+    expect(take()).toEqual([]);
+  });
+
+  it("retries a feed the hub refused at the next run, and only that feed", async () => {
+    await announceEverything();
+    refuse.add(`${BASE}/tags/summit/atom.xml`);
+    const lines = await runCron(at(EMBARGO, MINUTE));
+    expect(lines).toContainEqual({
+      event: "hub-notification",
+      hub: HUB,
+      feed: `${BASE}/tags/summit/atom.xml`,
+      outcome: "refused",
+      status: 503,
+    });
+    expect(take()).toEqual(SUMMIT_FEEDS.filter((url) => !refuse.has(url)));
+
+    // Still refused: still pending.
+    await runCron(at(EMBARGO, 2 * MINUTE));
+    expect(take()).toEqual(feedUrls("/tags/summit/").filter((url) => !refuse.has(url)));
+
+    refuse.clear();
+    await runCron(at(EMBARGO, 3 * MINUTE));
+    expect(take()).toEqual(feedUrls("/tags/summit/"));
+    await runCron(at(EMBARGO, 4 * MINUTE));
+    expect(take()).toEqual([]);
+  });
+
+  it("retries a hub that cannot be reached", async () => {
+    await announceEverything();
+    unreachable = true;
+    const lines = await runCron(at(EMBARGO, MINUTE));
+    expect(lines.slice(1)).toEqual(
+      SUMMIT_FEEDS.map(() => ({
+        event: "hub-notification",
+        hub: HUB,
+        feed: expect.any(String),
+        outcome: "unreachable",
+        error: "Network connection lost.",
+      })),
+    );
+    expect(take()).toEqual([]);
+    unreachable = false;
+    await runCron(at(EMBARGO, 2 * MINUTE));
+    expect(take()).toEqual(SUMMIT_FEEDS);
+  });
+
+  it("plans only the feeds of what it released: a feed changed behind the notifier's back waits for its publish", async () => {
+    await announceEverything();
+    // An edit written straight to D1, announcing nothing: Metro (City; Transport, Baku; Ben Ode) changes.
+    const metro = articleText({
+      title: "Metro line opens",
+      date: "2026-01-09T09:00:00Z",
+      section: "City",
+      tags: ["Transport", "Baku"],
+      author: "ben-ode",
+      body: "Corrected.",
+    });
+    const files: MemoryFiles = { "authors.yaml": NEWSROOM["authors.yaml"]!, "2026/metro.md": metro };
+    const [record] = (await loadContent(createMemorySource(files), site)).records;
+    expect(await writePublication(env.DB, preparePublication(record!, metro, []))).toBe("updated");
+
+    await runCron(at(EMBARGO, MINUTE));
+    // Home and Baku changed for both reasons; City, Transport and Ben Ode were not looked at.
+    expect(take()).toEqual(SUMMIT_FEEDS);
+    // The publish API announces the edit's scopes itself, at once.
+    const outcome = await notifyChangedFeeds(
+      notifier(),
+      ["home", "sections/city", "tags/transport", "tags/baku", "authors/ben-ode"],
+      at(EMBARGO, MINUTE),
+    );
+    expect(take()).toEqual(feedUrls("/sections/city/", "/tags/transport/", "/authors/ben-ode/"));
+    expect(outcome.unchanged.sort()).toEqual(["home", "tags/baku"]);
+  });
+
+  it("looks back one day on its first run, never at the whole archive", async () => {
+    await notifyChangedFeeds(notifier(), await everyScope(NOW), NOW);
+    take();
+    expect(await clock()).toBeUndefined();
+    const lines = await runCron(at(EMBARGO, 2 * 60 * MINUTE));
+    expect(lines[0]).toEqual({ event: "release", slug: "summit", published: EMBARGO.toISOString() });
+    expect(take()).toEqual(SUMMIT_FEEDS);
+
+    await resetD1(env.DB);
+    catalog = await fillD1(env.DB, env.IMAGES, NEWSROOM, site);
+    // A first run more than a day after every release: nothing is seen as released, and the hub hears nothing.
+    expect(await runCron(at(EMBARGO, FIRST_RUN_LOOKBACK_MS + MINUTE))).toEqual([]);
+    expect(take()).toEqual([]);
+  });
+
+  it("finds releases through indexes only: the window on articles_by_published, their lists on memberships_by_slug", async () => {
+    const { results } = await env.DB.prepare(`EXPLAIN QUERY PLAN ${RELEASED_SQL}`).bind(0, 1).all<{ detail: string }>();
+    const steps = results.map((row) => row.detail);
+    expect(steps).toContainEqual(
+      expect.stringMatching(/^SEARCH a USING (COVERING )?INDEX articles_by_published \(published>\? AND published<\?\)/),
+    );
+    expect(steps).toContainEqual(expect.stringMatching(/^SEARCH m USING (COVERING )?INDEX memberships_by_slug \(slug=\?\)/));
+    expect(steps.filter((step) => step.startsWith("SCAN"))).toEqual([]);
+  });
+
+  it("without WEBSUB_HUB logs releases and keeps its clock, sending nothing", async () => {
+    expect("WEBSUB_HUB" in env).toBe(false);
+    expect(await runCron(NOW, env)).toEqual([]);
+    expect(await runCron(at(EMBARGO, MINUTE), env)).toEqual([{ event: "release", slug: "summit", published: EMBARGO.toISOString() }]);
+    expect(await clock()).toBe(at(EMBARGO, MINUTE).getTime());
+    expect(vi.mocked(globalThis.fetch)).not.toHaveBeenCalled();
+  });
+
+  it("a run scheduled before the last one changes nothing and never moves the clock back", async () => {
+    await announceEverything();
+    await runCron(at(EMBARGO, MINUTE));
+    take();
+    expect(await runCron(at(EMBARGO, -MINUTE))).toEqual([]);
+    expect(take()).toEqual([]);
+    expect(await clock()).toBe(at(EMBARGO, MINUTE).getTime());
+  });
+
+  it("leaves its clock when D1 fails, logs a storage fault, and covers the window next time", async () => {
+    await announceEverything();
+    const broken = { ...hubEnv, DB: failingD1(env.DB, (sql) => sql.includes("JOIN memberships m ON m.slug = a.slug")) };
+    const lines: string[] = [];
+    await expect(
+      handleScheduled(
+        { scheduledTime: at(EMBARGO, MINUTE).getTime() },
+        broken,
+        createEventLog((line) => lines.push(line)),
+      ),
+    ).rejects.toThrow(INJECTED);
+    expect(lines.map((line) => JSON.parse(line))).toEqual([
+      { event: "storage-fault", store: "d1", operation: "releases", message: expect.stringContaining(INJECTED) },
+    ]);
+    expect(await clock()).toBe(NOW.getTime());
+    expect(take()).toEqual([]);
+    await runCron(at(EMBARGO, 2 * MINUTE));
+    expect(take()).toEqual(SUMMIT_FEEDS);
+  });
+});
+
+describe("notifyChangedFeeds (the publish API's call)", () => {
+  it("announces every feed the first time, then nothing until one changes", async () => {
+    const lines: string[] = [];
+    const first = await notifyChangedFeeds(notifier(lines), await everyScope(NOW), NOW);
+    const every = feedUrls(
+      "/",
+      "/sections/business/",
+      "/sections/city/",
+      "/sections/world-news/",
+      "/tags/baku/",
+      "/tags/energy/",
+      "/tags/politics/",
+      "/tags/transport/",
+      "/authors/ana-lima/",
+      "/authors/ben-ode/",
+    );
+    expect(take()).toEqual(every);
+    expect(first.notified.sort()).toEqual(every);
+    expect(lines).toHaveLength(every.length);
+
+    const second = await notifyChangedFeeds(notifier(), await everyScope(NOW), NOW);
+    expect(take()).toEqual([]);
+    expect(second.unchanged).toHaveLength(10);
+  });
+
+  it("skips scopes with no public feed: a facet still under embargo, a facet gone, a malformed key", async () => {
+    const outcome = await notifyChangedFeeds(notifier(), ["sections/diplomacy", "tags/nothing", "bogus", "sections/"], NOW);
+    expect(take()).toEqual([]);
+    expect(outcome).toEqual({ notified: [], failed: [], deferred: [], unchanged: [] });
+  });
+
+  it("keeps within its request budget and leaves the rest to the next scheduled run", async () => {
+    const lines: string[] = [];
+    const budget = await notifyChangedFeeds(notifier(lines, { maxRequests: 7 }), await everyScope(NOW), NOW);
+    // Two feeds fit in 7 requests (3 formats each); the other 8 wait.
+    expect(budget.notified).toHaveLength(6);
+    expect(budget.deferred).toHaveLength(8);
+    expect(lines.map((line) => JSON.parse(line)).filter((e) => e.outcome === "deferred")).toHaveLength(24);
+    take();
+    await runCron(NOW);
+    expect(take()).toHaveLength(24);
+    expect(await notifyChangedFeeds(notifier(), await everyScope(NOW), NOW)).toMatchObject({ notified: [], deferred: [] });
+  });
+
+  it("announces again to a different hub, and sends nothing without one", async () => {
+    await notifyChangedFeeds(notifier(), ["home"], NOW);
+    expect(take()).toEqual(feedUrls("/"));
+    const other = "https://other-hub.example/";
+    const otherSite = { ...site, websubHub: other };
+    const seen: string[] = [];
+    await notifyChangedFeeds(
+      notifier([], {
+        site: otherSite,
+        fetch: async (url, init) => {
+          seen.push(`${url} ${new URLSearchParams(String(init.body)).get("hub.url")}`);
+          return new Response(null, { status: 202 });
+        },
+      }),
+      ["home"],
+      NOW,
+    );
+    expect(seen.sort()).toEqual(feedUrls("/").map((feed) => `${other} ${feed}`));
+
+    const { websubHub: _none, ...noHub } = site;
+    expect(await notifyChangedFeeds(notifier([], { site: noHub }), ["home"], NOW)).toEqual({
+      notified: [],
+      failed: [],
+      deferred: [],
+      unchanged: [],
+    });
+    expect(vi.mocked(globalThis.fetch)).toHaveBeenCalledTimes(3);
+  });
+});
