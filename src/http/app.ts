@@ -10,6 +10,7 @@ import { registerBrowserFeedView } from "./browser-feeds.ts";
 import type { AppContext } from "./context.ts";
 import { registerEmbedRoutes } from "./embed.ts";
 import { HttpError, type HttpStatus, NotFoundError } from "./errors.ts";
+import { registerFacetPages } from "./facet-pages.ts";
 import { registerFeedRoutes } from "./feeds.ts";
 import { registerImageRoutes } from "./images.ts";
 import { registerIndexPage } from "./pages.ts";
@@ -62,6 +63,7 @@ export function createApp({
   registerImageRoutes(app, ctx);
   registerEmbedRoutes(app, ctx);
   registerArticlePages(app, ctx);
+  registerFacetPages(app, ctx);
   registerPreviewRoutes(app, ctx);
 
   // A 404 may stop being one when an embargoed article comes out (its page, its image, a new section's feed), so no

@@ -19,13 +19,15 @@ export interface VersionedDocument {
   cacheKey: string;
   /** The document's own URL, announced with the WebSub hub; absent when the document is no WebSub topic. */
   self?: string;
+  /** The HTML page the document belongs to (`Link: rel="alternate"`); the site's home page when absent. */
+  alternate?: string;
   render: () => Promise<string> | string;
 }
 
 /** Headers a feed response carries, 200 and 304 alike (RFC 9110 §15.4.5: a 304 repeats what a 200 would send). */
 function documentHeaders(ctx: AppContext, doc: VersionedDocument, now: Date): Record<string, string> {
   const { site } = ctx;
-  const links = [`<${site.url}/>; rel="alternate"; type="text/html"`];
+  const links = [`<${doc.alternate ?? `${site.url}/`}>; rel="alternate"; type="text/html"`];
   if (site.websubHub && doc.self) links.push(`<${site.websubHub}>; rel="hub"`, `<${doc.self}>; rel="self"`);
   return {
     ETag: doc.etag,
