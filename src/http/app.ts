@@ -17,6 +17,7 @@ import { registerIndexPage } from "./pages.ts";
 import { registerPreviewRoutes } from "./preview.ts";
 import { capLifetimesAtRelease } from "./release-hint.ts";
 import { problem } from "./responses.ts";
+import { registerSitemaps } from "./sitemaps.ts";
 
 export interface AppOptions {
   /** What the app reads: an in-memory catalog over files (`catalogFromSource`), or a database at the edge. */
@@ -64,6 +65,7 @@ export function createApp({
   registerEmbedRoutes(app, ctx);
   registerArticlePages(app, ctx);
   registerFacetPages(app, ctx);
+  registerSitemaps(app, ctx);
   registerPreviewRoutes(app, ctx);
 
   // A 404 may stop being one when an embargoed article comes out (its page, its image, a new section's feed), so no
