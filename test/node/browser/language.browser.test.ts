@@ -152,6 +152,7 @@ describe("a Persian article in Chromium", () => {
       const root = document.querySelector("edge-headlines")!.shadowRoot!;
       return [...root.querySelectorAll("li")].map((li) => ({
         lang: li.getAttribute("lang"),
+        dir: li.getAttribute("dir"), // from headlines.json, not guessed from the text
         li: getComputedStyle(li).direction,
         title: getComputedStyle(li.querySelector(".t")!).direction,
         time: getComputedStyle(li.querySelector("time bdi")!).direction,
@@ -160,10 +161,10 @@ describe("a Persian article in Chromium", () => {
       }));
     });
     expect(dirs.map(({ timeRightGap: _, ...d }) => d)).toEqual([
-      { lang: "en", li: "ltr", title: "ltr", time: "ltr" },
-      { lang: "en-GB", li: "ltr", title: "ltr", time: "ltr" },
-      { lang: "en", li: "ltr", title: "ltr", time: "ltr" },
-      { lang: "fa", li: "rtl", title: "rtl", time: "ltr" },
+      { lang: "en", dir: "ltr", li: "ltr", title: "ltr", time: "ltr" },
+      { lang: "en-GB", dir: "ltr", li: "ltr", title: "ltr", time: "ltr" },
+      { lang: "en", dir: "ltr", li: "ltr", title: "ltr", time: "ltr" },
+      { lang: "fa", dir: "rtl", li: "rtl", title: "rtl", time: "ltr" },
     ]);
     expect(dirs[3]!.timeRightGap).toBeLessThan(2);
     expect(dirs[0]!.timeRightGap).toBeGreaterThan(100);
