@@ -45,13 +45,8 @@ export function sitemapRange(count: number, n: number, size = SITEMAP_URLS_MAX):
   return { from: (n - 1) * size, to: Math.min(count, n * size) };
 }
 
-export interface SitemapOptions {
-  /** URLs per sitemap file: the protocol's 50,000 unless a test asks for fewer. */
-  pageSize?: number;
-}
-
-export function registerSitemaps(app: Hono, ctx: AppContext, options: SitemapOptions = {}): void {
-  const size = options.pageSize ?? SITEMAP_URLS_MAX;
+export function registerSitemaps(app: Hono, ctx: AppContext): void {
+  const size = SITEMAP_URLS_MAX;
   const routes: [string, (c: Context) => Promise<Response> | Response][] = [
     ["/sitemap.xml", (c) => serveIndex(c, ctx, size)],
     [`/sitemaps/${file("pages")}`, (c) => servePages(c, ctx, size)],
