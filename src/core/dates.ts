@@ -82,3 +82,17 @@ export function formatRfc3339(date: Date): string {
   const iso = date.toISOString();
   return iso.endsWith(".000Z") ? iso.slice(0, -5) + "Z" : iso;
 }
+
+/**
+ * RFC 3339 §5.6 date-time with the offset `timeZone` has at that instant (`2025-04-28T14:10:00+01:00`): the wall-clock
+ * time the newsroom wrote, for schema.org and Open Graph, where readers show the time as given. A zero offset is
+ * written `+00:00`, the site's zone at that instant, not `Z`.
+ */
+export function formatRfc3339InZone(date: Date, timeZone: string): string {
+  const offset = tzOffset(timeZone, date);
+  const wall = new Date(date.getTime() + offset * 60_000).toISOString();
+  const time = wall.endsWith(".000Z") ? wall.slice(0, -5) : wall.slice(0, -1);
+  const abs = Math.abs(offset);
+  const hhmm = `${String(Math.floor(abs / 60)).padStart(2, "0")}:${String(abs % 60).padStart(2, "0")}`;
+  return `${time}${offset < 0 ? "-" : "+"}${hhmm}`;
+}

@@ -126,7 +126,8 @@ export async function planFeed(catalog: Catalog, site: SiteSettings, now: Date, 
     title,
     description,
     language: site.language,
-    homeUrl: `${site.url}/`,
+    // The scope's HTML page (`/`, `/sections/energy/`): where a reader's "visit website" link should lead.
+    homeUrl: base,
     siteUrl: `${site.url}/`,
     self,
     // Every page of an archived feed set shares the subscription document's identity.

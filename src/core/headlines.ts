@@ -1,6 +1,7 @@
 // The headline list behind /headlines.json, the iframe page and the embed script: selection, links, relative times.
 import { type Catalog, compareEntries, type Entry, HOME } from "./catalog.ts";
 import { formatRfc3339 } from "./dates.ts";
+import { type TextDirection, textDirection } from "./language.ts";
 import type { Article } from "./model.ts";
 import type { HeadlinesPlan } from "./partners.ts";
 import type { SiteSettings } from "./settings.ts";
@@ -12,6 +13,10 @@ export interface Headline {
   url: string;
   /** RFC 3339. */
   date_published: string;
+  /** BCP 47 language of the title (the article's, else the site's). */
+  language: string;
+  /** Direction the title is written in, from its language, for `dir` where headlines of several languages mix. */
+  dir: TextDirection;
   section?: string;
   image?: { url: string; alt?: string; width?: number; height?: number };
 }
@@ -59,6 +64,8 @@ export function buildHeadlines(site: SiteSettings, articles: readonly Article[],
       title: r.title,
       url: withUtm(r.url, plan.utm),
       date_published: formatRfc3339(r.published),
+      language: r.lang ?? site.language,
+      dir: textDirection(r.lang ?? site.language),
       section: r.section,
       image: r.image ? { url: r.image.url, alt: r.image.alt, width: r.image.width, height: r.image.height } : undefined,
     })),

@@ -2,7 +2,9 @@
 //
 // It reads its own <script> tag's data attributes, fetches headlines.json from the origin it was loaded from, and
 // renders a list of links into a Shadow DOM so neither page's CSS reaches the other. Article text only ever goes
-// through textContent and setAttribute. The relative-time rule matches formatRelativeTime in src/core/headlines.ts.
+// through textContent and setAttribute. Each headline carries its language and direction (a Persian headline reads
+// right to left on an English page); the relative time is in the page's language, isolated in a <bdi>. The
+// relative-time rule matches formatRelativeTime in src/core/headlines.ts.
 // Kept as a string (no backticks or dollar-brace inside) so every runtime serves the same bytes without a build step.
 
 const SOURCE = `
@@ -45,14 +47,19 @@ const SOURCE = `
     box.appendChild(el("h2", { id: "edge-h" }, d.title || data.title || "Headlines"));
     var ul = el("ul", { role: "list" });
     items.forEach(function (it) {
-      var li = el("li"), a = el("a", { href: it.url });
+      var dir = it.dir === "rtl" || it.dir === "ltr" ? it.dir : "auto";
+      var li = el("li", { lang: it.language || null, dir: dir }), a = el("a", { href: it.url });
       if (d.thumbnails === "true" && it.image && it.image.url) {
         a.appendChild(el("img", { src: it.image.url, alt: "", width: 64, height: 48, loading: "lazy", decoding: "async", referrerpolicy: "no-referrer" }));
       }
       a.appendChild(el("span", { "class": "t" }, it.title));
       li.appendChild(a);
       var when = new Date(it.date_published);
-      if (!isNaN(when.getTime())) li.appendChild(el("time", { datetime: it.date_published, title: dtf.format(when) }, ago(when)));
+      if (!isNaN(when.getTime())) {
+        var time = el("time", { datetime: it.date_published, title: dtf.format(when) });
+        time.appendChild(el("bdi", { lang: locale }, ago(when)));
+        li.appendChild(time);
+      }
       ul.appendChild(li);
     });
     box.appendChild(ul);

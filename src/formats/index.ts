@@ -19,7 +19,7 @@ export const FORMATS: readonly FeedFormat[] = [rss, atom, jsonFeed];
  * Part of every ETag and content version: bump it when a renderer's output changes for the same content, so that
  * caches and readers holding the old bytes do not get a 304 for them after a deploy.
  */
-export const OUTPUT_REVISION = 5;
+export const OUTPUT_REVISION = 6;
 
 /** A whole feed in one format (each item written with `renderItem`): for tests and tools that hold a `Feed` model. */
 export function renderFeed(format: FeedFormat, feed: Feed): string {

@@ -12,12 +12,14 @@ import { registerBrowserFeedView } from "./browser-feeds.ts";
 import type { AppContext } from "./context.ts";
 import { registerEmbedRoutes } from "./embed.ts";
 import { HttpError, type HttpStatus, NotFoundError } from "./errors.ts";
+import { registerFacetPages } from "./facet-pages.ts";
 import { registerFeedRoutes } from "./feeds.ts";
 import { registerImageRoutes } from "./images.ts";
 import { registerIndexPage } from "./pages.ts";
 import { registerPreviewRoutes } from "./preview.ts";
 import { capLifetimesAtRelease } from "./release-hint.ts";
 import { problem } from "./responses.ts";
+import { registerSitemaps } from "./sitemaps.ts";
 
 export interface AppOptions {
   /** What the app reads: an in-memory catalog over files (`catalogFromSource`), or a database at the edge. */
@@ -64,6 +66,8 @@ export function createApp({
   registerImageRoutes(app, ctx);
   registerEmbedRoutes(app, ctx);
   registerArticlePages(app, ctx);
+  registerFacetPages(app, ctx);
+  registerSitemaps(app, ctx);
   registerPreviewRoutes(app, ctx);
 
   // A 404 may stop being one when an embargoed article comes out (its page, its image, a new section's feed), so no

@@ -1,13 +1,18 @@
 // /articles/{slug}: the readable article page every feed link leads to when the service runs on its own.
 import type { Hono } from "hono";
-import { type Catalog, type FoundArticle, statusAt } from "../core/catalog.ts";
+import { type Catalog, type FacetKind, type FoundArticle, statusAt } from "../core/catalog.ts";
+import { formatRfc3339InZone } from "../core/dates.ts";
+import { scopePath } from "../core/feed-plan.ts";
+import { textDirection } from "../core/language.ts";
 import type { Article } from "../core/model.ts";
 import type { SiteSettings } from "../core/settings.ts";
 import { slugify } from "../core/text.ts";
 import { FORMATS } from "../formats/index.ts";
+import { jsonForScript, newsArticleJsonLd, type PublisherLogo } from "../formats/json-ld.ts";
 import type { AppContext } from "./context.ts";
 import { NotFoundError } from "./errors.ts";
 import { html, page, type SafeHtml, trusted } from "./html.ts";
+import { labelsFor } from "./labels.ts";
 
 /** Pages show article HTML the core has sanitised; no script runs on them. */
 export const PAGE_CSP =
@@ -41,32 +46,124 @@ export function autodiscoveryLinks(site: SiteSettings): SafeHtml {
   )}`;
 }
 
-export function renderArticlePage(article: Article, site: SiteSettings): string {
+/** An article's page on this site, `/articles/{slug}` (its canonical URL may be elsewhere). */
+export function articlePageUrl(site: SiteSettings, slug: string): string {
+  return `${site.url}/articles/${encodeURIComponent(slug)}`;
+}
+
+/** A page of this site for a facet: `/sections/{slug}/`, `/tags/{slug}/`, `/authors/{key}/`. */
+export function facetPageUrl(site: SiteSettings, kind: FacetKind, slugOrName: string, name = slugOrName): string {
+  const slug = kind === "authors" ? slugOrName : slugify(slugOrName);
+  return `${site.url}/${scopePath({ kind, slug, name })}`;
+}
+
+/** Items joined the way `lang` joins a list ("A, B and C"; "A، B و C"), each item kept as the markup given. */
+export function joinList(lang: string, items: readonly SafeHtml[]): SafeHtml {
+  let parts: { type: "element" | "literal"; value: string }[];
+  try {
+    parts = new Intl.ListFormat(lang, { type: "conjunction" }).formatToParts(items.map((_, i) => String(i)));
+  } catch {
+    parts = new Intl.ListFormat("en", { type: "conjunction" }).formatToParts(items.map((_, i) => String(i)));
+  }
+  let next = 0;
+  return html`${parts.map((p) => (p.type === "element" ? items[next++]! : p.value))}`;
+}
+
+/** Open Graph (ogp.me) and Twitter card tags: what link previews in social networks and chat apps show. */
+export function sharingTags(article: Article, site: SiteSettings): SafeHtml {
   const lang = article.lang ?? site.language;
+  const image = article.image;
+  const property = (name: string, content: string | number | undefined) =>
+    content === undefined || content === ""
+      ? ""
+      : html`<meta property="${name}" content="${String(content)}">
+`;
+  const named = (name: string, content: string | undefined) =>
+    content === undefined || content === ""
+      ? ""
+      : html`<meta name="${name}" content="${content}">
+`;
+  return html`${property("og:type", "article")}${property("og:title", article.title)}${property("og:description", article.summary)}${property(
+    "og:url",
+    article.url,
+  )}${property("og:site_name", site.title)}${property("og:locale", openGraphLocale(lang))}${
+    image
+      ? html`${property("og:image", image.url)}${property("og:image:type", image.type)}${property("og:image:width", image.width)}${property(
+          "og:image:height",
+          image.height,
+        )}${property("og:image:alt", image.alt)}`
+      : ""
+  }${property("article:published_time", formatRfc3339InZone(article.published, site.timeZone))}${property(
+    "article:modified_time",
+    formatRfc3339InZone(article.updated, site.timeZone),
+  )}${property("article:section", article.section)}${article.tags.map((t) => property("article:tag", t))}${article.authors.map((a) =>
+    property("article:author", a.url ?? facetPageUrl(site, "authors", a.key, a.name)),
+  )}${named("twitter:card", image ? "summary_large_image" : "summary")}${named("twitter:title", article.title)}${named(
+    "twitter:description",
+    article.summary,
+  )}${image ? html`${named("twitter:image", image.url)}${named("twitter:image:alt", image.alt)}` : ""}`;
+}
+
+/** Open Graph's `og:locale` form, language_TERRITORY (`fa_IR`, `en_GB`), the territory CLDR deems likely when the tag has none. */
+export function openGraphLocale(lang: string): string {
+  try {
+    const locale = new Intl.Locale(lang);
+    const region = locale.region ?? locale.maximize().region;
+    return region ? `${locale.language}_${region}` : locale.language;
+  } catch {
+    return lang.replace(/-/g, "_");
+  }
+}
+
+export interface ArticlePageOptions {
+  /** The publisher's logo for schema.org's `publisher` (SITE_LOGO), when one is configured. */
+  logo?: PublisherLogo;
+}
+
+/**
+ * The article page, laid out in the article's language and direction (`lang`, `dir`), with its labels in that language
+ * where the label table has it (src/http/labels.ts), schema.org NewsArticle JSON-LD and Open Graph / Twitter tags.
+ */
+export function renderArticlePage(article: Article, site: SiteSettings, options: ArticlePageOptions = {}): string {
+  const lang = article.lang ?? site.language;
+  const { lang: labelLang, labels } = labelsFor(lang, site.language);
+  // A label from the site's table in a page of another language says which language it is in.
+  const label = (text: string) => (labelLang === lang ? text : html`<span lang="${labelLang}">${text}</span>`);
   const time = (date: Date) => html`<time datetime="${date.toISOString()}">${formatSiteTime(date, site, lang)}</time>`;
-  const authors = article.authors.map(
-    (a, i) =>
-      html`${i === 0 ? "" : i === article.authors.length - 1 ? " and " : ", "}${
-        a.url ? html`<a rel="author" href="${a.url}">${a.name}</a>` : html`<span>${a.name}</span>`
-      }`,
+  const authors = joinList(
+    lang,
+    article.authors.map((a) => html`<a rel="author" href="${facetPageUrl(site, "authors", a.key, a.name)}"><bdi>${a.name}</bdi></a>`),
   );
   const updated = article.updated.getTime() !== article.published.getTime();
+  // Names of sections and tags are in whatever language the newsroom wrote them: isolated, so they keep their own direction.
+  const sectionLink = article.section
+    ? html`<a href="${facetPageUrl(site, "sections", article.section)}"><bdi>${article.section}</bdi></a>`
+    : "";
+  const tagLinks = article.tags.length
+    ? joinList(
+        lang,
+        article.tags.map((t) => html`<a rel="tag" href="${facetPageUrl(site, "tags", t)}"><bdi>${t}</bdi></a>`),
+      )
+    : undefined;
+  const otherLang = site.language !== lang ? html` lang="${site.language}" dir="${textDirection(site.language)}"` : "";
   return page({
     lang,
+    dir: textDirection(lang),
     title: `${article.title} – ${site.title}`,
     head: html`<link rel="canonical" href="${article.url}">
 <meta name="description" content="${article.summary}">
+${sharingTags(article, site)}<script type="application/ld+json">${trusted(jsonForScript(newsArticleJsonLd(article, site, options.logo)))}</script>
 ${autodiscoveryLinks(site)}`,
-    body: html`<header class="muted"><a href="${site.url}/">${site.title}</a>${
-      article.section ? html` · <a href="${`${site.url}/sections/${slugify(article.section)}/rss.xml`}">${article.section}</a>` : ""
-    }</header>
+    body: html`<header class="muted"><a href="${`${site.url}/`}"${otherLang}>${site.title}</a>${sectionLink ? html` · ${sectionLink}` : ""}</header>
 <article>
 <h1>${article.title}</h1>
-<p class="meta byline">By ${authors} · ${time(article.published)}${updated ? html` · Updated ${time(article.updated)}` : ""}</p>
+<p class="meta byline">${label(labels.by)} ${authors} · ${time(article.published)}${updated ? html` · ${label(labels.updated)} ${time(article.updated)}` : ""}</p>
 ${trusted(article.html)}
 ${
-  article.tags.length
-    ? html`<p class="meta">Tags: ${article.tags.map((t, i) => html`${i ? ", " : ""}<a href="${`${site.url}/tags/${slugify(t)}/rss.xml`}">${t}</a>`)}</p>`
+  sectionLink || tagLinks
+    ? html`<p class="meta">${sectionLink ? html`${label(labels.section)}: ${sectionLink}` : ""}${sectionLink && tagLinks ? " · " : ""}${
+        tagLinks ? html`${label(labels.tags)}: ${tagLinks}` : ""
+      }</p>`
     : ""
 }
 </article>`,
@@ -78,7 +175,7 @@ export function registerArticlePages(app: Hono, ctx: AppContext): void {
     const found = await findPublished(ctx.catalog, ctx.now(), c.req.param("slug"));
     if (!found) throw new NotFoundError(c.req.path);
     const [article] = await ctx.catalog.articles([found.entry]);
-    return c.html(renderArticlePage(article!, ctx.site), 200, {
+    return c.html(renderArticlePage(article!, ctx.site, { logo: ctx.site.logo ? { url: ctx.site.logo } : undefined }), 200, {
       "Content-Security-Policy": PAGE_CSP,
       "Cache-Control": "public, max-age=300",
     });

@@ -1,6 +1,7 @@
 // Partner embeds: the /embed.js script, the /embed/headlines iframe page and the /headlines.json data behind both.
 import type { Context, Hono } from "hono";
 import { buildHeadlines, formatRelativeTime, type HeadlinesDocument, selectHeadlines } from "../core/headlines.ts";
+import { textDirection } from "../core/language.ts";
 import { type HeadlinesPlan, HeadlinesRequestError, planHeadlines } from "../core/partners.ts";
 import { EMBED_SCRIPT } from "../embed/widget.ts";
 import type { AppContext } from "./context.ts";
@@ -124,12 +125,14 @@ export function renderHeadlinesPage(
   });
   const items = doc.items.map((item) => {
     const when = new Date(item.date_published);
-    return html`<li><a href="${item.url}" target="_blank" rel="noopener">${
+    // Each headline in its own language and direction (a partner's list may mix Persian and English stories); the
+    // relative time, in the page's language, keeps its own direction inside the headline's (<bdi>).
+    return html`<li lang="${item.language}" dir="${item.dir}"><a href="${item.url}" target="_blank" rel="noopener">${
       options.thumbnails && item.image ? html`<img src="${item.image.url}" alt="" width="64" height="48" loading="lazy">` : ""
-    }<span class="t">${item.title}</span></a><time datetime="${item.date_published}" title="${absolute.format(when)}">${formatRelativeTime(when, options.now, options.lang)}</time></li>`;
+    }<span class="t">${item.title}</span></a><time datetime="${item.date_published}" title="${absolute.format(when)}"><bdi lang="${options.lang}">${formatRelativeTime(when, options.now, options.lang)}</bdi></time></li>`;
   });
   return html`<!doctype html>
-<html lang="${options.lang}">
+<html lang="${options.lang}" dir="${textDirection(options.lang)}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">

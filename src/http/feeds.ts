@@ -76,6 +76,7 @@ async function serveFeed(c: Context, ctx: AppContext, format: FeedFormat): Promi
       cacheKey: `${scopePath(scope)}${page ?? "current"}/${format.file}/${plan.version}`,
       self: plan.head.hubs.length ? plan.head.self[format.id] : undefined,
       nextChange: plan.nextChange,
+      alternate: plan.head.homeUrl,
       render: () => renderPlan(ctx.catalog, plan, format),
     },
     now,
@@ -102,7 +103,7 @@ async function serveOpml(c: Context, ctx: AppContext): Promise<Response> {
   const feedOf = (scope: Scope): OpmlFeed => ({
     ...describeScope(scope, site),
     xmlUrl: `${site.url}/${scopePath(scope)}${FEED_FILES.rss}`,
-    htmlUrl: `${site.url}/`,
+    htmlUrl: `${site.url}/${scopePath(scope)}`,
   });
   const facetGroups = await Promise.all(
     FACET_KINDS.map(async (kind) => ({ title: GROUP_TITLES[kind], feeds: (await catalog.publicFacets(kind, now)).map(feedOf) })),
@@ -126,8 +127,8 @@ async function serveOpml(c: Context, ctx: AppContext): Promise<Response> {
   );
 }
 
-/** OPTIONS answers CORS preflights; other methods are refused with the methods that work. */
-function otherMethod(c: Context): Response {
+/** OPTIONS answers CORS preflights; other methods are refused with the methods that work (feeds, OPML, sitemaps). */
+export function otherMethod(c: Context): Response {
   if (c.req.method === "OPTIONS") {
     return c.body(null, 204, {
       Allow: ALLOW,
@@ -137,5 +138,5 @@ function otherMethod(c: Context): Response {
       "Access-Control-Max-Age": "86400",
     });
   }
-  throw new HttpError(405, `${c.req.method} is not supported here; feeds answer ${ALLOW}.`, { Allow: ALLOW });
+  throw new HttpError(405, `${c.req.method} is not supported here; this address answers ${ALLOW}.`, { Allow: ALLOW });
 }

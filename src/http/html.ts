@@ -1,5 +1,6 @@
 // HTML for the human pages: a tagged template that escapes every interpolated value unless it is marked as trusted.
 import { escapeHtml } from "../core/html.ts";
+import { type TextDirection, textDirection } from "../core/language.ts";
 
 /** Markup that is already safe: produced by `html` itself, or sanitised article HTML from the core. */
 export class SafeHtml {
@@ -36,10 +37,10 @@ export function trusted(markup: string): SafeHtml {
   return new SafeHtml(markup);
 }
 
-/** The page shell shared by the index, article and preview pages. */
-export function page(options: { lang: string; title: string; head?: SafeHtml; body: SafeHtml }): string {
+/** The page shell shared by the index, facet, article and preview pages; `dir` is the direction of `lang`. */
+export function page(options: { lang: string; dir?: TextDirection; title: string; head?: SafeHtml; body: SafeHtml }): string {
   return html`<!doctype html>
-<html lang="${options.lang}">
+<html lang="${options.lang}" dir="${options.dir ?? textDirection(options.lang)}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -66,8 +67,9 @@ figure{margin:1.5rem 0}
 img{max-width:100%;height:auto}
 code,pre{background:var(--code);border-radius:4px;font-size:.85rem}
 pre{padding:.75rem;overflow:auto;white-space:pre-wrap;word-break:break-word}
-table{border-collapse:collapse}td,th{border:1px solid var(--line);padding:.3rem .5rem;text-align:left;vertical-align:top}
-ul.feeds{list-style:none;padding:0}ul.feeds li{padding:.4rem 0;border-top:1px solid var(--line)}
+table{border-collapse:collapse}td,th{border:1px solid var(--line);padding:.3rem .5rem;text-align:start;vertical-align:top}
+ul.feeds,ul.headlines{list-style:none;padding:0}ul.feeds li,ul.headlines li{padding:.4rem 0;border-top:1px solid var(--line)}
+ul.headlines a{font-weight:600}ul.headlines .summary{margin:.2rem 0 0}
 button{font:inherit;font-size:.8rem;cursor:pointer}
-.warn{border-left:4px solid #c77700;padding-left:.75rem}
+.warn{border-inline-start:4px solid #c77700;padding-inline-start:.75rem}
 `;

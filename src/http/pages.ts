@@ -1,12 +1,16 @@
 // The index page: every feed (home, sections, tags, authors) with subscribe links, copy buttons and autodiscovery.
 import type { Hono } from "hono";
-import { type Catalog, FACET_KINDS } from "../core/catalog.ts";
+import { type Catalog, FACET_KINDS, HOME } from "../core/catalog.ts";
 import { GROUP_TITLES, scopePath } from "../core/feed-plan.ts";
+import type { Article } from "../core/model.ts";
 import type { SiteSettings } from "../core/settings.ts";
 import { FORMATS } from "../formats/index.ts";
 import { autodiscoveryLinks } from "./article-pages.ts";
 import type { AppContext } from "./context.ts";
+import { headlineList, latestArticles } from "./facet-pages.ts";
 import { html, page, type SafeHtml, trusted } from "./html.ts";
+import { labelsFor } from "./labels.ts";
+import { cacheControl } from "./responses.ts";
 
 // Copies a feed URL and says so in a live region; without the Clipboard API the URL stays selectable in <code>.
 const COPY_SCRIPT = [
@@ -32,16 +36,20 @@ function copyScriptHash(): Promise<string> {
   return scriptHash;
 }
 
-function feedRow(name: string, base: string, label: string): SafeHtml {
+function feedRow(name: string, base: string, label: string, page?: string): SafeHtml {
   const rss = `${base}${FORMATS[0]!.file}`;
-  return html`<li><strong>${name}</strong> ${FORMATS.map(
+  return html`<li><strong dir="auto">${page ? html`<a href="${page}">${name}</a>` : name}</strong> ${FORMATS.map(
     (f, i) => html`${i ? " · " : ""}<a href="${base + f.file}" type="${f.contentType.split(";")[0]}">${f.label}</a>`,
-  )}<br><code>${rss}</code> <button type="button" data-copy="${rss}" aria-label="${`Copy the ${label} feed URL`}">Copy URL</button></li>
+  )}<br><code dir="ltr">${rss}</code> <button type="button" data-copy="${rss}" aria-label="${`Copy the ${label} feed URL`}">Copy URL</button></li>
 `;
 }
 
-/** The home page: every feed a reader can subscribe to at `now`, facets sorted by name for people. */
-export async function renderIndexPage(site: SiteSettings, catalog: Catalog, now: Date): Promise<string> {
+/**
+ * The home page: the newest headlines, then every feed a reader can subscribe to at `now`, facets sorted by name for
+ * people, each name in its own direction (`dir="auto"`: tags and authors come in any language).
+ */
+export async function renderIndexPage(site: SiteSettings, catalog: Catalog, now: Date, latest: readonly Article[]): Promise<string> {
+  const { labels } = labelsFor(site.language, site.language);
   const groups = await Promise.all(
     FACET_KINDS.map(async (kind) => {
       const title = GROUP_TITLES[kind];
@@ -49,9 +57,12 @@ export async function renderIndexPage(site: SiteSettings, catalog: Catalog, now:
         (a, b) => a.name.localeCompare(b.name, "en") || (a.slug < b.slug ? -1 : 1),
       );
       if (!facets.length) return "";
-      return html`<h2>${title}</h2>
+      return html`<h3>${title}</h3>
 <ul class="feeds">
-${facets.map((f) => feedRow(f.name, `${site.url}/${scopePath(f)}`, `${f.name} (${title.toLowerCase().replace(/s$/, "")})`))}</ul>
+${facets.map((f) => {
+  const base = `${site.url}/${scopePath(f)}`;
+  return feedRow(f.name, base, `${f.name} (${title.toLowerCase().replace(/s$/, "")})`, base);
+})}</ul>
 `;
     }),
   );
@@ -61,8 +72,11 @@ ${facets.map((f) => feedRow(f.name, `${site.url}/${scopePath(f)}`, `${f.name} ($
     head: autodiscoveryLinks(site),
     body: html`<h1>${site.title}</h1>
 <p>${site.description}</p>
+<h2>${labels.latest}</h2>
+${latest.length ? headlineList(latest, site) : html`<p class="muted">${labels.empty}</p>`}
+<h2>Feeds</h2>
 <p class="muted">Subscribe by opening a feed in your reader, or copy its address into the reader's “add feed” box. All feeds: <a href="${`${site.url}/feeds.opml`}">OPML</a>.</p>
-<h2>All stories</h2>
+<h3>All stories</h3>
 <ul class="feeds">
 ${feedRow("Latest", `${site.url}/`, "latest stories")}</ul>
 ${groups}<p id="copy-status" role="status" class="muted"></p>
@@ -72,10 +86,13 @@ ${groups}<p id="copy-status" role="status" class="muted"></p>
 
 export function registerIndexPage(app: Hono, ctx: AppContext): void {
   app.get("/", async (c) => {
-    const body = await renderIndexPage(ctx.site, ctx.catalog, ctx.now());
+    const now = ctx.now();
+    const [latest, siteNextRelease] = await Promise.all([latestArticles(ctx, HOME, now), ctx.catalog.nextRelease(now)]);
+    const body = await renderIndexPage(ctx.site, ctx.catalog, now, latest);
     return c.html(body, 200, {
       "Content-Security-Policy": `default-src 'none'; script-src ${await copyScriptHash()}; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'self'`,
-      "Cache-Control": "public, max-age=300",
+      // Cut like the feeds: the page changes when the site's next embargoed article comes out.
+      "Cache-Control": cacheControl(ctx.site, { archived: false, siteNextRelease }, now),
     });
   });
 }

@@ -8,6 +8,7 @@ import type { Hono } from "hono";
 import type { ArticleRecord } from "../core/article.ts";
 import { statusAt } from "../core/catalog.ts";
 import type { ContentIssue } from "../core/errors.ts";
+import { textDirection } from "../core/language.ts";
 import type { Article } from "../core/model.ts";
 import { EXCERPT_CHARS, firstChars, htmlToText, imagePicks, previewWarnings } from "../core/preview.ts";
 import { renderArticle } from "../core/render.ts";
@@ -32,6 +33,10 @@ export function renderPreviewPage(
   const warnings = previewWarnings(article, record, issues);
   const descriptionText = article.summary.replace(/\s+/g, " ").trim(); // plain text already
   const contentText = htmlToText(article.html);
+  // The editor's page is in the site's language; what comes from the article is in the article's language and direction.
+  const lang = article.lang ?? site.language;
+  const own = lang === site.language ? html`` : html` lang="${lang}"`;
+  const dir = textDirection(lang);
   const statusText =
     status === "published"
       ? html`Published ${formatSiteTime(article.published, site, site.language)}`
@@ -43,7 +48,7 @@ export function renderPreviewPage(
     title: `Preview: ${article.title}`,
     head: html`<meta name="robots" content="noindex">`,
     body: html`<p class="muted">Preview · <code>${record.file}</code> · ${statusText}</p>
-<h1>${article.title}</h1>
+<h1${own} dir="${dir}">${article.title}</h1>
 <h2>Check warnings</h2>
 ${
   warnings.length
@@ -52,9 +57,9 @@ ${
 }
 <h2>Excerpt readers show (first ${EXCERPT_CHARS} characters)</h2>
 <p class="muted">From the summary (RSS <code>description</code>, Atom <code>summary</code>, JSON Feed <code>summary</code>):</p>
-<blockquote class="excerpt" data-source="summary">${firstChars(descriptionText)}</blockquote>
+<blockquote class="excerpt" data-source="summary"${own} dir="${dir}">${firstChars(descriptionText)}</blockquote>
 <p class="muted">Readers that ignore the summary cut the full content instead:</p>
-<blockquote class="excerpt" data-source="content">${firstChars(contentText)}</blockquote>
+<blockquote class="excerpt" data-source="content"${own} dir="${dir}">${firstChars(contentText)}</blockquote>
 <h2>Image each reader picks</h2>
 <table>
 <thead><tr><th>Reader</th><th>Image</th><th>Taken from</th><th>Rule</th></tr></thead>
@@ -70,7 +75,7 @@ ${picks.map(
 <h2>In each format</h2>
 ${itemSnippets(article).map(
   (s) => html`<h3>${s.label}</h3>
-<pre><code>${s.text}</code></pre>
+<pre dir="ltr"><code>${s.text}</code></pre>
 `,
 )}`,
   });

@@ -23,6 +23,8 @@ export interface DocumentFacts {
   contentType: string;
   /** The document's own URL, announced with the WebSub hub; absent when the document is no WebSub topic. */
   self?: string;
+  /** The HTML page the document belongs to (`Link: rel="alternate"`); the site's home page when absent. */
+  alternate?: string;
 }
 
 export interface VersionedDocument extends DocumentFacts {
@@ -36,7 +38,7 @@ export interface VersionedDocument extends DocumentFacts {
 /** Headers a feed response carries, 200 and 304 alike (RFC 9110 §15.4.5: a 304 repeats what a 200 would send). */
 function documentHeaders(ctx: AppContext, doc: DocumentFacts, now: Date): Record<string, string> {
   const { site } = ctx;
-  const links = [`<${site.url}/>; rel="alternate"; type="text/html"`];
+  const links = [`<${doc.alternate ?? `${site.url}/`}>; rel="alternate"; type="text/html"`];
   if (site.websubHub && doc.self) links.push(`<${site.websubHub}>; rel="hub"`, `<${doc.self}>; rel="self"`);
   return {
     ETag: doc.etag,
@@ -105,6 +107,7 @@ interface KeptResponse {
   archived: boolean;
   siteNextRelease?: number;
   self?: string;
+  alternate?: string;
 }
 
 function encodeKept(kept: KeptResponse, body: Body): Body {
@@ -146,6 +149,7 @@ export async function answerKept(c: Context, ctx: AppContext, key: string, now: 
     },
     contentType: kept.contentType,
     self: kept.self,
+    alternate: kept.alternate,
   };
   const headers = documentHeaders(ctx, facts, now);
   if (notModified(c, facts)) return c.body(null, 304, headers);
@@ -170,6 +174,7 @@ export async function respondAndKeep(c: Context, ctx: AppContext, key: string, d
     archived: doc.freshness.archived,
     siteNextRelease: doc.freshness.siteNextRelease?.getTime(),
     self: doc.self,
+    alternate: doc.alternate,
   };
   await safePut(c, ctx, key, encodeKept(kept, body));
   return c.body(body, 200, { ...headers, "Content-Type": doc.contentType });

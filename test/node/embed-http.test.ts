@@ -108,10 +108,10 @@ describe("/embed/headlines (iframe page)", () => {
     expect(csp).toContain("frame-ancestors *");
     expect(csp).toContain("default-src 'none'");
     expect(res.headers.get("x-frame-options")).toBeNull();
-    expect(body).toContain('<html lang="de">');
+    expect(body).toContain('<html lang="de" dir="ltr">');
     expect(body).toContain("Ministers meet in Tbilisi");
-    expect(body).toContain(">gestern</time>"); // 2025-05-04T10:00Z seen at 2025-05-05T12:00Z, in German
-    expect(body).toContain(">vor 3 Stunden</time>");
+    expect(body).toContain(`><bdi lang="de">gestern</bdi></time>`); // 2025-05-04T10:00Z seen at 2025-05-05T12:00Z, in German
+    expect(body).toContain(`><bdi lang="de">vor 3 Stunden</bdi></time>`);
     expect(body).not.toMatch(/<script|<link|src="http/); // nothing to fetch but itself
   });
 
@@ -209,7 +209,9 @@ describe("human pages", () => {
     expect(res.status).toBe(200);
     expect(res.headers.get("content-security-policy")).toContain("default-src 'none'");
     expect(body).toContain('<time datetime="2025-05-05T09:00:00.000Z">5 May 2025 at 10:00 BST</time>');
-    expect(body).toContain('<a rel="author" href="https://jane.example/">Jane Doe</a>');
+    expect(body).toContain('By <a rel="author" href="https://feeds.example.com/authors/jane/"><bdi>Jane Doe</bdi></a>');
+    expect(body).toContain('Section: <a href="https://feeds.example.com/sections/news/"><bdi>News</bdi></a>');
+    expect(body).toContain('Tags: <a rel="tag" href="https://feeds.example.com/tags/security/"><bdi>Security</bdi></a>');
     expect(body).toContain('<figcaption>The port at dusk. <small class="credit">Photo: Jane Doe</small></figcaption>');
     expect(body).not.toContain("<script>window");
     expect(body).toContain("<h1>&#60;script&#62;window.__pwned = 1&#60;/script&#62;");
@@ -231,7 +233,7 @@ describe("/preview/{slug}", () => {
     expect(body).toContain("&#60;entry&#62;");
     expect(body).toContain("&#34;content_html&#34;");
     expect(body).toMatch(/<tr data-reader="FreshRSS"><td>FreshRSS<\/td><td><a href="https:\/\/feeds.example.com\/images\/photo.jpg">/);
-    expect(body).toContain('<blockquote class="excerpt" data-source="summary">A hostile headline test.</blockquote>');
+    expect(body).toContain('<blockquote class="excerpt" data-source="summary" dir="ltr">A hostile headline test.</blockquote>');
     expect(body).toContain("<code>title</code>: the title has");
     expect(body).not.toContain("<script>window");
   });

@@ -104,7 +104,14 @@ describe("drafts and embargoed articles do not leak", { timeout: TIME_LIMIT }, (
       "/articles/iran-azerbaijan-de-escalation-as-pezeshkian-visits-baku",
       "/preview/oil-gas-baku-energy-week",
       "/sitemap.xml",
+      "/sitemaps/pages-1.xml",
+      "/sitemaps/articles-1.xml",
+      "/sitemap-news.xml",
       "/robots.txt",
+      // each section, tag and author page (the folder of its RSS feed)
+      ...(await publicFeedPaths())
+        .filter((p) => p.endsWith("/rss.xml") && !p.includes("/archive/"))
+        .map((p) => p.slice(0, -"rss.xml".length)),
       "/authors.yaml",
       "/partners.yaml",
       "/2025/05/",
@@ -138,6 +145,8 @@ describe("drafts and embargoed articles do not leak", { timeout: TIME_LIMIT }, (
       ["/sections/secret-section/rss.xml", "/sections/no-such-section/rss.xml"],
       ["/sections/Secret%20Section/rss.xml", "/sections/No%20Such%20Section/rss.xml"], // no 301 to the real slug
       ["/tags/embargo-only-tag/atom.xml", "/tags/no-such-tag/atom.xml"],
+      ["/sections/secret-section/", "/sections/no-such-section/"],
+      ["/sections/Secret%20Section", "/sections/No%20Such%20Section"], // no 301 to the real page either
       ["/headlines.json?section=secret-section", "/headlines.json?section=no-such-section"],
       ["/embed/headlines?section=secret-section", "/embed/headlines?section=no-such-section"],
     ] as const) {
