@@ -1,15 +1,36 @@
 // The worker inside workerd (the production runtime), through @cloudflare/vitest-plugin, with local D1 and R2.
+
+import { readdir, readFile } from "node:fs/promises";
+import { join, relative, sep } from "node:path";
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
 
 const migrations = await readD1Migrations("./migrations");
 
+/** The sample articles (articles/), as the tests publish them into the local D1 and R2: text as is, images as base64. */
+async function sampleFiles(dir: string): Promise<Record<string, { text?: string; base64?: string }>> {
+  const files: Record<string, { text?: string; base64?: string }> = {};
+  for (const entry of await readdir(dir, { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile()) continue;
+    const path = relative(dir, join(entry.parentPath, entry.name)).split(sep).join("/");
+    const bytes = await readFile(join(dir, path));
+    files[path] = /\.(md|ya?ml)$/i.test(path) ? { text: bytes.toString("utf8") } : { base64: bytes.toString("base64") };
+  }
+  return files;
+}
+
+/** The publish API's secret in the tests (a secret in production: `wrangler secret put PUBLISH_TOKEN`). */
+const TEST_PUBLISH_TOKEN = "test-publish-token-0123456789abcdef";
+
 export default defineConfig({
   plugins: [
     cloudflareTest({
       wrangler: { configPath: "./wrangler.toml" },
-      // The schema's migrations, applied by test/worker/setup.ts before any test.
-      miniflare: { bindings: { TEST_MIGRATIONS: migrations } },
+      // The schema's migrations, applied by test/worker/setup.ts before any test, the sample articles, and the token
+      // the tests publish them with through the publish API.
+      miniflare: {
+        bindings: { TEST_MIGRATIONS: migrations, SAMPLE_FILES: await sampleFiles("./articles"), PUBLISH_TOKEN: TEST_PUBLISH_TOKEN },
+      },
     }),
   ],
   test: {

@@ -1,36 +1,34 @@
-// The edge entry: reads the environment, picks the content source, and hands requests to the app.
-import { loadIndexedCatalog } from "./core/archive-index.ts";
+// The edge entry: reads the environment, builds the app over D1 and R2 once per isolate, and hands requests to it.
 import { ConfigError } from "./core/errors.ts";
-import { catalogFromSource } from "./core/memory-catalog.ts";
-import { parseSettings } from "./core/settings.ts";
+import { parsePublishToken, parseSettings } from "./core/settings.ts";
 import { type App, createApp } from "./http/app.ts";
 import { type BodyCache, createIsolateBodyCache, createWorkersCache, noCache } from "./http/body-cache.ts";
-import { bundledSource } from "./sources/bundled.ts";
-import { createFetcherSource } from "./sources/fetcher.ts";
+import type { PublishRoutesOptions } from "./http/publish.ts";
+import { createD1Catalog } from "./sources/d1-catalog.ts";
+import { createD1Publisher } from "./sources/d1-publisher.ts";
 
-/**
- * Optional bindings, not in wrangler.toml (so `wrangler types` does not know them).
- * An archive too large to bundle is bound as ARCHIVE (Workers Static Assets, or a service over R2) holding the output
- * of `node src/node/cli.ts index`.
- */
-interface ArchiveEnv {
-  ARCHIVE?: Fetcher;
+/** Optional settings and secrets that `wrangler types` does not declare. */
+interface OptionalEnv {
   /** `off`: keep no rendered bodies, so every request renders (for benchmarks and debugging; see BENCHMARKS.md). */
   BODY_CACHE?: string;
+  /** The publish API's secret (`wrangler secret put PUBLISH_TOKEN`; locally, `.dev.vars`); unset, the API is off. */
+  PUBLISH_TOKEN?: string;
 }
 
 let app: App | undefined;
 
-function createWorkerApp(env: Env & ArchiveEnv): App {
-  const site = parseSettings(env as unknown as Record<string, unknown>);
+function createWorkerApp(env: Env & OptionalEnv): App {
+  const settings = env as unknown as Record<string, unknown>;
+  const site = parseSettings(settings);
   // Rendered feeds are kept in the data centre's cache, keyed by content version, so a hot feed renders once; the
-  // most recently used also stay in the isolate, within a byte budget that leaves the 128 MB isolate room for the
-  // catalog and requests in flight (ISOLATE_CACHE_LIMITS: 16 MiB in all, no body over 1 MiB; reasons beside it).
+  // most recently used also stay in the isolate, within a byte budget that leaves the 128 MB isolate room for
+  // requests in flight (ISOLATE_CACHE_LIMITS: 16 MiB in all, no body over 1 MiB; reasons beside it).
   const cache = env.BODY_CACHE === "off" ? noCache : createIsolateBodyCache(edgeCache(site.url));
-  const catalog = env.ARCHIVE
-    ? loadIndexedCatalog(createFetcherSource(env.ARCHIVE, "archive"), site)
-    : catalogFromSource(bundledSource, site);
-  return createApp({ catalog, site, cache });
+  const token = parsePublishToken(settings);
+  // Publishing needs the secret and both stores; without any of them /api/* does not exist (404).
+  const publish: PublishRoutesOptions | undefined =
+    token && env.DB && env.IMAGES ? { publisher: createD1Publisher(env.DB, env.IMAGES, site), token } : undefined;
+  return createApp({ catalog: createD1Catalog(env.DB, env.IMAGES), site, cache, publish });
 }
 
 /** The data centre's Cache API; a runtime without one (plain workerd unconfigured) keeps bodies in the isolate only. */

@@ -1,11 +1,15 @@
 // Inside workerd: rendered feeds kept in the Workers Cache API by content version, and the deployed worker's HTTP rules.
 import { exports } from "cloudflare:workers";
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { createWorkersCache } from "../../src/http/body-cache.ts";
 import { appOver } from "../support/app.ts";
 import { countingFormats, NOW, newsroom, testSite } from "../support/http-fixtures.ts";
+import { publishSample } from "./sample.ts";
 
 const BASE = "http://localhost:8787";
+
+// The worker serves what was published: the sample articles, through the publish API.
+beforeAll(publishSample, 120_000);
 
 describe("Cache API body cache", () => {
   it("renders a feed once; the next request, even from a fresh app (another isolate), is served from caches.default", async () => {

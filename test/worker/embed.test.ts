@@ -1,8 +1,12 @@
 // Embed and page routes inside workerd, over the bundled sample articles.
 import { exports } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
+import { publishSample } from "./sample.ts";
 
 const BASE = "http://localhost:8787";
+
+// The worker serves what was published: the sample articles, through the publish API.
+beforeAll(publishSample, 120_000);
 
 describe("embeds and pages in workerd", () => {
   // The first request parses the whole archive in a cold isolate; on a busy 2-core machine that can pass 5 s.

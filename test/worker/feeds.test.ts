@@ -1,9 +1,13 @@
 // The whole worker inside workerd (the production runtime): the bundled sample articles served as feeds and images.
 import { exports } from "cloudflare:workers";
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
+import { publishSample } from "./sample.ts";
 
 const BASE = "http://localhost:8787";
 const get = (path: string) => exports.default.fetch(BASE + path);
+
+// The worker serves what was published: the sample articles, through the publish API.
+beforeAll(publishSample, 120_000);
 
 describe("worker in workerd", () => {
   it.each([

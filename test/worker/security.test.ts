@@ -2,10 +2,14 @@
 // smaller set than test/node/security.test.ts, to show the deployed entry behaves the same. In-process requests only.
 import { exports } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
+import { publishSample } from "./sample.ts";
 
 const BASE = "http://localhost:8787";
 const get = (path: string, init: RequestInit = {}) => exports.default.fetch(BASE + path, init);
 const DRAFT = ["DRAFT: summit preview", "embargoed-summit-preview", "Embargoed preview of the regional summit"];
+
+// The worker serves what was published: the sample articles, through the publish API.
+beforeAll(publishSample, 120_000);
 
 describe("security probes in workerd", { timeout: 60_000 }, () => {
   // The first request parses the whole archive in a cold isolate; on a busy 2-core machine that can pass 5 s.

@@ -1,0 +1,141 @@
+// The publish API: authenticated routes that store articles, images and registries through a Publisher, within upload
+// limits, and tell the worker's hook what each change touched. Without a publisher and a token there are no routes.
+import type { Context, Hono } from "hono";
+import {
+  MANIFEST_PAGE,
+  PUBLISH_LIMITS,
+  type PublishChange,
+  type Publisher,
+  PublishRejectedError,
+  type RegistryName,
+} from "../core/publishing.ts";
+import type { AppContext } from "./context.ts";
+import { HttpError } from "./errors.ts";
+import { readBodyCapped } from "./request-body.ts";
+import { readBearer, sameSecret } from "./secrets.ts";
+
+export interface PublishRoutesOptions {
+  publisher: Publisher;
+  /** PUBLISH_TOKEN: what `Authorization: Bearer` must carry. */
+  token: string;
+  /**
+   * Called after every change that altered what is served, before the answer is sent (so a hook that purges caches
+   * is done when the client hears back); a hook that may be slow should hand its work to `waitUntil` itself. A
+   * failing hook is logged and does not undo or fail the publish.
+   */
+  onChange?: (change: PublishChange) => void | Promise<void>;
+}
+
+const NO_STORE = { "Cache-Control": "no-store" };
+
+/** Registers /api/* when publishing is configured; otherwise registers nothing, and every /api/* path is a 404. */
+export function registerPublishRoutes(app: Hono, ctx: AppContext, options: PublishRoutesOptions | undefined): void {
+  if (!options) return;
+  const { publisher, token, onChange } = options;
+  const event = (fields: Record<string, unknown>): void => ctx.log(JSON.stringify(fields));
+
+  app.use("/api/*", async (c, next) => {
+    const presented = readBearer(c);
+    if (presented === undefined) {
+      throw new HttpError(401, "Send the publish token as `Authorization: Bearer …`.", { "WWW-Authenticate": 'Bearer realm="publish"' });
+    }
+    if (!sameSecret(presented, token)) throw new HttpError(403, "That is not the publish token.");
+    await next();
+  });
+
+  /** Runs one operation: rejections are logged as such, and a change reaches the hook. */
+  const run = async <T extends { change?: PublishChange }>(kind: string, path: string, operation: () => Promise<T>): Promise<T> => {
+    let outcome: T;
+    try {
+      outcome = await operation();
+    } catch (error) {
+      if (error instanceof PublishRejectedError) event({ event: "rejection", kind, file: error.file, issues: error.issues.length });
+      throw error;
+    }
+    if (outcome.change && onChange) {
+      try {
+        await onChange(outcome.change);
+      } catch (error) {
+        event({ event: "change-hook-failed", kind, file: path, error: String(error) });
+      }
+    }
+    return outcome;
+  };
+
+  app.get("/api/manifest", async (c) => {
+    const after = c.req.query("after") ?? "";
+    const limitText = c.req.query("limit");
+    const limit = limitText === undefined ? MANIFEST_PAGE.default : Number(limitText);
+    if (!Number.isInteger(limit) || limit < 1 || limit > MANIFEST_PAGE.max) {
+      throw new HttpError(400, `limit must be a whole number from 1 to ${MANIFEST_PAGE.max}`);
+    }
+    if (after.length > 1024) throw new HttpError(400, "after must be a path of at most 1024 characters");
+    return c.json(await publisher.manifest(after, limit), 200, NO_STORE);
+  });
+
+  app.put("/api/images/*", async (c) => {
+    const path = `images/${pathAfter(c, "/api/images/")}`;
+    const bytes = await readUpload(c, path, PUBLISH_LIMITS.imageBytes);
+    const outcome = await run("image", path, () => publisher.putImage(path, bytes, ctx.now()));
+    event({ event: "publish", kind: "image", file: path, result: outcome.result, republished: outcome.republished.length });
+    const { change: _change, facts, ...rest } = outcome;
+    return c.json({ ...rest, ...facts }, outcome.result === "created" ? 201 : 200, NO_STORE);
+  });
+
+  app.delete("/api/images/*", async (c) => {
+    const path = `images/${pathAfter(c, "/api/images/")}`;
+    const outcome = await run("image", path, () => publisher.deleteImage(path, ctx.now()));
+    event({ event: "publish", kind: "image", file: path, result: outcome.result });
+    return c.json({ path, result: outcome.result }, 200, NO_STORE);
+  });
+
+  app.put("/api/articles/*", async (c) => {
+    const file = pathAfter(c, "/api/articles/");
+    const replaces = c.req.query("replaces") || undefined;
+    const bytes = await readUpload(c, file, PUBLISH_LIMITS.articleBytes);
+    const outcome = await run("article", file, () => publisher.putArticle(file, bytes, { replaces, now: ctx.now() }));
+    event({ event: "publish", kind: outcome.draft ? "draft" : "article", file, slug: outcome.slug, result: outcome.result, replaces });
+    const { change: _change, ...body } = outcome;
+    return c.json(body, outcome.result === "created" ? 201 : 200, NO_STORE);
+  });
+
+  app.delete("/api/articles/*", async (c) => {
+    const file = pathAfter(c, "/api/articles/");
+    const outcome = await run("article", file, () => publisher.deleteArticle(file, ctx.now()));
+    event({ event: "publish", kind: "article", file, result: outcome.result });
+    return c.json({ path: file, result: outcome.result }, 200, NO_STORE);
+  });
+
+  app.put("/api/registries/:name{authors\\.yaml|partners\\.yaml}", async (c) => {
+    const name = c.req.param("name") as RegistryName;
+    const bytes = await readUpload(c, name, PUBLISH_LIMITS.registryBytes);
+    const outcome = await run("registry", name, () => publisher.putRegistry(name, bytes, ctx.now()));
+    event({ event: "publish", kind: "registry", file: name, result: outcome.result, republished: outcome.republished.length });
+    const { change: _change, ...body } = outcome;
+    return c.json(body, outcome.result === "created" ? 201 : 200, NO_STORE);
+  });
+}
+
+/** The content path after `prefix` in the request's path, each segment percent-decoded (an encoded `/` is refused). */
+function pathAfter(c: Context, prefix: string): string {
+  const raw = new URL(c.req.url).pathname.slice(prefix.length);
+  try {
+    const segments = raw.split("/").map((segment) => decodeURIComponent(segment));
+    if (segments.some((segment) => segment.includes("/"))) throw new URIError("encoded slash");
+    return segments.join("/");
+  } catch {
+    throw new HttpError(400, `${raw} is not a percent-encoded path (encode each segment, not the slashes between them)`);
+  }
+}
+
+/** The body of an upload, refused with 413 once it passes `limit` bytes (or declares more): the rest is never read. */
+async function readUpload(c: Context, path: string, limit: number): Promise<Uint8Array> {
+  const bytes = await readBodyCapped(c.req.raw, limit);
+  if (bytes === undefined) {
+    throw new HttpError(
+      413,
+      `${path} is larger than ${limit / (1024 * 1024)} MiB (${limit.toLocaleString("en")} bytes), the most the publish API takes for this kind of file`,
+    );
+  }
+  return bytes;
+}
