@@ -24,6 +24,8 @@ export interface PublishRoutesOptions {
    * failing hook is logged and does not undo or fail the publish.
    */
   onChange?: (change: PublishChange) => void | Promise<void>;
+  /** Where each publish, rejection and hook failure is written, one JSON line each; console.log by default. */
+  logEvent?: (line: string) => void;
 }
 
 const NO_STORE = { "Cache-Control": "no-store" };
@@ -31,8 +33,8 @@ const NO_STORE = { "Cache-Control": "no-store" };
 /** Registers /api/* when publishing is configured; otherwise registers nothing, and every /api/* path is a 404. */
 export function registerPublishRoutes(app: Hono, ctx: AppContext, options: PublishRoutesOptions | undefined): void {
   if (!options) return;
-  const { publisher, token, onChange } = options;
-  const event = (fields: Record<string, unknown>): void => ctx.log(JSON.stringify(fields));
+  const { publisher, token, onChange, logEvent = (line: string) => console.log(line) } = options;
+  const event = (fields: Record<string, unknown>): void => logEvent(JSON.stringify(fields));
 
   app.use("/api/*", async (c, next) => {
     const presented = readBearer(c);

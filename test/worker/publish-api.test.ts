@@ -51,7 +51,12 @@ function setup() {
     site,
     now: () => NOW,
     log: (m) => logs.push(m),
-    publish: { publisher: createD1Publisher(env.DB, env.IMAGES, site), token: TOKEN, onChange: (c) => void changes.push(c) },
+    publish: {
+      publisher: createD1Publisher(env.DB, env.IMAGES, site),
+      token: TOKEN,
+      onChange: (c) => void changes.push(c),
+      logEvent: (line) => logs.push(line),
+    },
   });
   const fetch: Fetch = async (input, init) => app.request(input, init);
   const put = (path: string, body: string | Uint8Array, query = "") => send(fetch, BASE, "PUT", path, body, query);
