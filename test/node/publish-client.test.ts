@@ -116,7 +116,13 @@ describe("npm run publish against a local worker", () => {
     const { code, err } = await run();
     expect(code).toBe(1);
     const checkErr = capture();
-    const stream = (write: (text: string) => void) => ({ write: (text: string) => (write(text), true) }) as never;
+    const stream = (write: (text: string) => void) =>
+      ({
+        write: (text: string) => {
+          write(text);
+          return true;
+        },
+      }) as never;
     expect(
       await cli(
         ["check", "--dir", dir],
