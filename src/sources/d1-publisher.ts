@@ -141,13 +141,17 @@ export function createD1Publisher(db: D1Database, bucket: R2Bucket, site: SiteSe
     return { done, scopes };
   };
 
-  const change = (now: Date, parts: Partial<Omit<PublishChange, "now">>): PublishChange => ({
-    scopes: [...new Set(parts.scopes ?? [])].sort(),
-    slugs: [...new Set(parts.slugs ?? [])].sort(),
-    images: parts.images ?? [],
-    registries: parts.registries ?? [],
-    now,
-  });
+  /** The change to report, or undefined when nothing a reader can see changed (a draft, an unused image's removal). */
+  const change = (now: Date, parts: Partial<Omit<PublishChange, "now">>): PublishChange | undefined => {
+    const found: PublishChange = {
+      scopes: [...new Set(parts.scopes ?? [])].sort(),
+      slugs: [...new Set(parts.slugs ?? [])].sort(),
+      images: parts.images ?? [],
+      registries: parts.registries ?? [],
+      now,
+    };
+    return found.scopes.length || found.slugs.length || found.images.length || found.registries.length ? found : undefined;
+  };
 
   const requirePath = (kind: "article" | "image", path: string): void => {
     const expected = checkContentPath(kind, path);
@@ -284,9 +288,10 @@ export function createD1Publisher(db: D1Database, bucket: R2Bucket, site: SiteSe
         draft: record.draft,
         result,
         warnings,
-        ...(result === "unchanged"
-          ? {}
-          : { change: change(now, { scopes: [...before, ...after], slugs: [...oldSlugs, ...(record.draft ? [] : [record.slug])] }) }),
+        change:
+          result === "unchanged"
+            ? undefined
+            : change(now, { scopes: [...before, ...after], slugs: [...oldSlugs, ...(record.draft ? [] : [record.slug])] }),
       };
     },
 
@@ -294,7 +299,7 @@ export function createD1Publisher(db: D1Database, bucket: R2Bucket, site: SiteSe
       requirePath("article", file);
       const [before, slugs] = await Promise.all([scopesOfFiles([file]), slugsOfFiles([file])]);
       const result = await deleteFile(db, file, now);
-      return { path: file, result, ...(result === "deleted" ? { change: change(now, { scopes: before, slugs }) } : {}) };
+      return { path: file, result, change: result === "deleted" ? change(now, { scopes: before, slugs }) : undefined };
     },
 
     async putRegistry(name, bytes, now): Promise<RegistryOutcome> {

@@ -301,14 +301,16 @@ describe("publish API: articles", () => {
   });
 
   it("keeps drafts out of every feed; a published article made a draft leaves, and comes back with its own id", async () => {
-    const { put, get, text } = setup();
+    const { put, get, text, changes } = setup();
     const draft = await put("d.md", article("Delta", { draft: "true" }));
     expect(await draft.json()).toEqual({ file: "d.md", slug: "d", draft: true, result: "created", warnings: [] });
     expect(await text("/rss.xml")).not.toContain("Delta");
     expect((await get("/articles/d")).status).toBe(404);
+    expect(changes).toEqual([]); // nothing a reader can see changed
     await put("a.md", article("Alpha", { id: "tag:news.example.com,2025:alpha" }));
     await put("a.md", article("Alpha", { id: "tag:news.example.com,2025:alpha", draft: "true" }));
     expect(await text("/rss.xml")).not.toContain("Alpha");
+    expect(changes.at(-1)).toMatchObject({ scopes: ["authors/publisher", "home", "sections/news", "tags/oil"], slugs: ["a"] });
     const back = await put("a.md", article("Alpha", { id: "tag:news.example.com,2025:alpha" }));
     expect(((await back.json()) as { result: string }).result).toBe("created"); // created again as an article
     expect(await text("/rss.xml")).toContain("tag:news.example.com,2025:alpha");
