@@ -1,12 +1,16 @@
 // The publish API: authenticated routes that store articles, images and registries through a Publisher, within upload
 // limits, and tell the worker's hook what each change touched. Without a publisher and a token there are no routes.
 import type { Context, Hono } from "hono";
+import { formatIssue } from "../core/errors.ts";
 import {
+  type DeleteResult,
   MANIFEST_PAGE,
   PUBLISH_LIMITS,
   type PublishChange,
+  PublishConflictError,
   type Publisher,
   PublishRejectedError,
+  type PutResult,
   type RegistryName,
 } from "../core/publishing.ts";
 import type { AppContext } from "./context.ts";
@@ -24,45 +28,61 @@ export interface PublishRoutesOptions {
    * failing hook is logged and does not undo or fail the publish.
    */
   onChange?: (change: PublishChange) => void | Promise<void>;
-  /** Where each publish, rejection and hook failure is written, one JSON line each; console.log by default. */
-  logEvent?: (line: string) => void;
+  /** Where each publish, refusal and hook failure goes; by default one JSON line each on console.log. */
+  logEvent?: (event: PublishEvent) => void;
 }
+
+/**
+ * The events the publish API logs, shaped as the service's log events (the `publish`, `rejection` and `error` events
+ * of src/core/events.ts on main), so they can go to the one event log unchanged.
+ */
+export type PublishEvent =
+  | { event: "publish"; file: string; result: "created" | "updated" | "unchanged" | "deleted"; slug?: string }
+  | { event: "rejection"; file?: string; reason: string; issues?: readonly string[] }
+  | { event: "error"; message: string; path?: string };
 
 const NO_STORE = { "Cache-Control": "no-store" };
 
 /** Registers /api/* when publishing is configured; otherwise registers nothing, and every /api/* path is a 404. */
 export function registerPublishRoutes(app: Hono, ctx: AppContext, options: PublishRoutesOptions | undefined): void {
   if (!options) return;
-  const { publisher, token, onChange, logEvent = (line: string) => console.log(line) } = options;
-  const event = (fields: Record<string, unknown>): void => logEvent(JSON.stringify(fields));
+  const { publisher, token, onChange, logEvent: event = (e: PublishEvent) => console.log(JSON.stringify(e)) } = options;
 
   app.use("/api/*", async (c, next) => {
     const presented = readBearer(c);
     if (presented === undefined) {
+      event({ event: "rejection", reason: `${c.req.method} ${c.req.path} without a publish token` });
       throw new HttpError(401, "Send the publish token as `Authorization: Bearer …`.", { "WWW-Authenticate": 'Bearer realm="publish"' });
     }
-    if (!sameSecret(presented, token)) throw new HttpError(403, "That is not the publish token.");
+    if (!sameSecret(presented, token)) {
+      event({ event: "rejection", reason: `${c.req.method} ${c.req.path} with a wrong publish token` });
+      throw new HttpError(403, "That is not the publish token.");
+    }
     await next();
   });
 
   /** Runs one operation: rejections are logged as such, and a change reaches the hook. */
-  const run = async <T extends { change?: PublishChange }>(kind: string, path: string, operation: () => Promise<T>): Promise<T> => {
+  const run = async <T extends { change?: PublishChange }>(path: string, operation: () => Promise<T>): Promise<T> => {
     let outcome: T;
     try {
       outcome = await operation();
     } catch (error) {
-      if (error instanceof PublishRejectedError) event({ event: "rejection", kind, file: error.file, issues: error.issues.length });
+      if (error instanceof PublishRejectedError) {
+        event({ event: "rejection", file: error.file, reason: error.message, issues: error.issues.map(formatIssue) });
+      } else if (error instanceof PublishConflictError) event({ event: "rejection", file: error.file, reason: error.message });
       throw error;
     }
     if (outcome.change && onChange) {
       try {
         await onChange(outcome.change);
       } catch (error) {
-        event({ event: "change-hook-failed", kind, file: path, error: String(error) });
+        event({ event: "error", message: `the publish API's change hook failed after ${path}: ${String(error)}`, path });
       }
     }
     return outcome;
   };
+  const logged = (file: string, result: PutResult | DeleteResult, slug?: string): void =>
+    event({ event: "publish", file, result: result === "absent" ? "unchanged" : result, ...(slug ? { slug } : {}) });
 
   app.get("/api/manifest", async (c) => {
     const after = c.req.query("after") ?? "";
@@ -77,42 +97,42 @@ export function registerPublishRoutes(app: Hono, ctx: AppContext, options: Publi
 
   app.put("/api/images/*", async (c) => {
     const path = `images/${pathAfter(c, "/api/images/")}`;
-    const bytes = await readUpload(c, path, PUBLISH_LIMITS.imageBytes);
-    const outcome = await run("image", path, () => publisher.putImage(path, bytes, ctx.now()));
-    event({ event: "publish", kind: "image", file: path, result: outcome.result, republished: outcome.republished.length });
+    const bytes = await readUpload(c, path, PUBLISH_LIMITS.imageBytes, event);
+    const outcome = await run(path, () => publisher.putImage(path, bytes, ctx.now()));
+    logged(path, outcome.result);
     const { change: _change, facts, ...rest } = outcome;
     return c.json({ ...rest, ...facts }, outcome.result === "created" ? 201 : 200, NO_STORE);
   });
 
   app.delete("/api/images/*", async (c) => {
     const path = `images/${pathAfter(c, "/api/images/")}`;
-    const outcome = await run("image", path, () => publisher.deleteImage(path, ctx.now()));
-    event({ event: "publish", kind: "image", file: path, result: outcome.result });
+    const outcome = await run(path, () => publisher.deleteImage(path, ctx.now()));
+    logged(path, outcome.result);
     return c.json({ path, result: outcome.result }, 200, NO_STORE);
   });
 
   app.put("/api/articles/*", async (c) => {
     const file = pathAfter(c, "/api/articles/");
     const replaces = c.req.query("replaces") || undefined;
-    const bytes = await readUpload(c, file, PUBLISH_LIMITS.articleBytes);
-    const outcome = await run("article", file, () => publisher.putArticle(file, bytes, { replaces, now: ctx.now() }));
-    event({ event: "publish", kind: outcome.draft ? "draft" : "article", file, slug: outcome.slug, result: outcome.result, replaces });
+    const bytes = await readUpload(c, file, PUBLISH_LIMITS.articleBytes, event);
+    const outcome = await run(file, () => publisher.putArticle(file, bytes, { replaces, now: ctx.now() }));
+    logged(file, outcome.result, outcome.slug);
     const { change: _change, ...body } = outcome;
     return c.json(body, outcome.result === "created" ? 201 : 200, NO_STORE);
   });
 
   app.delete("/api/articles/*", async (c) => {
     const file = pathAfter(c, "/api/articles/");
-    const outcome = await run("article", file, () => publisher.deleteArticle(file, ctx.now()));
-    event({ event: "publish", kind: "article", file, result: outcome.result });
+    const outcome = await run(file, () => publisher.deleteArticle(file, ctx.now()));
+    logged(file, outcome.result);
     return c.json({ path: file, result: outcome.result }, 200, NO_STORE);
   });
 
   app.put("/api/registries/:name{authors\\.yaml|partners\\.yaml}", async (c) => {
     const name = c.req.param("name") as RegistryName;
-    const bytes = await readUpload(c, name, PUBLISH_LIMITS.registryBytes);
-    const outcome = await run("registry", name, () => publisher.putRegistry(name, bytes, ctx.now()));
-    event({ event: "publish", kind: "registry", file: name, result: outcome.result, republished: outcome.republished.length });
+    const bytes = await readUpload(c, name, PUBLISH_LIMITS.registryBytes, event);
+    const outcome = await run(name, () => publisher.putRegistry(name, bytes, ctx.now()));
+    logged(name, outcome.result);
     const { change: _change, ...body } = outcome;
     return c.json(body, outcome.result === "created" ? 201 : 200, NO_STORE);
   });
@@ -131,13 +151,12 @@ function pathAfter(c: Context, prefix: string): string {
 }
 
 /** The body of an upload, refused with 413 once it passes `limit` bytes (or declares more): the rest is never read. */
-async function readUpload(c: Context, path: string, limit: number): Promise<Uint8Array> {
+async function readUpload(c: Context, path: string, limit: number, event: (e: PublishEvent) => void): Promise<Uint8Array> {
   const bytes = await readBodyCapped(c.req.raw, limit);
   if (bytes === undefined) {
-    throw new HttpError(
-      413,
-      `${path} is larger than ${limit / (1024 * 1024)} MiB (${limit.toLocaleString("en")} bytes), the most the publish API takes for this kind of file`,
-    );
+    const reason = `${path} is larger than ${limit / (1024 * 1024)} MiB (${limit.toLocaleString("en")} bytes), the most the publish API takes for this kind of file`;
+    event({ event: "rejection", file: path, reason });
+    throw new HttpError(413, reason);
   }
   return bytes;
 }

@@ -323,9 +323,7 @@ export function createD1Publisher(db: D1Database, bucket: R2Bucket, site: SiteSe
       let slugs: string[] = [];
       if (name === "authors.yaml") {
         // Only the articles that name an author whose entry changed: the cost grows with those authors' articles.
-        const keys = changedKeys(old ? (JSON.parse(old.parsed) as [string, unknown][]) : [], entries);
-        // An entry names a registry key, or else is a free-form name keyed by its slug: either list may hold it.
-        const lists = [...new Set(keys.flatMap((key) => [facetScope("authors", key), facetScope("authors", slugify(key))]))];
+        const lists = authorListsToRecheck(old ? (JSON.parse(old.parsed) as [string, Author][]) : [], entries as [string, Author][]);
         slugs = (
           await db
             .prepare("SELECT DISTINCT slug FROM memberships WHERE scope IN (SELECT value FROM json_each(?1)) ORDER BY slug")
@@ -344,11 +342,25 @@ export function createD1Publisher(db: D1Database, bucket: R2Bucket, site: SiteSe
   };
 }
 
-/** Keys added, removed or whose entry differs between two registries (as stored: key → parsed entry). */
-function changedKeys(before: readonly [string, unknown][], after: readonly [string, unknown][]): string[] {
-  const old = new Map(before.map(([key, value]) => [key, JSON.stringify(value)]));
-  const now = new Map(after.map(([key, value]) => [key, JSON.stringify(value)]));
-  return [...new Set([...old.keys(), ...now.keys()])].filter((key) => old.get(key) !== now.get(key));
+/**
+ * The author lists whose articles may resolve differently after a registry change: for every entry added, removed or
+ * changed, the list of its key and the lists a free-form name keyed by its slug would be in (the key's own slug, and
+ * the entry's old and new names', since an article may name an author by name). Listing too many costs re-parses that
+ * change nothing; listing too few would leave stale bylines.
+ */
+function authorListsToRecheck(before: readonly [string, Author][], after: readonly [string, Author][]): string[] {
+  const old = new Map(before);
+  const now = new Map(after);
+  const lists = new Set<string>();
+  for (const key of new Set([...old.keys(), ...now.keys()])) {
+    if (JSON.stringify(old.get(key)) === JSON.stringify(now.get(key))) continue;
+    for (const name of [key, old.get(key)?.name, now.get(key)?.name]) {
+      if (name === undefined) continue;
+      lists.add(facetScope("authors", name));
+      lists.add(facetScope("authors", slugify(name)));
+    }
+  }
+  return [...lists];
 }
 
 async function sha256Hex(bytes: Uint8Array): Promise<string> {

@@ -8,7 +8,6 @@ import { publishSample } from "./sample.ts";
 
 const BASE = "http://localhost:8787";
 
-// The worker serves what was published: the sample articles, through the publish API.
 beforeAll(publishSample, 120_000);
 
 describe("Cache API body cache", () => {

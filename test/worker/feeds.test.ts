@@ -6,7 +6,6 @@ import { publishSample } from "./sample.ts";
 const BASE = "http://localhost:8787";
 const get = (path: string) => exports.default.fetch(BASE + path);
 
-// The worker serves what was published: the sample articles, through the publish API.
 beforeAll(publishSample, 120_000);
 
 describe("worker in workerd", () => {

@@ -7,6 +7,7 @@ import type { ContentIssue } from "../../src/core/errors.ts";
 import type { PublishChange } from "../../src/core/publishing.ts";
 import { parseSettings } from "../../src/core/settings.ts";
 import { createApp } from "../../src/http/app.ts";
+import type { PublishEvent } from "../../src/http/publish.ts";
 import { createD1Catalog } from "../../src/sources/d1-catalog.ts";
 import { createD1Publisher } from "../../src/sources/d1-publisher.ts";
 import { createMemorySource, type MemoryFiles } from "../../src/sources/memory.ts";
@@ -46,6 +47,7 @@ async function reset(): Promise<void> {
 function setup() {
   const changes: PublishChange[] = [];
   const logs: string[] = [];
+  const events: PublishEvent[] = [];
   const app = createApp({
     catalog: createD1Catalog(env.DB, env.IMAGES),
     site,
@@ -55,7 +57,7 @@ function setup() {
       publisher: createD1Publisher(env.DB, env.IMAGES, site),
       token: TOKEN,
       onChange: (c) => void changes.push(c),
-      logEvent: (line) => logs.push(line),
+      logEvent: (e) => void events.push(e),
     },
   });
   const fetch: Fetch = async (input, init) => app.request(input, init);
@@ -63,7 +65,7 @@ function setup() {
   const del = (path: string) => send(fetch, BASE, "DELETE", path);
   const get = (path: string, init?: RequestInit) => fetch(BASE + path, init);
   const text = async (path: string) => (await get(path)).text();
-  return { app, fetch, put, del, get, text, changes, logs };
+  return { app, fetch, put, del, get, text, changes, logs, events };
 }
 
 /** Everything a reader can see, byte for byte: the feeds of every list, the OPML, the index and the article pages. */
@@ -102,7 +104,7 @@ beforeEach(reset);
 
 describe("publish API: authentication and availability", () => {
   it("asks for the token (401 with a Bearer challenge), refuses a wrong one (403), and answers the right one", async () => {
-    const { fetch } = setup();
+    const { fetch, events } = setup();
     const none = await fetch(`${BASE}/api/manifest`);
     expect(none.status).toBe(401);
     expect(none.headers.get("WWW-Authenticate")).toBe('Bearer realm="publish"');
@@ -117,6 +119,12 @@ describe("publish API: authentication and availability", () => {
     expect((await env.DB.prepare("SELECT COUNT(*) AS n FROM articles").first<{ n: number }>())!.n).toBe(0);
     const ok = await fetch(`${BASE}/api/manifest`, { headers: { Authorization: `Bearer ${TOKEN}` } });
     expect(ok.status).toBe(200);
+    expect(events.map((e) => (e.event === "rejection" ? e.reason : e.event))).toEqual([
+      "GET /api/manifest without a publish token",
+      "GET /api/manifest without a publish token",
+      ...Array(4).fill("GET /api/manifest with a wrong publish token"),
+      "PUT /api/articles/a.md without a publish token",
+    ]);
     expect(await ok.json()).toEqual({ entries: [], next: null });
   });
 
@@ -204,7 +212,7 @@ describe("publish API: articles", () => {
   });
 
   it("refuses a broken file with exactly check's issues and changes nothing", async () => {
-    const { put, get, logs } = setup();
+    const { put, get, events } = setup();
     await put("a.md", article("Alpha"));
     const before = await snapshot(get, ["a"]);
     const cases: Record<string, string | Uint8Array> = {
@@ -227,7 +235,12 @@ describe("publish API: articles", () => {
     expect(await snapshot(get, ["a"])).toEqual(before);
     const manifest = await (await get("/api/manifest", { headers: { Authorization: `Bearer ${TOKEN}` } })).json();
     expect((manifest as { entries: { path: string }[] }).entries.map((e) => e.path)).toEqual(["a.md"]);
-    expect(logs.filter((l) => l.includes('"event":"rejection"'))).toHaveLength(Object.keys(cases).length);
+    const rejections = events.filter((e) => e.event === "rejection");
+    expect(rejections.map((e) => e.file)).toEqual(Object.keys(cases));
+    expect(rejections[0]).toMatchObject({
+      reason: "a.md: 1 problem(s); nothing was changed",
+      issues: [expect.stringMatching(/^a\.md \[title\]/)],
+    });
   });
 
   it("refuses a slug or an id another stored file holds, naming both files", async () => {
@@ -435,6 +448,15 @@ describe("publish API: registries", () => {
     expect(await text("/rss.xml")).toContain("Sara Ahmadi-Karimi");
     expect(changes.at(-1)).toMatchObject({ registries: ["authors.yaml"], slugs: ["a"] });
     expect(changes.at(-1)!.scopes).toContain("authors/sara");
+  });
+
+  it("re-publishes an article that named a free-form author once the registry gains that author", async () => {
+    const { put, text } = setup();
+    await put("a.md", article("Alpha", { authors: '["Omid R"]' }));
+    expect(await text("/authors/omid-r/rss.xml")).toContain("Alpha");
+    const res = await put("authors.yaml", '"Omid R":\n  name: Omid Rahimi\n  url: https://omid.example/\n');
+    expect(((await res.json()) as { republished: unknown[] }).republished).toEqual([{ file: "a.md", result: "updated" }]);
+    expect(await text("/rss.xml")).toContain("Omid Rahimi");
   });
 
   it("refuses a registry with check's issues and keeps the stored one", async () => {

@@ -8,7 +8,6 @@ const BASE = "http://localhost:8787";
 const get = (path: string, init: RequestInit = {}) => exports.default.fetch(BASE + path, init);
 const DRAFT = ["DRAFT: summit preview", "embargoed-summit-preview", "Embargoed preview of the regional summit"];
 
-// The worker serves what was published: the sample articles, through the publish API.
 beforeAll(publishSample, 120_000);
 
 describe("security probes in workerd", { timeout: 60_000 }, () => {
