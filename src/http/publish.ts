@@ -23,11 +23,12 @@ export interface PublishRoutesOptions {
   /** PUBLISH_TOKEN: what `Authorization: Bearer` must carry. */
   token: string;
   /**
-   * Called after every change that altered what is served, before the answer is sent (so a hook that purges caches
-   * is done when the client hears back); a hook that may be slow should hand its work to `waitUntil` itself. A
-   * failing hook is logged and does not undo or fail the publish.
+   * Called after every change that altered what is served, before the answer is sent (so a hook that forgets cached
+   * feeds is done when the client hears back). Work that need not hold up the answer (telling a WebSub hub) goes to
+   * `waitUntil`: the request's own at the edge, awaited before answering where there is none (tests). A failing hook
+   * is logged and neither undoes nor fails the publish.
    */
-  onChange?: (change: PublishChange) => void | Promise<void>;
+  onChange?: (change: PublishChange, waitUntil: (work: Promise<unknown>) => void) => void | Promise<void>;
   /** Where each publish, refusal and hook failure goes; by default one JSON line each on console.log. */
   logEvent?: (event: PublishEvent) => void;
 }
@@ -62,7 +63,7 @@ export function registerPublishRoutes(app: Hono, ctx: AppContext, options: Publi
   });
 
   /** Runs one operation: rejections are logged as such, and a change reaches the hook. */
-  const run = async <T extends { change?: PublishChange }>(path: string, operation: () => Promise<T>): Promise<T> => {
+  const run = async <T extends { change?: PublishChange }>(c: Context, path: string, operation: () => Promise<T>): Promise<T> => {
     let outcome: T;
     try {
       outcome = await operation();
@@ -73,11 +74,16 @@ export function registerPublishRoutes(app: Hono, ctx: AppContext, options: Publi
       throw error;
     }
     if (outcome.change && onChange) {
-      try {
-        await onChange(outcome.change);
-      } catch (error) {
+      const failed = (error: unknown) =>
         event({ event: "error", message: `the publish API's change hook failed after ${path}: ${String(error)}`, path });
+      const pending: Promise<unknown>[] = [];
+      const later = executionWaitUntil(c) ?? ((work: Promise<unknown>) => void pending.push(work));
+      try {
+        await onChange(outcome.change, (work) => later(work.catch(failed)));
+      } catch (error) {
+        failed(error);
       }
+      await Promise.all(pending);
     }
     return outcome;
   };
@@ -98,7 +104,7 @@ export function registerPublishRoutes(app: Hono, ctx: AppContext, options: Publi
   app.put("/api/images/*", async (c) => {
     const path = `images/${pathAfter(c, "/api/images/")}`;
     const bytes = await readUpload(c, path, PUBLISH_LIMITS.imageBytes, event);
-    const outcome = await run(path, () => publisher.putImage(path, bytes, ctx.now()));
+    const outcome = await run(c, path, () => publisher.putImage(path, bytes, ctx.now()));
     logged(path, outcome.result);
     const { change: _change, facts, ...rest } = outcome;
     return c.json({ ...rest, ...facts }, outcome.result === "created" ? 201 : 200, NO_STORE);
@@ -106,7 +112,7 @@ export function registerPublishRoutes(app: Hono, ctx: AppContext, options: Publi
 
   app.delete("/api/images/*", async (c) => {
     const path = `images/${pathAfter(c, "/api/images/")}`;
-    const outcome = await run(path, () => publisher.deleteImage(path, ctx.now()));
+    const outcome = await run(c, path, () => publisher.deleteImage(path, ctx.now()));
     logged(path, outcome.result);
     return c.json({ path, result: outcome.result }, 200, NO_STORE);
   });
@@ -115,7 +121,7 @@ export function registerPublishRoutes(app: Hono, ctx: AppContext, options: Publi
     const file = pathAfter(c, "/api/articles/");
     const replaces = c.req.query("replaces") || undefined;
     const bytes = await readUpload(c, file, PUBLISH_LIMITS.articleBytes, event);
-    const outcome = await run(file, () => publisher.putArticle(file, bytes, { replaces, now: ctx.now() }));
+    const outcome = await run(c, file, () => publisher.putArticle(file, bytes, { replaces, now: ctx.now() }));
     logged(file, outcome.result, outcome.slug);
     const { change: _change, ...body } = outcome;
     return c.json(body, outcome.result === "created" ? 201 : 200, NO_STORE);
@@ -123,7 +129,7 @@ export function registerPublishRoutes(app: Hono, ctx: AppContext, options: Publi
 
   app.delete("/api/articles/*", async (c) => {
     const file = pathAfter(c, "/api/articles/");
-    const outcome = await run(file, () => publisher.deleteArticle(file, ctx.now()));
+    const outcome = await run(c, file, () => publisher.deleteArticle(file, ctx.now()));
     logged(file, outcome.result);
     return c.json({ path: file, result: outcome.result }, 200, NO_STORE);
   });
@@ -131,11 +137,21 @@ export function registerPublishRoutes(app: Hono, ctx: AppContext, options: Publi
   app.put("/api/registries/:name{authors\\.yaml|partners\\.yaml}", async (c) => {
     const name = c.req.param("name") as RegistryName;
     const bytes = await readUpload(c, name, PUBLISH_LIMITS.registryBytes, event);
-    const outcome = await run(name, () => publisher.putRegistry(name, bytes, ctx.now()));
+    const outcome = await run(c, name, () => publisher.putRegistry(name, bytes, ctx.now()));
     logged(name, outcome.result);
     const { change: _change, ...body } = outcome;
     return c.json(body, outcome.result === "created" ? 201 : 200, NO_STORE);
   });
+}
+
+/** The request's `waitUntil`, or undefined where there is no ExecutionContext (`app.request()` in tests). */
+function executionWaitUntil(c: Context): ((work: Promise<unknown>) => void) | undefined {
+  try {
+    const ctx = c.executionCtx;
+    return (work) => ctx.waitUntil(work);
+  } catch {
+    return undefined;
+  }
 }
 
 /** The content path after `prefix` in the request's path, each segment percent-decoded (an encoded `/` is refused). */

@@ -343,6 +343,32 @@ describe("publish API: articles", () => {
     expect(changes.at(-1)!.scopes).toEqual(["authors/publisher", "home", "sections/business", "sections/news", "tags/gas", "tags/oil"]);
   });
 
+  it("runs the change hook's deferred work, and a failing hook neither fails nor undoes the publish", async () => {
+    const events: PublishEvent[] = [];
+    const done: string[] = [];
+    const app = createApp({
+      catalog: createD1Catalog(env.DB, env.IMAGES),
+      site,
+      now: () => NOW,
+      publish: {
+        publisher: createD1Publisher(env.DB, env.IMAGES, site),
+        token: TOKEN,
+        logEvent: (e) => void events.push(e),
+        onChange: (change, waitUntil) => {
+          waitUntil(Promise.resolve().then(() => void done.push(`later ${change.slugs.join()}`)));
+          if (change.slugs.includes("b")) throw new Error("hub down");
+        },
+      },
+    });
+    const fetch: Fetch = async (input, init) => app.request(input, init);
+    expect((await send(fetch, BASE, "PUT", "a.md", article("Alpha"))).status).toBe(201);
+    expect(done).toEqual(["later a"]); // without an ExecutionContext the deferred work is awaited before the answer
+    expect((await send(fetch, BASE, "PUT", "b.md", article("Bravo"))).status).toBe(201);
+    expect(events.at(-2)).toMatchObject({ event: "error", message: expect.stringContaining("hub down"), path: "b.md" });
+    expect(events.at(-1)).toEqual({ event: "publish", file: "b.md", result: "created", slug: "b" });
+    expect(await (await fetch(`${BASE}/rss.xml`)).text()).toContain("Bravo");
+  });
+
   it("refuses paths that are no article file", async () => {
     const { fetch } = setup();
     const putRaw = (path: string) =>
