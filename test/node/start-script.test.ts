@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readDevVar } from "../../src/node/publish.ts";
-import { ROOT } from "../support/local-worker.ts";
+import { countSampleFiles, ROOT } from "../support/local-worker.ts";
 
 let dir: string;
 let config: string;
@@ -103,7 +103,7 @@ describe("npm start", () => {
     const run = await startNpm();
     const devVars = await readFile(join(dir, ".dev.vars"), "utf8");
     expect(readDevVar(devVars, "PUBLISH_TOKEN")).toMatch(/^[A-Za-z0-9_-]{43}$/);
-    expect(run.output()).toContain(`published to http://127.0.0.1:${port}: 8 created`);
+    expect(run.output()).toContain(`published to http://127.0.0.1:${port}: ${await countSampleFiles()} created`);
     const res = await fetch(`http://127.0.0.1:${port}/rss.xml`);
     expect(res.status).toBe(200);
     const rss = await res.text();
@@ -115,7 +115,7 @@ describe("npm start", () => {
   it("starts again on the persisted state (nothing to publish, same token) and stops on SIGINT", async () => {
     const token = readDevVar(await readFile(join(dir, ".dev.vars"), "utf8"), "PUBLISH_TOKEN");
     const run = await startNpm();
-    expect(run.output()).toContain(`up to date: 8 file(s) stored at http://127.0.0.1:${port}`);
+    expect(run.output()).toContain(`up to date: ${await countSampleFiles()} file(s) stored at http://127.0.0.1:${port}`);
     expect(readDevVar(await readFile(join(dir, ".dev.vars"), "utf8"), "PUBLISH_TOKEN")).toBe(token);
     expect((await (await fetch(`http://127.0.0.1:${port}/rss.xml`)).text()).match(/<item>/g)).toHaveLength(4);
     await stopAndCheck(run, "SIGINT");

@@ -1,7 +1,7 @@
 // A real local worker for Node-side tests: wrangler's own dev server (workerd, local D1 and R2) with its state in a
 // temporary folder, the D1 migrations applied as `npm start` applies them, and a publish token.
 import { execFile } from "node:child_process";
-import { cp, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { cp, mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -66,6 +66,11 @@ export async function copySample(dir: string): Promise<string> {
   const target = join(dir, "articles");
   await cp(join(ROOT, "articles"), target, { recursive: true });
   return target;
+}
+
+/** How many files the sample (articles/) has: every one of them is published (articles, images, registries). */
+export async function countSampleFiles(): Promise<number> {
+  return (await readdir(join(ROOT, "articles"), { recursive: true, withFileTypes: true })).filter((e) => e.isFile()).length;
 }
 
 /** Writes `text` to `path` under the content folder `root`. */

@@ -420,7 +420,7 @@ describe("publish API: images", () => {
   it("stores only JPEG, PNG, GIF, WebP and AVIF, measured from the bytes", async () => {
     const { put } = setup();
     const svg = await problemOf(await put("images/logo.svg", '<svg xmlns="http://www.w3.org/2000/svg" width="1" height="1"/>'));
-    expect(svg.issues[0]).toMatchObject({ file: "images/logo.svg", found: "an image of type image/svg+xml" });
+    expect(svg.issues[0]).toMatchObject({ file: "images/logo.svg", found: expect.stringMatching(/svg/i) });
     const text = await problemOf(await put("images/fake.jpg", "not an image"));
     expect(text.issues[0]!.found).toBe("bytes of no known image format");
     const ok = await put("images/ok.png", PNG_3x2);
