@@ -19,12 +19,18 @@ async function sampleFiles(dir: string): Promise<Record<string, { text?: string;
   return files;
 }
 
+/** The publish API's secret in the tests (a secret in production: `wrangler secret put PUBLISH_TOKEN`). */
+const TEST_PUBLISH_TOKEN = "test-publish-token-0123456789abcdef";
+
 export default defineConfig({
   plugins: [
     cloudflareTest({
       wrangler: { configPath: "./wrangler.toml" },
-      // The schema's migrations, applied by test/worker/setup.ts before any test, and the sample articles.
-      miniflare: { bindings: { TEST_MIGRATIONS: migrations, SAMPLE_FILES: await sampleFiles("./articles") } },
+      // The schema's migrations, applied by test/worker/setup.ts before any test, the sample articles, and the token
+      // the tests publish them with through the publish API.
+      miniflare: {
+        bindings: { TEST_MIGRATIONS: migrations, SAMPLE_FILES: await sampleFiles("./articles"), PUBLISH_TOKEN: TEST_PUBLISH_TOKEN },
+      },
     }),
   ],
   test: {

@@ -1,26 +1,51 @@
 // The edge entry: reads the environment, builds the app over D1 and R2 once per isolate, and hands requests to it.
 import { ConfigError } from "./core/errors.ts";
-import { parseSettings } from "./core/settings.ts";
+import { createEventLog } from "./core/events.ts";
+import { parsePublishToken, parseSettings } from "./core/settings.ts";
+import { type HubNotifyDeps, notifyChangedFeeds } from "./core/websub.ts";
+import { OUTPUT_REVISION } from "./formats/index.ts";
 import { type App, createApp } from "./http/app.ts";
 import { type BodyCache, createIsolateBodyCache, createWorkersCache, noCache } from "./http/body-cache.ts";
+import type { PublishRoutesOptions } from "./http/publish.ts";
 import { handleScheduled } from "./scheduled.ts";
 import { createD1Catalog } from "./sources/d1-catalog.ts";
+import { createD1Publisher } from "./sources/d1-publisher.ts";
+import { createD1HubState } from "./sources/d1-state.ts";
 
-/** Optional settings that `wrangler types` does not declare. */
+/** Optional settings and secrets that `wrangler types` does not declare. */
 interface OptionalEnv {
   /** `off`: keep no rendered bodies, so every request renders (for benchmarks and debugging; see BENCHMARKS.md). */
   BODY_CACHE?: string;
+  /** The publish API's secret (`wrangler secret put PUBLISH_TOKEN`; locally, `.dev.vars`); unset, the API is off. */
+  PUBLISH_TOKEN?: string;
 }
 
 let app: App | undefined;
 
 function createWorkerApp(env: Env & OptionalEnv): App {
-  const site = parseSettings(env as unknown as Record<string, unknown>);
+  const settings = env as unknown as Record<string, unknown>;
+  const site = parseSettings(settings);
   // Rendered feeds are kept in the data centre's cache, keyed by content version, so a hot feed renders once; the
   // most recently used also stay in the isolate, within a byte budget that leaves the 128 MB isolate room for
   // requests in flight (ISOLATE_CACHE_LIMITS: 16 MiB in all, no body over 1 MiB; reasons beside it).
   const cache = env.BODY_CACHE === "off" ? noCache : createIsolateBodyCache(edgeCache(site.url));
-  return createApp({ catalog: createD1Catalog(env.DB, env.IMAGES), site, cache });
+  const token = parsePublishToken(settings);
+  const catalog = createD1Catalog(env.DB, env.IMAGES);
+  const emit = createEventLog((line) => console.log(line));
+  // The feeds a publish touched are announced at once, through the same function as the scheduled run, after the answer.
+  const hub: HubNotifyDeps | undefined = site.websubHub
+    ? { catalog, site, fetch: (url, init) => fetch(url, init), state: createD1HubState(env.DB), emit, outputRevision: OUTPUT_REVISION }
+    : undefined;
+  // Publishing needs the secret and both stores; without any of them /api/* does not exist (404).
+  const publish: PublishRoutesOptions | undefined =
+    token && env.DB && env.IMAGES
+      ? {
+          publisher: createD1Publisher(env.DB, env.IMAGES, site),
+          token,
+          ...(hub ? { onChange: (change, waitUntil) => waitUntil(notifyChangedFeeds(hub, change.scopes, change.now)) } : {}),
+        }
+      : undefined;
+  return createApp({ catalog, site, cache, publish });
 }
 
 /** The data centre's Cache API; a runtime without one (plain workerd unconfigured) keeps bodies in the isolate only. */

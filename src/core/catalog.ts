@@ -1,5 +1,5 @@
-// What the app asks about the content, always asynchronously, so that an in-memory catalog (tests, the CLI, the
-// bundled worker) and a database at the edge answer alike: facets, what is published at a given instant and in what
+// What the app asks about the content, always asynchronously, so that an in-memory catalog (tests, the CLI) and a
+// database at the edge (D1) answer alike: facets, what is published at a given instant and in what
 // order, each article's rendered parts, images and partner settings.
 import type { ArticleRecord } from "./article.ts";
 import type { ContentIssue } from "./errors.ts";

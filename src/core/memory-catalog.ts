@@ -1,4 +1,4 @@
-// A catalog held in memory over a content tree loaded whole: for tests, the CLI, and the worker's bundled content.
+// A catalog held in memory over a content tree loaded whole: for unit tests and the CLI (`npm run export`).
 import type { ContentSource } from "../sources/source.ts";
 import { type ArticleRecord, fingerprintRecord } from "./article.ts";
 import type { Catalog, Entry, Facet, FacetKind, FoundArticle, ItemWriter, Scope, StoredImage } from "./catalog.ts";

@@ -138,6 +138,27 @@ export function parseSettings(input: SettingsInput): SiteSettings {
   };
 }
 
+/** The shortest PUBLISH_TOKEN accepted: long enough that guessing it over the network is hopeless. */
+export const PUBLISH_TOKEN_MIN = 32;
+
+/**
+ * PUBLISH_TOKEN, the secret the publish API requires (`wrangler secret put PUBLISH_TOKEN`): undefined when unset (the
+ * API is off), a ConfigError when shorter than PUBLISH_TOKEN_MIN, like every other bad setting. Not a site setting: no
+ * route but the publish API ever sees it.
+ */
+export function parsePublishToken(input: SettingsInput): string | undefined {
+  const raw = input.PUBLISH_TOKEN;
+  const token = typeof raw === "string" ? raw.trim() : "";
+  if (token === "") return undefined;
+  if (token.length < PUBLISH_TOKEN_MIN) {
+    throw new ConfigError(
+      "PUBLISH_TOKEN",
+      `must be at least ${PUBLISH_TOKEN_MIN} characters (e.g. \`openssl rand -base64 32\`, set with \`wrangler secret put PUBLISH_TOKEN\`)`,
+    );
+  }
+  return token;
+}
+
 /** An optional image setting: a root-relative path (resolved under SITE_URL, which may have a base path) or an absolute http(s) URL. */
 function optionalImageUrl(input: SettingsInput, key: "SITE_ICON" | "SITE_LOGO", siteUrl: string): string | undefined {
   const raw = input[key];

@@ -1,9 +1,10 @@
 // The Hono application factory: wires the route modules to one context and translates errors to HTTP in one place.
 import { type Context, Hono } from "hono";
 import type { Catalog } from "../core/catalog.ts";
-import { StorageError } from "../core/errors.ts";
+import { formatIssue, StorageError } from "../core/errors.ts";
 import { createEventLog, type EventSink } from "../core/events.ts";
 import { HeadlinesRequestError } from "../core/partners.ts";
+import { PublishConflictError, PublishRejectedError } from "../core/publishing.ts";
 import type { SiteSettings } from "../core/settings.ts";
 import { type FeedFormat, FORMATS } from "../formats/index.ts";
 import { registerArticlePages } from "./article-pages.ts";
@@ -17,6 +18,7 @@ import { registerFeedRoutes } from "./feeds.ts";
 import { registerImageRoutes } from "./images.ts";
 import { registerIndexPage } from "./pages.ts";
 import { registerPreviewRoutes } from "./preview.ts";
+import { type PublishRoutesOptions, registerPublishRoutes } from "./publish.ts";
 import { capLifetimesAtRelease } from "./release-hint.ts";
 import { problem } from "./responses.ts";
 import { registerSitemaps } from "./sitemaps.ts";
@@ -33,6 +35,8 @@ export interface AppOptions {
   cache?: BodyCache;
   /** The feed formats to serve; tests pass instrumented copies of FORMATS. */
   formats?: readonly FeedFormat[];
+  /** The publish API (/api/*): its store, token and change hook. Without it, /api/* is a 404. */
+  publish?: PublishRoutesOptions;
 }
 
 /** Why a headlines request was refused, as an HTTP status. */
@@ -51,6 +55,7 @@ export function createApp({
   log = (m) => console.error(m),
   cache = noCache,
   formats = FORMATS,
+  publish,
 }: AppOptions) {
   const ctx: AppContext = { site, catalog, now, emit: createEventLog(log), formats, cache };
 
@@ -69,6 +74,7 @@ export function createApp({
   registerFacetPages(app, ctx);
   registerSitemaps(app, ctx);
   registerPreviewRoutes(app, ctx);
+  registerPublishRoutes(app, ctx, publish);
 
   // A 404 may stop being one when an embargoed article comes out (its page, its image, a new section's feed), so no
   // cache may keep it past the next publication time.
@@ -98,6 +104,12 @@ export function createApp({
     if (error instanceof NotFoundError) return notFound(c);
     if (error instanceof StorageError) return storageFault(c, error);
     if (error instanceof HttpError) return problem(c, site, error.status, error.message, { ...error.headers });
+    if (error instanceof PublishRejectedError) {
+      // The same problems, in the same shape, as `npm run check` reports: the client prints them as check does.
+      const detail = `${error.file} was not published; nothing was changed: ${error.issues.map(formatIssue).join("; ")}`;
+      return problem(c, site, 422, detail, {}, { file: error.file, issues: error.issues, warnings: error.warnings });
+    }
+    if (error instanceof PublishConflictError) return problem(c, site, 409, error.message, {}, { file: error.file });
     if (error instanceof HeadlinesRequestError) {
       // Readable from any origin, so a partner's console shows why the widget stayed empty.
       return problem(c, site, HEADLINES_STATUS[error.reason], error.message, { "Access-Control-Allow-Origin": "*" });

@@ -30,8 +30,8 @@ export interface MemoryCacheLimits {
 }
 
 /**
- * The near tier in the worker's isolate. Cloudflare gives an isolate 128 MB for everything: the bundled content module
- * and the parsed catalog (61–75 MB for 1,000 bundled articles, 11–68 MB from a prebuilt index, BENCHMARKS.md), the
+ * The near tier in the worker's isolate. Cloudflare gives an isolate 128 MB for everything: the code, the memos of
+ * rendered items (8 MB at most, src/sources/d1-catalog.ts), the
  * markdown memo, and every request in flight, each holding its rendered string and UTF-8 bytes (about three times its
  * body) while other requests run in the same isolate. 16 MiB of bodies leaves that room; it is an optimisation over the
  * Cache API, which holds everything anyway. Feeds are 0.2–0.5 MB (the 1,000-article /rss.xml is 173 KB); a body over

@@ -12,6 +12,8 @@ import { formatSiteTime } from "./article-pages.ts";
 import type { AppContext } from "./context.ts";
 import { NotFoundError } from "./errors.ts";
 import { html, page } from "./html.ts";
+import { readBodyCapped } from "./request-body.ts";
+import { readBearer, sameSecret } from "./secrets.ts";
 
 /** The sign-in form's path, and the cookie's: the cookie is sent to /preview and /preview/{slug} only. */
 export const PREVIEW_PATH = "/preview";
@@ -24,22 +26,12 @@ const FORM_MAX_BYTES = 4096;
 /** `unlocked`: the token or a live session was presented; `locked`: neither; `refused`: a wrong token was presented. */
 export type PreviewAccess = "unlocked" | "locked" | "refused";
 
-/** Compares without stopping at the first difference, so response times do not reveal how much of a guess matched. */
-export function sameSecret(a: string, b: string): boolean {
-  const x = new TextEncoder().encode(a);
-  const y = new TextEncoder().encode(b);
-  let diff = x.length ^ y.length;
-  for (let i = 0; i < Math.max(x.length, y.length); i++) diff |= (x[i] ?? 0) ^ (y[i] ?? 0);
-  return diff === 0;
-}
-
 /**
  * What a /preview request may see. A bearer token decides when present (a wrong one, or one when no token is set, is
  * `refused`); otherwise a valid, unexpired session cookie unlocks; anything else, `?token=` included, is `locked`.
  */
 export async function checkPreviewAccess(c: Context, site: SiteSettings, now: Date): Promise<PreviewAccess> {
-  const auth = c.req.header("Authorization");
-  const bearer = auth ? /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(auth)?.[1] : undefined;
+  const bearer = readBearer(c);
   if (bearer !== undefined) return site.previewToken !== undefined && sameSecret(bearer, site.previewToken) ? "unlocked" : "refused";
   return (await sessionExpiry(c, site, now)) !== undefined ? "unlocked" : "locked";
 }
@@ -110,9 +102,9 @@ export function registerPreviewSignIn(app: Hono, ctx: AppContext): void {
       return refuse(403, "Sign in from this site's own preview page.");
     }
     if (!/^application\/x-www-form-urlencoded\b/i.test(c.req.header("Content-Type") ?? "")) return refuse(415, "Send the form.");
-    const text = await readCapped(c.req.raw, FORM_MAX_BYTES);
-    if (text === undefined) return refuse(413, "The form is too large.");
-    const form = new URLSearchParams(text);
+    const bytes = await readBodyCapped(c.req.raw, FORM_MAX_BYTES);
+    if (bytes === undefined) return refuse(413, "The form is too large.");
+    const form = new URLSearchParams(new TextDecoder().decode(bytes));
     const secure = new URL(c.req.url).protocol === "https:";
     const cookie = { httpOnly: true, secure, sameSite: "Strict", path: PREVIEW_PATH } as const;
 
@@ -128,29 +120,4 @@ export function registerPreviewSignIn(app: Hono, ctx: AppContext): void {
     const slug = safeSlug(form.get("slug"));
     return c.body(null, 303, { ...SIGN_IN_HEADERS, Location: slug ? `preview/${encodeURIComponent(slug)}` : "preview" });
   });
-}
-
-/** The request body as text, or undefined as soon as it passes `max` bytes (the rest is not read). */
-async function readCapped(request: Request, max: number): Promise<string | undefined> {
-  if (!request.body) return "";
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > max) {
-      await reader.cancel();
-      return undefined;
-    }
-    chunks.push(value);
-  }
-  const bytes = new Uint8Array(size);
-  let at = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, at);
-    at += chunk.byteLength;
-  }
-  return new TextDecoder().decode(bytes);
 }

@@ -18,16 +18,21 @@ export function wantsHtml(accept: string | undefined): boolean {
 
 const TITLES: Record<HttpStatus, string> = {
   400: "Bad Request",
+  401: "Unauthorized",
   403: "Forbidden",
   404: "Not Found",
   405: "Method Not Allowed",
+  409: "Conflict",
+  413: "Content Too Large",
+  422: "Unprocessable Content",
   500: "Internal Server Error",
   503: "Service Unavailable",
 };
 
 /**
  * An error response: a small HTML page for browsers, `application/problem+json` (RFC 9457 §3) for everything else.
- * Varies on Accept, since the body depends on it.
+ * Varies on Accept, since the body depends on it. `members` are extension members of the problem (RFC 9457 §3.2),
+ * such as the `issues` of a refused publish; the HTML page leaves them out.
  */
 export function problem(
   c: Context,
@@ -35,6 +40,7 @@ export function problem(
   status: HttpStatus,
   detail: string,
   headers: Record<string, string> = {},
+  members: Record<string, unknown> = {},
 ): Response {
   const title = TITLES[status];
   // Details quote the request (its path, a parameter): an oversize request never gets its whole self echoed back.
@@ -58,7 +64,7 @@ export function problem(
     });
   }
   const path = new URL(c.req.url).pathname;
-  const body = { type: "about:blank", title, status, detail: text, ...(path.length <= DETAIL_MAX ? { instance: path } : {}) };
+  const body = { type: "about:blank", title, status, detail: text, ...(path.length <= DETAIL_MAX ? { instance: path } : {}), ...members };
   return c.body(JSON.stringify(body, null, 2) + "\n", status, { ...common, "Content-Type": "application/problem+json" });
 }
 

@@ -1,4 +1,4 @@
-// The Node entry: check content, export feeds to files, bundle content for the worker. Run through `npm run …`.
+// The Node entry: check content, export feeds to files. Run through `npm run …`.
 import { mkdir, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { HOME } from "../core/catalog.ts";

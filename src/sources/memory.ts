@@ -1,4 +1,4 @@
-// A content source over an in-memory map of files: used for the bundled worker content and in tests.
+// A content source over an in-memory map of files: for tests.
 import type { ContentSource } from "./source.ts";
 
 export type MemoryFiles = Readonly<Record<string, string | Uint8Array>>;

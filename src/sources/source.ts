@@ -1,7 +1,7 @@
 // The one interface every content source implements: a read-only tree of files under the content root.
 
 export interface ContentSource {
-  /** A short description for logs, e.g. `bundled` or `directory:/srv/articles`. */
+  /** A short description for logs, e.g. `memory` or `directory:/srv/articles`. */
   readonly name: string;
   /** Every file under the content root: relative paths with `/` separators, sorted, no leading slash. */
   list(): Promise<readonly string[]>;

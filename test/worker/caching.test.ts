@@ -64,7 +64,7 @@ describe("Cache API body cache", () => {
 });
 
 describe("the worker", () => {
-  it("serves conditional GET, HEAD and 405 on the bundled feeds", async () => {
+  it("serves conditional GET, HEAD and 405 on the published sample feeds", async () => {
     const res = await exports.default.fetch(`${BASE}/atom.xml`);
     expect(res.status).toBe(200);
     await res.text();

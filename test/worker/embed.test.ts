@@ -1,4 +1,4 @@
-// Embed and page routes inside workerd, over the bundled sample articles.
+// Embed and page routes inside workerd, over the sample articles published into local D1 and R2.
 import { exports } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { publishSample } from "./sample.ts";

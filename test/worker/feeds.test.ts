@@ -1,4 +1,5 @@
-// The whole worker inside workerd (the production runtime): the bundled sample articles served as feeds and images.
+// The whole worker inside workerd (the production runtime): the sample articles, published into local D1 and R2, served
+// as feeds and images.
 import { exports } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { publishSample } from "./sample.ts";

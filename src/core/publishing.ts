@@ -1,0 +1,222 @@
+// What publishing is, whatever the store: the operations, their answers, the upload limits, the path rules, and the
+// rules a stored article must pass besides `npm run check`'s (ids and slugs other stored files hold). Runtime-free.
+import { type ArticleRecord, type ParsedArticle, parseArticle } from "./article.ts";
+import type { AuthorRegistry } from "./authors.ts";
+import type { ContentIssue } from "./errors.ts";
+import type { ImageFacts } from "./images.ts";
+import { decodeContentFile, LIMITS } from "./limits.ts";
+import type { SiteSettings } from "./settings.ts";
+
+/** The largest upload of each kind, in bytes: the check's own limits, so a file it accepts is never refused for its size. */
+export const PUBLISH_LIMITS = {
+  articleBytes: LIMITS.articleFileBytes,
+  imageBytes: LIMITS.imageBytes,
+  registryBytes: LIMITS.yamlFileBytes,
+} as const;
+
+/** The registries a newsroom keeps at the content root. */
+export type RegistryName = "authors.yaml" | "partners.yaml";
+export const REGISTRY_NAMES: readonly RegistryName[] = ["authors.yaml", "partners.yaml"];
+
+/** The image types the publish API stores: the ones the image route serves (raster formats no browser executes). */
+export const PUBLISHABLE_IMAGE_TYPES: readonly string[] = ["image/jpeg", "image/png", "image/gif", "image/webp", "image/avif"];
+
+/** What kind of thing a stored path holds. */
+export type StoredKind = "article" | "draft" | "image" | "registry";
+
+/** One stored file, as the publish client compares it with its folder. */
+export interface ManifestEntry {
+  /** Path under the content root: `2025/05/x.md`, `images/x.jpg`, `authors.yaml`. */
+  path: string;
+  kind: StoredKind;
+  /** Articles, drafts and registries: `hashSource` of the text; images: SHA-256 of the bytes, hex. */
+  hash: string;
+  /** Articles and drafts: the slug; articles: the id too (how a renamed file is recognised). */
+  slug?: string;
+  id?: string;
+}
+
+/** One page of the manifest, ordered by path; `next` is the cursor of the following page, null after the last. */
+export interface ManifestPage {
+  entries: ManifestEntry[];
+  next: string | null;
+}
+
+/** Entries per manifest page: the default, and the most a request may ask for. */
+export const MANIFEST_PAGE = { default: 500, max: 1000 } as const;
+
+/**
+ * What a change touched, for whoever must hear of it (WebSub, cache purging). Lists are named by their scope key:
+ * `home`, `sections/{slug}`, `tags/{slug}`, `authors/{key}`; each list's feeds, archive pages and HTML pages changed.
+ */
+export interface PublishChange {
+  /** Lists whose content changed, as they were before the change and as they are after it. */
+  scopes: readonly string[];
+  /** Articles whose page changed, appeared or went, by slug (old and new). */
+  slugs: readonly string[];
+  /** Images whose bytes changed or that went (`images/…`). */
+  images: readonly string[];
+  /** Registries that changed. */
+  registries: readonly RegistryName[];
+  now: Date;
+}
+
+export type PutResult = "created" | "updated" | "unchanged";
+export type DeleteResult = "deleted" | "absent";
+
+/** A stored article that was published again because something it uses (an author, an image) changed. */
+export interface Republished {
+  file: string;
+  result: PutResult;
+}
+
+export interface ArticleOutcome {
+  file: string;
+  slug: string;
+  draft: boolean;
+  result: PutResult;
+  warnings: readonly ContentIssue[];
+  change?: PublishChange;
+}
+
+export interface ImageOutcome {
+  path: string;
+  result: PutResult;
+  facts: ImageFacts;
+  republished: readonly Republished[];
+  change?: PublishChange;
+}
+
+export interface RegistryOutcome {
+  name: RegistryName;
+  result: PutResult;
+  republished: readonly Republished[];
+  change?: PublishChange;
+}
+
+export interface DeleteOutcome {
+  path: string;
+  result: DeleteResult;
+  change?: PublishChange;
+}
+
+/**
+ * Publishing over a store. Every method validates first and changes nothing when it refuses (PublishRejectedError);
+ * `change` is set when something visible changed, absent for an identical re-publish.
+ */
+export interface Publisher {
+  manifest(after: string, limit: number): Promise<ManifestPage>;
+  putImage(path: string, bytes: Uint8Array, now: Date): Promise<ImageOutcome>;
+  deleteImage(path: string, now: Date): Promise<DeleteOutcome>;
+  putArticle(file: string, bytes: Uint8Array, options: { replaces?: string; now: Date }): Promise<ArticleOutcome>;
+  deleteArticle(file: string, now: Date): Promise<DeleteOutcome>;
+  putRegistry(name: RegistryName, bytes: Uint8Array, now: Date): Promise<RegistryOutcome>;
+}
+
+/** A file the publish API refused: the same problems `npm run check` reports, nothing stored. */
+export class PublishRejectedError extends Error {
+  readonly file: string;
+  readonly issues: readonly ContentIssue[];
+  readonly warnings: readonly ContentIssue[];
+  constructor(file: string, issues: readonly ContentIssue[], warnings: readonly ContentIssue[] = []) {
+    super(`${file}: ${issues.length} problem(s); nothing was changed`);
+    this.name = "PublishRejectedError";
+    this.file = file;
+    this.issues = issues;
+    this.warnings = warnings;
+  }
+}
+
+/** A change that cannot be made in the store's current state (another publish got there first, an image in use). */
+export class PublishConflictError extends Error {
+  readonly file: string;
+  constructor(file: string, message: string) {
+    super(message);
+    this.name = "PublishConflictError";
+    this.file = file;
+  }
+}
+
+/** Why a path cannot name an article (`.md` outside images/) or an image (under images/); undefined when it can. */
+export function checkContentPath(kind: "article" | "image", path: string): string | undefined {
+  if (path.length === 0 || path.length > 512) return "a path of 1 to 512 characters";
+  // Control characters and backslashes never come from a folder the client lists; they only confuse logs and tools.
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: the characters refused are control characters.
+  if (/[\u0000-\u001f\u007f\\]/.test(path)) return "a path without control characters or backslashes";
+  const segments = path.split("/");
+  // A dot-file is never listed by the client (npm run check skips hidden files too), and `..` would leave the root.
+  if (segments.some((s) => s === "" || s.startsWith("."))) return "a relative path whose segments are not empty and do not start with `.`";
+  const image = segments[0] === "images";
+  if (kind === "image") return image && segments.length > 1 ? undefined : "a path under images/";
+  if (image) return "an article path outside images/";
+  return /\.md$/i.test(path) ? undefined : "a path ending in .md";
+}
+
+/** An uploaded text file as text, or the issue `npm run check` reports for the same bytes (the check's own decoder). */
+export function decodeUpload(file: string, bytes: Uint8Array, limit: number): { text: string } | { issue: ContentIssue } {
+  return decodeContentFile(file, bytes, limit);
+}
+
+/**
+ * Parses an article against stored image facts, fetched for exactly the images it names: a first pass learns which
+ * images those are (parsing is cheap: front matter and a scan of the body), the second parses with their facts.
+ */
+export async function parseWithStoredImages(
+  file: string,
+  text: string,
+  context: { site: SiteSettings; authors: AuthorRegistry; loadImages(paths: readonly string[]): Promise<ReadonlyMap<string, ImageFacts>> },
+): Promise<ParsedArticle> {
+  const wanted = new Set<string>();
+  const first = parseArticle(file, text, {
+    site: context.site,
+    authors: context.authors,
+    image: (path) => {
+      wanted.add(path);
+      return null;
+    },
+    exists: () => false,
+  });
+  if (wanted.size === 0) return first;
+  const facts = await context.loadImages([...wanted]);
+  // A stored image is always a measured image, so "exists but is not an image" cannot happen here.
+  return parseArticle(file, text, {
+    site: context.site,
+    authors: context.authors,
+    image: (path) => facts.get(path) ?? null,
+    exists: (path) => facts.has(path),
+  });
+}
+
+/** Another stored file that holds the slug or id an article claims, or a deleted article's id. */
+export type Claimant = { field: "slug"; file: string } | { field: "id"; file: string } | { field: "retired"; slug: string };
+
+/**
+ * The issues for an article whose slug or id is taken: by another stored file (both files named, as `npm run check`
+ * names both), or by a deleted article (ids are never given to another article).
+ */
+export function claimIssues(record: ArticleRecord, claimants: readonly Claimant[]): ContentIssue[] {
+  return claimants.map((claimant): ContentIssue => {
+    if (claimant.field === "slug") {
+      return {
+        file: record.file,
+        field: "slug",
+        found: `slug "${record.slug}", already used by ${claimant.file}`,
+        expected: "a slug unique across the archive (set `slug:` in one of the two files)",
+      };
+    }
+    if (claimant.field === "id") {
+      return {
+        file: record.file,
+        field: "id",
+        found: `id "${record.id}", already used by ${claimant.file}`,
+        expected: "an id unique across the archive (set a different `id:` or `canonical:` in one of the two files)",
+      };
+    }
+    return {
+      file: record.file,
+      field: "id",
+      found: `id "${record.id}", which belonged to the deleted article "${claimant.slug}"`,
+      expected: "an id never used before: readers would take this article for the deleted one (set a new `id:`)",
+    };
+  });
+}

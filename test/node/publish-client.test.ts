@@ -1,0 +1,198 @@
+// `npm run publish` against a real local worker (wrangler's dev server: workerd with local D1 and R2): the first
+// publish serves the sample, edits, removals and renames reach the feeds, and what the check or the worker refuses
+// changes nothing and is named.
+import { mkdir, rename, rm } from "node:fs/promises";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { main as cli } from "../../src/node/cli.ts";
+import { main as publish } from "../../src/node/publish.ts";
+import { copySample, countSampleFiles, type LocalWorker, startLocalWorker, writeArticle } from "../support/local-worker.ts";
+
+let worker: LocalWorker;
+let dir: string;
+
+beforeAll(async () => {
+  worker = await startLocalWorker();
+  dir = await copySample(worker.dir);
+}, 120_000);
+
+afterAll(async () => {
+  await worker?.dispose();
+}, 60_000);
+
+/** Collects what is written to it. */
+function capture(): { write: (text: string) => void; text: () => string } {
+  const parts: string[] = [];
+  return { write: (text) => void parts.push(text), text: () => parts.join("") };
+}
+
+/** One run of the client over the test's folder; its exit code and what it printed. */
+async function run(...extra: string[]): Promise<{ code: number; out: string; err: string }> {
+  const out = capture();
+  const err = capture();
+  const code = await publish(["--to", worker.url, "--dir", dir, ...extra], {
+    out: out.write,
+    err: err.write,
+    env: { PUBLISH_TOKEN: worker.token },
+  });
+  return { code, out: out.text(), err: err.text() };
+}
+
+/** What readers see, byte for byte. */
+async function feeds(): Promise<string[]> {
+  return Promise.all(["/rss.xml", "/atom.xml", "/feed.json", "/feeds.opml"].map(async (p) => (await worker.get(p)).text()));
+}
+
+const rss = async () => (await worker.get("/rss.xml")).text();
+
+describe("npm run publish against a local worker", () => {
+  it("publishes the sample: images, authors, articles and the draft, then is up to date", async () => {
+    const first = await run();
+    expect(first.err).toBe("");
+    expect(first.code).toBe(0);
+    const lines = first.out.trim().split("\n");
+    // Images and registries before the articles that use them.
+    const order = (path: string) => lines.findIndex((l) => l.endsWith(path));
+    expect(order("images/pezeshkian-aliyev-baku.jpg")).toBeLessThan(order("2025/04/iran-azerbaijan-de-escalation.md"));
+    expect(order("authors.yaml")).toBeLessThan(order("2025/04/iran-azerbaijan-de-escalation.md"));
+    expect(lines).toContain("created  2025/05/caspian-corridor-analysis.md");
+    expect(lines).toContain("created (draft) 2025/05/embargoed-summit-preview.md");
+    expect(lines.at(-1)).toBe(`published to ${worker.url}: ${await countSampleFiles()} created`);
+    const feed = await rss();
+    expect(feed.match(/<item>/g)).toHaveLength(4);
+    expect(feed).toContain("Iran, Azerbaijan chart path to de-escalation as Pezeshkian visits Baku");
+    expect((await worker.get("/images/pezeshkian-aliyev-baku.jpg")).status).toBe(200);
+
+    const etag = (await worker.get("/rss.xml")).headers.get("ETag");
+    const again = await run();
+    expect(again.code).toBe(0);
+    expect(again.out).toBe(`up to date: ${await countSampleFiles()} file(s) stored at ${worker.url} match ${dir}/\n`);
+    expect((await worker.get("/rss.xml")).headers.get("ETag")).toBe(etag);
+  });
+
+  it("sends an edit, and the served feed changes without a restart", async () => {
+    const file = join(dir, "2025/05/caspian-corridor-analysis.md");
+    const { readFile, writeFile } = await import("node:fs/promises");
+    const text = await readFile(file, "utf8");
+    await writeFile(file, text.replace(/^title: .*$/m, 'title: "Caspian corridor: the revised analysis"'));
+    const { code, out } = await run();
+    expect(code).toBe(0);
+    expect(out).toContain("updated  2025/05/caspian-corridor-analysis.md\n");
+    expect(out).toContain("1 updated");
+    expect(await rss()).toContain("Caspian corridor: the revised analysis");
+  });
+
+  it("prints a dry run and sends nothing", async () => {
+    await writeArticle(dir, "2025/05/dry.md", "---\ntitle: Dry run\ndate: 2025-05-20 10:00\n---\nNot sent.\n");
+    const before = await feeds();
+    const { code, out } = await run("--dry-run");
+    expect(code).toBe(0);
+    expect(out).toContain("would publish 2025/05/dry.md\n");
+    expect(out).toContain("dry run, nothing sent");
+    expect(await feeds()).toEqual(before);
+    await rm(join(dir, "2025/05/dry.md"));
+  });
+
+  it("renames a moved file as one article (same guid), and removes a deleted file from every feed and page", async () => {
+    await mkdir(join(dir, "2026"), { recursive: true });
+    await rename(join(dir, "2025/04/tehran-metro-fa.md"), join(dir, "2026/tehran-metro-fa.md"));
+    const moved = await run();
+    expect(moved.code).toBe(0);
+    expect(moved.out).toContain("renamed  2025/04/tehran-metro-fa.md → 2026/tehran-metro-fa.md\n");
+    expect((await rss()).match(/<item>/g)).toHaveLength(4);
+
+    await rm(join(dir, "2025/05/baku-energy-week.md"));
+    const removed = await run();
+    expect(removed.code).toBe(0);
+    expect(removed.out).toContain("deleted  2025/05/baku-energy-week.md\n");
+    for (const body of await feeds()) expect(body).not.toContain("oil-gas-baku-energy-week");
+    expect((await worker.get("/articles/oil-gas-baku-energy-week")).status).toBe(404);
+  });
+
+  it("refuses a broken folder with check's messages, sending nothing", async () => {
+    const broken = "---\ndate: 2025-05-01\n---\nNo title.\n";
+    await writeArticle(dir, "2025/05/broken.md", broken);
+    const before = await feeds();
+    const { code, err } = await run();
+    expect(code).toBe(1);
+    const checkErr = capture();
+    const stream = (write: (text: string) => void) =>
+      ({
+        write: (text: string) => {
+          write(text);
+          return true;
+        },
+      }) as never;
+    expect(
+      await cli(
+        ["check", "--dir", dir],
+        stream(() => {}),
+        stream(checkErr.write),
+      ),
+    ).toBe(1);
+    const errors = (text: string) => text.split("\n").filter((l) => l.startsWith("error: "));
+    expect(errors(err)).toEqual(errors(checkErr.text()));
+    expect(errors(err)).toEqual([expect.stringMatching(/^error: 2025\/05\/broken\.md \[title\]: nothing \(the field is missing\)/)]);
+    expect(err).toContain("nothing was published");
+    expect(await feeds()).toEqual(before);
+    await rm(join(dir, "2025/05/broken.md"));
+  });
+
+  it("names every file the worker refuses and exits 1, publishing the rest", async () => {
+    // The deleted article's id: the check cannot know it, the worker refuses it (ids are never reused).
+    await writeArticle(
+      dir,
+      "2025/05/reuse.md",
+      "---\ntitle: Reuse\ndate: 2025-05-21 10:00\nid: http://localhost:8787/articles/oil-gas-baku-energy-week\n---\nx\n",
+    );
+    await writeArticle(dir, "2025/05/fine.md", "---\ntitle: A fine new article\ndate: 2025-05-22 10:00\n---\nFine.\n");
+    const { code, out, err } = await run();
+    expect(code).toBe(1);
+    expect(out).toContain("created  2025/05/fine.md\n");
+    expect(err).toContain("rejected 2025/05/reuse.md (422)\n");
+    expect(err).toMatch(
+      /error: 2025\/05\/reuse\.md \[id\]: id "http:\/\/localhost:8787\/articles\/oil-gas-baku-energy-week", which belonged to the deleted article/,
+    );
+    expect(err).toContain("1 file(s) rejected: 2025/05/reuse.md\n");
+    const feed = await rss();
+    expect(feed).toContain("A fine new article");
+    expect(feed).not.toContain("Reuse");
+    await rm(join(dir, "2025/05/reuse.md"));
+  });
+
+  it("stops with exit 2 when the token is wrong or the worker is not there", async () => {
+    const wrongErr = capture();
+    const wrong = await publish(["--to", worker.url, "--dir", dir], {
+      out: () => {},
+      err: wrongErr.write,
+      env: { PUBLISH_TOKEN: "w".repeat(40) },
+    });
+    expect(wrong).toBe(2);
+    expect(wrongErr.text()).toContain("refused the token (403)");
+    const noneErr = capture();
+    const none = await publish(["--to", "http://127.0.0.1:9", "--dir", dir], {
+      out: () => {},
+      err: noneErr.write,
+      env: { PUBLISH_TOKEN: "x" },
+    });
+    expect(none).toBe(2);
+    expect(noneErr.text()).toContain("cannot reach http://127.0.0.1:9");
+  });
+
+  it("--watch publishes again when a file changes", async () => {
+    const controller = new AbortController();
+    const out = capture();
+    const watching = publish(["--to", worker.url, "--dir", dir, "--watch"], {
+      out: out.write,
+      err: () => {},
+      env: { PUBLISH_TOKEN: worker.token },
+      signal: controller.signal,
+    });
+    // Bounded waits (time-outs, not timing assertions): the first run, then the change.
+    await expect.poll(out.text, { timeout: 30_000, interval: 100 }).toContain("watching");
+    await writeArticle(dir, "2025/05/watched.md", "---\ntitle: Written while watching\ndate: 2025-05-23 10:00\n---\nSeen.\n");
+    await expect.poll(rss, { timeout: 30_000, interval: 200 }).toContain("Written while watching");
+    controller.abort();
+    expect(await watching).toBe(0);
+  });
+});

@@ -1,0 +1,153 @@
+// The publish API's small rules, table-driven: content paths, the token setting, the constant-time comparison, and
+// how the client and the start script read .dev.vars and wrangler's arguments.
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ConfigError } from "../../src/core/errors.ts";
+import { checkContentPath } from "../../src/core/publishing.ts";
+import { parsePublishToken } from "../../src/core/settings.ts";
+import { sameBytes, sameSecret } from "../../src/http/secrets.ts";
+import { readDevVar, readPublishToken } from "../../src/node/publish.ts";
+import { ensureDevToken, readDevArgs } from "../../src/node/start.ts";
+
+describe("checkContentPath", () => {
+  it.each([
+    ["article", "a.md", undefined],
+    ["article", "2025/05/baku-visit.MD", undefined],
+    ["article", "notes.txt", "a path ending in .md"],
+    ["article", "images/x.md", "an article path outside images/"],
+    ["article", ".draft.md", "a relative path whose segments are not empty and do not start with `.`"],
+    ["article", "a/../b.md", "a relative path whose segments are not empty and do not start with `.`"],
+    ["article", "/a.md", "a relative path whose segments are not empty and do not start with `.`"],
+    ["article", "a//b.md", "a relative path whose segments are not empty and do not start with `.`"],
+    ["article", "a\\b.md", "a path without control characters or backslashes"],
+    ["article", "a\nb.md", "a path without control characters or backslashes"],
+    ["article", `${"a".repeat(510)}.md`, "a path of 1 to 512 characters"],
+    ["article", "", "a path of 1 to 512 characters"],
+    ["image", "images/x.jpg", undefined],
+    ["image", "images/2025/x y.jpg", undefined],
+    ["image", "images", "a path under images/"],
+    ["image", "x.jpg", "a path under images/"],
+    ["image", "images/.x.jpg", "a relative path whose segments are not empty and do not start with `.`"],
+  ] as const)("%s %j → %s", (kind, path, expected) => {
+    expect(checkContentPath(kind, path)).toBe(expected);
+  });
+});
+
+describe("parsePublishToken", () => {
+  it.each([
+    [{}, undefined],
+    [{ PUBLISH_TOKEN: "" }, undefined],
+    [{ PUBLISH_TOKEN: "   " }, undefined],
+    [{ PUBLISH_TOKEN: "t".repeat(32) }, "t".repeat(32)],
+    [{ PUBLISH_TOKEN: ` ${"t".repeat(40)}\n` }, "t".repeat(40)],
+  ])("%j → %s", (input, expected) => {
+    expect(parsePublishToken(input)).toBe(expected);
+  });
+
+  it("refuses a token shorter than 32 characters, naming the setting", () => {
+    expect(() => parsePublishToken({ PUBLISH_TOKEN: "t".repeat(31) })).toThrow(ConfigError);
+    expect(() => parsePublishToken({ PUBLISH_TOKEN: "short" })).toThrow(/PUBLISH_TOKEN: must be at least 32 characters/);
+  });
+});
+
+describe("sameSecret", () => {
+  it.each([
+    ["abc", "abc", true],
+    ["abc", "abd", false],
+    ["abc", "ab", false],
+    ["", "", true],
+    ["é", "e", false],
+  ])("%j vs %j → %s", (a, b, expected) => {
+    expect(sameSecret(a, b)).toBe(expected);
+  });
+
+  /** A byte sequence that counts how many of its bytes were read. */
+  function counted(bytes: number[]): { array: ArrayLike<number>; reads: () => number } {
+    let reads = 0;
+    const array = new Proxy(bytes, {
+      get(target, key, receiver) {
+        if (typeof key === "string" && /^\d+$/.test(key)) reads++;
+        return Reflect.get(target, key, receiver);
+      },
+    });
+    return { array, reads: () => reads };
+  }
+
+  it("reads every byte whether a guess differs at the first byte, the last, or not at all (no early exit)", () => {
+    const secret = Array.from({ length: 40 }, (_, i) => 65 + i);
+    const reads = [0, 39, -1].map((at) => {
+      const guess = [...secret];
+      if (at >= 0) guess[at] = 0;
+      const a = counted(secret);
+      const b = counted(guess);
+      sameBytes(a.array, b.array);
+      return [a.reads(), b.reads()];
+    });
+    expect(reads).toEqual([
+      [40, 40],
+      [40, 40],
+      [40, 40],
+    ]);
+  });
+});
+
+describe(".dev.vars", () => {
+  it.each([
+    ["PUBLISH_TOKEN=abc", "abc"],
+    ['PUBLISH_TOKEN="abc def"', "abc def"],
+    ["PUBLISH_TOKEN='abc'", "abc"],
+    ["export PUBLISH_TOKEN=abc", "abc"],
+    ["  PUBLISH_TOKEN = abc  ", "abc"],
+    ["# PUBLISH_TOKEN=abc", undefined],
+    ["PREVIEW_TOKEN=x\nPUBLISH_TOKEN=y\r\n", "y"],
+    ["PUBLISH_TOKEN=", undefined],
+    ["PUBLISH_TOKENX=abc", undefined],
+  ])("%j → %s", (text, expected) => {
+    expect(readDevVar(text, "PUBLISH_TOKEN")).toBe(expected);
+  });
+
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), "edge-feeds-devvars-"));
+  });
+  afterAll(() => rm(dir, { recursive: true, force: true }));
+
+  it("the client prefers PUBLISH_TOKEN from the environment, else reads the file", async () => {
+    const path = join(dir, "client.vars");
+    await writeFile(path, "PUBLISH_TOKEN=from-file\n");
+    expect(await readPublishToken({ PUBLISH_TOKEN: "from-env" }, path)).toBe("from-env");
+    expect(await readPublishToken({}, path)).toBe("from-file");
+    expect(await readPublishToken({}, join(dir, "missing.vars"))).toBeUndefined();
+  });
+
+  it("the start script creates the file with a random token, adds one to a file without, and keeps an existing one", async () => {
+    const logs: string[] = [];
+    const fresh = join(dir, "fresh.vars");
+    const token = await ensureDevToken(fresh, (l) => logs.push(l));
+    expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(readDevVar(await readFile(fresh, "utf8"), "PUBLISH_TOKEN")).toBe(token);
+    expect(await ensureDevToken(fresh, (l) => logs.push(l))).toBe(token);
+    expect(await ensureDevToken(join(dir, "other.vars"), () => {})).not.toBe(token);
+
+    const partial = join(dir, "partial.vars");
+    await writeFile(partial, "PREVIEW_TOKEN=keep-me-please-1234");
+    const added = await ensureDevToken(partial, (l) => logs.push(l));
+    expect(await readFile(partial, "utf8")).toBe(`PREVIEW_TOKEN=keep-me-please-1234\nPUBLISH_TOKEN=${added}\n`);
+    expect(logs).toEqual([`created ${fresh} with a new PUBLISH_TOKEN`, `added a new PUBLISH_TOKEN to ${partial}`]);
+  });
+});
+
+describe("readDevArgs (what `npm start -- …` passes to wrangler dev)", () => {
+  it.each([
+    [[], { port: 8787, url: "http://127.0.0.1:8787", config: "wrangler.toml" }],
+    [["--port", "8851"], { port: 8851, url: "http://127.0.0.1:8851" }],
+    [["--port=8852", "--ip", "0.0.0.0"], { port: 8852, url: "http://127.0.0.1:8852", ip: "0.0.0.0" }],
+    [["--ip=::1", "--port", "8853"], { url: "http://[::1]:8853" }],
+    [["-c", "other.toml", "--persist-to", "/tmp/s", "-e", "staging"], { config: "other.toml", persistTo: "/tmp/s", env: "staging" }],
+    [["--config=x.toml", "--env=prod"], { config: "x.toml", env: "prod" }],
+  ])("%j", (args, expected) => {
+    expect(readDevArgs(args)).toMatchObject(expected);
+  });
+});

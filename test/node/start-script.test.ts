@@ -1,0 +1,123 @@
+// `npm start -- --port P`: on a fresh state it writes .dev.vars, migrates the local D1, serves the sample articles on
+// P, and stopping npm (SIGTERM, or SIGINT as Ctrl-C sends) stops wrangler and its workerd; the state persists.
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { readDevVar } from "../../src/node/publish.ts";
+import { countSampleFiles, ROOT } from "../support/local-worker.ts";
+
+let dir: string;
+let config: string;
+let port: number;
+const started: ChildProcess[] = [];
+
+/** A port nobody listens on now (the system picks it). */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), "edge-feeds-start-"));
+  // The project's config with absolute paths, so .dev.vars (read beside the config) and the state stay in `dir`.
+  const toml = await readFile(join(ROOT, "wrangler.toml"), "utf8");
+  config = join(dir, "wrangler.toml");
+  await writeFile(
+    config,
+    toml
+      .replace(/^main = "(.*)"$/m, (_m, main: string) => `main = "${join(ROOT, main)}"`)
+      .replaceAll('migrations_dir = "migrations"', `migrations_dir = "${join(ROOT, "migrations")}"`),
+  );
+  port = await freePort();
+});
+
+afterAll(async () => {
+  // Only if a test failed half way: nothing of ours may outlive the tests.
+  for (const child of started) {
+    try {
+      process.kill(-child.pid!, "SIGKILL"); // the whole process group: npm, start.ts, wrangler, workerd
+    } catch {
+      // ESRCH: nothing left, as it should be
+    }
+  }
+  await rm(dir, { recursive: true, force: true });
+});
+
+/** Starts `npm start -- --port P …` and resolves with its output once it says it serves (or rejects if it stops first). */
+async function startNpm(): Promise<{ child: ChildProcess; output: () => string; exited: Promise<number | string> }> {
+  // Its own process group, so that a failed test can clean up everything it started.
+  const child = spawn("npm", ["start", "--", "--port", String(port), "-c", config, "--persist-to", join(dir, "state")], {
+    cwd: ROOT,
+    detached: true,
+    stdio: ["ignore", "pipe", "pipe"],
+    env: { ...process.env, PUBLISH_TOKEN: "" },
+  });
+  started.push(child);
+  let output = "";
+  child.stdout!.on("data", (d) => (output += d));
+  child.stderr!.on("data", (d) => (output += d));
+  const exited = new Promise<number | string>((resolve) => child.once("exit", (code, signal) => resolve(code ?? signal!)));
+  const serving = new Promise<void>((resolve, reject) => {
+    const check = setInterval(() => {
+      if (output.includes("[start] serving")) {
+        clearInterval(check);
+        resolve();
+      }
+    }, 100);
+    void exited.then((code) => {
+      clearInterval(check);
+      reject(new Error(`npm start exited (${code}) before serving:\n${output}`));
+    });
+  });
+  await serving;
+  return { child, output: () => output, exited };
+}
+
+/** Processes still running whose command line names this test's port or folder (wrangler, workerd, start.ts). */
+async function leftovers(): Promise<string[]> {
+  const found: string[] = [];
+  for (const pid of (await readdir("/proc")).filter((p) => /^\d+$/.test(p))) {
+    const cmd = await readFile(`/proc/${pid}/cmdline`, "utf8").catch(() => "");
+    if (cmd.includes(dir) || cmd.includes(`127.0.0.1:${port}`)) found.push(`${pid}: ${cmd.replaceAll("\0", " ")}`);
+  }
+  return found;
+}
+
+async function stopAndCheck(run: Awaited<ReturnType<typeof startNpm>>, signal: NodeJS.Signals): Promise<void> {
+  process.kill(run.child.pid!, signal);
+  // A time-out, not a timing assertion: wrangler takes a moment to stop workerd.
+  const code = await Promise.race([run.exited, new Promise((r) => setTimeout(() => r("still running"), 30_000))]);
+  expect(code, run.output()).not.toBe("still running");
+  await expect.poll(leftovers, { timeout: 10_000, interval: 200 }).toEqual([]);
+  await expect(fetch(`http://127.0.0.1:${port}/rss.xml`)).rejects.toThrow();
+}
+
+describe("npm start", () => {
+  it("writes .dev.vars, migrates, serves the sample on --port, and stops with wrangler on SIGTERM", async () => {
+    const run = await startNpm();
+    const devVars = await readFile(join(dir, ".dev.vars"), "utf8");
+    expect(readDevVar(devVars, "PUBLISH_TOKEN")).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(run.output()).toContain(`published to http://127.0.0.1:${port}: ${await countSampleFiles()} created`);
+    const res = await fetch(`http://127.0.0.1:${port}/rss.xml`);
+    expect(res.status).toBe(200);
+    const rss = await res.text();
+    expect(rss.match(/<item>/g)).toHaveLength(4);
+    expect((await fetch(`http://127.0.0.1:${port}/images/caspian-port.jpg`)).status).toBe(200);
+    await stopAndCheck(run, "SIGTERM");
+  }, 180_000);
+
+  it("starts again on the persisted state (nothing to publish, same token) and stops on SIGINT", async () => {
+    const token = readDevVar(await readFile(join(dir, ".dev.vars"), "utf8"), "PUBLISH_TOKEN");
+    const run = await startNpm();
+    expect(run.output()).toContain(`up to date: ${await countSampleFiles()} file(s) stored at http://127.0.0.1:${port}`);
+    expect(readDevVar(await readFile(join(dir, ".dev.vars"), "utf8"), "PUBLISH_TOKEN")).toBe(token);
+    expect((await (await fetch(`http://127.0.0.1:${port}/rss.xml`)).text()).match(/<item>/g)).toHaveLength(4);
+    await stopAndCheck(run, "SIGINT");
+  }, 180_000);
+});
