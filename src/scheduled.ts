@@ -1,7 +1,7 @@
 // The Cron Trigger's entry (wrangler.toml `[triggers] crons`): reads the environment and runs the release check over
 // D1 — releases logged, changed feeds announced to WEBSUB_HUB, the clock kept in D1's `state` table.
 import { StorageError } from "./core/errors.ts";
-import { createEventLog, type EmitEvent } from "./core/events.ts";
+import { consoleSink, createEventLog, type EmitEvent } from "./core/events.ts";
 import { type ReleaseRun, runReleaseCheck } from "./core/releases.ts";
 import { parseSettings } from "./core/settings.ts";
 import { OUTPUT_REVISION } from "./formats/index.ts";
@@ -16,7 +16,7 @@ import { createD1HubState, createD1ReleaseLedger } from "./sources/d1-state.ts";
 export async function handleScheduled(
   controller: Pick<ScheduledController, "scheduledTime">,
   env: Env,
-  emit: EmitEvent = createEventLog((line) => console.log(line)),
+  emit: EmitEvent = createEventLog(consoleSink),
 ): Promise<ReleaseRun> {
   const now = new Date(controller.scheduledTime);
   const site = parseSettings(env as unknown as Record<string, unknown>);

@@ -1,6 +1,6 @@
 // The edge entry: reads the environment, builds the app over D1 and R2 once per isolate, and hands requests to it.
 import { ConfigError } from "./core/errors.ts";
-import { createEventLog } from "./core/events.ts";
+import { consoleSink, createEventLog } from "./core/events.ts";
 import { parsePublishToken, parseSettings } from "./core/settings.ts";
 import { type HubNotifyDeps, notifyChangedFeeds } from "./core/websub.ts";
 import { OUTPUT_REVISION } from "./formats/index.ts";
@@ -31,7 +31,7 @@ function createWorkerApp(env: Env & OptionalEnv): App {
   const cache = env.BODY_CACHE === "off" ? noCache : createIsolateBodyCache(edgeCache(site.url));
   const token = parsePublishToken(settings);
   const catalog = createD1Catalog(env.DB, env.IMAGES);
-  const emit = createEventLog((line) => console.log(line));
+  const emit = createEventLog(consoleSink);
   // The feeds a publish touched are announced at once, through the same function as the scheduled run, after the answer.
   const hub: HubNotifyDeps | undefined = site.websubHub
     ? { catalog, site, fetch: (url, init) => fetch(url, init), state: createD1HubState(env.DB), emit, outputRevision: OUTPUT_REVISION }

@@ -53,6 +53,16 @@ export function createEventLog(sink: EventSink): EmitEvent {
   return (event) => sink(formatEvent(event));
 }
 
+/** Events that are faults: written at error level, the rest at info level (Workers Logs and `wrangler dev` show the level). */
+const FAULTS: ReadonlySet<EventName> = new Set(["storage-fault", "error"]);
+
+/** The console as an event sink: faults to `console.error`, every other event to `console.log`. */
+export function consoleSink(line: string): void {
+  const name = /^\{"event":"([a-z-]+)"/.exec(line)?.[1] as EventName | undefined;
+  if (name && FAULTS.has(name)) console.error(line);
+  else console.log(line);
+}
+
 /** An error's message, for an event. */
 export function describeError(error: unknown): string {
   return error instanceof Error ? error.message : String(error);

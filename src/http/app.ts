@@ -2,7 +2,7 @@
 import { type Context, Hono } from "hono";
 import type { Catalog } from "../core/catalog.ts";
 import { formatIssue, StorageError } from "../core/errors.ts";
-import { createEventLog, type EventSink } from "../core/events.ts";
+import { consoleSink, createEventLog, type EventSink } from "../core/events.ts";
 import { HeadlinesRequestError } from "../core/partners.ts";
 import { PublishConflictError, PublishRejectedError } from "../core/publishing.ts";
 import type { SiteSettings } from "../core/settings.ts";
@@ -52,7 +52,7 @@ export function createApp({
   catalog,
   site,
   now = () => new Date(),
-  log = (m) => console.error(m),
+  log = consoleSink,
   cache = noCache,
   formats = FORMATS,
   publish,
