@@ -153,5 +153,5 @@ describe("a publish whose batch fails half way", () => {
   });
 
   // Two publishes of one article at once leave one whole version: test/worker/d1-writer.test.ts checks it on the
-  // writer; through the worker it belongs with the publish API's tests (not on this branch).
+  // writer, and test/worker/publish-api.test.ts through the publish API.
 });

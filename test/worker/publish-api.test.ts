@@ -211,6 +211,30 @@ describe("publish API: articles", () => {
     }
   });
 
+  it("leaves one whole version when the same article is published twice at once", async () => {
+    for (let round = 0; round < 4; round++) {
+      await reset();
+      const { put, text } = setup();
+      await put("a.md", article("Alpha"));
+      const one = article("Alpha in Business", { section: "Business", tags: "[Rail, Iran]" });
+      const two = article("Alpha in Culture", { section: "Culture", tags: "[Film]" });
+      const answers = await Promise.all([put("a.md", one), put("a.md", two)]);
+      expect(answers.map((r) => r.status).sort()).toEqual([200, 200]);
+      const home = await text("/rss.xml");
+      const winner = home.includes("Alpha in Business") ? "business" : "culture";
+      expect(home.includes("Alpha in Culture")).toBe(winner === "culture");
+      // Every list holds the winner's version, and no list holds the other's: one whole version, never a mixture.
+      const lists = {
+        business: ["/sections/business/rss.xml", "/tags/rail/rss.xml", "/tags/iran/rss.xml"],
+        culture: ["/sections/culture/rss.xml", "/tags/film/rss.xml"],
+      };
+      for (const path of lists[winner])
+        expect(await text(path), path).toContain(winner === "business" ? "Alpha in Business" : "Alpha in Culture");
+      for (const path of lists[winner === "business" ? "culture" : "business"]) expect(await text(path), path).not.toContain("<item>");
+      expect(await text("/sections/news/rss.xml")).not.toContain("<item>");
+    }
+  });
+
   it("refuses a broken file with exactly check's issues and changes nothing", async () => {
     const { put, get, events } = setup();
     await put("a.md", article("Alpha"));
