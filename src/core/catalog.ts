@@ -27,14 +27,27 @@ export type Scope = { readonly kind: "home" } | Facet;
 
 export const HOME: Scope = { kind: "home" };
 
-/** A scope as storage keys its list: `home`, `sections/{slug}`, `tags/{slug}` or `authors/{key}`. */
-export function scopeKey(scope: { kind: "home" } | { kind: FacetKind; slug: string }): string {
+/** A scope as storage keys its list, and as publishing and WebSub name it: `home`, `sections/{slug}`, `tags/{slug}` or `authors/{key}`. */
+export type ScopeKey = string;
+
+/** The key of a scope. */
+export function scopeKey(scope: { kind: "home" } | { kind: FacetKind; slug: string }): ScopeKey {
   return scope.kind === "home" ? "home" : `${scope.kind}/${scope.slug}`;
 }
 
+/** What a key names: the site, or a facet's kind and slug; undefined for anything that is no scope key. */
+export function parseScopeKey(key: ScopeKey): { kind: "home" } | { kind: FacetKind; slug: string } | undefined {
+  if (key === "home") return { kind: "home" };
+  const slash = key.indexOf("/");
+  const kind = key.slice(0, slash) as FacetKind;
+  return slash > 0 && FACET_KINDS.includes(kind) ? { kind, slug: key.slice(slash + 1) } : undefined;
+}
+
 /** The feed folder (relative to the site URL) of a scope key: `` for `home`, `sections/energy/` for a section. */
-export function scopeKeyPath(key: string): string {
-  return key === "home" ? "" : `${key.slice(0, key.indexOf("/"))}/${encodeURIComponent(key.slice(key.indexOf("/") + 1))}/`;
+export function scopeKeyPath(key: ScopeKey): string | undefined {
+  const scope = parseScopeKey(key);
+  if (!scope) return undefined;
+  return scope.kind === "home" ? "" : `${scope.kind}/${encodeURIComponent(scope.slug)}/`;
 }
 
 /** An article as lists hold it: enough to select, page and version a feed without reading the article. */

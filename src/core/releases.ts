@@ -1,7 +1,9 @@
 // The scheduled run: which articles the clock released since the last run, logged as release events and announced to
 // the WebSub hub through the feeds they are in; the run's clock is kept in storage so each release is seen once.
+
+import type { ScopeKey } from "./catalog.ts";
 import type { EmitEvent } from "./events.ts";
-import { type HubNotifyDeps, type NotifyOutcome, notifyChangedFeeds, type ScopeKey } from "./websub.ts";
+import { type HubNotifyDeps, type NotifyOutcome, notifyChangedFeeds } from "./websub.ts";
 
 /** An article whose publication time fell in a run's window, with the lists it is in. */
 export interface ReleasedArticle {

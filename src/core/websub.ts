@@ -1,15 +1,9 @@
 // Telling the WebSub hub which feeds changed (W3C WebSub §7): the feeds of the scopes a publish or a release touched
 // are planned, each one's content version compared with the one last announced, and the hub told about the rest.
-import { type Catalog, FACET_KINDS, type FacetKind, HOME, type Scope } from "./catalog.ts";
+import { type Catalog, HOME, parseScopeKey, type Scope, type ScopeKey } from "./catalog.ts";
 import { describeError, type EmitEvent } from "./events.ts";
 import { planFeed } from "./feed-plan.ts";
 import type { SiteSettings } from "./settings.ts";
-
-/**
- * A feed's scope as storage keys it (src/sources/publication.ts writes these): `home`, `sections/{slug}`,
- * `tags/{slug}`, `authors/{key}`.
- */
-export type ScopeKey = string;
 
 /** What the hub was last told, kept between runs (D1's `state` table at the edge: src/sources/d1-state.ts). */
 export interface HubStateStore {
@@ -62,13 +56,10 @@ export const DEFAULT_HUB_REQUESTS = 40;
 
 /** The scope a key names, as the catalog knows it now; undefined when no such facet has articles any more. */
 async function resolveScope(catalog: Catalog, key: ScopeKey): Promise<Scope | undefined> {
-  if (key === "home") return HOME;
-  const slash = key.indexOf("/");
-  const kind = key.slice(0, slash) as FacetKind;
-  const slug = key.slice(slash + 1);
-  if (slash < 0 || !FACET_KINDS.includes(kind)) return undefined;
-  const facet = await catalog.facet(kind, slug);
-  return facet?.slug === slug ? facet : undefined;
+  const named = parseScopeKey(key);
+  if (!named || named.kind === "home") return named && HOME;
+  const facet = await catalog.facet(named.kind, named.slug);
+  return facet?.slug === named.slug ? facet : undefined;
 }
 
 /**

@@ -188,7 +188,9 @@ export async function respondAndKeep(c: Context, ctx: AppContext, key: string, d
 export async function forgetKept(cache: BodyCache, scopes: readonly string[]): Promise<void> {
   const paths = new Set<string>(["/feeds.opml"]);
   for (const scope of scopes) {
-    for (const format of FORMATS) paths.add(`/${scopeKeyPath(scope)}${FEED_FILES[format.id]}`);
+    const folder = scopeKeyPath(scope);
+    if (folder === undefined) continue;
+    for (const format of FORMATS) paths.add(`/${folder}${FEED_FILES[format.id]}`);
   }
   await Promise.all([...paths].map((path) => cache.delete(responseKey(path))));
 }

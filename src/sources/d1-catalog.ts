@@ -9,7 +9,7 @@ import type { Article } from "../core/model.ts";
 import type { Partner } from "../core/partners.ts";
 import { slugify } from "../core/text.ts";
 import { OUTPUT_REVISION } from "../formats/index.ts";
-import { facetScope, reviveDates } from "./publication.ts";
+import { reviveDates } from "./publication.ts";
 
 export interface D1CatalogOptions {
   /**
@@ -64,7 +64,7 @@ export function createD1Catalog(db: D1Database, images: R2Bucket, options: D1Cat
 
   return {
     async facet(kind, requested) {
-      const candidates = [...new Set([requested, slugify(requested)])].map((slug) => facetScope(kind, slug));
+      const candidates = [...new Set([requested, slugify(requested)])].map((slug) => scopeKey({ kind, slug }));
       const { results } = await callStore("d1", "facet", () =>
         db
           .prepare("SELECT scope, kind, slug, name FROM facets WHERE scope IN (SELECT value FROM json_each(?1))")

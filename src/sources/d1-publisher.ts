@@ -2,6 +2,7 @@
 // slugs and ids other files hold) with `npm run check`'s rules, then writes through d1-writer.ts in one batch.
 import type { ArticleRecord } from "../core/article.ts";
 import { type AuthorRegistry, parseAuthors } from "../core/authors.ts";
+import { scopeKey } from "../core/catalog.ts";
 import type { ContentIssue } from "../core/errors.ts";
 import { type ImageFacts, inspectImage } from "../core/images.ts";
 import type { Author } from "../core/model.ts";
@@ -29,7 +30,7 @@ import {
 import type { SiteSettings } from "../core/settings.ts";
 import { slugify } from "../core/text.ts";
 import { deleteFile, writeImageFacts, writePublication, writeRegistry } from "./d1-writer.ts";
-import { facetScope, hashSource, preparePublication } from "./publication.ts";
+import { hashSource, preparePublication } from "./publication.ts";
 
 /** Stored articles read per query when re-publishing after a registry or image change (sources can be large). */
 const REPUBLISH_CHUNK = 20;
@@ -369,8 +370,8 @@ function authorListsToRecheck(before: readonly [string, Author][], after: readon
     if (JSON.stringify(old.get(key)) === JSON.stringify(now.get(key))) continue;
     for (const name of [key, old.get(key)?.name, now.get(key)?.name]) {
       if (name === undefined) continue;
-      lists.add(facetScope("authors", name));
-      lists.add(facetScope("authors", slugify(name)));
+      lists.add(scopeKey({ kind: "authors", slug: name }));
+      lists.add(scopeKey({ kind: "authors", slug: slugify(name) }));
     }
   }
   return [...lists];

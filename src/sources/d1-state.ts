@@ -1,8 +1,10 @@
 // The scheduled run's and the WebSub notifier's memory in D1's `state` table: the last announced version of each
 // feed, the feeds to announce again, and the run's clock; and the one query that finds what the clock released.
+
+import type { ScopeKey } from "../core/catalog.ts";
 import { callStore } from "../core/errors.ts";
 import type { ReleasedArticle, ReleaseLedger } from "../core/releases.ts";
-import type { HubStateStore, ScopeKey } from "../core/websub.ts";
+import type { HubStateStore } from "../core/websub.ts";
 
 /** Keys in `state`: `websub:{scope}` → {hub, version}; `websub-retry:{scope}` → hub; `releases:until` → epoch ms. */
 const ANNOUNCED = "websub:";

@@ -42,16 +42,11 @@ export interface Publication {
 /** The scope key of the site's list. */
 export const HOME_SCOPE = scopeKey(HOME);
 
-/** The scope key of a facet's list. */
-export function facetScope(kind: FacetKind, slug: string): string {
-  return scopeKey({ kind, slug });
-}
-
 /** The lists a record belongs to, each once, with the names it gives them. */
 export function membershipsOf(record: ArticleRecord): Membership[] {
   const seen = new Map<string, string>([[HOME_SCOPE, ""]]);
   const add = (kind: FacetKind, slug: string, name: string): void => {
-    if (slug && !seen.has(facetScope(kind, slug))) seen.set(facetScope(kind, slug), name);
+    if (slug && !seen.has(scopeKey({ kind, slug }))) seen.set(scopeKey({ kind, slug }), name);
   };
   if (record.section) add("sections", slugify(record.section), record.section);
   for (const tag of record.tags) add("tags", slugify(tag), tag);
