@@ -5,11 +5,12 @@ import { mkdirSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { type ServerType, serve } from "@hono/node-server";
-import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
+import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { formatRelativeTime } from "../../../src/core/headlines.ts";
 import type { App } from "../../../src/http/app.ts";
 import { appOver } from "../../support/app.ts";
+import { launchChromium } from "../../support/chromium.ts";
 import { fixtureSite, fixtureSource, HOSTILE_TITLE, NEWS_TITLES, NOW } from "../../support/embed-fixture.ts";
 
 const ARTIFACTS = new URL("../../../test-results/", import.meta.url);
@@ -56,17 +57,7 @@ beforeAll(async () => {
   appOrigin = `http://127.0.0.1:${(appServer.address() as AddressInfo).port}`;
   app = appOver({ source: fixtureSource([partnerOrigin]), site: fixtureSite(appOrigin), now: () => NOW, log: () => {} });
 
-  browser = await chromium.launch({
-    executablePath: "/usr/bin/chromium",
-    args: [
-      "--no-sandbox",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      "--no-first-run",
-      "--headless",
-    ],
-  });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {

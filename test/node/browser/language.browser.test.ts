@@ -7,12 +7,13 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
 import { type ServerType, serve } from "@hono/node-server";
-import { type Browser, chromium, type Locator, type Page } from "playwright-core";
+import type { Browser, Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseSettings } from "../../../src/core/settings.ts";
 import type { App } from "../../../src/http/app.ts";
 import { createDirectorySource } from "../../../src/node/directory-source.ts";
 import { appOver } from "../../support/app.ts";
+import { launchChromium } from "../../support/chromium.ts";
 
 const ARTICLES = fileURLToPath(new URL("../../../articles/", import.meta.url));
 const ARTIFACTS = new URL("../../../test-results/", import.meta.url);
@@ -53,17 +54,7 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => partnerServer.listen(0, "127.0.0.1", resolve));
   partnerOrigin = `http://127.0.0.1:${(partnerServer.address() as AddressInfo).port}`;
 
-  browser = await chromium.launch({
-    executablePath: "/usr/bin/chromium",
-    args: [
-      "--no-sandbox",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      "--no-first-run",
-      "--headless",
-    ],
-  });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {
