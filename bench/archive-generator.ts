@@ -17,20 +17,27 @@ export interface ArchiveOptions {
   newest?: Date;
   /** One article in `localImageEvery` has a local JPEG lead image; the others use a CDN URL (default 4). */
   localImageEvery?: number;
+  /** `full` (default): about 800 words in 9–11 paragraphs; `short`: a one-paragraph brief of 40–70 words. */
+  body?: "full" | "short";
+  /** `newest-first` (default) or `oldest-first`: the same files, in the order an importer sends them (see generateArchive). */
+  order?: "newest-first" | "oldest-first";
 }
 
 /** Bump when the output changes, so cached archives on disk are regenerated. */
 export const GENERATOR_VERSION = 1;
 
-/** mulberry32: a small, fast, seedable PRNG; quality is ample for picking words. */
-function prng(seed: number): () => number {
+/** mulberry32: a small, fast, seedable PRNG; quality is ample for picking words. Its whole state is one number. */
+function prng(seed: number): { next(): number; state(): number } {
   let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  return {
+    next() {
+      a = (a + 0x6d2b79f5) >>> 0;
+      let t = a;
+      t = Math.imul(t ^ (t >>> 15), t | 1);
+      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    },
+    state: () => a,
   };
 }
 
@@ -155,16 +162,58 @@ export function syntheticJpeg(width: number, height: number, bytes: number, rand
 
 const pad = (n: number): string => String(n).padStart(2, "0");
 
-/** The archive's files, generated lazily so that 100,000 articles never sit in memory at once. */
+/** The PRNG's whole state and the clock: enough to resume generating at any article. */
+interface Cursor {
+  seed: number;
+  time: number;
+}
+
+/** Articles per resumable chunk when generating oldest first: a chunk is generated whole, then yielded backwards. */
+const CHUNK = 1000;
+
+/**
+ * The archive's files, generated lazily so that a million articles never sit in memory at once. Newest first (the
+ * default) yields authors.yaml, then each article followed by its local image; oldest first yields the same files with
+ * each image before its article, from the oldest article on (what an importer sends: an image before the article that
+ * uses it, and every article at the newest end of its lists). Oldest first generates everything twice: once to find
+ * where each chunk of articles starts, once to yield the chunks backwards.
+ */
 export function* generateArchive(options: ArchiveOptions): Generator<GeneratedFile> {
-  const { count, seed = 1, newest = new Date("2025-11-01T08:00:00Z"), localImageEvery = 4 } = options;
-  const rand = prng(seed);
+  const { count, seed = 1, newest = new Date("2025-11-01T08:00:00Z") } = options;
+  yield { path: "authors.yaml", data: authorsYaml() };
+  const cursor: Cursor = { seed: seed >>> 0, time: newest.getTime() };
+  if (options.order !== "oldest-first") {
+    for (let i = 0; i < count; i++) yield* generateArticle(i, cursor, options);
+    return;
+  }
+  const starts: Cursor[] = [];
+  for (let i = 0; i < count; i++) {
+    if (i % CHUNK === 0) starts.push({ ...cursor });
+    generateArticle(i, cursor, options);
+  }
+  for (let chunk = starts.length - 1; chunk >= 0; chunk--) {
+    const at = { ...starts[chunk]! };
+    const articles: GeneratedFile[][] = [];
+    for (let i = chunk * CHUNK; i < Math.min(count, (chunk + 1) * CHUNK); i++) articles.push(generateArticle(i, at, options));
+    for (let k = articles.length - 1; k >= 0; k--) yield* articles[k]!.reverse();
+  }
+}
+
+/** Article `i` (0 is the newest) and its local image, if any, drawn from `cursor`, which moves past them. */
+function generateArticle(i: number, cursor: Cursor, options: ArchiveOptions): GeneratedFile[] {
+  const { localImageEvery = 4, body: length = "full" } = options;
+  const random = prng(cursor.seed);
+  const rand = (): number => {
+    const r = random.next();
+    cursor.seed = random.state();
+    return r;
+  };
   const pick = <T>(list: readonly T[]): T => list[Math.floor(rand() * list.length)]!;
   const between = (lo: number, hi: number): number => lo + Math.floor(rand() * (hi - lo + 1));
   const sentence = (min: number, max: number): string => {
     const n = between(min, max);
     const words: string[] = [];
-    for (let i = 0; i < n; i++) words.push(pick(WORDS));
+    for (let w = 0; w < n; w++) words.push(pick(WORDS));
     const s = words.join(" ");
     return s[0]!.toUpperCase() + s.slice(1) + ".";
   };
@@ -178,57 +227,59 @@ export function* generateArchive(options: ArchiveOptions): Generator<GeneratedFi
     return SECTIONS[0]![0];
   };
 
-  yield { path: "authors.yaml", data: authorsYaml() };
+  const published = new Date(cursor.time);
+  cursor.time -= between(5, 85) * 60_000;
+  const titleWords = sentence(6, 12).slice(0, -1);
+  const slug = `${titleWords
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .slice(0, 60)
+    .replace(/-+$/, "")}-${i}`;
+  const y = published.getUTCFullYear();
+  const m = pad(published.getUTCMonth() + 1);
+  const iso = `${y}-${m}-${pad(published.getUTCDate())}T${pad(published.getUTCHours())}:${pad(published.getUTCMinutes())}:00Z`;
 
-  let time = newest.getTime();
-  for (let i = 0; i < count; i++) {
-    const published = new Date(time);
-    time -= between(5, 85) * 60_000;
-    const titleWords = sentence(6, 12).slice(0, -1);
-    const slug = `${titleWords
-      .toLowerCase()
-      .replace(/[^a-z0-9]+/g, "-")
-      .slice(0, 60)
-      .replace(/-+$/, "")}-${i}`;
-    const y = published.getUTCFullYear();
-    const m = pad(published.getUTCMonth() + 1);
-    const iso = `${y}-${m}-${pad(published.getUTCDate())}T${pad(published.getUTCHours())}:${pad(published.getUTCMinutes())}:00Z`;
+  const authorCount = between(1, 3);
+  const authors = new Set<string>();
+  while (authors.size < authorCount) authors.add(rand() < 0.1 ? pick(WIRES) : authorKey(between(0, AUTHOR_COUNT - 1)));
+  const tags = new Set<string>();
+  const tagCount = between(2, 5);
+  while (tags.size < tagCount) tags.add(pick(TAGS));
 
-    const authorCount = between(1, 3);
-    const authors = new Set<string>();
-    while (authors.size < authorCount) authors.add(rand() < 0.1 ? pick(WIRES) : authorKey(between(0, AUTHOR_COUNT - 1)));
-    const tags = new Set<string>();
-    const tagCount = between(2, 5);
-    while (tags.size < tagCount) tags.add(pick(TAGS));
+  const width = pick([1200, 1600, 2048]);
+  const height = Math.round((width * pick([9, 10, 12])) / 16);
+  const local = i % localImageEvery === 0;
+  const imagePath = `images/${y}/${m}/${slug}.jpg`;
+  const imageLength = between(90_000, 400_000);
 
-    const width = pick([1200, 1600, 2048]);
-    const height = Math.round((width * pick([9, 10, 12])) / 16);
-    const local = i % localImageEvery === 0;
-    const imagePath = `images/${y}/${m}/${slug}.jpg`;
-    const imageLength = between(90_000, 400_000);
+  let fm = "---\n";
+  fm += `title: ${JSON.stringify(titleWords)}\n`;
+  fm += `date: ${iso}\n`;
+  if (rand() < 0.2) fm += `updated: ${new Date(published.getTime() + between(1, 48) * 3_600_000).toISOString()}\n`;
+  fm += `section: ${pickSection()}\n`;
+  fm += `authors:\n${[...authors].map((a) => `  - ${a}\n`).join("")}`;
+  if (rand() < 0.6) fm += `summary: ${JSON.stringify(sentence(25, 40))}\n`;
+  if (rand() < 0.5) fm += `dateline: ${JSON.stringify(pick(DATELINES))}\n`;
+  fm += "image:\n";
+  if (local) {
+    fm += `  src: /${imagePath}\n`;
+  } else {
+    fm += `  src: https://cdn.example.com/${imagePath}\n  type: image/jpeg\n  length: ${imageLength}\n  width: ${width}\n  height: ${height}\n`;
+  }
+  fm += `  alt: ${JSON.stringify(sentence(8, 16).slice(0, -1))}\n`;
+  fm += `  caption: ${JSON.stringify(sentence(12, 24))}\n`;
+  fm += `  credit: ${JSON.stringify(`Photo: ${pick(WIRES)}`)}\n`;
+  fm += `tags:\n${[...tags].map((t) => `  - ${t}\n`).join("")}`;
+  fm += "---\n\n";
 
-    let fm = "---\n";
-    fm += `title: ${JSON.stringify(titleWords)}\n`;
-    fm += `date: ${iso}\n`;
-    if (rand() < 0.2) fm += `updated: ${new Date(published.getTime() + between(1, 48) * 3_600_000).toISOString()}\n`;
-    fm += `section: ${pickSection()}\n`;
-    fm += `authors:\n${[...authors].map((a) => `  - ${a}\n`).join("")}`;
-    if (rand() < 0.6) fm += `summary: ${JSON.stringify(sentence(25, 40))}\n`;
-    if (rand() < 0.5) fm += `dateline: ${JSON.stringify(pick(DATELINES))}\n`;
-    fm += "image:\n";
-    if (local) {
-      fm += `  src: /${imagePath}\n`;
-    } else {
-      fm += `  src: https://cdn.example.com/${imagePath}\n  type: image/jpeg\n  length: ${imageLength}\n  width: ${width}\n  height: ${height}\n`;
-    }
-    fm += `  alt: ${JSON.stringify(sentence(8, 16).slice(0, -1))}\n`;
-    fm += `  caption: ${JSON.stringify(sentence(12, 24))}\n`;
-    fm += `  credit: ${JSON.stringify(`Photo: ${pick(WIRES)}`)}\n`;
-    fm += `tags:\n${[...tags].map((t) => `  - ${t}\n`).join("")}`;
-    fm += "---\n\n";
-
+  let body = "";
+  if (length === "short") {
+    // A brief: one paragraph of three or four sentences (about 40–70 words) and no subheadings.
+    const sentences = between(3, 4);
+    for (let s = 0; s < sentences; s++) body += (s ? " " : "") + sentence(12, 18);
+    body += "\n";
+  } else {
     // About 800 words: 9–11 paragraphs of 3–5 sentences, two subheadings, a link and sometimes a quote or a list.
-    let body = "";
     let words = 0;
     let paragraph = 0;
     while (words < 800) {
@@ -243,10 +294,9 @@ export function* generateArchive(options: ArchiveOptions): Generator<GeneratedFi
       body += p + "\n\n";
       paragraph++;
     }
-
-    yield { path: `${y}/${m}/${slug}.md`, data: fm + body };
-    if (local) yield { path: imagePath, data: syntheticJpeg(width, height, 2_000, rand) };
   }
-}
 
-/** Writes the archive to `out` (replacing it), `concurrency` files at a time. Returns the number of files written. */
+  const files: GeneratedFile[] = [{ path: `${y}/${m}/${slug}.md`, data: fm + body }];
+  if (local) files.push({ path: imagePath, data: syntheticJpeg(width, height, 2_000, rand) });
+  return files;
+}

@@ -6,7 +6,7 @@ type Json = any;
 
 const f = (n: unknown, digits = 2): string => (typeof n === "number" && Number.isFinite(n) ? n.toFixed(digits) : "–");
 const int = (n: unknown): string => (typeof n === "number" && Number.isFinite(n) ? Math.round(n).toLocaleString("en-GB") : "–");
-const mb = (n: unknown): string => (typeof n === "number" ? (n / 1e6).toFixed(2) + " MB" : "–");
+const x = (n: number): string => `${f(n)}×`;
 
 function table(head: string[], rows: string[][]): string {
   return (
@@ -24,15 +24,145 @@ function loadCells(r: Json): string[] {
   ];
 }
 
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length ? s[Math.floor((s.length - 1) / 2)]! : Number.NaN;
+};
+const max = (xs: number[]): number => (xs.length ? Math.max(...xs) : Number.NaN);
+const yes = (ok: boolean): string => (ok ? "**yes**" : "**no**");
+
+/** The issue's targets, each with what this run measured. */
+function targets(results: Json): string[][] {
+  const rows: string[][] = [];
+  const scale: Json[] = results.scale ?? [];
+  if (scale.length >= 2) {
+    const smallest = scale.reduce((a: Json, b: Json) => (b.articles < a.articles ? b : a));
+    const largest = scale.reduce((a: Json, b: Json) => (b.articles > a.articles ? b : a));
+    const ratios = largest.uncached.map((e: Json, i: number) => ({
+      name: e.name.replace(/ uncached$/, ""),
+      r: e.p50Ms / smallest.uncached[i].p50Ms,
+      e,
+      s: smallest.uncached[i],
+    }));
+    rows.push([
+      `uncached p50 at ${int(largest.articles)} articles within 1.5× of ${int(smallest.articles)}`,
+      ratios.map((r: Json) => `${r.name}: ${f(r.e.p50Ms)} vs ${f(r.s.p50Ms)} ms (${x(r.r)})`).join("; "),
+      yes(ratios.every((r: Json) => r.r <= 1.5)),
+    ]);
+    const heaps = scale
+      .flatMap((r: Json) => [r.heapAfterFirst?.usedMiB, r.heapAfterLoad?.usedMiB])
+      .filter((h: unknown) => typeof h === "number");
+    rows.push([
+      "isolate heap flat and under 32 MB at every size",
+      scale.map((r: Json) => `${int(r.articles)}: ${f(r.heapAfterFirst?.usedMiB, 1)} / ${f(r.heapAfterLoad?.usedMiB, 1)} MiB`).join("; ") +
+        " (after the first request / after the load)",
+      yes(heaps.length === scale.length * 2 && Math.max(...heaps) * 1.048576 < 32),
+    ]);
+    rows.push([
+      "first response after start under 300 ms at every size",
+      scale.map((r: Json) => `${int(r.articles)}: ${int(r.firstResponseMs)} ms`).join("; "),
+      yes(scale.every((r: Json) => r.firstResponseMs < 300 && r.firstStatus === 200)),
+    ]);
+    if (largest.publishing) {
+      rows.push([
+        `one article published into ${int(largest.articles)} articles under 1 s, no step growing with the archive`,
+        scale
+          .map(
+            (r: Json) =>
+              `${int(r.articles)}: ${int(median(r.publishing?.publish ?? []))} ms (max ${int(max(r.publishing?.publish ?? []))})`,
+          )
+          .join("; ") + ` (client wall time, median of ${largest.publishing.publish.length})`,
+        yes(max(largest.publishing.publish) < 1000),
+      ]);
+    }
+  }
+  const served: Json[] = results.served ?? [];
+  const find = (server: string, start: string) => served.find((r) => r.server === server && r.case.startsWith(start));
+  const cached = find("worker", "/rss.xml cached");
+  const baseline = find("baseline", "same bytes");
+  if (cached && baseline) {
+    const r = cached.cpuMsPerRequest / baseline.cpuMsPerRequest;
+    rows.push([
+      "cached /rss.xml server CPU within 1.05× of the same bytes from memory",
+      `${f(cached.cpuMsPerRequest, 3)} vs ${f(baseline.cpuMsPerRequest, 3)} ms per request (${x(r)})`,
+      yes(r <= 1.05),
+    ]);
+  }
+  const n304 = find("worker", "/rss.xml 304");
+  const b304 = find("baseline", "304");
+  if (n304 && b304) {
+    const r = n304.cpuMsPerRequest / b304.cpuMsPerRequest;
+    rows.push(["304 within 1.1×", `${f(n304.cpuMsPerRequest, 3)} vs ${f(b304.cpuMsPerRequest, 3)} ms (${x(r)})`, yes(r <= 1.1)]);
+  }
+  const peers = comparePeers(served);
+  if (peers.length) {
+    rows.push([
+      "uncached 20-item feed at least 4× cheaper than rendering it with `feed` per request (server CPU)",
+      "whole request, local D1 included: " +
+        peers.map((p) => `${p.feed} ${f(p.ours, 3)} vs ${f(p.theirs, 3)} ms (${x(p.whole)})`).join("; ") +
+        ". Beyond the D1 reads (each minus the same reads alone): " +
+        peers.map((p) => `${p.feed} ${f(p.oursBeyond, 3)} vs ${f(p.theirsBeyond, 3)} ms (${x(p.beyond)})`).join("; "),
+      `whole request ${yes(peers.every((p) => p.whole >= 4))}; beyond the reads ${yes(peers.every((p) => p.beyond >= 4))}`,
+    ]);
+  }
+  const visible = scale.filter((r) => r.visibility);
+  if (visible.length) {
+    const shown = (url: string) => visible.map((r) => r.visibility.shownAfterMs[url]);
+    const range = (url: string) => {
+      const v = shown(url);
+      return v.some((n: unknown) => n === null) ? "not within the wait" : `${int(Math.min(...v))}–${int(Math.max(...v))} ms`;
+    };
+    rows.push([
+      "publish → visible (bound: at once in the isolate that took the publish; within EDGE_CACHE_SECONDS elsewhere and for `?limit` and archive pages)",
+      `after the publish's answer, on the same worker with its response cache warm: /rss.xml ${range("/rss.xml")}, ` +
+        `section ${range("/sections/news/rss.xml")}, /feeds.opml ${range("/feeds.opml")}; /rss.xml?limit=5 ${range("/rss.xml?limit=5")}`,
+      "stated and measured",
+    ]);
+  }
+  return rows;
+}
+
+/** Per feed format: the worker uncached against the `feed` peer, whole and beyond the D1 reads each makes. */
+function comparePeers(served: Json[]) {
+  return ["/rss.xml", "/atom.xml", "/feed.json"].flatMap((feed) => {
+    const pick = (server: string, test: (r: Json) => boolean) => served.find((r) => r.server === server && r.feed === feed && test(r));
+    const ours = pick("worker", (r) => r.case.includes("uncached"));
+    const theirs = pick("feed", () => true);
+    const oursReads = pick("reads", (r) => r.case.includes("worker's"));
+    const theirsReads = pick("reads", (r) => r.case.includes("peer's"));
+    if (!ours || !theirs) return [];
+    const oursBeyond = ours.cpuMsPerRequest - (oursReads?.cpuMsPerRequest ?? Number.NaN);
+    const theirsBeyond = theirs.cpuMsPerRequest - (theirsReads?.cpuMsPerRequest ?? Number.NaN);
+    return [
+      {
+        feed,
+        ours: ours.cpuMsPerRequest as number,
+        theirs: theirs.cpuMsPerRequest as number,
+        whole: theirs.cpuMsPerRequest / ours.cpuMsPerRequest,
+        oursBeyond,
+        theirsBeyond,
+        beyond: theirsBeyond / oursBeyond,
+      },
+    ];
+  });
+}
+
 export function formatReport(results: Json): string {
+  const m = results.machine;
+  const s = results.settings;
   let out =
-    `# edge-feeds benchmark\n\n${results.date} · \`${results.command}\` · ${results.machine.cpus} cores (${results.machine.cpuModel}) · ` +
-    `Node ${results.machine.node} · workerd ${results.machine.workerd} · load average before ${results.machine.loadavgBefore.map((x: number) => x.toFixed(2)).join(" ")}, ` +
-    `after ${results.machine.loadavgAfter.map((x: number) => x.toFixed(2)).join(" ")} · wrk ${results.settings.seconds} s × ${results.settings.repeat} runs, ${results.settings.connections} connections\n\n`;
+    `# edge-feeds benchmark\n\n${results.date} · \`${results.command}\` · ${m.cpus} cores (${m.cpuModel}) · Node ${m.node} · ` +
+    `${m.workerd} · load average before ${m.loadavgBefore.map((n: number) => n.toFixed(2)).join(" ")}, after ${m.loadavgAfter.map((n: number) => n.toFixed(2)).join(" ")} · ` +
+    `${f(results.minutes, 1)} minutes · wrk ${s.seconds} s × ${s.repeat} runs (scale ${s.scale.seconds} s × ${s.scale.repeat}), ${s.connections} connections` +
+    (results.script ? ` · worker script ${f(results.script.bytes / 1e6)} MB (${f(results.script.gzipBytes / 1e6)} MB gzip)` : "") +
+    "\n\n";
+
+  const goals = targets(results);
+  if (goals.length) out += "## Against the targets\n\n" + table(["target", "measured", "met?"], goals) + "\n";
 
   if (results.render) {
     out += "## Render cost in-process (ms per feed, median / p99)\n\n";
-    out += "Cold: items this isolate has not rendered before. Warm: items rendered before in some feed (their text is reused).\n\n";
+    out += "Cold: every item written from its article. Warm: items as stored at publish, assembled (what a request does).\n\n";
     out += table(
       [
         "items",
@@ -58,73 +188,95 @@ export function formatReport(results: Json): string {
     out += "\n";
   }
 
-  const served = [...(results.served ?? []), ...(results.node ?? [])];
-  if (served.length) {
-    const baseline = (results.served ?? []).find((r: Json) => r.case.startsWith("baseline: same"));
-    const baseline304 = (results.served ?? []).find((r: Json) => r.case === "baseline: 304");
-    out += "## Served (requests/s median (min–max), latency ms, server CPU ms per request)\n\n";
+  if (results.served?.length) {
+    const served: Json[] = results.served;
+    const baseline = served.find((r) => r.server === "baseline" && r.status === 200);
+    const baseline304 = served.find((r) => r.server === "baseline" && r.status === 304);
+    out += `## Served (${int(s.servedSize)}-article archive; requests/s median (min–max), latency ms, server CPU ms per request)\n\n`;
     out += table(
-      ["runtime", "case", "status", "bytes", "req/s", "p50", "p99", "CPU ms/req", "errors", "req/s ÷ baseline", "baseline CPU ÷ ours"],
-      served.map((r: Json) => {
-        const ref = r.status === 304 ? baseline304 : baseline;
-        const compare = ref && r.runtime === "workerd" && !r.case.startsWith("baseline");
-        const ratio = compare ? `${f((100 * r.requestsPerSec) / ref.requestsPerSec, 0)} %` : "";
-        const cpuRatio = compare ? `${f((100 * ref.cpuMsPerRequest) / r.cpuMsPerRequest, 0)} %` : "";
-        return [r.runtime, r.case, String(r.status), int(r.bytes), ...loadCells(r), ratio, cpuRatio];
+      ["server", "case", "status", "bytes", "req/s", "p50", "p99", "CPU ms/req", "errors", "compared"],
+      served.map((r) => {
+        let compared = "";
+        if (r.server === "worker" && r.case.includes("cached ("))
+          compared = `${x(r.cpuMsPerRequest / baseline?.cpuMsPerRequest)} the baseline's CPU`;
+        if (r.server === "worker" && r.status === 304)
+          compared = `${x(r.cpuMsPerRequest / baseline304?.cpuMsPerRequest)} the baseline's CPU`;
+        if (r.server === "feed") {
+          const ours = served.find((o) => o.server === "worker" && o.feed === r.feed && o.case.includes("uncached"));
+          if (ours) compared = `${x(r.cpuMsPerRequest / ours.cpuMsPerRequest)} ours uncached`;
+        }
+        return [r.server, r.case, String(r.status), int(r.bytes), ...loadCells(r), compared];
       }),
     );
-    const mem = (m: Json): string => (m ? `${f(m.rssMiB, 0)} MiB (peak ${f(m.peakMiB, 0)})` : "–");
-    out += `\nProcess memory after the runs: worker with Cache API ${mem(results.servedMemory)}, without ${mem(results.servedMemoryUncached)}, baseline ${mem(results.baselineMemory)}, Node ${mem(results.nodeMemory)}.\n\n`;
+    const mem = results.servedMemory ?? {};
+    const mib = (v: Json) => (v ? `${f(v.rssMiB, 0)} MiB` : "–");
+    out += `\nworkerd process RSS after the runs (worker, D1, R2 and the Cache API in one process): as deployed ${mib(mem.worker)}, uncached ${mib(mem.uncached)}, baseline ${mib(mem.baseline)}, peers ${mib(mem.peers)}.\n\n`;
   }
 
-  if (results.scale) {
-    out += "## Scale\n\n";
-    if (results.settings.scale) out += `wrk ${results.settings.scale.seconds} s × ${results.settings.scale.repeat} runs per endpoint.\n\n`;
+  if (results.scale?.length) {
+    const scale: Json[] = results.scale;
+    out += "## Scale\n\n### Archives (imported once through POST /api/batch, oldest article first; reused while unchanged)\n\n";
     out += table(
-      [
-        "articles",
-        "mode",
-        "script (gzip)",
-        "startup ms",
-        "first request ms",
-        "first response ms",
-        "isolate heap MiB (after first / after load)",
-        "process RSS MiB (peak)",
-        "store",
-      ],
-      results.scale.map((r: Json) =>
-        r.skipped
-          ? [int(r.articles), r.mode, r.skipped, "", "", "", "", "", mb(r.archiveBytes) + " of files"]
-          : [
-              int(r.articles),
-              r.mode,
-              `${mb(r.scriptBytes)} (${mb(r.scriptGzipBytes)})`,
-              int(r.startupMs),
-              `${int(r.firstRequestMs)}${r.firstStatus === 200 ? "" : ` (HTTP ${r.firstStatus})`}`,
-              int(r.firstResponseMs),
-              `${f(r.heapAfterFirst?.usedMiB, 1)} / ${f(r.heap?.usedMiB, 1)}`,
-              `${f(r.memory?.rssMiB, 0)} (${f(r.memory?.peakMiB, 0)})`,
-              r.mode === "indexed" ? `index ${mb(r.indexBytes)}; ${int(r.storeFiles)} files, ${mb(r.storeBytes)}` : "in the script",
-            ],
-      ),
+      ["articles", "bodies", "imported", "import time", "articles/s", "server CPU ms/article", "images", "on disk"],
+      scale.map((r) => [
+        int(r.articles),
+        r.body,
+        r.archive.finishedAt?.slice(0, 16).replace("T", " ") ?? "–",
+        `${f(r.archive.importSeconds / 60, 1)} min`,
+        int(r.articles / r.archive.importSeconds),
+        f((r.archive.serverCpuSeconds * 1000) / r.articles),
+        int(r.archive.importedImages),
+        `${f(r.archive.diskBytes / 1e9)} GB`,
+      ]),
     );
-    const same = results.scale
-      .filter((r: Json) => r.mode === "indexed" && r.homeSha256)
-      .map((r: Json) => {
-        const bundled = results.scale.find((b: Json) => b.mode === "bundled" && b.articles === r.articles && b.homeSha256);
-        return bundled ? `${int(r.articles)}: ${bundled.homeSha256 === r.homeSha256 ? "same bytes" : "DIFFERENT bytes"}` : "";
-      })
-      .filter(Boolean);
-    if (same.length) out += `\n/rss.xml, bundled vs indexed: ${same.join("; ")}.\n`;
+    out += "\n### Start and memory (uncached worker: BODY_CACHE=off)\n\n";
+    out += table(
+      ["articles", "startup ms", "first response ms", "isolate heap MiB (after first / after load)", "workerd RSS MiB (peak)"],
+      scale.map((r) => [
+        int(r.articles),
+        int(r.startupMs),
+        `${int(r.firstResponseMs)}${r.firstStatus === 200 ? "" : ` (HTTP ${r.firstStatus})`}`,
+        `${f(r.heapAfterFirst?.usedMiB, 1)} / ${f(r.heapAfterLoad?.usedMiB, 1)}`,
+        `${f(r.memory?.rssMiB, 0)} (${f(r.memory?.peakMiB, 0)})`,
+      ]),
+    );
     out += "\n### Steady state per endpoint\n\n";
     const rows: string[][] = [];
-    for (const r of results.scale) {
-      for (const e of r.endpoints ?? []) {
+    for (const r of scale) {
+      for (const e of [...r.uncached, ...r.cached]) {
         const ok = e.status === 200 || e.status === 304;
-        rows.push([int(r.articles), r.mode, e.name, String(e.status), ...(ok ? loadCells(e) : [`HTTP ${e.status}`, "", "", "", ""])]);
+        rows.push([int(r.articles), e.name, String(e.status), int(e.bytes), ...(ok ? loadCells(e) : [`HTTP ${e.status}`, "", "", "", ""])]);
       }
     }
-    out += table(["articles", "mode", "endpoint", "status", "req/s", "p50", "p99", "CPU ms/req", "errors"], rows);
+    out += table(["articles", "endpoint", "status", "bytes", "req/s", "p50", "p99", "CPU ms/req", "errors"], rows);
+    const published = scale.filter((r) => r.publishing);
+    if (published.length) {
+      out += "\n### Publishing (client wall time per request, ms: median (max))\n\n";
+      const mm = (xs: number[]) => `${int(median(xs))} (${int(max(xs))})`;
+      const seen = (r: Json, url: string) => (r.visibility?.shownAfterMs[url] == null ? "not seen" : int(r.visibility.shownAfterMs[url]));
+      out += table(
+        [
+          "articles",
+          "publish a new article",
+          "edit the oldest article",
+          "delete an article",
+          "publish → seen in /rss.xml",
+          "section feed",
+          "/feeds.opml",
+          "/rss.xml?limit=5",
+        ],
+        published.map((r) => [
+          int(r.articles),
+          mm(r.publishing.publish),
+          mm(r.publishing.edit),
+          mm(r.publishing.delete),
+          seen(r, "/rss.xml"),
+          seen(r, "/sections/news/rss.xml"),
+          seen(r, "/feeds.opml"),
+          seen(r, "/rss.xml?limit=5"),
+        ]),
+      );
+    }
   }
   return out;
 }

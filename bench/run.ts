@@ -1,52 +1,118 @@
-// `npm run bench`: render cost in-process, printed as a table and written as JSON. (The served and scale sections are
-// being rebuilt over D1: see BENCHMARKS.md.)
+// `npm run bench`: render cost in-process, served cost per request, and scale over archives in local D1 and R2 (with
+// publishing and publish → visible); tables printed and written to bench/results/latest.json and latest.md.
 //
-//   npm run bench                          everything
-//   npm run bench -- --seconds 3           quicker
+//   npm run bench                                        everything (archives imported first if need be)
+//   npm run bench -- --sizes 100,10000 --only scale      some sizes, one part
+//   npm run bench -- --seconds 3 --repeat 2              quicker load runs
 //
-// Timings are noisy on a shared 2-core machine: each is the median of many runs, with its p99.
-import { execFileSync } from "node:child_process";
+// One load at a time: imports, workers and wrk runs follow each other; the server gets core 0 and wrk core 1.
 import { mkdir, writeFile } from "node:fs/promises";
 import { cpus, loadavg } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { parseArgs } from "node:util";
 import { parseSettings } from "../src/core/settings.ts";
-import { type RenderRow, runRenderBench } from "./render.ts";
+import { OUTPUT_REVISION } from "../src/formats/index.ts";
+import { archiveSpec, ensureArchive } from "./archives.ts";
+import { buildWorker, ROOT, workerdVersion, wranglerVars } from "./harness.ts";
+import { runRenderBench } from "./render.ts";
 import { formatReport } from "./report.ts";
-import { ROOT, wranglerVars } from "./served.ts";
+import { runScaleSize, type ScaleRow } from "./scale.ts";
+import { runServed } from "./served.ts";
 
+const PARTS = ["render", "served", "scale", "import"] as const;
 const { values } = parseArgs({
   options: {
+    sizes: { type: "string", default: "100,10000,100000,1000000" },
+    only: { type: "string", default: "render,served,scale" },
     seconds: { type: "string", default: "5" },
+    repeat: { type: "string", default: "3" },
+    "scale-seconds": { type: "string", default: "5" },
+    "scale-repeat": { type: "string", default: "3" },
+    connections: { type: "string", default: "4" },
+    "served-size": { type: "string", default: "10000" },
+    publishes: { type: "string", default: "5" },
     out: { type: "string", default: "bench/results/latest.json" },
   },
 });
-const seconds = Number(values.seconds);
-const { vars } = await wranglerVars();
-const site = parseSettings(vars);
-const log = (s: string): void => void process.stderr.write(s + "\n");
+const only = new Set(values.only.split(",").map((s) => s.trim()));
+for (const part of only) if (!(PARTS as readonly string[]).includes(part)) throw new Error(`--only takes ${PARTS.join(", ")}; not ${part}`);
+const sizes = values.sizes.split(",").map((s) => Number(s.trim()));
+if (sizes.some((n) => !Number.isInteger(n) || n < 1))
+  throw new Error(`--sizes takes article counts, such as 100,10000; not ${values.sizes}`);
+const number = (name: keyof typeof values) => {
+  const n = Number(values[name]);
+  if (!(n > 0)) throw new Error(`--${name} takes a positive number`);
+  return n;
+};
+const log = (line: string): void => void process.stderr.write(`${line}\n`);
+// Ports 8871–8880 (the bench refuses to start a worker on a port that is taken).
+const PORTS = { import: 8871, worker: 8872, inspector: 8873, baseline: 8874, peer: 8875 };
 
+const started = new Date();
 const results: Record<string, unknown> = {
-  date: new Date().toISOString(),
+  date: started.toISOString(),
   command: `npm run bench -- ${process.argv.slice(2).join(" ")}`.trim(),
-  machine: {
-    cpus: cpus().length,
-    cpuModel: cpus()[0]?.model,
-    node: process.version,
-    workerd: execFileSync(join(ROOT, "node_modules/@cloudflare/workerd-linux-64/bin/workerd"), ["--version"], { encoding: "utf8" }).trim(),
-    loadavgBefore: loadavg(),
+  machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, node: process.version, workerd: workerdVersion(), loadavgBefore: loadavg() },
+  settings: {
+    seconds: number("seconds"),
+    repeat: number("repeat"),
+    connections: number("connections"),
+    scale: { seconds: number("scale-seconds"), repeat: number("scale-repeat") },
+    servedSize: number("served-size"),
+    publishes: number("publishes"),
+    outputRevision: OUTPUT_REVISION,
   },
-  settings: { seconds, repeat: 1, connections: 0, feedItems: site.feedItems },
 };
 
-log("render: ours vs feed…");
-const rows: RenderRow[] = await runRenderBench(site, { budgetMs: Math.max(1000, seconds * 400) });
-results.render = rows;
+if (only.has("import")) {
+  for (const count of sizes) await ensureArchive(archiveSpec(count), { port: PORTS.import, log });
+}
+
+if (only.has("render")) {
+  log("render: ours vs feed, in-process…");
+  results.render = await runRenderBench(parseSettings(await wranglerVars()), { budgetMs: Math.max(1000, number("seconds") * 400) });
+}
+
+const built = only.has("served") || only.has("scale") ? await buildWorker("worker") : undefined;
+if (built) results.script = { bytes: built.bytes, gzipBytes: built.gzipBytes };
+
+if (only.has("served")) {
+  const served = await runServed(built!, {
+    articles: number("served-size"),
+    seconds: number("seconds"),
+    repeat: number("repeat"),
+    connections: number("connections"),
+    ports: PORTS,
+    log,
+  });
+  results.served = served.rows;
+  results.servedMemory = served.memory;
+}
+
+if (only.has("scale")) {
+  const rows: ScaleRow[] = [];
+  for (const count of sizes) {
+    rows.push(
+      await runScaleSize(count, built!, {
+        seconds: number("scale-seconds"),
+        repeat: number("scale-repeat"),
+        connections: number("connections"),
+        publishes: number("publishes"),
+        visibleWaitMs: 15_000,
+        ports: PORTS,
+        log,
+      }),
+    );
+  }
+  results.scale = rows;
+}
 
 (results.machine as Record<string, unknown>).loadavgAfter = loadavg();
-await mkdir(join(ROOT, "bench", "results"), { recursive: true });
-await writeFile(join(ROOT, values.out), JSON.stringify(results, null, 2) + "\n");
+results.minutes = (Date.now() - started.getTime()) / 60_000;
+const out = join(ROOT, values.out);
+await mkdir(dirname(out), { recursive: true });
+await writeFile(out, JSON.stringify(results, null, 2) + "\n");
 const report = formatReport(results);
-await writeFile(join(ROOT, values.out.replace(/\.json$/, ".md")), report);
+await writeFile(out.replace(/\.json$/, ".md"), report);
 process.stdout.write(report);
-log(`wrote ${values.out}`);
+log(`wrote ${values.out} and ${values.out.replace(/\.json$/, ".md")} (${(results.minutes as number).toFixed(1)} minutes)`);

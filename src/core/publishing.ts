@@ -12,6 +12,13 @@ export const PUBLISH_LIMITS = {
   articleBytes: LIMITS.articleFileBytes,
   imageBytes: LIMITS.imageBytes,
   registryBytes: LIMITS.yamlFileBytes,
+  /**
+   * A batch (POST /api/batch) in all: room for hundreds of articles, or one image at its limit, while the request's
+   * body and its parsed parts (about twice this) stay well inside the isolate's 128 MB. Each file keeps its own limit.
+   */
+  batchBytes: 16 * 1024 * 1024,
+  /** Files in one batch. */
+  batchFiles: 1000,
 } as const;
 
 /** The registries a newsroom keeps at the content root. */

@@ -1,7 +1,7 @@
 // The Hono application factory: wires the route modules to one context and translates errors to HTTP in one place.
 import { type Context, Hono } from "hono";
 import type { Catalog } from "../core/catalog.ts";
-import { formatIssue, StorageError } from "../core/errors.ts";
+import { StorageError } from "../core/errors.ts";
 import { consoleSink, createEventLog, type EventSink } from "../core/events.ts";
 import { HeadlinesRequestError } from "../core/partners.ts";
 import { PublishConflictError, PublishRejectedError } from "../core/publishing.ts";
@@ -18,7 +18,7 @@ import { registerFeedRoutes } from "./feeds.ts";
 import { registerImageRoutes } from "./images.ts";
 import { registerIndexPage } from "./pages.ts";
 import { registerPreviewRoutes } from "./preview.ts";
-import { type PublishRoutesOptions, registerPublishRoutes } from "./publish.ts";
+import { describeRefusal, type PublishRoutesOptions, registerPublishRoutes } from "./publish.ts";
 import { capLifetimesAtRelease } from "./release-hint.ts";
 import { problem } from "./responses.ts";
 import { registerSitemaps } from "./sitemaps.ts";
@@ -104,12 +104,11 @@ export function createApp({
     if (error instanceof NotFoundError) return notFound(c);
     if (error instanceof StorageError) return storageFault(c, error);
     if (error instanceof HttpError) return problem(c, site, error.status, error.message, { ...error.headers });
-    if (error instanceof PublishRejectedError) {
-      // The same problems, in the same shape, as `npm run check` reports: the client prints them as check does.
-      const detail = `${error.file} was not published; nothing was changed: ${error.issues.map(formatIssue).join("; ")}`;
-      return problem(c, site, 422, detail, {}, { file: error.file, issues: error.issues, warnings: error.warnings });
+    if (error instanceof PublishRejectedError || error instanceof PublishConflictError) {
+      // Worded and shaped in one place for single requests and the files of a batch (publish.ts).
+      const refused = describeRefusal(error)!;
+      return problem(c, site, refused.status, refused.detail, {}, refused.members);
     }
-    if (error instanceof PublishConflictError) return problem(c, site, 409, error.message, {}, { file: error.file });
     if (error instanceof HeadlinesRequestError) {
       // Readable from any origin, so a partner's console shows why the widget stayed empty.
       return problem(c, site, HEADLINES_STATUS[error.reason], error.message, { "Access-Control-Allow-Origin": "*" });

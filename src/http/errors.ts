@@ -1,6 +1,6 @@
 // Errors the routes throw; app.ts turns each into one response (problem+json, or HTML for browsers) in onError.
 
-export type HttpStatus = 400 | 401 | 403 | 404 | 405 | 409 | 413 | 422 | 500 | 503;
+export type HttpStatus = 400 | 401 | 403 | 404 | 405 | 409 | 413 | 415 | 422 | 500 | 503;
 
 /** A request that cannot be answered as asked: the status, a sentence for the client, and headers to add. */
 export class HttpError extends Error {

@@ -11,11 +11,13 @@ import {
   type Publisher,
   PublishRejectedError,
   type PutResult,
+  REGISTRY_NAMES,
   type RegistryName,
 } from "../core/publishing.ts";
 import type { AppContext } from "./context.ts";
 import { HttpError } from "./errors.ts";
 import { readBodyCapped } from "./request-body.ts";
+import { capDetail } from "./responses.ts";
 import { readBearer, sameSecret } from "./secrets.ts";
 import { forgetKept } from "./versioned.ts";
 
@@ -63,35 +65,71 @@ export function registerPublishRoutes(app: Hono, ctx: AppContext, options: Publi
     await next();
   });
 
-  /** Runs one operation: rejections are logged as such, and a change reaches the hook. */
-  const run = async <T extends { change?: PublishChange }>(c: Context, path: string, operation: () => Promise<T>): Promise<T> => {
-    let outcome: T;
+  /** Runs one operation; a refusal is logged as a rejection and thrown on. */
+  const operate = async <T>(operation: () => Promise<T>): Promise<T> => {
     try {
-      outcome = await operation();
+      return await operation();
     } catch (error) {
       if (error instanceof PublishRejectedError) {
         event({ event: "rejection", file: error.file, reason: error.message, issues: error.issues.map(formatIssue) });
       } else if (error instanceof PublishConflictError) event({ event: "rejection", file: error.file, reason: error.message });
       throw error;
     }
+  };
+
+  /** After the operations of one request: the touched feeds' kept responses go, and what changed reaches the hook once. */
+  const settle = async (c: Context, path: string, found: readonly (PublishChange | undefined)[]): Promise<void> => {
+    const change = mergeChanges(found);
+    if (!change) return;
     // The kept responses of the touched feeds go at once here; elsewhere they expire within EDGE_CACHE_SECONDS.
-    if (outcome.change) await forgetKept(ctx.cache, outcome.change.scopes);
-    if (outcome.change && onChange) {
-      const failed = (error: unknown) =>
-        event({ event: "error", message: `the publish API's change hook failed after ${path}: ${String(error)}`, path });
-      const pending: Promise<unknown>[] = [];
-      const later = executionWaitUntil(c) ?? ((work: Promise<unknown>) => void pending.push(work));
-      try {
-        await onChange(outcome.change, (work) => later(work.catch(failed)));
-      } catch (error) {
-        failed(error);
-      }
-      await Promise.all(pending);
+    await forgetKept(ctx.cache, change.scopes);
+    if (!onChange) return;
+    const failed = (error: unknown) =>
+      event({ event: "error", message: `the publish API's change hook failed after ${path}: ${String(error)}`, path });
+    const pending: Promise<unknown>[] = [];
+    const later = executionWaitUntil(c) ?? ((work: Promise<unknown>) => void pending.push(work));
+    try {
+      await onChange(change, (work) => later(work.catch(failed)));
+    } catch (error) {
+      failed(error);
     }
+    await Promise.all(pending);
+  };
+
+  /** Runs one operation and settles its change: what each single-file route does. */
+  const run = async <T extends { change?: PublishChange }>(c: Context, path: string, operation: () => Promise<T>): Promise<T> => {
+    const outcome = await operate(operation);
+    await settle(c, path, [outcome.change]);
     return outcome;
   };
-  const logged = (file: string, result: PutResult | DeleteResult, slug?: string): void =>
-    event({ event: "publish", file, result: result === "absent" ? "unchanged" : result, ...(slug ? { slug } : {}) });
+
+  /**
+   * Stores one file of the given kind as its PUT route does, and says what that route answers: its status, its JSON
+   * body, the change, and the publish event to log. The single routes and the batch route both store through here.
+   */
+  const store = async (kind: UploadKind, path: string, bytes: Uint8Array, now: Date, replaces?: string): Promise<Stored> => {
+    if (kind === "image") {
+      const outcome = await operate(() => publisher.putImage(path, bytes, now));
+      const { change, facts, ...rest } = outcome;
+      return { status: statusOf(outcome.result), body: { ...rest, ...facts }, change, published: published(path, outcome.result) };
+    }
+    if (kind === "registry") {
+      const outcome = await operate(() => publisher.putRegistry(path as RegistryName, bytes, now));
+      const { change, ...body } = outcome;
+      return { status: statusOf(outcome.result), body, change, published: published(path, outcome.result) };
+    }
+    const outcome = await operate(() => publisher.putArticle(path, bytes, { replaces, now }));
+    const { change, ...body } = outcome;
+    return { status: statusOf(outcome.result), body, change, published: published(path, outcome.result, outcome.slug) };
+  };
+
+  /** A single PUT: the file stored, its change settled, then its publish event logged. */
+  const putOne = async (c: Context, kind: UploadKind, path: string, bytes: Uint8Array, replaces?: string): Promise<Response> => {
+    const stored = await store(kind, path, bytes, ctx.now(), replaces);
+    await settle(c, path, [stored.change]);
+    event(stored.published);
+    return c.json(stored.body, stored.status, NO_STORE);
+  };
 
   app.get("/api/manifest", async (c) => {
     const after = c.req.query("after") ?? "";
@@ -106,45 +144,140 @@ export function registerPublishRoutes(app: Hono, ctx: AppContext, options: Publi
 
   app.put("/api/images/*", async (c) => {
     const path = `images/${pathAfter(c, "/api/images/")}`;
-    const bytes = await readUpload(c, path, PUBLISH_LIMITS.imageBytes, event);
-    const outcome = await run(c, path, () => publisher.putImage(path, bytes, ctx.now()));
-    logged(path, outcome.result);
-    const { change: _change, facts, ...rest } = outcome;
-    return c.json({ ...rest, ...facts }, outcome.result === "created" ? 201 : 200, NO_STORE);
+    return putOne(c, "image", path, await readUpload(c, path, PUBLISH_LIMITS.imageBytes, event));
   });
 
   app.delete("/api/images/*", async (c) => {
     const path = `images/${pathAfter(c, "/api/images/")}`;
     const outcome = await run(c, path, () => publisher.deleteImage(path, ctx.now()));
-    logged(path, outcome.result);
+    event(published(path, outcome.result));
     return c.json({ path, result: outcome.result }, 200, NO_STORE);
   });
 
   app.put("/api/articles/*", async (c) => {
     const file = pathAfter(c, "/api/articles/");
     const replaces = c.req.query("replaces") || undefined;
-    const bytes = await readUpload(c, file, PUBLISH_LIMITS.articleBytes, event);
-    const outcome = await run(c, file, () => publisher.putArticle(file, bytes, { replaces, now: ctx.now() }));
-    logged(file, outcome.result, outcome.slug);
-    const { change: _change, ...body } = outcome;
-    return c.json(body, outcome.result === "created" ? 201 : 200, NO_STORE);
+    return putOne(c, "article", file, await readUpload(c, file, PUBLISH_LIMITS.articleBytes, event), replaces);
   });
 
   app.delete("/api/articles/*", async (c) => {
     const file = pathAfter(c, "/api/articles/");
     const outcome = await run(c, file, () => publisher.deleteArticle(file, ctx.now()));
-    logged(file, outcome.result);
+    event(published(file, outcome.result));
     return c.json({ path: file, result: outcome.result }, 200, NO_STORE);
   });
 
   app.put("/api/registries/:name{authors\\.yaml|partners\\.yaml}", async (c) => {
     const name = c.req.param("name") as RegistryName;
-    const bytes = await readUpload(c, name, PUBLISH_LIMITS.registryBytes, event);
-    const outcome = await run(c, name, () => publisher.putRegistry(name, bytes, ctx.now()));
-    logged(name, outcome.result);
-    const { change: _change, ...body } = outcome;
-    return c.json(body, outcome.result === "created" ? 201 : 200, NO_STORE);
+    return putOne(c, "registry", name, await readUpload(c, name, PUBLISH_LIMITS.registryBytes, event));
   });
+
+  // Many files in one request (an import, a large first publish): each part of a multipart/form-data body is one file,
+  // named by its content path, stored in the order sent exactly as its PUT route stores it, with the same limits and
+  // answers. A refused file changes nothing and the others go on; the feeds touched are forgotten, and the hook told,
+  // once for the whole request.
+  app.post("/api/batch", async (c) => {
+    const type = c.req.header("Content-Type") ?? "";
+    if (!/^multipart\/form-data\s*;/i.test(type)) {
+      throw new HttpError(415, "Send the files as multipart/form-data, one part per file named by its content path.");
+    }
+    const bytes = await readUpload(c, "the batch", PUBLISH_LIMITS.batchBytes, event, "one request");
+    let form: FormData;
+    try {
+      form = await new Response(bytes as Uint8Array<ArrayBuffer>, { headers: { "Content-Type": type } }).formData();
+    } catch {
+      throw new HttpError(400, "The body is not readable as multipart/form-data.");
+    }
+    const parts = [...form.entries()];
+    if (parts.length > PUBLISH_LIMITS.batchFiles) {
+      throw new HttpError(413, `A batch holds at most ${PUBLISH_LIMITS.batchFiles} files; this one has ${parts.length}.`);
+    }
+    const now = ctx.now();
+    const results: Record<string, unknown>[] = [];
+    const changes: (PublishChange | undefined)[] = [];
+    try {
+      for (const [path, value] of parts) {
+        const file = typeof value === "string" ? utf8.encode(value) : new Uint8Array(await value.arrayBuffer());
+        const kind = uploadKind(path);
+        try {
+          if (file.byteLength > UPLOAD_LIMITS[kind]) throw new HttpError(413, oversize(path, UPLOAD_LIMITS[kind], event));
+          const stored = await store(kind, path, file, now);
+          event(stored.published);
+          changes.push(stored.change);
+          results.push({ path, status: stored.status, ...stored.body });
+        } catch (error) {
+          const refused = describeRefusal(error);
+          if (!refused) throw error;
+          results.push({ path, status: refused.status, detail: capDetail(refused.detail), ...refused.members });
+        }
+      }
+    } finally {
+      await settle(c, "/api/batch", changes);
+    }
+    return c.json({ results }, 200, NO_STORE);
+  });
+}
+
+/** What a stored file answers: the status and body of its PUT route, what it changed, and its publish event. */
+interface Stored {
+  status: 200 | 201;
+  body: Record<string, unknown>;
+  change?: PublishChange;
+  published: PublishEvent;
+}
+
+type UploadKind = "image" | "registry" | "article";
+
+const statusOf = (result: PutResult): 200 | 201 => (result === "created" ? 201 : 200);
+
+const published = (file: string, result: PutResult | DeleteResult, slug?: string): PublishEvent => ({
+  event: "publish",
+  file,
+  result: result === "absent" ? "unchanged" : result,
+  ...(slug ? { slug } : {}),
+});
+
+/** Which PUT route a path in a batch belongs to: images under images/, the two registries by name, articles otherwise. */
+function uploadKind(path: string): UploadKind {
+  if (path.startsWith("images/")) return "image";
+  return (REGISTRY_NAMES as readonly string[]).includes(path) ? "registry" : "article";
+}
+
+const UPLOAD_LIMITS = {
+  image: PUBLISH_LIMITS.imageBytes,
+  registry: PUBLISH_LIMITS.registryBytes,
+  article: PUBLISH_LIMITS.articleBytes,
+} as const;
+
+const utf8 = new TextEncoder();
+
+/**
+ * A refused publish as the client hears it: status, detail and the members beside them (the check's issues). The
+ * app's error handler answers a single request with these; the batch route lists them per file.
+ */
+export function describeRefusal(error: unknown): { status: 409 | 413 | 422; detail: string; members: Record<string, unknown> } | undefined {
+  if (error instanceof PublishRejectedError) {
+    // The same problems, in the same shape, as `npm run check` reports: the client prints them as check does.
+    const detail = `${error.file} was not published; nothing was changed: ${error.issues.map(formatIssue).join("; ")}`;
+    return { status: 422, detail, members: { file: error.file, issues: error.issues, warnings: error.warnings } };
+  }
+  if (error instanceof PublishConflictError) return { status: 409, detail: error.message, members: { file: error.file } };
+  if (error instanceof HttpError && error.status === 413) return { status: 413, detail: error.message, members: {} };
+  return undefined;
+}
+
+/** The changes of one request as one: every list, article, image and registry any of them touched. */
+function mergeChanges(found: readonly (PublishChange | undefined)[]): PublishChange | undefined {
+  const changes = found.filter((c): c is PublishChange => c !== undefined);
+  if (changes.length <= 1) return changes[0];
+  const union = <T extends string>(pick: (c: PublishChange) => readonly T[]): T[] => [...new Set(changes.flatMap(pick))].sort();
+  return {
+    scopes: union((c) => c.scopes),
+    slugs: union((c) => c.slugs),
+    images: union((c) => c.images),
+    registries: union((c) => c.registries),
+    now: changes[0]!.now,
+  };
 }
 
 /** The request's `waitUntil`, or undefined where there is no ExecutionContext (`app.request()` in tests). */
@@ -170,12 +303,21 @@ function pathAfter(c: Context, prefix: string): string {
 }
 
 /** The body of an upload, refused with 413 once it passes `limit` bytes (or declares more): the rest is never read. */
-async function readUpload(c: Context, path: string, limit: number, event: (e: PublishEvent) => void): Promise<Uint8Array> {
+async function readUpload(
+  c: Context,
+  path: string,
+  limit: number,
+  event: (e: PublishEvent) => void,
+  what = "this kind of file",
+): Promise<Uint8Array> {
   const bytes = await readBodyCapped(c.req.raw, limit);
-  if (bytes === undefined) {
-    const reason = `${path} is larger than ${limit / (1024 * 1024)} MiB (${limit.toLocaleString("en")} bytes), the most the publish API takes for this kind of file`;
-    event({ event: "rejection", file: path, reason });
-    throw new HttpError(413, reason);
-  }
+  if (bytes === undefined) throw new HttpError(413, oversize(path, limit, event, what));
   return bytes;
+}
+
+/** Why an upload is refused for its size (logged as a rejection). */
+function oversize(path: string, limit: number, event: (e: PublishEvent) => void, what = "this kind of file"): string {
+  const reason = `${path} is larger than ${limit / (1024 * 1024)} MiB (${limit.toLocaleString("en")} bytes), the most the publish API takes for ${what}`;
+  event({ event: "rejection", file: path, reason });
+  return reason;
 }

@@ -24,6 +24,7 @@ const TITLES: Record<HttpStatus, string> = {
   405: "Method Not Allowed",
   409: "Conflict",
   413: "Content Too Large",
+  415: "Unsupported Media Type",
   422: "Unprocessable Content",
   500: "Internal Server Error",
   503: "Service Unavailable",
@@ -70,6 +71,11 @@ export function problem(
 
 /** Longest `detail` (and `instance`) an error answer carries, in characters. */
 const DETAIL_MAX = 400;
+
+/** An error's `detail` as every answer carries it: at most DETAIL_MAX characters (the files of a batch too). */
+export function capDetail(detail: string): string {
+  return capText(detail, DETAIL_MAX);
+}
 
 function capText(text: string, max: number): string {
   if (text.length <= max) return text;

@@ -4,20 +4,41 @@ import { HOME_SCOPE, type Publication } from "./publication.ts";
 
 export type WriteResult = "created" | "updated" | "unchanged";
 
-/** The statements that remove the publishable article a file holds, keeping every list dense. */
-function removeArticle(db: D1Database, where: "file", value: string): D1PreparedStatement[] {
+/**
+ * Where a re-published article stays in place: its slug, its time and the lists it is in. A stored list entry that
+ * matches all three is kept where it is (an edit that keeps the date moves no other article), so the cost of an edit
+ * does not grow with the lists.
+ */
+interface Keep {
+  slug: string;
+  published: number;
+  /** JSON array of the scope keys the publication is in. */
+  scopes: string;
+}
+
+/**
+ * The statements that remove the publishable article a file holds, keeping every list dense. With `keep`, its entries
+ * in lists where the publication takes the same place are left for insertArticle to find (the check is made by the
+ * statements themselves, on what is stored when the batch runs).
+ */
+function removeArticle(db: D1Database, where: "file", value: string, keep?: Keep): D1PreparedStatement[] {
   const slug = where === "file" ? "(SELECT slug FROM articles WHERE file = ?1)" : "?1";
+  const going = keep
+    ? `slug = ${slug} AND NOT (slug = ?2 AND published = ?3 AND scope IN (SELECT value FROM json_each(?4)))`
+    : `slug = ${slug}`;
+  const bind = (statement: D1PreparedStatement) =>
+    keep ? statement.bind(value, keep.slug, keep.published, keep.scopes) : statement.bind(value);
   return [
     db.prepare(`INSERT OR IGNORE INTO touched_scopes (scope) SELECT scope FROM memberships WHERE slug = ${slug}`).bind(value),
-    // Every newer article of each list moves down one position.
-    db
-      .prepare(
+    // Every newer article of each list the article leaves moves down one position.
+    bind(
+      db.prepare(
         `UPDATE memberships SET position = memberships.position - 1
-         FROM (SELECT scope, position FROM memberships WHERE slug = ${slug}) AS gone
+         FROM (SELECT scope, position FROM memberships WHERE ${going}) AS gone
          WHERE memberships.scope = gone.scope AND memberships.position > gone.position`,
-      )
-      .bind(value),
-    db.prepare(`DELETE FROM memberships WHERE slug = ${slug}`).bind(value),
+      ),
+    ),
+    bind(db.prepare(`DELETE FROM memberships WHERE ${going}`)),
     db.prepare(`DELETE FROM image_refs WHERE slug = ${slug}`).bind(value),
     db.prepare(`DELETE FROM article_parts WHERE slug = ${slug}`).bind(value),
     db.prepare(`DELETE FROM articles WHERE slug = ${slug}`).bind(value),
@@ -58,18 +79,28 @@ function insertArticle(db: D1Database, pub: Publication): D1PreparedStatement[] 
     );
   }
   for (const { scope, name } of pub.memberships) {
+    // An entry removeArticle kept (same slug, time and list) is in its place already: nothing moves, and it only
+    // takes the new name. The list is then named NULL, which matches no row, so not one row is read.
+    const list = "(SELECT ?1 WHERE NOT EXISTS (SELECT 1 FROM memberships WHERE scope = ?1 AND slug = ?3))";
     statements.push(
       db.prepare("INSERT OR IGNORE INTO touched_scopes (scope) VALUES (?1)").bind(scope),
       // Lists are ordered by (published, slug descending): everything after the new article moves up one.
       db
-        .prepare("UPDATE memberships SET position = position + 1 WHERE scope = ?1 AND (published > ?2 OR (published = ?2 AND slug < ?3))")
+        .prepare(
+          `UPDATE memberships SET position = position + 1
+           WHERE scope = ${list} AND (published > ?2 OR (published = ?2 AND slug < ?3))`,
+        )
         .bind(scope, at, pub.slug),
+      // Its place: after the last article before it, which is the newest one published earlier, or the one published
+      // at the same instant with the smallest slug above its own. Each is a lookup on (scope, published); the `+`
+      // keeps SQLite from walking the whole list in slug order (the primary key) instead.
       db
         .prepare(
           `INSERT INTO memberships (scope, slug, position, published, name) VALUES (?1, ?3, 1 + COALESCE(
-             (SELECT position FROM memberships WHERE scope = ?1 AND published = ?2 AND slug > ?3 ORDER BY slug LIMIT 1),
+             (SELECT MAX(position) FROM memberships WHERE scope = ?1 AND published = ?2 AND +slug > ?3),
              (SELECT position FROM memberships WHERE scope = ?1 AND published < ?2 ORDER BY published DESC, position DESC LIMIT 1),
-             -1), ?2, ?4)`,
+             -1), ?2, ?4)
+           ON CONFLICT (scope, slug) DO UPDATE SET name = excluded.name`,
         )
         .bind(scope, at, pub.slug, name),
     );
@@ -102,10 +133,13 @@ export async function writePublication(
   if (pub.draft && draft && draft.sourceHash === pub.sourceHash && !existing) return "unchanged";
 
   const statements: D1PreparedStatement[] = [db.prepare("DELETE FROM touched_scopes")];
+  const keep: Keep | undefined = pub.draft
+    ? undefined
+    : { slug: pub.slug, published: pub.published.getTime(), scopes: JSON.stringify(pub.memberships.map((m) => m.scope)) };
   if (options.replaces && options.replaces !== pub.file) {
     // A rename: the old file's article becomes this one, so its id is not retired.
     statements.push(
-      ...removeArticle(db, "file", options.replaces),
+      ...removeArticle(db, "file", options.replaces, keep),
       db.prepare("DELETE FROM drafts WHERE file = ?1").bind(options.replaces),
     );
   }
@@ -127,7 +161,7 @@ export async function writePublication(
     statements.push(
       // A slug held by another file is refused before this is called; should one appear meanwhile, the insert's
       // primary key fails the whole batch and nothing changes.
-      ...removeArticle(db, "file", pub.file),
+      ...removeArticle(db, "file", pub.file, keep),
       db.prepare("DELETE FROM drafts WHERE file = ?1").bind(pub.file),
       ...insertArticle(db, pub),
     );

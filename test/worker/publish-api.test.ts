@@ -440,6 +440,126 @@ describe("publish API: size limits", () => {
   });
 });
 
+/** A multipart/form-data batch of `files` (path → bytes), each a file part named by its path. */
+function batchBody(files: readonly (readonly [string, string | Uint8Array])[]): FormData {
+  const form = new FormData();
+  for (const [path, bytes] of files) form.append(path, new Blob([bytes as Uint8Array<ArrayBuffer>]), path.split("/").at(-1));
+  return form;
+}
+
+type BatchResult = { path: string; status: number } & Record<string, unknown>;
+
+describe("publish API: batches", () => {
+  const files: [string, string | Uint8Array][] = [
+    ["images/photo.png", PNG_1x1],
+    ["authors.yaml", "sara:\n  name: Sara Ahmadi\n"],
+    ["2025/a.md", article("Alpha", { image: "/images/photo.png", authors: "[sara]" })],
+    ["2025/b.md", article("Bravo", { date: "2025-05-02 09:00", section: "Business", tags: "[Gas]" })],
+    ["2025/c.md", article("Charlie", { draft: "true" })],
+  ];
+  const post = (fetch: Fetch, body: BodyInit, headers: Record<string, string> = {}) =>
+    fetch(`${BASE}/api/batch`, { method: "POST", headers: { Authorization: `Bearer ${TOKEN}`, ...headers }, body });
+
+  it("stores every file exactly as its own PUT would: the same answers, and the same feeds, pages and manifest", async () => {
+    const one = setup();
+    const single: BatchResult[] = [];
+    for (const [path, bytes] of files) {
+      const res = await one.put(path, bytes);
+      single.push({ path, status: res.status, ...((await res.json()) as object) });
+    }
+    const slugs = ["a", "b", "c"];
+    const expected = await snapshot(one.get, slugs);
+    const manifest = await (await one.fetch(`${BASE}/api/manifest`, { headers: { Authorization: `Bearer ${TOKEN}` } })).text();
+
+    await reset();
+    const two = setup();
+    const res = await post(two.fetch, batchBody(files));
+    expect(res.status).toBe(200);
+    expect(res.headers.get("Cache-Control")).toBe("no-store");
+    expect(((await res.json()) as { results: BatchResult[] }).results).toEqual(single);
+    expect(await snapshot(two.get, slugs)).toEqual(expected);
+    expect(await (await two.fetch(`${BASE}/api/manifest`, { headers: { Authorization: `Bearer ${TOKEN}` } })).text()).toBe(manifest);
+    expect(two.events.filter((e) => e.event === "publish").map((e) => e.file)).toEqual(files.map(([path]) => path));
+  });
+
+  it("refuses a file with check's issues, changing nothing for it, while the others are stored", async () => {
+    const { fetch, get } = setup();
+    const broken = article("Delta", { image: "/images/missing.png" });
+    const res = await post(
+      fetch,
+      batchBody([
+        ["2025/a.md", article("Alpha")],
+        ["2025/d.md", broken],
+        ["notes.txt", "not an article"],
+        ["2025/b.md", article("Bravo")],
+      ]),
+    );
+    const { results } = (await res.json()) as { results: BatchResult[] };
+    expect(results.map((r) => [r.path, r.status])).toEqual([
+      ["2025/a.md", 201],
+      ["2025/d.md", 422],
+      ["notes.txt", 422],
+      ["2025/b.md", 201],
+    ]);
+    expect(results[1]!.issues).toEqual(await checkIssues({ "2025/d.md": broken }, "2025/d.md"));
+    expect(results[1]!.detail).toContain("2025/d.md was not published; nothing was changed");
+    const feed = await (await get("/rss.xml")).text();
+    expect(feed).toContain("Alpha");
+    expect(feed).toContain("Bravo");
+    expect(feed).not.toContain("Delta");
+  });
+
+  it("forgets the touched feeds and tells the hook once, naming everything the batch changed", async () => {
+    const { fetch, get, changes } = setup();
+    await post(fetch, batchBody([["2025/a.md", article("Alpha")]]));
+    expect(await (await get("/sections/business/rss.xml")).text()).not.toContain("Bravo");
+    const before = changes.length;
+    await post(
+      fetch,
+      batchBody([
+        ["2025/b.md", article("Bravo", { section: "Business", tags: "[Gas]" })],
+        ["2025/e.md", article("Echo", { section: "Culture" })],
+      ]),
+    );
+    expect(changes.length).toBe(before + 1);
+    expect(changes.at(-1)!.scopes).toEqual(["authors/publisher", "home", "sections/business", "sections/culture", "tags/gas", "tags/oil"]);
+    expect(changes.at(-1)!.slugs).toEqual(["b", "e"]);
+    expect(await (await get("/sections/business/rss.xml")).text()).toContain("Bravo");
+  });
+
+  it("keeps every file's own size limit and bounds the batch: files, bytes, and the body's type", async () => {
+    const { fetch, events } = setup();
+    const big = `${article("Big")}${"x".repeat(4 * 1024 * 1024)}`;
+    const res = await post(
+      fetch,
+      batchBody([
+        ["big.md", big],
+        ["2025/a.md", article("Alpha")],
+      ]),
+    );
+    const { results } = (await res.json()) as { results: BatchResult[] };
+    expect(results.map((r) => r.status)).toEqual([413, 201]);
+    expect(events).toContainEqual(expect.objectContaining({ event: "rejection", file: "big.md" }));
+    const many = batchBody(Array.from({ length: 1001 }, (_, i) => [`${i}.md`, "x"] as const));
+    expect((await post(fetch, many)).status).toBe(413);
+    expect((await post(fetch, "a.md=x", { "Content-Type": "application/x-www-form-urlencoded" })).status).toBe(415);
+    const huge = new Request(`${BASE}/api/batch`, { method: "POST", body: batchBody([["huge.md", "x".repeat(17 * 1024 * 1024)]]) });
+    const declared = await fetch(`${BASE}/api/batch`, {
+      method: "POST",
+      headers: {
+        Authorization: `Bearer ${TOKEN}`,
+        "Content-Type": huge.headers.get("Content-Type")!,
+        "Content-Length": String(17 * 1024 * 1024),
+      },
+      body: huge.body,
+      duplex: "half",
+    } as RequestInit);
+    expect(declared.status).toBe(413);
+    expect((await fetch(`${BASE}/api/batch`, { method: "POST", body: batchBody(files) })).status).toBe(401);
+    expect((await env.DB.prepare("SELECT COUNT(*) AS n FROM articles").first<{ n: number }>())!.n).toBe(1);
+  });
+});
+
 describe("publish API: images", () => {
   it("stores only JPEG, PNG, GIF, WebP and AVIF, measured from the bytes", async () => {
     const { put } = setup();
