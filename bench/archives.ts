@@ -88,6 +88,17 @@ export interface ImportOptions {
  * Makes sure the archive is stored: reuses a complete one, resumes an interrupted one, or starts afresh (migrations
  * applied as `npm start` applies them). Everything goes through POST /api/batch of the worker as deployed.
  */
+/**
+ * The archive as it is stored, complete or not (`npm run bench -- --as-imported`): an import stopped part way is a
+ * smaller archive of the oldest articles, measured at the count it holds. Nothing is imported here.
+ */
+export async function importedArchive(spec: ArchiveSpec): Promise<ArchiveStamp> {
+  const stamp = await storedArchive(spec);
+  if (!stamp) throw new Error(`no stored archive of ${spec.count} articles under ${spec.dir}: run without --as-imported to import it`);
+  if (!stamp.complete) stamp.diskBytes ??= diskBytes(spec.dir);
+  return stamp;
+}
+
 export async function ensureArchive(spec: ArchiveSpec, options: ImportOptions): Promise<ArchiveStamp> {
   let stamp = await storedArchive(spec);
   if (stamp?.complete) return stamp;

@@ -10,8 +10,13 @@ export interface Fetched {
   ms: number;
   etag: string | null;
   contentType: string | null;
+  /** The response's own headers (lower case), without those of the connection and the transfer. */
+  headers: Record<string, string>;
   body: Uint8Array;
 }
+
+/** Headers that describe the connection or the transfer, not the response. */
+const TRANSFER_HEADERS = new Set(["content-length", "content-encoding", "transfer-encoding", "connection", "date", "keep-alive"]);
 
 export async function get(url: string, headers: Record<string, string> = {}, timeoutMs = 180_000): Promise<Fetched> {
   const started = performance.now();
@@ -22,6 +27,7 @@ export async function get(url: string, headers: Record<string, string> = {}, tim
     ms: performance.now() - started,
     etag: res.headers.get("etag"),
     contentType: res.headers.get("content-type"),
+    headers: Object.fromEntries([...res.headers].filter(([name]) => !TRANSFER_HEADERS.has(name))),
     body,
   };
 }

@@ -4,6 +4,8 @@
 //   npm run bench                                        everything (archives imported first if need be)
 //   npm run bench -- --sizes 100,10000 --only scale      some sizes, one part
 //   npm run bench -- --seconds 3 --repeat 2              quicker load runs
+//   npm run bench -- --as-imported                       measure stored archives as they are (an import stopped part
+//                                                        way: its oldest articles), importing nothing
 //
 // One load at a time: imports, workers and wrk runs follow each other; the server gets core 0 and wrk core 1.
 import { mkdir, writeFile } from "node:fs/promises";
@@ -32,6 +34,7 @@ const { values } = parseArgs({
     "served-size": { type: "string", default: "10000" },
     publishes: { type: "string", default: "5" },
     out: { type: "string", default: "bench/results/latest.json" },
+    "as-imported": { type: "boolean", default: false },
   },
 });
 const only = new Set(values.only.split(",").map((s) => s.trim()));
@@ -100,6 +103,7 @@ if (only.has("scale")) {
         publishes: number("publishes"),
         visibleWaitMs: 15_000,
         ports: PORTS,
+        asImported: values["as-imported"],
         log,
       }),
     );

@@ -4,7 +4,7 @@
 // deployed: the cached home feed and its 304, publishing into the archive, and how soon a publish shows.
 import { rm } from "node:fs/promises";
 import { join } from "node:path";
-import { type ArchiveStamp, archiveSpec, ensureArchive } from "./archives.ts";
+import { type ArchiveStamp, archiveSpec, ensureArchive, importedArchive } from "./archives.ts";
 import { BENCH_TOKEN, type BuiltWorker, isolateHeap, type LocalWorker, startWorker } from "./harness.ts";
 import { get, type LoadSummary, measure, memory } from "./load.ts";
 import { type PublishTimings, timePublishing, timeVisibility, type Visibility } from "./publishing.ts";
@@ -17,7 +17,9 @@ export interface EndpointRow extends Partial<LoadSummary> {
 }
 
 export interface ScaleRow {
+  /** Articles in the stored archive: `planned`, or fewer when measured as imported part way (`--as-imported`). */
   articles: number;
+  planned: number;
   body: "full" | "short";
   archive: ArchiveStamp;
   startupMs: number;
@@ -42,6 +44,8 @@ export interface ScaleSettings {
   /** How long to wait for a publish to show in a `?limit` variant (EDGE_CACHE_SECONDS is 10). */
   visibleWaitMs: number;
   ports: { worker: number; inspector: number; import: number };
+  /** Measure the archive as stored, even if its import stopped part way, instead of finishing the import first. */
+  asImported?: boolean;
   log: (line: string) => void;
 }
 
@@ -61,7 +65,9 @@ async function endpoint(worker: LocalWorker, name: string, path: string, setting
 
 export async function runScaleSize(count: number, built: BuiltWorker, settings: ScaleSettings): Promise<ScaleRow> {
   const spec = archiveSpec(count);
-  const archive = await ensureArchive(spec, { port: settings.ports.import, log: settings.log });
+  const archive = settings.asImported
+    ? await importedArchive(spec)
+    : await ensureArchive(spec, { port: settings.ports.import, log: settings.log });
   const state = spec.dir;
   // A cold start: nothing kept from an earlier run in the local Cache API.
   await rm(join(state, "v3", "cache"), { recursive: true, force: true });
@@ -82,7 +88,8 @@ export async function runScaleSize(count: number, built: BuiltWorker, settings: 
     const uncached: EndpointRow[] = [];
     for (const e of ENDPOINTS) uncached.push(await endpoint(uncachedWorker, `${e.name} uncached`, e.path, settings));
     row = {
-      articles: count,
+      articles: archive.importedArticles,
+      planned: count,
       body: spec.body,
       archive,
       startupMs: uncachedWorker.startupMs,

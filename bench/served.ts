@@ -1,5 +1,5 @@
 // Served: what one request costs the server, all under the same harness (bench/harness.ts) over the same stored
-// archive. The worker as deployed (cached /rss.xml and its 304), a baseline worker that answers the same bytes from
+// archive. The worker as deployed (cached /rss.xml and its 304), a baseline worker that answers the same response (bytes and headers) from
 // memory, the worker uncached (BODY_CACHE=off), and the peer that renders the same feed with `feed` per request.
 import { rm } from "node:fs/promises";
 import { join } from "node:path";
@@ -9,7 +9,7 @@ import { get, type LoadSummary, measure, memory } from "./load.ts";
 
 export interface ServedRow extends LoadSummary {
   /**
-   * Which worker: `worker` (the project's), `baseline` (same bytes from memory), `feed` (the `feed` package per request),
+   * Which worker: `worker` (the project's), `baseline` (the same response, bytes and headers, from memory), `feed` (the `feed` package per request),
    * `reads` (only the D1 reads of the worker's or the peer's uncached request: bench/workers/peers.ts).
    */
   server: "worker" | "baseline" | "feed" | "reads";
@@ -36,14 +36,19 @@ const FEEDS = [
   { format: "json", path: "/feed.json" },
 ] as const;
 
-/** A worker answering every request with these bytes from memory, and 304 for a matching If-None-Match. */
-function baselineModules(body: Uint8Array, contentType: string, etag: string) {
-  const script = `// The baseline: the same bytes from memory, the limit of this runtime and harness for this response.
+/**
+ * A worker answering every request with this response from memory (the worker's own bytes and headers), and a 304
+ * with the same headers but the type for a matching If-None-Match: the least this runtime and harness can spend on it.
+ */
+function baselineModules(body: Uint8Array, headers: Record<string, string>, etag: string) {
+  const { "content-type": _type, ...notModified } = headers;
+  const script = `// The baseline: the worker's response from memory, the limit of this runtime and harness for this response.
 import body from "body.bin";
-const headers = { "content-type": ${JSON.stringify(contentType)}, etag: ${JSON.stringify(etag)} };
+const headers = ${JSON.stringify(headers)};
+const notModified = ${JSON.stringify(notModified)};
 export default {
   fetch(request) {
-    if (request.headers.get("if-none-match") === ${JSON.stringify(etag)}) return new Response(null, { status: 304, headers });
+    if (request.headers.get("if-none-match") === ${JSON.stringify(etag)}) return new Response(null, { status: 304, headers: notModified });
     return new Response(body, { headers });
   },
 };
@@ -114,12 +119,13 @@ export async function runServed(
     startWorker({
       name: "baseline",
       port: settings.ports.baseline,
-      modules: baselineModules(home.body, home.contentType!, home.etag!),
+      modules: baselineModules(home.body, home.headers, home.etag!),
     }),
     async (w) => {
       const same = await get(`${w.url}/rss.xml`);
       if (Buffer.compare(same.body, home.body) !== 0) throw new Error("the baseline's body differs from the worker's");
-      await row("baseline", w, "same bytes from memory", "/rss.xml");
+      if (JSON.stringify(same.headers) !== JSON.stringify(home.headers)) throw new Error("the baseline's headers differ from the worker's");
+      await row("baseline", w, "the same response from memory", "/rss.xml");
       await row("baseline", w, "304", "/rss.xml", { "If-None-Match": home.etag! });
       mem.baseline = await memory(w.pid);
     },

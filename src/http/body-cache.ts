@@ -10,6 +10,11 @@ export interface BodyCache {
   put(key: string, body: Body): Promise<void>;
   /** Forgets a key (where the tier allows: the Cache API forgets in this data centre only). */
   delete(key: string): Promise<void>;
+  /**
+   * What the tier in this isolate holds under `key`, read at once (no await, no far tier): for answers given before
+   * routing (`answerHot` in versioned.ts). Absent on caches with no tier in the isolate.
+   */
+  peek?(key: string): Body | undefined;
 }
 
 /** Keeps nothing: every request renders. */
@@ -71,6 +76,7 @@ export function createMemoryCache(limits: MemoryCacheLimits = ISOLATE_CACHE_LIMI
       return memo.bytes;
     },
     get: async (key) => memo.get(key),
+    peek: (key) => memo.get(key),
     put: async (key, body) => memo.set(key, body, entryCost(key, body)),
     delete: async (key) => memo.delete(key),
   };
@@ -82,7 +88,9 @@ export function createMemoryCache(limits: MemoryCacheLimits = ISOLATE_CACHE_LIMI
  * Keys name content versions, so the two never disagree.
  */
 export function createTieredCache(near: BodyCache, far: BodyCache): BodyCache {
+  const peek = near.peek?.bind(near);
   return {
+    ...(peek ? { peek } : {}),
     async get(key) {
       const hit = await near.get(key);
       if (hit !== undefined) return hit;

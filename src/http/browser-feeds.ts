@@ -14,7 +14,20 @@ const FEED_TYPES = /^application\/(rss|atom)\+xml\b/i;
 
 /** True for a browser loading a page in a tab (Fetch Metadata); feed readers, fetch() and XHR never send this pair. */
 export function isBrowserNavigation(headers: { header(name: string): string | undefined }): boolean {
-  return headers.header("Sec-Fetch-Dest") === "document" && headers.header("Sec-Fetch-Mode") === "navigate";
+  return isNavigation(headers.header("Sec-Fetch-Dest"), headers.header("Sec-Fetch-Mode"));
+}
+
+/** The rule of isBrowserNavigation over the two header values (for callers holding a plain `Headers`). */
+export function isNavigation(dest: string | null | undefined, mode: string | null | undefined): boolean {
+  return dest === "document" && mode === "navigate";
+}
+
+/** The request header a feed's answer varies on, besides Accept-Encoding. */
+export const NAVIGATION_VARY = "Sec-Fetch-Dest";
+
+/** True for the media types of the XML feeds, whose Content-Type differs for a browser tab. */
+export function variesByNavigation(contentType: string): boolean {
+  return FEED_TYPES.test(contentType);
 }
 
 /** Must be registered before the feed routes, so it wraps them. */
@@ -23,11 +36,11 @@ export function registerBrowserFeedView(app: Hono, _ctx: AppContext): void {
     await next();
     const type = c.res.headers.get("Content-Type");
     // A 304 has no type but must repeat the Vary a 200 would send (RFC 9110 §15.4.5).
-    const xmlFeed = type ? FEED_TYPES.test(type) : c.res.status === 304 && /\/(rss|atom)\.xml$/.test(c.req.path);
+    const xmlFeed = type ? variesByNavigation(type) : c.res.status === 304 && /\/(rss|atom)\.xml$/.test(c.req.path);
     if (!xmlFeed) return;
     // Changed in place: assigning a new c.res would have Hono copy the old headers back over these.
     // Caches must keep the browser's and the reader's answer apart, though the bodies are the same.
-    c.res.headers.append("Vary", "Sec-Fetch-Dest");
+    c.res.headers.append("Vary", NAVIGATION_VARY);
     if (type && isBrowserNavigation(c.req)) c.res.headers.set("Content-Type", "application/xml; charset=utf-8");
   });
 

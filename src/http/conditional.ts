@@ -101,6 +101,8 @@ export interface CurrentValidators {
  */
 export function isNotModified(request: RequestValidators, current: CurrentValidators): boolean {
   if (request.ifNoneMatch !== undefined && request.ifNoneMatch !== null) {
+    // The common case, a reader sending back the one tag it was given: a match by any comparison.
+    if (request.ifNoneMatch === current.etag) return true;
     const tags = parseEntityTags(request.ifNoneMatch);
     if (tags === undefined) return false;
     if (tags === "*") return true;

@@ -5,6 +5,12 @@ import type { SiteSettings } from "../core/settings.ts";
 import type { HttpStatus } from "./errors.ts";
 import { capLifetimesAtRelease } from "./release-hint.ts";
 
+/**
+ * Headers on every response, errors included (set by the app's outermost middleware and by `answerHot`): browsers must
+ * not second-guess the declared types (feeds are often sniffed as HTML).
+ */
+export const APP_HEADERS: Readonly<Record<string, string>> = { "X-Content-Type-Options": "nosniff" };
+
 /** True when the client prefers an HTML page (a browser): it lists text/html and does not refuse it with q=0. */
 export function wantsHtml(accept: string | undefined): boolean {
   if (!accept) return false;

@@ -7,9 +7,10 @@ import { describeError } from "../core/events.ts";
 import { FEED_FILES } from "../core/feed-plan.ts";
 import { FORMATS, OUTPUT_REVISION } from "../formats/index.ts";
 import type { Body, BodyCache } from "./body-cache.ts";
+import { isNavigation, NAVIGATION_VARY, variesByNavigation } from "./browser-feeds.ts";
 import { isNotModified } from "./conditional.ts";
 import type { AppContext } from "./context.ts";
-import { cacheControl, type Freshness } from "./responses.ts";
+import { APP_HEADERS, cacheControl, type Freshness } from "./responses.ts";
 
 const utf8 = new TextEncoder();
 const fromUtf8 = new TextDecoder();
@@ -118,18 +119,51 @@ function encodeKept(kept: KeptResponse, body: Body): Body {
   return out;
 }
 
+/** A kept response read back: its facts as a document's, and its body (a view into the kept bytes, not a copy). */
+interface DecodedKept {
+  expires: number;
+  facts: DocumentFacts;
+  body: Body;
+  /** The hot path's headers for a 200 and a 304, made for one Cache-Control value (it changes only near a release). */
+  prepared?: { cacheControl: string; ok: Record<string, string>; notModified: Record<string, string> };
+}
+
 /**
- * The kept facts and the body: a view into the kept bytes, not a copy (kept bytes are never written to), so a hit, a
- * 304 above all, copies none of its body here.
+ * Kept bytes decoded once: a hot feed's hits reuse the decoded facts instead of parsing them again. Keyed weakly by
+ * the kept bytes themselves (never written to), so an entry lives exactly as long as the cache tier holding those
+ * bytes keeps them, and this adds nothing that grows on its own.
  */
-function decodeKept(bytes: Body): { kept: KeptResponse; body: Body } | undefined {
+const decodedKept = new WeakMap<Body, DecodedKept | null>();
+
+function decodeKept(bytes: Body): DecodedKept | undefined {
+  const known = decodedKept.get(bytes);
+  if (known !== undefined) return known ?? undefined;
+  const decoded = parseKept(bytes);
+  decodedKept.set(bytes, decoded ?? null);
+  return decoded;
+}
+
+function parseKept(bytes: Body): DecodedKept | undefined {
   const newline = bytes.indexOf(10);
   if (newline < 0) return undefined;
+  let kept: KeptResponse;
   try {
-    return { kept: JSON.parse(fromUtf8.decode(bytes.subarray(0, newline))) as KeptResponse, body: bytes.subarray(newline + 1) };
+    kept = JSON.parse(fromUtf8.decode(bytes.subarray(0, newline))) as KeptResponse;
   } catch {
     return undefined; // written by other code: a miss
   }
+  const facts: DocumentFacts = {
+    etag: kept.etag,
+    lastModified: kept.lastModified === undefined ? undefined : new Date(kept.lastModified),
+    freshness: {
+      archived: kept.archived,
+      siteNextRelease: kept.siteNextRelease === undefined ? undefined : new Date(kept.siteNextRelease),
+    },
+    contentType: kept.contentType,
+    self: kept.self,
+    alternate: kept.alternate,
+  };
+  return { expires: kept.expires, facts, body: bytes.subarray(newline + 1) };
 }
 
 /** The response cache's key for a request path (and the `limit` it asked for): other query parameters never split it. */
@@ -142,22 +176,48 @@ export async function answerKept(c: Context, ctx: AppContext, key: string, now: 
   if (ctx.site.cache.edgeSeconds === 0) return undefined;
   const hit = await safeGet(c, ctx, key);
   const found = hit && decodeKept(hit);
-  if (!found || found.kept.expires <= now.getTime()) return undefined;
-  const { kept } = found;
-  const facts: DocumentFacts = {
-    etag: kept.etag,
-    lastModified: kept.lastModified === undefined ? undefined : new Date(kept.lastModified),
-    freshness: {
-      archived: kept.archived,
-      siteNextRelease: kept.siteNextRelease === undefined ? undefined : new Date(kept.siteNextRelease),
-    },
-    contentType: kept.contentType,
-    self: kept.self,
-    alternate: kept.alternate,
-  };
+  if (!found || found.expires <= now.getTime()) return undefined;
+  const { facts } = found;
   const headers = documentHeaders(ctx, facts, now);
   if (notModified(c, facts)) return c.body(null, 304, headers);
-  return c.body(found.body, 200, { ...headers, "Content-Type": kept.contentType });
+  return c.body(found.body, 200, { ...headers, "Content-Type": facts.contentType });
+}
+
+/**
+ * The kept response for a plain GET of a feed or the OPML list (no query, not a browser tab), answered from the
+ * isolate's tier before any routing: the hot path of a polled feed, a 304 above all. It answers exactly what the
+ * route would (answerKept, then the app's middleware: `APP_HEADERS`, the browser view's `Vary`); a test compares the
+ * two header by header. Anything else, a miss or an expired entry included, goes to the routes.
+ */
+export function answerHot(request: Request, ctx: AppContext): Response | undefined {
+  if (request.method !== "GET" || ctx.site.cache.edgeSeconds === 0 || !ctx.cache.peek) return undefined;
+  // request.url is already a serialised URL: its path is the text from the first "/" after the host.
+  const url = request.url;
+  if (url.includes("?")) return undefined; // `?limit` and the rest are the routes' to parse (and refuse)
+  const path = url.slice(url.indexOf("/", url.indexOf("//") + 2));
+  const headers = request.headers;
+  if (isNavigation(headers.get("Sec-Fetch-Dest"), headers.get("Sec-Fetch-Mode"))) return undefined;
+  const bytes = ctx.cache.peek(responseKey(path));
+  const found = bytes && decodeKept(bytes);
+  if (!found) return undefined;
+  const now = ctx.now();
+  if (found.expires <= now.getTime()) return undefined;
+  const { facts } = found;
+  const prepared = preparedHeaders(ctx, found, now);
+  const validators = { ifNoneMatch: headers.get("If-None-Match"), ifModifiedSince: headers.get("If-Modified-Since") ?? undefined };
+  if (isNotModified(validators, facts)) return new Response(null, { status: 304, headers: prepared.notModified });
+  return new Response(found.body, { status: 200, headers: prepared.ok });
+}
+
+/** The hot path's headers for this kept response at `now`: made once per Cache-Control value. */
+function preparedHeaders(ctx: AppContext, found: DecodedKept, now: Date): NonNullable<DecodedKept["prepared"]> {
+  const { facts } = found;
+  const value = cacheControl(ctx.site, facts.freshness, now);
+  if (found.prepared?.cacheControl === value) return found.prepared;
+  const notModified = { ...documentHeaders(ctx, facts, now), ...APP_HEADERS };
+  if (variesByNavigation(facts.contentType)) notModified.Vary = `${notModified.Vary}, ${NAVIGATION_VARY}`;
+  found.prepared = { cacheControl: value, notModified, ok: { ...notModified, "Content-Type": facts.contentType } };
+  return found.prepared;
 }
 
 /**

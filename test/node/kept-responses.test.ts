@@ -5,7 +5,8 @@ import type { Catalog } from "../../src/core/catalog.ts";
 import { catalogFromSource } from "../../src/core/memory-catalog.ts";
 import { createApp } from "../../src/http/app.ts";
 import { createMemoryCache } from "../../src/http/body-cache.ts";
-import { forgetKept } from "../../src/http/versioned.ts";
+import type { AppContext } from "../../src/http/context.ts";
+import { answerHot, forgetKept } from "../../src/http/versioned.ts";
 import { EMBARGO, NOW, newsroom, testSite } from "../support/http-fixtures.ts";
 
 /** The newsroom's catalog, counting every question asked of it. */
@@ -26,11 +27,28 @@ function countingCatalog(): { catalog: Catalog; reads: () => number } {
 
 function setup(vars: Record<string, string> = {}) {
   let now = NOW;
-  const cache = createMemoryCache();
+  const memory = createMemoryCache();
+  let gets = 0;
+  const cache = {
+    ...memory,
+    get: (key: string) => {
+      gets++;
+      return memory.get(key);
+    },
+  };
   const { catalog, reads } = countingCatalog();
   const app = createApp({ catalog, site: testSite(vars), now: () => now, cache, log: () => {} });
   const get = (path: string, headers: Record<string, string> = {}) => app.request(`http://localhost${path}`, { headers });
-  return { get, reads, cache, setNow: (t: Date) => (now = t) };
+  const site = testSite(vars);
+  // What answerHot reads of the app's context: the same site, cache and clock as the app's.
+  const hotContext = { site, cache, now: () => now } as unknown as AppContext;
+  const hot = (path: string, init: RequestInit = {}) => answerHot(new Request(`http://localhost${path}`, init), hotContext);
+  return { get, reads, cache, hot, cacheGets: () => gets, setNow: (t: Date) => (now = t) };
+}
+
+/** Status, every header and the body, for comparing two answers whole. */
+async function whole(response: Response) {
+  return { status: response.status, headers: [...response.headers], body: await response.text() };
 }
 
 describe("kept responses", () => {
@@ -102,5 +120,70 @@ describe("kept responses", () => {
     const afterFirst = reads();
     await get("/rss.xml");
     expect(reads()).toBeGreaterThan(afterFirst);
+  });
+});
+
+// The hot path (answerHot, before routing) must give exactly the answer the routes give from the same kept response:
+// a query parameter the routes ignore sends the same request through them, for comparison.
+describe("kept responses answered before routing", () => {
+  const DOCUMENTS = ["/rss.xml", "/atom.xml", "/feed.json", "/feeds.opml", "/sections/city/rss.xml", "/tags/transport/feed.json"];
+
+  it.each(DOCUMENTS)("%s: the same status, headers and bytes as the routes, for 200s and 304s", async (path) => {
+    const { get, hot, reads } = setup();
+    expect(hot(path), "nothing kept yet").toBeUndefined();
+    const first = await get(path);
+    expect(first.status).toBe(200);
+    const etag = first.headers.get("etag")!;
+    const lastModified = first.headers.get("last-modified");
+    const readsAfterFirst = reads();
+    const cases: Record<string, string>[] = [
+      {},
+      { "If-None-Match": etag },
+      { "If-None-Match": '"other"' },
+      ...(lastModified ? [{ "If-Modified-Since": lastModified }] : []),
+      { "Sec-Fetch-Dest": "empty", "Sec-Fetch-Mode": "cors" },
+    ];
+    for (const headers of cases) {
+      const fast = hot(path, { headers });
+      expect(fast, JSON.stringify(headers)).toBeDefined();
+      const routed = await get(`${path}?via=routes`, headers);
+      expect(await whole(fast!), JSON.stringify(headers)).toEqual(await whole(routed));
+    }
+    expect(hot(path, { headers: { "If-None-Match": etag } })!.status).toBe(304);
+    expect(reads(), "neither path read the catalog").toBe(readsAfterFirst);
+  });
+
+  it("is the app's own path: a kept feed is answered without reaching the routes", async () => {
+    const { get, cacheGets } = setup();
+    await get("/rss.xml");
+    // The routes read kept responses with the cache's `get`; the hot path only peeks at the isolate's tier.
+    const before = cacheGets();
+    expect((await get("/rss.xml")).status).toBe(200);
+    expect((await get("/rss.xml", { "If-None-Match": '"x"' })).status).toBe(200);
+    expect(cacheGets()).toBe(before);
+    expect((await get("/rss.xml?via=routes")).status).toBe(200);
+    expect(cacheGets()).toBe(before + 1);
+  });
+
+  it("leaves to the routes what they must decide: other methods, queries, browser tabs, expired and forgotten entries", async () => {
+    const { get, hot, cache, setNow } = setup({ EDGE_CACHE_SECONDS: "30" });
+    await get("/rss.xml");
+    expect(hot("/rss.xml")).toBeDefined();
+    expect(hot("/rss.xml", { method: "HEAD" })).toBeUndefined();
+    expect(hot("/rss.xml?limit=5")).toBeUndefined();
+    expect(hot("/rss.xml?limit=oops")).toBeUndefined();
+    expect(hot("/rss.xml", { headers: { "Sec-Fetch-Dest": "document", "Sec-Fetch-Mode": "navigate" } })).toBeUndefined();
+    expect(hot("/nope.xml")).toBeUndefined();
+    setNow(new Date(NOW.getTime() + 30_000));
+    expect(hot("/rss.xml"), "expired at EDGE_CACHE_SECONDS").toBeUndefined();
+    setNow(NOW);
+    await forgetKept(cache, ["home"]);
+    expect(hot("/rss.xml"), "forgotten by a publish").toBeUndefined();
+  });
+
+  it("is off with EDGE_CACHE_SECONDS=0", async () => {
+    const { get, hot } = setup({ EDGE_CACHE_SECONDS: "0" });
+    await get("/rss.xml");
+    expect(hot("/rss.xml")).toBeUndefined();
   });
 });
