@@ -80,11 +80,18 @@ async function safePut(c: Context, ctx: AppContext, key: string, body: Body): Pr
   else await stored;
 }
 
+/**
+ * The body cache's key of a document's bytes. The Cache API outlives deploys: a body rendered by code of another
+ * output revision must never be served under this revision's ETag, so the revision is part of the key (the content
+ * version alone is not enough).
+ */
+function bodyKey(doc: VersionedDocument): string {
+  return `r${OUTPUT_REVISION}/${doc.cacheKey}`;
+}
+
 /** The body of a document: from the cache by content version, or rendered once and kept. */
 async function bodyOf(c: Context, ctx: AppContext, doc: VersionedDocument): Promise<Body> {
-  // The Cache API outlives deploys: a body rendered by code of another output revision must never be served under
-  // this revision's ETag, so the revision is part of the key (the content version alone is not enough).
-  const key = `r${OUTPUT_REVISION}/${doc.cacheKey}`;
+  const key = bodyKey(doc);
   const cached = await safeGet(c, ctx, key);
   if (cached !== undefined) return cached;
   const body = utf8.encode(await doc.render()) as Body;
@@ -228,9 +235,21 @@ export async function respondAndKeep(c: Context, ctx: AppContext, key: string, d
   const seconds = ctx.site.cache.edgeSeconds;
   if (seconds === 0) return respondVersioned(c, ctx, doc, now);
   const headers = documentHeaders(ctx, doc, now);
-  if (notModified(c, doc)) return c.body(null, 304, headers);
+  if (notModified(c, doc)) {
+    // A feed polled only with If-None-Match must be kept again too, or every 304 after the first expiry plans the
+    // feed: kept from the body cache by content version, never rendered for a 304, and after the answer where the
+    // runtime allows (waitUntil).
+    await afterAnswer(c, keepFromCache(c, ctx, key, doc, now));
+    return c.body(null, 304, headers);
+  }
   const body = await bodyOf(c, ctx, doc);
-  const kept: KeptResponse = {
+  await safePut(c, ctx, key, encodeKept(keptOf(doc, now, seconds), body));
+  return c.body(body, 200, { ...headers, "Content-Type": doc.contentType });
+}
+
+/** The kept facts of a planned document at `now`: fresh for EDGE_CACHE_SECONDS, never past `doc.nextChange`. */
+function keptOf(doc: VersionedDocument, now: Date, seconds: number): KeptResponse {
+  return {
     expires: Math.min(now.getTime() + seconds * 1000, doc.nextChange?.getTime() ?? Number.POSITIVE_INFINITY),
     etag: doc.etag,
     lastModified: doc.lastModified?.getTime(),
@@ -240,8 +259,19 @@ export async function respondAndKeep(c: Context, ctx: AppContext, key: string, d
     self: doc.self,
     alternate: doc.alternate,
   };
-  await safePut(c, ctx, key, encodeKept(kept, body));
-  return c.body(body, 200, { ...headers, "Content-Type": doc.contentType });
+}
+
+/** Keeps the response under `key` if its body is in the body cache; renders nothing. */
+async function keepFromCache(c: Context, ctx: AppContext, key: string, doc: VersionedDocument, now: Date): Promise<void> {
+  const body = await safeGet(c, ctx, bodyKey(doc));
+  if (body !== undefined) await safePut(c, ctx, key, encodeKept(keptOf(doc, now, ctx.site.cache.edgeSeconds), body));
+}
+
+/** Runs `work` after the response where the runtime allows (waitUntil); elsewhere (tests) before it. */
+async function afterAnswer(c: Context, work: Promise<void>): Promise<void> {
+  const waitUntil = executionWaitUntil(c);
+  if (waitUntil) waitUntil(work);
+  else await work;
 }
 
 /**

@@ -181,6 +181,21 @@ describe("kept responses answered before routing", () => {
     expect(hot("/rss.xml"), "forgotten by a publish").toBeUndefined();
   });
 
+  it("is kept again by a 304 after it expired, so a feed polled only with If-None-Match stays off the catalog", async () => {
+    const { get, hot, reads, setNow } = setup({ EDGE_CACHE_SECONDS: "30" });
+    const etag = (await get("/rss.xml")).headers.get("etag")!;
+    setNow(new Date(NOW.getTime() + 31_000));
+    expect(hot("/rss.xml", { headers: { "If-None-Match": etag } }), "expired").toBeUndefined();
+    const before = reads();
+    expect((await get("/rss.xml", { "If-None-Match": etag })).status).toBe(304);
+    expect(reads(), "the expired entry's 304 plans the feed").toBeGreaterThan(before);
+    const fresh = hot("/rss.xml", { headers: { "If-None-Match": etag } });
+    expect(fresh?.status, "kept again from the body cache by that 304").toBe(304);
+    const after = reads();
+    expect((await get("/rss.xml")).status).toBe(200);
+    expect(reads()).toBe(after);
+  });
+
   it("is off with EDGE_CACHE_SECONDS=0", async () => {
     const { get, hot } = setup({ EDGE_CACHE_SECONDS: "0" });
     await get("/rss.xml");

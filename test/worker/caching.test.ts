@@ -88,6 +88,23 @@ describe("the worker", () => {
     expect(post.headers.get("allow")).toBe("GET, HEAD, OPTIONS");
   });
 
+  it("answers a kept feed before routing with the routes' own headers and bytes (answerHot), 200 and 304", async () => {
+    const whole = async (res: Response) => ({ status: res.status, headers: [...res.headers], body: await res.text() });
+    for (const path of ["/rss.xml", "/atom.xml", "/feed.json", "/feeds.opml"]) {
+      const first = await exports.default.fetch(`${BASE}${path}`);
+      expect(first.status).toBe(200);
+      const etag = first.headers.get("etag")!;
+      await first.text();
+      for (const headers of [{}, { "If-None-Match": etag }] as Record<string, string>[]) {
+        // Without a query the worker's isolate tier answers; a query the routes ignore sends the request through them.
+        const hot = await whole(await exports.default.fetch(`${BASE}${path}`, { headers }));
+        const routed = await whole(await exports.default.fetch(`${BASE}${path}?via=routes`, { headers }));
+        expect(hot, `${path} ${JSON.stringify(headers)}`).toEqual(routed);
+        expect(hot.status).toBe("If-None-Match" in headers ? 304 : 200);
+      }
+    }
+  });
+
   it("serves section feeds, the OPML list and archive pages, and 404s as problem+json", async () => {
     const opml = await exports.default.fetch(`${BASE}/feeds.opml`);
     const list = await opml.text();
