@@ -132,7 +132,7 @@ interface DecodedKept {
   facts: DocumentFacts;
   body: Body;
   /** The hot path's headers for a 200 and a 304, made for one Cache-Control value (it changes only near a release). */
-  prepared?: { cacheControl: string; ok: Record<string, string>; notModified: Record<string, string> };
+  prepared?: { second: number; cacheControl: string; ok: Record<string, string>; notModified: Record<string, string> };
 }
 
 /**
@@ -203,7 +203,8 @@ export function answerHot(request: Request, ctx: AppContext): Response | undefin
   if (url.includes("?")) return undefined; // `?limit` and the rest are the routes' to parse (and refuse)
   const path = url.slice(url.indexOf("/", url.indexOf("//") + 2));
   const headers = request.headers;
-  if (isNavigation(headers.get("Sec-Fetch-Dest"), headers.get("Sec-Fetch-Mode"))) return undefined;
+  const dest = headers.get("Sec-Fetch-Dest");
+  if (dest !== null && isNavigation(dest, headers.get("Sec-Fetch-Mode"))) return undefined;
   const bytes = ctx.cache.peek(responseKey(path));
   const found = bytes && decodeKept(bytes);
   if (!found) return undefined;
@@ -211,19 +212,30 @@ export function answerHot(request: Request, ctx: AppContext): Response | undefin
   if (found.expires <= now.getTime()) return undefined;
   const { facts } = found;
   const prepared = preparedHeaders(ctx, found, now);
-  const validators = { ifNoneMatch: headers.get("If-None-Match"), ifModifiedSince: headers.get("If-Modified-Since") ?? undefined };
+  // If-Modified-Since counts only without If-None-Match (isNotModified), so it is read only then.
+  const ifNoneMatch = headers.get("If-None-Match");
+  const validators = ifNoneMatch !== null ? { ifNoneMatch } : { ifModifiedSince: headers.get("If-Modified-Since") };
   if (isNotModified(validators, facts)) return new Response(null, { status: 304, headers: prepared.notModified });
   return new Response(found.body, { status: 200, headers: prepared.ok });
 }
 
-/** The hot path's headers for this kept response at `now`: made once per Cache-Control value. */
+/**
+ * The hot path's headers for this kept response at `now`: made once per second. Cache-Control is the one header that
+ * depends on the clock, in whole seconds to a release boundary that is itself a whole second (release-hint.ts), so it
+ * cannot change within one second of the epoch.
+ */
 function preparedHeaders(ctx: AppContext, found: DecodedKept, now: Date): NonNullable<DecodedKept["prepared"]> {
+  const second = Math.floor(now.getTime() / 1000);
+  if (found.prepared?.second === second) return found.prepared;
   const { facts } = found;
   const value = cacheControl(ctx.site, facts.freshness, now);
-  if (found.prepared?.cacheControl === value) return found.prepared;
+  if (found.prepared?.cacheControl === value) {
+    found.prepared.second = second;
+    return found.prepared;
+  }
   const notModified = { ...documentHeaders(ctx, facts, now), ...APP_HEADERS };
   if (variesByNavigation(facts.contentType)) notModified.Vary = `${notModified.Vary}, ${NAVIGATION_VARY}`;
-  found.prepared = { cacheControl: value, notModified, ok: { ...notModified, "Content-Type": facts.contentType } };
+  found.prepared = { second, cacheControl: value, notModified, ok: { ...notModified, "Content-Type": facts.contentType } };
   return found.prepared;
 }
 
