@@ -38,17 +38,32 @@ function targets(results: Json): string[][] {
   if (scale.length >= 2) {
     const smallest = scale.reduce((a: Json, b: Json) => (b.articles < a.articles ? b : a));
     const largest = scale.reduce((a: Json, b: Json) => (b.articles > a.articles ? b : a));
-    const ratios = largest.uncached.map((e: Json, i: number) => ({
-      name: e.name.replace(/ uncached$/, ""),
-      r: e.p50Ms / smallest.uncached[i].p50Ms,
-      e,
-      s: smallest.uncached[i],
-    }));
-    rows.push([
-      `uncached p50 at ${int(largest.articles)} articles within 1.5× of ${int(smallest.articles)}`,
-      ratios.map((r: Json) => `${r.name}: ${f(r.e.p50Ms)} vs ${f(r.s.p50Ms)} ms (${x(r.r)})`).join("; "),
-      yes(ratios.every((r: Json) => r.r <= 1.5)),
-    ]);
+    // Like for like first: the largest archive with the smallest's bodies; an archive of other bodies (the million
+    // short briefs) serves smaller feeds, so its ratio is shown beside, not judged.
+    const alike = scale.filter((r) => r.body === smallest.body).reduce((a: Json, b: Json) => (b.articles > a.articles ? b : a));
+    const compare = (big: Json) =>
+      big.uncached.map((e: Json, i: number) => ({
+        name: e.name.replace(/ uncached$/, ""),
+        r: e.p50Ms / smallest.uncached[i].p50Ms,
+        e,
+        s: smallest.uncached[i],
+      }));
+    const describe = (ratios: Json[]) => ratios.map((r: Json) => `${r.name}: ${f(r.e.p50Ms)} vs ${f(r.s.p50Ms)} ms (${x(r.r)})`).join("; ");
+    if (alike !== smallest) {
+      const ratios = compare(alike);
+      rows.push([
+        `uncached p50 at ${int(alike.articles)} articles within 1.5× of ${int(smallest.articles)} (${smallest.body} bodies both)`,
+        describe(ratios),
+        yes(ratios.every((r: Json) => r.r <= 1.5)),
+      ]);
+    }
+    if (largest !== alike) {
+      rows.push([
+        `uncached p50 at ${int(largest.articles)} articles (${largest.body} bodies) beside ${int(smallest.articles)} (${smallest.body})`,
+        `${describe(compare(largest))}; not like for like: its feeds are ${int(largest.uncached[0].bytes)} bytes against ${int(smallest.uncached[0].bytes)}`,
+        "shown, not judged",
+      ]);
+    }
     const heaps = scale
       .flatMap((r: Json) => [r.heapAfterFirst?.usedMiB, r.heapAfterLoad?.usedMiB])
       .filter((h: unknown) => typeof h === "number");
