@@ -19,7 +19,7 @@ import { HttpError } from "./errors.ts";
 import { readBodyCapped } from "./request-body.ts";
 import { capDetail } from "./responses.ts";
 import { readBearer, sameSecret } from "./secrets.ts";
-import { forgetKept } from "./versioned.ts";
+import { executionWaitUntil, forgetKept } from "./versioned.ts";
 
 export interface PublishRoutesOptions {
   publisher: Publisher;
@@ -123,8 +123,9 @@ export function registerPublishRoutes(app: Hono, ctx: AppContext, options: Publi
     return { status: statusOf(outcome.result), body, change, published: published(path, outcome.result, outcome.slug) };
   };
 
-  /** A single PUT: the file stored, its change settled, then its publish event logged. */
-  const putOne = async (c: Context, kind: UploadKind, path: string, bytes: Uint8Array, replaces?: string): Promise<Response> => {
+  /** A single PUT: the body read within its kind's limit, the file stored, its change settled, its event logged. */
+  const putOne = async (c: Context, kind: UploadKind, path: string, replaces?: string): Promise<Response> => {
+    const bytes = await readUpload(c, path, UPLOAD_LIMITS[kind], event);
     const stored = await store(kind, path, bytes, ctx.now(), replaces);
     await settle(c, path, [stored.change]);
     event(stored.published);
@@ -144,7 +145,7 @@ export function registerPublishRoutes(app: Hono, ctx: AppContext, options: Publi
 
   app.put("/api/images/*", async (c) => {
     const path = `images/${pathAfter(c, "/api/images/")}`;
-    return putOne(c, "image", path, await readUpload(c, path, PUBLISH_LIMITS.imageBytes, event));
+    return putOne(c, "image", path);
   });
 
   app.delete("/api/images/*", async (c) => {
@@ -157,7 +158,7 @@ export function registerPublishRoutes(app: Hono, ctx: AppContext, options: Publi
   app.put("/api/articles/*", async (c) => {
     const file = pathAfter(c, "/api/articles/");
     const replaces = c.req.query("replaces") || undefined;
-    return putOne(c, "article", file, await readUpload(c, file, PUBLISH_LIMITS.articleBytes, event), replaces);
+    return putOne(c, "article", file, replaces);
   });
 
   app.delete("/api/articles/*", async (c) => {
@@ -169,7 +170,7 @@ export function registerPublishRoutes(app: Hono, ctx: AppContext, options: Publi
 
   app.put("/api/registries/:name{authors\\.yaml|partners\\.yaml}", async (c) => {
     const name = c.req.param("name") as RegistryName;
-    return putOne(c, "registry", name, await readUpload(c, name, PUBLISH_LIMITS.registryBytes, event));
+    return putOne(c, "registry", name);
   });
 
   // Many files in one request (an import, a large first publish): each part of a multipart/form-data body is one file,
@@ -280,16 +281,6 @@ function mergeChanges(found: readonly (PublishChange | undefined)[]): PublishCha
   };
 }
 
-/** The request's `waitUntil`, or undefined where there is no ExecutionContext (`app.request()` in tests). */
-function executionWaitUntil(c: Context): ((work: Promise<unknown>) => void) | undefined {
-  try {
-    const ctx = c.executionCtx;
-    return (work) => ctx.waitUntil(work);
-  } catch {
-    return undefined;
-  }
-}
-
 /** The content path after `prefix` in the request's path, each segment percent-decoded (an encoded `/` is refused). */
 function pathAfter(c: Context, prefix: string): string {
   const raw = new URL(c.req.url).pathname.slice(prefix.length);
@@ -303,13 +294,7 @@ function pathAfter(c: Context, prefix: string): string {
 }
 
 /** The body of an upload, refused with 413 once it passes `limit` bytes (or declares more): the rest is never read. */
-async function readUpload(
-  c: Context,
-  path: string,
-  limit: number,
-  event: (e: PublishEvent) => void,
-  what = "this kind of file",
-): Promise<Uint8Array> {
+async function readUpload(c: Context, path: string, limit: number, event: (e: PublishEvent) => void, what?: string): Promise<Uint8Array> {
   const bytes = await readBodyCapped(c.req.raw, limit);
   if (bytes === undefined) throw new HttpError(413, oversize(path, limit, event, what));
   return bytes;

@@ -68,16 +68,18 @@ async function safeGet(c: Context, ctx: AppContext, key: string): Promise<Body |
     });
 }
 
-/** Stores without making the response wait at the edge (waitUntil); elsewhere the put is awaited. */
-async function safePut(c: Context, ctx: AppContext, key: string, body: Body): Promise<void> {
-  const stored = Promise.resolve()
+/** Puts into the cache; a failure is logged as a storage fault and the request goes on. */
+function storeSafely(c: Context, ctx: AppContext, key: string, body: Body): Promise<void> {
+  return Promise.resolve()
     .then(() => ctx.cache.put(key, body))
     .catch((error: unknown) =>
       ctx.emit({ event: "storage-fault", store: "cache", operation: "put", message: describeError(error), path: c.req.path }),
     );
-  const waitUntil = executionWaitUntil(c);
-  if (waitUntil) waitUntil(stored);
-  else await stored;
+}
+
+/** Stores without making the response wait at the edge (waitUntil); elsewhere the put is awaited. */
+async function safePut(c: Context, ctx: AppContext, key: string, body: Body): Promise<void> {
+  await afterAnswer(c, storeSafely(c, ctx, key, body));
 }
 
 /**
@@ -276,7 +278,7 @@ function keptOf(doc: VersionedDocument, now: Date, seconds: number): KeptRespons
 /** Keeps the response under `key` if its body is in the body cache; renders nothing. */
 async function keepFromCache(c: Context, ctx: AppContext, key: string, doc: VersionedDocument, now: Date): Promise<void> {
   const body = await safeGet(c, ctx, bodyKey(doc));
-  if (body !== undefined) await safePut(c, ctx, key, encodeKept(keptOf(doc, now, ctx.site.cache.edgeSeconds), body));
+  if (body !== undefined) await storeSafely(c, ctx, key, encodeKept(keptOf(doc, now, ctx.site.cache.edgeSeconds), body));
 }
 
 /** Runs `work` after the response where the runtime allows (waitUntil); elsewhere (tests) before it. */
@@ -301,7 +303,8 @@ export async function forgetKept(cache: BodyCache, scopes: readonly string[]): P
   await Promise.all([...paths].map((path) => cache.delete(responseKey(path))));
 }
 
-function executionWaitUntil(c: Context): ((promise: Promise<unknown>) => void) | undefined {
+/** The request's `waitUntil`, or undefined where there is no ExecutionContext (`app.request()` in tests). */
+export function executionWaitUntil(c: Context): ((promise: Promise<unknown>) => void) | undefined {
   try {
     const ctx = c.executionCtx;
     return (promise) => ctx.waitUntil(promise);
