@@ -1,11 +1,14 @@
 // In-process render cost: this project's renderers against the `feed` package on the same full-content items.
-// Markdown is rendered once before timing (the app memoises it per article); what is timed is model → document string.
+// Markdown is rendered once before timing (the app memoises it per article); what is timed is model → the UTF-8 bytes
+// a response carries, for both sides: ours encodes the document's pieces (encodeParts), `feed`'s string is encoded
+// whole, as `new Response(string)` would.
 import { HOME } from "../src/core/catalog.ts";
 import { loadContent } from "../src/core/content.ts";
 import { planFeed } from "../src/core/feed-plan.ts";
 import { createMemoryCatalog } from "../src/core/memory-catalog.ts";
 import type { Feed } from "../src/core/model.ts";
 import type { SiteSettings } from "../src/core/settings.ts";
+import { encodeParts } from "../src/core/utf8.ts";
 import { FORMATS, renderFeed } from "../src/formats/index.ts";
 import { createMemorySource } from "../src/sources/memory.ts";
 import { renderWithFeedPackage } from "./feed-peer.ts";
@@ -36,7 +39,12 @@ export interface RenderRow {
  * Times `fn` for about `budgetMs` after a warm-up. Each result is forced flat before the clock stops: a string built
  * with `+=` is a rope until something reads it, and timing the rope would hide most of the cost.
  */
-export function time<T>(fn: (input: T) => string, budgetMs: number, setup: () => T = () => undefined as T, minIterations = 50): Timing {
+export function time<T>(
+  fn: (input: T) => string | Uint8Array,
+  budgetMs: number,
+  setup: () => T = () => undefined as T,
+  minIterations = 50,
+): Timing {
   let sink = 0;
   const warmUntil = performance.now() + Math.min(300, budgetMs / 4);
   while (performance.now() < warmUntil) sink += flatten(fn(setup()));
@@ -60,10 +68,13 @@ export function time<T>(fn: (input: T) => string, budgetMs: number, setup: () =>
   };
 }
 
-/** Reading characters of a cons string makes V8 flatten it into one sequential string. */
-function flatten(s: string): number {
+/** Reading characters of a cons string makes V8 flatten it into one sequential string; bytes are read as they are. */
+function flatten(s: string | Uint8Array): number {
+  if (typeof s !== "string") return s[s.length - 1]! + s[s.length >> 1]!;
   return s.charCodeAt(s.length - 1) + s.charCodeAt(s.length >> 1);
 }
+
+const utf8 = new TextEncoder();
 
 export async function runRenderBench(site: SiteSettings, { budgetMs = 2000, sizes = [20, 100] } = {}): Promise<RenderRow[]> {
   const source = createMemorySource(
@@ -78,9 +89,13 @@ export async function runRenderBench(site: SiteSettings, { budgetMs = 2000, size
     const feed: Feed = { head: plan.head, updated: plan.updated, items: await catalog.articles(plan.entries) };
     for (const format of FORMATS) {
       const written = await catalog.items(plan.entries, format);
-      const ours = time(() => renderFeed(format, feed), budgetMs);
-      const oursWarm = time(() => format.renderDocument({ head: plan.head, updated: plan.updated, items: written }), budgetMs);
-      const theirs = time(() => renderWithFeedPackage(feed, format.id), budgetMs);
+      const document = { head: plan.head, updated: plan.updated };
+      const ours = time(
+        () => encodeParts(format.documentParts({ ...document, items: feed.items.map((a) => format.renderItem(a)) })),
+        budgetMs,
+      );
+      const oursWarm = time(() => encodeParts(format.documentParts({ ...document, items: written })), budgetMs);
+      const theirs = time(() => utf8.encode(renderWithFeedPackage(feed, format.id)), budgetMs);
       rows.push({
         items,
         format: format.id,

@@ -45,7 +45,7 @@ function renderAtomEntry(article: Article): string {
   return x.toString();
 }
 
-function renderAtomDocument({ head, updated, items }: FeedDocument): string {
+function renderAtomDocument({ head, updated, items }: FeedDocument): string[] {
   const x = new XmlWriter({ stylesheet: head.stylesheet });
   x.open("feed", {
     xmlns: NS.atom,
@@ -76,7 +76,7 @@ function renderAtomDocument({ head, updated, items }: FeedDocument): string {
   person(x, "author", head.publisher);
   for (const item of items) x.raw(item);
   x.close("feed");
-  return x.toString();
+  return x.parts();
 }
 
 export const atom: FeedFormat<"atom"> = {
@@ -85,5 +85,5 @@ export const atom: FeedFormat<"atom"> = {
   contentType: "application/atom+xml; charset=utf-8",
   label: "Atom 1.0",
   renderItem: renderAtomEntry,
-  renderDocument: renderAtomDocument,
+  documentParts: renderAtomDocument,
 };

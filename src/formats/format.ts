@@ -22,6 +22,11 @@ export interface FeedFormat<Id extends FormatId = FormatId> {
    * it can be written once per article version and stored.
    */
   renderItem(article: Article): string;
-  /** The whole document around items written by `renderItem`. */
-  renderDocument(document: FeedDocument): string;
+  /**
+   * The whole document around items written by `renderItem`, as the pieces it is made of, in order: joined, they
+   * are the document; encoded one after another (`encodeParts`), they are its bytes. Each item stays its own piece,
+   * never copied into one big string: a served feed goes from stored items to bytes in one pass, and most items,
+   * being Latin-1 text, take V8's fast path when encoded alone (one non-Latin-1 character would widen a joined document).
+   */
+  documentParts(document: FeedDocument): string[];
 }

@@ -3,7 +3,7 @@ import type { Catalog } from "../core/catalog.ts";
 import type { FeedPlan } from "../core/feed-plan.ts";
 import type { Feed, FormatId } from "../core/model.ts";
 import { atom } from "./atom.ts";
-import type { FeedFormat } from "./format.ts";
+import type { FeedDocument, FeedFormat } from "./format.ts";
 import { jsonFeed } from "./json-feed.ts";
 import { rss } from "./rss.ts";
 
@@ -21,15 +21,28 @@ export const FORMATS: readonly FeedFormat[] = [rss, atom, jsonFeed];
  */
 export const OUTPUT_REVISION = 6;
 
-/** A whole feed in one format (each item written with `renderItem`): for tests and tools that hold a `Feed` model. */
-export function renderFeed(format: FeedFormat, feed: Feed): string {
-  return format.renderDocument({ head: feed.head, updated: feed.updated, items: feed.items.map((a) => format.renderItem(a)) });
+/** A document around written items, as one string. */
+export function renderDocument(format: FeedFormat, document: FeedDocument): string {
+  return format.documentParts(document).join("");
 }
 
-/** A planned feed document in one format: each item from the catalog (written once per article version), then the document. */
-export async function renderPlan(catalog: Catalog, plan: FeedPlan, format: FeedFormat): Promise<string> {
+/** A whole feed in one format (each item written with `renderItem`): for tests and tools that hold a `Feed` model. */
+export function renderFeed(format: FeedFormat, feed: Feed): string {
+  return renderDocument(format, { head: feed.head, updated: feed.updated, items: feed.items.map((a) => format.renderItem(a)) });
+}
+
+/**
+ * A planned feed document in one format, as its pieces: each item from the catalog (written once per article
+ * version), then the document around them. The routes encode the pieces (`encodeParts`); `renderPlan` joins them.
+ */
+export async function planParts(catalog: Catalog, plan: FeedPlan, format: FeedFormat): Promise<string[]> {
   const items = await catalog.items(plan.entries, format);
-  return format.renderDocument({ head: plan.head, updated: plan.updated, items });
+  return format.documentParts({ head: plan.head, updated: plan.updated, items });
+}
+
+/** A planned feed document in one format, as one string (the CLI's export; the routes serve the same pieces as bytes). */
+export async function renderPlan(catalog: Catalog, plan: FeedPlan, format: FeedFormat): Promise<string> {
+  return (await planParts(catalog, plan, format)).join("");
 }
 
 /** The strong ETag of a planned document in one format: its version under this output revision. */

@@ -102,10 +102,17 @@ function renderJsonItem(article: Article): string {
  * The feed's own fields indented for people, each item compact on one line: readable in a browser and in the golden
  * files, and no item is re-scanned to be indented (which would cost as much as writing its HTML).
  */
-function renderJsonDocument({ head, items }: FeedDocument): string {
+function renderJsonDocument({ head, items }: FeedDocument): string[] {
   const fields = JSON.stringify(cleanTexts(jsonFeedHead(head)), null, 2);
-  const list = items.length ? "[\n    " + items.join(",\n    ") + "\n  ]" : "[]";
-  return fields.slice(0, -2) + ',\n  "items": ' + list + "\n}\n";
+  // The items stay whole pieces between the head's text and the separators (see FeedFormat.documentParts).
+  const parts = new Array<string>(items.length * 2 + 1);
+  parts[0] = fields.slice(0, -2) + ',\n  "items": ' + (items.length ? "[\n    " : "[]");
+  for (let i = 0; i < items.length; i++) {
+    parts[2 * i + 1] = items[i]!;
+    parts[2 * i + 2] = i + 1 < items.length ? ",\n    " : "\n  ]";
+  }
+  parts[parts.length - 1] += "\n}\n";
+  return parts;
 }
 
 export const jsonFeed: FeedFormat<"json"> = {
@@ -114,5 +121,5 @@ export const jsonFeed: FeedFormat<"json"> = {
   contentType: "application/feed+json; charset=utf-8",
   label: "JSON Feed 1.1",
   renderItem: renderJsonItem,
-  renderDocument: renderJsonDocument,
+  documentParts: renderJsonDocument,
 };

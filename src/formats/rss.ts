@@ -52,7 +52,7 @@ function renderRssItem(article: Article): string {
   return x.toString();
 }
 
-function renderRssDocument({ head, updated, items }: FeedDocument): string {
+function renderRssDocument({ head, updated, items }: FeedDocument): string[] {
   const x = new XmlWriter({ stylesheet: head.stylesheet });
   x.open("rss", {
     version: "2.0",
@@ -93,7 +93,7 @@ function renderRssDocument({ head, updated, items }: FeedDocument): string {
   for (const item of items) x.raw(item);
   x.close("channel");
   x.close("rss");
-  return x.toString();
+  return x.parts();
 }
 
 export const rss: FeedFormat<"rss"> = {
@@ -102,5 +102,5 @@ export const rss: FeedFormat<"rss"> = {
   contentType: "application/rss+xml; charset=utf-8",
   label: "RSS 2.0",
   renderItem: renderRssItem,
-  renderDocument: renderRssDocument,
+  documentParts: renderRssDocument,
 };

@@ -55,6 +55,8 @@ export interface XmlWriterOptions {
 
 /** Builds an indented XML document; every value passes through the escapers above. */
 export class XmlWriter {
+  /** What came before the last `raw` text: markup and raw texts, each kept whole (see `parts`). */
+  #parts: string[] = [];
   #out: string;
   #depth: number;
 
@@ -105,11 +107,20 @@ export class XmlWriter {
 
   /** Text this writer's own elements produced elsewhere (an item written by the same format at this depth). */
   raw(text: string): this {
-    this.#out += text;
+    this.#parts.push(this.#out, text);
+    this.#out = "";
     return this;
   }
 
+  /**
+   * The document as the pieces it was written in, in order: each raw text is its own piece, never copied into the
+   * markup around it, so a stored item reaches the response's bytes without first being copied into one string.
+   */
+  parts(): string[] {
+    return [...this.#parts, this.#out];
+  }
+
   toString(): string {
-    return this.#out;
+    return this.parts().join("");
   }
 }

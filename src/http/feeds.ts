@@ -5,7 +5,7 @@ import { FACET_KINDS, type FacetKind, HOME, type Scope } from "../core/catalog.t
 import { canonicalJson, describeScope, FEED_FILES, GROUP_TITLES, planFeed, scopePath } from "../core/feed-plan.ts";
 import { hashText } from "../core/hash.ts";
 import { FEED_ITEMS_MAX } from "../core/settings.ts";
-import { etagOf, type FeedFormat, OUTPUT_REVISION, renderPlan } from "../formats/index.ts";
+import { etagOf, type FeedFormat, OUTPUT_REVISION, planParts } from "../formats/index.ts";
 import { OPML_CONTENT_TYPE, type OpmlFeed, renderOpml } from "../formats/opml.ts";
 import type { AppContext } from "./context.ts";
 import { HttpError, NotFoundError } from "./errors.ts";
@@ -77,7 +77,7 @@ async function serveFeed(c: Context, ctx: AppContext, format: FeedFormat): Promi
       self: plan.head.hubs.length ? plan.head.self[format.id] : undefined,
       nextChange: plan.nextChange,
       alternate: plan.head.homeUrl,
-      render: () => renderPlan(ctx.catalog, plan, format),
+      render: () => planParts(ctx.catalog, plan, format),
     },
     now,
   );

@@ -5,6 +5,7 @@ import type { Context } from "hono";
 import { scopeKeyPath } from "../core/catalog.ts";
 import { describeError } from "../core/events.ts";
 import { FEED_FILES } from "../core/feed-plan.ts";
+import { encodeParts } from "../core/utf8.ts";
 import { FORMATS, OUTPUT_REVISION } from "../formats/index.ts";
 import type { Body, BodyCache } from "./body-cache.ts";
 import { isNavigation, NAVIGATION_VARY, variesByNavigation } from "./browser-feeds.ts";
@@ -33,7 +34,8 @@ export interface VersionedDocument extends DocumentFacts {
   cacheKey: string;
   /** When the bytes next change on their own (an embargoed article in the document comes out). */
   nextChange?: Date;
-  render: () => Promise<string> | string;
+  /** The document: one string, or its pieces in order (a feed's markup and stored items, encoded without a join). */
+  render: () => Promise<string | readonly string[]> | string | readonly string[];
 }
 
 /** Headers a feed response carries, 200 and 304 alike (RFC 9110 §15.4.5: a 304 repeats what a 200 would send). */
@@ -96,7 +98,8 @@ async function bodyOf(c: Context, ctx: AppContext, doc: VersionedDocument): Prom
   const key = bodyKey(doc);
   const cached = await safeGet(c, ctx, key);
   if (cached !== undefined) return cached;
-  const body = utf8.encode(await doc.render()) as Body;
+  const rendered = await doc.render();
+  const body = (typeof rendered === "string" ? utf8.encode(rendered) : encodeParts(rendered)) as Body;
   await safePut(c, ctx, key, body);
   return body;
 }

@@ -7,7 +7,8 @@ import { loadContent } from "../../src/core/content.ts";
 import { planFeed } from "../../src/core/feed-plan.ts";
 import { createMemoryCatalog } from "../../src/core/memory-catalog.ts";
 import { renderArticle } from "../../src/core/render.ts";
-import { FORMAT_BY_ID, FORMATS, renderPlan } from "../../src/formats/index.ts";
+import { encodeParts } from "../../src/core/utf8.ts";
+import { FORMAT_BY_ID, FORMATS, planParts, renderPlan } from "../../src/formats/index.ts";
 import { jsonFeedHead } from "../../src/formats/json-feed.ts";
 import { createMemorySource } from "../../src/sources/memory.ts";
 import { site } from "../support/site.ts";
@@ -59,5 +60,36 @@ describe("JSON Feed text", () => {
     const lines = text.split("\n");
     expect(lines.filter((l) => l.startsWith('    {"id":')).length).toBe(plan.entries.length);
     expect(text.endsWith("}\n")).toBe(true);
+  });
+});
+
+describe.each(FORMATS.map((f) => [f.id, f] as const))("%s: the document as pieces", (_id, format) => {
+  it.each([
+    ["twenty items", { limit: 20 }],
+    ["one item", { limit: 1 }],
+    ["an archive page", { page: 1 }],
+  ])("keeps every stored item a piece of its own, and encodes to the joined document's bytes: %s", async (_name, request) => {
+    const catalog = createMemoryCatalog(content, source);
+    const plan = (await planFeed(catalog, site, now, { scope: HOME, ...request }))!;
+    const items = await catalog.items(plan.entries, format);
+    const parts = await planParts(catalog, plan, format);
+    expect(items.length).toBeGreaterThan(0);
+    // Each item is one whole piece, in order: nothing copies it into the markup around it.
+    expect(parts.filter((p) => items.includes(p))).toEqual(items);
+    const joined = await renderPlan(catalog, plan, format);
+    expect(parts.join("")).toBe(joined);
+    expect(Buffer.from(encodeParts(parts)).equals(Buffer.from(joined, "utf8"))).toBe(true);
+  });
+
+  it("writes a document without items", async () => {
+    const catalog = createMemoryCatalog(content, source);
+    // Before the first article is published, the home feed is planned and empty.
+    const plan = (await planFeed(catalog, site, new Date("1970-01-02T00:00:00Z"), { scope: HOME }))!;
+    expect(plan.entries).toEqual([]);
+    const parts = await planParts(catalog, plan, format);
+    const text = parts.join("");
+    if (format.id === "json") expect(JSON.parse(text).items).toEqual([]);
+    else expect(text).not.toMatch(/<(item|entry)[\s>]/);
+    expect(Buffer.from(encodeParts(parts)).equals(Buffer.from(text, "utf8"))).toBe(true);
   });
 });

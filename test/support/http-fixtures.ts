@@ -120,9 +120,9 @@ export function countingFormats(): { formats: FeedFormat[]; renders: () => numbe
   let count = 0;
   const formats = FORMATS.map((format) => ({
     ...format,
-    renderDocument: (document: Parameters<FeedFormat["renderDocument"]>[0]) => {
+    documentParts: (document: Parameters<FeedFormat["documentParts"]>[0]) => {
       count++;
-      return format.renderDocument(document);
+      return format.documentParts(document);
     },
   }));
   return { formats, renders: () => count };
