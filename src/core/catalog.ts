@@ -27,6 +27,20 @@ export type Scope = { readonly kind: "home" } | Facet;
 
 export const HOME: Scope = { kind: "home" };
 
+/** The entries a feed document lists: the newest N, or the oldest-first positions [from, to) of an archive page. */
+export type WindowRows = { readonly newest: number } | { readonly from: number; readonly to: number };
+
+/** A feed document's reads from the catalog (`Catalog.window`). */
+export interface FeedWindow {
+  /** Articles of the scope published at `now`. */
+  count: number;
+  entries: readonly Entry[];
+  /** The scope's first publication after `now`. */
+  nextRelease?: Date;
+  /** The site's first publication after `now`. */
+  siteNextRelease?: Date;
+}
+
 /** A scope as storage keys its list, and as publishing and WebSub name it: `home`, `sections/{slug}`, `tags/{slug}` or `authors/{key}`. */
 export type ScopeKey = string;
 
@@ -102,6 +116,11 @@ export interface Catalog {
   slice(scope: Scope, now: Date, from: number, to: number): Promise<readonly Entry[]>;
   /** The first publication after `now`, in the scope, or anywhere when no scope is given. */
   nextRelease(now: Date, scope?: Scope): Promise<Date | undefined>;
+  /**
+   * What a feed document is planned from, read together (one round trip to D1): `countPublished`, then `newest` or
+   * `slice` as `rows` asks, `nextRelease` in the scope and `nextRelease` anywhere, each exactly as those methods answer.
+   */
+  window(scope: Scope, now: Date, rows: WindowRows): Promise<FeedWindow>;
   /** Each entry's rendered article (markdown to sanitised HTML, summary, lead figure), in the same order. */
   articles(entries: readonly Entry[]): Promise<readonly Article[]>;
   /** Each entry's item in one format, in the same order. */

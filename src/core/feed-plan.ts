@@ -86,6 +86,10 @@ export interface FeedPlan {
   archived: boolean;
   /** When this document next changes because an embargoed article in its scope comes out. */
   nextChange?: Date;
+  /** The site's next publication (what Cache-Control hints are cut at: site-wide, so they reveal no scope's schedule). */
+  siteNextRelease?: Date;
+  /** Articles of the scope published at `now` (none: a facet that is not public yet). */
+  count: number;
   /**
    * Names the document's bytes in every format (with the output revision, which the formats hold): a hash of the head
    * and of each entry's fingerprint, exactly what the renderers read. Settings that shape no byte (cache lifetimes,
@@ -99,26 +103,31 @@ export async function planFeed(catalog: Catalog, site: SiteSettings, now: Date, 
   const { scope, page } = request;
   const base = `${site.url}/${scopePath(scope)}`;
   const pageUrls = (n: number): FormatUrls => feedUrls(`${base}archive/${n}/`);
-  const count = await catalog.countPublished(scope, now);
-  const pages = archivePageCount(count, site.archiveItems);
+  const size = site.archiveItems;
+  if (page !== undefined && !(Number.isInteger(page) && page >= 1 && page * size <= Number.MAX_SAFE_INTEGER)) return undefined;
+  // Every read at once (one round trip): an archive page's positions do not depend on the count, only its existence does.
+  const window = await catalog.window(
+    scope,
+    now,
+    page === undefined ? { newest: request.limit ?? site.feedItems } : { from: (page - 1) * size, to: page * size },
+  );
+  const { count } = window;
+  const pages = archivePageCount(count, size);
 
-  let entries: readonly Entry[];
+  const entries = window.entries;
   let self: FormatUrls;
   let paging: FeedPaging;
   if (page === undefined) {
-    entries = await catalog.newest(scope, now, request.limit ?? site.feedItems);
     self = feedUrls(base);
     paging = { prev: pageUrls(pages), archived: false };
   } else {
-    const range = archiveRange(count, site.archiveItems, page);
-    if (!range) return undefined;
-    entries = await catalog.slice(scope, now, range.from, range.to);
+    if (!archiveRange(count, size, page)) return undefined;
     self = pageUrls(page);
     paging = {
       current: feedUrls(base),
       ...(page > 1 ? { prev: pageUrls(page - 1) } : {}),
       ...(page < pages ? { next: pageUrls(page + 1) } : {}),
-      archived: entries.length === site.archiveItems,
+      archived: entries.length === size,
     };
   }
   const { title, description } = describeScope(scope, site);
@@ -149,7 +158,9 @@ export async function planFeed(catalog: Catalog, site: SiteSettings, now: Date, 
     updated: lastModified ?? new Date(0),
     lastModified,
     archived,
-    nextChange: archived ? undefined : await catalog.nextRelease(now, scope),
+    nextChange: archived ? undefined : window.nextRelease,
+    siteNextRelease: window.siteNextRelease,
+    count,
     version: hashText(canonicalJson({ head, items: entries.map((e) => e.fingerprint) })),
   };
 }

@@ -102,7 +102,7 @@ export function createListedCatalog(parts: CatalogParts, options: MemoryCatalogO
     return rendered;
   };
 
-  return {
+  const catalog: Catalog = {
     async facet(kind, requested) {
       return (facets[kind].get(requested) ?? facets[kind].get(slugify(requested)))?.facet;
     },
@@ -138,6 +138,15 @@ export function createListedCatalog(parts: CatalogParts, options: MemoryCatalogO
       const start = firstPublished(list, now);
       return start > 0 ? list[start - 1]!.published : undefined;
     },
+    async window(scope, now, rows) {
+      const [count, entries, nextRelease, siteNextRelease] = await Promise.all([
+        catalog.countPublished(scope, now),
+        "newest" in rows ? catalog.newest(scope, now, rows.newest) : catalog.slice(scope, now, rows.from, rows.to),
+        catalog.nextRelease(now, scope),
+        catalog.nextRelease(now),
+      ]);
+      return { count, entries, nextRelease, siteNextRelease };
+    },
     async articles(entries) {
       return Promise.all(entries.map(article));
     },
@@ -167,6 +176,7 @@ export function createListedCatalog(parts: CatalogParts, options: MemoryCatalogO
       return parts.partners;
     },
   };
+  return catalog;
 }
 
 export function entryOf(record: ArticleRecord): Entry {
@@ -237,6 +247,7 @@ const CATALOG_METHODS = [
   "newest",
   "slice",
   "nextRelease",
+  "window",
   "articles",
   "items",
   "find",

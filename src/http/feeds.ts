@@ -54,15 +54,16 @@ async function serveFeed(c: Context, ctx: AppContext, format: FeedFormat): Promi
   const kept = await answerKept(c, ctx, key, now);
   if (kept) return kept;
   const page = pageParam === undefined ? undefined : Number(pageParam);
-  const scope = await requestedScope(c, ctx, now);
-  const requestedSlug = c.req.param("slug");
-  if (scope.kind !== "home" && requestedSlug !== scope.slug) {
+  const scope = await requestedScope(c, ctx);
+  const plan = await planFeed(ctx.catalog, ctx.site, now, { scope, page, limit: page === undefined ? limit : undefined });
+  // A section, tag or author with nothing out at `now` is not public yet: a 404 under any spelling, before any
+  // redirect, so an embargoed story reveals no facet.
+  if (!plan || (scope.kind !== "home" && plan.count === 0)) throw new NotFoundError(c.req.path);
+  if (scope.kind !== "home" && c.req.param("slug") !== scope.slug) {
     // One URL per feed: other spellings of a name redirect to its slug form.
     const rest = (page === undefined ? "" : `archive/${page}/`) + format.file;
     return c.redirect(`${ctx.site.url}/${scopePath(scope)}${rest}${new URL(c.req.url).search}`, 301);
   }
-  const plan = await planFeed(ctx.catalog, ctx.site, now, { scope, page, limit: page === undefined ? limit : undefined });
-  if (!plan) throw new NotFoundError(c.req.path);
   return respondAndKeep(
     c,
     ctx,
@@ -71,7 +72,7 @@ async function serveFeed(c: Context, ctx: AppContext, format: FeedFormat): Promi
       etag: etagOf(format.id, plan),
       lastModified: plan.lastModified,
       // Site-wide, not the plan's own nextChange: a per-feed hint would reveal where the next embargoed article goes.
-      freshness: { archived: plan.archived, siteNextRelease: await ctx.catalog.nextRelease(now) },
+      freshness: { archived: plan.archived, siteNextRelease: plan.siteNextRelease },
       contentType: format.contentType,
       cacheKey: `${scopePath(scope)}${page ?? "current"}/${format.file}/${plan.version}`,
       self: plan.head.hubs.length ? plan.head.self[format.id] : undefined,
@@ -83,12 +84,15 @@ async function serveFeed(c: Context, ctx: AppContext, format: FeedFormat): Promi
   );
 }
 
-/** The site, or the section, tag or author the URL names; a 404 for one unknown or not yet public at `now`. */
-async function requestedScope(c: Context, ctx: AppContext, now: Date): Promise<Scope> {
+/**
+ * The site, or the section, tag or author the URL names; a 404 for one unknown. Whether it is public at `now` is
+ * read with the feed (`plan.count`), in the same round trip.
+ */
+async function requestedScope(c: Context, ctx: AppContext): Promise<Scope> {
   const kind = c.req.param("kind") as FacetKind | undefined;
   if (kind === undefined) return HOME;
   const facet = await ctx.catalog.facet(kind, c.req.param("slug")!);
-  if (!facet || !(await ctx.catalog.isPublic(facet, now))) throw new NotFoundError(c.req.path);
+  if (!facet) throw new NotFoundError(c.req.path);
   return facet;
 }
 

@@ -1,7 +1,7 @@
 // The catalog read from D1 (and image bytes from R2): each question the app asks is one indexed query, so a request
 // reads only what it returns and the isolate keeps nothing that grows with the archive.
 import type { ArticleRecord } from "../core/article.ts";
-import { type Catalog, type Entry, type Facet, type FoundArticle, type ItemWriter, scopeKey } from "../core/catalog.ts";
+import { type Catalog, type Entry, type Facet, type FoundArticle, HOME, type ItemWriter, scopeKey } from "../core/catalog.ts";
 import { type ContentIssue, callStore } from "../core/errors.ts";
 import { createMemo, stringBytes } from "../core/memo.ts";
 import { entryOf } from "../core/memory-catalog.ts";
@@ -35,11 +35,42 @@ const toEntry = (row: EntryRow): Entry => ({
   fingerprint: row.fingerprint,
 });
 
+/** Positions are dense from the oldest, so the newest article out tells how many are. */
+const countOf = (row: { position: number } | null): number => (row ? row.position + 1 : 0);
+const releaseOf = (row: { next: number | null } | null): Date | undefined => (row?.next == null ? undefined : new Date(row.next));
+
+/** The indexed queries a feed is read with, each written once: the single reads and `window`'s batch share them. */
+function feedStatements(db: D1Database) {
+  return {
+    count: (scope: string, now: Date) =>
+      db
+        .prepare("SELECT position FROM memberships WHERE scope = ?1 AND published <= ?2 ORDER BY published DESC, position DESC LIMIT 1")
+        .bind(scope, now.getTime()),
+    newest: (scope: string, now: Date, limit: number) =>
+      db
+        .prepare(
+          `SELECT ${ENTRY_COLUMNS} FROM memberships m JOIN articles a ON a.slug = m.slug
+           WHERE m.scope = ?1 AND m.published <= ?2 ORDER BY m.published DESC, m.position DESC LIMIT ?3`,
+        )
+        .bind(scope, now.getTime(), limit),
+    slice: (scope: string, now: Date, from: number, to: number) =>
+      db
+        .prepare(
+          `SELECT ${ENTRY_COLUMNS} FROM memberships m JOIN articles a ON a.slug = m.slug
+           WHERE m.scope = ?1 AND m.position >= ?2 AND m.position < ?3 AND m.published <= ?4 ORDER BY m.position DESC`,
+        )
+        .bind(scope, from, to, now.getTime()),
+    next: (scope: string, now: Date) =>
+      db.prepare("SELECT MIN(published) AS next FROM memberships WHERE scope = ?1 AND published > ?2").bind(scope, now.getTime()),
+  };
+}
+
 /**
  * A catalog over the D1 database `db` and the R2 bucket `images`. Every query and object read goes through `callStore`,
  * so a failing store surfaces as a StorageError (answered 503 with Retry-After), never as a partial document.
  */
 export function createD1Catalog(db: D1Database, images: R2Bucket, options: D1CatalogOptions = {}): Catalog {
+  const statements = feedStatements(db);
   const rewritten = createMemo<string>(options.renderBudget ?? 8 * 1024 * 1024);
 
   /** The stored parts `part` of these entries, in their order (one query). */
@@ -94,48 +125,40 @@ export function createD1Catalog(db: D1Database, images: R2Bucket, options: D1Cat
       return row !== null;
     },
     async countPublished(scope, now) {
-      // Positions are dense from the oldest, so the newest article out tells how many are.
-      const row = await callStore("d1", "countPublished", () =>
-        db
-          .prepare("SELECT position FROM memberships WHERE scope = ?1 AND published <= ?2 ORDER BY published DESC, position DESC LIMIT 1")
-          .bind(scopeKey(scope), now.getTime())
-          .first<{ position: number }>(),
-      );
-      return row ? row.position + 1 : 0;
+      return countOf(await callStore("d1", "countPublished", () => statements.count(scopeKey(scope), now).first<{ position: number }>()));
     },
     async newest(scope, now, limit) {
-      const { results } = await callStore("d1", "newest", () =>
-        db
-          .prepare(
-            `SELECT ${ENTRY_COLUMNS} FROM memberships m JOIN articles a ON a.slug = m.slug
-           WHERE m.scope = ?1 AND m.published <= ?2 ORDER BY m.published DESC, m.position DESC LIMIT ?3`,
-          )
-          .bind(scopeKey(scope), now.getTime(), limit)
-          .all<EntryRow>(),
-      );
+      const { results } = await callStore("d1", "newest", () => statements.newest(scopeKey(scope), now, limit).all<EntryRow>());
       return results.map(toEntry);
     },
     async slice(scope, now, from, to) {
       if (to <= from) return [];
-      const { results } = await callStore("d1", "slice", () =>
-        db
-          .prepare(
-            `SELECT ${ENTRY_COLUMNS} FROM memberships m JOIN articles a ON a.slug = m.slug
-           WHERE m.scope = ?1 AND m.position >= ?2 AND m.position < ?3 AND m.published <= ?4 ORDER BY m.position DESC`,
-          )
-          .bind(scopeKey(scope), from, to, now.getTime())
-          .all<EntryRow>(),
-      );
+      const { results } = await callStore("d1", "slice", () => statements.slice(scopeKey(scope), now, from, to).all<EntryRow>());
       return results.map(toEntry);
     },
-    async nextRelease(now, scope = { kind: "home" }) {
-      const row = await callStore("d1", "nextRelease", () =>
-        db
-          .prepare("SELECT MIN(published) AS next FROM memberships WHERE scope = ?1 AND published > ?2")
-          .bind(scopeKey(scope), now.getTime())
-          .first<{ next: number | null }>(),
+    async nextRelease(now, scope = HOME) {
+      return releaseOf(await callStore("d1", "nextRelease", () => statements.next(scopeKey(scope), now).first<{ next: number | null }>()));
+    },
+    async window(scope, now, rows) {
+      const key = scopeKey(scope);
+      const home = key === scopeKey(HOME);
+      // One batch, one round trip: the four reads a feed document is planned from.
+      const results = await callStore("d1", "window", () =>
+        db.batch<unknown>([
+          statements.count(key, now),
+          "newest" in rows ? statements.newest(key, now, rows.newest) : statements.slice(key, now, rows.from, rows.to),
+          statements.next(key, now),
+          ...(home ? [] : [statements.next(scopeKey(HOME), now)]),
+        ]),
       );
-      return row?.next == null ? undefined : new Date(row.next);
+      const [count, listed, next, siteNext] = results.map((r) => r.results);
+      const nextRelease = releaseOf((next as { next: number | null }[])[0] ?? null);
+      return {
+        count: countOf((count as { position: number }[])[0] ?? null),
+        entries: (listed as EntryRow[]).map(toEntry),
+        nextRelease,
+        siteNextRelease: home ? nextRelease : releaseOf((siteNext as { next: number | null }[])[0] ?? null),
+      };
     },
     articles,
     async items(entries, writer: ItemWriter) {

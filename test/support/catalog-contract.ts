@@ -109,6 +109,31 @@ export function describeCatalogContract(name: string, make: (files: MemoryFiles,
       }
     });
 
+    it("reads a feed's window in one call, exactly as the single reads answer", async () => {
+      for (const now of clocks()) {
+        const siteNext = await catalog.nextRelease(now);
+        for (const scope of scopes()) {
+          const list = published(scope, now);
+          const label = `${scope.kind}/${"slug" in scope ? scope.slug : ""} at ${now.toISOString()}`;
+          const newest = await catalog.window(scope, now, { newest: 7 });
+          expect(newest.count, label).toBe(list.length);
+          expect(slugs(newest.entries), label).toEqual(slugs(list.slice(0, 7)));
+          expect(newest.entries, label).toEqual(await catalog.newest(scope, now, 7));
+          expect(newest.nextRelease, label).toEqual(await catalog.nextRelease(now, scope));
+          expect(newest.siteNextRelease, label).toEqual(siteNext);
+          for (const [from, to] of [
+            [0, 5],
+            [Math.max(0, list.length - 3), list.length + 5],
+            [3, 3],
+          ] as const) {
+            const page = await catalog.window(scope, now, { from, to });
+            expect(page.count, `${label} [${from}, ${to})`).toBe(list.length);
+            expect(page.entries, `${label} [${from}, ${to})`).toEqual(await catalog.slice(scope, now, from, to));
+          }
+        }
+      }
+    });
+
     it("gives entries with the records' times and fingerprints", async () => {
       const now = clocks().at(-1)!;
       const entries = await catalog.newest(HOME, now, 100);

@@ -44,10 +44,11 @@ function appWithFaults(failing: { sql?: RegExp; r2?: boolean }) {
 
 describe("a store that fails a read", () => {
   it.each([
-    { path: "/rss.xml", sql: /ORDER BY m\.published DESC, m\.position DESC LIMIT/, operation: "newest" },
+    // A feed reads its plan in one batch (`window`): the count, the newest or an archive page, the next releases.
+    { path: "/rss.xml", sql: /ORDER BY m\.published DESC, m\.position DESC LIMIT/, operation: "window" },
     { path: "/atom.xml", sql: /FROM article_parts/, operation: "parts" },
     { path: "/sections/business/feed.json", sql: /FROM facets WHERE scope IN/, operation: "facet" },
-    { path: "/tags/energy/archive/1/rss.xml", sql: /m\.position >= \?2/, operation: "slice" },
+    { path: "/tags/energy/archive/1/rss.xml", sql: /m\.position >= \?2/, operation: "window" },
     { path: "/feeds.opml", sql: /FROM facets WHERE kind/, operation: "publicFacets" },
     { path: "/", sql: /FROM facets WHERE kind/, operation: "publicFacets" },
     { path: "/articles/oil-deal", sql: /FROM articles a JOIN article_parts/, operation: "find" },

@@ -1,0 +1,58 @@
+// What an uncached request costs D1, in round trips, on the real local binding: a feed reads its plan in one batch
+// (count, the newest or an archive page, the next releases) and its stored items in one query; a section, tag or
+// author first looks up its name. The count is what production latency grows with (each trip crosses the network).
+import { env } from "cloudflare:test";
+import { beforeEach, describe, expect, it } from "vitest";
+import { createApp } from "../../src/http/app.ts";
+import { createD1Catalog } from "../../src/sources/d1-catalog.ts";
+import { NEWSROOM, NOW, testSite } from "../support/http-fixtures.ts";
+import { countingD1 } from "./count-reads.ts";
+import { fillD1 } from "./fill-d1.ts";
+import { resetD1 } from "./reset-d1.ts";
+
+const BASE = "https://news.example";
+const site = testSite();
+
+beforeEach(async () => {
+  await resetD1(env.DB, env.IMAGES);
+  await fillD1(env.DB, env.IMAGES, NEWSROOM, site);
+});
+
+/** A fresh app (no kept responses, no cached bodies) over the counted binding. */
+function countedApp() {
+  const counted = countingD1(env.DB);
+  const app = createApp({ catalog: createD1Catalog(counted.db, env.IMAGES), site, now: () => NOW, log: () => {} });
+  return { app, trips: counted.trips };
+}
+
+describe("round trips to D1 for one uncached request", () => {
+  it.each([
+    ["/rss.xml", 2],
+    ["/atom.xml", 2],
+    ["/feed.json?limit=3", 2],
+    ["/archive/1/rss.xml", 2],
+    ["/sections/business/feed.json", 3],
+    ["/tags/energy/archive/1/rss.xml", 3],
+  ])("%s: %i", async (path, expected) => {
+    const { app, trips } = countedApp();
+    const res = await app.request(BASE + path);
+    expect(res.status, await res.text()).toBe(200);
+    expect(trips, JSON.stringify(trips, null, 1)).toHaveLength(expected);
+    // The plan is one batch of the window's reads, and the items one query of the stored parts.
+    expect(trips.at(-2)!.length).toBeGreaterThanOrEqual(3);
+    expect(trips.at(-1)!.join(" ")).toContain("FROM article_parts");
+  });
+
+  it("a section not yet public is a 404 after the same reads, under any spelling (no redirect reveals it)", async () => {
+    const { app } = countedApp();
+    const early = createApp({
+      catalog: createD1Catalog(env.DB, env.IMAGES),
+      site,
+      now: () => new Date("1999-01-01T00:00:00Z"),
+      log: () => {},
+    });
+    expect((await early.request(`${BASE}/sections/business/rss.xml`)).status).toBe(404);
+    expect((await early.request(`${BASE}/sections/Business/rss.xml`)).status).toBe(404);
+    expect((await app.request(`${BASE}/sections/Business/rss.xml`)).status).toBe(301);
+  });
+});
