@@ -73,6 +73,17 @@ export function syntheticCatalog({ count, newest, stepMs, site }: SyntheticOptio
       const n = publishedCount(now);
       return n < count ? publishedAt(n) : undefined;
     },
+    async window(scope, now, rows) {
+      const entries =
+        "newest" in rows ? await catalog.newest(scope, now, rows.newest) : await catalog.slice(scope, now, rows.from, rows.to);
+      const next = await catalog.nextRelease(now);
+      return {
+        count: await catalog.countPublished(scope, now),
+        entries,
+        nextRelease: await catalog.nextRelease(now, scope),
+        siteNextRelease: next,
+      };
+    },
     async articles(entries) {
       return record(
         "articles",
