@@ -118,7 +118,7 @@ function targets(results: Json): string[][] {
     rows.push([
       "uncached 20-item feed at least 4× cheaper than rendering it with `feed` per request",
       (assembled.length
-        ? "assembling the stored items (in-process, median): " +
+        ? "assembling the stored items into the response's bytes (in-process, median): " +
           assembled
             .map((r) => `${r.format} ${f(r.oursWarm.medianMs, 3)} vs ${f(r.feedPackage.medianMs, 3)} ms (${x(r.speedupWarm)})`)
             .join("; ")

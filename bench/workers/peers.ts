@@ -3,8 +3,8 @@
 //   /feed/rss.xml (atom.xml, feed.json)   the site's feed rendered with the `feed` package on every request, from the
 //                                         stored articles, as a project built on `feed` would serve it; it skips what
 //                                         the real worker adds (validators, 304s, Cache-Control), in its favour
-//   /reads/worker/rss.xml (…)             only the D1 reads the real worker makes for that feed uncached: the plan, the
-//                                         site's next release and the stored items; nothing assembled
+//   /reads/worker/rss.xml (…)             only the D1 reads the real worker makes for that feed uncached: the plan (one
+//                                         batch: count, newest, next releases) and the stored items; nothing assembled
 //   /reads/feed/rss.xml (…)               only the reads of the `feed` peer: the plan and the stored articles
 // Locally D1 runs in the same process as the worker, so the reads-only answers say how much of a request is D1's.
 import { HOME } from "../../src/core/catalog.ts";
@@ -27,7 +27,6 @@ export default {
     const now = new Date();
     const plan = (await planFeed(catalog, site, now, { scope: HOME }))!;
     if (mode === "reads/worker") {
-      await catalog.nextRelease(now);
       const items = await catalog.items(plan.entries, FORMAT_BY_ID[format]);
       return new Response(`${items.length} items read\n`);
     }
