@@ -1,7 +1,7 @@
 // Inside workerd: rendered feeds kept in the Workers Cache API by content version, and the deployed worker's HTTP rules.
 import { exports } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
-import { createWorkersCache } from "../../src/http/body-cache.ts";
+import { type BodyCache, createIsolateBodyCache, createWorkersCache } from "../../src/http/body-cache.ts";
 import { appOver } from "../support/app.ts";
 import { countingFormats, NOW, newsroom, testSite } from "../support/http-fixtures.ts";
 import { publishSample } from "./sample.ts";
@@ -102,6 +102,29 @@ describe("the worker", () => {
         expect(hot, `${path} ${JSON.stringify(headers)}`).toEqual(routed);
         expect(hot.status).toBe("If-None-Match" in headers ? 304 : 200);
       }
+    }
+  });
+
+  it("answers a kept feed before routing inside workerd: no cache read, the routes' own bytes and headers", async () => {
+    // The worker's own tiers (the isolate's in front of caches.default), with the far reads counted.
+    const origin = `https://hot-${crypto.randomUUID()}.example`;
+    const tiers = createIsolateBodyCache(createWorkersCache(caches.default, origin));
+    let gets = 0;
+    const cache: BodyCache = { ...tiers, get: (key) => (gets++, tiers.get(key)) };
+    const app = appOver({ source: newsroom(), site: testSite(), now: () => NOW, cache, log: () => {} });
+    const whole = async (res: Response) => ({ status: res.status, headers: [...res.headers], body: await res.text() });
+    const first = await app.request("http://localhost/rss.xml");
+    expect(first.status).toBe(200);
+    const etag = first.headers.get("etag")!;
+    await first.text();
+    for (const headers of [{}, { "If-None-Match": etag }] as Record<string, string>[]) {
+      gets = 0;
+      const hot = await whole(await app.request("http://localhost/rss.xml", { headers }));
+      expect(gets, "the hot answer reads no cache").toBe(0);
+      const routed = await whole(await app.request("http://localhost/rss.xml?via=routes", { headers }));
+      expect(gets, "the routes read the kept response through the cache").toBeGreaterThan(0);
+      expect(hot).toEqual(routed);
+      expect(hot.status).toBe("If-None-Match" in headers ? 304 : 200);
     }
   });
 
