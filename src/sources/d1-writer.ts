@@ -63,50 +63,57 @@ function refreshFacets(db: D1Database): D1PreparedStatement[] {
   ];
 }
 
-/** The statements that insert a publication into its lists: newer articles move up one, it takes the gap. */
+/**
+ * The statements that insert a publication into its lists: newer articles move up one, it takes the gap. Each kind of
+ * row is one statement whatever the article has (its parts, its lists, its images), so an import pays per article,
+ * not per list: the lists and images go in as JSON arrays that `json_each` walks inside SQLite.
+ */
 function insertArticle(db: D1Database, pub: Publication): D1PreparedStatement[] {
   const at = pub.published.getTime();
+  const parts = Object.entries(pub.parts);
+  const partRows = parts.map((_part, i) => `(?1, ?${3 + 2 * i}, ?2, ?${4 + 2 * i})`).join(", ");
+  const scopes = JSON.stringify(pub.memberships.map((m) => m.scope));
+  const lists = JSON.stringify(pub.memberships.map((m) => [m.scope, m.name]));
   const statements: D1PreparedStatement[] = [
     db
       .prepare(
         "INSERT INTO articles (slug, file, id, published, updated, fingerprint, source_hash, warnings) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
       )
       .bind(pub.slug, pub.file, pub.id, at, pub.updated.getTime(), pub.fingerprint, pub.sourceHash, JSON.stringify(pub.warnings)),
+    db.prepare(`INSERT INTO article_parts (slug, part, revision, text) VALUES ${partRows}`).bind(pub.slug, pub.revision, ...parts.flat()),
+    db.prepare("INSERT OR IGNORE INTO touched_scopes (scope) SELECT value FROM json_each(?1)").bind(scopes),
+    // Lists are ordered by (published, slug descending): in every list the article enters, everything after it moves
+    // up one. A list where removeArticle kept its entry (same slug, time and list) is left out: nothing moves there.
+    db
+      .prepare(
+        `UPDATE memberships SET position = position + 1
+         WHERE scope IN (SELECT j.value FROM json_each(?1) j WHERE NOT EXISTS (SELECT 1 FROM memberships k WHERE k.scope = j.value AND k.slug = ?3))
+           AND (published > ?2 OR (published = ?2 AND slug < ?3))`,
+      )
+      .bind(scopes, at, pub.slug),
+    // Its place in each list: after the last article before it, which is the newest one published earlier, or the one
+    // published at the same instant with the smallest slug above its own. Each is a lookup on (scope, published); the
+    // `+` keeps SQLite from walking the whole list in slug order (the primary key) instead. A kept entry only takes
+    // the new name.
+    db
+      .prepare(
+        `INSERT INTO memberships (scope, slug, position, published, name)
+         SELECT l.scope, ?3, 1 + COALESCE(
+             (SELECT MAX(position) FROM memberships WHERE scope = l.scope AND published = ?2 AND +slug > ?3),
+             (SELECT position FROM memberships WHERE scope = l.scope AND published < ?2 ORDER BY published DESC, position DESC LIMIT 1),
+             -1), ?2, l.name
+         FROM (SELECT json_extract(value, '$[0]') AS scope, json_extract(value, '$[1]') AS name FROM json_each(?1)) AS l
+         WHERE true
+         ON CONFLICT (scope, slug) DO UPDATE SET name = excluded.name`,
+      )
+      .bind(lists, at, pub.slug),
   ];
-  for (const [part, text] of Object.entries(pub.parts)) {
+  if (pub.images.length)
     statements.push(
-      db.prepare("INSERT INTO article_parts (slug, part, revision, text) VALUES (?1, ?2, ?3, ?4)").bind(pub.slug, part, pub.revision, text),
-    );
-  }
-  for (const { scope, name } of pub.memberships) {
-    // An entry removeArticle kept (same slug, time and list) is in its place already: nothing moves, and it only
-    // takes the new name. The list is then named NULL, which matches no row, so not one row is read.
-    const list = "(SELECT ?1 WHERE NOT EXISTS (SELECT 1 FROM memberships WHERE scope = ?1 AND slug = ?3))";
-    statements.push(
-      db.prepare("INSERT OR IGNORE INTO touched_scopes (scope) VALUES (?1)").bind(scope),
-      // Lists are ordered by (published, slug descending): everything after the new article moves up one.
       db
-        .prepare(
-          `UPDATE memberships SET position = position + 1
-           WHERE scope = ${list} AND (published > ?2 OR (published = ?2 AND slug < ?3))`,
-        )
-        .bind(scope, at, pub.slug),
-      // Its place: after the last article before it, which is the newest one published earlier, or the one published
-      // at the same instant with the smallest slug above its own. Each is a lookup on (scope, published); the `+`
-      // keeps SQLite from walking the whole list in slug order (the primary key) instead.
-      db
-        .prepare(
-          `INSERT INTO memberships (scope, slug, position, published, name) VALUES (?1, ?3, 1 + COALESCE(
-             (SELECT MAX(position) FROM memberships WHERE scope = ?1 AND published = ?2 AND +slug > ?3),
-             (SELECT position FROM memberships WHERE scope = ?1 AND published < ?2 ORDER BY published DESC, position DESC LIMIT 1),
-             -1), ?2, ?4)
-           ON CONFLICT (scope, slug) DO UPDATE SET name = excluded.name`,
-        )
-        .bind(scope, at, pub.slug, name),
+        .prepare("INSERT OR IGNORE INTO image_refs (path, slug) SELECT value, ?2 FROM json_each(?1)")
+        .bind(JSON.stringify(pub.images), pub.slug),
     );
-  }
-  for (const path of pub.images)
-    statements.push(db.prepare("INSERT OR IGNORE INTO image_refs (path, slug) VALUES (?1, ?2)").bind(path, pub.slug));
   return statements;
 }
 

@@ -110,7 +110,13 @@ describe("the worker", () => {
     const origin = `https://hot-${crypto.randomUUID()}.example`;
     const tiers = createIsolateBodyCache(createWorkersCache(caches.default, origin));
     let gets = 0;
-    const cache: BodyCache = { ...tiers, get: (key) => (gets++, tiers.get(key)) };
+    const cache: BodyCache = {
+      ...tiers,
+      get: (key) => {
+        gets++;
+        return tiers.get(key);
+      },
+    };
     const app = appOver({ source: newsroom(), site: testSite(), now: () => NOW, cache, log: () => {} });
     const whole = async (res: Response) => ({ status: res.status, headers: [...res.headers], body: await res.text() });
     const first = await app.request("http://localhost/rss.xml");
