@@ -4,8 +4,8 @@ import { type ArticleRecord, parseArticle } from "./article.ts";
 import { AUTHORS_FILE, type AuthorRegistry, listAvatarFiles, parseAuthors } from "./authors.ts";
 import { compareEntries, type StoredImage } from "./catalog.ts";
 import type { ContentIssue } from "./errors.ts";
-import { type ImageFacts, type ImageInspection, inspectImage } from "./images.ts";
-import { decodeContentFile, LIMITS } from "./limits.ts";
+import { type ImageFacts, type ImageInspection, inspectImage, oversizedImage } from "./images.ts";
+import { decodeContentFile, LIMITS, oversizedContentFile } from "./limits.ts";
 import { resolveNamespace } from "./namespace.ts";
 import { PARTNERS_FILE, type PartnerRegistry, parsePartners } from "./partners.ts";
 import type { SiteSettings } from "./settings.ts";
@@ -36,7 +36,14 @@ export async function loadContent(source: ContentSource, site: SiteSettings): Pr
   const warnings: ContentIssue[] = [];
 
   const readText = async (file: string, limit: number): Promise<string | null> => {
-    const bytes = paths.includes(file) ? await source.read(file) : null;
+    if (!paths.includes(file)) return null;
+    // A file over its limit is refused from its size where the source can tell, without reading it.
+    const tooLarge = oversizedContentFile(file, (await source.size?.(file)) ?? 0, limit);
+    if (tooLarge) {
+      issues.push(tooLarge);
+      return null;
+    }
+    const bytes = await source.read(file);
     return bytes ? decode(file, bytes, limit, issues) : null;
   };
   const { partners, issues: partnerIssues } = parsePartners(await readText(PARTNERS_FILE, LIMITS.yamlFileBytes));
@@ -44,25 +51,21 @@ export async function loadContent(source: ContentSource, site: SiteSettings): Pr
 
   const imageFiles = new Set(paths.filter((p) => p.startsWith("images/")));
   const measured = new Map<string, ImageInspection | null>();
-  const imageBytes = new Map<string, Uint8Array>();
-  // Image facts are needed synchronously while parsing; read every image first.
   const articleFiles = paths.filter(isArticleFile);
   const texts = new Map<string, string>();
   for (const file of articleFiles) {
     const text = await readText(file, LIMITS.articleFileBytes);
     if (text !== null) texts.set(file, text);
   }
+  // Image facts are needed synchronously while parsing: every image is inspected first, one at a time, and only its
+  // facts are kept (never its bytes, so memory does not grow with the photos). An image over the limit is refused
+  // from its size where the source can tell, without being read.
   for (const file of imageFiles) {
-    const bytes = await source.read(file);
-    if (bytes) imageBytes.set(file, bytes);
+    const tooLarge = oversizedImage((await source.size?.(file)) ?? 0);
+    const bytes = tooLarge ? null : await source.read(file);
+    measured.set(file, tooLarge ?? (bytes ? inspectImage(bytes) : null));
   }
-  const inspect = (file: string): ImageInspection | null => {
-    if (!measured.has(file)) {
-      const bytes = imageBytes.get(file);
-      measured.set(file, bytes ? inspectImage(bytes) : null);
-    }
-    return measured.get(file) ?? null;
-  };
+  const inspect = (file: string): ImageInspection | null => measured.get(file) ?? null;
   const lookup = {
     image: (file: string): ImageFacts | null => {
       const inspected = inspect(file);

@@ -42,13 +42,15 @@ export type ImageInspection = { ok: true; facts: ImageFacts } | { ok: false; rea
  * magic bytes at its start) and measured by image-size, or the reason it is refused (too large, another format,
  * damaged). A file named `.jpg` that holds SVG is refused however it is named.
  */
+/** The refusal of an image of `size` bytes over the limit: decided from its size alone, before reading it. */
+export function oversizedImage(size: number): ImageInspection | undefined {
+  if (size <= LIMITS.imageBytes) return undefined;
+  return { ok: false, reason: `a file of ${describeSize(size)}, over the ${formatBytes(LIMITS.imageBytes)} limit for images` };
+}
+
 export function inspectImage(bytes: Uint8Array): ImageInspection {
-  if (bytes.byteLength > LIMITS.imageBytes) {
-    return {
-      ok: false,
-      reason: `a file of ${describeSize(bytes.byteLength)}, over the ${formatBytes(LIMITS.imageBytes)} limit for images`,
-    };
-  }
+  const tooLarge = oversizedImage(bytes.byteLength);
+  if (tooLarge) return tooLarge;
   const format = readSignature(bytes);
   let measured: ReturnType<typeof imageSize> | undefined;
   try {

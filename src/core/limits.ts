@@ -68,16 +68,19 @@ const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
  * A content file's bytes as text: refused (with the issue to report) when larger than `limit` bytes or not UTF-8.
  * The size is checked first, so an oversized file is never decoded.
  */
+/** The issue of a text file of `size` bytes over `limit`: decided from its size alone, before reading it. */
+export function oversizedContentFile(file: string, size: number, limit: number): ContentIssue | undefined {
+  if (size <= limit) return undefined;
+  return {
+    file,
+    found: `a file of ${describeSize(size)}`,
+    expected: `at most ${formatBytes(limit)} (split it, or move large media to images/)`,
+  };
+}
+
 export function decodeContentFile(file: string, bytes: Uint8Array, limit: number): { text: string } | { issue: ContentIssue } {
-  if (bytes.byteLength > limit) {
-    return {
-      issue: {
-        file,
-        found: `a file of ${describeSize(bytes.byteLength)}`,
-        expected: `at most ${formatBytes(limit)} (split it, or move large media to images/)`,
-      },
-    };
-  }
+  const tooLarge = oversizedContentFile(file, bytes.byteLength, limit);
+  if (tooLarge) return { issue: tooLarge };
   try {
     return { text: utf8.decode(bytes) };
   } catch {

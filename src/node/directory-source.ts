@@ -1,5 +1,5 @@
 // A content source over a folder on disk (Node only): used by the CLI and the Node-side tests.
-import { readdir, readFile } from "node:fs/promises";
+import { readdir, readFile, stat } from "node:fs/promises";
 import { join, relative, resolve, sep } from "node:path";
 import type { ContentSource } from "../sources/source.ts";
 
@@ -20,6 +20,16 @@ export function createDirectorySource(root: string): ContentSource {
       if (!full.startsWith(base + sep)) return null;
       try {
         return new Uint8Array(await readFile(full));
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === "ENOENT") return null;
+        throw error;
+      }
+    },
+    async size(path) {
+      const full = resolve(base, path);
+      if (!full.startsWith(base + sep)) return null;
+      try {
+        return (await stat(full)).size;
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code === "ENOENT") return null;
         throw error;

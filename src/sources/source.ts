@@ -7,4 +7,9 @@ export interface ContentSource {
   list(): Promise<readonly string[]>;
   /** A file's bytes, or null if there is no such file. */
   read(path: string): Promise<Uint8Array | null>;
+  /**
+   * A file's size in bytes without reading it, where the source can tell (a folder): a file over its limit is then
+   * refused without being read into memory. Null if there is no such file.
+   */
+  size?(path: string): Promise<number | null>;
 }

@@ -97,3 +97,38 @@ describe("the catalog never makes a refused image servable", () => {
     expect(catalog.records[0]!.image).toMatchObject({ url: "https://cdn.example.com/chart.svg", type: undefined });
   });
 });
+
+describe("a folder's files over their limits", () => {
+  it("are refused from their size alone, never read into memory (a sparse 11 MiB image, a sparse 5 MiB article)", async () => {
+    const { mkdtempSync, mkdirSync, truncateSync, writeFileSync, rmSync } = await import("node:fs");
+    const { tmpdir } = await import("node:os");
+    const { createDirectorySource } = await import("../../src/node/directory-source.ts");
+    const dir = mkdtempSync(join(tmpdir(), "edge-feeds-sizes-"));
+    try {
+      mkdirSync(join(dir, "images"));
+      writeFileSync(join(dir, "images", "huge.jpg"), "");
+      truncateSync(join(dir, "images", "huge.jpg"), LIMITS.imageBytes + 1024 * 1024);
+      writeFileSync(join(dir, "huge.md"), "");
+      truncateSync(join(dir, "huge.md"), 5 * 1024 * 1024);
+      writeFileSync(join(dir, "story.md"), "---\ntitle: A story\ndate: 2026-01-02T09:00:00Z\nimage: /images/huge.jpg\n---\n\nThe body.\n");
+      const folder = createDirectorySource(dir);
+      const read: string[] = [];
+      const source = {
+        ...folder,
+        read: (path: string) => {
+          read.push(path);
+          return folder.read(path);
+        },
+      };
+      const content = await loadContent(source, site);
+      expect(read).not.toContain("images/huge.jpg");
+      expect(read).not.toContain("huge.md");
+      expect(read).toContain("story.md");
+      const text = JSON.stringify(content.issues);
+      expect(text).toMatch(/huge\.md.*a file of 5 MiB \(5,242,880 bytes\)/);
+      expect(text).toMatch(/story\.md.*a file of 11 MiB \(11,534,336 bytes\), over the 10 MiB limit for images/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
