@@ -1,5 +1,7 @@
-// Checks a markdown body against the input budget before anything renders it: its size and how deep its raw HTML nests.
+// Checks a markdown body against the input budget before anything renders it: its size, how deep its raw HTML nests,
+// and whether its quotes and lists nest so deep that the renderer would drop part of it.
 import { countUtf8Bytes, describeSize, formatBytes, LIMITS } from "./limits.ts";
+import { MARKDOWN_MAX_NESTING, markdownNestingOverflow } from "./markdown.ts";
 import { countLinesBefore } from "./text.ts";
 
 export interface BodyProblem {
@@ -104,6 +106,16 @@ export function checkBodyBudget(body: string): BodyProblem[] {
         },
       ];
     }
+  }
+  const deep = markdownNestingOverflow(body);
+  if (deep !== undefined) {
+    return [
+      {
+        line: deep,
+        found: `quotes or lists nested ${MARKDOWN_MAX_NESTING} levels deep, where the renderer stops and drops what follows`,
+        expected: `fewer than ${MARKDOWN_MAX_NESTING} levels of blockquotes and lists inside each other`,
+      },
+    ];
   }
   return [];
 }

@@ -14,6 +14,22 @@ export function createMarkdownParser(html: boolean) {
 }
 
 const md = createMarkdownParser(true);
+
+/** markdown-it's nesting limit (`maxNesting` of its default preset): a block opened this deep is dropped, silently. */
+export const MARKDOWN_MAX_NESTING = 100;
+/** The site's parser allowed a little deeper, to see what the renderer would drop (still bounded). */
+const nestingProbe = createMarkdownParser(true).set({ maxNesting: MARKDOWN_MAX_NESTING + 20 });
+
+/**
+ * The 0-based line of the first block markdown-it would drop because it sits `MARKDOWN_MAX_NESTING` levels deep
+ * (quotes and lists inside each other), or undefined. Reaching that depth takes a long run of container markers or
+ * indentation at the start of some line, so a body without one is not parsed here at all.
+ */
+export function markdownNestingOverflow(body: string): number | undefined {
+  if (!/^[ \t>*+\-0-9.)]{20,}/m.test(body)) return undefined;
+  const deep = nestingProbe.parse(body, {}).find((t) => t.type !== "inline" && t.level >= MARKDOWN_MAX_NESTING);
+  return deep ? (deep.map?.[0] ?? 0) : undefined;
+}
 /** For a body whose raw HTML nests too deep to sanitise cheaply: the same markdown with its HTML shown as text. */
 const mdWithoutHtml = createMarkdownParser(false);
 

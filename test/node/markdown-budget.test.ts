@@ -15,6 +15,20 @@ const fill = (unit: string, reserve = 0): string => unit.repeat(Math.floor((MAX 
 const fillAfter = (head: string, unit: string): string => head + fill(unit, head.length);
 
 describe("checkBodyBudget", () => {
+  it("names only what the renderer really drops, at the line where it starts dropping", () => {
+    const base = { siteUrl: "https://x.example", pageUrl: "https://x.example/a" };
+    const shown = (body: string) => renderMarkdown(body, base).html;
+    expect(shown(`${">".repeat(99)} deep`)).toContain("deep");
+    expect(checkBodyBudget(`${">".repeat(99)} deep`)).toEqual([]);
+    expect(shown(`${">".repeat(100)} deep`)).not.toContain("deep");
+    expect(checkBodyBudget(`${">".repeat(100)} deep`).map((p) => p.line)).toEqual([0]);
+    const lists = Array.from({ length: 60 }, (_, i) => `${"  ".repeat(i)}- deep${i}\n`).join("");
+    const [problem] = checkBodyBudget(lists);
+    expect(problem).toBeDefined();
+    expect(shown(lists)).toMatch(new RegExp(`deep${problem!.line - 1}\\b`));
+    expect(shown(lists)).not.toMatch(new RegExp(`deep${problem!.line}\\b`));
+  });
+
   it.each([
     { name: "a body at the limit", body: fill("word "), problems: [] },
     { name: "a body one byte over", body: "x".repeat(MAX + 1), problems: [[0, /^a body of 512 KiB \(524,289 bytes\)$/]] },
@@ -26,6 +40,15 @@ describe("checkBodyBudget", () => {
     { name: "an end tag closes everything inside it", body: "<div><b><i>x</div>\n".repeat(1000), problems: [] },
     { name: "<p> closed by a <div>, then a stray </p>", body: "<p><div>x</p>".repeat(101), problems: [[0, /nested more than 100/]] },
     { name: "void elements open nothing", body: "<br><img src=x><hr>".repeat(1000), problems: [] },
+    // markdown-it stops at 100 levels and drops the rest of that block: the check says so instead.
+    { name: "99 quotes inside each other (rendered whole)", body: `${">".repeat(99)} deep\n\nafter\n`, problems: [] },
+    { name: "100 quotes inside each other", body: `intro\n\n${">".repeat(100)} deep\n`, problems: [[2, /nested 100 levels deep/]] },
+    {
+      name: "60 lists inside each other",
+      body: Array.from({ length: 60 }, (_, i) => `${"  ".repeat(i)}- item ${i}\n`).join(""),
+      problems: [[49, /nested 100 levels deep/]],
+    },
+    { name: "a long run of indentation that nests nothing", body: `${" ".repeat(40)}x\n${"-".repeat(40)}\n`, problems: [] },
   ])("$name", ({ body, problems }) => {
     const found = checkBodyBudget(body).map((p) => [p.line, p.found]);
     expect(found).toEqual(problems.map(([line, text]) => [line, expect.stringMatching(text as RegExp)]));
