@@ -20,6 +20,9 @@ const ACCEPTED: Readonly<Record<string, string>> = {
 
 export const ACCEPTED_FORMATS = "JPEG, PNG, GIF, WebP or AVIF";
 
+/** Their MIME types: the only `type` an article may give a remote image, as local ones are measured to be one of them. */
+export const ACCEPTED_TYPES: ReadonlySet<string> = new Set(Object.values(ACCEPTED));
+
 /** How refused formats are named in messages; others are named by image-size's short name. */
 const REFUSED: Readonly<Record<string, string>> = {
   svg: "an SVG image (SVG can run script, so it is never served)",

@@ -1,6 +1,7 @@
 // The front-matter contract, declared once: the TypeScript types are inferred from it.
 import { z } from "zod";
 import { DATE_FORMS, parseDateValue } from "./dates.ts";
+import { ACCEPTED_TYPES } from "./images.ts";
 
 const text = z.string().trim().min(1);
 const absoluteHttpUrl = z
@@ -28,6 +29,7 @@ export const imageObjectSchema = z.object({
     .string()
     .trim()
     .regex(/^image\/[a-z0-9.+-]+$/i)
+    .refine((v) => ACCEPTED_TYPES.has(v.toLowerCase()))
     .optional(),
   length: z.number().int().nonnegative().optional(),
   width: positiveInt.optional(),
@@ -119,7 +121,7 @@ export const EXPECTED: Readonly<Record<string, string>> = {
   image:
     "a path /images/… of a file under articles/images/, an absolute http(s) URL, or { src, alt, caption, credit, type, length, width, height }",
   "image.src": "a path /images/… of a file under articles/images/, or an absolute http(s) URL",
-  "image.type": "an image MIME type such as image/jpeg",
+  "image.type": `one of ${[...ACCEPTED_TYPES].join(", ")} (the formats feeds may carry; SVG can run script)`,
   "image.length": "the file size in bytes, a whole number",
   "image.width": "a width in pixels, a whole number",
   "image.height": "a height in pixels, a whole number",

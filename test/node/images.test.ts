@@ -92,6 +92,25 @@ describe("the catalog never makes a refused image servable", () => {
     expect(catalog.images.has(file)).toBe(false);
   });
 
+  it.each([
+    ["image/svg+xml", false],
+    ["image/bmp", false],
+    ["image/jpeg", true],
+    ["IMAGE/WEBP", true],
+  ])("a remote image's explicit type %s is accepted: %s (the five formats only, as for local images)", async (type, ok) => {
+    const text = `---\ntitle: A\ndate: 2026-01-02T09:00:00Z\nimage:\n  src: https://cdn.example.com/x\n  type: ${type}\n---\n\nBody.\n`;
+    const catalog = await loadContent(createMemorySource({ "a.md": text }), site);
+    if (ok) {
+      expect(catalog.issues).toEqual([]);
+      expect(catalog.records[0]!.image).toMatchObject({ type });
+    } else {
+      expect(catalog.issues).toEqual([
+        expect.objectContaining({ file: "a.md", field: "image.type", expected: expect.stringContaining("image/jpeg, image/png") }),
+      ]);
+      expect(catalog.records).toEqual([]);
+    }
+  });
+
   it("a remote .svg lead image gets no type (so no enclosure claims image/svg+xml)", async () => {
     const catalog = await loadContent(createMemorySource({ "a.md": article("https://cdn.example.com/chart.svg") }), site);
     expect(catalog.records[0]!.image).toMatchObject({ url: "https://cdn.example.com/chart.svg", type: undefined });
