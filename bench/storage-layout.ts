@@ -27,6 +27,10 @@ const rows = source
 const articles = new Set(rows.map((r) => r.slug)).size;
 const FEED_PARTS = new Set(["rss", "atom", "json"]);
 
+/** The parts as an ordinary rowid table, unique on (slug, part), their text stored as `text`. */
+const rowid = (text: "TEXT" | "BLOB") =>
+  `CREATE TABLE p (slug TEXT NOT NULL, part TEXT NOT NULL, revision INTEGER NOT NULL, text ${text} NOT NULL); CREATE UNIQUE INDEX p_key ON p (slug, part)`;
+
 const layouts: { name: string; schema: string; keep: (part: string) => boolean; gzip: boolean }[] = [
   {
     name: "as stored (WITHOUT ROWID)",
@@ -37,22 +41,19 @@ const layouts: { name: string; schema: string; keep: (part: string) => boolean; 
   },
   {
     name: "rowid table",
-    schema:
-      "CREATE TABLE p (slug TEXT NOT NULL, part TEXT NOT NULL, revision INTEGER NOT NULL, text TEXT NOT NULL); CREATE UNIQUE INDEX p_key ON p (slug, part)",
+    schema: rowid("TEXT"),
     keep: () => true,
     gzip: false,
   },
   {
     name: "rowid, feed fragments only",
-    schema:
-      "CREATE TABLE p (slug TEXT NOT NULL, part TEXT NOT NULL, revision INTEGER NOT NULL, text TEXT NOT NULL); CREATE UNIQUE INDEX p_key ON p (slug, part)",
+    schema: rowid("TEXT"),
     keep: (part) => FEED_PARTS.has(part),
     gzip: false,
   },
   {
     name: "rowid, feed fragments only, gzip",
-    schema:
-      "CREATE TABLE p (slug TEXT NOT NULL, part TEXT NOT NULL, revision INTEGER NOT NULL, text BLOB NOT NULL); CREATE UNIQUE INDEX p_key ON p (slug, part)",
+    schema: rowid("BLOB"),
     keep: (part) => FEED_PARTS.has(part),
     gzip: true,
   },

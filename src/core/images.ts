@@ -40,17 +40,17 @@ const ISO_BRANDS = new Set(["avif", "avis", "heif", "mif1", "msf1", "miaf"]);
 
 export type ImageInspection = { ok: true; facts: ImageFacts } | { ok: false; reason: string };
 
-/**
- * What an image file is, from its bytes alone: one of the five accepted formats, recognised by its signature (the
- * magic bytes at its start) and measured by image-size, or the reason it is refused (too large, another format,
- * damaged). A file named `.jpg` that holds SVG is refused however it is named.
- */
 /** The refusal of an image of `size` bytes over the limit: decided from its size alone, before reading it. */
 export function oversizedImage(size: number): ImageInspection | undefined {
   if (size <= LIMITS.imageBytes) return undefined;
   return { ok: false, reason: `a file of ${describeSize(size)}, over the ${formatBytes(LIMITS.imageBytes)} limit for images` };
 }
 
+/**
+ * What an image file is, from its bytes alone: one of the five accepted formats, recognised by its signature (the
+ * magic bytes at its start) and measured by image-size, or the reason it is refused (too large, another format,
+ * damaged). A file named `.jpg` that holds SVG is refused however it is named.
+ */
 export function inspectImage(bytes: Uint8Array): ImageInspection {
   const tooLarge = oversizedImage(bytes.byteLength);
   if (tooLarge) return tooLarge;

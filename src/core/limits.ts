@@ -64,10 +64,6 @@ export function countUtf8Bytes(text: string): number {
 
 const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
 
-/**
- * A content file's bytes as text: refused (with the issue to report) when larger than `limit` bytes or not UTF-8.
- * The size is checked first, so an oversized file is never decoded.
- */
 /** The issue of a text file of `size` bytes over `limit`: decided from its size alone, before reading it. */
 export function oversizedContentFile(file: string, size: number, limit: number): ContentIssue | undefined {
   if (size <= limit) return undefined;
@@ -78,6 +74,10 @@ export function oversizedContentFile(file: string, size: number, limit: number):
   };
 }
 
+/**
+ * A content file's bytes as text: refused (with the issue to report) when larger than `limit` bytes or not UTF-8.
+ * The size is checked first, so an oversized file is never decoded.
+ */
 export function decodeContentFile(file: string, bytes: Uint8Array, limit: number): { text: string } | { issue: ContentIssue } {
   const tooLarge = oversizedContentFile(file, bytes.byteLength, limit);
   if (tooLarge) return { issue: tooLarge };

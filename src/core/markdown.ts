@@ -15,8 +15,11 @@ export function createMarkdownParser(html: boolean) {
 
 const md = createMarkdownParser(true);
 
-/** markdown-it's nesting limit (`maxNesting` of its default preset): a block opened this deep is dropped, silently. */
-export const MARKDOWN_MAX_NESTING = 100;
+/** For a body whose raw HTML nests too deep to sanitise cheaply: the same markdown with its HTML shown as text. */
+const mdWithoutHtml = createMarkdownParser(false);
+
+/** markdown-it's nesting limit as the site's parser has it (its preset's `maxNesting`): a block opened this deep is dropped, silently. */
+export const MARKDOWN_MAX_NESTING: number = md.options.maxNesting;
 /** The site's parser allowed a little deeper, to see what the renderer would drop (still bounded). */
 const nestingProbe = createMarkdownParser(true).set({ maxNesting: MARKDOWN_MAX_NESTING + 20 });
 
@@ -30,8 +33,6 @@ export function markdownNestingOverflow(body: string): number | undefined {
   const deep = nestingProbe.parse(body, {}).find((t) => t.type !== "inline" && t.level >= MARKDOWN_MAX_NESTING);
   return deep ? (deep.map?.[0] ?? 0) : undefined;
 }
-/** For a body whose raw HTML nests too deep to sanitise cheaply: the same markdown with its HTML shown as text. */
-const mdWithoutHtml = createMarkdownParser(false);
 
 export interface RenderedMarkdown {
   html: string;

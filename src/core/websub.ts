@@ -89,13 +89,13 @@ export async function notifyChangedFeeds(
 
   for (const key of keys) {
     const scope = await resolveScope(catalog, key);
-    // A facet whose last article left, or whose articles are all still under embargo, has no feed to announce; the
-    // release of its first article brings it back through the scheduled run.
-    if (!scope || (scope.kind !== "home" && !(await catalog.isPublic(scope, now)))) {
+    const plan = scope && (await planFeed(catalog, site, now, { scope }))!;
+    // A facet whose last article left, or whose articles are all still under embargo, has no feed to announce (the
+    // plan's count says so); the release of its first article brings it back through the scheduled run.
+    if (!scope || !plan || (scope.kind !== "home" && plan.count === 0)) {
       settled.push(key);
       continue;
     }
-    const plan = (await planFeed(catalog, site, now, { scope }))!;
     const version = `${deps.outputRevision}-${plan.version}`;
     if (known.get(key) === version) {
       outcome.unchanged.push(key);

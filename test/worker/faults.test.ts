@@ -11,8 +11,8 @@ import { createMemorySource, type MemoryFiles } from "../../src/sources/memory.t
 import { preparePublication } from "../../src/sources/publication.ts";
 import { AUTHORS_YAML, articleText, NEWSROOM, NOW, testSite } from "../support/http-fixtures.ts";
 import { fillD1 } from "./fill-d1.ts";
-import { failingD1, failingR2, INJECTED } from "./inject-faults.ts";
 import { resetD1 } from "./reset-d1.ts";
+import { failingD1, failingR2, INJECTED } from "./wrapped-bindings.ts";
 
 const BASE = "https://news.example";
 const site = testSite();

@@ -6,9 +6,9 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { createApp } from "../../src/http/app.ts";
 import { createD1Catalog } from "../../src/sources/d1-catalog.ts";
 import { NEWSROOM, NOW, testSite } from "../support/http-fixtures.ts";
-import { countingD1 } from "./count-reads.ts";
 import { fillD1 } from "./fill-d1.ts";
 import { resetD1 } from "./reset-d1.ts";
+import { countingD1 } from "./wrapped-bindings.ts";
 
 const BASE = "https://news.example";
 const site = testSite();

@@ -19,8 +19,8 @@ import { preparePublication } from "../../src/sources/publication.ts";
 import worker from "../../src/worker.ts";
 import { articleText, EMBARGO, NEWSROOM, NOW } from "../support/http-fixtures.ts";
 import { fillD1 } from "./fill-d1.ts";
-import { failingD1, INJECTED } from "./inject-faults.ts";
 import { resetD1 } from "./reset-d1.ts";
+import { failingD1, INJECTED } from "./wrapped-bindings.ts";
 
 const HUB = "https://hub.example/";
 const hubEnv = { ...env, WEBSUB_HUB: HUB } as Env;
