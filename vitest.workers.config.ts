@@ -6,6 +6,7 @@ import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
 
 const migrations = await readD1Migrations("./migrations");
+const partsMigrations = await readD1Migrations("./migrations-parts");
 
 /** The sample articles (articles/), as the tests publish them into the local D1 and R2: text as is, images as base64. */
 async function sampleFiles(dir: string): Promise<Record<string, { text?: string; base64?: string }>> {
@@ -27,9 +28,17 @@ export default defineConfig({
     cloudflareTest({
       wrangler: { configPath: "./wrangler.toml" },
       // The schema's migrations, applied by test/worker/setup.ts before any test, the sample articles, and the token
-      // the tests publish them with through the publish API.
+      // the tests publish them with through the publish API. Two parts databases beside the catalog (PARTS_1, PARTS_2;
+      // src/sources/d1-shards.ts), local like DB, for the tests that spread parts over shards; PARTS_WRITE_SHARD stays
+      // unset, so everything else writes to the catalog as a single-database site does.
       miniflare: {
-        bindings: { TEST_MIGRATIONS: migrations, SAMPLE_FILES: await sampleFiles("./articles"), PUBLISH_TOKEN: TEST_PUBLISH_TOKEN },
+        bindings: {
+          TEST_MIGRATIONS: migrations,
+          TEST_PARTS_MIGRATIONS: partsMigrations,
+          SAMPLE_FILES: await sampleFiles("./articles"),
+          PUBLISH_TOKEN: TEST_PUBLISH_TOKEN,
+        },
+        d1Databases: { PARTS_1: "edge-feeds-parts-1", PARTS_2: "edge-feeds-parts-2" },
       },
     }),
   ],

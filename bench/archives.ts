@@ -5,7 +5,17 @@ import { readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { OUTPUT_REVISION } from "../src/formats/index.ts";
 import { type ArchiveOptions, GENERATOR_VERSION, type GeneratedFile, generateArchive } from "./archive-generator.ts";
-import { applyMigrations, BENCH_TOKEN, type BuiltWorker, buildWorker, type LocalWorker, schemaHash, startWorker, WORK } from "./harness.ts";
+import {
+  applyMigrations,
+  BENCH_TOKEN,
+  type BuiltWorker,
+  buildWorker,
+  type LocalWorker,
+  schemaHash,
+  schemaHashes,
+  startWorker,
+  WORK,
+} from "./harness.ts";
 import { cpuSeconds } from "./load.ts";
 
 /** Sizes up to this many articles get full bodies (about 800 words); larger ones get one-paragraph briefs. */
@@ -57,19 +67,29 @@ async function readStamp(spec: ArchiveSpec): Promise<ArchiveStamp | undefined> {
   }
 }
 
-/** The stored archive, if it was built by this generator and schema and its items by this output revision. */
+/**
+ * The stored archive, if it was built by this generator and its items by this output revision, under this schema or
+ * an earlier one: an archive written before the latest migrations gets them applied in place (`wrangler d1 migrations
+ * apply`, as a production database is upgraded), so a schema change that keeps the rows keeps the archive.
+ */
 export async function storedArchive(spec: ArchiveSpec): Promise<ArchiveStamp | undefined> {
   const stamp = await readStamp(spec);
-  const schema = await schemaHash();
+  const schemas = await schemaHashes();
   const fits =
     stamp &&
     stamp.generator === GENERATOR_VERSION &&
-    stamp.schema === schema &&
+    schemas.includes(stamp.schema) &&
     stamp.outputRevision === OUTPUT_REVISION &&
     stamp.count === spec.count &&
     stamp.body === spec.body &&
     stamp.seed === spec.seed;
-  return fits ? stamp : undefined;
+  if (!fits) return undefined;
+  if (stamp.schema !== schemas.at(-1)) {
+    applyMigrations(spec.dir);
+    stamp.schema = schemas.at(-1)!;
+    await writeFile(stampPath(spec), JSON.stringify(stamp, null, 2) + "\n");
+  }
+  return stamp;
 }
 
 /** Files per batch request: well inside the API's 1,000 files and 16 MiB. */

@@ -48,16 +48,27 @@ export async function wranglerVars(): Promise<Record<string, string>> {
   return config.vars;
 }
 
-/** A hash of the D1 schema (every migration's text): a stored archive is reused only under the schema it was written by. */
-export async function schemaHash(): Promise<string> {
+/**
+ * Hashes of the D1 schema, one per migration: the i-th covers migrations 0…i (names and text). The last is the schema
+ * now; an archive stamped with an earlier one is migrated in place, as a production database is.
+ */
+export async function schemaHashes(): Promise<string[]> {
   const dir = join(ROOT, "migrations");
   const hash = createHash("sha256");
-  for (const name of (await readdir(dir)).sort())
+  const hashes: string[] = [];
+  for (const name of (await readdir(dir)).sort()) {
     hash
       .update(name)
       .update("\0")
       .update(await readFile(join(dir, name)));
-  return hash.digest("hex").slice(0, 16);
+    hashes.push(hash.copy().digest("hex").slice(0, 16));
+  }
+  return hashes;
+}
+
+/** The hash of the D1 schema now (every migration). */
+export async function schemaHash(): Promise<string> {
+  return (await schemaHashes()).at(-1)!;
 }
 
 export interface BuiltWorker {

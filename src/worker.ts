@@ -10,10 +10,11 @@ import type { PublishRoutesOptions } from "./http/publish.ts";
 import { handleScheduled } from "./scheduled.ts";
 import { createD1Catalog } from "./sources/d1-catalog.ts";
 import { createD1Publisher } from "./sources/d1-publisher.ts";
+import { type ShardEnv, shardsFromEnv } from "./sources/d1-shards.ts";
 import { createD1HubState } from "./sources/d1-state.ts";
 
-/** Optional settings and secrets that `wrangler types` does not declare. */
-interface OptionalEnv {
+/** Optional settings, secrets and bindings that `wrangler types` does not declare (PARTS_n: src/sources/d1-shards.ts). */
+interface OptionalEnv extends ShardEnv {
   /** `off`: keep no rendered bodies, so every request renders (for benchmarks and debugging; see BENCHMARKS.md). */
   BODY_CACHE?: string;
   /** The publish API's secret (`wrangler secret put PUBLISH_TOKEN`; locally, `.dev.vars`); unset, the API is off. */
@@ -30,7 +31,9 @@ function createWorkerApp(env: Env & OptionalEnv): App {
   // requests in flight (ISOLATE_CACHE_LIMITS: 16 MiB in all, no body over 1 MiB; reasons beside it).
   const cache = env.BODY_CACHE === "off" ? noCache : createIsolateBodyCache(edgeCache(site.url));
   const token = parsePublishToken(settings);
-  const catalog = createD1Catalog(env.DB, env.IMAGES);
+  // Where articles' parts are kept: the catalog database, and any PARTS_n databases bound beside it.
+  const shards = shardsFromEnv(env.DB, env);
+  const catalog = createD1Catalog(env.DB, env.IMAGES, { shards });
   const emit = createEventLog(consoleSink);
   // The feeds a publish touched are announced at once, through the same function as the scheduled run, after the answer.
   const hub: HubNotifyDeps | undefined = site.websubHub
@@ -40,7 +43,7 @@ function createWorkerApp(env: Env & OptionalEnv): App {
   const publish: PublishRoutesOptions | undefined =
     token && env.DB && env.IMAGES
       ? {
-          publisher: createD1Publisher(env.DB, env.IMAGES, site),
+          publisher: createD1Publisher(env.DB, env.IMAGES, site, shards),
           token,
           ...(hub ? { onChange: (change, waitUntil) => waitUntil(notifyChangedFeeds(hub, change.scopes, change.now)) } : {}),
         }
@@ -61,7 +64,7 @@ function edgeCache(origin: string): BodyCache {
 export default {
   fetch(request: Request, env: Env, ctx: ExecutionContext): Response | Promise<Response> {
     try {
-      app ??= createWorkerApp(env);
+      app ??= createWorkerApp(env as Env & OptionalEnv);
     } catch (error) {
       if (error instanceof ConfigError) {
         console.error(`edge-feeds: configuration: ${error.message}`);

@@ -53,6 +53,22 @@ export interface ManifestPage {
 export const MANIFEST_PAGE = { default: 500, max: 1000 } as const;
 
 /**
+ * Articles whose parts one `POST /api/parts/move` moves at most: read and written whole (six rows each, up to a few
+ * MB), in about three statements per article, well inside the 1,000 queries a Worker invocation may make.
+ */
+export const PARTS_MOVE = { default: 50, max: 50 } as const;
+
+/** What one step of moving articles' parts between shards did (src/sources/d1-shards.ts). */
+export interface PartsMoveOutcome {
+  from: number;
+  to: number;
+  /** Articles whose parts now live in `to`. */
+  moved: number;
+  /** Whether `from` still holds articles' parts after this step. */
+  more: boolean;
+}
+
+/**
  * What a change touched, for whoever must hear of it (WebSub, cache purging). Lists are named by their scope key:
  * `home`, `sections/{slug}`, `tags/{slug}`, `authors/{key}`; each list's feeds, archive pages and HTML pages changed.
  */
@@ -118,6 +134,8 @@ export interface Publisher {
   putArticle(file: string, bytes: Uint8Array, options: { replaces?: string; now: Date }): Promise<ArticleOutcome>;
   deleteArticle(file: string, now: Date): Promise<DeleteOutcome>;
   putRegistry(name: RegistryName, bytes: Uint8Array, now: Date): Promise<RegistryOutcome>;
+  /** Moves the parts of up to `limit` articles out of shard `from` into the write shard; absent where there are no shards. */
+  moveParts?(from: number, limit: number): Promise<PartsMoveOutcome>;
 }
 
 /** A file the publish API refused: the same problems `npm run check` reports, nothing stored. */

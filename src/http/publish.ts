@@ -5,6 +5,7 @@ import { formatIssue } from "../core/errors.ts";
 import {
   type DeleteResult,
   MANIFEST_PAGE,
+  PARTS_MOVE,
   PUBLISH_LIMITS,
   type PublishChange,
   PublishConflictError,
@@ -173,6 +174,15 @@ export function registerPublishRoutes(app: Hono, ctx: AppContext, options: Publi
     return putOne(c, "registry", name);
   });
 
+  // Moves articles' parts out of one shard into the write shard, a bounded step per request (README, "Capacity"):
+  // nothing a reader sees changes, so no feed is forgotten and no hub told.
+  app.post("/api/parts/move", async (c) => {
+    if (!publisher.moveParts) throw new HttpError(404, "This store keeps no parts databases.");
+    const from = wholeNumber(c.req.query("from"), "from", 0, 9999);
+    const limit = c.req.query("limit") === undefined ? PARTS_MOVE.default : wholeNumber(c.req.query("limit"), "limit", 1, PARTS_MOVE.max);
+    return c.json(await publisher.moveParts(from, limit), 200, NO_STORE);
+  });
+
   // Many files in one request (an import, a large first publish): each part of a multipart/form-data body is one file,
   // named by its content path, stored in the order sent exactly as its PUT route stores it, with the same limits and
   // answers. A refused file changes nothing and the others go on; the feeds touched are forgotten, and the hook told,
@@ -305,4 +315,11 @@ function oversize(path: string, limit: number, event: (e: PublishEvent) => void,
   const reason = `${path} is larger than ${limit / (1024 * 1024)} MiB (${limit.toLocaleString("en")} bytes), the most the publish API takes for ${what}`;
   event({ event: "rejection", file: path, reason });
   return reason;
+}
+
+/** A query parameter that must be a whole number in [min, max]; a 400 naming it otherwise. */
+function wholeNumber(text: string | undefined, name: string, min: number, max: number): number {
+  const value = text !== undefined && /^[0-9]{1,6}$/.test(text) ? Number(text) : Number.NaN;
+  if (!(value >= min && value <= max)) throw new HttpError(400, `${name} must be a whole number from ${min} to ${max}`);
+  return value;
 }

@@ -1,11 +1,12 @@
 // `npm start`: the local site with no account and no network. Makes sure .dev.vars has a PUBLISH_TOKEN, applies the D1
-// migrations locally, runs `wrangler dev` (every argument after `npm start --` goes to it), publishes articles/ into
+// migrations locally (the catalog's, and the parts databases' for any PARTS_n the config binds), runs `wrangler dev` (every argument after `npm start --` goes to it), publishes articles/ into
 // it through the publish API once it answers, then stays in the foreground with it until it stops.
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { appendFile, readFile, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
+import { parse as parseToml } from "smol-toml";
 import { main as publish, readDevVar } from "./publish.ts";
 
 /** wrangler's own entry, run on this Node (22, from node_modules): the `.bin` shim would pick the system's. */
@@ -104,6 +105,14 @@ async function waitUntilAnswering(url: string, gone: Promise<number>): Promise<v
   throw new Error(`wrangler dev did not answer at ${url} within ${READY_TIMEOUT_MS / 1000} s`);
 }
 
+/** The parts databases (`PARTS_1`, `PARTS_2`, …; src/sources/d1-shards.ts) a wrangler config binds, in `env` if given. */
+export function partsBindings(configText: string, env?: string): string[] {
+  type Section = { d1_databases?: { binding?: string }[] };
+  const config = parseToml(configText) as Section & { env?: Record<string, Section> };
+  const section = env ? config.env?.[env] : config;
+  return (section?.d1_databases ?? []).map((d) => d.binding ?? "").filter((name) => /^PARTS_[1-9][0-9]*$/.test(name));
+}
+
 export async function start(args: readonly string[]): Promise<number> {
   const log = (line: string) => process.stdout.write(`[start] ${line}\n`);
   const dev = readDevArgs(args);
@@ -121,9 +130,11 @@ export async function start(args: readonly string[]): Promise<number> {
   const token = await ensureDevToken(join(dirname(dev.config), ".dev.vars"), log);
   const shared = ["-c", dev.config, ...(dev.env ? ["--env", dev.env] : []), ...(dev.persistTo ? ["--persist-to", dev.persistTo] : [])];
   // stdin is not a terminal, so wrangler applies without asking (it asks only in an interactive session).
-  child = runWrangler(["d1", "migrations", "apply", "DB", "--local", ...shared], "ignore");
-  const migrated = await exited(child);
-  if (migrated !== 0 || stopping) return migrated || 130;
+  for (const binding of ["DB", ...partsBindings(await readFile(dev.config, "utf8"), dev.env)]) {
+    child = runWrangler(["d1", "migrations", "apply", binding, "--local", ...shared], "ignore");
+    const migrated = await exited(child);
+    if (migrated !== 0 || stopping) return migrated || 130;
+  }
 
   child = runWrangler(["dev", ...(dev.ip === undefined ? ["--ip", "127.0.0.1"] : []), ...args], "inherit");
   const gone = exited(child);

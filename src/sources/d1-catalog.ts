@@ -9,7 +9,8 @@ import type { Article } from "../core/model.ts";
 import type { Partner } from "../core/partners.ts";
 import { slugify } from "../core/text.ts";
 import { OUTPUT_REVISION } from "../formats/index.ts";
-import { reviveDates } from "./publication.ts";
+import { type PartsLocation, type PartsShards, readParts, singleDatabase } from "./d1-shards.ts";
+import { type PartName, reviveDates } from "./publication.ts";
 
 export interface D1CatalogOptions {
   /**
@@ -17,6 +18,8 @@ export interface D1CatalogOptions {
    * published again). Bounded, keyed by fingerprint and format.
    */
   renderBudget?: number;
+  /** Where the parts are kept (src/sources/d1-shards.ts); by default all in `db`. */
+  shards?: PartsShards;
 }
 
 interface EntryRow {
@@ -24,16 +27,29 @@ interface EntryRow {
   published: number;
   updated: number;
   fingerprint: string;
+  shard: number;
+  version: string;
 }
 
-const ENTRY_COLUMNS = "m.slug AS slug, a.published AS published, a.updated AS updated, a.fingerprint AS fingerprint";
+const ENTRY_COLUMNS =
+  "m.slug AS slug, a.published AS published, a.updated AS updated, a.fingerprint AS fingerprint, a.shard AS shard, a.version AS version";
 
-const toEntry = (row: EntryRow): Entry => ({
-  slug: row.slug,
-  published: new Date(row.published),
-  updated: new Date(row.updated),
-  fingerprint: row.fingerprint,
-});
+/**
+ * Where the parts of the entries this catalog listed are, so reading their items needs no second look at `articles`.
+ * Keyed weakly by the entry objects (the core's Entry stays store-neutral); an entry from elsewhere is looked up.
+ */
+const locations = new WeakMap<Entry, PartsLocation>();
+
+const toEntry = (row: EntryRow): Entry => {
+  const entry: Entry = {
+    slug: row.slug,
+    published: new Date(row.published),
+    updated: new Date(row.updated),
+    fingerprint: row.fingerprint,
+  };
+  locations.set(entry, { slug: row.slug, shard: row.shard, version: row.version });
+  return entry;
+};
 
 /** Positions are dense from the oldest, so the newest article out tells how many are. */
 const countOf = (row: { position: number } | null): number => (row ? row.position + 1 : 0);
@@ -71,23 +87,33 @@ function feedStatements(db: D1Database) {
  */
 export function createD1Catalog(db: D1Database, images: R2Bucket, options: D1CatalogOptions = {}): Catalog {
   const statements = feedStatements(db);
+  const shards = options.shards ?? singleDatabase(db);
   const rewritten = createMemo<string>(options.renderBudget ?? 8 * 1024 * 1024);
 
-  /** The stored parts `part` of these entries, in their order (one query). */
-  const parts = async (entries: readonly Entry[], part: string): Promise<{ revision: number; text: string }[]> => {
+  /** Where these entries' parts are: known for the entries this catalog listed, looked up (one query) for others. */
+  const locate = async (entries: readonly Entry[]): Promise<PartsLocation[]> => {
+    const unknown = entries.filter((e) => !locations.has(e));
+    if (unknown.length) {
+      const { results } = await callStore("d1", "locate", () =>
+        db
+          .prepare("SELECT slug, shard, version FROM articles WHERE slug IN (SELECT value FROM json_each(?1))")
+          .bind(JSON.stringify(unknown.map((e) => e.slug)))
+          .all<PartsLocation>(),
+      );
+      const bySlug = new Map(results.map((row) => [row.slug, row]));
+      for (const entry of unknown) {
+        const row = bySlug.get(entry.slug);
+        if (row) locations.set(entry, row);
+      }
+    }
+    return entries.map((e) => locations.get(e) ?? { slug: e.slug, shard: 0, version: "" });
+  };
+
+  /** The stored parts `part` of these entries, in their order (one query per shard they are in). */
+  const parts = async (entries: readonly Entry[], part: PartName): Promise<{ revision: number; text: string }[]> => {
     if (entries.length === 0) return [];
-    const { results } = await callStore("d1", "parts", () =>
-      db
-        .prepare("SELECT slug, revision, text FROM article_parts WHERE part = ?1 AND slug IN (SELECT value FROM json_each(?2))")
-        .bind(part, JSON.stringify(entries.map((e) => e.slug)))
-        .all<{ slug: string; revision: number; text: string }>(),
-    );
-    const bySlug = new Map(results.map((row) => [row.slug, row]));
-    return entries.map((e) => {
-      const row = bySlug.get(e.slug);
-      if (!row) throw new Error(`D1: no ${part} stored for "${e.slug}"`);
-      return row;
-    });
+    const found = await readParts(shards, await locate(entries), part);
+    return entries.map((e) => found.get(e.slug)!);
   };
 
   const articles = async (entries: readonly Entry[]): Promise<Article[]> =>
@@ -183,18 +209,17 @@ export function createD1Catalog(db: D1Database, images: R2Bucket, options: D1Cat
         db
           .prepare(
             `SELECT a.slug AS slug, a.published AS published, a.updated AS updated, a.fingerprint AS fingerprint,
-                  a.warnings AS warnings, p.text AS record
-           FROM articles a JOIN article_parts p ON p.slug = a.slug AND p.part = 'record' WHERE a.slug = ?1`,
+                  a.shard AS shard, a.version AS version, a.warnings AS warnings, p.text AS record
+           FROM articles a LEFT JOIN article_parts p ON a.shard = 0 AND p.slug = a.slug AND p.part = 'record' WHERE a.slug = ?1`,
           )
           .bind(slug)
-          .first<EntryRow & { warnings: string; record: string }>(),
+          .first<EntryRow & { warnings: string; record: string | null }>(),
       );
       if (row) {
-        return {
-          entry: toEntry(row),
-          record: reviveDates<ArticleRecord>(row.record),
-          warnings: JSON.parse(row.warnings) as ContentIssue[],
-        };
+        const entry = toEntry(row);
+        // In shard 0 the record came with the row; elsewhere it is one more query, to its shard.
+        const record = row.record ?? (await readParts(shards, [locations.get(entry)!], "record")).get(slug)!.text;
+        return { entry, record: reviveDates<ArticleRecord>(record), warnings: JSON.parse(row.warnings) as ContentIssue[] };
       }
       if (!drafts) return undefined;
       const draft = await callStore("d1", "find", () =>

@@ -29,14 +29,23 @@ import {
 } from "../core/publishing.ts";
 import type { SiteSettings } from "../core/settings.ts";
 import { slugify } from "../core/text.ts";
+import { moveParts, type PartsLocation, type PartsShards, readParts, singleDatabase } from "./d1-shards.ts";
 import { deleteFile, writeImageFacts, writePublication, writeRegistry } from "./d1-writer.ts";
 import { hashSource, preparePublication } from "./publication.ts";
 
 /** Stored articles read per query when re-publishing after a registry or image change (sources can be large). */
 const REPUBLISH_CHUNK = 20;
 
-/** A publisher over the D1 database `db` and the R2 bucket `bucket`, validating with the site's settings. */
-export function createD1Publisher(db: D1Database, bucket: R2Bucket, site: SiteSettings): Publisher {
+/**
+ * A publisher over the D1 database `db` and the R2 bucket `bucket`, validating with the site's settings; articles'
+ * parts go to `shards`' write shard (src/sources/d1-shards.ts; by default `db` itself).
+ */
+export function createD1Publisher(
+  db: D1Database,
+  bucket: R2Bucket,
+  site: SiteSettings,
+  shards: PartsShards = singleDatabase(db),
+): Publisher {
   const loadAuthors = async (): Promise<AuthorRegistry> => {
     const row = await db.prepare("SELECT parsed FROM registries WHERE name = 'authors.yaml'").first<{ parsed: string }>();
     return new Map(row ? (JSON.parse(row.parsed) as [string, Author][]) : []);
@@ -116,7 +125,7 @@ export function createD1Publisher(db: D1Database, bucket: R2Bucket, site: SiteSe
   const write = async (record: ArticleRecord, text: string, warnings: readonly ContentIssue[], replaces: string | undefined, now: Date) => {
     const publication = preparePublication(record, text, warnings);
     try {
-      return { publication, result: await writePublication(db, publication, { replaces, now }) };
+      return { publication, result: await writePublication(shards, publication, { replaces, now }) };
     } catch (error) {
       if (/UNIQUE constraint failed/i.test(String(error))) {
         throw new PublishConflictError(
@@ -138,14 +147,13 @@ export function createD1Publisher(db: D1Database, bucket: R2Bucket, site: SiteSe
     const scopes = new Set<string>();
     const authors = await loadAuthors();
     for (let i = 0; i < slugs.length; i += REPUBLISH_CHUNK) {
-      const { results } = await db
-        .prepare(
-          `SELECT a.file AS file, p.text AS source FROM articles a JOIN article_parts p ON p.slug = a.slug AND p.part = 'source'
-           WHERE a.slug IN (SELECT value FROM json_each(?1))`,
-        )
+      const { results: located } = await db
+        .prepare("SELECT file, slug, shard, version FROM articles WHERE slug IN (SELECT value FROM json_each(?1))")
         .bind(JSON.stringify(slugs.slice(i, i + REPUBLISH_CHUNK)))
-        .all<{ file: string; source: string }>();
-      for (const { file, source } of results) {
+        .all<PartsLocation & { file: string }>();
+      const sources = await readParts(shards, located, "source");
+      for (const { file, slug } of located) {
+        const source = sources.get(slug)!.text;
         const parsed = await parseWithStoredImages(file, source, { site, authors, loadImages });
         if (!parsed.ok) continue;
         const before = await scopesOfFiles([file]);
@@ -312,9 +320,11 @@ export function createD1Publisher(db: D1Database, bucket: R2Bucket, site: SiteSe
     async deleteArticle(file, now): Promise<DeleteOutcome> {
       requirePath("article", file);
       const [before, slugs] = await Promise.all([scopesOfFiles([file]), slugsOfFiles([file])]);
-      const result = await deleteFile(db, file, now);
+      const result = await deleteFile(shards, file, now);
       return { path: file, result, change: result === "deleted" ? change(now, { scopes: before, slugs }) : undefined };
     },
+
+    moveParts: (from, limit) => moveParts(shards, from, limit),
 
     async putRegistry(name, bytes, now): Promise<RegistryOutcome> {
       const decoded = decodeUpload(name, bytes, PUBLISH_LIMITS.registryBytes);

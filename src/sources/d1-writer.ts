@@ -1,5 +1,7 @@
 // Writes the catalog in D1: each change is one batch (one transaction), and every read a change depends on is done by
 // the statements themselves, inside it, so concurrent publishes of one article leave one whole version.
+import { consoleSink, createEventLog, describeError, type EmitEvent } from "../core/events.ts";
+import { deleteRemoteParts, newVersion, type PartsLocation, type PartsShards, singleDatabase, writeRemoteParts } from "./d1-shards.ts";
 import { HOME_SCOPE, type Publication } from "./publication.ts";
 
 export type WriteResult = "created" | "updated" | "unchanged";
@@ -68,7 +70,7 @@ function refreshFacets(db: D1Database): D1PreparedStatement[] {
  * row is one statement whatever the article has (its parts, its lists, its images), so an import pays per article,
  * not per list: the lists and images go in as JSON arrays that `json_each` walks inside SQLite.
  */
-function insertArticle(db: D1Database, pub: Publication): D1PreparedStatement[] {
+function insertArticle(db: D1Database, pub: Publication, remote: Omit<PartsLocation, "slug"> | undefined): D1PreparedStatement[] {
   const at = pub.published.getTime();
   const parts = Object.entries(pub.parts);
   const partRows = parts.map((_part, i) => `(?1, ?${3 + 2 * i}, ?2, ?${4 + 2 * i})`).join(", ");
@@ -77,10 +79,29 @@ function insertArticle(db: D1Database, pub: Publication): D1PreparedStatement[] 
   const statements: D1PreparedStatement[] = [
     db
       .prepare(
-        "INSERT INTO articles (slug, file, id, published, updated, fingerprint, source_hash, warnings) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        `INSERT INTO articles (slug, file, id, published, updated, fingerprint, source_hash, warnings, shard, version)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)`,
       )
-      .bind(pub.slug, pub.file, pub.id, at, pub.updated.getTime(), pub.fingerprint, pub.sourceHash, JSON.stringify(pub.warnings)),
-    db.prepare(`INSERT INTO article_parts (slug, part, revision, text) VALUES ${partRows}`).bind(pub.slug, pub.revision, ...parts.flat()),
+      .bind(
+        pub.slug,
+        pub.file,
+        pub.id,
+        at,
+        pub.updated.getTime(),
+        pub.fingerprint,
+        pub.sourceHash,
+        JSON.stringify(pub.warnings),
+        remote?.shard ?? 0,
+        remote?.version ?? "",
+      ),
+    // In shard 0 the parts are written here, in the same transaction; in another shard they were written before it.
+    ...(remote
+      ? []
+      : [
+          db
+            .prepare(`INSERT INTO article_parts (slug, part, revision, text) VALUES ${partRows}`)
+            .bind(pub.slug, pub.revision, ...parts.flat()),
+        ]),
     db.prepare("INSERT OR IGNORE INTO touched_scopes (scope) SELECT value FROM json_each(?1)").bind(scopes),
     // Lists are ordered by (published, slug descending): in every list the article enters, everything after it moves
     // up one. A list where removeArticle kept its entry (same slug, time and list) is left out: nothing moves there.
@@ -117,16 +138,63 @@ function insertArticle(db: D1Database, pub: Publication): D1PreparedStatement[] 
   return statements;
 }
 
+export interface WriteOptions {
+  /** A file this article was renamed from: its article becomes this one. */
+  replaces?: string;
+  /** The clock a retired id is stamped with. */
+  now?: Date;
+  /** Where a failed clean-up of replaced parts is logged (they are left for the scheduled sweep). */
+  emit?: EmitEvent;
+}
+
+/** The catalog alone, or the catalog with its parts shards. */
+type Target = D1Database | PartsShards;
+const shardsOf = (target: Target): PartsShards => ("catalog" in target ? target : singleDatabase(target));
+
+/** The parts in other databases that the articles of these files have now: read inside the batch that replaces them. */
+const remoteOfFiles = (db: D1Database, files: readonly string[]) =>
+  db
+    .prepare("SELECT slug, shard, version FROM articles WHERE shard <> 0 AND file IN (SELECT value FROM json_each(?1))")
+    .bind(JSON.stringify(files));
+
+/**
+ * Runs a change's batch, then deletes the parts in other databases that it replaced (as read by its statement at
+ * `replacedAt`, inside the transaction). A clean-up that fails is logged and left to the scheduled sweep: the change
+ * is made, and no reader follows the catalog to what was replaced.
+ */
+async function commit(
+  shards: PartsShards,
+  statements: D1PreparedStatement[],
+  replacedAt: number,
+  kept: PartsLocation | undefined,
+  emit: EmitEvent | undefined,
+): Promise<void> {
+  const results = await shards.catalog.batch(statements);
+  const replaced = (results[replacedAt]!.results as PartsLocation[]).filter(
+    (l) => !(kept && l.slug === kept.slug && l.shard === kept.shard && l.version === kept.version),
+  );
+  if (replaced.length === 0) return;
+  try {
+    await deleteRemoteParts(shards, replaced);
+  } catch (error) {
+    (emit ?? createEventLog(consoleSink))({
+      event: "storage-fault",
+      store: "d1",
+      operation: "parts clean-up",
+      message: `${describeError(error)}; ${replaced.map((l) => `${l.slug}@${l.shard}/${l.version}`).join(", ")} left for the scheduled sweep`,
+    });
+  }
+}
+
 /**
  * Stores a publication: a publishable article replaces whatever its slug and its file held (and, with `replaces`, a
  * file it was renamed from); a draft is kept for the preview and takes the file out of every list. Identical content
- * (same fingerprint, same source, same file) changes nothing at all, so no version or ETag moves.
+ * (same fingerprint, same source, same file) changes nothing at all, so no version or ETag moves. With shards, the
+ * parts go to the write shard first (src/sources/d1-shards.ts).
  */
-export async function writePublication(
-  db: D1Database,
-  pub: Publication,
-  options: { replaces?: string; now?: Date } = {},
-): Promise<WriteResult> {
+export async function writePublication(target: Target, pub: Publication, options: WriteOptions = {}): Promise<WriteResult> {
+  const shards = shardsOf(target);
+  const db = shards.catalog;
   const existing = await db
     .prepare("SELECT fingerprint, source_hash AS sourceHash, slug FROM articles WHERE file = ?1")
     .bind(pub.file)
@@ -139,7 +207,9 @@ export async function writePublication(
   }
   if (pub.draft && draft && draft.sourceHash === pub.sourceHash && !existing) return "unchanged";
 
-  const statements: D1PreparedStatement[] = [db.prepare("DELETE FROM touched_scopes")];
+  const files = options.replaces && options.replaces !== pub.file ? [pub.file, options.replaces] : [pub.file];
+  const statements: D1PreparedStatement[] = [db.prepare("DELETE FROM touched_scopes"), remoteOfFiles(db, files)];
+  const remote = !pub.draft && shards.write !== 0 ? { slug: pub.slug, shard: shards.write, version: newVersion() } : undefined;
   const keep: Keep | undefined = pub.draft
     ? undefined
     : { slug: pub.slug, published: pub.published.getTime(), scopes: JSON.stringify(pub.memberships.map((m) => m.scope)) };
@@ -170,30 +240,45 @@ export async function writePublication(
       // primary key fails the whole batch and nothing changes.
       ...removeArticle(db, "file", pub.file, keep),
       db.prepare("DELETE FROM drafts WHERE file = ?1").bind(pub.file),
-      ...insertArticle(db, pub),
+      ...insertArticle(db, pub, remote),
     );
   }
   statements.push(...refreshFacets(db));
-  await db.batch(statements);
+  if (remote) {
+    // The parts first, under a version no other write uses; if the catalog's batch then fails, they go again.
+    await writeRemoteParts(shards.database(remote.shard), pub, remote.version, new Date());
+    try {
+      await commit(shards, statements, 1, remote, options.emit);
+    } catch (error) {
+      await deleteRemoteParts(shards, [remote]).catch(() => undefined); // what is left, the sweep removes
+      throw error;
+    }
+  } else {
+    await commit(shards, statements, 1, undefined, options.emit);
+  }
   return existing ? "updated" : "created";
 }
 
 /** Removes a file's article (its id is retired: never given to another article) or draft. */
-export async function deleteFile(db: D1Database, file: string, now: Date = new Date()): Promise<"deleted" | "absent"> {
+export async function deleteFile(target: Target, file: string, now: Date = new Date(), emit?: EmitEvent): Promise<"deleted" | "absent"> {
+  const shards = shardsOf(target);
+  const db = shards.catalog;
   const known = await db
     .prepare("SELECT 1 AS found FROM articles WHERE file = ?1 UNION ALL SELECT 1 FROM drafts WHERE file = ?1 LIMIT 1")
     .bind(file)
     .first<{ found: number }>();
   if (!known) return "absent";
-  await db.batch([
+  const statements = [
     db.prepare("DELETE FROM touched_scopes"),
+    remoteOfFiles(db, [file]),
     db
       .prepare("INSERT OR IGNORE INTO retired_ids (id, slug, retired) SELECT id, slug, ?2 FROM articles WHERE file = ?1")
       .bind(file, now.getTime()),
     ...removeArticle(db, "file", file),
     db.prepare("DELETE FROM drafts WHERE file = ?1").bind(file),
     ...refreshFacets(db),
-  ]);
+  ];
+  await commit(shards, statements, 1, undefined, emit);
   return "deleted";
 }
 

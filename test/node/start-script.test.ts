@@ -1,13 +1,18 @@
 // `npm start -- --port P`: on a fresh state it writes .dev.vars, migrates the local D1, serves the sample articles on
-// P, and stopping npm (SIGTERM, or SIGINT as Ctrl-C sends) stops wrangler and its workerd; the state persists.
-import { type ChildProcess, spawn } from "node:child_process";
+// P, and stopping npm (SIGTERM, or SIGINT as Ctrl-C sends) stops wrangler and its workerd; the state persists. With a
+// parts database bound (PARTS_1), it migrates that too and the sample's parts go there.
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { createRequire } from "node:module";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readDevVar } from "../../src/node/publish.ts";
 import { countSampleFiles, ROOT } from "../support/local-worker.ts";
+
+/** wrangler's own entry, run on this Node (22), as start.ts runs it. */
+const WRANGLER_JS = join(dirname(createRequire(import.meta.url).resolve("wrangler/package.json")), "bin", "wrangler.js");
 
 let dir: string;
 let config: string;
@@ -50,9 +55,12 @@ afterAll(async () => {
 });
 
 /** Starts `npm start -- --port P …` and resolves with its output once it says it serves (or rejects if it stops first). */
-async function startNpm(): Promise<{ child: ChildProcess; output: () => string; exited: Promise<number | string> }> {
+async function startNpm(
+  configFile = config,
+  state = join(dir, "state"),
+): Promise<{ child: ChildProcess; output: () => string; exited: Promise<number | string> }> {
   // Its own process group, so that a failed test can clean up everything it started.
-  const child = spawn("npm", ["start", "--", "--port", String(port), "-c", config, "--persist-to", join(dir, "state")], {
+  const child = spawn("npm", ["start", "--", "--port", String(port), "-c", configFile, "--persist-to", state], {
     cwd: ROOT,
     detached: true,
     stdio: ["ignore", "pipe", "pipe"],
@@ -120,4 +128,33 @@ describe("npm start", () => {
     expect((await (await fetch(`http://127.0.0.1:${port}/rss.xml`)).text()).match(/<item>/g)).toHaveLength(4);
     await stopAndCheck(run, "SIGINT");
   }, 180_000);
+
+  it("with a parts database bound and PARTS_WRITE_SHARD set, migrates it too and serves the sample from it", async () => {
+    // The config as a newsroom past one database's capacity has it (README, "Capacity"): PARTS_1 beside DB.
+    const sharded = join(dir, "wrangler-shards.toml");
+    const toml = (await readFile(config, "utf8")).replace(/^\[vars\]$/m, '[vars]\nPARTS_WRITE_SHARD = "1"');
+    await writeFile(
+      sharded,
+      `${toml}\n[[d1_databases]]\nbinding = "PARTS_1"\ndatabase_name = "edge-feeds-parts-1"\n` +
+        `database_id = "00000000-0000-0000-0000-000000000001"\nmigrations_dir = "${join(ROOT, "migrations-parts")}"\n`,
+    );
+    const state = join(dir, "state-shards");
+    const run = await startNpm(sharded, state);
+    expect(run.output()).toContain(`published to http://127.0.0.1:${port}: ${await countSampleFiles()} created`);
+    const rss = await (await fetch(`http://127.0.0.1:${port}/rss.xml`)).text();
+    expect(rss.match(/<item>/g)).toHaveLength(4);
+    await stopAndCheck(run, "SIGINT");
+    // Every article's parts went to PARTS_1, none to the catalog's own table.
+    const count = (binding: string, sql: string) =>
+      JSON.parse(
+        execFileSync(
+          process.execPath,
+          [WRANGLER_JS, "d1", "execute", binding, "--local", "-c", sharded, "--persist-to", state, "--json", "--command", sql],
+          { cwd: ROOT, encoding: "utf8", env: { ...process.env, WRANGLER_SEND_METRICS: "false" } },
+        ),
+      )[0].results[0].n as number;
+    expect(count("DB", "SELECT COUNT(*) AS n FROM articles WHERE shard = 1")).toBe(4);
+    expect(count("DB", "SELECT COUNT(*) AS n FROM article_parts")).toBe(0);
+    expect(count("PARTS_1", "SELECT COUNT(DISTINCT slug) AS n FROM article_parts")).toBe(4);
+  }, 240_000);
 });

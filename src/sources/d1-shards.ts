@@ -1,0 +1,310 @@
+// Where an article's parts (its source, record, rendered article and the three formats' items) are kept. One D1
+// database holds 10 GB; the catalog (lists, facets, registries) of a million articles fits in one, their parts do not
+// (BENCHMARKS.md, "Capacity"). So the parts can live in further databases, bound as PARTS_1, PARTS_2, …:
+//   - shard 0 is the catalog's own `article_parts` table, written in the same transaction as the article's row;
+//   - shard n ≥ 1 is the database bound as PARTS_n (schema: migrations-parts/), its rows keyed by (slug, version),
+//     where `version` is new for every write. The parts are written there first, then the catalog's row names
+//     (shard, version) in one transaction, then the version it replaced is deleted. A reader only ever follows the
+//     catalog, so it sees the old version or the new one, whole; a write that fails half way leaves the old one
+//     serving (and removes what it wrote, when it can).
+// New articles (and every re-publish) go to the write shard, PARTS_WRITE_SHARD (0 when unset).
+import { ConfigError, callStore, StorageError } from "../core/errors.ts";
+import { PARTS_MOVE, type PartsMoveOutcome } from "../core/publishing.ts";
+import type { PartName, Publication } from "./publication.ts";
+
+/**
+ * Where one article's parts are: shard 0 (the catalog database; its version is "" or, after a move, the move's own,
+ * and readers ignore it) or shard n ≥ 1 under `version`.
+ */
+export interface PartsLocation {
+  slug: string;
+  shard: number;
+  version: string;
+}
+
+/** The databases parts are kept in, and the one new writes go to. */
+export interface PartsShards {
+  /** The catalog database: shard 0. */
+  readonly catalog: D1Database;
+  /** The shard new writes go to. */
+  readonly write: number;
+  /** The shards bound besides the catalog (n ≥ 1), in order. */
+  readonly bound: readonly number[];
+  /** The database of shard `n` ≥ 1; a StorageError when it is not bound (a parts database removed from wrangler.toml). */
+  database(n: number): D1Database;
+}
+
+/** The shard bindings of an environment: `PARTS_1`, `PARTS_2`, … (D1 bindings), and the `PARTS_WRITE_SHARD` setting. */
+export interface ShardEnv {
+  PARTS_WRITE_SHARD?: string;
+  [binding: `PARTS_${number}`]: D1Database | undefined;
+}
+
+/** The catalog alone: every part in shard 0 (a single-database site, and most tests). */
+export function singleDatabase(catalog: D1Database): PartsShards {
+  return partsShards(catalog, new Map(), 0);
+}
+
+/** Shards over `catalog` and the databases `bound` (shard number → database), writing to `write`. */
+export function partsShards(catalog: D1Database, bound: ReadonlyMap<number, D1Database>, write: number): PartsShards {
+  if (write !== 0 && !bound.has(write)) {
+    throw new ConfigError("PARTS_WRITE_SHARD", `it is ${write}, but no D1 database is bound as PARTS_${write} (wrangler.toml)`);
+  }
+  return {
+    catalog,
+    write,
+    bound: [...bound.keys()].sort((a, b) => a - b),
+    database(n) {
+      const db = bound.get(n);
+      if (!db) {
+        throw new StorageError("d1", "parts", new Error(`an article's parts are in shard ${n}, but no D1 database is bound as PARTS_${n}`));
+      }
+      return db;
+    },
+  };
+}
+
+/** The shards an environment binds (`PARTS_<n>`, n ≥ 1) and its write shard (`PARTS_WRITE_SHARD`, default 0). */
+export function shardsFromEnv(catalog: D1Database, env: ShardEnv): PartsShards {
+  const bound = new Map<number, D1Database>();
+  for (const [name, value] of Object.entries(env)) {
+    const match = /^PARTS_([1-9][0-9]{0,3})$/.exec(name);
+    if (match && value && typeof value === "object") bound.set(Number(match[1]), value as D1Database);
+  }
+  const setting = env.PARTS_WRITE_SHARD?.trim() ?? "";
+  if (setting !== "" && !/^(0|[1-9][0-9]{0,3})$/.test(setting)) {
+    throw new ConfigError("PARTS_WRITE_SHARD", `must be a shard number (0 for the catalog database, n for PARTS_n); it is "${setting}"`);
+  }
+  return partsShards(catalog, bound, setting === "" ? 0 : Number(setting));
+}
+
+/** JSON of [slug, version] pairs, walked by `json_each` in the shard's query. */
+const pairs = (locations: readonly PartsLocation[]) => JSON.stringify(locations.map((l) => [l.slug, l.version]));
+
+/**
+ * The part `part` of every located article, by slug: one query per shard involved, the shards' queries in parallel.
+ * A located article whose part is missing is an error (the catalog names a version its shard does not hold).
+ */
+export async function readParts(
+  shards: PartsShards,
+  locations: readonly PartsLocation[],
+  part: PartName,
+): Promise<Map<string, { revision: number; text: string }>> {
+  const byShard = new Map<number, PartsLocation[]>();
+  for (const location of locations) {
+    const list = byShard.get(location.shard);
+    if (list) list.push(location);
+    else byShard.set(location.shard, [location]);
+  }
+  const found = new Map<string, { revision: number; text: string }>();
+  await Promise.all(
+    [...byShard].map(async ([shard, list]) => {
+      const { results } = await callStore("d1", "parts", () => {
+        if (shard === 0) {
+          return shards.catalog
+            .prepare("SELECT slug, revision, text FROM article_parts WHERE part = ?1 AND slug IN (SELECT value FROM json_each(?2))")
+            .bind(part, JSON.stringify(list.map((l) => l.slug)))
+            .all<{ slug: string; revision: number; text: string }>();
+        }
+        return shards
+          .database(shard)
+          .prepare(
+            `SELECT slug, revision, text FROM article_parts
+             WHERE part = ?1 AND (slug, version) IN (SELECT value ->> 0, value ->> 1 FROM json_each(?2))`,
+          )
+          .bind(part, pairs(list))
+          .all<{ slug: string; revision: number; text: string }>();
+      });
+      for (const row of results) found.set(row.slug, { revision: row.revision, text: row.text });
+    }),
+  );
+  for (const location of locations) {
+    if (!found.has(location.slug)) {
+      throw new StorageError(
+        "d1",
+        "parts",
+        new Error(
+          `no ${part} stored for "${location.slug}" in shard ${location.shard}${location.version ? ` (version ${location.version})` : ""}`,
+        ),
+      );
+    }
+  }
+  return found;
+}
+
+/** Writes a publication's parts into a shard's database under `version` (one statement), stamped with the wall clock. */
+export async function writeRemoteParts(db: D1Database, pub: Publication, version: string, now: Date): Promise<void> {
+  const parts = Object.entries(pub.parts);
+  const rows = parts.map((_part, i) => `(?1, ?2, ?${5 + 2 * i}, ?3, ?${6 + 2 * i}, ?4)`).join(", ");
+  await db
+    .prepare(`INSERT INTO article_parts (slug, version, part, revision, text, written) VALUES ${rows}`)
+    .bind(pub.slug, version, pub.revision, now.getTime(), ...parts.flat())
+    .run();
+}
+
+/** Deletes the parts at these remote locations (shard ≥ 1), one statement per shard, in parallel. */
+export async function deleteRemoteParts(shards: PartsShards, locations: readonly PartsLocation[]): Promise<void> {
+  const byShard = new Map<number, PartsLocation[]>();
+  for (const location of locations) {
+    if (location.shard === 0) continue;
+    byShard.set(location.shard, [...(byShard.get(location.shard) ?? []), location]);
+  }
+  await Promise.all(
+    [...byShard].map(([shard, list]) =>
+      shards
+        .database(shard)
+        .prepare("DELETE FROM article_parts WHERE (slug, version) IN (SELECT value ->> 0, value ->> 1 FROM json_each(?1))")
+        .bind(pairs(list))
+        .run(),
+    ),
+  );
+}
+
+/** A version name for a write into a shard: never used twice, so no other write can name or delete its rows. */
+export function newVersion(): string {
+  return crypto.randomUUID();
+}
+
+/**
+ * Parts younger than this are never swept: a publish writes its parts and commits the catalog within seconds (D1
+ * cancels a query after 30 s), so a version this young may be one the catalog is about to name.
+ */
+export const SWEEP_MIN_AGE_MS = 15 * 60 * 1000;
+/** Versions looked at per shard per scheduled run: the sweep's cost is bounded whatever the archive. */
+export const SWEEP_BATCH = 200;
+
+export interface SweepOutcome {
+  shard: number;
+  /** Versions looked at, and how many of them no article names (deleted). */
+  checked: number;
+  deleted: number;
+}
+
+const CURSOR = "parts-sweep:";
+
+/**
+ * One step of the sweep over every bound shard: the next SWEEP_BATCH versions after the shard's cursor (kept in the
+ * catalog's `state`), each deleted when no article names it and it is older than SWEEP_MIN_AGE_MS. What a failed
+ * clean-up or a publish cut off half way leaves behind is found within (versions in the shard / SWEEP_BATCH) runs.
+ */
+export async function sweepParts(shards: PartsShards, wallClock: number = Date.now()): Promise<SweepOutcome[]> {
+  const outcomes: SweepOutcome[] = [];
+  for (const shard of shards.bound) {
+    const db = shards.database(shard);
+    const key = CURSOR + shard;
+    const cursor = await callStore("d1", "parts sweep", () =>
+      shards.catalog.prepare("SELECT value FROM state WHERE key = ?1").bind(key).first<{ value: string }>(),
+    );
+    const [afterSlug, afterVersion] = cursor ? (JSON.parse(cursor.value) as [string, string]) : ["", ""];
+    const { results } = await callStore("d1", "parts sweep", () =>
+      db
+        .prepare(
+          `SELECT slug, version, MAX(written) AS written FROM article_parts WHERE (slug, version) > (?1, ?2)
+           GROUP BY slug, version ORDER BY slug, version LIMIT ?3`,
+        )
+        .bind(afterSlug, afterVersion, SWEEP_BATCH)
+        .all<{ slug: string; version: string; written: number }>(),
+    );
+    const named = new Set<string>();
+    if (results.length) {
+      const { results: current } = await callStore("d1", "parts sweep", () =>
+        shards.catalog
+          .prepare("SELECT slug, version FROM articles WHERE shard = ?1 AND slug IN (SELECT value FROM json_each(?2))")
+          .bind(shard, JSON.stringify([...new Set(results.map((r) => r.slug))]))
+          .all<{ slug: string; version: string }>(),
+      );
+      for (const row of current) named.add(`${row.slug}\0${row.version}`);
+    }
+    const orphans = results
+      .filter((r) => !named.has(`${r.slug}\0${r.version}`) && r.written < wallClock - SWEEP_MIN_AGE_MS)
+      .map((r) => ({ slug: r.slug, shard, version: r.version }));
+    if (orphans.length) await callStore("d1", "parts sweep", () => deleteRemoteParts(shards, orphans));
+    // A short page is the shard's end: the next run starts again from its beginning.
+    const last = results.length === SWEEP_BATCH ? results[results.length - 1]! : undefined;
+    await callStore("d1", "parts sweep", () =>
+      shards.catalog
+        .prepare("INSERT INTO state (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value")
+        .bind(key, JSON.stringify(last ? [last.slug, last.version] : ["", ""]))
+        .run(),
+    );
+    outcomes.push({ shard, checked: results.length, deleted: orphans.length });
+  }
+  return outcomes;
+}
+
+/**
+ * Moves the parts of up to `limit` articles from shard `from` to the write shard, oldest slug first: for a catalog
+ * database nearing its 10 GB, whose articles' parts are to live in a parts database. Nothing a reader sees changes (no
+ * version, no ETag): each article's parts are copied whole under a new version, the catalog's row is switched only if
+ * the article was not re-published meanwhile, then the old copy goes (from the catalog in the same transaction). An
+ * article a publish changed meanwhile keeps what that publish wrote, and the copy is removed.
+ */
+export async function moveParts(shards: PartsShards, from: number, limit: number): Promise<PartsMoveOutcome> {
+  const to = shards.write;
+  if (from === to) return { from, to, moved: 0, more: false };
+  const db = shards.catalog;
+  const { results: located } = await db
+    .prepare("SELECT slug, shard, version FROM articles WHERE shard = ?1 ORDER BY slug LIMIT ?2")
+    .bind(from, Math.min(limit, PARTS_MOVE.max))
+    .all<PartsLocation>();
+  if (located.length === 0) return { from, to, moved: 0, more: false };
+  const source = from === 0 ? db : shards.database(from);
+  const { results: rows } = await source
+    .prepare(
+      from === 0
+        ? "SELECT slug, part, revision, text FROM article_parts WHERE slug IN (SELECT value ->> 0 FROM json_each(?1))"
+        : "SELECT slug, part, revision, text FROM article_parts WHERE (slug, version) IN (SELECT value ->> 0, value ->> 1 FROM json_each(?1))",
+    )
+    .bind(pairs(located))
+    .all<{ slug: string; part: string; revision: number; text: string }>();
+  const copies = located.map((l) => ({ old: l, next: { slug: l.slug, shard: to, version: newVersion() } }));
+  const written = Date.now();
+  if (to !== 0) {
+    const target = shards.database(to);
+    // One statement per article, its parts as rows of one insert.
+    await target.batch(
+      copies.map(({ next }) => {
+        const own = rows.filter((r) => r.slug === next.slug);
+        const values = own.map((_r, i) => `(?1, ?2, ?${4 + 3 * i}, ?${5 + 3 * i}, ?${6 + 3 * i}, ?3)`).join(", ");
+        return target
+          .prepare(`INSERT INTO article_parts (slug, version, part, revision, text, written) VALUES ${values}`)
+          .bind(next.slug, next.version, written, ...own.flatMap((r) => [r.part, r.revision, r.text]));
+      }),
+    );
+  }
+  // The switch, per article only where the catalog still names the copy's source; into shard 0, the rows go in with it.
+  const statements = copies.flatMap(({ old, next }) => [
+    db
+      .prepare("UPDATE articles SET shard = ?2, version = ?3 WHERE slug = ?1 AND shard = ?4 AND version = ?5")
+      .bind(old.slug, next.shard, next.version, old.shard, old.version),
+    // Into the catalog's own table: the rows go in with the switch, only if it took (a move's version is its own,
+    // never the "" a publish into shard 0 writes, so a publish that came first cannot be mistaken for the switch).
+    ...(to === 0
+      ? [
+          db
+            .prepare(
+              `INSERT INTO article_parts (slug, part, revision, text)
+               SELECT ?1, value ->> 0, value ->> 1, value ->> 2 FROM json_each(?2)
+               WHERE EXISTS (SELECT 1 FROM articles WHERE slug = ?1 AND shard = 0 AND version = ?3)`,
+            )
+            .bind(old.slug, JSON.stringify(rows.filter((r) => r.slug === old.slug).map((r) => [r.part, r.revision, r.text])), next.version),
+        ]
+      : []),
+    ...(from === 0
+      ? [
+          db
+            .prepare(
+              "DELETE FROM article_parts WHERE slug = ?1 AND EXISTS (SELECT 1 FROM articles WHERE slug = ?1 AND shard = ?2 AND version = ?3)",
+            )
+            .bind(old.slug, next.shard, next.version),
+        ]
+      : []),
+  ]);
+  const results = await db.batch(statements);
+  const perArticle = statements.length / copies.length;
+  const switched = copies.filter((_c, i) => results[i * perArticle]!.meta.changes > 0);
+  const stale = copies.filter((_c, i) => results[i * perArticle]!.meta.changes === 0);
+  // What no reader can reach any more: the old remote copies of the switched, the new copies of the rest.
+  await deleteRemoteParts(shards, [...switched.map((c) => c.old), ...stale.map((c) => c.next)]);
+  return { from, to, moved: switched.length, more: located.length === Math.min(limit, PARTS_MOVE.max) };
+}

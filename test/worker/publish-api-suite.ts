@@ -1,0 +1,719 @@
+// The publish API's suite inside workerd over real local D1 and R2: publish, edit, delete, rename, drafts, registries
+// and images, each seen through the served feeds and pages; refusals use check's messages and change nothing. It runs
+// twice: with every part in the catalog database (publish-api.test.ts), and with parts written to a parts database
+// (publish-api-shards.test.ts; src/sources/d1-shards.ts).
+import { env } from "cloudflare:test";
+import { beforeEach, describe, expect, it } from "vitest";
+import { loadContent } from "../../src/core/content.ts";
+import type { ContentIssue } from "../../src/core/errors.ts";
+import type { PublishChange } from "../../src/core/publishing.ts";
+import { parseSettings } from "../../src/core/settings.ts";
+import { createApp } from "../../src/http/app.ts";
+import type { PublishEvent } from "../../src/http/publish.ts";
+import { createD1Catalog } from "../../src/sources/d1-catalog.ts";
+import { createD1Publisher } from "../../src/sources/d1-publisher.ts";
+import type { PartsShards } from "../../src/sources/d1-shards.ts";
+import { createMemorySource, type MemoryFiles } from "../../src/sources/memory.ts";
+import { type Fetch, publishFiles, send, TOKEN, workerFetch } from "./sample.ts";
+import { resetParts, testShards } from "./shards.ts";
+
+/** Where this run of the suite keeps articles' parts: set for each test by describePublishApi. */
+let shards: PartsShards;
+
+const site = parseSettings({
+  SITE_URL: "https://news.example.com",
+  SITE_TITLE: "Test News",
+  SITE_DESCRIPTION: "Test feeds",
+  SITE_LANGUAGE: "en",
+  SITE_TIMEZONE: "Europe/London",
+});
+const BASE = "https://news.example.com";
+const NOW = new Date("2026-01-01T00:00:00Z");
+
+const base64 = (text: string) => Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
+/** A 1×1 and a 3×2 PNG: real images, measured from their bytes. */
+const PNG_1x1 = base64("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADElEQVR4nGP4z8AAAAMBAQDJ/pLvAAAAAElFTkSuQmCC");
+const PNG_3x2 = base64("iVBORw0KGgoAAAANSUhEUgAAAAMAAAACCAIAAAASFvFNAAAAEElEQVR4nGP4z8AAQQxwFgBB0gX7h/C5SAAAAABJRU5ErkJggg==");
+
+/** An article in section News tagged Oil; `fields` are front-matter lines to add or replace. */
+function article(title: string, fields: Record<string, string> = {}): string {
+  const all: Record<string, string> = { title, date: "2025-05-01 09:00", section: "News", tags: "[Oil]", ...fields };
+  const lines = Object.entries(all)
+    .map(([k, v]) => `${k}: ${v}\n`)
+    .join("");
+  return `---\n${lines}---\nBody of ${title}.\n`;
+}
+
+async function reset(): Promise<void> {
+  const tables = ["articles", "article_parts", "memberships", "facets", "drafts", "images", "image_refs", "retired_ids", "registries"];
+  await env.DB.batch(tables.map((t) => env.DB.prepare(`DELETE FROM ${t}`)));
+  await resetParts();
+  const listed = await env.IMAGES.list();
+  if (listed.objects.length) await env.IMAGES.delete(listed.objects.map((o) => o.key));
+}
+
+function setup() {
+  const changes: PublishChange[] = [];
+  const logs: string[] = [];
+  const events: PublishEvent[] = [];
+  const app = createApp({
+    catalog: createD1Catalog(env.DB, env.IMAGES, { shards }),
+    site,
+    now: () => NOW,
+    log: (m) => logs.push(m),
+    publish: {
+      publisher: createD1Publisher(env.DB, env.IMAGES, site, shards),
+      token: TOKEN,
+      onChange: (c) => void changes.push(c),
+      logEvent: (e) => void events.push(e),
+    },
+  });
+  const fetch: Fetch = async (input, init) => app.request(input, init);
+  const put = (path: string, body: string | Uint8Array, query = "") => send(fetch, BASE, "PUT", path, body, query);
+  const del = (path: string) => send(fetch, BASE, "DELETE", path);
+  const get = (path: string, init?: RequestInit) => fetch(BASE + path, init);
+  const text = async (path: string) => (await get(path)).text();
+  return { app, fetch, put, del, get, text, changes, logs, events };
+}
+
+/** Everything a reader can see, byte for byte: the feeds of every list, the OPML, the index and the article pages. */
+async function snapshot(get: (path: string) => Promise<Response>, slugs: readonly string[]): Promise<Record<string, string>> {
+  const paths = [
+    "/rss.xml",
+    "/atom.xml",
+    "/feed.json",
+    "/sections/news/rss.xml",
+    "/tags/oil/atom.xml",
+    "/feeds.opml",
+    "/",
+    ...slugs.map((s) => `/articles/${s}`),
+  ];
+  const out: Record<string, string> = {};
+  for (const path of paths) {
+    const res = await get(path);
+    out[path] = `${res.status} ${res.headers.get("ETag")} ${await res.text()}`;
+  }
+  return out;
+}
+
+/** What `npm run check` reports for `file` in a tree holding `files`: the issues publishing must repeat exactly. */
+async function checkIssues(files: MemoryFiles, file: string): Promise<ContentIssue[]> {
+  const content = await loadContent(createMemorySource(files), site);
+  return content.issues.filter((i) => i.file === file);
+}
+
+async function problemOf(res: Response): Promise<{ status: number; issues: ContentIssue[]; detail: string }> {
+  expect(res.headers.get("Content-Type")).toBe("application/problem+json");
+  const body = (await res.json()) as { status: number; issues: ContentIssue[]; detail: string };
+  return body;
+}
+
+/** Declares the suite, with new parts written to shard `write` (0: the catalog database). */
+export function describePublishApi(write: number): void {
+  describe(`parts written to shard ${write}`, () => {
+    beforeEach(async () => {
+      shards = testShards(write);
+      await reset();
+    });
+
+    describe("publish API: authentication and availability", () => {
+      it("asks for the token (401 with a Bearer challenge), refuses a wrong one (403), and answers the right one", async () => {
+        const { fetch, events } = setup();
+        const none = await fetch(`${BASE}/api/manifest`);
+        expect(none.status).toBe(401);
+        expect(none.headers.get("WWW-Authenticate")).toBe('Bearer realm="publish"');
+        const basic = await fetch(`${BASE}/api/manifest`, { headers: { Authorization: `Basic ${btoa(`x:${TOKEN}`)}` } });
+        expect(basic.status).toBe(401);
+        for (const wrong of [`${TOKEN}x`, TOKEN.slice(0, -1), "x".repeat(TOKEN.length), `${TOKEN.slice(0, -1)}!`]) {
+          const res = await fetch(`${BASE}/api/manifest`, { headers: { Authorization: `Bearer ${wrong}` } });
+          expect(res.status, wrong).toBe(403);
+        }
+        const put = await fetch(`${BASE}/api/articles/a.md`, { method: "PUT", body: article("A") });
+        expect(put.status).toBe(401);
+        expect((await env.DB.prepare("SELECT COUNT(*) AS n FROM articles").first<{ n: number }>())!.n).toBe(0);
+        const ok = await fetch(`${BASE}/api/manifest`, { headers: { Authorization: `Bearer ${TOKEN}` } });
+        expect(ok.status).toBe(200);
+        expect(events.map((e) => (e.event === "rejection" ? e.reason : e.event))).toEqual([
+          "GET /api/manifest without a publish token",
+          "GET /api/manifest without a publish token",
+          ...Array(4).fill("GET /api/manifest with a wrong publish token"),
+          "PUT /api/articles/a.md without a publish token",
+        ]);
+        expect(await ok.json()).toEqual({ entries: [], next: null });
+      });
+
+      it("does not exist without publish options: /api/* is a 404 even with the token", async () => {
+        const app = createApp({ catalog: createD1Catalog(env.DB, env.IMAGES), site, now: () => NOW });
+        for (const [method, path] of [
+          ["GET", "/api/manifest"],
+          ["PUT", "/api/articles/a.md"],
+        ] as const) {
+          const res = await app.request(`${BASE}${path}`, {
+            method,
+            headers: { Authorization: `Bearer ${TOKEN}` },
+            body: method === "PUT" ? "x" : undefined,
+          });
+          expect(res.status, path).toBe(404);
+        }
+      });
+
+      it("is served by the worker itself with the PUBLISH_TOKEN secret", async () => {
+        expect((await workerFetch("http://localhost:8787/api/manifest")).status).toBe(401);
+        const res = await workerFetch("http://localhost:8787/api/manifest", { headers: { Authorization: `Bearer ${TOKEN}` } });
+        expect(res.status).toBe(200);
+        expect(res.headers.get("Cache-Control")).toBe("no-store");
+      });
+    });
+
+    describe("publish API: articles", () => {
+      it("publishes an article with its image: it appears in every feed of its lists, its page and its image are served", async () => {
+        const { put, get, text, changes } = setup();
+        expect((await put("images/photo.png", PNG_1x1)).status).toBe(201);
+        // Stored, but no published article uses it yet: not served.
+        expect((await get("/images/photo.png")).status).toBe(404);
+        const res = await put("2025/a.md", article("Alpha", { image: "/images/photo.png" }));
+        expect(res.status).toBe(201);
+        expect(await res.json()).toEqual({ file: "2025/a.md", slug: "a", draft: false, result: "created", warnings: [] });
+        // Its parts are where this run of the suite writes them.
+        expect(await env.DB.prepare("SELECT shard FROM articles WHERE slug = 'a'").first()).toEqual({ shard: write });
+        for (const path of ["/rss.xml", "/sections/news/atom.xml", "/tags/oil/feed.json"])
+          expect(await text(path), path).toContain("Alpha");
+        expect(await text("/rss.xml")).toContain(
+          '<enclosure url="https://news.example.com/images/photo.png" length="69" type="image/png"/>',
+        );
+        expect((await get("/articles/a")).status).toBe(200);
+        const image = await get("/images/photo.png");
+        expect(image.status).toBe(200);
+        expect(new Uint8Array(await image.arrayBuffer())).toEqual(PNG_1x1);
+        const last = changes.at(-1)!;
+        expect(last.scopes).toEqual(["authors/publisher", "home", "sections/news", "tags/oil"]);
+        expect(last.slugs).toEqual(["a"]);
+      });
+
+      it("never shows an article before its image is stored: a missing image is refused, naming it, with check's message", async () => {
+        const { put, get } = setup();
+        await put("b.md", article("Bravo"));
+        const before = await snapshot(get, ["a", "b"]);
+        const text = article("Alpha", { image: "/images/later.png" });
+        const res = await put("a.md", text);
+        expect(res.status).toBe(422);
+        const body = await problemOf(res);
+        expect(body.issues).toEqual(await checkIssues({ "a.md": text, "b.md": article("Bravo") }, "a.md"));
+        expect(body.issues[0]!.found).toContain("images/later.png");
+        expect(await snapshot(get, ["a", "b"])).toEqual(before);
+        expect((await put("images/later.png", PNG_1x1)).status).toBe(201);
+        expect((await put("a.md", text)).status).toBe(201);
+        expect((await get("/images/later.png")).status).toBe(200);
+      });
+
+      it("edits in place (a new version and ETag); an identical re-publish changes no version, no ETag and tells no one", async () => {
+        const { put, get, changes } = setup();
+        await put("a.md", article("Alpha"));
+        const first = await snapshot(get, ["a"]);
+        const edited = await put("a.md", article("Alpha, revised"));
+        expect(edited.status).toBe(200);
+        expect(((await edited.json()) as { result: string }).result).toBe("updated");
+        const second = await snapshot(get, ["a"]);
+        for (const path of ["/rss.xml", "/atom.xml", "/feed.json", "/articles/a"]) expect(second[path], path).toContain("Alpha, revised");
+        for (const path of ["/rss.xml", "/atom.xml", "/feed.json", "/sections/news/rss.xml", "/tags/oil/atom.xml"]) {
+          expect(second[path]!.split(" ")[1], path).toMatch(/^"/);
+          expect(second[path]!.split(" ")[1], path).not.toBe(first[path]!.split(" ")[1]);
+        }
+        const count = changes.length;
+        const again = await put("a.md", article("Alpha, revised"));
+        expect(((await again.json()) as { result: string }).result).toBe("unchanged");
+        expect(await snapshot(get, ["a"])).toEqual(second);
+        expect(changes.length).toBe(count);
+        for (const path of ["/rss.xml", "/atom.xml", "/feed.json"]) {
+          const etag = (await get(path)).headers.get("ETag")!;
+          expect((await get(path, { headers: { "If-None-Match": etag } })).status, path).toBe(304);
+        }
+      });
+
+      it("leaves one whole version when the same article is published twice at once", async () => {
+        for (let round = 0; round < 4; round++) {
+          await reset();
+          const { put, text } = setup();
+          await put("a.md", article("Alpha"));
+          const one = article("Alpha in Business", { section: "Business", tags: "[Rail, Iran]" });
+          const two = article("Alpha in Culture", { section: "Culture", tags: "[Film]" });
+          const answers = await Promise.all([put("a.md", one), put("a.md", two)]);
+          expect(answers.map((r) => r.status).sort()).toEqual([200, 200]);
+          const home = await text("/rss.xml");
+          const winner = home.includes("Alpha in Business") ? "business" : "culture";
+          expect(home.includes("Alpha in Culture")).toBe(winner === "culture");
+          // Every list holds the winner's version, and no list holds the other's: one whole version, never a mixture.
+          const lists = {
+            business: ["/sections/business/rss.xml", "/tags/rail/rss.xml", "/tags/iran/rss.xml"],
+            culture: ["/sections/culture/rss.xml", "/tags/film/rss.xml"],
+          };
+          for (const path of lists[winner])
+            expect(await text(path), path).toContain(winner === "business" ? "Alpha in Business" : "Alpha in Culture");
+          for (const path of lists[winner === "business" ? "culture" : "business"]) expect(await text(path), path).not.toContain("<item>");
+          expect(await text("/sections/news/rss.xml")).not.toContain("<item>");
+        }
+      });
+
+      it("refuses a broken file with exactly check's issues and changes nothing", async () => {
+        const { put, get, events } = setup();
+        await put("a.md", article("Alpha"));
+        const before = await snapshot(get, ["a"]);
+        const cases: Record<string, string | Uint8Array> = {
+          "a.md": "---\ndate: 2025-05-01\nsummery: typo\n---\nNo title.\n",
+          "bad-date.md": "---\ntitle: Bad\ndate: 2025-02-30\n---\nx\n",
+          "bad-yaml.md": '---\ntitle: "open\ndate: 2025-01-01\n---\nx\n',
+          "no-front-matter.md": "Just text.\n",
+          "latin1.md": new Uint8Array([0x2d, 0x2d, 0x2d, 0x0a, 0xe9, 0x0a, 0x2d, 0x2d, 0x2d, 0x0a]),
+          "body-image.md": `${article("Body image")}![x](/images/nowhere.png)\n`,
+        };
+        for (const [file, text] of Object.entries(cases)) {
+          const res = await put(file, text);
+          expect(res.status, file).toBe(422);
+          const body = await problemOf(res);
+          const expected = await checkIssues({ [file]: text }, file);
+          expect(expected.length, file).toBeGreaterThan(0);
+          expect(body.issues, file).toEqual(expected);
+          expect(body.detail).toContain(`${file} was not published; nothing was changed`);
+        }
+        expect(await snapshot(get, ["a"])).toEqual(before);
+        const manifest = await (await get("/api/manifest", { headers: { Authorization: `Bearer ${TOKEN}` } })).json();
+        expect((manifest as { entries: { path: string }[] }).entries.map((e) => e.path)).toEqual(["a.md"]);
+        const rejections = events.filter((e) => e.event === "rejection");
+        expect(rejections.map((e) => e.file)).toEqual(Object.keys(cases));
+        expect(rejections[0]).toMatchObject({
+          reason: "a.md: 1 problem(s); nothing was changed",
+          issues: [expect.stringMatching(/^a\.md \[title\]/)],
+        });
+      });
+
+      it("refuses a slug or an id another stored file holds, naming both files", async () => {
+        const { put, get } = setup();
+        await put("one/a.md", article("Alpha", { id: "tag:news.example.com,2025:alpha" }));
+        const before = await snapshot(get, ["a", "b"]);
+        const sameSlug = await problemOf(await put("two/a.md", article("Other A")));
+        expect(sameSlug.issues).toEqual([
+          expect.objectContaining({ file: "two/a.md", field: "slug", found: 'slug "a", already used by one/a.md' }),
+        ]);
+        const sameId = await problemOf(await put("b.md", article("Bravo", { id: "tag:news.example.com,2025:alpha" })));
+        expect(sameId.issues).toEqual([
+          expect.objectContaining({ file: "b.md", field: "id", found: 'id "tag:news.example.com,2025:alpha", already used by one/a.md' }),
+        ]);
+        expect(await snapshot(get, ["a", "b"])).toEqual(before);
+      });
+
+      it("deletes: gone from every feed, list and page; its id is never given to another article", async () => {
+        const { put, del, get, text, changes } = setup();
+        await put("a.md", article("Alpha", { id: "tag:news.example.com,2025:alpha", tags: "[Oil, Rail]" }));
+        await put("b.md", article("Bravo"));
+        expect(await text("/tags/rail/rss.xml")).toContain("Alpha");
+        const res = await del("a.md");
+        expect(await res.json()).toEqual({ path: "a.md", result: "deleted" });
+        expect(changes.at(-1)!.scopes).toEqual(["authors/publisher", "home", "sections/news", "tags/oil", "tags/rail"]);
+        for (const path of [
+          "/rss.xml",
+          "/atom.xml",
+          "/feed.json",
+          "/sections/news/rss.xml",
+          "/tags/oil/rss.xml",
+          "/authors/publisher/feed.json",
+        ]) {
+          const body = await text(path);
+          expect(body, path).not.toContain("Alpha");
+          expect(body, path).toContain("Bravo");
+        }
+        for (const path of ["/feeds.opml", "/"]) expect(await text(path), path).not.toContain("tags/rail");
+        expect((await get("/articles/a")).status).toBe(404);
+        expect((await get("/tags/rail/rss.xml")).status).toBe(404);
+        expect(((await (await del("a.md")).json()) as { result: string }).result).toBe("absent");
+        const reuse = await problemOf(await put("c.md", article("Charlie", { id: "tag:news.example.com,2025:alpha" })));
+        expect(reuse.issues).toEqual([
+          expect.objectContaining({ file: "c.md", field: "id", found: expect.stringContaining('deleted article "a"') }),
+        ]);
+      });
+
+      it("renames with ?replaces=: one article, same slug and id, the old file gone; without it the slug is taken", async () => {
+        const { put, get, text } = setup();
+        await put("2025/a.md", article("Alpha"));
+        const refused = await problemOf(await put("2026/a.md", article("Alpha")));
+        expect(refused.issues[0]!.found).toBe('slug "a", already used by 2025/a.md');
+        const res = await put("2026/a.md", article("Alpha"), "?replaces=2025%2Fa.md");
+        expect(res.status).toBe(201);
+        const rss = await text("/rss.xml");
+        expect(rss.match(/<item>/g)).toHaveLength(1);
+        expect(rss).toContain('<guid isPermaLink="true">https://news.example.com/articles/a</guid>');
+        const manifest = (await (await get("/api/manifest", { headers: { Authorization: `Bearer ${TOKEN}` } })).json()) as {
+          entries: { path: string }[];
+        };
+        expect(manifest.entries.map((e) => e.path)).toEqual(["2026/a.md"]);
+        // A retried rename (the old file is already gone) is simply a publish.
+        expect(((await (await put("2026/a.md", article("Alpha"), "?replaces=2025%2Fa.md")).json()) as { result: string }).result).toBe(
+          "unchanged",
+        );
+        // ?replaces= must name the same article.
+        await put("b.md", article("Bravo"));
+        const wrong = await problemOf(await put("c.md", article("Charlie"), "?replaces=b.md"));
+        expect(wrong.issues[0]!.found).toContain("?replaces=b.md");
+        expect(await text("/rss.xml")).toContain("Bravo");
+      });
+
+      it("keeps drafts out of every feed; a published article made a draft leaves, and comes back with its own id", async () => {
+        const { put, get, text, changes } = setup();
+        const draft = await put("d.md", article("Delta", { draft: "true" }));
+        expect(await draft.json()).toEqual({ file: "d.md", slug: "d", draft: true, result: "created", warnings: [] });
+        expect(await text("/rss.xml")).not.toContain("Delta");
+        expect((await get("/articles/d")).status).toBe(404);
+        expect(changes).toEqual([]); // nothing a reader can see changed
+        await put("a.md", article("Alpha", { id: "tag:news.example.com,2025:alpha" }));
+        await put("a.md", article("Alpha", { id: "tag:news.example.com,2025:alpha", draft: "true" }));
+        expect(await text("/rss.xml")).not.toContain("Alpha");
+        expect(changes.at(-1)).toMatchObject({ scopes: ["authors/publisher", "home", "sections/news", "tags/oil"], slugs: ["a"] });
+        const back = await put("a.md", article("Alpha", { id: "tag:news.example.com,2025:alpha" }));
+        expect(((await back.json()) as { result: string }).result).toBe("created"); // created again as an article
+        expect(await text("/rss.xml")).toContain("tag:news.example.com,2025:alpha");
+        const manifest = (await (await get("/api/manifest", { headers: { Authorization: `Bearer ${TOKEN}` } })).json()) as {
+          entries: { path: string; kind: string }[];
+        };
+        expect(manifest.entries.map((e) => [e.path, e.kind])).toEqual([
+          ["a.md", "article"],
+          ["d.md", "draft"],
+        ]);
+      });
+
+      it("reports the scopes a change touched, before and after: a move between sections names both", async () => {
+        const { put, changes } = setup();
+        await put("a.md", article("Alpha"));
+        await put("a.md", article("Alpha", { section: "Business", tags: "[Gas]" }));
+        expect(changes.at(-1)!.scopes).toEqual(["authors/publisher", "home", "sections/business", "sections/news", "tags/gas", "tags/oil"]);
+      });
+
+      it("runs the change hook's deferred work, and a failing hook neither fails nor undoes the publish", async () => {
+        const events: PublishEvent[] = [];
+        const done: string[] = [];
+        const app = createApp({
+          catalog: createD1Catalog(env.DB, env.IMAGES, { shards }),
+          site,
+          now: () => NOW,
+          publish: {
+            publisher: createD1Publisher(env.DB, env.IMAGES, site, shards),
+            token: TOKEN,
+            logEvent: (e) => void events.push(e),
+            onChange: (change, waitUntil) => {
+              waitUntil(Promise.resolve().then(() => void done.push(`later ${change.slugs.join()}`)));
+              if (change.slugs.includes("b")) throw new Error("hub down");
+            },
+          },
+        });
+        const fetch: Fetch = async (input, init) => app.request(input, init);
+        expect((await send(fetch, BASE, "PUT", "a.md", article("Alpha"))).status).toBe(201);
+        expect(done).toEqual(["later a"]); // without an ExecutionContext the deferred work is awaited before the answer
+        expect((await send(fetch, BASE, "PUT", "b.md", article("Bravo"))).status).toBe(201);
+        expect(events.at(-2)).toMatchObject({ event: "error", message: expect.stringContaining("hub down"), path: "b.md" });
+        expect(events.at(-1)).toEqual({ event: "publish", file: "b.md", result: "created", slug: "b" });
+        expect(await (await fetch(`${BASE}/rss.xml`)).text()).toContain("Bravo");
+      });
+
+      it("refuses paths that are no article file", async () => {
+        const { fetch } = setup();
+        const putRaw = (path: string) =>
+          fetch(`${BASE}/api/articles/${path}`, { method: "PUT", headers: { Authorization: `Bearer ${TOKEN}` }, body: article("X") });
+        for (const path of ["notes.txt", ".hidden.md", "images/x.md", "a/.git/b.md", "a//b.md"]) {
+          const res = await putRaw(path);
+          expect(res.status, path).toBe(422);
+          expect((await problemOf(res)).issues[0]!.found, path).toContain(decodeURIComponent(path));
+        }
+        expect((await putRaw("a%2Fb.md")).status).toBe(400);
+        expect((await putRaw("a%ZZ.md")).status).toBe(400);
+      });
+    });
+
+    describe("publish API: size limits", () => {
+      it("refuses an article over 4 MiB and an image over 10 MiB with 413, declared or streamed, storing nothing", async () => {
+        const { put, fetch } = setup();
+        const big = `${article("Big")}${"x".repeat(4 * 1024 * 1024)}`;
+        expect((await put("big.md", big)).status).toBe(413);
+        // No Content-Length: the body is read up to the limit and no further.
+        let pulled = 0;
+        const stream = new ReadableStream<Uint8Array>({
+          pull(controller) {
+            pulled += 1;
+            if (pulled > 200) controller.close();
+            else controller.enqueue(new Uint8Array(64 * 1024).fill(120));
+          },
+        });
+        const streamed = await fetch(`${BASE}/api/articles/streamed.md`, {
+          method: "PUT",
+          headers: { Authorization: `Bearer ${TOKEN}` },
+          body: stream,
+          duplex: "half",
+        } as RequestInit);
+        expect(streamed.status).toBe(413);
+        expect(pulled).toBeLessThan(200); // cancelled soon after 4 MiB (64 chunks of 64 KiB), not read to the end
+        const image = new Uint8Array(10 * 1024 * 1024 + 1);
+        image.set(PNG_1x1);
+        expect((await put("images/big.png", image)).status).toBe(413);
+        const manifest = (await (await fetch(`${BASE}/api/manifest`, { headers: { Authorization: `Bearer ${TOKEN}` } })).json()) as {
+          entries: unknown[];
+        };
+        expect(manifest.entries).toEqual([]);
+        expect((await env.IMAGES.list()).objects).toEqual([]);
+      });
+    });
+
+    /** A multipart/form-data batch of `files` (path → bytes), each a file part named by its path. */
+    function batchBody(files: readonly (readonly [string, string | Uint8Array])[]): FormData {
+      const form = new FormData();
+      for (const [path, bytes] of files) form.append(path, new Blob([bytes as Uint8Array<ArrayBuffer>]), path.split("/").at(-1));
+      return form;
+    }
+
+    type BatchResult = { path: string; status: number } & Record<string, unknown>;
+
+    describe("publish API: batches", () => {
+      const files: [string, string | Uint8Array][] = [
+        ["images/photo.png", PNG_1x1],
+        ["authors.yaml", "sara:\n  name: Sara Ahmadi\n"],
+        ["2025/a.md", article("Alpha", { image: "/images/photo.png", authors: "[sara]" })],
+        ["2025/b.md", article("Bravo", { date: "2025-05-02 09:00", section: "Business", tags: "[Gas]" })],
+        ["2025/c.md", article("Charlie", { draft: "true" })],
+      ];
+      const post = (fetch: Fetch, body: BodyInit, headers: Record<string, string> = {}) =>
+        fetch(`${BASE}/api/batch`, { method: "POST", headers: { Authorization: `Bearer ${TOKEN}`, ...headers }, body });
+
+      it("stores every file exactly as its own PUT would: the same answers, and the same feeds, pages and manifest", async () => {
+        const one = setup();
+        const single: BatchResult[] = [];
+        for (const [path, bytes] of files) {
+          const res = await one.put(path, bytes);
+          single.push({ path, status: res.status, ...((await res.json()) as object) });
+        }
+        const slugs = ["a", "b", "c"];
+        const expected = await snapshot(one.get, slugs);
+        const manifest = await (await one.fetch(`${BASE}/api/manifest`, { headers: { Authorization: `Bearer ${TOKEN}` } })).text();
+
+        await reset();
+        const two = setup();
+        const res = await post(two.fetch, batchBody(files));
+        expect(res.status).toBe(200);
+        expect(res.headers.get("Cache-Control")).toBe("no-store");
+        expect(((await res.json()) as { results: BatchResult[] }).results).toEqual(single);
+        expect(await snapshot(two.get, slugs)).toEqual(expected);
+        expect(await (await two.fetch(`${BASE}/api/manifest`, { headers: { Authorization: `Bearer ${TOKEN}` } })).text()).toBe(manifest);
+        expect(two.events.filter((e) => e.event === "publish").map((e) => e.file)).toEqual(files.map(([path]) => path));
+      });
+
+      it("refuses a file with check's issues, changing nothing for it, while the others are stored", async () => {
+        const { fetch, get } = setup();
+        const broken = article("Delta", { image: "/images/missing.png" });
+        const res = await post(
+          fetch,
+          batchBody([
+            ["2025/a.md", article("Alpha")],
+            ["2025/d.md", broken],
+            ["notes.txt", "not an article"],
+            ["2025/b.md", article("Bravo")],
+          ]),
+        );
+        const { results } = (await res.json()) as { results: BatchResult[] };
+        expect(results.map((r) => [r.path, r.status])).toEqual([
+          ["2025/a.md", 201],
+          ["2025/d.md", 422],
+          ["notes.txt", 422],
+          ["2025/b.md", 201],
+        ]);
+        expect(results[1]!.issues).toEqual(await checkIssues({ "2025/d.md": broken }, "2025/d.md"));
+        expect(results[1]!.detail).toContain("2025/d.md was not published; nothing was changed");
+        const feed = await (await get("/rss.xml")).text();
+        expect(feed).toContain("Alpha");
+        expect(feed).toContain("Bravo");
+        expect(feed).not.toContain("Delta");
+      });
+
+      it("forgets the touched feeds and tells the hook once, naming everything the batch changed", async () => {
+        const { fetch, get, changes } = setup();
+        await post(fetch, batchBody([["2025/a.md", article("Alpha")]]));
+        expect(await (await get("/sections/business/rss.xml")).text()).not.toContain("Bravo");
+        const before = changes.length;
+        await post(
+          fetch,
+          batchBody([
+            ["2025/b.md", article("Bravo", { section: "Business", tags: "[Gas]" })],
+            ["2025/e.md", article("Echo", { section: "Culture" })],
+          ]),
+        );
+        expect(changes.length).toBe(before + 1);
+        expect(changes.at(-1)!.scopes).toEqual([
+          "authors/publisher",
+          "home",
+          "sections/business",
+          "sections/culture",
+          "tags/gas",
+          "tags/oil",
+        ]);
+        expect(changes.at(-1)!.slugs).toEqual(["b", "e"]);
+        expect(await (await get("/sections/business/rss.xml")).text()).toContain("Bravo");
+      });
+
+      it("keeps every file's own size limit and bounds the batch: files, bytes, and the body's type", async () => {
+        const { fetch, events } = setup();
+        const big = `${article("Big")}${"x".repeat(4 * 1024 * 1024)}`;
+        const res = await post(
+          fetch,
+          batchBody([
+            ["big.md", big],
+            ["2025/a.md", article("Alpha")],
+          ]),
+        );
+        const { results } = (await res.json()) as { results: BatchResult[] };
+        expect(results.map((r) => r.status)).toEqual([413, 201]);
+        expect(events).toContainEqual(expect.objectContaining({ event: "rejection", file: "big.md" }));
+        const many = batchBody(Array.from({ length: 1001 }, (_, i) => [`${i}.md`, "x"] as const));
+        expect((await post(fetch, many)).status).toBe(413);
+        expect((await post(fetch, "a.md=x", { "Content-Type": "application/x-www-form-urlencoded" })).status).toBe(415);
+        const huge = new Request(`${BASE}/api/batch`, { method: "POST", body: batchBody([["huge.md", "x".repeat(17 * 1024 * 1024)]]) });
+        const declared = await fetch(`${BASE}/api/batch`, {
+          method: "POST",
+          headers: {
+            Authorization: `Bearer ${TOKEN}`,
+            "Content-Type": huge.headers.get("Content-Type")!,
+            "Content-Length": String(17 * 1024 * 1024),
+          },
+          body: huge.body,
+          duplex: "half",
+        } as RequestInit);
+        expect(declared.status).toBe(413);
+        expect((await fetch(`${BASE}/api/batch`, { method: "POST", body: batchBody(files) })).status).toBe(401);
+        expect((await env.DB.prepare("SELECT COUNT(*) AS n FROM articles").first<{ n: number }>())!.n).toBe(1);
+      });
+    });
+
+    describe("publish API: images", () => {
+      it("stores only JPEG, PNG, GIF, WebP and AVIF, measured from the bytes", async () => {
+        const { put } = setup();
+        const svg = await problemOf(await put("images/logo.svg", '<svg xmlns="http://www.w3.org/2000/svg" width="1" height="1"/>'));
+        expect(svg.issues[0]).toMatchObject({ file: "images/logo.svg", found: expect.stringMatching(/svg/i) });
+        const text = await problemOf(await put("images/fake.jpg", "not an image"));
+        expect(text.issues[0]!.found).toBe("bytes of no known image format");
+        const ok = await put("images/ok.png", PNG_3x2);
+        expect(await ok.json()).toEqual({
+          path: "images/ok.png",
+          result: "created",
+          republished: [],
+          type: "image/png",
+          width: 3,
+          height: 2,
+          length: 73,
+        });
+      });
+
+      it("re-publishes the articles that use an image whose bytes change, so enclosures carry the new facts", async () => {
+        const { put, text } = setup();
+        await put("images/p.png", PNG_1x1);
+        await put("a.md", article("Alpha", { image: "/images/p.png" }));
+        expect(await text("/rss.xml")).toContain('length="69"');
+        const res = await put("images/p.png", PNG_3x2);
+        expect(await res.json()).toMatchObject({ result: "updated", republished: [{ file: "a.md", result: "updated" }] });
+        expect(await text("/rss.xml")).toContain('length="73"');
+        expect(((await (await put("images/p.png", PNG_3x2)).json()) as { result: string }).result).toBe("unchanged");
+      });
+
+      it("deletes an image only when no stored article uses it", async () => {
+        const { put, del } = setup();
+        await put("images/p.png", PNG_1x1);
+        await put("a.md", article("Alpha", { image: "/images/p.png" }));
+        const refused = await del("images/p.png");
+        expect(refused.status).toBe(409);
+        expect(((await refused.json()) as { detail: string }).detail).toContain("a.md");
+        await del("a.md");
+        expect(await (await del("images/p.png")).json()).toEqual({ path: "images/p.png", result: "deleted" });
+        expect(await env.IMAGES.head("images/p.png")).toBeNull();
+      });
+    });
+
+    describe("publish API: registries", () => {
+      it("publishes authors.yaml and re-publishes the articles naming an author whose entry changed", async () => {
+        const { put, text, changes } = setup();
+        await put("authors.yaml", "sara:\n  name: Sara Ahmadi\nomid:\n  name: Omid R\n");
+        await put("a.md", article("Alpha", { authors: "[sara]" }));
+        await put("b.md", article("Bravo", { authors: "[omid]" }));
+        expect(await text("/authors/sara/rss.xml")).toContain("Sara Ahmadi");
+        const res = await put("authors.yaml", "sara:\n  name: Sara Ahmadi-Karimi\nomid:\n  name: Omid R\n");
+        const body = (await res.json()) as { result: string; republished: { file: string; result: string }[] };
+        expect(body.result).toBe("updated");
+        // Only Sara's article: Omid's entry did not change.
+        expect(body.republished).toEqual([{ file: "a.md", result: "updated" }]);
+        expect(await text("/rss.xml")).toContain("Sara Ahmadi-Karimi");
+        expect(changes.at(-1)).toMatchObject({ registries: ["authors.yaml"], slugs: ["a"] });
+        expect(changes.at(-1)!.scopes).toContain("authors/sara");
+      });
+
+      it("re-publishes an article that named a free-form author once the registry gains that author", async () => {
+        const { put, text } = setup();
+        await put("a.md", article("Alpha", { authors: '["Omid R"]' }));
+        expect(await text("/authors/omid-r/rss.xml")).toContain("Alpha");
+        const res = await put("authors.yaml", '"Omid R":\n  name: Omid Rahimi\n  url: https://omid.example/\n');
+        expect(((await res.json()) as { republished: unknown[] }).republished).toEqual([{ file: "a.md", result: "updated" }]);
+        expect(await text("/rss.xml")).toContain("Omid Rahimi");
+      });
+
+      it("refuses a registry with check's issues and keeps the stored one", async () => {
+        const { put, text } = setup();
+        await put("authors.yaml", "sara:\n  name: Sara Ahmadi\n");
+        await put("a.md", article("Alpha", { authors: "[sara]" }));
+        const bad = "sara:\n  name: Sara\n  email: not-an-email\n";
+        const res = await put("authors.yaml", bad);
+        expect(res.status).toBe(422);
+        expect((await problemOf(res)).issues).toEqual(await checkIssues({ "authors.yaml": bad }, "authors.yaml"));
+        expect(await text("/rss.xml")).toContain("Sara Ahmadi");
+      });
+
+      it("publishes partners.yaml, which the headlines read", async () => {
+        const { put, get } = setup();
+        await put("a.md", article("Alpha"));
+        expect((await get("/headlines.json?key=acme")).status).toBe(403);
+        await put("partners.yaml", "acme:\n  name: Acme\n  origins: [https://acme.example]\n");
+        expect((await get("/headlines.json?key=acme")).status).toBe(200);
+      });
+    });
+
+    describe("publish API: manifest", () => {
+      it("pages by path with a cursor, each page bounded, and lists hashes the client can compare", async () => {
+        const { fetch } = setup();
+        const files: Record<string, string | Uint8Array> = { "images/p.png": PNG_1x1, "authors.yaml": "sara:\n  name: Sara\n" };
+        for (const name of ["c", "a", "e", "b", "d"]) files[`2025/${name}.md`] = article(name.toUpperCase());
+        files["2025/f.md"] = article("F", { draft: "true" });
+        await publishFiles(files, fetch, BASE);
+        const seen: { path: string; kind: string; hash: string; slug?: string }[] = [];
+        let after = "";
+        for (let page = 0; page < 10; page++) {
+          const res = await fetch(`${BASE}/api/manifest?limit=3&after=${encodeURIComponent(after)}`, {
+            headers: { Authorization: `Bearer ${TOKEN}` },
+          });
+          const body = (await res.json()) as { entries: typeof seen; next: string | null };
+          expect(body.entries.length).toBeLessThanOrEqual(3);
+          seen.push(...body.entries);
+          if (body.next === null) break;
+          after = body.next;
+        }
+        expect(seen.map((e) => e.path)).toEqual([
+          "2025/a.md",
+          "2025/b.md",
+          "2025/c.md",
+          "2025/d.md",
+          "2025/e.md",
+          "2025/f.md",
+          "authors.yaml",
+          "images/p.png",
+        ]);
+        expect(seen.find((e) => e.path === "2025/f.md")).toMatchObject({ kind: "draft", slug: "f" });
+        expect(seen.find((e) => e.path === "2025/a.md")).toMatchObject({
+          kind: "article",
+          slug: "a",
+          id: "https://news.example.com/articles/a",
+        });
+        expect(seen.find((e) => e.path === "images/p.png")!.hash).toMatch(/^[0-9a-f]{64}$/);
+        const bad = await fetch(`${BASE}/api/manifest?limit=5000`, { headers: { Authorization: `Bearer ${TOKEN}` } });
+        expect(bad.status).toBe(400);
+      });
+    });
+  });
+}
