@@ -30,7 +30,7 @@ import {
 import type { SiteSettings } from "../core/settings.ts";
 import { slugify } from "../core/text.ts";
 import { moveParts, type PartsLocation, type PartsShards, readParts, singleDatabase } from "./d1-shards.ts";
-import { deleteFile, writeImageFacts, writePublication, writeRegistry } from "./d1-writer.ts";
+import { deleteFile, type StoredArticle, writeImageFacts, writePublication, writeRegistry } from "./d1-writer.ts";
 import { hashSource, preparePublication } from "./publication.ts";
 
 /** Stored articles read per query when re-publishing after a registry or image change (sources can be large). */
@@ -46,10 +46,8 @@ export function createD1Publisher(
   site: SiteSettings,
   shards: PartsShards = singleDatabase(db),
 ): Publisher {
-  const loadAuthors = async (): Promise<AuthorRegistry> => {
-    const row = await db.prepare("SELECT parsed FROM registries WHERE name = 'authors.yaml'").first<{ parsed: string }>();
-    return new Map(row ? (JSON.parse(row.parsed) as [string, Author][]) : []);
-  };
+  const loadAuthors = async (): Promise<AuthorRegistry> =>
+    registryOf<Author>((await db.prepare("SELECT parsed FROM registries WHERE name = 'authors.yaml'").all<{ parsed: string }>()).results);
 
   const loadImages = async (paths: readonly string[]): Promise<ReadonlyMap<string, ImageFacts>> => {
     const { results } = await db
@@ -60,24 +58,21 @@ export function createD1Publisher(
   };
 
   /** The lists the articles of these files are in now. */
-  const scopesOfFiles = async (files: readonly string[]): Promise<string[]> => {
-    const { results } = await db
+  const scopesOfFilesStatement = (files: readonly string[]) =>
+    db
       .prepare(
         `SELECT DISTINCT m.scope AS scope FROM memberships m JOIN articles a ON a.slug = m.slug
          WHERE a.file IN (SELECT value FROM json_each(?1))`,
       )
-      .bind(JSON.stringify(files))
-      .all<{ scope: string }>();
-    return results.map((r) => r.scope);
-  };
+      .bind(JSON.stringify(files));
+  const scopesOfFiles = async (files: readonly string[]): Promise<string[]> =>
+    (await scopesOfFilesStatement(files).all<{ scope: string }>()).results.map((r) => r.scope);
 
-  const slugsOfFiles = async (files: readonly string[]): Promise<string[]> => {
-    const { results } = await db
-      .prepare("SELECT slug FROM articles WHERE file IN (SELECT value FROM json_each(?1))")
-      .bind(JSON.stringify(files))
-      .all<{ slug: string }>();
-    return results.map((r) => r.slug);
-  };
+  /** The slugs of the articles these files hold now. */
+  const slugsOfFilesStatement = (files: readonly string[]) =>
+    db.prepare("SELECT slug FROM articles WHERE file IN (SELECT value FROM json_each(?1))").bind(JSON.stringify(files));
+  const slugsOfFiles = async (files: readonly string[]): Promise<string[]> =>
+    (await slugsOfFilesStatement(files).all<{ slug: string }>()).results.map((r) => r.slug);
 
   /** Who else holds the slug or id `record` claims (a rename's old file excepted), and whether a deleted article had the id. */
   const claimants = async (record: ArticleRecord, replaces: string | undefined): Promise<Claimant[]> => {
@@ -122,10 +117,17 @@ export function createD1Publisher(
   };
 
   /** Writes a publication; a slug or id taken meanwhile by a concurrent publish fails the batch, which changes nothing. */
-  const write = async (record: ArticleRecord, text: string, warnings: readonly ContentIssue[], replaces: string | undefined, now: Date) => {
+  const write = async (
+    record: ArticleRecord,
+    text: string,
+    warnings: readonly ContentIssue[],
+    replaces: string | undefined,
+    now: Date,
+    existing?: StoredArticle | null,
+  ) => {
     const publication = preparePublication(record, text, warnings);
     try {
-      return { publication, result: await writePublication(shards, publication, { replaces, now }) };
+      return { publication, result: await writePublication(shards, publication, { replaces, now, existing }) };
     } catch (error) {
       if (/UNIQUE constraint failed/i.test(String(error))) {
         throw new PublishConflictError(
@@ -270,15 +272,29 @@ export function createD1Publisher(
       requirePath("article", file);
       const decoded = decodeUpload(file, bytes, PUBLISH_LIMITS.articleBytes);
       if ("issue" in decoded) throw new PublishRejectedError(file, [decoded.issue]);
-      const { record, warnings } = await parseStored(file, decoded.text, await loadAuthors());
+      const renamed = asked !== undefined && asked !== file ? asked : undefined;
+      if (renamed !== undefined) requirePath("article", renamed);
 
-      let replaces = asked !== undefined && asked !== file ? asked : undefined;
-      if (replaces !== undefined) {
-        requirePath("article", replaces);
-        const old = await db
+      // Everything this publish reads that depends only on the file names, in one round trip: the authors registry,
+      // what the file holds now, the lists and slugs of the file (and of the one it was renamed from), and that one.
+      const files = renamed ? [file, renamed] : [file];
+      const before = await db.batch<unknown>([
+        db.prepare("SELECT parsed FROM registries WHERE name = 'authors.yaml'"),
+        db.prepare("SELECT fingerprint, source_hash AS sourceHash, slug FROM articles WHERE file = ?1").bind(file),
+        scopesOfFilesStatement(files),
+        slugsOfFilesStatement(files),
+        db
           .prepare("SELECT slug, id FROM articles WHERE file = ?1 UNION ALL SELECT slug, NULL FROM drafts WHERE file = ?1")
-          .bind(replaces)
-          .first<{ slug: string; id: string | null }>();
+          .bind(renamed ?? ""),
+      ]);
+      const [authorsRow, existingRow, scopeRows, slugRows, renamedRow] = before.map((r) => r.results);
+      const authors = registryOf<Author>(authorsRow as { parsed: string }[]);
+      const existing = (existingRow as StoredArticle[])[0] ?? null;
+      const { record, warnings } = await parseStored(file, decoded.text, authors);
+
+      let replaces = renamed;
+      if (replaces !== undefined) {
+        const old = (renamedRow as { slug: string; id: string | null }[])[0];
         if (!old)
           replaces = undefined; // already gone (a retried rename): nothing to replace
         else if (old.slug !== record.slug && old.id !== record.id) {
@@ -300,9 +316,9 @@ export function createD1Publisher(
         if (taken.length) throw new PublishRejectedError(file, claimIssues(record, taken), warnings);
       }
 
-      const files = replaces ? [file, replaces] : [file];
-      const [before, oldSlugs] = await Promise.all([scopesOfFiles(files), slugsOfFiles(files)]);
-      const { publication, result } = await write(record, decoded.text, warnings, replaces, now);
+      const oldScopes = (scopeRows as { scope: string }[]).map((r) => r.scope);
+      const oldSlugs = (slugRows as { slug: string }[]).map((r) => r.slug);
+      const { publication, result } = await write(record, decoded.text, warnings, replaces, now, existing);
       const after = record.draft ? [] : publication.memberships.map((m) => m.scope);
       return {
         file,
@@ -313,7 +329,7 @@ export function createD1Publisher(
         change:
           result === "unchanged"
             ? undefined
-            : change(now, { scopes: [...before, ...after], slugs: [...oldSlugs, ...(record.draft ? [] : [record.slug])] }),
+            : change(now, { scopes: [...oldScopes, ...after], slugs: [...oldSlugs, ...(record.draft ? [] : [record.slug])] }),
       };
     },
 
@@ -390,4 +406,9 @@ function authorListsToRecheck(before: readonly [string, Author][], after: readon
 async function sha256Hex(bytes: Uint8Array): Promise<string> {
   const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
   return Array.from(digest, (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/** A registry as stored (its parsed entries as JSON pairs), from the rows of its query: empty when none is stored. */
+function registryOf<T>(rows: readonly { parsed: string }[]): Map<string, T> {
+  return new Map(rows[0] ? (JSON.parse(rows[0].parsed) as [string, T][]) : []);
 }

@@ -145,6 +145,15 @@ export interface WriteOptions {
   now?: Date;
   /** Where a failed clean-up of replaced parts is logged (they are left for the scheduled sweep). */
   emit?: EmitEvent;
+  /** What the file holds now, when the caller read it already (null: nothing); read here otherwise. */
+  existing?: StoredArticle | null;
+}
+
+/** The publishable article a file holds, as the writer compares it. */
+export interface StoredArticle {
+  fingerprint: string;
+  sourceHash: string;
+  slug: string;
 }
 
 /** The catalog alone, or the catalog with its parts shards. */
@@ -195,10 +204,13 @@ async function commit(
 export async function writePublication(target: Target, pub: Publication, options: WriteOptions = {}): Promise<WriteResult> {
   const shards = shardsOf(target);
   const db = shards.catalog;
-  const existing = await db
-    .prepare("SELECT fingerprint, source_hash AS sourceHash, slug FROM articles WHERE file = ?1")
-    .bind(pub.file)
-    .first<{ fingerprint: string; sourceHash: string; slug: string }>();
+  const existing =
+    options.existing !== undefined
+      ? options.existing
+      : await db
+          .prepare("SELECT fingerprint, source_hash AS sourceHash, slug FROM articles WHERE file = ?1")
+          .bind(pub.file)
+          .first<StoredArticle>();
   const draft = pub.draft
     ? await db.prepare("SELECT source_hash AS sourceHash FROM drafts WHERE file = ?1").bind(pub.file).first<{ sourceHash: string }>()
     : null;
