@@ -35,10 +35,10 @@ for (const store of stores) {
   db.close();
   const parts = tables.find((t) => t.name === "article_parts")?.bytes ?? 0;
   const catalog = tables.reduce((sum, t) => sum + t.bytes, 0) - parts;
-  const per = (bytes: number) => `${((bytes / articles) / 1e3).toFixed(1)} KB`;
-  const fit = (bytes: number) => Math.floor(LIMIT / (bytes / articles)).toLocaleString("en-US");
+  const per = (bytes: number) => `${(bytes / articles / 1e3).toFixed(1)} KB`;
+  const holds = (bytes: number) => Math.floor(LIMIT / (bytes / articles)).toLocaleString("en-US");
   console.log(
-    `| ${store.split("/").at(-1)} | ${articles.toLocaleString("en-US")} | ${gb(catalog)} GB | ${gb(parts)} GB | ${per(catalog)} | ${per(parts)} | ${fit(catalog)} | ${fit(parts)} |`,
+    `| ${store.split("/").at(-1)} | ${articles.toLocaleString("en-US")} | ${gb(catalog)} GB | ${gb(parts)} GB | ${per(catalog)} | ${per(parts)} | ${holds(catalog)} | ${holds(parts)} |`,
   );
   process.stderr.write(`${store}: ${((performance.now() - started) / 1000).toFixed(0)} s\n`);
 }

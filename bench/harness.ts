@@ -3,7 +3,7 @@
 // `wrangler dev` uses), reached on a socket of the worker's own: no wrangler dev proxy, no Miniflare entry worker.
 import { execFileSync, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { mkdir, readdir, readFile, rm } from "node:fs/promises";
+import { mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { connect } from "node:net";
 import { dirname, join, resolve } from "node:path";
@@ -104,6 +104,39 @@ export function applyMigrations(state: string): void {
   if (result.status !== 0) throw new Error(`wrangler d1 migrations apply failed:\n${result.stdout}\n${result.stderr}`);
 }
 
+/**
+ * `wrangler d1 migrations apply BINDING --local --persist-to state` for a parts database (migrations-parts/), through
+ * wrangler.toml with that database bound (id `id`), as `npm start` migrates one a config binds.
+ */
+export async function applyPartsMigrations(state: string, binding: string, id: string): Promise<void> {
+  const config = join(state, "wrangler-parts.toml");
+  const toml = (await readFile(join(ROOT, "wrangler.toml"), "utf8")).replace(
+    /^main = "(.*)"$/m,
+    (_m, main: string) => `main = "${join(ROOT, main)}"`,
+  );
+  await writeFile(
+    config,
+    `${toml.replaceAll('migrations_dir = "migrations"', `migrations_dir = "${join(ROOT, "migrations")}"`)}
+[[d1_databases]]
+binding = "${binding}"
+database_name = "${binding.toLowerCase()}"
+database_id = "${id}"
+migrations_dir = "${join(ROOT, "migrations-parts")}"
+`,
+  );
+  const result = spawnSync(
+    process.execPath,
+    [WRANGLER, "d1", "migrations", "apply", binding, "--local", "--persist-to", state, "-c", config],
+    {
+      cwd: ROOT,
+      env: WRANGLER_ENV,
+      encoding: "utf8",
+      timeout: 120_000,
+    },
+  );
+  if (result.status !== 0) throw new Error(`wrangler d1 migrations apply ${binding} failed:\n${result.stdout}\n${result.stderr}`);
+}
+
 export interface WorkerOptions {
   /** Names the worker (its inspector target is `core:user:{name}`). */
   name: string;
@@ -118,6 +151,8 @@ export interface WorkerOptions {
   state?: string;
   /** Port for the V8 inspector, used to read the isolate's heap. */
   inspectorPort?: number;
+  /** D1 databases bound besides wrangler.toml's, by binding: their local database id (parts databases, PARTS_n). */
+  d1?: Record<string, string>;
 }
 
 export interface LocalWorker {
@@ -164,6 +199,10 @@ export async function startWorker(options: WorkerOptions): Promise<LocalWorker> 
           ...source,
           name: options.name,
           bindings: { ...(fromConfig.bindings as Record<string, string>), ...options.bindings },
+          d1Databases: {
+            ...(fromConfig.d1Databases as Record<string, unknown>),
+            ...Object.fromEntries(Object.entries(options.d1 ?? {}).map(([binding, id]) => [binding, { id }])),
+          },
           unsafeDirectSockets: [{ host: "127.0.0.1", port: options.port }],
         },
       ],

@@ -162,7 +162,7 @@ function targets(results: Json): string[][] {
 function comparePeers(served: Json[]) {
   return ["/rss.xml", "/atom.xml", "/feed.json"].flatMap((feed) => {
     const pick = (server: string, test: (r: Json) => boolean) => served.find((r) => r.server === server && r.feed === feed && test(r));
-    const ours = pick("worker", (r) => r.case.includes("uncached"));
+    const ours = pick("worker", (r) => r.case.includes("uncached (BODY_CACHE=off)"));
     const theirs = pick("feed", () => true);
     if (!ours || !theirs) return [];
     return [
@@ -233,8 +233,12 @@ export function formatReport(results: Json): string {
           compared = `${x(r.cpuMsPerRequest / baseline?.cpuMsPerRequest)} the baseline's CPU`;
         if (r.server === "worker" && r.status === 304)
           compared = `${x(r.cpuMsPerRequest / baseline304?.cpuMsPerRequest)} the baseline's CPU`;
+        if (r.server === "worker" && r.case.includes("parts in PARTS_1")) {
+          const single = served.find((o) => o.server === "worker" && o.feed === r.feed && o.case.includes("uncached (BODY_CACHE=off)"));
+          if (single) compared = `${x(r.cpuMsPerRequest / single.cpuMsPerRequest)} parts in the catalog`;
+        }
         if (r.server === "feed") {
-          const ours = served.find((o) => o.server === "worker" && o.feed === r.feed && o.case.includes("uncached"));
+          const ours = served.find((o) => o.server === "worker" && o.feed === r.feed && o.case.includes("uncached (BODY_CACHE=off)"));
           if (ours) compared = `${x(r.cpuMsPerRequest / ours.cpuMsPerRequest)} ours uncached`;
         }
         return [r.server, r.case, String(r.status), int(r.bytes), ...loadCells(r), compared];
@@ -242,7 +246,10 @@ export function formatReport(results: Json): string {
     );
     const mem = results.servedMemory ?? {};
     const mib = (v: Json) => (v ? `${f(v.rssMiB, 0)} MiB` : "–");
-    out += `\nworkerd process RSS after the runs (worker, D1, R2 and the Cache API in one process): as deployed ${mib(mem.worker)}, uncached ${mib(mem.uncached)}, baseline ${mib(mem.baseline)}, peers ${mib(mem.peers)}.\n\n`;
+    out += `\nworkerd process RSS after the runs (worker, D1, R2 and the Cache API in one process): as deployed ${mib(mem.worker)}, uncached ${mib(mem.uncached)}, uncached with PARTS_1 ${mib(mem.uncachedParts)}, baseline ${mib(mem.baseline)}, peers ${mib(mem.peers)}.\n\n`;
+    const moved = results.servedMoved;
+    if (moved)
+      out += `Moving every article's parts out of the catalog into PARTS_1 on a copy of the archive (\`POST /api/parts/move?from=0\`, 50 articles a request): ${int(moved.articles)} articles in ${int(moved.requests)} requests, ${f(moved.seconds, 1)} s, ${int(moved.articles / moved.seconds)} articles/s.\n\n`;
   }
 
   if (results.scale?.length) {

@@ -90,6 +90,7 @@ if (only.has("served")) {
   });
   results.served = served.rows;
   results.servedMemory = served.memory;
+  results.servedMoved = served.moved;
 }
 
 if (only.has("scale")) {

@@ -1,10 +1,10 @@
 // Served: what one request costs the server, all under the same harness (bench/harness.ts) over the same stored
 // archive. The worker as deployed (cached /rss.xml and its 304), a baseline worker that answers the same response (bytes and headers) from
 // memory, the worker uncached (BODY_CACHE=off), and the peer that renders the same feed with `feed` per request.
-import { rm } from "node:fs/promises";
+import { cp, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { archiveSpec, ensureArchive } from "./archives.ts";
-import { BENCH_TOKEN, type BuiltWorker, buildWorker, type LocalWorker, startWorker } from "./harness.ts";
+import { applyPartsMigrations, BENCH_TOKEN, type BuiltWorker, buildWorker, type LocalWorker, startWorker, WORK } from "./harness.ts";
 import { get, type LoadSummary, measure, memory } from "./load.ts";
 
 export interface ServedRow extends LoadSummary {
@@ -78,7 +78,7 @@ async function session<T>(worker: Promise<LocalWorker>, body: (w: LocalWorker) =
 export async function runServed(
   built: BuiltWorker,
   settings: ServedSettings,
-): Promise<{ rows: ServedRow[]; memory: Record<string, unknown> }> {
+): Promise<{ rows: ServedRow[]; memory: Record<string, unknown>; moved?: { articles: number; requests: number; seconds: number } }> {
   const spec = archiveSpec(settings.articles);
   await ensureArchive(spec, { port: settings.ports.import, log: settings.log });
   const state = spec.dir;
@@ -132,6 +132,7 @@ export async function runServed(
   );
 
   const ours = new Map<string, Uint8Array>();
+  let moved: { articles: number; requests: number; seconds: number } | undefined;
   await session(
     startWorker({
       name: "uncached",
@@ -149,6 +150,36 @@ export async function runServed(
     },
   );
 
+  // The same archive with every article's parts moved into a parts database (PARTS_1; README, "Capacity: more than
+  // one database") through the publish API's move route, on a copy: the move's rate, then the same uncached feeds,
+  // which must be the same bytes, read from the catalog and the parts database.
+  const sharded = join(WORK, "scratch", "served-parts");
+  await rm(sharded, { recursive: true, force: true });
+  await cp(state, sharded, { recursive: true });
+  await rm(join(sharded, "v3", "cache"), { recursive: true, force: true });
+  await applyPartsMigrations(sharded, "PARTS_1", PARTS_1_ID);
+  await session(
+    startWorker({
+      name: "uncached-parts",
+      port: settings.ports.worker,
+      script: built.script,
+      state: sharded,
+      bindings: { BODY_CACHE: "off", PUBLISH_TOKEN: BENCH_TOKEN, PARTS_WRITE_SHARD: "1" },
+      d1: { PARTS_1: PARTS_1_ID },
+    }),
+    async (w) => {
+      moved = await moveAll(w, settings.articles);
+      settings.log(`served: moved ${moved.articles} articles' parts in ${moved.seconds.toFixed(1)} s`);
+      for (const { format, path } of FEEDS) {
+        const same = await get(w.url + path);
+        if (Buffer.compare(same.body, ours.get(format)!) !== 0) throw new Error(`${path} from PARTS_1 differs from the catalog's`);
+        await row("worker", w, `${path} uncached, parts in PARTS_1`, path);
+      }
+      mem.uncachedParts = await memory(w.pid);
+    },
+  );
+  await rm(sharded, { recursive: true, force: true });
+
   const peers = await buildWorker("peers", "bench/workers/peers.ts");
   await session(startWorker({ name: "peers", port: settings.ports.peer, script: peers.script, state }), async (w) => {
     for (const { format, path } of FEEDS) {
@@ -160,5 +191,24 @@ export async function runServed(
     for (const { path } of FEEDS) await row("reads", w, `${path}: the feed peer's D1 reads alone`, `/reads/feed${path}`, {}, path);
     mem.peers = await memory(w.pid);
   });
-  return { rows, memory: mem };
+  return { rows, memory: mem, moved };
+}
+
+/** The local database id the bench gives the parts database PARTS_1. */
+const PARTS_1_ID = "00000000-0000-0000-0000-000000000001";
+
+/** Moves every article's parts out of the catalog into the write shard, a step of POST /api/parts/move at a time. */
+async function moveAll(w: LocalWorker, expected: number): Promise<{ articles: number; requests: number; seconds: number }> {
+  const started = performance.now();
+  let articles = 0;
+  let requests = 0;
+  for (let more = true; more; requests++) {
+    const res = await fetch(`${w.url}/api/parts/move?from=0`, { method: "POST", headers: { Authorization: `Bearer ${BENCH_TOKEN}` } });
+    if (res.status !== 200) throw new Error(`POST /api/parts/move answered ${res.status}: ${await res.text()}`);
+    const step = (await res.json()) as { moved: number; more: boolean };
+    articles += step.moved;
+    more = step.more;
+  }
+  if (articles !== expected) throw new Error(`moved ${articles} articles' parts, not ${expected}`);
+  return { articles, requests, seconds: (performance.now() - started) / 1000 };
 }
