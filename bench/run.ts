@@ -10,7 +10,7 @@
 // One load at a time: imports, workers and wrk runs follow each other; the server gets core 0 and wrk core 1.
 import { mkdir, writeFile } from "node:fs/promises";
 import { cpus, loadavg } from "node:os";
-import { dirname, join } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { parseSettings } from "../src/core/settings.ts";
 import { OUTPUT_REVISION } from "../src/formats/index.ts";
@@ -114,7 +114,7 @@ if (only.has("scale")) {
 
 (results.machine as Record<string, unknown>).loadavgAfter = loadavg();
 results.minutes = (Date.now() - started.getTime()) / 60_000;
-const out = join(ROOT, values.out);
+const out = resolve(ROOT, values.out); // relative to the project, or absolute
 await mkdir(dirname(out), { recursive: true });
 await writeFile(out, JSON.stringify(results, null, 2) + "\n");
 const report = formatReport(results);

@@ -9,7 +9,7 @@ import type { Article } from "../core/model.ts";
 import type { Partner } from "../core/partners.ts";
 import { slugify } from "../core/text.ts";
 import { OUTPUT_REVISION } from "../formats/index.ts";
-import { type PartsLocation, type PartsShards, readParts, singleDatabase } from "./d1-shards.ts";
+import { MissingPartsError, type PartsLocation, type PartsShards, readParts, singleDatabase } from "./d1-shards.ts";
 import { type PartName, reviveDates } from "./publication.ts";
 
 export interface D1CatalogOptions {
@@ -90,9 +90,12 @@ export function createD1Catalog(db: D1Database, images: R2Bucket, options: D1Cat
   const shards = options.shards ?? singleDatabase(db);
   const rewritten = createMemo<string>(options.renderBudget ?? 8 * 1024 * 1024);
 
-  /** Where these entries' parts are: known for the entries this catalog listed, looked up (one query) for others. */
-  const locate = async (entries: readonly Entry[]): Promise<PartsLocation[]> => {
-    const unknown = entries.filter((e) => !locations.has(e));
+  /**
+   * Where these entries' parts are: known for the entries this catalog listed, looked up (one query) for others and,
+   * with `fresh`, for all.
+   */
+  const locate = async (entries: readonly Entry[], fresh = false): Promise<PartsLocation[]> => {
+    const unknown = fresh ? entries : entries.filter((e) => !locations.has(e));
     if (unknown.length) {
       const { results } = await callStore("d1", "locate", () =>
         db
@@ -109,10 +112,20 @@ export function createD1Catalog(db: D1Database, images: R2Bucket, options: D1Cat
     return entries.map((e) => locations.get(e) ?? { slug: e.slug, shard: 0, version: "" });
   };
 
-  /** The stored parts `part` of these entries, in their order (one query per shard they are in). */
+  /**
+   * The stored parts `part` of these entries, in their order (one query per shard they are in). A version replaced
+   * since the entries were listed (a publish switched and cleaned up in between) is read again where the catalog
+   * names it now, once: as a single database answers a feed whose article was edited between its two round trips.
+   */
   const parts = async (entries: readonly Entry[], part: PartName): Promise<{ revision: number; text: string }[]> => {
     if (entries.length === 0) return [];
-    const found = await readParts(shards, await locate(entries), part);
+    let found: Map<string, { revision: number; text: string }>;
+    try {
+      found = await readParts(shards, await locate(entries), part);
+    } catch (error) {
+      if (!(error instanceof MissingPartsError)) throw error;
+      found = await readParts(shards, await locate(entries, true), part);
+    }
     return entries.map((e) => found.get(e.slug)!);
   };
 

@@ -78,6 +78,18 @@ export function shardsFromEnv(catalog: D1Database, env: ShardEnv): PartsShards {
   return partsShards(catalog, bound, setting === "" ? 0 : Number(setting));
 }
 
+/**
+ * A located article whose part its shard does not hold: the catalog named a version that a publish has since replaced
+ * (the reader planned before the switch and read after the clean-up), or, if it persists, a damaged store.
+ */
+export class MissingPartsError extends StorageError {
+  constructor(part: PartName, location: PartsLocation) {
+    const version = location.version ? ` (version ${location.version})` : "";
+    super("d1", "parts", new Error(`no ${part} stored for "${location.slug}" in shard ${location.shard}${version}`));
+    this.name = "MissingPartsError";
+  }
+}
+
 /** JSON of [slug, version] pairs, walked by `json_each` in the shard's query. */
 const pairs = (locations: readonly PartsLocation[]) => JSON.stringify(locations.map((l) => [l.slug, l.version]));
 
@@ -118,17 +130,7 @@ export async function readParts(
       for (const row of results) found.set(row.slug, { revision: row.revision, text: row.text });
     }),
   );
-  for (const location of locations) {
-    if (!found.has(location.slug)) {
-      throw new StorageError(
-        "d1",
-        "parts",
-        new Error(
-          `no ${part} stored for "${location.slug}" in shard ${location.shard}${location.version ? ` (version ${location.version})` : ""}`,
-        ),
-      );
-    }
-  }
+  for (const location of locations) if (!found.has(location.slug)) throw new MissingPartsError(part, location);
   return found;
 }
 

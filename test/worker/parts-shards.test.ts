@@ -5,8 +5,10 @@
 import { env } from "cloudflare:test";
 import { beforeEach, describe, expect, it } from "vitest";
 import type { ArticleRecord } from "../../src/core/article.ts";
+import { HOME } from "../../src/core/catalog.ts";
 import { ConfigError } from "../../src/core/errors.ts";
 import { createEventLog } from "../../src/core/events.ts";
+import { FORMAT_BY_ID } from "../../src/formats/index.ts";
 import { createApp } from "../../src/http/app.ts";
 import { createD1Catalog } from "../../src/sources/d1-catalog.ts";
 import { createD1Publisher } from "../../src/sources/d1-publisher.ts";
@@ -230,6 +232,23 @@ describe("parts in other databases", () => {
     expect(await rows(PARTS_1, "SELECT DISTINCT slug FROM article_parts")).toEqual([{ slug: "zz-kept" }]);
     const cursor = await env.DB.prepare("SELECT value FROM state WHERE key = 'parts-sweep:1'").first<{ value: string }>();
     expect(JSON.parse(cursor!.value)).toEqual(["", ""]);
+  });
+
+  it("reads an article's new version when a publish replaced the listed one between the plan and the items", async () => {
+    await fillD1(env.DB, env.IMAGES, NEWSROOM, site, () => testShards(1));
+    const catalog = createD1Catalog(env.DB, env.IMAGES, { shards: testShards(1) });
+    const plan = await catalog.window(HOME, NOW, { newest: 20 });
+    const metro = (await catalog.find("metro"))!.record;
+    // The edit switches the catalog to a new version and deletes the one the plan's entries name.
+    await writePublication(testShards(1), publication({ ...metro, title: "Metro line opens (edited meanwhile)" }));
+    const items = await catalog.items(plan.entries, FORMAT_BY_ID.rss);
+    expect(items).toHaveLength(plan.entries.length);
+    expect(items.join("")).toContain("Metro line opens (edited meanwhile)");
+    // A version that is gone for good (a damaged store) is still a 503, not a feed without the item.
+    await PARTS_1.prepare("DELETE FROM article_parts WHERE slug = 'metro'").run();
+    await expect(catalog.items((await catalog.window(HOME, NOW, { newest: 20 })).entries, FORMAT_BY_ID.rss)).rejects.toThrow(
+      /no rss stored for "metro" in shard 1/,
+    );
   });
 
   it("a shard that fails a read answers 503 with Retry-After, never a feed without its items", async () => {
