@@ -22,7 +22,9 @@ const stores = values.stores
 const LIMIT = 10e9;
 const gb = (bytes: number) => (bytes / 1e9).toFixed(2);
 
-console.log("| archive | articles | catalog | parts | catalog per article | parts per article | articles whose catalog fits in 10 GB | articles whose parts fit in 10 GB |");
+console.log(
+  "| archive | articles | catalog | parts | catalog per article | parts per article | articles whose catalog fits in 10 GB | articles whose parts fit in 10 GB |",
+);
 console.log("| --- | --- | --- | --- | --- | --- | --- | --- |");
 for (const store of stores) {
   const dir = join(store, "v3", "d1", "miniflare-D1DatabaseObject");

@@ -10,7 +10,7 @@
 // One load at a time: imports, workers and wrk runs follow each other; the server gets core 0 and wrk core 1.
 import { mkdir, writeFile } from "node:fs/promises";
 import { cpus, loadavg } from "node:os";
-import { dirname, join, resolve } from "node:path";
+import { dirname, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { parseSettings } from "../src/core/settings.ts";
 import { OUTPUT_REVISION } from "../src/formats/index.ts";
