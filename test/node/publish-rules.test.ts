@@ -9,7 +9,7 @@ import { checkContentPath } from "../../src/core/publishing.ts";
 import { parsePublishToken } from "../../src/core/settings.ts";
 import { sameBytes, sameSecret } from "../../src/http/secrets.ts";
 import { readDevVar, readPublishToken } from "../../src/node/publish.ts";
-import { ensureDevToken, readDevArgs } from "../../src/node/start.ts";
+import { ensureDevToken, partsBindings, readDevArgs } from "../../src/node/start.ts";
 
 describe("checkContentPath", () => {
   it.each([
@@ -149,5 +149,35 @@ describe("readDevArgs (what `npm start -- …` passes to wrangler dev)", () => {
     [["--config=x.toml", "--env=prod"], { config: "x.toml", env: "prod" }],
   ])("%j", (args, expected) => {
     expect(readDevArgs(args)).toMatchObject(expected);
+  });
+});
+
+describe("partsBindings (the parts databases `npm start` migrates)", () => {
+  const toml = `
+[[d1_databases]]
+binding = "DB"
+[[d1_databases]]
+binding = "PARTS_1"
+[[d1_databases]]
+binding = "PARTS_X"
+[[d1_databases]]
+binding = "PARTS_0"
+[[env.staging.d1_databases]]
+binding = "PARTS_2"
+[[env.staging.d1_databases]]
+binding = "PARTS_12"
+`;
+  it.each([
+    [undefined, ["PARTS_1"]],
+    ["staging", ["PARTS_2", "PARTS_12"]],
+    ["production", []],
+  ])("env %s: %j", (env, expected) => {
+    expect(partsBindings(toml, env)).toEqual(expected);
+  });
+
+  it("finds none in the project's own wrangler.toml, whose parts database is a commented example", async () => {
+    const own = await readFile(join(import.meta.dirname, "../../wrangler.toml"), "utf8");
+    expect(partsBindings(own)).toEqual([]);
+    expect(partsBindings(own, "production")).toEqual([]);
   });
 });

@@ -7,29 +7,11 @@ import type { ArticleRecord } from "../../src/core/article.ts";
 import { slugify } from "../../src/core/text.ts";
 import { deleteFile, writePublication } from "../../src/sources/d1-writer.ts";
 import { membershipsOf, preparePublication } from "../../src/sources/publication.ts";
+import { testRecord } from "./records.ts";
 
 const db = env.DB;
 
-function record(slug: string, minute: number, section: string, tags: readonly string[], title = slug): ArticleRecord {
-  const published = new Date(Date.UTC(2026, 0, 1) + minute * 60_000);
-  return {
-    file: `${slug}.md`,
-    slug,
-    id: `https://news.example.com/articles/${slug}`,
-    idIsUrl: true,
-    title,
-    url: `https://news.example.com/articles/${slug}`,
-    pageUrl: `https://news.example.com/articles/${slug}`,
-    published,
-    updated: published,
-    authors: [{ key: "publisher", name: "Pub" }],
-    section,
-    tags: [...tags],
-    draft: false,
-    body: `Body of ${title}.`,
-    bodyImages: [],
-  };
-}
+const record = testRecord;
 
 async function reset(): Promise<void> {
   await db.batch(

@@ -10,6 +10,7 @@ import { ConfigError } from "../../src/core/errors.ts";
 import { createEventLog } from "../../src/core/events.ts";
 import { FORMAT_BY_ID } from "../../src/formats/index.ts";
 import { createApp } from "../../src/http/app.ts";
+import { handleScheduled } from "../../src/scheduled.ts";
 import { createD1Catalog } from "../../src/sources/d1-catalog.ts";
 import { createD1Publisher } from "../../src/sources/d1-publisher.ts";
 import { moveParts, partsShards, SWEEP_BATCH, SWEEP_MIN_AGE_MS, shardsFromEnv, sweepParts } from "../../src/sources/d1-shards.ts";
@@ -17,6 +18,7 @@ import { deleteFile, writePublication } from "../../src/sources/d1-writer.ts";
 import { preparePublication } from "../../src/sources/publication.ts";
 import { NEWSROOM, NOW, testSite } from "../support/http-fixtures.ts";
 import { fillD1 } from "./fill-d1.ts";
+import { testRecord } from "./records.ts";
 import { resetD1 } from "./reset-d1.ts";
 import { TOKEN } from "./sample.ts";
 import { testShardDatabases, testShards } from "./shards.ts";
@@ -54,27 +56,8 @@ async function rows(db: D1Database, sql: string): Promise<Record<string, unknown
   return (await db.prepare(sql).all<Record<string, unknown>>()).results;
 }
 
-/** A minimal record, as d1-writer.test.ts builds them. */
-function record(slug: string, minute: number, title = slug): ArticleRecord {
-  const published = new Date(Date.UTC(2026, 0, 1) + minute * 60_000);
-  return {
-    file: `${slug}.md`,
-    slug,
-    id: `https://news.example.com/articles/${slug}`,
-    idIsUrl: true,
-    title,
-    url: `https://news.example.com/articles/${slug}`,
-    pageUrl: `https://news.example.com/articles/${slug}`,
-    published,
-    updated: published,
-    authors: [{ key: "publisher", name: "Pub" }],
-    section: "News",
-    tags: ["Oil"],
-    draft: false,
-    body: `Body of ${title}.`,
-    bodyImages: [],
-  };
-}
+/** A record in News tagged Oil (test/worker/records.ts). */
+const record = (slug: string, minute: number, title = slug) => testRecord(slug, minute, "News", ["Oil"], title);
 const publication = (r: ArticleRecord) => preparePublication(r, r.body, []);
 
 /** Where the catalog says the article `slug` is, and the versions each parts database holds for it. */
@@ -209,6 +192,26 @@ describe("parts in other databases", () => {
     const after = await served();
     expect(after.get("/articles/metro")).toContain("Metro line opens (edited)");
     expect(after.get("/rss.xml")).toMatch(/^200 /);
+  });
+
+  it("is swept by the scheduled run, which logs what it deleted", async () => {
+    await fillD1(env.DB, env.IMAGES, NEWSROOM, site, () => testShards(1));
+    const hourAgo = Date.now() - 60 * 60 * 1000;
+    await PARTS_1.prepare(
+      `INSERT INTO article_parts (slug, version, part, revision, text, written) VALUES ('gone', 'v1', 'rss', 6, 'x', ${hourAgo})`,
+    ).run();
+    const lines: string[] = [];
+    // The test environment binds PARTS_1 and PARTS_2 (vitest.workers.config.ts), as a production one would.
+    await handleScheduled(
+      { scheduledTime: NOW.getTime() },
+      env,
+      createEventLog((line) => lines.push(line)),
+    );
+    expect(lines.map((line) => JSON.parse(line)).filter((e) => e.event === "parts-sweep")).toEqual([
+      { event: "parts-sweep", shard: 1, checked: expect.any(Number), deleted: 1 },
+    ]);
+    expect(await rows(PARTS_1, "SELECT slug FROM article_parts WHERE slug = 'gone'")).toEqual([]);
+    expect((await served()).get("/rss.xml")).toMatch(/^200 /);
   });
 
   it("sweeps a bounded step per run, resuming where the last run stopped and starting over at the end", async () => {
@@ -385,7 +388,9 @@ describe("moving parts between shards", () => {
     });
     const post = (query: string, token = TOKEN) =>
       app.request(`${BASE}/api/parts/move${query}`, { method: "POST", headers: { Authorization: `Bearer ${token}` } });
+    expect((await app.request(`${BASE}/api/parts/move?from=0`, { method: "POST" })).status).toBe(401);
     expect((await post("?from=0", "wrong-token-0123456789")).status).toBe(403);
+    expect((await app.request(`${BASE}/api/parts/move?from=0`, { headers: { Authorization: `Bearer ${TOKEN}` } })).status).toBe(404);
     for (const bad of ["", "?from=-1", "?from=x", "?from=0&limit=0", "?from=0&limit=51"]) {
       const res = await post(bad);
       expect(res.status, bad).toBe(400);
