@@ -2,7 +2,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { cleanText } from "../../src/core/text.ts";
-import { encodeParts } from "../../src/core/utf8.ts";
+import { encodeParts, WORKSPACE_MAX_BYTES } from "../../src/core/utf8.ts";
 
 const whole = (parts: readonly string[]) => Buffer.from(parts.join(""), "utf8");
 
@@ -25,6 +25,26 @@ describe("encodeParts", () => {
     const out = encodeParts(["a".repeat(1000)]);
     expect(out.byteLength).toBe(1000);
     expect(out.buffer.byteLength).toBe(1000);
+  });
+
+  it("returns bytes of their own: a later call, into the reused workspace, changes no earlier result", () => {
+    const long = ["“long” ".repeat(5000), "é".repeat(3000)];
+    const first = encodeParts(long);
+    const second = encodeParts(["short"]);
+    const third = encodeParts(["x".repeat(20_000)]);
+    expect(Buffer.from(first).equals(whole(long))).toBe(true);
+    expect(Buffer.from(second).toString()).toBe("short");
+    expect(third.byteLength).toBe(20_000);
+    expect(first.buffer).not.toBe(second.buffer);
+    expect(second.buffer.byteLength).toBe(5);
+  });
+
+  it("encodes a document beyond the kept workspace in a buffer of its own, and still exactly", () => {
+    const units = WORKSPACE_MAX_BYTES / 3 + 1000;
+    const parts = ["<a>", "€".repeat(units / 2), "b".repeat(units / 2)];
+    const out = encodeParts(parts);
+    expect(Buffer.from(out).equals(whole(parts))).toBe(true);
+    expect(Buffer.from(encodeParts(["after"])).toString()).toBe("after");
   });
 
   it("equals encoding the joined text for any pieces of cleaned text", () => {
