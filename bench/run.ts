@@ -18,7 +18,7 @@ import { archiveSpec, ensureArchive } from "./archives.ts";
 import { buildWorker, ROOT, workerdVersion, wranglerVars } from "./harness.ts";
 import { runRenderBench } from "./render.ts";
 import { formatReport } from "./report.ts";
-import { runScaleSize, type ScaleRow } from "./scale.ts";
+import { runPaired, runScaleSize, type ScaleRow } from "./scale.ts";
 import { runServed } from "./served.ts";
 
 const PARTS = ["render", "served", "scale", "import"] as const;
@@ -110,6 +110,20 @@ if (only.has("scale")) {
     );
   }
   results.scale = rows;
+  // The 1.5× target again, on the smallest and largest archives of full bodies loaded in turn (bench/scale.ts).
+  const full = rows.filter((r) => r.body === "full" && r.articles === r.planned).map((r) => r.articles);
+  if (full.length >= 2) {
+    results.paired = await runPaired(Math.min(...full), Math.max(...full), built!, {
+      seconds: number("scale-seconds"),
+      repeat: Math.max(5, number("scale-repeat")),
+      connections: number("connections"),
+      publishes: 0,
+      visibleWaitMs: 0,
+      ports: PORTS,
+      pairPort: PORTS.baseline,
+      log,
+    });
+  }
 }
 
 (results.machine as Record<string, unknown>).loadavgAfter = loadavg();

@@ -6,7 +6,7 @@ import { rm } from "node:fs/promises";
 import { join } from "node:path";
 import { type ArchiveStamp, archiveSpec, ensureArchive, importedArchive } from "./archives.ts";
 import { BENCH_TOKEN, type BuiltWorker, isolateHeap, type LocalWorker, startWorker } from "./harness.ts";
-import { get, type LoadSummary, measure, memory } from "./load.ts";
+import { get, type LoadResult, type LoadSummary, measure, memory, wrk } from "./load.ts";
 import { type PublishTimings, timePublishing, timeVisibility, type Visibility } from "./publishing.ts";
 
 export interface EndpointRow extends Partial<LoadSummary> {
@@ -124,4 +124,71 @@ export async function runScaleSize(count: number, built: BuiltWorker, settings: 
     await worker.stop();
   }
   return row;
+}
+
+/** One endpoint measured on two archives in alternation: each side's runs, and the median of their p50s and CPU. */
+export interface PairedRow {
+  name: string;
+  path: string;
+  small: { articles: number; runs: LoadResult[]; p50Ms: number; cpuMsPerRequest: number };
+  large: { articles: number; runs: LoadResult[]; p50Ms: number; cpuMsPerRequest: number };
+}
+
+const median = (values: number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length / 2;
+  return sorted.length % 2 ? sorted[Math.floor(mid)]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+};
+
+/**
+ * The uncached endpoints on the smallest and the largest archive of the same bodies, both workers running at once
+ * and loaded in turn (small, large, small, …): a drift of the shared machine's speed during the run reaches both
+ * sides alike, where measuring one size minutes after the other lets it land on one side only. The 1.5× target is
+ * judged on these medians.
+ */
+export async function runPaired(
+  small: number,
+  large: number,
+  built: BuiltWorker,
+  settings: ScaleSettings & { pairPort: number },
+): Promise<PairedRow[]> {
+  const start = async (count: number, port: number) => {
+    const state = archiveSpec(count).dir;
+    await rm(join(state, "v3", "cache"), { recursive: true, force: true });
+    return startWorker({
+      name: `paired-${count}`,
+      port,
+      script: built.script,
+      state,
+      bindings: { BODY_CACHE: "off", PUBLISH_TOKEN: BENCH_TOKEN },
+    });
+  };
+  const a = await start(small, settings.ports.worker);
+  try {
+    const b = await start(large, settings.pairPort);
+    try {
+      const rows: PairedRow[] = [];
+      for (const e of ENDPOINTS) {
+        settings.log(`paired: ${e.name} at ${small.toLocaleString("en")} and ${large.toLocaleString("en")}`);
+        const runs = { small: [] as LoadResult[], large: [] as LoadResult[] };
+        for (const w of [a, b]) await wrk(w, e.path, { seconds: 1, connections: settings.connections });
+        for (let i = 0; i < settings.repeat; i++) {
+          runs.small.push(await wrk(a, e.path, settings));
+          runs.large.push(await wrk(b, e.path, settings));
+        }
+        const side = (articles: number, list: LoadResult[]) => ({
+          articles,
+          runs: list,
+          p50Ms: median(list.map((r) => r.p50Ms)),
+          cpuMsPerRequest: median(list.map((r) => r.cpuMsPerRequest)),
+        });
+        rows.push({ name: e.name, path: e.path, small: side(small, runs.small), large: side(large, runs.large) });
+      }
+      return rows;
+    } finally {
+      await b.stop();
+    }
+  } finally {
+    await a.stop();
+  }
 }
