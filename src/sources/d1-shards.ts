@@ -259,6 +259,9 @@ export async function moveParts(shards: PartsShards, from: number, limit: number
     )
     .bind(pairs(located))
     .all<{ slug: string; part: string; revision: number; text: string }>();
+  // An article whose parts its shard does not hold is not moved, and neither is anything else: the store is damaged.
+  const missing = located.find((l) => !rows.some((r) => r.slug === l.slug));
+  if (missing) throw new MissingPartsError("record", missing);
   const copies = located.map((l) => ({ old: l, next: { slug: l.slug, shard: to, version: newVersion() } }));
   const written = Date.now();
   if (to !== 0) {

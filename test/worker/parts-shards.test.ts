@@ -376,6 +376,15 @@ describe("moving parts between shards", () => {
     expect(await partRows(env.DB)).toBe(0);
   });
 
+  it("refuses to move from a shard that lost an article's parts, and changes nothing", async () => {
+    await fillD1(env.DB, env.IMAGES, NEWSROOM, site, () => testShards(1));
+    await PARTS_1.prepare("DELETE FROM article_parts WHERE slug = 'metro'").run();
+    const before = await rows(env.DB, "SELECT slug, shard, version FROM articles ORDER BY slug");
+    await expect(moveParts(testShards(2), 1, 50)).rejects.toThrow(/no record stored for "metro" in shard 1/);
+    expect(await rows(env.DB, "SELECT slug, shard, version FROM articles ORDER BY slug")).toEqual(before);
+    expect(await partRows(PARTS_2)).toBe(0);
+  });
+
   it("is a publish API route: authenticated, its parameters checked, answering what it did", async () => {
     await fillD1(env.DB, env.IMAGES, NEWSROOM, site);
     const shards = testShards(2);
