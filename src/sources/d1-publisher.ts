@@ -30,7 +30,7 @@ import {
 import type { SiteSettings } from "../core/settings.ts";
 import { slugify } from "../core/text.ts";
 import { moveParts, type PartsLocation, type PartsShards, readParts, singleDatabase } from "./d1-shards.ts";
-import { deleteFile, type StoredArticle, writeImageFacts, writePublication, writeRegistry } from "./d1-writer.ts";
+import { deleteFile, type StoredArticle, storedArticleStatement, writeImageFacts, writePublication, writeRegistry } from "./d1-writer.ts";
 import { hashSource, preparePublication } from "./publication.ts";
 
 /** Stored articles read per query when re-publishing after a registry or image change (sources can be large). */
@@ -46,8 +46,9 @@ export function createD1Publisher(
   site: SiteSettings,
   shards: PartsShards = singleDatabase(db),
 ): Publisher {
-  const loadAuthors = async (): Promise<AuthorRegistry> =>
-    registryOf<Author>((await db.prepare("SELECT parsed FROM registries WHERE name = 'authors.yaml'").all<{ parsed: string }>()).results);
+  /** The authors registry as stored (its rows for registryOf). */
+  const authorsStatement = () => db.prepare("SELECT parsed FROM registries WHERE name = 'authors.yaml'");
+  const loadAuthors = async (): Promise<AuthorRegistry> => registryOf<Author>((await authorsStatement().all<{ parsed: string }>()).results);
 
   const loadImages = async (paths: readonly string[]): Promise<ReadonlyMap<string, ImageFacts>> => {
     const { results } = await db
@@ -279,8 +280,8 @@ export function createD1Publisher(
       // what the file holds now, the lists and slugs of the file (and of the one it was renamed from), and that one.
       const files = renamed ? [file, renamed] : [file];
       const before = await db.batch<unknown>([
-        db.prepare("SELECT parsed FROM registries WHERE name = 'authors.yaml'"),
-        db.prepare("SELECT fingerprint, source_hash AS sourceHash, slug FROM articles WHERE file = ?1").bind(file),
+        authorsStatement(),
+        storedArticleStatement(db, file),
         scopesOfFilesStatement(files),
         slugsOfFilesStatement(files),
         db

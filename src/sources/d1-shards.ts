@@ -90,6 +90,17 @@ export class MissingPartsError extends StorageError {
   }
 }
 
+/** Locations grouped by shard, each shard's in their order: one query per shard. */
+function byShard(locations: readonly PartsLocation[]): Map<number, PartsLocation[]> {
+  const groups = new Map<number, PartsLocation[]>();
+  for (const location of locations) {
+    const list = groups.get(location.shard);
+    if (list) list.push(location);
+    else groups.set(location.shard, [location]);
+  }
+  return groups;
+}
+
 /** JSON of [slug, version] pairs, walked by `json_each` in the shard's query. */
 const pairs = (locations: readonly PartsLocation[]) => JSON.stringify(locations.map((l) => [l.slug, l.version]));
 
@@ -102,15 +113,9 @@ export async function readParts(
   locations: readonly PartsLocation[],
   part: PartName,
 ): Promise<Map<string, { revision: number; text: string }>> {
-  const byShard = new Map<number, PartsLocation[]>();
-  for (const location of locations) {
-    const list = byShard.get(location.shard);
-    if (list) list.push(location);
-    else byShard.set(location.shard, [location]);
-  }
   const found = new Map<string, { revision: number; text: string }>();
   await Promise.all(
-    [...byShard].map(async ([shard, list]) => {
+    [...byShard(locations)].map(async ([shard, list]) => {
       const { results } = await callStore("d1", "parts", () => {
         if (shard === 0) {
           return shards.catalog
@@ -146,13 +151,8 @@ export async function writeRemoteParts(db: D1Database, pub: Publication, version
 
 /** Deletes the parts at these remote locations (shard ≥ 1), one statement per shard, in parallel. */
 export async function deleteRemoteParts(shards: PartsShards, locations: readonly PartsLocation[]): Promise<void> {
-  const byShard = new Map<number, PartsLocation[]>();
-  for (const location of locations) {
-    if (location.shard === 0) continue;
-    byShard.set(location.shard, [...(byShard.get(location.shard) ?? []), location]);
-  }
   await Promise.all(
-    [...byShard].map(([shard, list]) =>
+    [...byShard(locations.filter((l) => l.shard !== 0))].map(([shard, list]) =>
       shards
         .database(shard)
         .prepare("DELETE FROM article_parts WHERE (slug, version) IN (SELECT value ->> 0, value ->> 1 FROM json_each(?1))")

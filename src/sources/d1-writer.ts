@@ -156,6 +156,11 @@ export interface StoredArticle {
   slug: string;
 }
 
+/** What the writer compares a publication with: the publishable article `file` holds now (its StoredArticle, or none). */
+export function storedArticleStatement(db: D1Database, file: string): D1PreparedStatement {
+  return db.prepare("SELECT fingerprint, source_hash AS sourceHash, slug FROM articles WHERE file = ?1").bind(file);
+}
+
 /** The catalog alone, or the catalog with its parts shards. */
 type Target = D1Database | PartsShards;
 const shardsOf = (target: Target): PartsShards => ("catalog" in target ? target : singleDatabase(target));
@@ -204,13 +209,7 @@ async function commit(
 export async function writePublication(target: Target, pub: Publication, options: WriteOptions = {}): Promise<WriteResult> {
   const shards = shardsOf(target);
   const db = shards.catalog;
-  const existing =
-    options.existing !== undefined
-      ? options.existing
-      : await db
-          .prepare("SELECT fingerprint, source_hash AS sourceHash, slug FROM articles WHERE file = ?1")
-          .bind(pub.file)
-          .first<StoredArticle>();
+  const existing = options.existing !== undefined ? options.existing : await storedArticleStatement(db, pub.file).first<StoredArticle>();
   const draft = pub.draft
     ? await db.prepare("SELECT source_hash AS sourceHash FROM drafts WHERE file = ?1").bind(pub.file).first<{ sourceHash: string }>()
     : null;
