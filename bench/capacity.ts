@@ -1,6 +1,6 @@
 // How much of one D1 database each stored archive's catalog and parts take (not part of `npm run bench`; BENCHMARKS.md,
 // "Storage"): SQLite's own page accounting (the dbstat table) over each archive's local D1 file, split into the
-// articles' parts (`article_parts`, which can live in parts databases: src/sources/d1-shards.ts) and the catalog
+// articles' parts (`article_parts`, which can live in parts databases: src/store/d1/parts.ts) and the catalog
 // (everything else: articles, lists and their indexes, facets, images, registries), per article and per 10 GB.
 // Reads every page of each file: minutes for the million-article archive.
 // Usage: npm run bench:capacity -- [--stores bench/.data/store-100-full,bench/.data/store-1000000-short]

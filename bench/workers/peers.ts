@@ -11,7 +11,7 @@ import { HOME } from "../../src/core/catalog.ts";
 import { planFeed } from "../../src/core/feed-plan.ts";
 import { parseSettings } from "../../src/core/settings.ts";
 import { FORMAT_BY_ID } from "../../src/formats/index.ts";
-import { createD1Catalog } from "../../src/sources/d1-catalog.ts";
+import { createD1Catalog } from "../../src/store/d1/catalog.ts";
 import { renderWithFeedPackage } from "../feed-peer.ts";
 
 const FORMAT_OF_FILE: Record<string, "rss" | "atom" | "json"> = { "rss.xml": "rss", "atom.xml": "atom", "feed.json": "json" };

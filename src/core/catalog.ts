@@ -34,6 +34,12 @@ export type WindowRows = { readonly newest: number } | { readonly from: number; 
 export interface FeedWindow {
   /** Articles of the scope published at `now`. */
   count: number;
+  /**
+   * Positions of the scope's list taken at `now`: its articles out, and the positions of articles removed since they
+   * came out (a removal leaves its position taken, so no later article moves). Archive pages and sitemap files are
+   * counted in positions; without removals it is `count`.
+   */
+  positions: number;
   entries: readonly Entry[];
   /** The scope's first publication after `now`. */
   nextRelease?: Date;
@@ -110,8 +116,9 @@ export interface Catalog {
   /** The newest `limit` articles of the scope published at `now`, newest first. */
   newest(scope: Scope, now: Date, limit: number): Promise<readonly Entry[]>;
   /**
-   * The scope's articles published at `now` at positions [from, to), counted from the oldest (position 0 is the first
-   * article ever published in it), newest first. Positions never change for existing articles when newer ones come.
+   * The scope's articles published at `now` at positions [from, to), counted from the first article listed in it
+   * (src/core/publish/lists.ts), newest first. An article keeps its position once it is out: articles published later,
+   * back-dated ones included, take new positions, and a removed article leaves its position empty.
    */
   slice(scope: Scope, now: Date, from: number, to: number): Promise<readonly Entry[]>;
   /** The first publication after `now`, in the scope, or anywhere when no scope is given. */

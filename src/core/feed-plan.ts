@@ -47,22 +47,22 @@ export function describeScope(scope: Scope, site: SiteSettings): { title: string
 }
 
 /**
- * Number of archive pages for `count` published articles: every full page, plus the open newest page (partial, possibly
- * empty). Because the page after a full one always exists, a full page's `next-archive` link never has to appear later:
- * its bytes stay the same once it is full.
+ * Number of archive pages for a list of `positions` (FeedWindow.positions): every full page, plus the open newest page
+ * (partial, possibly empty). Because the page after a full one always exists, a full page's `next-archive` link never
+ * has to appear later: its bytes stay the same once it is full.
  */
-export function archivePageCount(count: number, pageSize: number): number {
-  return Math.floor(count / pageSize) + 1;
+export function archivePageCount(positions: number, pageSize: number): number {
+  return Math.floor(positions / pageSize) + 1;
 }
 
 /**
- * Archive page `page` (1-based, counted from the oldest article) as oldest-first positions [from, to). New articles
- * only ever add to the last page, so a full page keeps its articles forever (RFC 5005 §4: archive documents do not
- * change). Undefined when there is no such page (yet).
+ * Archive page `page` (1-based, counted from the first position) as positions [from, to). New articles, back-dated ones
+ * included, only ever take positions on the last page, so a full page keeps its articles forever (RFC 5005 §4: archive
+ * documents do not change; src/core/publish/lists.ts). Undefined when there is no such page (yet).
  */
-export function archiveRange(count: number, pageSize: number, page: number): { from: number; to: number } | undefined {
-  if (!Number.isInteger(page) || page < 1 || page > archivePageCount(count, pageSize)) return undefined;
-  return { from: (page - 1) * pageSize, to: Math.min(count, page * pageSize) };
+export function archiveRange(positions: number, pageSize: number, page: number): { from: number; to: number } | undefined {
+  if (!Number.isInteger(page) || page < 1 || page > archivePageCount(positions, pageSize)) return undefined;
+  return { from: (page - 1) * pageSize, to: Math.min(positions, page * pageSize) };
 }
 
 export interface FeedRequest {
@@ -111,8 +111,8 @@ export async function planFeed(catalog: Catalog, site: SiteSettings, now: Date, 
     now,
     page === undefined ? { newest: request.limit ?? site.feedItems } : { from: (page - 1) * size, to: page * size },
   );
-  const { count } = window;
-  const pages = archivePageCount(count, size);
+  const { count, positions } = window;
+  const pages = archivePageCount(positions, size);
 
   const entries = window.entries;
   let self: FormatUrls;
@@ -121,13 +121,14 @@ export async function planFeed(catalog: Catalog, site: SiteSettings, now: Date, 
     self = feedUrls(base);
     paging = { prev: pageUrls(pages), archived: false };
   } else {
-    if (!archiveRange(count, size, page)) return undefined;
+    if (!archiveRange(positions, size, page)) return undefined;
     self = pageUrls(page);
     paging = {
       current: feedUrls(base),
       ...(page > 1 ? { prev: pageUrls(page - 1) } : {}),
       ...(page < pages ? { next: pageUrls(page + 1) } : {}),
-      archived: entries.length === size,
+      // Every position of the page is taken by an article out (or one removed since): none can come.
+      archived: page * size <= positions,
     };
   }
   const { title, description } = describeScope(scope, site);

@@ -145,7 +145,8 @@ export function createListedCatalog(parts: CatalogParts, options: MemoryCatalogO
         catalog.nextRelease(now, scope),
         catalog.nextRelease(now),
       ]);
-      return { count, entries, nextRelease, siteNextRelease };
+      // Content loaded whole has no history: nothing was removed, so every position holds an article.
+      return { count, positions: count, entries, nextRelease, siteNextRelease };
     },
     async articles(entries) {
       return Promise.all(entries.map(article));

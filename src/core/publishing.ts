@@ -1,11 +1,10 @@
 // What publishing is, whatever the store: the operations, their answers, the upload limits, the path rules, and the
-// rules a stored article must pass besides `npm run check`'s (ids and slugs other stored files hold). Runtime-free.
-import { type ArticleRecord, type ParsedArticle, parseArticle } from "./article.ts";
-import type { AuthorRegistry } from "./authors.ts";
+// rules a stored article must pass besides `npm run check`'s (ids and slugs other stored files hold). Runtime-free;
+// the use case itself is src/core/publish/publisher.ts.
+import type { ArticleRecord } from "./article.ts";
 import { type ContentIssue, ServiceError } from "./errors.ts";
 import type { ImageFacts } from "./images.ts";
 import { decodeContentFile, LIMITS } from "./limits.ts";
-import type { SiteSettings } from "./settings.ts";
 
 /** The largest upload of each kind, in bytes: the check's own limits, so a file it accepts is never refused for its size. */
 export const PUBLISH_LIMITS = {
@@ -58,7 +57,7 @@ export const MANIFEST_PAGE = { default: 500, max: 1000 } as const;
  */
 export const PARTS_MOVE = { default: 50, max: 50 } as const;
 
-/** What one step of moving articles' parts between shards did (src/sources/d1-shards.ts). */
+/** What one step of moving articles' parts between shards did (src/store/d1/parts.ts). */
 export interface PartsMoveOutcome {
   from: number;
   to: number;
@@ -110,6 +109,18 @@ export interface ImageOutcome {
   change?: PublishChange;
 }
 
+/** One article of a batch: its path, its bytes, and the file it was renamed from. */
+export interface ArticleUpload {
+  file: string;
+  bytes: Uint8Array;
+  replaces?: string;
+}
+
+/** What became of one article of a batch: its outcome, or the refusal that left it unstored. */
+export type ArticleResult =
+  | { file: string; outcome: ArticleOutcome }
+  | { file: string; error: PublishRejectedError | PublishConflictError };
+
 export interface RegistryOutcome {
   name: RegistryName;
   result: PutResult;
@@ -132,6 +143,11 @@ export interface Publisher {
   putImage(path: string, bytes: Uint8Array, now: Date): Promise<ImageOutcome>;
   deleteImage(path: string, now: Date): Promise<DeleteOutcome>;
   putArticle(file: string, bytes: Uint8Array, options: { replaces?: string; now: Date }): Promise<ArticleOutcome>;
+  /**
+   * Many articles at once (the batch route), each validated and answered as `putArticle` would, written many to a
+   * transaction: the answers in the order given, a refused file as its error (nothing of it stored).
+   */
+  putArticles(uploads: readonly ArticleUpload[], now: Date): Promise<ArticleResult[]>;
   deleteArticle(file: string, now: Date): Promise<DeleteOutcome>;
   putRegistry(name: RegistryName, bytes: Uint8Array, now: Date): Promise<RegistryOutcome>;
   /** Moves the parts of up to `limit` articles out of shard `from` into the write shard; absent where there are no shards. */
@@ -180,36 +196,6 @@ export function checkContentPath(kind: "article" | "image", path: string): strin
 /** An uploaded text file as text, or the issue `npm run check` reports for the same bytes (the check's own decoder). */
 export function decodeUpload(file: string, bytes: Uint8Array, limit: number): { text: string } | { issue: ContentIssue } {
   return decodeContentFile(file, bytes, limit);
-}
-
-/**
- * Parses an article against stored image facts, fetched for exactly the images it names: a first pass learns which
- * images those are (parsing is cheap: front matter and a scan of the body), the second parses with their facts.
- */
-export async function parseWithStoredImages(
-  file: string,
-  text: string,
-  context: { site: SiteSettings; authors: AuthorRegistry; loadImages(paths: readonly string[]): Promise<ReadonlyMap<string, ImageFacts>> },
-): Promise<ParsedArticle> {
-  const wanted = new Set<string>();
-  const first = parseArticle(file, text, {
-    site: context.site,
-    authors: context.authors,
-    image: (path) => {
-      wanted.add(path);
-      return null;
-    },
-    exists: () => false,
-  });
-  if (wanted.size === 0) return first;
-  const facts = await context.loadImages([...wanted]);
-  // A stored image is always a measured image, so "exists but is not an image" cannot happen here.
-  return parseArticle(file, text, {
-    site: context.site,
-    authors: context.authors,
-    image: (path) => facts.get(path) ?? null,
-    exists: (path) => facts.has(path),
-  });
 }
 
 /** Another stored file that holds the slug or id an article claims, or a deleted article's id. */

@@ -12,7 +12,7 @@ export interface ReleasedArticle {
   scopes: readonly ScopeKey[];
 }
 
-/** Where the scheduled run keeps its clock and finds releases (D1 at the edge: src/sources/d1-state.ts). */
+/** Where the scheduled run keeps its clock and finds releases (D1 at the edge: src/store/d1/state.ts). */
 export interface ReleaseLedger {
   /** The instant the last run looked up to; undefined before the first run. */
   lastRun(): Promise<Date | undefined>;

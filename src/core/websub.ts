@@ -5,7 +5,7 @@ import { describeError, type EmitEvent } from "./events.ts";
 import { planFeed } from "./feed-plan.ts";
 import type { SiteSettings } from "./settings.ts";
 
-/** What the hub was last told, kept between runs (D1's `state` table at the edge: src/sources/d1-state.ts). */
+/** What the hub was last told, kept between runs (D1's `state` table at the edge: src/store/d1/state.ts). */
 export interface HubStateStore {
   /** The content version each of these feeds was last announced at to `hub` (absent: never, or to another hub). */
   versions(hub: string, keys: readonly ScopeKey[]): Promise<ReadonlyMap<ScopeKey, string>>;

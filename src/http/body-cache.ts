@@ -36,7 +36,7 @@ export interface MemoryCacheLimits {
 
 /**
  * The near tier in the worker's isolate. Cloudflare gives an isolate 128 MB for everything: the code, the memo of
- * items re-written for an older output revision (8 MB at most, src/sources/d1-catalog.ts), and every request in
+ * items re-written for an older output revision (8 MB at most, src/store/d1/catalog.ts), and every request in
  * flight, each holding its rendered string and UTF-8 bytes (about three times its body) while other requests run in
  * the same isolate. 16 MiB of bodies leaves that room; it is an optimisation over the
  * Cache API, which holds everything anyway. Feeds are 0.2–0.5 MB (the 1,000-article /rss.xml is 173 KB); a body over

@@ -46,17 +46,17 @@ ${articles.map((a) => {
 }
 
 /** Links to a scope's feeds and to the newest page of their archive (RFC 5005), whose `prev-archive` links lead back. */
-function subscribeLinks(site: SiteSettings, scope: Scope, published: number): SafeHtml {
+function subscribeLinks(site: SiteSettings, scope: Scope, positions: number): SafeHtml {
   const { lang, labels } = labelsFor(site.language, site.language);
   const base = scopePageUrl(site, scope);
   const links = (urls: Record<string, string>) =>
     FORMATS.map((f, i) => html`${i ? " · " : ""}<a href="${urls[f.id]}" type="${f.contentType.split(";")[0]}">${f.label}</a>`);
-  const archive = feedUrls(`${base}archive/${archivePageCount(published, site.archiveItems)}/`);
+  const archive = feedUrls(`${base}archive/${archivePageCount(positions, site.archiveItems)}/`);
   return html`<p class="meta" lang="${lang}">${labels.subscribe}: ${links(feedUrls(base))}<br>${labels.archive}: ${links(archive)}</p>`;
 }
 
-/** A facet's page: what it is, its feeds, and its newest `site.feedItems` headlines. */
-export function renderFacetPage(facet: Facet, articles: readonly Article[], published: number, site: SiteSettings): string {
+/** A facet's page: what it is, its feeds, and its newest `site.feedItems` headlines; `positions` as FeedWindow has them. */
+export function renderFacetPage(facet: Facet, articles: readonly Article[], positions: number, site: SiteSettings): string {
   const { labels } = labelsFor(site.language, site.language);
   const { description } = describeScope(facet, site);
   const author = facet.kind === "authors" ? articles.flatMap((a) => a.authors).find((a) => a.key === facet.slug) : undefined;
@@ -70,7 +70,7 @@ ${feedLinks(site, facet)}`,
 <h1 dir="auto">${facet.name}</h1>
 <p>${description}</p>
 ${author?.url ? html`<p><a rel="author" href="${author.url}">${author.url}</a></p>` : ""}
-${subscribeLinks(site, facet, published)}
+${subscribeLinks(site, facet, positions)}
 <h2>${labels.latest}</h2>
 ${headlineList(articles, site)}`,
   });
@@ -89,12 +89,11 @@ async function serveFacetPage(c: Context, ctx: AppContext): Promise<Response> {
   // An unknown facet and one whose articles are all under embargo answer alike, before any redirect.
   if (!facet || !(await ctx.catalog.isPublic(facet, now))) throw new NotFoundError(c.req.path);
   if (requested !== facet.slug || !c.req.path.endsWith("/")) return c.redirect(scopePageUrl(ctx.site, facet), 301);
-  const [articles, published, siteNextRelease] = await Promise.all([
-    latestArticles(ctx, facet, now),
-    ctx.catalog.countPublished(facet, now),
-    ctx.catalog.nextRelease(now),
-  ]);
-  return c.html(renderFacetPage(facet, articles, published, ctx.site), 200, {
+  // One read of the list (its newest headlines, its positions for the archive link, the next releases), then the articles.
+  const window = await ctx.catalog.window(facet, now, { newest: ctx.site.feedItems });
+  const articles = await ctx.catalog.articles(window.entries);
+  const { siteNextRelease } = window;
+  return c.html(renderFacetPage(facet, articles, window.positions, ctx.site), 200, {
     "Content-Security-Policy": PAGE_CSP,
     // Cut like the feeds: the page changes when the site's next embargoed article comes out.
     "Cache-Control": cacheControl(ctx.site, { archived: false, siteNextRelease }, now),

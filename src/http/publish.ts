@@ -68,14 +68,19 @@ export function registerPublishRoutes(app: Hono, ctx: AppContext, options: Publi
     await next();
   });
 
+  /** Logs a refusal as a rejection. */
+  const logRefusal = (error: unknown): void => {
+    if (error instanceof PublishRejectedError) {
+      event({ event: "rejection", file: error.file, reason: error.message, issues: error.issues.map(formatIssue) });
+    } else if (error instanceof PublishConflictError) event({ event: "rejection", file: error.file, reason: error.message });
+  };
+
   /** Runs one operation; a refusal is logged as a rejection and thrown on. */
   const operate = async <T>(operation: () => Promise<T>): Promise<T> => {
     try {
       return await operation();
     } catch (error) {
-      if (error instanceof PublishRejectedError) {
-        event({ event: "rejection", file: error.file, reason: error.message, issues: error.issues.map(formatIssue) });
-      } else if (error instanceof PublishConflictError) event({ event: "rejection", file: error.file, reason: error.message });
+      logRefusal(error);
       throw error;
     }
   };
@@ -186,9 +191,10 @@ export function registerPublishRoutes(app: Hono, ctx: AppContext, options: Publi
   });
 
   // Many files in one request (an import, a large first publish): each part of a multipart/form-data body is one file,
-  // named by its content path, stored in the order sent exactly as its PUT route stores it, with the same limits and
-  // answers. A refused file changes nothing and the others go on; the feeds touched are forgotten, and the hook told,
-  // once for the whole request.
+  // named by its content path, stored exactly as its PUT route stores it, with the same limits and answers: the
+  // images first, then the registries, then the articles, many to a D1 transaction (so an article may use an image
+  // sent after it in the same batch). A refused file changes nothing and the others go on; the feeds touched are
+  // forgotten, and the hook told, once for the whole request; the answers come in the order the files were sent.
   app.post("/api/batch", async (c) => {
     const type = c.req.header("Content-Type") ?? "";
     if (!/^multipart\/form-data\s*;/i.test(type)) {
@@ -209,23 +215,56 @@ export function registerPublishRoutes(app: Hono, ctx: AppContext, options: Publi
       throw new RequestError("too-large", `A batch holds at most ${PUBLISH_LIMITS.batchFiles} files; this one has ${parts.length}.`);
     }
     const now = ctx.now();
-    const results: Record<string, unknown>[] = [];
+    const files = await Promise.all(
+      parts.map(async ([path, value]) => ({
+        path,
+        kind: uploadKind(path),
+        bytes: typeof value === "string" ? utf8.encode(value) : new Uint8Array(await value.arrayBuffer()),
+      })),
+    );
+    const results: Record<string, unknown>[] = new Array(files.length);
     const changes: (PublishChange | undefined)[] = [];
+    const answer = (index: number, stored: Stored) => {
+      event(stored.published);
+      changes.push(stored.change);
+      results[index] = { path: files[index]!.path, status: stored.status, ...stored.body };
+    };
+    const refuse = (index: number, error: unknown) => {
+      const refused = describeRefusal(error);
+      if (!refused) throw error;
+      results[index] = { path: files[index]!.path, status: refused.status, detail: capDetail(refused.detail), ...refused.members };
+    };
+    const fits = (index: number): boolean => {
+      const { path, kind, bytes: file } = files[index]!;
+      if (file.byteLength <= UPLOAD_LIMITS[kind]) return true;
+      refuse(index, new RequestError("too-large", oversize(path, UPLOAD_LIMITS[kind], event)));
+      return false;
+    };
     try {
-      for (const [path, value] of parts) {
-        const file = typeof value === "string" ? utf8.encode(value) : new Uint8Array(await value.arrayBuffer());
-        const kind = uploadKind(path);
-        try {
-          if (file.byteLength > UPLOAD_LIMITS[kind]) throw new RequestError("too-large", oversize(path, UPLOAD_LIMITS[kind], event));
-          const stored = await store(kind, path, file, now);
-          event(stored.published);
-          changes.push(stored.change);
-          results.push({ path, status: stored.status, ...stored.body });
-        } catch (error) {
-          const refused = describeRefusal(error);
-          if (!refused) throw error;
-          results.push({ path, status: refused.status, detail: capDetail(refused.detail), ...refused.members });
+      for (const kind of ["image", "registry"] as const) {
+        for (const [index, file] of files.entries()) {
+          if (file.kind !== kind || !fits(index)) continue;
+          try {
+            answer(index, await store(kind, file.path, file.bytes, now));
+          } catch (error) {
+            refuse(index, error);
+          }
         }
+      }
+      const articles = [...files.keys()].filter((index) => files[index]!.kind === "article" && fits(index));
+      const outcomes = await publisher.putArticles(
+        articles.map((index) => ({ file: files[index]!.path, bytes: files[index]!.bytes })),
+        now,
+      );
+      for (const [n, result] of outcomes.entries()) {
+        const index = articles[n]!;
+        if ("error" in result) {
+          logRefusal(result.error);
+          refuse(index, result.error);
+          continue;
+        }
+        const { change, ...body } = result.outcome;
+        answer(index, { status: putStatus(body.result), body, change, published: published(result.file, body.result, body.slug) });
       }
     } finally {
       await settle(c, "/api/batch", changes);

@@ -31,7 +31,7 @@ export const NEWS_ITEMS_MAX = 1_000;
 const file = (prefix: string) => `:file{${prefix}-[1-9][0-9]{0,8}\\.xml}`;
 const fileNumber = (c: Context): number => Number(/([0-9]+)\.xml$/.exec(c.req.param("file")!)![1]);
 
-/** How many files of at most `size` URLs hold `count` of them. */
+/** How many files of at most `size` URLs hold `count` of them (articles' files: the site list's positions). */
 export function sitemapPageCount(count: number, size = SITEMAP_URLS_MAX): number {
   return Math.ceil(count / size);
 }
@@ -63,14 +63,14 @@ export function registerSitemaps(app: Hono, ctx: AppContext): void {
 async function serveIndex(c: Context, ctx: AppContext, size: number): Promise<Response> {
   const { site, catalog } = ctx;
   const now = ctx.now();
-  const [count, scopes, siteNextRelease] = await Promise.all([
-    catalog.countPublished(HOME, now),
+  // The site's list read for its positions (what article files are counted in) and next release; no entries.
+  const [{ positions, siteNextRelease }, scopes] = await Promise.all([
+    catalog.window(HOME, now, { newest: 0 }),
     publicScopes(catalog, now),
-    catalog.nextRelease(now),
   ]);
   const files = [
     ...numbered(sitemapPageCount(scopes.length, size)).map((n) => ({ loc: `${site.url}/sitemaps/pages-${n}.xml` })),
-    ...numbered(sitemapPageCount(count, size)).map((n) => ({ loc: `${site.url}/sitemaps/articles-${n}.xml` })),
+    ...numbered(sitemapPageCount(positions, size)).map((n) => ({ loc: `${site.url}/sitemaps/articles-${n}.xml` })),
   ];
   const version = hashText(canonicalJson(files));
   return respondVersioned(
@@ -116,12 +116,14 @@ async function serveArticles(c: Context, ctx: AppContext, size: number): Promise
   const { site, catalog } = ctx;
   const now = ctx.now();
   const n = fileNumber(c);
-  const range = sitemapRange(await catalog.countPublished(HOME, now), n, size);
+  // The file's positions and its articles in one read; the file exists while its first position is taken.
+  const window = await catalog.window(HOME, now, { from: (n - 1) * size, to: n * size });
+  const range = sitemapRange(window.positions, n, size);
   if (!range) throw new NotFoundError(c.req.path);
-  const entries = await catalog.slice(HOME, now, range.from, range.to);
+  const { entries } = window;
   const urls = entries.map((e) => ({ loc: articlePageUrl(site, e.slug), lastmod: e.updated }));
   // A full file keeps its URLs (only an edit changes a lastmod), like a full feed archive page.
-  return respondSitemap(c, ctx, now, `articles-${n}`, urls, entries.length === size, latestUpdate(entries));
+  return respondSitemap(c, ctx, now, `articles-${n}`, urls, range.to === n * size, latestUpdate(entries));
 }
 
 async function respondSitemap(

@@ -7,9 +7,9 @@ import { dirname, join } from "node:path";
 import { loadContent } from "../core/content.ts";
 import { ConfigError, type ContentIssue, formatIssue } from "../core/errors.ts";
 import { measureImage } from "../core/images.ts";
+import { hashSource } from "../core/publish/publication.ts";
 import { MANIFEST_PAGE, type ManifestEntry, PUBLISHABLE_IMAGE_TYPES, REGISTRY_NAMES, type RegistryName } from "../core/publishing.ts";
 import type { SiteSettings } from "../core/settings.ts";
-import { hashSource } from "../sources/publication.ts";
 import { createDirectorySource } from "./directory-source.ts";
 import { parseOptions, readSettings, SITE_OPTIONS_USAGE } from "./options.ts";
 

@@ -105,7 +105,7 @@ async function waitUntilAnswering(url: string, gone: Promise<number>): Promise<v
   throw new Error(`wrangler dev did not answer at ${url} within ${READY_TIMEOUT_MS / 1000} s`);
 }
 
-/** The parts databases (`PARTS_1`, `PARTS_2`, …; src/sources/d1-shards.ts) a wrangler config binds, in `env` if given. */
+/** The parts databases (`PARTS_1`, `PARTS_2`, …; src/store/d1/parts.ts) a wrangler config binds, in `env` if given. */
 export function partsBindings(configText: string, env?: string): string[] {
   type Section = { d1_databases?: { binding?: string }[] };
   const config = parseToml(configText) as Section & { env?: Record<string, Section> };

@@ -1,9 +1,9 @@
 // The Cron Trigger's run (wrangler.toml `[triggers] crons`) over the composed services: the release check —
 // releases logged, changed feeds announced to WEBSUB_HUB, the clock kept in D1's `state` table — and a bounded sweep of
-// the parts databases (PARTS_n) for versions no article names.
+// every database holding articles' parts for versions no article names.
 import { StorageError } from "../core/errors.ts";
 import { type ReleaseRun, runReleaseCheck } from "../core/releases.ts";
-import { sweepParts } from "../sources/d1-shards.ts";
+import { sweepParts } from "../store/d1/parts.ts";
 import type { Services } from "./services.ts";
 
 /**
@@ -17,7 +17,7 @@ export async function runScheduled(
   const { ledger, emit, hub, shards } = services;
   try {
     const run = await runReleaseCheck({ ledger, emit, ...(hub ? { hub } : {}) }, new Date(scheduledTime));
-    // Parts that no article names any more (a clean-up that failed, a publish cut off half way) go, a bounded step a run.
+    // Parts that no article names any more (a clean-up that failed, a write cut off half way) go, a bounded step a run.
     for (const swept of await sweepParts(shards)) {
       if (swept.deleted) emit({ event: "parts-sweep", shard: swept.shard, checked: swept.checked, deleted: swept.deleted });
     }

@@ -2,20 +2,21 @@
 // everything the `fetch` and `scheduled` entries use from it, so both run over the same catalog, stores and hub.
 import type { Catalog } from "../core/catalog.ts";
 import { consoleSink, createEventLog, type EmitEvent, type EventSink } from "../core/events.ts";
+import { createPublisher } from "../core/publish/publisher.ts";
 import type { ReleaseLedger } from "../core/releases.ts";
 import { parsePublishToken, parseSettings, type SiteSettings } from "../core/settings.ts";
 import type { HubNotifyDeps } from "../core/websub.ts";
 import { notifyChangedFeeds } from "../core/websub.ts";
-import { OUTPUT_REVISION } from "../formats/index.ts";
+import { FORMATS, OUTPUT_REVISION } from "../formats/index.ts";
 import { type App, createApp } from "../http/app.ts";
 import { type BodyCache, createIsolateBodyCache, createWorkersCache, noCache } from "../http/body-cache.ts";
 import type { PublishRoutesOptions } from "../http/publish.ts";
-import { createD1Catalog } from "../sources/d1-catalog.ts";
-import { createD1Publisher } from "../sources/d1-publisher.ts";
-import { type PartsShards, type ShardEnv, shardsFromEnv } from "../sources/d1-shards.ts";
-import { createD1HubState, createD1ReleaseLedger } from "../sources/d1-state.ts";
+import { createD1Catalog } from "../store/d1/catalog.ts";
+import { type PartsShards, type ShardEnv, shardsFromEnv } from "../store/d1/parts.ts";
+import { createD1HubState, createD1ReleaseLedger } from "../store/d1/state.ts";
+import { createD1Store } from "../store/d1/store.ts";
 
-/** Settings, secrets and bindings that `wrangler types` does not declare (optional ones; PARTS_n: d1-shards.ts). */
+/** Settings, secrets and bindings that `wrangler types` does not declare (optional ones; PARTS_n: src/store/d1/parts.ts). */
 export interface OptionalEnv extends ShardEnv {
   /** `off`: keep no rendered bodies, so every request renders (for benchmarks and debugging; see BENCHMARKS.md). */
   BODY_CACHE?: string;
@@ -77,7 +78,11 @@ export function composeServices(env: Env, options: ComposeOptions = {}): Service
   const publish: PublishRoutesOptions | undefined =
     token && bindings.DB && bindings.IMAGES
       ? {
-          publisher: createD1Publisher(bindings.DB, bindings.IMAGES, site, shards),
+          publisher: createPublisher({
+            store: createD1Store(bindings.DB, bindings.IMAGES, shards, { emit }),
+            site,
+            items: { writers: FORMATS, revision: OUTPUT_REVISION },
+          }),
           token,
           ...(hub ? { onChange: (change, waitUntil) => waitUntil(notifyChangedFeeds(hub, change.scopes, change.now)) } : {}),
         }

@@ -77,8 +77,10 @@ export function syntheticCatalog({ count, newest, stepMs, site }: SyntheticOptio
       const entries =
         "newest" in rows ? await catalog.newest(scope, now, rows.newest) : await catalog.slice(scope, now, rows.from, rows.to);
       const next = await catalog.nextRelease(now);
+      const count = await catalog.countPublished(scope, now);
       return {
-        count: await catalog.countPublished(scope, now),
+        count,
+        positions: count,
         entries,
         nextRelease: await catalog.nextRelease(now, scope),
         siteNextRelease: next,

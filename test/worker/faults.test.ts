@@ -1,18 +1,19 @@
 // Faults inside workerd, on the real local D1 and R2: a store that fails a read answers 503 with Retry-After
-// (problem+json), never a partial document, and logs one storage-fault event; a publish whose batch fails half way
-// leaves the previous version serving, every list intact.
+// (problem+json), never a partial document, and logs one storage-fault event; so does every D1 and R2 failure on the
+// publish path, leaving the previous version serving, every list intact; a value over D1's limits is a refusal that
+// names the file (422), never a 500.
 import { env } from "cloudflare:test";
 import { beforeEach, describe, expect, it } from "vitest";
-import { loadContent } from "../../src/core/content.ts";
 import { createApp } from "../../src/http/app.ts";
-import { createD1Catalog } from "../../src/sources/d1-catalog.ts";
-import { writePublication } from "../../src/sources/d1-writer.ts";
-import { createMemorySource, type MemoryFiles } from "../../src/sources/memory.ts";
-import { preparePublication } from "../../src/sources/publication.ts";
-import { AUTHORS_YAML, articleText, NEWSROOM, NOW, testSite } from "../support/http-fixtures.ts";
+import type { MemoryFiles } from "../../src/sources/memory.ts";
+import { createD1Catalog } from "../../src/store/d1/catalog.ts";
+import { createD1Store } from "../../src/store/d1/store.ts";
+import { send } from "../support/api-client.ts";
+import { articleText, NEWSROOM, NOW, testSite } from "../support/http-fixtures.ts";
+import { publisherOver } from "../support/publish-tree.ts";
 import { fillD1 } from "./fill-d1.ts";
 import { resetD1 } from "./reset-d1.ts";
-import { failingD1, failingR2, INJECTED } from "./wrapped-bindings.ts";
+import { failingD1, failingR2, INJECTED, tooBigD1 } from "./wrapped-bindings.ts";
 
 const BASE = "https://news.example";
 const site = testSite();
@@ -45,7 +46,7 @@ function appWithFaults(failing: { sql?: RegExp; r2?: boolean }) {
 describe("a store that fails a read", () => {
   it.each([
     // A feed reads its plan in one batch (`window`): the count, the newest or an archive page, the next releases.
-    { path: "/rss.xml", sql: /ORDER BY m\.published DESC, m\.position DESC LIMIT/, operation: "window" },
+    { path: "/rss.xml", sql: /ORDER BY m\.published DESC, m\.slug LIMIT/, operation: "window" },
     { path: "/atom.xml", sql: /FROM article_parts/, operation: "parts" },
     { path: "/sections/business/feed.json", sql: /FROM facets WHERE scope IN/, operation: "facet" },
     { path: "/tags/energy/archive/1/rss.xml", sql: /m\.position >= \?2/, operation: "window" },
@@ -54,7 +55,7 @@ describe("a store that fails a read", () => {
     { path: "/articles/oil-deal", sql: /FROM articles a LEFT JOIN article_parts/, operation: "find" },
     { path: "/images/dot.png", sql: /FROM images i/, operation: "image" },
     // A path with nothing at it still asks when the next embargo lifts, to bound the 404's lifetime.
-    { path: "/nothing-here", sql: /MIN\(published\) AS next/, operation: "nextRelease" },
+    { path: "/nothing-here", sql: /listed AS next/, operation: "nextRelease" },
   ])("$path: D1 failing $operation answers 503 with Retry-After, then serves again", async ({ path, sql, operation }) => {
     const faults = appWithFaults({ sql });
     const res = await faults.app.request(BASE + path);
@@ -77,7 +78,7 @@ describe("a store that fails a read", () => {
   it("answers 503 even to a conditional request, since only the store can say whether the feed changed", async () => {
     const faults = appWithFaults({});
     const etag = (await faults.app.request(BASE + "/rss.xml")).headers.get("etag")!;
-    faults.failing.sql = /FROM memberships WHERE scope = \?1 AND published <= \?2 ORDER BY/;
+    faults.failing.sql = /SELECT position FROM memberships WHERE scope = \?1 AND listed <= \?2 ORDER BY/;
     const res = await faults.app.request(BASE + "/rss.xml", { headers: { "If-None-Match": etag } });
     expect(res.status).toBe(503);
     expect(res.headers.get("etag")).toBeNull();
@@ -107,52 +108,143 @@ describe("a store that fails a read", () => {
   });
 });
 
-describe("a publish whose batch fails half way", () => {
-  /** Every served document the edit would touch, and every list as stored. */
-  async function snapshot() {
-    const app = createApp({ catalog: createD1Catalog(env.DB, env.IMAGES), site, now: () => NOW, log: () => {} });
-    const paths = ["/rss.xml", "/atom.xml", "/feed.json", "/sections/city/rss.xml", "/tags/transport/atom.xml", "/articles/metro"];
-    const bodies = await Promise.all(
-      paths.map(async (p) => [p, (await app.request(BASE + p)).status, await (await app.request(BASE + p)).text()]),
-    );
-    const { results } = await env.DB.prepare("SELECT scope, slug, position FROM memberships ORDER BY scope, position").all();
-    const articles = await env.DB.prepare("SELECT slug, file, id, fingerprint FROM articles ORDER BY slug").all();
-    return { bodies, lists: results, articles: articles.results };
-  }
+const TOKEN = "faults-publish-token-0123456789abcdef";
 
-  /** The metro article edited as `front` says, prepared the way the publish API prepares it. */
-  async function editedMetro(front: string) {
-    const text = articleText({
-      title: "Metro line opens (edited)",
-      date: "2026-01-09T09:00:00Z",
-      section: "Culture",
-      tags: ["Rail"],
-      author: "ana-lima",
-    }).replace("---\n", `---\n${front}\n`);
-    const content = await loadContent(createMemorySource({ "authors.yaml": AUTHORS_YAML, "2026/metro.md": text }), site);
-    expect(content.issues).toEqual([]);
-    return preparePublication(content.records[0]!, text, []);
-  }
+/** The app with the publish API over D1 and R2 wrapped as given; the lines it logs, and a client of its API. */
+function publishingApp(db: D1Database, images: R2Bucket = env.IMAGES) {
+  const logged: string[] = [];
+  const app = createApp({
+    catalog: createD1Catalog(env.DB, env.IMAGES),
+    site,
+    now: () => NOW,
+    log: (line) => logged.push(line),
+    publish: { publisher: publisherOver(createD1Store(db, images), site), token: TOKEN },
+  });
+  const fetch = async (input: string, init?: RequestInit) => app.request(input, init);
+  const call = (method: "PUT" | "DELETE", path: string, body?: string | Uint8Array) => send(fetch, BASE, TOKEN, method, path, body);
+  return { logged, fetch, call };
+}
 
-  // Both edits pass the content check alone; the clash is with another stored article, found by a constraint
-  // inside the batch after the old version's rows were already removed and its lists renumbered.
+/** Every served document a publish of the metro article would touch, and every list and article row as stored. */
+async function snapshot() {
+  const app = createApp({ catalog: createD1Catalog(env.DB, env.IMAGES), site, now: () => NOW, log: () => {} });
+  const paths = ["/rss.xml", "/atom.xml", "/feed.json", "/sections/city/rss.xml", "/tags/transport/atom.xml", "/articles/metro"];
+  const bodies = await Promise.all(
+    paths.map(async (p) => [p, (await app.request(BASE + p)).status, await (await app.request(BASE + p)).text()]),
+  );
+  const { results } = await env.DB.prepare("SELECT scope, position, slug, listed, removed FROM memberships ORDER BY scope, position").all();
+  const articles = await env.DB.prepare("SELECT slug, file, id, fingerprint, version FROM articles ORDER BY slug").all();
+  return { bodies, lists: results, articles: articles.results };
+}
+
+const metroEdit = articleText({
+  title: "Metro line opens (edited)",
+  date: "2026-01-09T09:00:00Z",
+  section: "Culture",
+  tags: ["Rail"],
+  author: "ana-lima",
+});
+
+describe("a store that fails on the publish path", () => {
+  // Each round trip of each route, failing in turn: the answer is a 503 with Retry-After like a failing read, the
+  // fault is logged once, nothing is half done, and the same request goes through once the store answers again.
   it.each([
-    { clash: "another article's id", front: `id: "${BASE}/articles/oil-deal"`, constraint: /UNIQUE constraint failed: articles\.id/ },
-    // An id of its own, so the slug is what clashes.
-    {
-      clash: "another article's slug",
-      front: 'slug: oil-deal\nid: "tag:news.example,2026:metro"',
-      constraint: /constraint failed: articles\.slug/,
-    },
-  ])("taking $clash rolls back whole: the previous version keeps serving", async ({ front, constraint }) => {
+    { what: "the read by file name", method: "PUT", path: "2026/metro.md", body: metroEdit, sql: /FROM registries WHERE name IN/ },
+    { what: "the claims", method: "PUT", path: "2026/metro.md", body: metroEdit, sql: /JOIN retired_ids r ON/ },
+    { what: "the write", method: "PUT", path: "2026/metro.md", body: metroEdit, sql: /^DELETE FROM write_guard$/ },
+    { what: "a delete's read", method: "DELETE", path: "2026/metro.md", sql: /FROM drafts WHERE file IN/ },
+    { what: "a delete's write", method: "DELETE", path: "2026/metro.md", sql: /^INSERT INTO write_guard/ },
+    { what: "an image's row", method: "PUT", path: "images/new.png", body: DOT_PNG, sql: /^INSERT INTO images/ },
+    { what: "a registry's write", method: "PUT", path: "authors.yaml", body: "x:\n  name: X\n", sql: /^INSERT INTO registries/ },
+  ] as const)("$what: D1 failing answers 503 with Retry-After, changes nothing, then goes through", async ({ method, path, body, sql }) => {
     const before = await snapshot();
-    await expect(writePublication(env.DB, await editedMetro(front))).rejects.toThrow(constraint);
+    const failing = { sql: sql as RegExp | undefined };
+    const { call, logged } = publishingApp(failingD1(env.DB, (text) => failing.sql?.test(text) ?? false));
+    const res = await call(method, path, body);
+    const text = await res.text();
+    expect(res.status, text).toBe(503);
+    expect(res.headers.get("retry-after")).toBe("30");
+    expect(res.headers.get("content-type")).toBe("application/problem+json");
+    expect(text).not.toContain(INJECTED);
+    expect(logged.map((line) => JSON.parse(line))).toEqual([
+      expect.objectContaining({
+        event: "storage-fault",
+        store: "d1",
+        message: expect.stringContaining(INJECTED),
+        path: expect.any(String),
+      }),
+    ]);
     expect(await snapshot()).toEqual(before);
-    // And the same edit without the clash goes through, so the failure was the clash alone.
-    expect(await writePublication(env.DB, await editedMetro(""))).toBe("updated");
-    expect((await snapshot()).bodies).not.toEqual(before.bodies);
+    failing.sql = undefined;
+    expect((await call(method, path, body)).status).toBeLessThan(300);
   });
 
-  // Two publishes of one article at once leave one whole version: test/worker/d1-writer.test.ts checks it on the
-  // writer, and test/worker/publish-api.test.ts through the publish API.
+  it.each([
+    { what: "an image's bytes", method: "PUT", path: "images/new.png", r2: "put" },
+    { what: "an image's removal", method: "DELETE", path: "images/dot.png", r2: "delete" },
+  ] as const)("$what: R2 failing answers 503 with Retry-After", async ({ method, path, r2 }) => {
+    if (method === "DELETE") await publishingApp(env.DB).call("DELETE", "2026/photo.md");
+    const failing = { on: r2 as string | undefined };
+    const { call, logged } = publishingApp(
+      env.DB,
+      failingR2(env.IMAGES, (name) => name === failing.on),
+    );
+    const res = await call(method, path, method === "PUT" ? DOT_PNG : undefined);
+    expect(res.status).toBe(503);
+    expect(res.headers.get("retry-after")).toBe("30");
+    expect(JSON.parse(logged[0]!)).toMatchObject({ event: "storage-fault", store: "r2" });
+    failing.on = undefined;
+    expect((await call(method, path, method === "PUT" ? DOT_PNG : undefined)).status).toBeLessThan(300);
+  });
+
+  it("a batch whose write fails answers 503; the files of earlier transactions stay stored", async () => {
+    const failing = { sql: /^DELETE FROM write_guard$/ as RegExp | undefined };
+    const { fetch, logged } = publishingApp(failingD1(env.DB, (text) => failing.sql?.test(text) ?? false));
+    const form = new FormData();
+    form.append("2026/new.md", new Blob([articleText({ title: "New", date: "2026-01-09T10:00:00Z" })]), "new.md");
+    const res = await fetch(`${BASE}/api/batch`, { method: "POST", headers: { Authorization: `Bearer ${TOKEN}` }, body: form });
+    expect(res.status).toBe(503);
+    expect(res.headers.get("retry-after")).toBe("30");
+    expect(logged.some((line) => line.includes('"storage-fault"'))).toBe(true);
+    expect(await env.DB.prepare("SELECT 1 FROM articles WHERE file = '2026/new.md'").first()).toBeNull();
+  });
+});
+
+describe("a value over D1's limits", () => {
+  // Local D1 stores a value of any size; production D1 refuses one over 2,000,000 bytes (SQLITE_TOOBIG), failing the
+  // whole transaction. The store writes each change of the failed transaction alone to find which, and the publish
+  // answers that file with a refusal that names it; the others are stored.
+  it("is refused for the file that holds it (422), the other files of the batch stored", async () => {
+    const { fetch } = publishingApp(tooBigD1(env.DB, "Too big to store"));
+    const form = new FormData();
+    form.append("2026/big.md", new Blob([articleText({ title: "Too big to store", date: "2026-01-09T10:00:00Z" })]), "big.md");
+    form.append("2026/fine.md", new Blob([articleText({ title: "Fine", date: "2026-01-09T11:00:00Z" })]), "fine.md");
+    const res = await fetch(`${BASE}/api/batch`, { method: "POST", headers: { Authorization: `Bearer ${TOKEN}` }, body: form });
+    expect(res.status).toBe(200);
+    const { results } = (await res.json()) as { results: { path: string; status: number; issues?: { file: string; found: string }[] }[] };
+    expect(results.map((r) => [r.path, r.status])).toEqual([
+      ["2026/big.md", 422],
+      ["2026/fine.md", 201],
+    ]);
+    expect(results[0]!.issues).toEqual([
+      expect.objectContaining({ file: "2026/big.md", found: expect.stringContaining("over the store's limit") }),
+    ]);
+    expect(
+      await env.DB.prepare("SELECT file FROM articles WHERE file LIKE '2026/%.md' AND file IN ('2026/big.md', '2026/fine.md')").all(),
+    ).toMatchObject({
+      results: [{ file: "2026/fine.md" }],
+    });
+  });
+
+  it("is refused before anything is written when a part is known to be over it: a body that renders past 2,000,000 bytes", async () => {
+    const before = await snapshot();
+    const { call } = publishingApp(env.DB);
+    // One footnote referred to 20,000 times: 100 KB of markdown, several MB of HTML (each reference and back-reference).
+    const body = `${"See[^1]. ".repeat(20_000)}\n\n[^1]: The note.\n`;
+    const res = await call("PUT", "2026/notes.md", articleText({ title: "Notes", date: "2026-01-09T10:00:00Z", body }));
+    expect(res.status).toBe(422);
+    const problem = (await res.json()) as { issues: { file: string }[] };
+    expect(problem.issues.map((i) => i.file)).toEqual(["2026/notes.md"]);
+    expect(await snapshot()).toEqual(before);
+  });
 });

@@ -1,25 +1,33 @@
-// Articles' parts in further D1 databases (src/sources/d1-shards.ts), inside workerd on real local bindings: the same
-// answers and bytes wherever the parts are; a version written whole before the catalog names it and removed once it
-// does not; a publish that fails half way leaves the previous version serving and nothing behind; a clean-up that
-// fails is logged and swept later; a shard that fails a read answers 503.
+// Articles' parts in D1 databases (src/store/d1/parts.ts), inside workerd on real local bindings: one row shape in the
+// catalog database (shard 0) and in the parts databases, the same answers and bytes wherever the parts are; a version
+// written whole before the catalog names it and removed once it does not; a publish that fails half way leaves the
+// previous version serving and nothing behind; a clean-up that fails is logged and swept later; a shard that fails a
+// read answers 503.
 import { env } from "cloudflare:test";
 import { beforeEach, describe, expect, it } from "vitest";
-import type { ArticleRecord } from "../../src/core/article.ts";
 import { HOME } from "../../src/core/catalog.ts";
 import { ConfigError } from "../../src/core/errors.ts";
+import type { EmitEvent } from "../../src/core/events.ts";
 import { createEventLog } from "../../src/core/events.ts";
 import { FORMAT_BY_ID } from "../../src/formats/index.ts";
 import { createApp } from "../../src/http/app.ts";
 import { runScheduled } from "../../src/runtime/scheduled.ts";
 import { composeServices } from "../../src/runtime/services.ts";
-import { createD1Catalog } from "../../src/sources/d1-catalog.ts";
-import { createD1Publisher } from "../../src/sources/d1-publisher.ts";
-import { moveParts, partsShards, SWEEP_BATCH, SWEEP_MIN_AGE_MS, shardsFromEnv, sweepParts } from "../../src/sources/d1-shards.ts";
-import { deleteFile, writePublication } from "../../src/sources/d1-writer.ts";
-import { preparePublication } from "../../src/sources/publication.ts";
+import { createD1Catalog } from "../../src/store/d1/catalog.ts";
+import {
+  moveParts,
+  type PartsShards,
+  partsShards,
+  SWEEP_BATCH,
+  SWEEP_MIN_AGE_MS,
+  shardsFromEnv,
+  sweepParts,
+} from "../../src/store/d1/parts.ts";
+import { createD1Store } from "../../src/store/d1/store.ts";
 import { NEWSROOM, NOW, testSite } from "../support/http-fixtures.ts";
+import { publisherOver } from "../support/publish-tree.ts";
+import { story } from "../support/store-contract.ts";
 import { fillD1 } from "./fill-d1.ts";
-import { testRecord } from "./records.ts";
 import { resetD1 } from "./reset-d1.ts";
 import { TOKEN } from "./sample.ts";
 import { testShardDatabases, testShards } from "./shards.ts";
@@ -57,9 +65,15 @@ async function rows(db: D1Database, sql: string): Promise<Record<string, unknown
   return (await db.prepare(sql).all<Record<string, unknown>>()).results;
 }
 
-/** A record in News tagged Oil (test/worker/records.ts). */
-const record = (slug: string, minute: number, title = slug) => testRecord(slug, minute, "News", ["Oil"], title);
-const publication = (r: ArticleRecord) => preparePublication(r, r.body, []);
+/** A publisher writing parts where `shards` says (its catalog is env.DB unless the shards name another). */
+const publisher = (shards: PartsShards, emit?: EmitEvent) =>
+  publisherOver(createD1Store(shards.catalog, env.IMAGES, shards, emit ? { emit } : {}), site);
+const text = (slug: string, hours: number, title = slug) => new TextEncoder().encode(story(slug, hours, "News", ["Oil"], title));
+/** Publishes `slug.md` (News, tagged Oil) with its parts where `shards` writes them; its result. */
+const put = async (shards: PartsShards, slug: string, hours: number, title = slug) =>
+  (await publisher(shards).putArticle(`${slug}.md`, text(slug, hours, title), { now: NOW })).result;
+/** The sample newsroom's metro article under another title. */
+const metroEdit = (title: string) => new TextEncoder().encode(String(NEWSROOM["2026/metro.md"]).replace("Metro line opens", title));
 
 /** Where the catalog says the article `slug` is, and the versions each parts database holds for it. */
 async function placed(slug: string) {
@@ -93,8 +107,7 @@ describe("parts in other databases", () => {
   });
 
   it("writes a version whole into the write shard, replaces it on an edit, keeps it on an identical publish, moves it between shards, and deletes it", async () => {
-    const r = record("x", 1);
-    expect(await writePublication(testShards(1), publication(r))).toBe("created");
+    expect(await put(testShards(1), "x", 1)).toBe("created");
     const first = await placed("x");
     expect(first.row!.shard).toBe(1);
     expect(first.one).toEqual([first.row!.version]);
@@ -104,38 +117,41 @@ describe("parts in other databases", () => {
     );
 
     // Identical content: no new version (so no ETag moves).
-    expect(await writePublication(testShards(1), publication(r))).toBe("unchanged");
+    expect(await put(testShards(1), "x", 1)).toBe("unchanged");
     expect(await placed("x")).toEqual(first);
 
     // An edit: a new version, and the old one gone.
-    expect(await writePublication(testShards(1), publication({ ...r, title: "Edited" }))).toBe("updated");
+    expect(await put(testShards(1), "x", 1, "Edited")).toBe("updated");
     const edited = await placed("x");
     expect(edited.row!.version).not.toBe(first.row!.version);
     expect(edited.one).toEqual([edited.row!.version]);
 
     // The write shard moves on: the next edit goes there, and leaves nothing in the old one.
-    expect(await writePublication(testShards(2), publication({ ...r, title: "Moved" }))).toBe("updated");
+    expect(await put(testShards(2), "x", 1, "Moved")).toBe("updated");
     const moved = await placed("x");
     expect(moved).toMatchObject({ row: { shard: 2 }, local: 0, one: [] });
     expect(moved.two).toEqual([moved.row!.version]);
 
-    // And back to the catalog's own table.
-    expect(await writePublication(testShards(0), publication({ ...r, title: "Home again" }))).toBe("updated");
-    expect(await placed("x")).toEqual({ row: { shard: 0, version: "" }, local: 6, one: [], two: [] });
+    // And back to the catalog's own table: the same rows, under the version the row names.
+    expect(await put(testShards(0), "x", 1, "Home again")).toBe("updated");
+    const home = await placed("x");
+    expect(home).toEqual({ row: { shard: 0, version: expect.any(String) }, local: 6, one: [], two: [] });
+    expect(await rows(env.DB, "SELECT DISTINCT version FROM article_parts WHERE slug = 'x'")).toEqual([{ version: home.row!.version }]);
 
     // A delete from shard 2 leaves nothing anywhere.
-    await writePublication(testShards(2), publication({ ...r, title: "Last" }));
-    expect(await deleteFile(testShards(2), "x.md")).toBe("deleted");
+    await put(testShards(2), "x", 1, "Last");
+    expect((await publisher(testShards(2)).deleteArticle("x.md", NOW)).result).toBe("deleted");
     expect(await placed("x")).toEqual({ row: null, local: 0, one: [], two: [] });
   });
 
   it("leaves one whole version, and only that one, when the same article is published twice at once", async () => {
     for (let round = 0; round < 5; round++) {
       await resetD1(env.DB, env.IMAGES);
-      await writePublication(testShards(1), publication(record("same", 3, "Base")));
-      await Promise.all([
-        writePublication(testShards(1), publication(record("same", 0, "One"))),
-        writePublication(testShards(2), publication(record("same", 9, "Two"))),
+      await put(testShards(1), "same", 3, "Base");
+      // Both go through: the one that finds the file changed underneath reads it again and writes after the other.
+      expect(await Promise.all([put(testShards(1), "same", 0, "One"), put(testShards(2), "same", 9, "Two")])).toEqual([
+        "updated",
+        "updated",
       ]);
       const now = await placed("same");
       const holder = now.row!.shard === 1 ? now.one : now.two;
@@ -153,14 +169,13 @@ describe("parts in other databases", () => {
     await fillD1(env.DB, env.IMAGES, NEWSROOM, site, () => testShards(1));
     const before = await served();
     const versionsBefore = await rows(PARTS_1, "SELECT slug, version, part FROM article_parts ORDER BY 1, 2, 3");
-    // The catalog refuses the batch (as a clash found inside it would), after the parts were written to PARTS_1.
+    // The catalog's transaction fails (D1 down), after the parts were written to PARTS_1.
     const shards = partsShards(
-      failingD1(env.DB, (sql) => sql.startsWith("DELETE FROM touched_scopes")),
+      failingD1(env.DB, (sql) => sql === "DELETE FROM write_guard"),
       testShardDatabases(),
       1,
     );
-    const metro = (await createD1Catalog(env.DB, env.IMAGES, { shards: testShards(0) }).find("metro"))!.record;
-    await expect(writePublication(shards, publication({ ...metro, title: "Metro (edited)" }))).rejects.toThrow(INJECTED);
+    await expect(publisher(shards).putArticle("2026/metro.md", metroEdit("Metro (edited)"), { now: NOW })).rejects.toThrow(INJECTED);
     expect(await served()).toEqual(before);
     expect(await rows(PARTS_1, "SELECT slug, version, part FROM article_parts ORDER BY 1, 2, 3")).toEqual(versionsBefore);
   });
@@ -171,9 +186,9 @@ describe("parts in other databases", () => {
     const logged: string[] = [];
     // PARTS_1 refuses deletes; everything else is the real binding.
     const shards = partsShards(env.DB, new Map([[1, failingD1(PARTS_1, (sql) => sql.startsWith("DELETE"))]]), 1);
-    const metro = (await createD1Catalog(env.DB, env.IMAGES, { shards: testShards(0) }).find("metro"))!.record;
-    const edit = { ...metro, title: "Metro line opens (edited)" };
-    expect(await writePublication(shards, publication(edit), { emit: createEventLog((line) => logged.push(line)) })).toBe("updated");
+    const emit = createEventLog((line) => logged.push(line));
+    const edit = await publisher(shards, emit).putArticle("2026/metro.md", metroEdit("Metro line opens (edited)"), { now: NOW });
+    expect(edit.result).toBe("updated");
     expect(logged).toHaveLength(1);
     expect(JSON.parse(logged[0]!)).toMatchObject({ event: "storage-fault", store: "d1", operation: "parts clean-up" });
     expect(logged[0]).toContain(`metro@1/${old.row!.version}`);
@@ -181,13 +196,14 @@ describe("parts in other databases", () => {
     expect(now.one.sort()).toEqual([old.row!.version, now.row!.version].sort());
     expect((await served()).get("/articles/metro")).toContain("Metro line opens (edited)");
 
-    // Too young to sweep: a publish may be about to name it.
+    // Too young to sweep: a publish may be about to name it. Every shard is swept, the catalog's own included.
     expect(await sweepParts(testShards(1))).toEqual([
+      { shard: 0, checked: expect.any(Number), deleted: 0 },
       { shard: 1, checked: expect.any(Number), deleted: 0 },
       { shard: 2, checked: 0, deleted: 0 },
     ]);
     const later = Date.now() + SWEEP_MIN_AGE_MS + 1000;
-    expect((await sweepParts(testShards(1), later))[0]).toMatchObject({ shard: 1, deleted: 1 });
+    expect((await sweepParts(testShards(1), later))[1]).toMatchObject({ shard: 1, deleted: 1 });
     expect((await placed("metro")).one).toEqual([now.row!.version]);
     // Nothing any article names was touched: every document is as before the sweep.
     const after = await served();
@@ -212,8 +228,7 @@ describe("parts in other databases", () => {
   });
 
   it("sweeps a bounded step per run, resuming where the last run stopped and starting over at the end", async () => {
-    const r = record("zz-kept", 1);
-    await writePublication(testShards(1), publication(r));
+    await put(testShards(1), "zz-kept", 1);
     // Orphans, as half-finished publishes would leave them: versions no article names, written an hour ago.
     const total = SWEEP_BATCH + 50;
     const hourAgo = Date.now() - 60 * 60 * 1000;
@@ -225,10 +240,10 @@ describe("parts in other databases", () => {
       await PARTS_1.prepare(`INSERT INTO article_parts (slug, version, part, revision, text, written) VALUES ${values.join(", ")}`).run();
     }
     const first = await sweepParts(testShards(1));
-    expect(first[0]).toEqual({ shard: 1, checked: SWEEP_BATCH, deleted: SWEEP_BATCH });
+    expect(first[1]).toEqual({ shard: 1, checked: SWEEP_BATCH, deleted: SWEEP_BATCH });
     const second = await sweepParts(testShards(1));
     // The rest of the orphans and the kept article (which stays), then the end of the shard.
-    expect(second[0]).toEqual({ shard: 1, checked: 51, deleted: 50 });
+    expect(second[1]).toEqual({ shard: 1, checked: 51, deleted: 50 });
     expect(await rows(PARTS_1, "SELECT DISTINCT slug FROM article_parts")).toEqual([{ slug: "zz-kept" }]);
     const cursor = await env.DB.prepare("SELECT value FROM state WHERE key = 'parts-sweep:1'").first<{ value: string }>();
     expect(JSON.parse(cursor!.value)).toEqual(["", ""]);
@@ -238,9 +253,8 @@ describe("parts in other databases", () => {
     await fillD1(env.DB, env.IMAGES, NEWSROOM, site, () => testShards(1));
     const catalog = createD1Catalog(env.DB, env.IMAGES, { shards: testShards(1) });
     const plan = await catalog.window(HOME, NOW, { newest: 20 });
-    const metro = (await catalog.find("metro"))!.record;
     // The edit switches the catalog to a new version and deletes the one the plan's entries name.
-    await writePublication(testShards(1), publication({ ...metro, title: "Metro line opens (edited meanwhile)" }));
+    await publisher(testShards(1)).putArticle("2026/metro.md", metroEdit("Metro line opens (edited meanwhile)"), { now: NOW });
     const items = await catalog.items(plan.entries, FORMAT_BY_ID.rss);
     expect(items).toHaveLength(plan.entries.length);
     expect(items.join("")).toContain("Metro line opens (edited meanwhile)");
@@ -301,7 +315,7 @@ describe("parts in other databases", () => {
 
   it("takes its shards from the environment, and refuses a write shard that is not bound", () => {
     const bindings = { PARTS_1, PARTS_2 };
-    expect(shardsFromEnv(env.DB, bindings)).toMatchObject({ write: 0, bound: [1, 2] });
+    expect(shardsFromEnv(env.DB, bindings)).toMatchObject({ write: 0, all: [0, 1, 2] });
     expect(shardsFromEnv(env.DB, { ...bindings, PARTS_WRITE_SHARD: "2" })).toMatchObject({ write: 2 });
     expect(() => shardsFromEnv(env.DB, { PARTS_1, PARTS_WRITE_SHARD: "2" })).toThrow(ConfigError);
     expect(() => shardsFromEnv(env.DB, { ...bindings, PARTS_WRITE_SHARD: "two" })).toThrow(/must be a shard number/);
@@ -344,7 +358,6 @@ describe("moving parts between shards", () => {
 
   it("leaves an article re-published during a move as the publish wrote it, and removes the move's copy", async () => {
     await fillD1(env.DB, env.IMAGES, NEWSROOM, site);
-    const metro = (await createD1Catalog(env.DB, env.IMAGES).find("metro"))!.record;
     let raced = false;
     // The catalog, with an edit of "metro" published (to shard 1) just before the move's switch reaches it.
     const racing = new Proxy(env.DB, {
@@ -353,7 +366,7 @@ describe("moving parts between shards", () => {
           return async (statements: D1PreparedStatement[]) => {
             if (!raced) {
               raced = true;
-              await writePublication(testShards(1), publication({ ...metro, title: "Metro (edited during the move)" }));
+              await publisher(testShards(1)).putArticle("2026/metro.md", metroEdit("Metro (edited during the move)"), { now: NOW });
             }
             return target.batch(statements);
           };
@@ -390,7 +403,7 @@ describe("moving parts between shards", () => {
       site,
       now: () => NOW,
       log: () => {},
-      publish: { publisher: createD1Publisher(env.DB, env.IMAGES, site, shards), token: TOKEN },
+      publish: { publisher: publisher(shards), token: TOKEN },
     });
     const post = (query: string, token = TOKEN) =>
       app.request(`${BASE}/api/parts/move${query}`, { method: "POST", headers: { Authorization: `Bearer ${token}` } });

@@ -4,9 +4,10 @@
 import { env } from "cloudflare:test";
 import { beforeEach, describe, expect, it } from "vitest";
 import { createApp } from "../../src/http/app.ts";
-import { createD1Catalog } from "../../src/sources/d1-catalog.ts";
-import { createD1Publisher } from "../../src/sources/d1-publisher.ts";
+import { createD1Catalog } from "../../src/store/d1/catalog.ts";
+import { createD1Store } from "../../src/store/d1/store.ts";
 import { articleText, NEWSROOM, NOW, testSite } from "../support/http-fixtures.ts";
+import { publisherOver } from "../support/publish-tree.ts";
 import { fillD1 } from "./fill-d1.ts";
 import { resetD1 } from "./reset-d1.ts";
 import { countingD1 } from "./wrapped-bindings.ts";
@@ -59,14 +60,14 @@ describe("round trips to D1 for one uncached request", () => {
 });
 
 describe("round trips to D1 for one publish", () => {
-  // What the publisher reads and writes for an article with no local image: what it reads by file name (the authors
-  // registry, what the file holds, its lists and slugs) in one batch, who else claims the slug or id, then the write.
+  // What the publisher reads and writes for an article: what it reads by file name (the authors registry, what the
+  // file holds, its lists and slugs) in one batch, who else claims the slug or id, then the write (one transaction).
   it.each([
     ["a new article", "2026/new-story.md", "New story"],
     ["an edit of a stored one", "2026/oil-deal.md", "Oil deal signed (edited)"],
   ])("%s: 3", async (_case, file, title) => {
     const counted = countingD1(env.DB);
-    const publisher = createD1Publisher(counted.db, env.IMAGES, site);
+    const publisher = publisherOver(createD1Store(counted.db, env.IMAGES), site);
     const text = articleText({ title, date: "2026-01-09T09:00:00Z", section: "Energy", tags: ["Oil"], author: "ana-lima" });
     const outcome = await publisher.putArticle(file, new TextEncoder().encode(text), { now: NOW });
     expect(outcome.result).not.toBe("unchanged");

@@ -4,7 +4,6 @@
 import { createExecutionContext, createScheduledController, env, waitOnExecutionContext } from "cloudflare:test";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { Catalog } from "../../src/core/catalog.ts";
-import { loadContent } from "../../src/core/content.ts";
 import { createEventLog } from "../../src/core/events.ts";
 import { publicScopes } from "../../src/core/feed-plan.ts";
 import { FIRST_RUN_LOOKBACK_MS } from "../../src/core/releases.ts";
@@ -14,11 +13,10 @@ import { OUTPUT_REVISION } from "../../src/formats/index.ts";
 import { runScheduled } from "../../src/runtime/scheduled.ts";
 import { composeServices } from "../../src/runtime/services.ts";
 import worker from "../../src/runtime/worker.ts";
-import { createD1HubState, RELEASED_SQL } from "../../src/sources/d1-state.ts";
-import { writePublication } from "../../src/sources/d1-writer.ts";
-import { createMemorySource, type MemoryFiles } from "../../src/sources/memory.ts";
-import { preparePublication } from "../../src/sources/publication.ts";
+import { createD1HubState, RELEASED_SQL } from "../../src/store/d1/state.ts";
+import { createD1Store } from "../../src/store/d1/store.ts";
 import { articleText, EMBARGO, NEWSROOM, NOW } from "../support/http-fixtures.ts";
+import { publisherOver } from "../support/publish-tree.ts";
 import { fillD1 } from "./fill-d1.ts";
 import { resetD1 } from "./reset-d1.ts";
 import { failingD1, INJECTED } from "./wrapped-bindings.ts";
@@ -180,7 +178,7 @@ describe("the scheduled run", () => {
 
   it("plans only the feeds of what it released: a feed changed behind the notifier's back waits for its publish", async () => {
     await announceEverything();
-    // An edit written straight to D1, announcing nothing: Metro (City; Transport, Baku; Ben Ode) changes.
+    // An edit published straight through the store, announcing nothing: Metro (City; Transport, Baku; Ben Ode) changes.
     const metro = articleText({
       title: "Metro line opens",
       date: "2026-01-09T09:00:00Z",
@@ -189,9 +187,8 @@ describe("the scheduled run", () => {
       author: "ben-ode",
       body: "Corrected.",
     });
-    const files: MemoryFiles = { "authors.yaml": NEWSROOM["authors.yaml"]!, "2026/metro.md": metro };
-    const [record] = (await loadContent(createMemorySource(files), site)).records;
-    expect(await writePublication(env.DB, preparePublication(record!, metro, []))).toBe("updated");
+    const publisher = publisherOver(createD1Store(env.DB, env.IMAGES), site);
+    expect((await publisher.putArticle("2026/metro.md", new TextEncoder().encode(metro), { now: NOW })).result).toBe("updated");
 
     await runCron(at(EMBARGO, MINUTE));
     // Home and Baku changed for both reasons; City, Transport and Ben Ode were not looked at.
@@ -221,13 +218,13 @@ describe("the scheduled run", () => {
     expect(take()).toEqual([]);
   });
 
-  it("finds releases through indexes only: the window on articles_by_published, their lists on memberships_by_slug", async () => {
+  it("finds releases through indexes only: the window on articles_by_published, their lists on memberships_of_article", async () => {
     const { results } = await env.DB.prepare(`EXPLAIN QUERY PLAN ${RELEASED_SQL}`).bind(0, 1).all<{ detail: string }>();
     const steps = results.map((row) => row.detail);
     expect(steps).toContainEqual(
       expect.stringMatching(/^SEARCH a USING (COVERING )?INDEX articles_by_published \(published>\? AND published<\?\)/),
     );
-    expect(steps).toContainEqual(expect.stringMatching(/^SEARCH m USING (COVERING )?INDEX memberships_by_slug \(slug=\?\)/));
+    expect(steps).toContainEqual(expect.stringMatching(/^SEARCH m USING (COVERING )?INDEX memberships_of_article \(slug=\?\)/));
     expect(steps.filter((step) => step.startsWith("SCAN"))).toEqual([]);
   });
 

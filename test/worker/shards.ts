@@ -1,6 +1,6 @@
 // The parts databases the workerd tests bind (vitest.workers.config.ts): PARTS_1 and PARTS_2, beside the catalog.
 import { env } from "cloudflare:test";
-import { type PartsShards, partsShards } from "../../src/sources/d1-shards.ts";
+import { type PartsShards, partsShards } from "../../src/store/d1/parts.ts";
 
 /** The bound parts databases, by shard number. */
 export function testShardDatabases(): Map<number, D1Database> {

@@ -6,27 +6,28 @@ export const INJECTED = "injected fault";
 
 /**
  * `db`, with `trip` told the SQL of every round trip before it runs (one statement's first/all/run/raw, or every
- * statement of a batch); a trip rejects as D1 would if `trip` throws.
+ * statement of a batch), and the values bound to each; a trip rejects as D1 would if `trip` throws.
  */
-function interceptD1(db: D1Database, trip: (sql: readonly string[]) => void): D1Database {
-  // Each wrapped statement's real statement (what batch() is given) and its SQL (what `trip` is told).
+function interceptD1(db: D1Database, trip: (sql: readonly string[], values: readonly unknown[][]) => void): D1Database {
+  // Each wrapped statement's real statement (what batch() is given), its SQL (what `trip` is told) and its values.
   const real = new WeakMap<object, D1PreparedStatement>();
   const sqlOf = new WeakMap<object, string>();
-  const attempt = (sql: readonly string[], run: () => unknown) => {
+  const valuesOf = new WeakMap<object, unknown[]>();
+  const attempt = (sql: readonly string[], values: readonly unknown[][], run: () => unknown) => {
     try {
-      trip(sql);
+      trip(sql, values);
     } catch (error) {
       return Promise.reject(error);
     }
     return run();
   };
-  const wrap = (statement: D1PreparedStatement, sql: string): D1PreparedStatement => {
+  const wrap = (statement: D1PreparedStatement, sql: string, values: unknown[] = []): D1PreparedStatement => {
     const run =
       <K extends "first" | "all" | "run" | "raw">(method: K) =>
       (...args: unknown[]) =>
-        attempt([sql], () => (statement[method] as (...a: unknown[]) => unknown).apply(statement, args));
+        attempt([sql], [values], () => (statement[method] as (...a: unknown[]) => unknown).apply(statement, args));
     const wrapped = {
-      bind: (...values: unknown[]) => wrap(statement.bind(...values), sql),
+      bind: (...bound: unknown[]) => wrap(statement.bind(...bound), sql, bound),
       first: run("first"),
       all: run("all"),
       run: run("run"),
@@ -34,6 +35,7 @@ function interceptD1(db: D1Database, trip: (sql: readonly string[]) => void): D1
     };
     real.set(wrapped, statement);
     sqlOf.set(wrapped, sql);
+    valuesOf.set(wrapped, values);
     return wrapped as unknown as D1PreparedStatement;
   };
   return new Proxy(db, {
@@ -43,6 +45,7 @@ function interceptD1(db: D1Database, trip: (sql: readonly string[]) => void): D1
         return (statements: D1PreparedStatement[]) =>
           attempt(
             statements.map((s) => sqlOf.get(s) ?? ""),
+            statements.map((s) => valuesOf.get(s) ?? []),
             () => target.batch(statements.map((s) => real.get(s) ?? s)),
           );
       }
@@ -57,6 +60,18 @@ export function failingD1(db: D1Database, fails: (sql: string) => boolean): D1Da
   return interceptD1(db, (sql) => {
     const failing = sql.find(fails);
     if (failing !== undefined) throw new Error(`D1_ERROR: ${INJECTED}: ${failing.slice(0, 60)}`);
+  });
+}
+
+/**
+ * `db`, except that a round trip binding a string that contains `marker` fails as production D1 fails a value over
+ * its 2,000,000 bytes (local D1 stores it): SQLITE_TOOBIG, which fails the whole batch.
+ */
+export function tooBigD1(db: D1Database, marker: string): D1Database {
+  return interceptD1(db, (_sql, values) => {
+    if (values.some((list) => list.some((v) => typeof v === "string" && v.includes(marker)))) {
+      throw new Error("D1_ERROR: string or blob too big: SQLITE_TOOBIG");
+    }
   });
 }
 

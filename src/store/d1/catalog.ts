@@ -1,16 +1,20 @@
-// The catalog read from D1 (and image bytes from R2): each question the app asks is one indexed query, so a request
-// reads only what it returns and the isolate keeps nothing that grows with the archive.
-import type { ArticleRecord } from "../core/article.ts";
-import { type Catalog, type Entry, type Facet, type FoundArticle, HOME, type ItemWriter, scopeKey } from "../core/catalog.ts";
-import { type ContentIssue, callStore } from "../core/errors.ts";
-import { createMemo, stringBytes } from "../core/memo.ts";
-import { entryOf } from "../core/memory-catalog.ts";
-import type { Article } from "../core/model.ts";
-import type { Partner } from "../core/partners.ts";
-import { slugify } from "../core/text.ts";
-import { OUTPUT_REVISION } from "../formats/index.ts";
-import { MissingPartsError, type PartsLocation, type PartsShards, readParts, singleDatabase } from "./d1-shards.ts";
-import { type PartName, reviveDates } from "./publication.ts";
+// The Catalog read from D1 (and image bytes from R2): each question the app asks is one indexed query of a table
+// group (lists.ts, articles, images.ts, registries.ts, parts.ts), so a request reads only what it returns and the
+// isolate keeps nothing that grows with the archive.
+import type { ArticleRecord } from "../../core/article.ts";
+import { type Catalog, type Entry, type Facet, type FoundArticle, HOME, type ItemWriter, scopeKey } from "../../core/catalog.ts";
+import { type ContentIssue, callStore } from "../../core/errors.ts";
+import { createMemo, stringBytes } from "../../core/memo.ts";
+import { entryOf } from "../../core/memory-catalog.ts";
+import type { Article } from "../../core/model.ts";
+import type { Partner } from "../../core/partners.ts";
+import { type PartName, reviveDates } from "../../core/publish/publication.ts";
+import { slugify } from "../../core/text.ts";
+import { OUTPUT_REVISION } from "../../formats/index.ts";
+import { imageRelease } from "./images.ts";
+import { countOf, listReads } from "./lists.ts";
+import { MissingPartsError, type PartsLocation, type PartsShards, readParts, singleDatabase } from "./parts.ts";
+import { registryEntries } from "./registries.ts";
 
 export interface D1CatalogOptions {
   /**
@@ -18,9 +22,12 @@ export interface D1CatalogOptions {
    * published again). Bounded, keyed by fingerprint and format.
    */
   renderBudget?: number;
-  /** Where the parts are kept (src/sources/d1-shards.ts); by default all in `db`. */
+  /** Where the parts are kept (parts.ts); by default all in `db`. */
   shards?: PartsShards;
 }
+
+/** The `count` read's row (lists.ts). */
+type CountRow = { last: number | null; removed: number | null };
 
 interface EntryRow {
   slug: string;
@@ -30,9 +37,6 @@ interface EntryRow {
   shard: number;
   version: string;
 }
-
-const ENTRY_COLUMNS =
-  "m.slug AS slug, a.published AS published, a.updated AS updated, a.fingerprint AS fingerprint, a.shard AS shard, a.version AS version";
 
 /**
  * Where the parts of the entries this catalog listed are, so reading their items needs no second look at `articles`.
@@ -51,42 +55,15 @@ const toEntry = (row: EntryRow): Entry => {
   return entry;
 };
 
-/** Positions are dense from the oldest, so the newest article out tells how many are. */
-const countOf = (row: { position: number } | null): number => (row ? row.position + 1 : 0);
-const releaseOf = (row: { next: number | null } | null): Date | undefined => (row?.next == null ? undefined : new Date(row.next));
-
-/** The indexed queries a feed is read with, each written once: the single reads and `window`'s batch share them. */
-function feedStatements(db: D1Database) {
-  return {
-    count: (scope: string, now: Date) =>
-      db
-        .prepare("SELECT position FROM memberships WHERE scope = ?1 AND published <= ?2 ORDER BY published DESC, position DESC LIMIT 1")
-        .bind(scope, now.getTime()),
-    newest: (scope: string, now: Date, limit: number) =>
-      db
-        .prepare(
-          `SELECT ${ENTRY_COLUMNS} FROM memberships m JOIN articles a ON a.slug = m.slug
-           WHERE m.scope = ?1 AND m.published <= ?2 ORDER BY m.published DESC, m.position DESC LIMIT ?3`,
-        )
-        .bind(scope, now.getTime(), limit),
-    slice: (scope: string, now: Date, from: number, to: number) =>
-      db
-        .prepare(
-          `SELECT ${ENTRY_COLUMNS} FROM memberships m JOIN articles a ON a.slug = m.slug
-           WHERE m.scope = ?1 AND m.position >= ?2 AND m.position < ?3 AND m.published <= ?4 ORDER BY m.position DESC`,
-        )
-        .bind(scope, from, to, now.getTime()),
-    next: (scope: string, now: Date) =>
-      db.prepare("SELECT MIN(published) AS next FROM memberships WHERE scope = ?1 AND published > ?2").bind(scope, now.getTime()),
-  };
-}
+const releaseOf = (row: { next: number | null } | null | undefined): Date | undefined =>
+  row?.next == null ? undefined : new Date(row.next);
 
 /**
  * A catalog over the D1 database `db` and the R2 bucket `images`. Every query and object read goes through `callStore`,
  * so a failing store surfaces as a StorageError (answered 503 with Retry-After), never as a partial document.
  */
 export function createD1Catalog(db: D1Database, images: R2Bucket, options: D1CatalogOptions = {}): Catalog {
-  const statements = feedStatements(db);
+  const statements = listReads(db);
   const shards = options.shards ?? singleDatabase(db);
   const rewritten = createMemo<string>(options.renderBudget ?? 8 * 1024 * 1024);
 
@@ -155,16 +132,11 @@ export function createD1Catalog(db: D1Database, images: R2Bucket, options: D1Cat
         .sort((a, b) => (a.slug < b.slug ? -1 : a.slug > b.slug ? 1 : 0));
     },
     async isPublic(scope, now) {
-      const row = await callStore("d1", "isPublic", () =>
-        db
-          .prepare("SELECT 1 AS out FROM memberships WHERE scope = ?1 AND published <= ?2 LIMIT 1")
-          .bind(scopeKey(scope), now.getTime())
-          .first<{ out: number }>(),
-      );
+      const row = await callStore("d1", "isPublic", () => statements.isPublic(scopeKey(scope), now).first<{ out: number }>());
       return row !== null;
     },
     async countPublished(scope, now) {
-      return countOf(await callStore("d1", "countPublished", () => statements.count(scopeKey(scope), now).first<{ position: number }>()));
+      return countOf(await callStore("d1", "countPublished", () => statements.count(scopeKey(scope), now).first<CountRow>())).count;
     },
     async newest(scope, now, limit) {
       const { results } = await callStore("d1", "newest", () => statements.newest(scopeKey(scope), now, limit).all<EntryRow>());
@@ -191,12 +163,12 @@ export function createD1Catalog(db: D1Database, images: R2Bucket, options: D1Cat
         ]),
       );
       const [count, listed, next, siteNext] = results.map((r) => r.results);
-      const nextRelease = releaseOf((next as { next: number | null }[])[0] ?? null);
+      const nextRelease = releaseOf((next as { next: number | null }[])[0]);
       return {
-        count: countOf((count as { position: number }[])[0] ?? null),
+        ...countOf((count as CountRow[])[0]),
         entries: (listed as EntryRow[]).map(toEntry),
         nextRelease,
-        siteNextRelease: home ? nextRelease : releaseOf((siteNext as { next: number | null }[])[0] ?? null),
+        siteNextRelease: home ? nextRelease : releaseOf((siteNext as { next: number | null }[])[0]),
       };
     },
     articles,
@@ -223,14 +195,14 @@ export function createD1Catalog(db: D1Database, images: R2Bucket, options: D1Cat
           .prepare(
             `SELECT a.slug AS slug, a.published AS published, a.updated AS updated, a.fingerprint AS fingerprint,
                   a.shard AS shard, a.version AS version, a.warnings AS warnings, p.text AS record
-           FROM articles a LEFT JOIN article_parts p ON a.shard = 0 AND p.slug = a.slug AND p.part = 'record' WHERE a.slug = ?1`,
+           FROM articles a LEFT JOIN article_parts p ON p.slug = a.slug AND p.version = a.version AND p.part = 'record' WHERE a.slug = ?1`,
           )
           .bind(slug)
           .first<EntryRow & { warnings: string; record: string | null }>(),
       );
       if (row) {
         const entry = toEntry(row);
-        // In shard 0 the record came with the row; elsewhere it is one more query, to its shard.
+        // Where the parts are in the catalog database the record came with the row; elsewhere it is one more query.
         const record = row.record ?? (await readParts(shards, [locations.get(entry)!], "record")).get(slug)!.text;
         return { entry, record: reviveDates<ArticleRecord>(record), warnings: JSON.parse(row.warnings) as ContentIssue[] };
       }
@@ -247,14 +219,7 @@ export function createD1Catalog(db: D1Database, images: R2Bucket, options: D1Cat
     },
     async image(path) {
       const row = await callStore("d1", "image", () =>
-        db
-          .prepare(
-            `SELECT i.type AS type, i.width AS width, i.height AS height, i.length AS length,
-                  (SELECT MIN(a.published) FROM image_refs r JOIN articles a ON a.slug = r.slug WHERE r.path = i.path) AS release
-           FROM images i WHERE i.path = ?1`,
-          )
-          .bind(path)
-          .first<{ type: string; width: number; height: number; length: number; release: number | null }>(),
+        imageRelease(db, path).first<{ type: string; width: number; height: number; length: number; release: number | null }>(),
       );
       if (!row || row.release === null) return undefined;
       return { facts: { type: row.type, width: row.width, height: row.height, length: row.length }, release: new Date(row.release) };
@@ -266,9 +231,7 @@ export function createD1Catalog(db: D1Database, images: R2Bucket, options: D1Cat
       });
     },
     async partners() {
-      const row = await callStore("d1", "partners", () =>
-        db.prepare("SELECT parsed FROM registries WHERE name = 'partners.yaml'").first<{ parsed: string }>(),
-      );
+      const row = await callStore("d1", "partners", () => registryEntries(db, "partners.yaml").first<{ parsed: string }>());
       return new Map(row ? (JSON.parse(row.parsed) as [string, Partner][]) : []);
     },
   };

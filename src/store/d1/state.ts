@@ -1,10 +1,10 @@
 // The scheduled run's and the WebSub notifier's memory in D1's `state` table: the last announced version of each
 // feed, the feeds to announce again, and the run's clock; and the one query that finds what the clock released.
 
-import type { ScopeKey } from "../core/catalog.ts";
-import { callStore } from "../core/errors.ts";
-import type { ReleasedArticle, ReleaseLedger } from "../core/releases.ts";
-import type { HubStateStore } from "../core/websub.ts";
+import type { ScopeKey } from "../../core/catalog.ts";
+import { callStore } from "../../core/errors.ts";
+import type { ReleasedArticle, ReleaseLedger } from "../../core/releases.ts";
+import type { HubStateStore } from "../../core/websub.ts";
 
 /** Keys in `state`: `websub:{scope}` → {hub, version}; `websub-retry:{scope}` → hub; `releases:until` → epoch ms. */
 const ANNOUNCED = "websub:";
@@ -54,11 +54,11 @@ export function createD1HubState(db: D1Database): HubStateStore {
 }
 
 /**
- * The articles published in (?1, ?2] and their lists: a range over articles_by_published, then memberships_by_slug per
- * article, so a run reads what was released, never the archive (test/worker/scheduled.test.ts checks the plan).
+ * The articles published in (?1, ?2] and their lists: a range over articles_by_published, then memberships_of_article
+ * per article, so a run reads what was released, never the archive (test/worker/scheduled.test.ts checks the plan).
  */
 export const RELEASED_SQL = `SELECT a.slug AS slug, a.published AS published, m.scope AS scope
-  FROM articles a JOIN memberships m ON m.slug = a.slug
+  FROM articles a JOIN memberships m ON m.slug = a.slug AND m.removed = 0
   WHERE a.published > ?1 AND a.published <= ?2
   ORDER BY a.published, a.slug, m.scope`;
 

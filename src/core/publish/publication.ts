@@ -1,14 +1,13 @@
 // What a stored article is made of, computed once when it is published: its entry, its lists, its rendered parts
 // (markdown rendered and sanitised, each format's item written) and the images it uses. The same for every store.
-import type { ArticleRecord } from "../core/article.ts";
-import { fingerprintRecord } from "../core/article.ts";
-import { type FacetKind, HOME, scopeKey } from "../core/catalog.ts";
-import type { ContentIssue } from "../core/errors.ts";
-import { hashText } from "../core/hash.ts";
-import type { Article } from "../core/model.ts";
-import { renderArticle } from "../core/render.ts";
-import { slugify } from "../core/text.ts";
-import { FORMATS, OUTPUT_REVISION } from "../formats/index.ts";
+import type { ArticleRecord } from "../article.ts";
+import { fingerprintRecord } from "../article.ts";
+import { type FacetKind, HOME, type ItemWriter, scopeKey } from "../catalog.ts";
+import type { ContentIssue } from "../errors.ts";
+import { hashText } from "../hash.ts";
+import type { Article } from "../model.ts";
+import { renderArticle } from "../render.ts";
+import { slugify } from "../text.ts";
 
 /** One list an article is in: `home`, or a facet as `sections/{slug}`, `tags/{slug}`, `authors/{key}`. */
 export interface Membership {
@@ -19,6 +18,9 @@ export interface Membership {
 
 /** The parts stored with an article, each as text. */
 export type PartName = "source" | "record" | "article" | "rss" | "atom" | "json";
+
+/** Every part, in the order a store writes them. */
+export const PART_NAMES: readonly PartName[] = ["source", "record", "article", "rss", "atom", "json"];
 
 export interface Publication {
   file: string;
@@ -37,6 +39,12 @@ export interface Publication {
   /** The OUTPUT_REVISION the items were written by. */
   revision: number;
   parts: Readonly<Record<PartName, string>>;
+}
+
+/** How a publication's items are written: the formats' item writers and the revision they are at (src/formats/index.ts). */
+export interface ItemWriters {
+  writers: readonly ItemWriter[];
+  revision: number;
 }
 
 /** The scope key of the site's list. */
@@ -66,9 +74,14 @@ export function reviveDates<T extends { published: Date; updated: Date }>(json: 
 }
 
 /** Everything stored for one valid article: rendered now, so a request only reads. */
-export function preparePublication(record: ArticleRecord, source: string, warnings: readonly ContentIssue[]): Publication {
+export function preparePublication(
+  record: ArticleRecord,
+  source: string,
+  warnings: readonly ContentIssue[],
+  { writers, revision }: ItemWriters,
+): Publication {
   const article = renderArticle(record);
-  const items = Object.fromEntries(FORMATS.map((format) => [format.id, format.renderItem(article)])) as Record<
+  const items = Object.fromEntries(writers.map((writer) => [writer.id, writer.renderItem(article)])) as Record<
     "rss" | "atom" | "json",
     string
   >;
@@ -84,7 +97,7 @@ export function preparePublication(record: ArticleRecord, source: string, warnin
     warnings,
     memberships: membershipsOf(record),
     images: [...new Set([record.imageFile, ...record.bodyImages].filter((f): f is string => f !== undefined))],
-    revision: OUTPUT_REVISION,
+    revision,
     parts: { source, record: storeJson(record), article: storeJson(article), ...items },
   };
 }

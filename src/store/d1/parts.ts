@@ -1,21 +1,14 @@
-// Where an article's parts (its source, record, rendered article and the three formats' items) are kept. One D1
-// database holds 10 GB; the catalog (lists, facets, registries) of a million articles fits in one, their parts do not
-// (BENCHMARKS.md, "Capacity"). So the parts can live in further databases, bound as PARTS_1, PARTS_2, …:
-//   - shard 0 is the catalog's own `article_parts` table, written in the same transaction as the article's row;
-//   - shard n ≥ 1 is the database bound as PARTS_n (schema: migrations-parts/), its rows keyed by (slug, version),
-//     where `version` is new for every write. The parts are written there first, then the catalog's row names
-//     (shard, version) in one transaction, then the version it replaced is deleted. A reader only ever follows the
-//     catalog, so it sees the old version or the new one, whole; a write that fails half way leaves the old one
-//     serving (and removes what it wrote, when it can).
-// New articles (and every re-publish) go to the write shard, PARTS_WRITE_SHARD (0 when unset).
-import { ConfigError, callStore, StorageError } from "../core/errors.ts";
-import { PARTS_MOVE, type PartsMoveOutcome } from "../core/publishing.ts";
-import type { PartName, Publication } from "./publication.ts";
+// Articles' parts (source, record, page, each format's item) in D1, table `article_parts`, with one row shape in every
+// database that holds them: shard 0 is the catalog database itself, shard n ≥ 1 the database bound as PARTS_n
+// (migrations-parts/), for archives past one database's 10 GB. A version is written whole under a key no other write
+// uses before the catalog names it (in the catalog's own transaction when the write shard is the catalog database),
+// and deleted once the catalog names another; the reads, writes, deletes, the sweep and moves below are the same
+// statements whichever database they run in.
+import { ConfigError, callStore, StorageError } from "../../core/errors.ts";
+import type { PartName, Publication } from "../../core/publish/publication.ts";
+import { PARTS_MOVE, type PartsMoveOutcome } from "../../core/publishing.ts";
 
-/**
- * Where one article's parts are: shard 0 (the catalog database; its version is "" or, after a move, the move's own,
- * and readers ignore it) or shard n ≥ 1 under `version`.
- */
+/** Where one article's parts are: the shard of the database holding them and the version they are under. */
 export interface PartsLocation {
   slug: string;
   shard: number;
@@ -28,9 +21,9 @@ export interface PartsShards {
   readonly catalog: D1Database;
   /** The shard new writes go to. */
   readonly write: number;
-  /** The shards bound besides the catalog (n ≥ 1), in order. */
-  readonly bound: readonly number[];
-  /** The database of shard `n` ≥ 1; a StorageError when it is not bound (a parts database removed from wrangler.toml). */
+  /** Every shard: 0 and the databases bound besides the catalog, in order. */
+  readonly all: readonly number[];
+  /** The database of shard `n` (0: the catalog); a StorageError when it is not bound (removed from wrangler.toml). */
   database(n: number): D1Database;
 }
 
@@ -45,7 +38,7 @@ export function singleDatabase(catalog: D1Database): PartsShards {
   return partsShards(catalog, new Map(), 0);
 }
 
-/** Shards over `catalog` and the databases `bound` (shard number → database), writing to `write`. */
+/** Shards over `catalog` and the databases `bound` (shard number ≥ 1 → database), writing to `write`. */
 export function partsShards(catalog: D1Database, bound: ReadonlyMap<number, D1Database>, write: number): PartsShards {
   if (write !== 0 && !bound.has(write)) {
     throw new ConfigError("PARTS_WRITE_SHARD", `it is ${write}, but no D1 database is bound as PARTS_${write} (wrangler.toml)`);
@@ -53,9 +46,9 @@ export function partsShards(catalog: D1Database, bound: ReadonlyMap<number, D1Da
   return {
     catalog,
     write,
-    bound: [...bound.keys()].sort((a, b) => a - b),
+    all: [0, ...[...bound.keys()].sort((a, b) => a - b)],
     database(n) {
-      const db = bound.get(n);
+      const db = n === 0 ? catalog : bound.get(n);
       if (!db) {
         throw new StorageError("d1", "parts", new Error(`an article's parts are in shard ${n}, but no D1 database is bound as PARTS_${n}`));
       }
@@ -90,6 +83,11 @@ export class MissingPartsError extends StorageError {
   }
 }
 
+/** A version name for a write: never used twice, so no other write can name or delete its rows. */
+export function newVersion(): string {
+  return crypto.randomUUID();
+}
+
 /** Locations grouped by shard, each shard's in their order: one query per shard. */
 function byShard(locations: readonly PartsLocation[]): Map<number, PartsLocation[]> {
   const groups = new Map<number, PartsLocation[]>();
@@ -101,8 +99,18 @@ function byShard(locations: readonly PartsLocation[]): Map<number, PartsLocation
   return groups;
 }
 
-/** JSON of [slug, version] pairs, walked by `json_each` in the shard's query. */
+/** JSON of [slug, version] pairs, walked by `json_each` in a shard's query. */
 const pairs = (locations: readonly PartsLocation[]) => JSON.stringify(locations.map((l) => [l.slug, l.version]));
+
+/** The part `part` of these articles in one database. */
+function partsQuery(db: D1Database, part: PartName, locations: readonly PartsLocation[]): D1PreparedStatement {
+  return db
+    .prepare(
+      `SELECT slug, revision, text FROM article_parts
+       WHERE part = ?1 AND (slug, version) IN (SELECT value ->> 0, value ->> 1 FROM json_each(?2))`,
+    )
+    .bind(part, pairs(locations));
+}
 
 /**
  * The part `part` of every located article, by slug: one query per shard involved, the shards' queries in parallel.
@@ -116,22 +124,9 @@ export async function readParts(
   const found = new Map<string, { revision: number; text: string }>();
   await Promise.all(
     [...byShard(locations)].map(async ([shard, list]) => {
-      const { results } = await callStore("d1", "parts", () => {
-        if (shard === 0) {
-          return shards.catalog
-            .prepare("SELECT slug, revision, text FROM article_parts WHERE part = ?1 AND slug IN (SELECT value FROM json_each(?2))")
-            .bind(part, JSON.stringify(list.map((l) => l.slug)))
-            .all<{ slug: string; revision: number; text: string }>();
-        }
-        return shards
-          .database(shard)
-          .prepare(
-            `SELECT slug, revision, text FROM article_parts
-             WHERE part = ?1 AND (slug, version) IN (SELECT value ->> 0, value ->> 1 FROM json_each(?2))`,
-          )
-          .bind(part, pairs(list))
-          .all<{ slug: string; revision: number; text: string }>();
-      });
+      const { results } = await callStore("d1", "parts", () =>
+        partsQuery(shards.database(shard), part, list).all<{ slug: string; revision: number; text: string }>(),
+      );
       for (const row of results) found.set(row.slug, { revision: row.revision, text: row.text });
     }),
   );
@@ -139,20 +134,27 @@ export async function readParts(
   return found;
 }
 
-/** Writes a publication's parts into a shard's database under `version` (one statement), stamped with the wall clock. */
-export async function writeRemoteParts(db: D1Database, pub: Publication, version: string, now: Date): Promise<void> {
+/**
+ * The statement writing a publication's parts into `db` under `version`, stamped with the wall clock `written`. Inside
+ * the catalog's transaction it is guarded (`guardKey`: the change's key in write_guard, src/store/d1/guard.ts), so a
+ * refused change writes none; a parts database has no guard table, and its write comes before the catalog's.
+ */
+export function insertParts(db: D1Database, pub: Publication, version: string, written: number, guardKey?: string): D1PreparedStatement {
   const parts = Object.entries(pub.parts);
-  const rows = parts.map((_part, i) => `(?1, ?2, ?${5 + 2 * i}, ?3, ?${6 + 2 * i}, ?4)`).join(", ");
-  await db
-    .prepare(`INSERT INTO article_parts (slug, version, part, revision, text, written) VALUES ${rows}`)
-    .bind(pub.slug, version, pub.revision, now.getTime(), ...parts.flat())
-    .run();
+  const rows = parts.map((_part, i) => `(?${6 + 2 * i}, ?${7 + 2 * i})`).join(", ");
+  const condition = guardKey === undefined ? "?5 IS NULL" : "NOT EXISTS (SELECT 1 FROM write_guard WHERE key = ?5)";
+  return db
+    .prepare(
+      `INSERT INTO article_parts (slug, version, part, revision, text, written)
+       SELECT ?1, ?2, column1, ?3, column2, ?4 FROM (VALUES ${rows}) WHERE ${condition}`,
+    )
+    .bind(pub.slug, version, pub.revision, written, guardKey ?? null, ...parts.flat());
 }
 
-/** Deletes the parts at these remote locations (shard ≥ 1), one statement per shard, in parallel. */
-export async function deleteRemoteParts(shards: PartsShards, locations: readonly PartsLocation[]): Promise<void> {
+/** Deletes the parts at these locations, one statement per shard, in parallel. */
+export async function deleteParts(shards: PartsShards, locations: readonly PartsLocation[]): Promise<void> {
   await Promise.all(
-    [...byShard(locations.filter((l) => l.shard !== 0))].map(([shard, list]) =>
+    [...byShard(locations)].map(([shard, list]) =>
       shards
         .database(shard)
         .prepare("DELETE FROM article_parts WHERE (slug, version) IN (SELECT value ->> 0, value ->> 1 FROM json_each(?1))")
@@ -160,11 +162,6 @@ export async function deleteRemoteParts(shards: PartsShards, locations: readonly
         .run(),
     ),
   );
-}
-
-/** A version name for a write into a shard: never used twice, so no other write can name or delete its rows. */
-export function newVersion(): string {
-  return crypto.randomUUID();
 }
 
 /**
@@ -185,13 +182,14 @@ export interface SweepOutcome {
 const CURSOR = "parts-sweep:";
 
 /**
- * One step of the sweep over every bound shard: the next SWEEP_BATCH versions after the shard's cursor (kept in the
- * catalog's `state`), each deleted when no article names it and it is older than SWEEP_MIN_AGE_MS. What a failed
- * clean-up or a publish cut off half way leaves behind is found within (versions in the shard / SWEEP_BATCH) runs.
+ * One step of the sweep over every shard, the catalog's own included: the next SWEEP_BATCH versions after the shard's
+ * cursor (kept in the catalog's `state`), each deleted when no article names it and it is older than SWEEP_MIN_AGE_MS.
+ * What a failed clean-up, a move cut off half way or a publish whose catalog write failed leave behind is found
+ * within (versions in the shard / SWEEP_BATCH) runs.
  */
 export async function sweepParts(shards: PartsShards, wallClock: number = Date.now()): Promise<SweepOutcome[]> {
   const outcomes: SweepOutcome[] = [];
-  for (const shard of shards.bound) {
+  for (const shard of shards.all) {
     const db = shards.database(shard);
     const key = CURSOR + shard;
     const cursor = await callStore("d1", "parts sweep", () =>
@@ -220,7 +218,7 @@ export async function sweepParts(shards: PartsShards, wallClock: number = Date.n
     const orphans = results
       .filter((r) => !named.has(`${r.slug}\0${r.version}`) && r.written < wallClock - SWEEP_MIN_AGE_MS)
       .map((r) => ({ slug: r.slug, shard, version: r.version }));
-    if (orphans.length) await callStore("d1", "parts sweep", () => deleteRemoteParts(shards, orphans));
+    if (orphans.length) await callStore("d1", "parts sweep", () => deleteParts(shards, orphans));
     // A short page is the shard's end: the next run starts again from its beginning.
     const last = results.length === SWEEP_BATCH ? results[results.length - 1]! : undefined;
     await callStore("d1", "parts sweep", () =>
@@ -235,39 +233,39 @@ export async function sweepParts(shards: PartsShards, wallClock: number = Date.n
 }
 
 /**
- * Moves the parts of up to `limit` articles from shard `from` to the write shard, oldest slug first: for a catalog
- * database nearing its 10 GB, whose articles' parts are to live in a parts database. Nothing a reader sees changes (no
- * version, no ETag): each article's parts are copied whole under a new version, the catalog's row is switched only if
- * the article was not re-published meanwhile, then the old copy goes (from the catalog in the same transaction). An
- * article a publish changed meanwhile keeps what that publish wrote, and the copy is removed.
+ * Moves the parts of up to `limit` articles from shard `from` to the write shard, oldest slug first: for a database
+ * nearing its 10 GB. Nothing a reader sees changes (no version of an article's content, no ETag): each article's parts
+ * are copied whole under a new version, the catalog's row is switched only if the article was not re-published
+ * meanwhile, then the old copy goes. An article a publish changed meanwhile keeps what that publish wrote, and the copy
+ * is removed.
  */
 export async function moveParts(shards: PartsShards, from: number, limit: number): Promise<PartsMoveOutcome> {
   const to = shards.write;
   if (from === to) return { from, to, moved: 0, more: false };
   const db = shards.catalog;
-  const { results: located } = await db
-    .prepare("SELECT slug, shard, version FROM articles WHERE shard = ?1 ORDER BY slug LIMIT ?2")
-    .bind(from, Math.min(limit, PARTS_MOVE.max))
-    .all<PartsLocation>();
+  const take = Math.min(limit, PARTS_MOVE.max);
+  const { results: located } = await callStore("d1", "parts move", () =>
+    db.prepare("SELECT slug, shard, version FROM articles WHERE shard = ?1 ORDER BY slug LIMIT ?2").bind(from, take).all<PartsLocation>(),
+  );
   if (located.length === 0) return { from, to, moved: 0, more: false };
-  const source = from === 0 ? db : shards.database(from);
-  const { results: rows } = await source
-    .prepare(
-      from === 0
-        ? "SELECT slug, part, revision, text FROM article_parts WHERE slug IN (SELECT value ->> 0 FROM json_each(?1))"
-        : "SELECT slug, part, revision, text FROM article_parts WHERE (slug, version) IN (SELECT value ->> 0, value ->> 1 FROM json_each(?1))",
-    )
-    .bind(pairs(located))
-    .all<{ slug: string; part: string; revision: number; text: string }>();
+  const { results: rows } = await callStore("d1", "parts move", () =>
+    shards
+      .database(from)
+      .prepare(
+        "SELECT slug, part, revision, text FROM article_parts WHERE (slug, version) IN (SELECT value ->> 0, value ->> 1 FROM json_each(?1))",
+      )
+      .bind(pairs(located))
+      .all<{ slug: string; part: string; revision: number; text: string }>(),
+  );
   // An article whose parts its shard does not hold is not moved, and neither is anything else: the store is damaged.
   const missing = located.find((l) => !rows.some((r) => r.slug === l.slug));
   if (missing) throw new MissingPartsError("record", missing);
   const copies = located.map((l) => ({ old: l, next: { slug: l.slug, shard: to, version: newVersion() } }));
   const written = Date.now();
-  if (to !== 0) {
-    const target = shards.database(to);
-    // One statement per article, its parts as rows of one insert.
-    await target.batch(
+  const target = shards.database(to);
+  // One statement per article, its parts as rows of one insert.
+  await callStore("d1", "parts move", () =>
+    target.batch(
       copies.map(({ next }) => {
         const own = rows.filter((r) => r.slug === next.slug);
         const values = own.map((_r, i) => `(?1, ?2, ?${4 + 3 * i}, ?${5 + 3 * i}, ?${6 + 3 * i}, ?3)`).join(", ");
@@ -275,41 +273,21 @@ export async function moveParts(shards: PartsShards, from: number, limit: number
           .prepare(`INSERT INTO article_parts (slug, version, part, revision, text, written) VALUES ${values}`)
           .bind(next.slug, next.version, written, ...own.flatMap((r) => [r.part, r.revision, r.text]));
       }),
-    );
-  }
-  // The switch, per article only where the catalog still names the copy's source; into shard 0, the rows go in with it.
-  const statements = copies.flatMap(({ old, next }) => [
-    db
-      .prepare("UPDATE articles SET shard = ?2, version = ?3 WHERE slug = ?1 AND shard = ?4 AND version = ?5")
-      .bind(old.slug, next.shard, next.version, old.shard, old.version),
-    // Into the catalog's own table: the rows go in with the switch, only if it took (a move's version is its own,
-    // never the "" a publish into shard 0 writes, so a publish that came first cannot be mistaken for the switch).
-    ...(to === 0
-      ? [
-          db
-            .prepare(
-              `INSERT INTO article_parts (slug, part, revision, text)
-               SELECT ?1, value ->> 0, value ->> 1, value ->> 2 FROM json_each(?2)
-               WHERE EXISTS (SELECT 1 FROM articles WHERE slug = ?1 AND shard = 0 AND version = ?3)`,
-            )
-            .bind(old.slug, JSON.stringify(rows.filter((r) => r.slug === old.slug).map((r) => [r.part, r.revision, r.text])), next.version),
-        ]
-      : []),
-    ...(from === 0
-      ? [
-          db
-            .prepare(
-              "DELETE FROM article_parts WHERE slug = ?1 AND EXISTS (SELECT 1 FROM articles WHERE slug = ?1 AND shard = ?2 AND version = ?3)",
-            )
-            .bind(old.slug, next.shard, next.version),
-        ]
-      : []),
-  ]);
-  const results = await db.batch(statements);
-  const perArticle = statements.length / copies.length;
-  const switched = copies.filter((_c, i) => results[i * perArticle]!.meta.changes > 0);
-  const stale = copies.filter((_c, i) => results[i * perArticle]!.meta.changes === 0);
-  // What no reader can reach any more: the old remote copies of the switched, the new copies of the rest.
-  await deleteRemoteParts(shards, [...switched.map((c) => c.old), ...stale.map((c) => c.next)]);
-  return { from, to, moved: switched.length, more: located.length === Math.min(limit, PARTS_MOVE.max) };
+    ),
+  );
+  // The switch, per article only where the catalog still names the copy's source.
+  const results = await callStore("d1", "parts move", () =>
+    db.batch(
+      copies.map(({ old, next }) =>
+        db
+          .prepare("UPDATE articles SET shard = ?2, version = ?3 WHERE slug = ?1 AND shard = ?4 AND version = ?5")
+          .bind(old.slug, next.shard, next.version, old.shard, old.version),
+      ),
+    ),
+  );
+  const switched = copies.filter((_c, i) => results[i]!.meta.changes > 0);
+  const stale = copies.filter((_c, i) => results[i]!.meta.changes === 0);
+  // What no reader can reach any more: the old copies of the switched, the new copies of the rest.
+  await callStore("d1", "parts move", () => deleteParts(shards, [...switched.map((c) => c.old), ...stale.map((c) => c.next)]));
+  return { from, to, moved: switched.length, more: located.length === take };
 }

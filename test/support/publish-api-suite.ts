@@ -1,24 +1,42 @@
-// The publish API's suite inside workerd over real local D1 and R2: publish, edit, delete, rename, drafts, registries
-// and images, each seen through the served feeds and pages; refusals use check's messages and change nothing. It runs
-// twice: with every part in the catalog database (publish-api.test.ts), and with parts written to a parts database
-// (publish-api-shards.test.ts; src/sources/d1-shards.ts).
-import { env } from "cloudflare:test";
+// The publish API's suite, over any store: publish, edit, delete, rename, drafts, registries and images, each seen
+// through the served feeds and pages; refusals use check's messages and change nothing. It runs over the memory store
+// on Node (test/node/publish-api.test.ts: every rule in milliseconds), and inside workerd over real local D1 and R2,
+// with every part in the catalog database (test/worker/publish-api.test.ts) and with parts written to a parts
+// database (test/worker/publish-api-shards.test.ts; src/store/d1/parts.ts).
 import { beforeEach, describe, expect, it } from "vitest";
+import type { Catalog } from "../../src/core/catalog.ts";
 import { loadContent } from "../../src/core/content.ts";
 import type { ContentIssue } from "../../src/core/errors.ts";
-import type { PublishChange } from "../../src/core/publishing.ts";
+import type { PublishChange, Publisher } from "../../src/core/publishing.ts";
 import { parseSettings } from "../../src/core/settings.ts";
 import { createApp } from "../../src/http/app.ts";
 import type { PublishEvent } from "../../src/http/publish.ts";
-import { createD1Catalog } from "../../src/sources/d1-catalog.ts";
-import { createD1Publisher } from "../../src/sources/d1-publisher.ts";
-import type { PartsShards } from "../../src/sources/d1-shards.ts";
 import { createMemorySource, type MemoryFiles } from "../../src/sources/memory.ts";
-import { type Fetch, publishFiles, send, TOKEN, workerFetch } from "./sample.ts";
-import { resetParts, testShards } from "./shards.ts";
+import { type Fetch, publishFiles, send as sendWith } from "./api-client.ts";
 
-/** Where this run of the suite keeps articles' parts: set for each test by describePublishApi. */
-let shards: PartsShards;
+/** What the suite needs of a store: a fresh catalog and publisher over it, and a few looks inside. */
+export interface PublishApiStore {
+  /** Empties the store before each test. */
+  reset(): Promise<void>;
+  /** The catalog the app reads and a publisher over the same store. */
+  open(): { catalog: Catalog; publisher: Publisher };
+  /** Publishable articles stored. */
+  articleCount(): Promise<number>;
+  /** Image objects stored (R2's keys), sorted. */
+  objects(): Promise<string[]>;
+  /** Where the parts of an article are (D1: the shard its row names) and where this run writes them. */
+  parts?: { of(slug: string): Promise<unknown>; expected: unknown };
+}
+
+export interface PublishApiRun {
+  /** The worker itself, with its own environment and PUBLISH_TOKEN (inside workerd): its routes are checked too. */
+  worker?: { fetch: Fetch; token: string };
+}
+
+/** The publish API's secret in the suite's apps. */
+const TOKEN = "suite-publish-token-0123456789abcdef";
+const send = (fetch: Fetch, base: string, method: "PUT" | "DELETE", path: string, body?: string | Uint8Array, query = "") =>
+  sendWith(fetch, base, TOKEN, method, path, body, query);
 
 const site = parseSettings({
   SITE_URL: "https://news.example.com",
@@ -44,25 +62,22 @@ function article(title: string, fields: Record<string, string> = {}): string {
   return `---\n${lines}---\nBody of ${title}.\n`;
 }
 
-async function reset(): Promise<void> {
-  const tables = ["articles", "article_parts", "memberships", "facets", "drafts", "images", "image_refs", "retired_ids", "registries"];
-  await env.DB.batch(tables.map((t) => env.DB.prepare(`DELETE FROM ${t}`)));
-  await resetParts();
-  const listed = await env.IMAGES.list();
-  if (listed.objects.length) await env.IMAGES.delete(listed.objects.map((o) => o.key));
-}
+/** The store of this run of the suite: set by describePublishApi. */
+let store: PublishApiStore;
+const reset = () => store.reset();
 
 function setup() {
   const changes: PublishChange[] = [];
   const logs: string[] = [];
   const events: PublishEvent[] = [];
+  const { catalog, publisher } = store.open();
   const app = createApp({
-    catalog: createD1Catalog(env.DB, env.IMAGES, { shards }),
+    catalog,
     site,
     now: () => NOW,
     log: (m) => logs.push(m),
     publish: {
-      publisher: createD1Publisher(env.DB, env.IMAGES, site, shards),
+      publisher,
       token: TOKEN,
       onChange: (c) => void changes.push(c),
       logEvent: (e) => void events.push(e),
@@ -108,11 +123,11 @@ async function problemOf(res: Response): Promise<{ status: number; issues: Conte
   return body;
 }
 
-/** Declares the suite, with new parts written to shard `write` (0: the catalog database). */
-export function describePublishApi(write: number): void {
-  describe(`parts written to shard ${write}`, () => {
+/** Declares the suite over the store `make` gives (a fresh one for each test). */
+export function describePublishApi(name: string, make: () => PublishApiStore, run: PublishApiRun = {}): void {
+  describe(name, () => {
     beforeEach(async () => {
-      shards = testShards(write);
+      store = make();
       await reset();
     });
 
@@ -130,7 +145,7 @@ export function describePublishApi(write: number): void {
         }
         const put = await fetch(`${BASE}/api/articles/a.md`, { method: "PUT", body: article("A") });
         expect(put.status).toBe(401);
-        expect((await env.DB.prepare("SELECT COUNT(*) AS n FROM articles").first<{ n: number }>())!.n).toBe(0);
+        expect(await store.articleCount()).toBe(0);
         const ok = await fetch(`${BASE}/api/manifest`, { headers: { Authorization: `Bearer ${TOKEN}` } });
         expect(ok.status).toBe(200);
         expect(events.map((e) => (e.event === "rejection" ? e.reason : e.event))).toEqual([
@@ -143,7 +158,7 @@ export function describePublishApi(write: number): void {
       });
 
       it("does not exist without publish options: /api/* is a 404 even with the token", async () => {
-        const app = createApp({ catalog: createD1Catalog(env.DB, env.IMAGES), site, now: () => NOW });
+        const app = createApp({ catalog: store.open().catalog, site, now: () => NOW });
         for (const [method, path] of [
           ["GET", "/api/manifest"],
           ["PUT", "/api/articles/a.md"],
@@ -157,12 +172,17 @@ export function describePublishApi(write: number): void {
         }
       });
 
-      it("is served by the worker itself with the PUBLISH_TOKEN secret", async () => {
-        expect((await workerFetch("http://localhost:8787/api/manifest")).status).toBe(401);
-        const res = await workerFetch("http://localhost:8787/api/manifest", { headers: { Authorization: `Bearer ${TOKEN}` } });
-        expect(res.status).toBe(200);
-        expect(res.headers.get("Cache-Control")).toBe("no-store");
-      });
+      // Only inside workerd: the worker itself, with its own environment.
+      const worker = run.worker;
+      if (worker) {
+        it("is served by the worker itself with the PUBLISH_TOKEN secret", async () => {
+          const { fetch: workerFetch, token } = worker;
+          expect((await workerFetch("http://localhost:8787/api/manifest")).status).toBe(401);
+          const res = await workerFetch("http://localhost:8787/api/manifest", { headers: { Authorization: `Bearer ${token}` } });
+          expect(res.status).toBe(200);
+          expect(res.headers.get("Cache-Control")).toBe("no-store");
+        });
+      }
     });
 
     describe("publish API: articles", () => {
@@ -175,7 +195,7 @@ export function describePublishApi(write: number): void {
         expect(res.status).toBe(201);
         expect(await res.json()).toEqual({ file: "2025/a.md", slug: "a", draft: false, result: "created", warnings: [] });
         // Its parts are where this run of the suite writes them.
-        expect(await env.DB.prepare("SELECT shard FROM articles WHERE slug = 'a'").first()).toEqual({ shard: write });
+        if (store.parts) expect(await store.parts.of("a")).toEqual(store.parts.expected);
         for (const path of ["/rss.xml", "/sections/news/atom.xml", "/tags/oil/feed.json"])
           expect(await text(path), path).toContain("Alpha");
         expect(await text("/rss.xml")).toContain(
@@ -389,12 +409,13 @@ export function describePublishApi(write: number): void {
       it("runs the change hook's deferred work, and a failing hook neither fails nor undoes the publish", async () => {
         const events: PublishEvent[] = [];
         const done: string[] = [];
+        const { catalog, publisher } = store.open();
         const app = createApp({
-          catalog: createD1Catalog(env.DB, env.IMAGES, { shards }),
+          catalog,
           site,
           now: () => NOW,
           publish: {
-            publisher: createD1Publisher(env.DB, env.IMAGES, site, shards),
+            publisher,
             token: TOKEN,
             logEvent: (e) => void events.push(e),
             onChange: (change, waitUntil) => {
@@ -455,7 +476,7 @@ export function describePublishApi(write: number): void {
           entries: unknown[];
         };
         expect(manifest.entries).toEqual([]);
-        expect((await env.IMAGES.list()).objects).toEqual([]);
+        expect(await store.objects()).toEqual([]);
       });
     });
 
@@ -582,7 +603,7 @@ export function describePublishApi(write: number): void {
         } as RequestInit);
         expect(declared.status).toBe(413);
         expect((await fetch(`${BASE}/api/batch`, { method: "POST", body: batchBody(files) })).status).toBe(401);
-        expect((await env.DB.prepare("SELECT COUNT(*) AS n FROM articles").first<{ n: number }>())!.n).toBe(1);
+        expect(await store.articleCount()).toBe(1);
       });
     });
 
@@ -625,7 +646,7 @@ export function describePublishApi(write: number): void {
         expect(((await refused.json()) as { detail: string }).detail).toContain("a.md");
         await del("a.md");
         expect(await (await del("images/p.png")).json()).toEqual({ path: "images/p.png", result: "deleted" });
-        expect(await env.IMAGES.head("images/p.png")).toBeNull();
+        expect(await store.objects()).not.toContain("images/p.png");
       });
     });
 
@@ -681,7 +702,7 @@ export function describePublishApi(write: number): void {
         const files: Record<string, string | Uint8Array> = { "images/p.png": PNG_1x1, "authors.yaml": "sara:\n  name: Sara\n" };
         for (const name of ["c", "a", "e", "b", "d"]) files[`2025/${name}.md`] = article(name.toUpperCase());
         files["2025/f.md"] = article("F", { draft: "true" });
-        await publishFiles(files, fetch, BASE);
+        await publishFiles(files, fetch, BASE, TOKEN);
         const seen: { path: string; kind: string; hash: string; slug?: string }[] = [];
         let after = "";
         for (let page = 0; page < 10; page++) {

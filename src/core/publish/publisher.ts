@@ -1,0 +1,609 @@
+// Publishing as a use case: every rule of putting, renaming and deleting articles, images and registries, over a
+// store that only reads and writes (store.ts). Each file is validated with `npm run check`'s rules against what is
+// stored (the authors registry, image facts, the slugs and ids other files hold), rendered once, and written with the
+// conditions the store checks inside its transaction (the file still holds what was read; its slug, id and images
+// still free or stored); a change of a registry or an image publishes the articles that use it again.
+//
+// Articles go in groups: a group is read in one round trip (registries, what its files hold, the images they name),
+// its claims in a second, and it is written in a third, one transaction, whatever its size (PUBLISH_GROUP).
+import { type ArticleRecord, fingerprintRecord, type ParsedArticle, parseArticle } from "../article.ts";
+import { type AuthorRegistry, parseAuthors } from "../authors.ts";
+import { scopeKey } from "../catalog.ts";
+import type { ContentIssue } from "../errors.ts";
+import { type ImageFacts, inspectImage } from "../images.ts";
+import { countUtf8Bytes, describeSize } from "../limits.ts";
+import type { Author } from "../model.ts";
+import { parsePartners } from "../partners.ts";
+import {
+  type ArticleOutcome,
+  type ArticleResult,
+  type ArticleUpload,
+  type Claimant,
+  checkContentPath,
+  claimIssues,
+  type DeleteOutcome,
+  decodeUpload,
+  type ImageOutcome,
+  type ManifestPage,
+  PUBLISH_LIMITS,
+  PUBLISHABLE_IMAGE_TYPES,
+  type PublishChange,
+  PublishConflictError,
+  type Publisher,
+  PublishRejectedError,
+  type PutResult,
+  type RegistryName,
+  type RegistryOutcome,
+  type Republished,
+} from "../publishing.ts";
+import type { SiteSettings } from "../settings.ts";
+import { slugify } from "../text.ts";
+import { planLists } from "./lists.ts";
+import { hashSource, type ItemWriters, PART_NAMES, type Publication, preparePublication } from "./publication.ts";
+import type { Expectation, PublishStore, StoreAnswer, StoreChange, StoredArticle, WriteConflict } from "./store.ts";
+
+/**
+ * How many articles one group reads and writes together: one D1 transaction each. Bounded by count and by the bytes
+ * of what they store (each article's parts are 10–60 KB), so a transaction stays a few MB whatever a batch holds.
+ */
+export const PUBLISH_GROUP = { articles: 50, bytes: 4 * 1024 * 1024 } as const;
+
+/** Times an article is read and written again when its file changed underneath it (another publish got there first). */
+const STALE_RETRIES = 3;
+
+export interface PublisherOptions {
+  store: PublishStore;
+  site: SiteSettings;
+  /** The formats' item writers and their revision (src/formats/index.ts), applied when an article is stored. */
+  items: ItemWriters;
+  /** Articles per group; PUBLISH_GROUP by default (tests use small groups to cross their edges). */
+  group?: { articles: number; bytes: number };
+}
+
+/** An article to publish: its file, its text, and the file it was renamed from. */
+interface Draftable {
+  index: number;
+  file: string;
+  text: string;
+  renamed?: string;
+  /** Republishing from the store: a file that no longer passes keeps its stored version, silently. */
+  stored?: boolean;
+}
+
+/** A publisher over `store`: the Publisher every route and the CLI's worker use. */
+export function createPublisher(options: PublisherOptions): Publisher {
+  return new StorePublisher(options);
+}
+
+class StorePublisher implements Publisher {
+  readonly #store: PublishStore;
+  readonly #site: SiteSettings;
+  readonly #items: ItemWriters;
+  readonly #group: { articles: number; bytes: number };
+
+  constructor(options: PublisherOptions) {
+    this.#store = options.store;
+    this.#site = options.site;
+    this.#items = options.items;
+    this.#group = options.group ?? PUBLISH_GROUP;
+    if (options.store.moveParts) this.moveParts = (from, limit) => options.store.moveParts!(from, limit);
+  }
+
+  moveParts?: Publisher["moveParts"];
+
+  manifest(after: string, limit: number): Promise<ManifestPage> {
+    return this.#store.manifest(after, limit);
+  }
+
+  async putArticle(file: string, bytes: Uint8Array, { replaces, now }: { replaces?: string; now: Date }): Promise<ArticleOutcome> {
+    const [result] = await this.putArticles([{ file, bytes, ...(replaces !== undefined ? { replaces } : {}) }], now);
+    if ("error" in result!) throw result.error;
+    return result!.outcome;
+  }
+
+  async putArticles(uploads: readonly ArticleUpload[], now: Date): Promise<ArticleResult[]> {
+    const results: ArticleResult[] = new Array(uploads.length);
+    const pending: Draftable[] = [];
+    for (const [index, upload] of uploads.entries()) {
+      const { file, bytes } = upload;
+      try {
+        requirePath("article", file);
+        const decoded = decodeUpload(file, bytes, PUBLISH_LIMITS.articleBytes);
+        if ("issue" in decoded) throw new PublishRejectedError(file, [decoded.issue]);
+        const renamed = upload.replaces !== undefined && upload.replaces !== file ? upload.replaces : undefined;
+        if (renamed !== undefined) requirePath("article", renamed);
+        pending.push({ index, file, text: decoded.text, ...(renamed !== undefined ? { renamed } : {}) });
+      } catch (error) {
+        results[index] = { file, error: refusal(error) };
+      }
+    }
+    await this.#publishAll(pending, now, (item, answer) => {
+      results[item.index] = "error" in answer ? { file: item.file, error: answer.error } : { file: item.file, outcome: answer.outcome };
+    });
+    return results;
+  }
+
+  async deleteArticle(file: string, now: Date): Promise<DeleteOutcome> {
+    requirePath("article", file);
+    for (let attempt = 0; ; attempt++) {
+      const state = await this.#store.read({ files: [file] });
+      const article = state.articles.get(file);
+      if (!article && !state.drafts.has(file)) return { path: file, result: "absent" };
+      const [answer] = await this.#store.write([
+        {
+          kind: "delete",
+          key: file,
+          file,
+          expect: [{ file, version: article?.version ?? null }],
+          lists: planLists(article ? [article] : [], undefined, now),
+          ...(article ? { retire: { id: article.id, slug: article.slug } } : {}),
+          now,
+        },
+      ]);
+      if (answer!.ok) {
+        const scopes = article?.entries.map((e) => e.scope) ?? [];
+        return { path: file, result: "deleted", change: changeOf(now, { scopes, slugs: article ? [article.slug] : [] }) };
+      }
+      if (attempt >= STALE_RETRIES) throw staleError(file);
+    }
+  }
+
+  async putImage(path: string, bytes: Uint8Array, now: Date): Promise<ImageOutcome> {
+    requirePath("image", path);
+    // The check's own inspection: its reason names what the bytes are (an SVG, a damaged JPEG, …).
+    const inspected = inspectImage(bytes);
+    if (!inspected.ok || !PUBLISHABLE_IMAGE_TYPES.includes(inspected.facts.type)) {
+      const found = inspected.ok ? `an image of type ${inspected.facts.type}` : inspected.reason;
+      throw new PublishRejectedError(path, [{ file: path, found, expected: "a JPEG, PNG, GIF, WebP or AVIF file" }]);
+    }
+    const { facts } = inspected;
+    const sha256 = await sha256Hex(bytes);
+    const old = (await this.#store.read({ images: [path] })).images.get(path);
+    if (old && old.sha256 === sha256 && (await this.#store.objects.exists(path))) {
+      return { path, result: "unchanged", facts, republished: [] };
+    }
+    // The bytes first, then the row: a row always has its object, and an article can name the image only once both are in.
+    await this.#store.objects.put(path, bytes, { type: facts.type, sha256 });
+    await this.#store.write([{ kind: "image", key: path, path, facts: { ...facts, sha256 } }]);
+    // Articles carry the facts they were published with (enclosure length, type, size): publish them again.
+    const changed =
+      old && (old.type !== facts.type || old.width !== facts.width || old.height !== facts.height || old.length !== facts.length);
+    const users = changed ? ((await this.#store.read({ imageUsers: [path] })).imageUsers.get(path) ?? []).map((u) => u.slug) : [];
+    const { done, scopes } = await this.#republish(users, now);
+    return {
+      path,
+      result: old ? "updated" : "created",
+      facts,
+      republished: done,
+      change: changeOf(now, { scopes: [...scopes], slugs: done.some((d) => d.result !== "unchanged") ? users : [], images: [path] }),
+    };
+  }
+
+  async deleteImage(path: string, now: Date): Promise<DeleteOutcome> {
+    requirePath("image", path);
+    // The row first, and only while no article uses it (checked inside the write), then the bytes: an article can
+    // never be published against an image that is going.
+    const [answer] = await this.#store.write([{ kind: "delete-image", key: path, path }]);
+    if (!answer!.ok) {
+      const users = "conflicts" in answer! ? answer.conflicts.flatMap((c) => (c.field === "in-use" ? [c.file] : [])) : [];
+      throw new PublishConflictError(path, `${path} is used by ${users.join(", ")}: publish or delete those first`);
+    }
+    await this.#store.objects.delete(path);
+    return answer!.deleted ? { path, result: "deleted", change: changeOf(now, { images: [path] }) } : { path, result: "absent" };
+  }
+
+  async putRegistry(name: RegistryName, bytes: Uint8Array, now: Date): Promise<RegistryOutcome> {
+    const decoded = decodeUpload(name, bytes, PUBLISH_LIMITS.registryBytes);
+    if ("issue" in decoded) throw new PublishRejectedError(name, [decoded.issue]);
+    const { text } = decoded;
+    // authors.yaml as the check parses it, local avatars looked up among the stored images (two passes, as articles).
+    const wanted = new Set<string>();
+    const first =
+      name === "authors.yaml"
+        ? parseAuthors(text, this.#site, {
+            image: (file) => {
+              wanted.add(file);
+              return null;
+            },
+            exists: () => false,
+          })
+        : parsePartners(text);
+    const state = await this.#store.read({ registries: [name], images: [...wanted] });
+    const parsed =
+      name === "authors.yaml" && wanted.size
+        ? parseAuthors(text, this.#site, { image: (file) => state.images.get(file) ?? null, exists: (file) => state.images.has(file) })
+        : first;
+    if (parsed.issues.length) throw new PublishRejectedError(name, parsed.issues);
+    const entries = "authors" in parsed ? [...parsed.authors] : [...parsed.partners];
+    const sourceHash = hashSource(text);
+    const old = state.registries.get(name);
+    if (old?.sourceHash === sourceHash) return { name, result: "unchanged", republished: [] };
+    const stored = JSON.stringify(entries);
+    this.#requireFits(name, [["registry", stored]]);
+    await this.#store.write([{ kind: "registry", key: name, name, sourceHash, text, parsed: stored, warnings: "[]" }]);
+
+    let republished: Republished[] = [];
+    let scopes = new Set<string>();
+    let slugs: string[] = [];
+    if (name === "authors.yaml") {
+      // Only the articles that name an author whose entry changed: the cost grows with those authors' articles.
+      const lists = authorListsToRecheck(old ? (JSON.parse(old.parsed) as [string, Author][]) : [], entries as [string, Author][]);
+      slugs = lists.length ? [...(await this.#store.read({ listMembers: lists })).listMembers] : [];
+      ({ done: republished, scopes } = await this.#republish(slugs, now));
+    }
+    return {
+      name,
+      result: old ? "updated" : "created",
+      republished,
+      change: changeOf(now, { scopes: [...scopes], slugs, registries: [name] }),
+    };
+  }
+
+  /**
+   * Publishes stored articles again from their stored source, after something they use changed. Articles that no
+   * longer pass (they cannot, today: a registry or image change never invalidates one) keep their stored version.
+   * Drafts keep theirs until they are next published: the store keeps no source for them.
+   */
+  async #republish(slugs: readonly string[], now: Date): Promise<{ done: Republished[]; scopes: Set<string> }> {
+    const done: Republished[] = [];
+    const scopes = new Set<string>();
+    for (let i = 0; i < slugs.length; i += this.#group.articles) {
+      const { sources } = await this.#store.read({ sources: slugs.slice(i, i + this.#group.articles) });
+      const items = [...sources.values()].map(
+        (source, index): Draftable => ({ index, file: source.file, text: source.text, stored: true }),
+      );
+      await this.#publishAll(items, now, (_item, answer) => {
+        if ("error" in answer) return;
+        done.push({ file: answer.outcome.file, result: answer.outcome.result });
+        for (const scope of answer.outcome.change?.scopes ?? []) scopes.add(scope);
+      });
+    }
+    return { done, scopes };
+  }
+
+  /** Publishes every item, group by group; an item whose file changed underneath it goes again, a few times at most. */
+  async #publishAll(
+    items: readonly Draftable[],
+    now: Date,
+    settle: (item: Draftable, answer: { outcome: ArticleOutcome } | { error: PublishRejectedError | PublishConflictError }) => void,
+  ): Promise<void> {
+    let queue = items;
+    for (let attempt = 0; queue.length; attempt++) {
+      const again: Draftable[] = [];
+      for (const group of groupItems(queue, this.#group)) {
+        await this.#publishGroup(group, now, settle, (item) => {
+          if (attempt < STALE_RETRIES) again.push(item);
+          else settle(item, { error: staleError(item.file) });
+        });
+      }
+      queue = again;
+    }
+  }
+
+  /** One group: read, parse, check claims, write; each item settled, or handed to `retry` when it was stale. */
+  async #publishGroup(
+    group: readonly Draftable[],
+    now: Date,
+    settle: (item: Draftable, answer: { outcome: ArticleOutcome } | { error: PublishRejectedError | PublishConflictError }) => void,
+    retry: (item: Draftable) => void,
+  ): Promise<void> {
+    const refuse = (item: Draftable, error: unknown) => {
+      if (!item.stored) settle(item, { error: refusal(error) });
+    };
+    const files = [...new Set(group.flatMap((item) => (item.renamed ? [item.file, item.renamed] : [item.file])))];
+    const state = await this.#store.read({ registries: ["authors.yaml"], files });
+    const authors = registryOf<Author>(state.registries.get("authors.yaml")?.parsed);
+
+    // Each article parsed against the stored registry; those naming local images again with the images' facts.
+    const parsed = new Map<Draftable, ParsedArticle>();
+    const wanted = new Map<Draftable, Set<string>>();
+    for (const item of group) {
+      const images = new Set<string>();
+      parsed.set(item, parseArticle(item.file, item.text, this.#context(authors, images)));
+      if (images.size) wanted.set(item, images);
+    }
+    let images = state.images;
+    if (wanted.size) {
+      images = (await this.#store.read({ images: [...new Set([...wanted.values()].flatMap((s) => [...s]))] })).images;
+      for (const item of wanted.keys()) parsed.set(item, parseArticle(item.file, item.text, this.#context(authors, undefined, images)));
+    }
+
+    // What each valid article replaces, and whether it changes anything at all.
+    const planned: Planned[] = [];
+    for (const item of group) {
+      const result = parsed.get(item)!;
+      if (!result.ok) {
+        refuse(item, new PublishRejectedError(item.file, result.issues, result.warnings));
+        continue;
+      }
+      const { record, warnings } = result;
+      try {
+        planned.push(this.#plan(item, record, warnings, state));
+      } catch (error) {
+        refuse(item, error);
+      }
+    }
+    const unchanged = planned.filter((p) => p.unchanged);
+    for (const p of unchanged) settle(p.item, { outcome: outcomeOf(p, "unchanged", now) });
+    const writing = planned.filter((p) => !p.unchanged);
+
+    // Claims: other stored files holding the slug or id, and deleted articles' ids. A file that an earlier article of
+    // the group rewrites is left to the write's own check, which sees the group in order.
+    const claimed = writing.filter((p) => !p.record.draft);
+    const rewritten = new Map<string, number>();
+    for (const [n, p] of writing.entries()) for (const file of p.replaces) if (!rewritten.has(file)) rewritten.set(file, n);
+    const claims = claimed.length
+      ? (
+          await this.#store.read({
+            claims: claimed.map((p) => ({ key: p.item.file, slug: p.record.slug, id: p.record.id, own: p.replaces })),
+          })
+        ).claims
+      : new Map<string, readonly Claimant[]>();
+    const valid: Planned[] = [];
+    const taken = new Map<string, string>();
+    for (const [n, p] of writing.entries()) {
+      const found = (claims.get(p.item.file) ?? []).filter((c) => c.field === "retired" || !((rewritten.get(c.file) ?? n) < n));
+      // Within the group, the earlier article holds what it claims, as it would have had it been sent first.
+      if (!p.record.draft) {
+        for (const [field, value] of [
+          ["slug", p.record.slug],
+          ["id", p.record.id],
+        ] as const) {
+          const holder = taken.get(`${field}\0${value}`);
+          if (holder !== undefined && !found.some((c) => c.field === field)) found.push({ field, file: holder });
+        }
+      }
+      if (found.length) {
+        refuse(p.item, new PublishRejectedError(p.item.file, claimIssues(p.record, found), p.warnings));
+        continue;
+      }
+      if (!p.record.draft) {
+        taken.set(`slug\0${p.record.slug}`, p.item.file);
+        taken.set(`id\0${p.record.id}`, p.item.file);
+      }
+      try {
+        p.publication = preparePublication(p.record, p.item.text, p.warnings, this.#items);
+        this.#requireFits(
+          p.item.file,
+          p.record.draft ? [["record", p.publication.parts.record]] : PART_NAMES.map((part) => [part, p.publication!.parts[part]]),
+        );
+        valid.push(p);
+      } catch (error) {
+        refuse(p.item, error);
+      }
+    }
+    if (valid.length === 0) return;
+
+    const answers = await this.#store.write(valid.map((p) => this.#change(p, now)));
+    for (const [n, answer] of answers.entries()) {
+      const p = valid[n]!;
+      if (answer.ok) {
+        settle(p.item, { outcome: outcomeOf(p, p.result, now) });
+      } else if ("tooBig" in answer) {
+        refuse(p.item, tooBigError(p.item.file, answer.tooBig, this.#store.limits.valueBytes, p.warnings));
+      } else if (answer.conflicts.some((c) => c.field === "stale" || c.field === "image")) {
+        // The file, or an image it uses, changed underneath: read and check it again.
+        retry(p.item);
+      } else {
+        refuse(p.item, new PublishRejectedError(p.item.file, claimIssues(p.record, claimantsOf(answer.conflicts)), p.warnings));
+      }
+    }
+  }
+
+  /** The parse context over a registry and image facts; without facts, the images asked for are collected into `wanted`. */
+  #context(authors: AuthorRegistry, wanted?: Set<string>, facts?: ReadonlyMap<string, ImageFacts>) {
+    return {
+      site: this.#site,
+      authors,
+      image: (path: string) => {
+        wanted?.add(path);
+        return facts?.get(path) ?? null;
+      },
+      exists: (path: string) => facts?.has(path) ?? false,
+    };
+  }
+
+  /** What storing a valid record means: what it replaces (its file, a file it was renamed from) and whether it changes anything. */
+  #plan(item: Draftable, record: ArticleRecord, warnings: readonly ContentIssue[], state: StoreAnswer): Planned {
+    const existing = state.articles.get(item.file);
+    const draft = state.drafts.get(item.file);
+    let renamed = item.renamed;
+    if (renamed !== undefined) {
+      const old = state.articles.get(renamed) ?? state.drafts.get(renamed);
+      if (!old) {
+        renamed = undefined; // already gone (a retried rename): nothing to replace
+      } else if (old.slug !== record.slug && ("id" in old ? old.id : undefined) !== record.id) {
+        throw new PublishRejectedError(
+          item.file,
+          [
+            {
+              file: item.file,
+              found: `?replaces=${renamed}, which holds the article "${old.slug}", not this one`,
+              expected: "the file this article was renamed from (the same slug or id)",
+            },
+          ],
+          warnings,
+        );
+      }
+    }
+    const sourceHash = hashSource(item.text);
+    const unchanged = record.draft
+      ? !existing && draft?.sourceHash === sourceHash && renamed === undefined
+      : existing?.sourceHash === sourceHash && existing.fingerprint === fingerprintRecord(record) && renamed === undefined;
+    const old = [existing, renamed !== undefined ? state.articles.get(renamed) : undefined].filter((a): a is StoredArticle => !!a);
+    return {
+      item,
+      record,
+      warnings,
+      replaces: renamed !== undefined ? [item.file, renamed] : [item.file],
+      old,
+      expect: (renamed !== undefined ? [item.file, renamed] : [item.file]).map(
+        (file): Expectation => ({ file, version: state.articles.get(file)?.version ?? null }),
+      ),
+      result: record.draft ? (draft || existing ? "updated" : "created") : existing ? "updated" : "created",
+      unchanged,
+    };
+  }
+
+  /** The store change of a planned article. */
+  #change(p: Planned, now: Date): StoreChange {
+    const publication = p.publication!;
+    const base = { key: p.item.file, publication, replaces: p.replaces, expect: p.expect, now };
+    if (p.record.draft) {
+      const existing = p.old.find((a) => a.file === p.item.file);
+      return {
+        kind: "draft",
+        ...base,
+        lists: planLists(p.old, undefined, now),
+        ...(existing ? { retire: { id: existing.id, slug: existing.slug } } : {}),
+      };
+    }
+    return { kind: "article", ...base, lists: planLists(p.old, publication, now) };
+  }
+
+  /** Refuses a file one of whose stored values the store cannot hold, naming the part and its size. */
+  #requireFits(file: string, values: readonly (readonly [string, string])[]): void {
+    const limit = this.#store.limits.valueBytes;
+    for (const [part, text] of values) {
+      // Cheap bound first: a UTF-16 code unit is at most 3 bytes of UTF-8.
+      if (text.length * 3 <= limit) continue;
+      const bytes = countUtf8Bytes(text);
+      if (bytes > limit) throw tooBigError(file, `${part} (${describeSize(bytes)})`, limit);
+    }
+  }
+}
+
+/** An article on its way to the store. */
+interface Planned {
+  item: Draftable;
+  record: ArticleRecord;
+  warnings: readonly ContentIssue[];
+  /** Its file, and a file it was renamed from. */
+  replaces: readonly string[];
+  /** The articles those files hold now. */
+  old: readonly StoredArticle[];
+  expect: readonly Expectation[];
+  result: PutResult;
+  unchanged: boolean;
+  publication?: Publication;
+}
+
+function outcomeOf(p: Planned, result: PutResult, now: Date): ArticleOutcome {
+  const { record } = p;
+  const before = p.old.flatMap((a) => a.entries.map((e) => e.scope));
+  const after = record.draft ? [] : (p.publication?.memberships ?? []).map((m) => m.scope);
+  return {
+    file: p.item.file,
+    slug: record.slug,
+    draft: record.draft,
+    result,
+    warnings: p.warnings,
+    change:
+      result === "unchanged"
+        ? undefined
+        : changeOf(now, { scopes: [...before, ...after], slugs: [...p.old.map((a) => a.slug), ...(record.draft ? [] : [record.slug])] }),
+  };
+}
+
+/**
+ * The items in groups of at most `limit` articles and bytes, in order; an item whose file (or renamed file) an earlier
+ * item of the group also names starts the next group, so each file is read after the write of the one before.
+ */
+function groupItems(items: readonly Draftable[], limit: { articles: number; bytes: number }): Draftable[][] {
+  const groups: Draftable[][] = [];
+  let group: Draftable[] = [];
+  let bytes = 0;
+  let files = new Set<string>();
+  for (const item of items) {
+    const own = item.renamed ? [item.file, item.renamed] : [item.file];
+    const size = item.text.length;
+    if (group.length && (group.length >= limit.articles || bytes + size > limit.bytes || own.some((f) => files.has(f)))) {
+      groups.push(group);
+      group = [];
+      bytes = 0;
+      files = new Set();
+    }
+    group.push(item);
+    bytes += size;
+    for (const file of own) files.add(file);
+  }
+  if (group.length) groups.push(group);
+  return groups;
+}
+
+/** The change to report, or undefined when nothing a reader can see changed (a draft, an unused image's removal). */
+function changeOf(now: Date, parts: Partial<Omit<PublishChange, "now">>): PublishChange | undefined {
+  const found: PublishChange = {
+    scopes: [...new Set(parts.scopes ?? [])].sort(),
+    slugs: [...new Set(parts.slugs ?? [])].sort(),
+    images: parts.images ?? [],
+    registries: parts.registries ?? [],
+    now,
+  };
+  return found.scopes.length || found.slugs.length || found.images.length || found.registries.length ? found : undefined;
+}
+
+function requirePath(kind: "article" | "image", path: string): void {
+  const expected = checkContentPath(kind, path);
+  if (expected) throw new PublishRejectedError(path, [{ file: path, found: `the path ${JSON.stringify(path)}`, expected }]);
+}
+
+/** An error from validating a file, as a batch answers it; anything else (a store failure) is thrown on. */
+function refusal(error: unknown): PublishRejectedError | PublishConflictError {
+  if (error instanceof PublishRejectedError || error instanceof PublishConflictError) return error;
+  throw error;
+}
+
+function staleError(file: string): PublishConflictError {
+  return new PublishConflictError(file, `${file}: it was changed by other publishes meanwhile, again and again; nothing was changed`);
+}
+
+/** A refusal for a value over the store's limit (D1 holds at most 2,000,000 bytes in one value). */
+function tooBigError(file: string, what: string, limit: number, warnings: readonly ContentIssue[] = []): PublishRejectedError {
+  return new PublishRejectedError(
+    file,
+    [
+      {
+        file,
+        found: `a stored ${what} over the store's limit`,
+        expected: `at most ${describeSize(limit)} in each stored part (a shorter body, or fewer footnotes, tables and images)`,
+      },
+    ],
+    warnings,
+  );
+}
+
+function claimantsOf(conflicts: readonly WriteConflict[]) {
+  return conflicts.flatMap((c) => (c.field === "slug" || c.field === "id" || c.field === "retired" ? [c] : []));
+}
+
+/**
+ * The author lists whose articles may resolve differently after a registry change: for every entry added, removed or
+ * changed, the list of its key and the lists a free-form name keyed by its slug would be in (the key's own slug, and
+ * the entry's old and new names', since an article may name an author by name). Listing too many costs re-parses that
+ * change nothing; listing too few would leave stale bylines.
+ */
+export function authorListsToRecheck(before: readonly [string, Author][], after: readonly [string, Author][]): string[] {
+  const old = new Map(before);
+  const now = new Map(after);
+  const lists = new Set<string>();
+  for (const key of new Set([...old.keys(), ...now.keys()])) {
+    if (JSON.stringify(old.get(key)) === JSON.stringify(now.get(key))) continue;
+    for (const name of [key, old.get(key)?.name, now.get(key)?.name]) {
+      if (name === undefined) continue;
+      lists.add(scopeKey({ kind: "authors", slug: name }));
+      lists.add(scopeKey({ kind: "authors", slug: slugify(name) }));
+    }
+  }
+  return [...lists];
+}
+
+async function sha256Hex(bytes: Uint8Array): Promise<string> {
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes as Uint8Array<ArrayBuffer>));
+  return Array.from(digest, (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/** A registry as stored (its parsed entries as JSON pairs): empty when none is stored. */
+function registryOf<T>(parsed: string | undefined): Map<string, T> {
+  return new Map(parsed ? (JSON.parse(parsed) as [string, T][]) : []);
+}

@@ -1,0 +1,195 @@
+// The store the publish use case runs over: what it reads (one query of many questions, answered in one round
+// trip) and what it writes (many changes in one transaction), in the use case's words. A store only reads and
+// writes: every rule lives in the use case (src/core/publish/publisher.ts). Implemented over D1 and R2
+// (src/store/d1/) and in memory (src/store/memory/); test/support/store-contract.ts holds both to the same answers.
+import type { Claimant, ManifestPage, PartsMoveOutcome, RegistryName } from "../publishing.ts";
+import type { ListEntry, ListPlan } from "./lists.ts";
+import type { Publication } from "./publication.ts";
+
+/** The publishable article a file holds, as the use case compares and replaces it. */
+export interface StoredArticle {
+  file: string;
+  slug: string;
+  id: string;
+  /** Names this stored version: new for every write, so a write can require that the file still holds it. */
+  version: string;
+  fingerprint: string;
+  sourceHash: string;
+  published: Date;
+  /** Its live entries in lists. */
+  entries: readonly ListEntry[];
+}
+
+/** A draft a file holds (drafts are kept for the preview only: no lists, no slug or id claimed). */
+export interface StoredDraft {
+  file: string;
+  slug: string;
+  sourceHash: string;
+}
+
+/** An image's facts, as measured from its bytes when it was stored. */
+export interface StoredImageFacts {
+  type: string;
+  width: number;
+  height: number;
+  length: number;
+  sha256: string;
+}
+
+/** A registry as stored: the hash of its text and its parsed entries (JSON pairs). */
+export interface StoredRegistry {
+  sourceHash: string;
+  parsed: string;
+}
+
+/** One claim to look up: an article's slug and id, and the files that are its own (its file, a file it replaces). */
+export interface ClaimQuery {
+  key: string;
+  slug: string;
+  id: string;
+  own: readonly string[];
+}
+
+/** The questions of one read, answered together (one round trip to D1). Every field is optional. */
+export interface StoreQuery {
+  registries?: readonly RegistryName[];
+  /** What these article files hold: their publishable article and their draft. */
+  files?: readonly string[];
+  /** The facts of these images. */
+  images?: readonly string[];
+  claims?: readonly ClaimQuery[];
+  /** The stored markdown of these articles (by slug), for publishing them again. */
+  sources?: readonly string[];
+  /** The articles that use these images (by path). */
+  imageUsers?: readonly string[];
+  /** The articles in these lists (scope keys), live entries only. */
+  listMembers?: readonly string[];
+}
+
+export interface StoreAnswer {
+  registries: ReadonlyMap<RegistryName, StoredRegistry>;
+  /** By file. */
+  articles: ReadonlyMap<string, StoredArticle>;
+  /** By file. */
+  drafts: ReadonlyMap<string, StoredDraft>;
+  /** By path. */
+  images: ReadonlyMap<string, StoredImageFacts>;
+  /** By claim key: every claimant found (none: the claim is free). */
+  claims: ReadonlyMap<string, readonly Claimant[]>;
+  /** By slug: the file and its stored markdown. */
+  sources: ReadonlyMap<string, { file: string; text: string }>;
+  /** By image path: the articles using it, by file name order. */
+  imageUsers: ReadonlyMap<string, readonly { slug: string; file: string }[]>;
+  /** Slugs of the articles in the lists asked for, sorted. */
+  listMembers: readonly string[];
+}
+
+/** What the write requires each file to hold still: the version of its article that was read (null: none). */
+export type Expectation = { file: string; version: string | null };
+
+/**
+ * One change of a write. Every change is all or nothing, and checked inside the write against what is stored then:
+ * its expectations, the claims of an article (slug, id, retired ids), the images it uses. A change that fails a check
+ * changes nothing and is answered with its conflicts; the others go on.
+ */
+export type StoreChange =
+  | {
+      kind: "article";
+      key: string;
+      publication: Publication;
+      /** Files whose article and draft this one replaces (its own file, and a file it was renamed from). */
+      replaces: readonly string[];
+      expect: readonly Expectation[];
+      lists: ListPlan;
+      now: Date;
+    }
+  | {
+      kind: "draft";
+      key: string;
+      publication: Publication;
+      replaces: readonly string[];
+      expect: readonly Expectation[];
+      lists: ListPlan;
+      /** The id and slug of a replaced article, retired (never given to another article). */
+      retire?: { id: string; slug: string };
+      now: Date;
+    }
+  | {
+      kind: "delete";
+      key: string;
+      file: string;
+      expect: readonly Expectation[];
+      lists: ListPlan;
+      retire?: { id: string; slug: string };
+      now: Date;
+    }
+  | { kind: "image"; key: string; path: string; facts: StoredImageFacts }
+  /** Removes an image's row, only while no article uses it. */
+  | { kind: "delete-image"; key: string; path: string }
+  | { kind: "registry"; key: string; name: RegistryName; sourceHash: string; text: string; parsed: string; warnings: string };
+
+/** Why a change was not made. */
+export type WriteConflict =
+  | Claimant
+  /** An image the article uses is not stored (deleted meanwhile). */
+  | { field: "image"; path: string }
+  /** The file no longer holds the version that was read (another publish of it got there first). */
+  | { field: "stale"; file: string }
+  /** The image is used by an article (delete-image). */
+  | { field: "in-use"; file: string };
+
+/** The answer to one change, by its key. */
+export type ChangeAnswer =
+  | { key: string; ok: true; deleted?: boolean }
+  | { key: string; ok: false; conflicts: readonly WriteConflict[] }
+  /** A value over the store's limit (D1: 2,000,000 bytes per string), found by the store when the write failed on it. */
+  | { key: string; ok: false; tooBig: string };
+
+/** What a store can hold in one value, checked by the use case before writing. */
+export interface StoreLimits {
+  /** The largest text value, in UTF-8 bytes (D1: SQLITE_TOOBIG above 2,000,000 bytes per string or row). */
+  valueBytes: number;
+}
+
+/** Image bytes (R2 at the edge). */
+export interface ObjectStore {
+  put(path: string, bytes: Uint8Array, meta: { type: string; sha256: string }): Promise<void>;
+  delete(path: string): Promise<void>;
+  exists(path: string): Promise<boolean>;
+}
+
+export interface PublishStore {
+  readonly limits: StoreLimits;
+  readonly objects: ObjectStore;
+  /** Answers every question of `query` together. */
+  read(query: StoreQuery): Promise<StoreAnswer>;
+  /** Makes `changes` in one transaction, in order; answers each by key, in the same order. */
+  write(changes: readonly StoreChange[]): Promise<ChangeAnswer[]>;
+  /** One page of what is stored, by path. */
+  manifest(after: string, limit: number): Promise<ManifestPage>;
+  /** Moves the parts of up to `limit` articles out of shard `from`; only where a store keeps parts databases (D1). */
+  moveParts?(from: number, limit: number): Promise<PartsMoveOutcome>;
+}
+
+/** An empty answer, for stores to fill. */
+export function emptyAnswer(): {
+  registries: Map<RegistryName, StoredRegistry>;
+  articles: Map<string, StoredArticle>;
+  drafts: Map<string, StoredDraft>;
+  images: Map<string, StoredImageFacts>;
+  claims: Map<string, Claimant[]>;
+  sources: Map<string, { file: string; text: string }>;
+  imageUsers: Map<string, { slug: string; file: string }[]>;
+  listMembers: string[];
+} {
+  return {
+    registries: new Map(),
+    articles: new Map(),
+    drafts: new Map(),
+    images: new Map(),
+    claims: new Map(),
+    sources: new Map(),
+    imageUsers: new Map(),
+    listMembers: [],
+  };
+}

@@ -1,0 +1,155 @@
+// Tables `articles`, `drafts` and `retired_ids`: an article's row (its file, slug, id, times, hashes, and the shard and
+// version of its parts), drafts kept for the preview, and the ids of deleted articles, never given to another.
+import type { Publication } from "../../core/publish/publication.ts";
+import type { ClaimQuery } from "../../core/publish/store.ts";
+import type { ManifestEntry, ManifestPage, StoredKind } from "../../core/publishing.ts";
+import { unrefused } from "./guard.ts";
+
+const files = (list: readonly string[]) => JSON.stringify(list);
+
+/** The publishable articles these files hold, as the use case compares and replaces them. */
+export function articlesOfFiles(db: D1Database, list: readonly string[]): D1PreparedStatement {
+  return db
+    .prepare(
+      `SELECT file, slug, id, version, fingerprint, source_hash AS sourceHash, published FROM articles
+       WHERE file IN (SELECT value FROM json_each(?1))`,
+    )
+    .bind(files(list));
+}
+
+/** The drafts these files hold. */
+export function draftsOfFiles(db: D1Database, list: readonly string[]): D1PreparedStatement {
+  return db
+    .prepare("SELECT file, slug, source_hash AS sourceHash FROM drafts WHERE file IN (SELECT value FROM json_each(?1))")
+    .bind(files(list));
+}
+
+/**
+ * Who holds each claimed slug or id besides the claim's own files, and deleted articles that had the id: one lookup
+ * per claim on each unique key. A file holding both the slug and the (URL-derived) id is named once, as the slug's.
+ */
+export function claimantsOf(db: D1Database, claims: readonly ClaimQuery[]): D1PreparedStatement {
+  return db
+    .prepare(
+      `SELECT c.value ->> 'key' AS key, 'slug' AS field, a.file AS holder FROM json_each(?1) c JOIN articles a ON a.slug = c.value ->> 'slug'
+         WHERE a.file NOT IN (SELECT value FROM json_each(c.value -> 'own'))
+       UNION ALL SELECT c.value ->> 'key', 'id', a.file FROM json_each(?1) c JOIN articles a ON a.id = c.value ->> 'id'
+         WHERE a.slug <> c.value ->> 'slug' AND a.file NOT IN (SELECT value FROM json_each(c.value -> 'own'))
+       UNION ALL SELECT c.value ->> 'key', 'retired', r.slug FROM json_each(?1) c JOIN retired_ids r ON r.id = c.value ->> 'id'
+         WHERE r.slug <> c.value ->> 'slug'`,
+    )
+    .bind(JSON.stringify(claims.map((c) => ({ key: c.key, slug: c.slug, id: c.id, own: c.own }))));
+}
+
+/** Where the stored markdown of these articles is: their file, shard and version, and the text when it is in this database. */
+export function sourcesOf(db: D1Database, slugs: readonly string[]): D1PreparedStatement {
+  return db
+    .prepare(
+      `SELECT a.slug AS slug, a.file AS file, a.shard AS shard, a.version AS version, p.text AS text
+       FROM articles a LEFT JOIN article_parts p ON p.slug = a.slug AND p.version = a.version AND p.part = 'source'
+       WHERE a.slug IN (SELECT value FROM json_each(?1))`,
+    )
+    .bind(JSON.stringify(slugs));
+}
+
+/** The parts these files' articles have in other databases: deleted once the write that replaces them is made. */
+export function partsElsewhere(db: D1Database, list: readonly string[], key: string): D1PreparedStatement {
+  return db
+    .prepare(
+      `SELECT slug, shard, version FROM articles WHERE file IN (SELECT value FROM json_each(?1)) AND +shard <> 0 AND ${unrefused(2)}`,
+    )
+    .bind(files(list), key);
+}
+
+/** Removes the articles these files hold, and their parts in this database (shard 0). */
+export function removeArticles(db: D1Database, list: readonly string[], key: string): D1PreparedStatement[] {
+  return [
+    db
+      .prepare(
+        // `+shard`: the rows are found by file (its unique index), never by walking articles_by_shard.
+        `DELETE FROM article_parts WHERE (slug, version) IN (SELECT slug, version FROM articles WHERE file IN (SELECT value FROM json_each(?1)) AND +shard = 0)
+         AND ${unrefused(2)}`,
+      )
+      .bind(files(list), key),
+    db.prepare(`DELETE FROM articles WHERE file IN (SELECT value FROM json_each(?1)) AND ${unrefused(2)}`).bind(files(list), key),
+  ];
+}
+
+/** Removes the drafts these files hold. */
+export function removeDrafts(db: D1Database, list: readonly string[], key: string): D1PreparedStatement {
+  return db.prepare(`DELETE FROM drafts WHERE file IN (SELECT value FROM json_each(?1)) AND ${unrefused(2)}`).bind(files(list), key);
+}
+
+/** An article's row, naming the shard and version of its parts. */
+export function insertArticle(db: D1Database, pub: Publication, shard: number, version: string, key: string): D1PreparedStatement {
+  return db
+    .prepare(
+      `INSERT INTO articles (slug, file, id, published, updated, fingerprint, source_hash, warnings, shard, version)
+       SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10 WHERE ${unrefused(11)}`,
+    )
+    .bind(
+      pub.slug,
+      pub.file,
+      pub.id,
+      pub.published.getTime(),
+      pub.updated.getTime(),
+      pub.fingerprint,
+      pub.sourceHash,
+      JSON.stringify(pub.warnings),
+      shard,
+      version,
+      key,
+    );
+}
+
+/** A deleted (or drafted) article's id: never given to another article. */
+export function retireId(db: D1Database, retire: { id: string; slug: string }, now: number, key: string): D1PreparedStatement {
+  return db
+    .prepare(`INSERT OR IGNORE INTO retired_ids (id, slug, retired) SELECT ?1, ?2, ?3 WHERE ${unrefused(4)}`)
+    .bind(retire.id, retire.slug, now, key);
+}
+
+/** A draft, kept for the editor's preview. */
+export function upsertDraft(db: D1Database, pub: Publication, key: string): D1PreparedStatement {
+  return db
+    .prepare(
+      `INSERT INTO drafts (file, slug, source_hash, record, warnings) SELECT ?1, ?2, ?3, ?4, ?5 WHERE ${unrefused(6)}
+       ON CONFLICT (file) DO UPDATE SET slug = excluded.slug, source_hash = excluded.source_hash, record = excluded.record,
+         warnings = excluded.warnings`,
+    )
+    .bind(pub.file, pub.slug, pub.sourceHash, pub.parts.record, JSON.stringify(pub.warnings), key);
+}
+
+/**
+ * One page of everything stored, by path: each branch reads at most `limit` rows from its own primary-key (or
+ * unique) index, so a page costs the same wherever it is in the archive.
+ */
+export function manifestPage(db: D1Database, after: string, limit: number): D1PreparedStatement {
+  return db
+    .prepare(
+      `SELECT path, kind, hash, slug, id FROM (
+         SELECT * FROM (SELECT file AS path, 'article' AS kind, source_hash AS hash, slug, id FROM articles WHERE file > ?1 ORDER BY file LIMIT ?2)
+         UNION ALL SELECT * FROM (SELECT file, 'draft', source_hash, slug, NULL FROM drafts WHERE file > ?1 ORDER BY file LIMIT ?2)
+         UNION ALL SELECT * FROM (SELECT path, 'image', sha256, NULL, NULL FROM images WHERE path > ?1 ORDER BY path LIMIT ?2)
+         UNION ALL SELECT * FROM (SELECT name, 'registry', source_hash, NULL, NULL FROM registries WHERE name > ?1 ORDER BY name LIMIT ?2)
+       ) ORDER BY path LIMIT ?2`,
+    )
+    .bind(after, limit);
+}
+
+/** The manifest page of `manifestPage`'s rows. */
+export function manifestOf(
+  rows: readonly { path: string; kind: StoredKind; hash: string; slug: string | null; id: string | null }[],
+  limit: number,
+): ManifestPage {
+  const entries = rows.map(
+    (row): ManifestEntry => ({
+      path: row.path,
+      kind: row.kind,
+      hash: row.hash,
+      ...(row.slug !== null ? { slug: row.slug } : {}),
+      ...(row.id !== null ? { id: row.id } : {}),
+    }),
+  );
+  return { entries, next: entries.length === limit ? entries[entries.length - 1]!.path : null };
+}

@@ -1,0 +1,356 @@
+// The publish store over D1 and R2: a read is one D1 batch of the table groups' queries; a write is one D1 transaction
+// of every change's statements, each change guarded (guard.ts) so that a refused one changes nothing and the others
+// go on. Articles' parts go to the write shard (parts.ts): inside the transaction when that is the catalog database,
+// before it otherwise; the versions a write replaced in other databases are deleted after it.
+import { consoleSink, createEventLog, describeError, type EmitEvent } from "../../core/events.ts";
+import {
+  type ChangeAnswer,
+  emptyAnswer,
+  type ObjectStore,
+  type PublishStore,
+  type StoreAnswer,
+  type StoreChange,
+  type StoredImageFacts,
+  type StoreQuery,
+} from "../../core/publish/store.ts";
+import type { PartsMoveOutcome, RegistryName, StoredKind } from "../../core/publishing.ts";
+import {
+  articlesOfFiles,
+  claimantsOf,
+  draftsOfFiles,
+  insertArticle,
+  manifestOf,
+  manifestPage,
+  partsElsewhere,
+  removeArticles,
+  removeDrafts,
+  retireId,
+  sourcesOf,
+  upsertDraft,
+} from "./articles.ts";
+import { isTooBig, object, query } from "./errors.ts";
+import { clearGuard, conflictsOf, guardArticle, guardImageUnused, guardStale, takeGuard } from "./guard.ts";
+import { deleteImage, imagesOf, insertImageRefs, removeImageRefs, upsertImage, usersOf } from "./images.ts";
+import { D1_LIMITS } from "./limits.ts";
+import { clearListScratch, enterLists, entriesOfFiles, keepLists, leaveLists, membersOf, refreshFacets, touchLists } from "./lists.ts";
+import {
+  deleteParts,
+  insertParts,
+  moveParts,
+  newVersion,
+  type PartsLocation,
+  type PartsShards,
+  readParts,
+  singleDatabase,
+} from "./parts.ts";
+import { registriesOf, upsertRegistry } from "./registries.ts";
+
+export interface D1StoreOptions {
+  /** Where a failed clean-up of replaced parts is logged (they are left for the scheduled sweep); the console by default. */
+  emit?: EmitEvent;
+}
+
+/** The store over the catalog database `db`, the image bucket `bucket`, and the parts shards (by default `db` alone). */
+export function createD1Store(
+  db: D1Database,
+  bucket: R2Bucket,
+  shards: PartsShards = singleDatabase(db),
+  options: D1StoreOptions = {},
+): PublishStore {
+  return new D1Store(db, bucket, shards, options.emit ?? createEventLog(consoleSink));
+}
+
+/** One question of a read: its statement, and what its rows add to the answer. */
+interface Piece {
+  statement: D1PreparedStatement;
+  collect(rows: unknown[]): void;
+}
+
+/** What a write's statements are, and where in the batch each change's answers are read. */
+interface WritePlan {
+  statements: D1PreparedStatement[];
+  /** Per change key: the index of its `partsElsewhere` statement (the replaced versions in other databases). */
+  elsewhere: Map<string, number>;
+  /** Per delete-image key: the index of its DELETE. */
+  removals: Map<string, number>;
+  /** Parts written to another database before the transaction, per change key. */
+  remote: Map<string, PartsLocation>;
+  /** Parts to write before the transaction, per shard. */
+  ahead: { location: PartsLocation; statement: (db: D1Database) => D1PreparedStatement }[];
+}
+
+class D1Store implements PublishStore {
+  readonly limits = D1_LIMITS;
+  readonly objects: ObjectStore;
+  private readonly db: D1Database;
+  private readonly shards: PartsShards;
+  private readonly emit: EmitEvent;
+
+  constructor(db: D1Database, bucket: R2Bucket, shards: PartsShards, emit: EmitEvent) {
+    this.db = db;
+    this.shards = shards;
+    this.emit = emit;
+    this.objects = {
+      put: (path, bytes, meta) =>
+        object("image write", async () => {
+          await bucket.put(path, bytes, { httpMetadata: { contentType: meta.type }, sha256: meta.sha256 });
+        }),
+      delete: (path) => object("image delete", () => bucket.delete(path)),
+      exists: (path) => object("image head", async () => (await bucket.head(path)) !== null),
+    };
+  }
+
+  moveParts(from: number, limit: number): Promise<PartsMoveOutcome> {
+    return moveParts(this.shards, from, limit);
+  }
+
+  async manifest(after: string, limit: number) {
+    const { results } = await query("manifest", () =>
+      manifestPage(this.db, after, limit).all<{ path: string; kind: StoredKind; hash: string; slug: string | null; id: string | null }>(),
+    );
+    return manifestOf(results, limit);
+  }
+
+  async read(question: StoreQuery): Promise<StoreAnswer> {
+    const answer = emptyAnswer();
+    const { db } = this;
+    const pieces: Piece[] = [];
+    const elsewhere: (PartsLocation & { file: string })[] = [];
+    if (question.registries?.length) {
+      pieces.push({
+        statement: registriesOf(db, question.registries),
+        collect: (rows) => {
+          for (const row of rows as { name: RegistryName; sourceHash: string; parsed: string }[]) {
+            answer.registries.set(row.name, { sourceHash: row.sourceHash, parsed: row.parsed });
+          }
+        },
+      });
+    }
+    if (question.files?.length) {
+      const entries = new Map<string, { scope: string; listed: number }[]>();
+      pieces.push({
+        statement: entriesOfFiles(db, question.files),
+        collect: (rows) => {
+          for (const row of rows as { file: string; scope: string; listed: number }[]) {
+            const list = entries.get(row.file) ?? [];
+            list.push({ scope: row.scope, listed: row.listed });
+            entries.set(row.file, list);
+          }
+        },
+      });
+      pieces.push({
+        statement: articlesOfFiles(db, question.files),
+        collect: (rows) => {
+          type Row = {
+            file: string;
+            slug: string;
+            id: string;
+            version: string;
+            fingerprint: string;
+            sourceHash: string;
+            published: number;
+          };
+          for (const row of rows as Row[]) {
+            answer.articles.set(row.file, { ...row, published: new Date(row.published), entries: entries.get(row.file) ?? [] });
+          }
+        },
+      });
+      pieces.push({
+        statement: draftsOfFiles(db, question.files),
+        collect: (rows) => {
+          for (const row of rows as { file: string; slug: string; sourceHash: string }[]) answer.drafts.set(row.file, row);
+        },
+      });
+    }
+    if (question.images?.length) {
+      pieces.push({
+        statement: imagesOf(db, question.images),
+        collect: (rows) => {
+          for (const { path, ...facts } of rows as (StoredImageFacts & { path: string })[]) answer.images.set(path, facts);
+        },
+      });
+    }
+    if (question.claims?.length) {
+      pieces.push({
+        statement: claimantsOf(db, question.claims),
+        collect: (rows) => {
+          for (const { key, field, holder } of rows as { key: string; field: "slug" | "id" | "retired"; holder: string }[]) {
+            const list = answer.claims.get(key) ?? [];
+            list.push(field === "retired" ? { field, slug: holder } : { field, file: holder });
+            answer.claims.set(key, list);
+          }
+        },
+      });
+    }
+    if (question.sources?.length) {
+      pieces.push({
+        statement: sourcesOf(db, question.sources),
+        collect: (rows) => {
+          for (const row of rows as (PartsLocation & { file: string; text: string | null })[]) {
+            if (row.text !== null) answer.sources.set(row.slug, { file: row.file, text: row.text });
+            else elsewhere.push(row);
+          }
+        },
+      });
+    }
+    if (question.imageUsers?.length) {
+      pieces.push({
+        statement: usersOf(db, question.imageUsers),
+        collect: (rows) => {
+          for (const { path, slug, file } of rows as { path: string; slug: string; file: string }[]) {
+            const list = answer.imageUsers.get(path) ?? [];
+            list.push({ slug, file });
+            answer.imageUsers.set(path, list);
+          }
+        },
+      });
+    }
+    if (question.listMembers?.length) {
+      pieces.push({
+        statement: membersOf(db, question.listMembers),
+        collect: (rows) => {
+          answer.listMembers = (rows as { slug: string }[]).map((r) => r.slug);
+        },
+      });
+    }
+    if (pieces.length === 0) return answer;
+    const results = await query("publish read", () => db.batch<unknown>(pieces.map((p) => p.statement)));
+    for (const [i, piece] of pieces.entries()) piece.collect(results[i]!.results);
+    // Sources whose parts are in another database: one more query per database they are in.
+    if (elsewhere.length) {
+      const texts = await readParts(this.shards, elsewhere, "source");
+      for (const location of elsewhere) answer.sources.set(location.slug, { file: location.file, text: texts.get(location.slug)!.text });
+    }
+    return answer;
+  }
+
+  async write(changes: readonly StoreChange[]): Promise<ChangeAnswer[]> {
+    if (changes.length === 0) return [];
+    const plan = this.plan(changes);
+    // Parts bound for another database go first, under versions no other write uses.
+    const ahead = new Map<number, WritePlan["ahead"]>();
+    for (const item of plan.ahead) ahead.set(item.location.shard, [...(ahead.get(item.location.shard) ?? []), item]);
+    let results: D1Result[];
+    try {
+      for (const [shard, items] of ahead) {
+        const target = this.shards.database(shard);
+        await query("parts write", () => target.batch(items.map((item) => item.statement(target))));
+      }
+      results = await query("publish write", () => this.db.batch(plan.statements));
+    } catch (error) {
+      await this.cleanUp([...plan.remote.values()]);
+      // A value over D1's limits fails the whole transaction: each change alone, to find which.
+      if (isTooBig(error)) {
+        if (changes.length === 1) return [{ key: changes[0]!.key, ok: false, tooBig: "value" }];
+        const answers: ChangeAnswer[] = [];
+        for (const change of changes) answers.push(...(await this.write([change])));
+        return answers;
+      }
+      throw error;
+    }
+    const refused = conflictsOf(results.at(-1)!.results as { key: string; field: string; holder: string }[]);
+    // What no reader can reach any more: the versions the applied changes replaced, and the refused ones' own.
+    const gone: PartsLocation[] = [];
+    for (const at of plan.elsewhere.values()) gone.push(...(results[at]!.results as PartsLocation[]));
+    for (const [key, location] of plan.remote) if (refused.has(key)) gone.push(location);
+    await this.cleanUp(gone);
+    return changes.map((change): ChangeAnswer => {
+      const conflicts = refused.get(change.key);
+      if (conflicts) return { key: change.key, ok: false, conflicts };
+      const removal = plan.removals.get(change.key);
+      return removal === undefined
+        ? { key: change.key, ok: true }
+        : { key: change.key, ok: true, deleted: results[removal]!.meta.changes > 0 };
+    });
+  }
+
+  /** Every change's statements, in order, between the write's resets and its closing statements. */
+  private plan(changes: readonly StoreChange[]): WritePlan {
+    const { db, shards } = this;
+    const plan: WritePlan = {
+      statements: [clearGuard(db), ...clearListScratch(db)],
+      elsewhere: new Map(),
+      removals: new Map(),
+      remote: new Map(),
+      ahead: [],
+    };
+    const push = (...statements: D1PreparedStatement[]) => plan.statements.push(...statements);
+    const written = Date.now();
+    let lists = false;
+    for (const change of changes) {
+      const { key } = change;
+      if (change.kind === "image") {
+        push(upsertImage(db, change.path, change.facts));
+        continue;
+      }
+      if (change.kind === "registry") {
+        push(upsertRegistry(db, change.name, change));
+        continue;
+      }
+      if (change.kind === "delete-image") {
+        push(guardImageUnused(db, key, change.path));
+        plan.removals.set(key, plan.statements.length);
+        push(deleteImage(db, change.path, key));
+        continue;
+      }
+      lists = true;
+      const now = change.now.getTime();
+      const files = change.kind === "delete" ? [change.file] : change.replaces;
+      const scopes = [
+        ...change.lists.leave.map((l) => l.scope),
+        ...change.lists.keep.map((m) => m.scope),
+        ...change.lists.enter.map((m) => m.scope),
+      ];
+      if (change.kind === "article") {
+        const { publication: pub } = change;
+        push(guardArticle(db, key, pub, files, change.expect));
+      } else {
+        push(guardStale(db, key, change.expect));
+        if (change.retire) push(retireId(db, change.retire, now, key));
+      }
+      if (scopes.length) push(touchLists(db, scopes, key));
+      if (change.lists.leave.length) push(...leaveLists(db, change.lists.leave, now, key));
+      // The guard has checked the files hold what was read: where nothing was, there is nothing to remove.
+      if (change.expect.some((e) => e.version !== null)) {
+        plan.elsewhere.set(key, plan.statements.length);
+        push(partsElsewhere(db, files, key), removeImageRefs(db, files, key), ...removeArticles(db, files, key));
+      }
+      push(removeDrafts(db, files, key));
+      if (change.kind === "delete") continue;
+      const pub = change.publication;
+      if (change.kind === "draft") {
+        push(upsertDraft(db, pub, key));
+        continue;
+      }
+      const location = { slug: pub.slug, shard: shards.write, version: newVersion() };
+      push(insertArticle(db, pub, location.shard, location.version, key));
+      if (location.shard === 0) push(insertParts(db, pub, location.version, written, key));
+      else {
+        plan.remote.set(key, location);
+        plan.ahead.push({ location, statement: (target) => insertParts(target, pub, location.version, written) });
+      }
+      if (pub.images.length) push(insertImageRefs(db, pub.slug, pub.images, key));
+      const published = pub.published.getTime();
+      if (change.lists.keep.length) push(keepLists(db, pub.slug, published, change.lists.keep, key));
+      if (change.lists.enter.length) push(...enterLists(db, pub.slug, published, change.lists.enter, now, key));
+    }
+    if (lists) push(...refreshFacets(db));
+    push(takeGuard(db));
+    return plan;
+  }
+
+  /** Deletes parts no reader can reach; a failure is logged and left to the scheduled sweep. */
+  private async cleanUp(locations: readonly PartsLocation[]): Promise<void> {
+    if (locations.length === 0) return;
+    try {
+      await deleteParts(this.shards, locations);
+    } catch (error) {
+      this.emit({
+        event: "storage-fault",
+        store: "d1",
+        operation: "parts clean-up",
+        message: `${describeError(error)}; ${locations.map((l) => `${l.slug}@${l.shard}/${l.version}`).join(", ")} left for the scheduled sweep`,
+      });
+    }
+  }
+}

@@ -1,0 +1,242 @@
+// The publish store in memory: the same interface and the same answers as the D1 store (src/store/d1/store.ts), so
+// every publish rule runs as a millisecond Node test (test/support/store-contract.ts holds the two to each other).
+// Writes are applied change by change, each checked and made whole or not at all, as D1's transaction makes them.
+import type { Catalog } from "../../core/catalog.ts";
+import {
+  type ChangeAnswer,
+  emptyAnswer,
+  type ObjectStore,
+  type PublishStore,
+  type StoreAnswer,
+  type StoreChange,
+  type StoreLimits,
+  type StoreQuery,
+  type WriteConflict,
+} from "../../core/publish/store.ts";
+import type { Claimant, ManifestEntry, ManifestPage } from "../../core/publishing.ts";
+import { D1_LIMITS } from "../d1/limits.ts";
+import { createMemoryStoreCatalog } from "./catalog.ts";
+import { MemoryTables } from "./tables.ts";
+
+export interface MemoryStore extends PublishStore {
+  /** The Catalog over what this store holds (what the app reads). */
+  readonly catalog: Catalog;
+  /** The tables themselves, for tests that look inside. */
+  readonly tables: MemoryTables;
+}
+
+export interface MemoryStoreOptions {
+  /** The store's limits; D1's by default, so the refusals they cause are tested in Node too. */
+  limits?: StoreLimits;
+}
+
+/** An empty store in memory. */
+export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore {
+  const tables = new MemoryTables();
+  let versions = 0;
+  const objects: ObjectStore = {
+    async put(path, bytes, meta) {
+      tables.objects.set(path, { bytes: bytes.slice(), type: meta.type });
+    },
+    async delete(path) {
+      tables.objects.delete(path);
+    },
+    async exists(path) {
+      return tables.objects.has(path);
+    },
+  };
+  return {
+    limits: options.limits ?? D1_LIMITS,
+    objects,
+    tables,
+    catalog: createMemoryStoreCatalog(tables),
+    async read(query) {
+      return readTables(tables, query);
+    },
+    async write(changes) {
+      return changes.map((change) => applyChange(tables, change, () => `v${++versions}`));
+    },
+    async manifest(after, limit) {
+      return manifestOf(tables, after, limit);
+    },
+  };
+}
+
+function readTables(tables: MemoryTables, query: StoreQuery): StoreAnswer {
+  const answer = emptyAnswer();
+  for (const name of query.registries ?? []) {
+    const row = tables.registries.get(name);
+    if (row) answer.registries.set(name, { sourceHash: row.sourceHash, parsed: row.parsed });
+  }
+  for (const file of query.files ?? []) {
+    const article = tables.articleOf(file);
+    if (article) {
+      answer.articles.set(file, {
+        file,
+        slug: article.slug,
+        id: article.id,
+        version: article.version,
+        fingerprint: article.fingerprint,
+        sourceHash: article.sourceHash,
+        published: new Date(article.published),
+        entries: tables.entriesOf(article.slug),
+      });
+    }
+    const draft = tables.drafts.get(file);
+    if (draft) answer.drafts.set(file, { file, slug: draft.slug, sourceHash: draft.sourceHash });
+  }
+  for (const path of query.images ?? []) {
+    const facts = tables.images.get(path);
+    if (facts) answer.images.set(path, { ...facts });
+  }
+  for (const claim of query.claims ?? []) {
+    const found = claimantsOf(tables, claim.slug, claim.id, claim.own);
+    if (found.length) answer.claims.set(claim.key, found);
+  }
+  for (const slug of query.sources ?? []) {
+    const article = tables.articles.get(slug);
+    if (article) answer.sources.set(slug, { file: article.file, text: article.parts.source });
+  }
+  for (const path of query.imageUsers ?? []) {
+    const users = [...(tables.imageRefs.get(path) ?? [])].map((slug) => ({ slug, file: tables.articles.get(slug)!.file }));
+    if (users.length)
+      answer.imageUsers.set(
+        path,
+        users.sort((a, b) => (a.file < b.file ? -1 : 1)),
+      );
+  }
+  const members = new Set<string>();
+  for (const scope of query.listMembers ?? []) {
+    for (const row of tables.lists.get(scope)?.rows ?? []) if (!row.removed) members.add(row.slug);
+  }
+  answer.listMembers = [...members].sort();
+  return answer;
+}
+
+/** Who else holds the slug or id (files other than `own`), and a deleted article's id (of another slug). */
+function claimantsOf(tables: MemoryTables, slug: string, id: string, own: readonly string[]): Claimant[] {
+  const found: Claimant[] = [];
+  const bySlug = tables.articles.get(slug);
+  if (bySlug && !own.includes(bySlug.file)) found.push({ field: "slug", file: bySlug.file });
+  const idSlug = tables.ids.get(id);
+  const byId = idSlug === undefined ? undefined : tables.articles.get(idSlug);
+  // One file holding both the slug and the (URL-derived) id is one conflict, named once.
+  if (byId && !own.includes(byId.file) && byId !== bySlug) found.push({ field: "id", file: byId.file });
+  const retired = tables.retired.get(id);
+  if (retired !== undefined && retired !== slug) found.push({ field: "retired", slug: retired });
+  return found;
+}
+
+function applyChange(tables: MemoryTables, change: StoreChange, newVersion: () => string): ChangeAnswer {
+  const { key } = change;
+  switch (change.kind) {
+    case "image":
+      tables.images.set(change.path, { ...change.facts });
+      return { key, ok: true };
+    case "delete-image": {
+      const users = [...(tables.imageRefs.get(change.path) ?? [])].map((slug) => tables.articles.get(slug)!.file).sort();
+      if (users.length) return { key, ok: false, conflicts: users.slice(0, 5).map((file) => ({ field: "in-use", file })) };
+      const deleted = tables.images.delete(change.path);
+      return { key, ok: true, deleted };
+    }
+    case "registry":
+      tables.registries.set(change.name, {
+        sourceHash: change.sourceHash,
+        text: change.text,
+        parsed: change.parsed,
+        warnings: change.warnings,
+      });
+      return { key, ok: true };
+    default:
+      break;
+  }
+  const stale: WriteConflict[] = change.expect
+    .filter((e) => (tables.articleOf(e.file)?.version ?? null) !== e.version)
+    .map((e) => ({ field: "stale", file: e.file }));
+  const conflicts = [...stale];
+  if (change.kind === "article") {
+    const { publication: pub } = change;
+    conflicts.push(...claimantsOf(tables, pub.slug, pub.id, change.replaces));
+    for (const path of pub.images) if (!tables.images.has(path)) conflicts.push({ field: "image", path });
+  }
+  if (conflicts.length) return { key, ok: false, conflicts };
+
+  const now = change.now.getTime();
+  const files = change.kind === "delete" ? [change.file] : change.replaces;
+  const replaced = files.map((file) => tables.articleOf(file)).filter((a) => a !== undefined);
+  const deleted = replaced.length > 0 || files.some((file) => tables.drafts.has(file));
+  if (change.kind !== "article" && change.retire && !tables.retired.has(change.retire.id)) {
+    tables.retired.set(change.retire.id, change.retire.slug);
+  }
+  for (const { slug, scope } of change.lists.leave) tables.leave(slug, scope, now);
+  for (const article of replaced) {
+    for (const path of article.images) tables.imageRefs.get(path)?.delete(article.slug);
+    tables.articles.delete(article.slug);
+    tables.files.delete(article.file);
+    tables.ids.delete(article.id);
+  }
+  for (const file of files) tables.drafts.delete(file);
+  if (change.kind === "delete") return { key, ok: true, deleted };
+
+  const pub = change.publication;
+  if (change.kind === "draft") {
+    tables.drafts.set(pub.file, {
+      file: pub.file,
+      slug: pub.slug,
+      sourceHash: pub.sourceHash,
+      record: pub.parts.record,
+      warnings: JSON.stringify(pub.warnings),
+    });
+    return { key, ok: true };
+  }
+  tables.articles.set(pub.slug, {
+    file: pub.file,
+    slug: pub.slug,
+    id: pub.id,
+    published: pub.published.getTime(),
+    updated: pub.updated.getTime(),
+    fingerprint: pub.fingerprint,
+    sourceHash: pub.sourceHash,
+    warnings: JSON.stringify(pub.warnings),
+    version: newVersion(),
+    revision: pub.revision,
+    parts: { ...pub.parts },
+    images: [...pub.images],
+  });
+  tables.files.set(pub.file, pub.slug);
+  tables.ids.set(pub.id, pub.slug);
+  for (const path of pub.images) {
+    const users = tables.imageRefs.get(path) ?? new Set<string>();
+    users.add(pub.slug);
+    tables.imageRefs.set(path, users);
+  }
+  const published = pub.published.getTime();
+  for (const membership of change.lists.keep) tables.keep(pub.slug, published, membership);
+  for (const membership of change.lists.enter) tables.enter(pub.slug, published, membership, now);
+  return { key, ok: true };
+}
+
+/** A page of the manifest: articles, drafts, images and registries by path, after `after`. */
+function manifestOf(tables: MemoryTables, after: string, limit: number): ManifestPage {
+  const entries: ManifestEntry[] = [];
+  for (const article of tables.articles.values()) {
+    entries.push({ path: article.file, kind: "article", hash: article.sourceHash, slug: article.slug, id: article.id });
+  }
+  for (const draft of tables.drafts.values()) entries.push({ path: draft.file, kind: "draft", hash: draft.sourceHash, slug: draft.slug });
+  for (const [path, facts] of tables.images) entries.push({ path, kind: "image", hash: facts.sha256 });
+  for (const [name, row] of tables.registries) entries.push({ path: name, kind: "registry", hash: row.sourceHash });
+  // Ordered as SQLite orders text (by UTF-8 bytes; the same as UTF-16 code units below U+D800).
+  const page = entries
+    .filter((e) => compareBytes(e.path, after) > 0)
+    .sort((a, b) => compareBytes(a.path, b.path))
+    .slice(0, limit);
+  return { entries: page, next: page.length === limit ? page[page.length - 1]!.path : null };
+}
+
+const utf8 = new TextEncoder();
+function compareBytes(a: string, b: string): number {
+  const x = utf8.encode(a);
+  const y = utf8.encode(b);
+  for (let i = 0; i < Math.min(x.length, y.length); i++) if (x[i] !== y[i]) return x[i]! - y[i]!;
+  return x.length - y.length;
+}
