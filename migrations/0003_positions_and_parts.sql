@@ -55,6 +55,7 @@ CREATE TABLE lists (
 -- Within one write (cleared at its start and end): the list entries an article leaves or enters, and the conditions
 -- a change failed (src/store/d1/guard.ts), which make the rest of that change's statements do nothing.
 CREATE TABLE list_changes (
+  key TEXT NOT NULL,                   -- the change (its file)
   scope TEXT NOT NULL,
   action TEXT NOT NULL,                -- tombstone | drop | enter
   position INTEGER,

@@ -90,7 +90,7 @@ export function registerPublishRoutes(app: Hono, ctx: AppContext, options: Publi
     const change = mergeChanges(found);
     if (!change) return;
     // The kept responses of the touched feeds go at once here; elsewhere they expire within EDGE_CACHE_SECONDS.
-    await forgetKept(ctx.cache, change.scopes);
+    await forgetKept(ctx.cache, scopesToForget(change.scopes));
     if (!onChange) return;
     const failed = (error: unknown) =>
       event({ event: "error", message: `the publish API's change hook failed after ${path}: ${String(error)}`, path });
@@ -271,6 +271,20 @@ export function registerPublishRoutes(app: Hono, ctx: AppContext, options: Publi
     }
     return c.json({ results }, 200, NO_STORE);
   });
+}
+
+/**
+ * Lists whose kept responses one request forgets at once. Each forget is a Cache API call (a subrequest at the edge:
+ * three feeds a list), so a batch touching hundreds of tags and authors forgets the site's and its sections' (the most
+ * read) and the first others, and the rest of its lists show within EDGE_CACHE_SECONDS, as in every other isolate.
+ */
+export const FORGET_SCOPES = 24;
+
+/** The scopes a change forgets: all of a small change's; of a large one, home and sections first, by name. */
+export function scopesToForget(scopes: readonly string[]): readonly string[] {
+  if (scopes.length <= FORGET_SCOPES) return scopes;
+  const rank = (scope: string) => (scope === "home" ? 0 : scope.startsWith("sections/") ? 1 : 2);
+  return [...scopes].sort((a, b) => rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0)).slice(0, FORGET_SCOPES);
 }
 
 /** What a stored file answers: the status and body of its PUT route, what it changed, and its publish event. */

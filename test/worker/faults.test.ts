@@ -227,7 +227,7 @@ describe("a value over D1's limits", () => {
       ["2026/fine.md", 201],
     ]);
     expect(results[0]!.issues).toEqual([
-      expect.objectContaining({ file: "2026/big.md", found: expect.stringContaining("over the store's limit") }),
+      expect.objectContaining({ file: "2026/big.md", found: "a stored value the store refused as too big" }),
     ]);
     expect(
       await env.DB.prepare("SELECT file FROM articles WHERE file LIKE '2026/%.md' AND file IN ('2026/big.md', '2026/fine.md')").all(),

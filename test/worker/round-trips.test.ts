@@ -75,4 +75,17 @@ describe("round trips to D1 for one publish", () => {
     expect(counted.trips[0]!.join(" ")).toContain("FROM registries");
     expect(counted.trips[2]!.join(" ")).toContain("INSERT INTO articles");
   });
+
+  it("a batch of 40 articles: the same 3, one transaction writing all of them", async () => {
+    const counted = countingD1(env.DB);
+    const publisher = publisherOver(createD1Store(counted.db, env.IMAGES), site);
+    const uploads = Array.from({ length: 40 }, (_, i) => ({
+      file: `2026/batch-${i}.md`,
+      bytes: new TextEncoder().encode(articleText({ title: `Story ${i}`, date: "2026-01-09T09:00:00Z", section: "Energy", tags: ["Oil"] })),
+    }));
+    const results = await publisher.putArticles(uploads, NOW);
+    expect(results.every((r) => "outcome" in r && r.outcome.result === "created")).toBe(true);
+    expect(counted.trips, JSON.stringify(counted.trips.map((t) => t.length))).toHaveLength(3);
+    expect(counted.trips[2]!.filter((sql) => sql.startsWith("INSERT INTO articles"))).toHaveLength(40);
+  });
 });

@@ -380,7 +380,7 @@ class StorePublisher implements Publisher {
       if (answer.ok) {
         settle(p.item, { outcome: outcomeOf(p, p.result, now) });
       } else if ("tooBig" in answer) {
-        refuse(p.item, tooBigError(p.item.file, answer.tooBig, this.#store.limits.valueBytes, p.warnings));
+        refuse(p.item, tooBigError(p.item.file, undefined, undefined, this.#store.limits.valueBytes, p.warnings));
       } else if (answer.conflicts.some((c) => c.field === "stale" || c.field === "image")) {
         // The file, or an image it uses, changed underneath: read and check it again.
         retry(p.item);
@@ -468,7 +468,7 @@ class StorePublisher implements Publisher {
       // Cheap bound first: a UTF-16 code unit is at most 3 bytes of UTF-8.
       if (text.length * 3 <= limit) continue;
       const bytes = countUtf8Bytes(text);
-      if (bytes > limit) throw tooBigError(file, `${part} (${describeSize(bytes)})`, limit);
+      if (bytes > limit) throw tooBigError(file, part, bytes, limit);
     }
   }
 }
@@ -558,14 +558,24 @@ function staleError(file: string): PublishConflictError {
   return new PublishConflictError(file, `${file}: it was changed by other publishes meanwhile, again and again; nothing was changed`);
 }
 
-/** A refusal for a value over the store's limit (D1 holds at most 2,000,000 bytes in one value). */
-function tooBigError(file: string, what: string, limit: number, warnings: readonly ContentIssue[] = []): PublishRejectedError {
+/**
+ * A refusal for a value over the store's limit (D1 holds at most 2,000,000 bytes in one value): the part and its size
+ * when known (checked before writing), else what the store reported.
+ */
+function tooBigError(
+  file: string,
+  part: string | undefined,
+  bytes: number | undefined,
+  limit: number,
+  warnings: readonly ContentIssue[] = [],
+): PublishRejectedError {
+  const found = part && bytes ? `its stored ${part}: ${describeSize(bytes)}` : "a stored value the store refused as too big";
   return new PublishRejectedError(
     file,
     [
       {
         file,
-        found: `a stored ${what} over the store's limit`,
+        found,
         expected: `at most ${describeSize(limit)} in each stored part (a shorter body, or fewer footnotes, tables and images)`,
       },
     ],

@@ -143,7 +143,7 @@ export type ChangeAnswer =
   | { key: string; ok: true; deleted?: boolean }
   | { key: string; ok: false; conflicts: readonly WriteConflict[] }
   /** A value over the store's limit (D1: 2,000,000 bytes per string), found by the store when the write failed on it. */
-  | { key: string; ok: false; tooBig: string };
+  | { key: string; ok: false; tooBig: true };
 
 /** What a store can hold in one value, checked by the use case before writing. */
 export interface StoreLimits {

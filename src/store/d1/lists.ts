@@ -98,32 +98,44 @@ export function leaveLists(
   return [
     db
       .prepare(
-        `INSERT INTO list_changes (scope, action, position)
-         SELECT m.scope, CASE WHEN m.listed <= ?2 THEN 'tombstone' ELSE 'drop' END, m.position
+        `INSERT INTO list_changes (key, scope, action, position)
+         SELECT ?3, m.scope, CASE WHEN m.listed <= ?2 THEN 'tombstone' ELSE 'drop' END, m.position
          FROM json_each(?1) j JOIN memberships m ON m.slug = j.value ->> 0 AND m.scope = j.value ->> 1 AND m.removed = 0
          WHERE ${unrefused(3)}`,
       )
       .bind(JSON.stringify(leave.map((l) => [l.slug, l.scope])), now, key),
-    db.prepare(
-      `UPDATE memberships SET removed = 1 FROM list_changes c
-       WHERE c.action = 'tombstone' AND memberships.scope = c.scope AND memberships.position = c.position`,
-    ),
-    db.prepare(
-      `INSERT INTO lists (scope, removed) SELECT scope, COUNT(*) FROM list_changes WHERE action = 'tombstone' GROUP BY scope
-       ON CONFLICT (scope) DO UPDATE SET removed = lists.removed + excluded.removed`,
-    ),
-    db.prepare("DELETE FROM memberships WHERE (scope, position) IN (SELECT scope, position FROM list_changes WHERE action = 'drop')"),
-    db.prepare(
-      `UPDATE memberships
-       SET position = -1 - (memberships.position - (SELECT COUNT(*) FROM list_changes c
-                                                     WHERE c.action = 'drop' AND c.scope = memberships.scope AND c.position < memberships.position))
-       FROM (SELECT scope, MIN(position) AS first FROM list_changes WHERE action = 'drop' GROUP BY scope) d
-       WHERE memberships.scope = d.scope AND memberships.position > d.first`,
-    ),
-    db.prepare(
-      "UPDATE memberships SET position = -1 - position WHERE scope IN (SELECT scope FROM list_changes WHERE action = 'drop') AND position < 0",
-    ),
-    db.prepare("DELETE FROM list_changes"),
+    db
+      .prepare(
+        `UPDATE memberships SET removed = 1 FROM list_changes c
+         WHERE c.key = ?1 AND c.action = 'tombstone' AND memberships.scope = c.scope AND memberships.position = c.position`,
+      )
+      .bind(key),
+    db
+      .prepare(
+        `INSERT INTO lists (scope, removed) SELECT scope, COUNT(*) FROM list_changes WHERE key = ?1 AND action = 'tombstone' GROUP BY scope
+         ON CONFLICT (scope) DO UPDATE SET removed = lists.removed + excluded.removed`,
+      )
+      .bind(key),
+    db
+      .prepare(
+        "DELETE FROM memberships WHERE (scope, position) IN (SELECT scope, position FROM list_changes WHERE key = ?1 AND action = 'drop')",
+      )
+      .bind(key),
+    db
+      .prepare(
+        `UPDATE memberships
+         SET position = -1 - (memberships.position - (SELECT COUNT(*) FROM list_changes c
+                                                       WHERE c.key = ?1 AND c.action = 'drop' AND c.scope = memberships.scope
+                                                         AND c.position < memberships.position))
+         FROM (SELECT scope, MIN(position) AS first FROM list_changes WHERE key = ?1 AND action = 'drop' GROUP BY scope) d
+         WHERE memberships.scope = d.scope AND memberships.position > d.first`,
+      )
+      .bind(key),
+    db
+      .prepare(
+        "UPDATE memberships SET position = -1 - position WHERE scope IN (SELECT scope FROM list_changes WHERE key = ?1 AND action = 'drop') AND position < 0",
+      )
+      .bind(key),
   ];
 }
 
@@ -153,8 +165,8 @@ export function enterLists(
   return [
     db
       .prepare(
-        `INSERT INTO list_changes (scope, action, name, listed)
-         SELECT scope, 'enter', name, CASE WHEN at IS NULL OR ?3 > at OR (?3 = at AND ?2 < slug) THEN ?3 ELSE ?4 END
+        `INSERT INTO list_changes (key, scope, action, name, listed)
+         SELECT ?5, scope, 'enter', name, CASE WHEN at IS NULL OR ?3 > at OR (?3 = at AND ?2 < slug) THEN ?3 ELSE ?4 END
          FROM (SELECT value ->> 0 AS scope, value ->> 1 AS name,
                  (SELECT listed FROM memberships INDEXED BY memberships_by_listed
                   WHERE scope = value ->> 0 AND listed <= ?4 ORDER BY listed DESC, position DESC LIMIT 1) AS at,
@@ -171,27 +183,30 @@ export function enterLists(
            (SELECT position FROM memberships m INDEXED BY memberships_by_listed
             WHERE m.scope = list_changes.scope AND m.listed < list_changes.listed ORDER BY m.listed DESC, m.position DESC LIMIT 1),
            -1)
-         WHERE action = 'enter'`,
+         WHERE key = ?2 AND action = 'enter'`,
       )
-      .bind(slug),
-    db.prepare(
-      `UPDATE memberships SET position = -1 - memberships.position FROM list_changes c
-       WHERE c.action = 'enter' AND memberships.scope = c.scope AND memberships.position >= c.position`,
-    ),
-    db.prepare(
-      "UPDATE memberships SET position = -position WHERE scope IN (SELECT scope FROM list_changes WHERE action = 'enter') AND position < 0",
-    ),
+      .bind(slug, key),
+    db
+      .prepare(
+        `UPDATE memberships SET position = -1 - memberships.position FROM list_changes c
+         WHERE c.key = ?1 AND c.action = 'enter' AND memberships.scope = c.scope AND memberships.position >= c.position`,
+      )
+      .bind(key),
+    db
+      .prepare(
+        "UPDATE memberships SET position = -position WHERE scope IN (SELECT scope FROM list_changes WHERE key = ?1 AND action = 'enter') AND position < 0",
+      )
+      .bind(key),
     db
       .prepare(
         `INSERT INTO memberships (scope, position, slug, published, listed, name, removed)
-         SELECT scope, position, ?1, ?2, listed, name, 0 FROM list_changes WHERE action = 'enter'`,
+         SELECT scope, position, ?1, ?2, listed, name, 0 FROM list_changes WHERE key = ?3 AND action = 'enter'`,
       )
-      .bind(slug, published),
-    db.prepare("DELETE FROM list_changes"),
+      .bind(slug, published, key),
   ];
 }
 
-/** Empties the write's scratch tables at its start. */
+/** Empties the write's scratch tables (at its start, and list_changes at its end). */
 export function clearListScratch(db: D1Database): D1PreparedStatement[] {
   return [db.prepare("DELETE FROM touched_scopes"), db.prepare("DELETE FROM list_changes")];
 }
@@ -214,5 +229,6 @@ export function refreshFacets(db: D1Database): D1PreparedStatement[] {
        WHERE t.scope <> '${HOME_SCOPE}' AND EXISTS (SELECT 1 FROM memberships m WHERE m.scope = t.scope AND m.removed = 0)`,
     ),
     db.prepare("DELETE FROM touched_scopes"),
+    db.prepare("DELETE FROM list_changes"),
   ];
 }

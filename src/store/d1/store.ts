@@ -241,7 +241,7 @@ class D1Store implements PublishStore {
       await this.cleanUp([...plan.remote.values()]);
       // A value over D1's limits fails the whole transaction: each change alone, to find which.
       if (isTooBig(error)) {
-        if (changes.length === 1) return [{ key: changes[0]!.key, ok: false, tooBig: "value" }];
+        if (changes.length === 1) return [{ key: changes[0]!.key, ok: false, tooBig: true }];
         const answers: ChangeAnswer[] = [];
         for (const change of changes) answers.push(...(await this.write([change])));
         return answers;

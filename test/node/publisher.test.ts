@@ -1,0 +1,162 @@
+// The publish use case's own rules over the memory store, in milliseconds: groups (a batch read, checked and written
+// a group at a time, with the answers of one file at a time), the store's limits, a file changed underneath a write,
+// and how many reads and writes a publish costs.
+import { describe, expect, it } from "vitest";
+import type { ChangeAnswer, PublishStore, StoreChange, StoreQuery } from "../../src/core/publish/store.ts";
+import { PublishConflictError, PublishRejectedError } from "../../src/core/publishing.ts";
+import { FORGET_SCOPES, scopesToForget } from "../../src/http/publish.ts";
+import { createMemoryStore } from "../../src/store/memory/store.ts";
+import { publisherOver } from "../support/publish-tree.ts";
+import { memoryLists, STORE_SITE, story, T0 } from "../support/store-contract.ts";
+
+const bytes = (text: string) => new TextEncoder().encode(text);
+const NOW = new Date(T0 + 100 * 3_600_000);
+
+/** A store that counts its calls and lets a test change what a write answers. */
+function watched(store: PublishStore, answer?: (change: StoreChange, real: () => Promise<ChangeAnswer>) => Promise<ChangeAnswer>) {
+  const calls: string[] = [];
+  const wrapped: PublishStore = {
+    limits: store.limits,
+    objects: store.objects,
+    manifest: (after, limit) => store.manifest(after, limit),
+    async read(query: StoreQuery) {
+      calls.push(`read ${Object.keys(query).sort().join(",")}`);
+      return store.read(query);
+    },
+    async write(changes) {
+      calls.push(`write ${changes.length}`);
+      if (!answer) return store.write(changes);
+      const answers: ChangeAnswer[] = [];
+      for (const change of changes) answers.push(await answer(change, async () => (await store.write([change]))[0]!));
+      return answers;
+    },
+  };
+  return { store: wrapped, calls };
+}
+
+describe("publishing in groups", () => {
+  const files = Array.from({ length: 10 }, (_, i) => ({ file: `2026/s${i}.md`, bytes: bytes(story(`s${i}`, i)) }));
+
+  it("reads, checks claims and writes a group in three calls to the store, whatever its size", async () => {
+    const { store, calls } = watched(createMemoryStore());
+    const results = await publisherOver(store, STORE_SITE).putArticles(files, NOW);
+    expect(results.every((r) => "outcome" in r && r.outcome.result === "created")).toBe(true);
+    expect(calls).toEqual(["read files,registries", "read claims", "write 10"]);
+    // An article naming a local image: its facts are read once for the whole group.
+    const { store: other, calls: more } = watched(createMemoryStore());
+    const image = Uint8Array.from(
+      atob("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADElEQVR4nGP4z8AAAAMBAQDJ/pLvAAAAAElFTkSuQmCC"),
+      (c) => c.charCodeAt(0),
+    );
+    await publisherOver(other, STORE_SITE).putImage("images/p.png", image, NOW);
+    more.length = 0;
+    const withImage = `---\ntitle: I\ndate: "2026-01-02T00:00:00Z"\nimage: /images/p.png\n---\nx\n`;
+    await publisherOver(other, STORE_SITE).putArticles([...files, { file: "2026/i.md", bytes: bytes(withImage) }], NOW);
+    expect(more).toEqual(["read files,registries", "read images", "read claims", "write 11"]);
+  });
+
+  it("stores a batch exactly as one file at a time would, whatever the group size", async () => {
+    const batch = [
+      ...files.slice(0, 5),
+      // The same file twice: the second is read after the first is written.
+      { file: "2026/s1.md", bytes: bytes(story("s1", 1, "News", ["Oil"], "S1 again")) },
+      // A slug another file of the batch claims first: refused, naming it, as check would.
+      { file: "2026/other/s2.md", bytes: bytes(story("s2", 7)) },
+      // A rename of a file of the batch.
+      { file: "2026/renamed/s3.md", bytes: bytes(story("s3", 3)), replaces: "2026/s3.md" },
+      ...files.slice(5),
+    ];
+    const one = createMemoryStore();
+    const single = [];
+    for (const upload of batch) {
+      const [result] = await publisherOver(one, STORE_SITE).putArticles([upload], NOW);
+      single.push(result);
+    }
+    for (const group of [
+      { articles: 50, bytes: 4e6 },
+      { articles: 3, bytes: 4e6 },
+      { articles: 50, bytes: 1000 },
+    ]) {
+      const many = createMemoryStore();
+      const together = await publisherOver(many, STORE_SITE, group).putArticles(batch, NOW);
+      expect(together, JSON.stringify(group)).toEqual(single);
+      expect(await memoryLists(many)()).toEqual(await memoryLists(one)());
+      expect(await many.manifest("", 100)).toEqual(await one.manifest("", 100));
+    }
+    const refused = single[6]!;
+    expect("error" in refused && refused.error).toBeInstanceOf(PublishRejectedError);
+    expect("error" in refused && refused.error.message).toContain("2026/other/s2.md");
+    expect(single[5]).toMatchObject({ outcome: { result: "updated" } });
+  });
+});
+
+describe("the store's limits", () => {
+  it("refuses a file one of whose stored parts is over the store's limit, naming the file and the part, storing nothing", async () => {
+    const store = createMemoryStore({ limits: { valueBytes: 3000 } });
+    const publisher = publisherOver(store, STORE_SITE);
+    await publisher.putArticle("small.md", bytes(story("small", 1)), { now: NOW });
+    const long = `---\ntitle: Long\ndate: "2026-01-02T00:00:00Z"\n---\n${"A long sentence of the body. ".repeat(150)}\n`;
+    const error = await publisher.putArticle("long.md", bytes(long), { now: NOW }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PublishRejectedError);
+    const { issues } = error as PublishRejectedError;
+    expect(issues).toEqual([
+      expect.objectContaining({
+        file: "long.md",
+        found: expect.stringMatching(/^its stored (source|record|article|rss|atom|json): [0-9.]+ KiB \([0-9,]+ bytes\)$/),
+      }),
+    ]);
+    expect([...store.tables.articles.keys()]).toEqual(["small"]);
+  });
+
+  it("refuses the file whose value the store found too big on writing (D1's SQLITE_TOOBIG), and stores the others", async () => {
+    const { store } = watched(createMemoryStore(), async (change, real) =>
+      change.key === "big.md" ? { key: change.key, ok: false, tooBig: true } : real(),
+    );
+    const results = await publisherOver(store, STORE_SITE).putArticles(
+      [
+        { file: "big.md", bytes: bytes(story("big", 1)) },
+        { file: "fine.md", bytes: bytes(story("fine", 2)) },
+      ],
+      NOW,
+    );
+    expect(results.map((r) => ("error" in r ? r.error.code : r.outcome.result))).toEqual(["content-rejected", "created"]);
+  });
+});
+
+describe("a file changed underneath a write", () => {
+  it("is read and written again, a few times at most, then refused as a conflict", async () => {
+    for (const [stale, expected] of [
+      [1, "created"],
+      [3, "created"],
+      [4, "conflict"],
+    ] as const) {
+      let left: number = stale;
+      const { store, calls } = watched(createMemoryStore(), async (change, real) =>
+        left-- > 0 ? { key: change.key, ok: false, conflicts: [{ field: "stale", file: change.key }] } : real(),
+      );
+      const outcome = await publisherOver(store, STORE_SITE)
+        .putArticle("a.md", bytes(story("a", 1)), { now: NOW })
+        .then(
+          (o) => o.result as string,
+          (e: unknown) => (e instanceof PublishConflictError ? "conflict" : String(e)),
+        );
+      expect(outcome, `${stale} stale answers`).toBe(expected);
+      expect(calls.filter((c) => c.startsWith("write"))).toHaveLength(Math.min(stale + 1, 4));
+    }
+  });
+});
+
+describe("scopesToForget", () => {
+  it.each([
+    [
+      ["tags/b", "home", "tags/a"],
+      ["tags/b", "home", "tags/a"],
+    ],
+    [
+      [...Array.from({ length: FORGET_SCOPES + 5 }, (_, i) => `tags/t${String(i).padStart(2, "0")}`), "sections/news", "home"],
+      ["home", "sections/news", ...Array.from({ length: FORGET_SCOPES - 2 }, (_, i) => `tags/t${String(i).padStart(2, "0")}`)],
+    ],
+  ])("%j → %j", (scopes, expected) => {
+    expect(scopesToForget(scopes)).toEqual(expected);
+  });
+});
