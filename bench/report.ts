@@ -165,6 +165,48 @@ function targets(results: Json): string[][] {
       "stated and measured",
     ]);
   }
+  const fresh = results.freshImport;
+  if (fresh) {
+    rows.push([
+      `a fresh import of ${int(fresh.articles)} generated articles at 300 articles/s or more (POST /api/batch, the bench's importer)`,
+      `${int(fresh.articlesPerSecond)} articles/s (${f(fresh.seconds, 1)} s; server CPU ${f(fresh.serverCpuMsPerArticle)} ms per article, so ${int(1000 / fresh.serverCpuMsPerArticle)} articles per second of server CPU)`,
+      yes(fresh.articlesPerSecond >= 300),
+    ]);
+  }
+  const writes: Json[] = results.writes ?? [];
+  const sizes = [...new Set(writes.map((w) => w.articles as number))].sort((a, b) => a - b);
+  if (sizes.length >= 2) {
+    const [small, large] = [sizes[0]!, sizes.at(-1)!];
+    const cells = ["new", "edit", "back-dated", "delete"].map((kind) => {
+      const at = (n: number) => writes.filter((w) => w.articles === n && w.kind === kind && w.cpuMsPerRequest !== undefined);
+      const cpu = (n: number) => median(at(n).map((w) => w.cpuMsPerRequest));
+      const wall = (n: number) => median(writes.filter((w) => w.articles === n && w.kind === kind).map((w) => w.medianMs));
+      return {
+        kind,
+        r: cpu(large) / cpu(small),
+        text: `${kind}: ${f(cpu(large))} vs ${f(cpu(small))} ms CPU (${x(cpu(large) / cpu(small))}), ${f(wall(large), 1)} vs ${f(wall(small), 1)} ms wall`,
+      };
+    });
+    rows.push([
+      `a new, edited, back-dated or deleted article costs the same at ${int(large)} and ${int(small)} articles, in any order (median over the three orders; within 1.5×)`,
+      cells.map((c) => c.text).join("; "),
+      yes(cells.every((c) => c.r <= 1.5)),
+    ]);
+  }
+  const parts: Json[] = results.parts ?? [];
+  if (parts.length) {
+    const side = (from: string) => parts.filter((p) => p.from === from);
+    rows.push([
+      "where articles' parts live: the uncached feeds with items from D1 and from R2 (decided on CPU and round trips)",
+      side("d1")
+        .map((d: Json) => {
+          const r = side("r2").find((p: Json) => p.path === d.path);
+          return `${d.path}: D1 ${f(d.cpuMsPerRequest, 3)} ms CPU, ${d.d1Trips} D1 trips; R2 ${f(r?.cpuMsPerRequest, 3)} ms CPU, ${r?.d1Trips} D1 trips + ${r?.r2Reads} R2 reads`;
+        })
+        .join("; "),
+      "stated and measured",
+    ]);
+  }
   return rows;
 }
 
@@ -327,6 +369,57 @@ export function formatReport(results: Json): string {
       );
     }
   }
+  if (results.freshImport || results.writes?.length) {
+    out += "\n## Writes\n\n";
+    const fresh = results.freshImport;
+    if (fresh) {
+      out += `### A fresh import (generated full articles, oldest first, through POST /api/batch: the bench's importer)\n\n`;
+      out += table(
+        ["articles", "seconds", "articles/s", "server CPU ms/article", "articles per server CPU second", "requests"],
+        [
+          [
+            int(fresh.articles),
+            f(fresh.seconds, 1),
+            int(fresh.articlesPerSecond),
+            f(fresh.serverCpuMsPerArticle),
+            int(1000 / fresh.serverCpuMsPerArticle),
+            int(fresh.batches),
+          ],
+        ],
+      );
+    }
+    const writes: Json[] = results.writes ?? [];
+    if (writes.length) {
+      out += `\n### One write as the archive grows (a single PUT or DELETE; client wall ms median (max); server CPU ms per request)\n\n`;
+      const keys = [...new Set(writes.map((w) => `${w.articles}|${w.order}`))];
+      out += table(
+        ["articles", "order", "new", "edit", "back-dated", "delete"],
+        keys.map((key) => {
+          const [articles, order] = key.split("|");
+          const cell = (kind: string) => {
+            const w = writes.find((r) => String(r.articles) === articles && r.order === order && r.kind === kind);
+            return w
+              ? `${f(w.medianMs, 1)} (${f(w.maxMs, 1)})${w.cpuMsPerRequest !== undefined ? `; ${f(w.cpuMsPerRequest)} CPU` : ""}`
+              : "–";
+          };
+          return [int(Number(articles)), order!, cell("new"), cell("edit"), cell("back-dated"), cell("delete")];
+        }),
+      );
+    }
+  }
+
+  if (results.parts?.length) {
+    const parts: Json[] = results.parts;
+    out += "\n## Where articles' parts live: D1 or R2 (uncached, the same app and archive; round trips of one request alone)\n\n";
+    out += table(
+      ["from", "path", "bytes", "D1 round trips", "R2 reads", "req/s", "p50", "p99", "CPU ms/req", "errors"],
+      parts.map((r) => [r.from, r.path, int(r.bytes), String(r.d1Trips), String(r.r2Reads), ...loadCells(r)]),
+    );
+    const copy = results.partsCopy;
+    if (copy)
+      out += `\nCopying every article's feed parts into R2 (four objects an article, 50 articles a request): ${int(copy.articles)} articles in ${f(copy.seconds, 1)} s.\n`;
+  }
+
   if (results.paired?.length) {
     const paired: Json[] = results.paired;
     out += `\n### Uncached, ${int(paired[0].small.articles)} and ${int(paired[0].large.articles)} articles loaded in turn (both workers running; p50 ms of each run, in order)\n\n`;

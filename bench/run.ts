@@ -1,8 +1,10 @@
 // `npm run bench`: render cost in-process, served cost per request, and scale over archives in local D1 and R2 (with
-// publishing and publish → visible); tables printed and written to bench/results/latest.json and latest.md.
+// publishing and publish → visible), what writes cost as the archive grows and how fast an import goes, and where
+// articles' parts should live (D1 or R2); tables printed and written to bench/results/latest.json and latest.md.
 //
 //   npm run bench                                        everything (archives imported first if need be)
 //   npm run bench -- --sizes 100,10000 --only scale      some sizes, one part
+//   npm run bench -- --only writes --import-size 10000 --writes-sizes 100,1000000   the write costs and a fresh import
 //   npm run bench -- --seconds 3 --repeat 2              quicker load runs
 //   npm run bench -- --as-imported                       measure stored archives as they are (an import stopped part
 //                                                        way: its oldest articles), importing nothing
@@ -16,16 +18,18 @@ import { parseSettings } from "../src/core/settings.ts";
 import { OUTPUT_REVISION } from "../src/formats/index.ts";
 import { archiveSpec, ensureArchive } from "./archives.ts";
 import { buildWorker, ROOT, workerdVersion, wranglerVars } from "./harness.ts";
+import { runParts } from "./parts.ts";
 import { runRenderBench } from "./render.ts";
 import { formatReport } from "./report.ts";
 import { runPaired, runScaleSize, type ScaleRow } from "./scale.ts";
 import { runServed } from "./served.ts";
+import { runWrites } from "./writes.ts";
 
-const PARTS = ["render", "served", "scale", "import"] as const;
+const PARTS = ["render", "served", "scale", "import", "writes", "parts"] as const;
 const { values } = parseArgs({
   options: {
     sizes: { type: "string", default: "100,10000,100000,1000000" },
-    only: { type: "string", default: "render,served,scale" },
+    only: { type: "string", default: "render,served,scale,writes,parts" },
     seconds: { type: "string", default: "5" },
     repeat: { type: "string", default: "3" },
     "scale-seconds": { type: "string", default: "5" },
@@ -33,6 +37,9 @@ const { values } = parseArgs({
     connections: { type: "string", default: "4" },
     "served-size": { type: "string", default: "10000" },
     publishes: { type: "string", default: "5" },
+    "import-size": { type: "string", default: "10000" },
+    "writes-sizes": { type: "string", default: "100,1000000" },
+    "writes-repeat": { type: "string", default: "10" },
     out: { type: "string", default: "bench/results/latest.json" },
     "as-imported": { type: "boolean", default: false },
   },
@@ -63,6 +70,9 @@ const results: Record<string, unknown> = {
     scale: { seconds: number("scale-seconds"), repeat: number("scale-repeat") },
     servedSize: number("served-size"),
     publishes: number("publishes"),
+    importSize: Number(values["import-size"]),
+    writesSizes: values["writes-sizes"],
+    writesRepeat: number("writes-repeat"),
     outputRevision: OUTPUT_REVISION,
   },
 };
@@ -76,7 +86,7 @@ if (only.has("render")) {
   results.render = await runRenderBench(parseSettings(await wranglerVars()), { budgetMs: Math.max(1000, number("seconds") * 400) });
 }
 
-const built = only.has("served") || only.has("scale") ? await buildWorker("worker") : undefined;
+const built = only.has("served") || only.has("scale") || only.has("writes") ? await buildWorker("worker") : undefined;
 if (built) results.script = { bytes: built.bytes, gzipBytes: built.gzipBytes };
 
 if (only.has("served")) {
@@ -124,6 +134,34 @@ if (only.has("scale")) {
       log,
     });
   }
+}
+
+if (only.has("writes")) {
+  const writesSizes = values["writes-sizes"].split(",").map((s) => Number(s.trim()));
+  if (writesSizes.some((n) => !Number.isInteger(n) || n < 10))
+    throw new Error(`--writes-sizes takes article counts of 10 or more; not ${values["writes-sizes"]}`);
+  const writes = await runWrites(built!, {
+    sizes: writesSizes,
+    repeat: number("writes-repeat"),
+    importSize: Number(values["import-size"]),
+    ports: PORTS,
+    log,
+  });
+  results.freshImport = writes.fresh;
+  results.writes = writes.rows;
+}
+
+if (only.has("parts")) {
+  const parts = await runParts({
+    articles: number("served-size"),
+    seconds: number("seconds"),
+    repeat: number("repeat"),
+    connections: number("connections"),
+    ports: PORTS,
+    log,
+  });
+  results.parts = parts.rows;
+  results.partsCopy = parts.copy;
 }
 
 (results.machine as Record<string, unknown>).loadavgAfter = loadavg();

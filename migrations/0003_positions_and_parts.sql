@@ -52,14 +52,17 @@ CREATE TABLE lists (
   removed INTEGER NOT NULL
 ) WITHOUT ROWID;
 
--- Within one write (cleared at its start and end): the list entries an article leaves or enters, and the conditions
--- a change failed (src/store/d1/guard.ts), which make the rest of that change's statements do nothing.
+-- Within one write (cleared at its start and end): the list entries its changes make leave or enter (placed together,
+-- src/store/d1/lists.ts), and the conditions a change failed (src/store/d1/guard.ts), which keep every statement of the
+-- write from making that change.
 CREATE TABLE list_changes (
   key TEXT NOT NULL,                   -- the change (its file)
   scope TEXT NOT NULL,
   action TEXT NOT NULL,                -- tombstone | drop | enter
   position INTEGER,
   listed INTEGER,
+  slug TEXT,
+  published INTEGER,
   name TEXT
 );
 CREATE TABLE write_guard (

@@ -121,6 +121,9 @@ export type ArticleResult =
   | { file: string; outcome: ArticleOutcome }
   | { file: string; error: PublishRejectedError | PublishConflictError };
 
+/** What became of one image of a batch: its outcome, or the refusal that left it unstored. */
+export type ImageResult = { path: string; outcome: ImageOutcome } | { path: string; error: PublishRejectedError | PublishConflictError };
+
 export interface RegistryOutcome {
   name: RegistryName;
   result: PutResult;
@@ -141,6 +144,8 @@ export interface DeleteOutcome {
 export interface Publisher {
   manifest(after: string, limit: number): Promise<ManifestPage>;
   putImage(path: string, bytes: Uint8Array, now: Date): Promise<ImageOutcome>;
+  /** Many images at once (the batch route): each checked and answered as `putImage` would, their rows written together. */
+  putImages(uploads: readonly { path: string; bytes: Uint8Array }[], now: Date): Promise<ImageResult[]>;
   deleteImage(path: string, now: Date): Promise<DeleteOutcome>;
   putArticle(file: string, bytes: Uint8Array, options: { replaces?: string; now: Date }): Promise<ArticleOutcome>;
   /**

@@ -241,14 +241,34 @@ export function registerPublishRoutes(app: Hono, ctx: AppContext, options: Publi
       return false;
     };
     try {
-      for (const kind of ["image", "registry"] as const) {
-        for (const [index, file] of files.entries()) {
-          if (file.kind !== kind || !fits(index)) continue;
-          try {
-            answer(index, await store(kind, file.path, file.bytes, now));
-          } catch (error) {
-            refuse(index, error);
-          }
+      const images = [...files.keys()].filter((index) => files[index]!.kind === "image" && fits(index));
+      const stored = images.length
+        ? await publisher.putImages(
+            images.map((index) => ({ path: files[index]!.path, bytes: files[index]!.bytes })),
+            now,
+          )
+        : [];
+      for (const [n, result] of stored.entries()) {
+        const index = images[n]!;
+        if ("error" in result) {
+          logRefusal(result.error);
+          refuse(index, result.error);
+          continue;
+        }
+        const { change, facts, ...rest } = result.outcome;
+        answer(index, {
+          status: putStatus(rest.result),
+          body: { ...rest, ...facts },
+          change,
+          published: published(result.path, rest.result),
+        });
+      }
+      for (const [index, file] of files.entries()) {
+        if (file.kind !== "registry" || !fits(index)) continue;
+        try {
+          answer(index, await store("registry", file.path, file.bytes, now));
+        } catch (error) {
+          refuse(index, error);
         }
       }
       const articles = [...files.keys()].filter((index) => files[index]!.kind === "article" && fits(index));

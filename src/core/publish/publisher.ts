@@ -10,7 +10,7 @@ import { type ArticleRecord, fingerprintRecord, type ParsedArticle, parseArticle
 import { type AuthorRegistry, parseAuthors } from "../authors.ts";
 import { scopeKey } from "../catalog.ts";
 import type { ContentIssue } from "../errors.ts";
-import { type ImageFacts, inspectImage } from "../images.ts";
+import { type ImageFacts, inspectImage, localImageFile } from "../images.ts";
 import { countUtf8Bytes, describeSize } from "../limits.ts";
 import type { Author } from "../model.ts";
 import { parsePartners } from "../partners.ts";
@@ -24,6 +24,7 @@ import {
   type DeleteOutcome,
   decodeUpload,
   type ImageOutcome,
+  type ImageResult,
   type ManifestPage,
   PUBLISH_LIMITS,
   PUBLISHABLE_IMAGE_TYPES,
@@ -47,6 +48,9 @@ import type { Expectation, PublishStore, StoreAnswer, StoreChange, StoredArticle
  * of what they store (each article's parts are 10–60 KB), so a transaction stays a few MB whatever a batch holds.
  */
 export const PUBLISH_GROUP = { articles: 50, bytes: 4 * 1024 * 1024 } as const;
+
+/** Image objects put at once (a Worker has six connections waiting for their answer at a time). */
+const OBJECTS_AT_ONCE = 6;
 
 /** Times an article is read and written again when its file changed underneath it (another publish got there first). */
 const STALE_RETRIES = 3;
@@ -134,7 +138,7 @@ class StorePublisher implements Publisher {
           kind: "delete",
           key: file,
           file,
-          expect: [{ file, version: article?.version ?? null }],
+          expect: [{ file, version: article?.version ?? null, draft: state.drafts.has(file) }],
           lists: planLists(article ? [article] : [], undefined, now),
           ...(article ? { retire: { id: article.id, slug: article.slug } } : {}),
           now,
@@ -149,34 +153,79 @@ class StorePublisher implements Publisher {
   }
 
   async putImage(path: string, bytes: Uint8Array, now: Date): Promise<ImageOutcome> {
-    requirePath("image", path);
-    // The check's own inspection: its reason names what the bytes are (an SVG, a damaged JPEG, …).
-    const inspected = inspectImage(bytes);
-    if (!inspected.ok || !PUBLISHABLE_IMAGE_TYPES.includes(inspected.facts.type)) {
-      const found = inspected.ok ? `an image of type ${inspected.facts.type}` : inspected.reason;
-      throw new PublishRejectedError(path, [{ file: path, found, expected: "a JPEG, PNG, GIF, WebP or AVIF file" }]);
+    const [result] = await this.putImages([{ path, bytes }], now);
+    if ("error" in result!) throw result.error;
+    return result!.outcome;
+  }
+
+  async putImages(uploads: readonly { path: string; bytes: Uint8Array }[], now: Date): Promise<ImageResult[]> {
+    const results: ImageResult[] = new Array(uploads.length);
+    const measured: { index: number; path: string; bytes: Uint8Array; facts: ImageFacts; sha256: string }[] = [];
+    for (const [index, { path, bytes }] of uploads.entries()) {
+      try {
+        requirePath("image", path);
+        // The check's own inspection: its reason names what the bytes are (an SVG, a damaged JPEG, …).
+        const inspected = inspectImage(bytes);
+        if (!inspected.ok || !PUBLISHABLE_IMAGE_TYPES.includes(inspected.facts.type)) {
+          const found = inspected.ok ? `an image of type ${inspected.facts.type}` : inspected.reason;
+          throw new PublishRejectedError(path, [{ file: path, found, expected: "a JPEG, PNG, GIF, WebP or AVIF file" }]);
+        }
+        measured.push({ index, path, bytes, facts: inspected.facts, sha256: await sha256Hex(bytes) });
+      } catch (error) {
+        results[index] = { path, error: refusal(error) };
+      }
     }
-    const { facts } = inspected;
-    const sha256 = await sha256Hex(bytes);
-    const old = (await this.#store.read({ images: [path] })).images.get(path);
-    if (old && old.sha256 === sha256 && (await this.#store.objects.exists(path))) {
-      return { path, result: "unchanged", facts, republished: [] };
+    // A path sent twice: the last bytes win, as two PUTs in a row would leave them.
+    const last = new Map(measured.map((m) => [m.path, m]));
+    const { images: stored } = await this.#store.read({ images: [...last.keys()] });
+    const changed = [];
+    for (const image of last.values()) {
+      const old = stored.get(image.path);
+      if (!(old && old.sha256 === image.sha256 && (await this.#store.objects.exists(image.path)))) changed.push(image);
     }
-    // The bytes first, then the row: a row always has its object, and an article can name the image only once both are in.
-    await this.#store.objects.put(path, bytes, { type: facts.type, sha256 });
-    await this.#store.write([{ kind: "image", key: path, path, facts: { ...facts, sha256 } }]);
+    // The bytes first, a few at a time, then the rows together: a row always has its object, and an article can name
+    // the image only once both are in.
+    for (let i = 0; i < changed.length; i += OBJECTS_AT_ONCE) {
+      await Promise.all(
+        changed
+          .slice(i, i + OBJECTS_AT_ONCE)
+          .map((m) => this.#store.objects.put(m.path, m.bytes, { type: m.facts.type, sha256: m.sha256 })),
+      );
+    }
+    if (changed.length) {
+      await this.#store.write(changed.map((m) => ({ kind: "image", key: m.path, path: m.path, facts: { ...m.facts, sha256: m.sha256 } })));
+    }
     // Articles carry the facts they were published with (enclosure length, type, size): publish them again.
-    const changed =
-      old && (old.type !== facts.type || old.width !== facts.width || old.height !== facts.height || old.length !== facts.length);
-    const users = changed ? ((await this.#store.read({ imageUsers: [path] })).imageUsers.get(path) ?? []).map((u) => u.slug) : [];
-    const { done, scopes } = await this.#republish(users, now);
-    return {
-      path,
-      result: old ? "updated" : "created",
-      facts,
-      republished: done,
-      change: changeOf(now, { scopes: [...scopes], slugs: done.some((d) => d.result !== "unchanged") ? users : [], images: [path] }),
-    };
+    const refacted = changed.filter((m) => {
+      const old = stored.get(m.path);
+      return (
+        old && (old.type !== m.facts.type || old.width !== m.facts.width || old.height !== m.facts.height || old.length !== m.facts.length)
+      );
+    });
+    const users = refacted.length ? (await this.#store.read({ imageUsers: refacted.map((m) => m.path) })).imageUsers : new Map();
+    const { done, scopes } = await this.#republish([...new Set([...users.values()].flat().map((u) => u.slug))], now);
+    for (const m of measured) {
+      const isChanged = changed.includes(m);
+      const slugs = (users.get(m.path) ?? []).map((u: { slug: string }) => u.slug);
+      const mine = done.filter((d) => (users.get(m.path) ?? []).some((u: { file: string }) => u.file === d.file));
+      results[m.index] = {
+        path: m.path,
+        outcome: isChanged
+          ? {
+              path: m.path,
+              result: stored.has(m.path) ? "updated" : "created",
+              facts: m.facts,
+              republished: mine,
+              change: changeOf(now, {
+                scopes: mine.length ? [...scopes] : [],
+                slugs: mine.some((d) => d.result !== "unchanged") ? slugs : [],
+                images: [m.path],
+              }),
+            }
+          : { path: m.path, result: "unchanged", facts: m.facts, republished: [] },
+      };
+    }
+    return results;
   }
 
   async deleteImage(path: string, now: Date): Promise<DeleteOutcome> {
@@ -291,21 +340,26 @@ class StorePublisher implements Publisher {
       if (!item.stored) settle(item, { error: refusal(error) });
     };
     const files = [...new Set(group.flatMap((item) => (item.renamed ? [item.file, item.renamed] : [item.file])))];
-    const state = await this.#store.read({ registries: ["authors.yaml"], files });
+    // The images the texts seem to name are read with the rest, so each article is parsed once with their facts.
+    const guessed = [...new Set(group.flatMap((item) => imagesNamedIn(item.text)))];
+    const state = await this.#store.read({ registries: ["authors.yaml"], files, images: guessed });
     const authors = registryOf<Author>(state.registries.get("authors.yaml")?.parsed);
 
-    // Each article parsed against the stored registry; those naming local images again with the images' facts.
+    // Each article parsed against the stored registry and images; one naming an image the guess missed (an unusual
+    // spelling of its path) again, with that image's facts read too.
     const parsed = new Map<Draftable, ParsedArticle>();
-    const wanted = new Map<Draftable, Set<string>>();
+    const missed = new Map<Draftable, Set<string>>();
+    const known = new Set(guessed);
     for (const item of group) {
-      const images = new Set<string>();
-      parsed.set(item, parseArticle(item.file, item.text, this.#context(authors, images)));
-      if (images.size) wanted.set(item, images);
+      const asked = new Set<string>();
+      parsed.set(item, parseArticle(item.file, item.text, this.#context(authors, asked, state.images)));
+      const unknown = [...asked].filter((path) => !known.has(path));
+      if (unknown.length) missed.set(item, new Set(unknown));
     }
-    let images = state.images;
-    if (wanted.size) {
-      images = (await this.#store.read({ images: [...new Set([...wanted.values()].flatMap((s) => [...s]))] })).images;
-      for (const item of wanted.keys()) parsed.set(item, parseArticle(item.file, item.text, this.#context(authors, undefined, images)));
+    if (missed.size) {
+      const more = (await this.#store.read({ images: [...new Set([...missed.values()].flatMap((s) => [...s]))] })).images;
+      const images = new Map([...state.images, ...more]);
+      for (const item of missed.keys()) parsed.set(item, parseArticle(item.file, item.text, this.#context(authors, undefined, images)));
     }
 
     // What each valid article replaces, and whether it changes anything at all.
@@ -375,14 +429,16 @@ class StorePublisher implements Publisher {
     if (valid.length === 0) return;
 
     const answers = await this.#store.write(valid.map((p) => this.#change(p, now)));
+    const written = new Set(valid.flatMap((p) => p.replaces));
     for (const [n, answer] of answers.entries()) {
       const p = valid[n]!;
       if (answer.ok) {
         settle(p.item, { outcome: outcomeOf(p, p.result, now) });
       } else if ("tooBig" in answer) {
         refuse(p.item, tooBigError(p.item.file, undefined, undefined, this.#store.limits.valueBytes, p.warnings));
-      } else if (answer.conflicts.some((c) => c.field === "stale" || c.field === "image")) {
-        // The file, or an image it uses, changed underneath: read and check it again.
+      } else if (answer.conflicts.some((c) => c.field === "stale" || c.field === "image" || ("file" in c && written.has(c.file)))) {
+        // The file or an image it uses changed underneath, or what it claims was held by a file this very write
+        // changed (checked, like every change of a write, against the store as it was before): read and check it again.
         retry(p.item);
       } else {
         refuse(p.item, new PublishRejectedError(p.item.file, claimIssues(p.record, claimantsOf(answer.conflicts)), p.warnings));
@@ -438,7 +494,7 @@ class StorePublisher implements Publisher {
       replaces: renamed !== undefined ? [item.file, renamed] : [item.file],
       old,
       expect: (renamed !== undefined ? [item.file, renamed] : [item.file]).map(
-        (file): Expectation => ({ file, version: state.articles.get(file)?.version ?? null }),
+        (file): Expectation => ({ file, version: state.articles.get(file)?.version ?? null, draft: state.drafts.has(file) }),
       ),
       result: record.draft ? (draft || existing ? "updated" : "created") : existing ? "updated" : "created",
       unchanged,
@@ -529,6 +585,16 @@ function groupItems(items: readonly Draftable[], limit: { articles: number; byte
   }
   if (group.length) groups.push(group);
   return groups;
+}
+
+/** The local images a markdown file seems to name (`/images/…` anywhere in it): a guess to read their facts with. */
+function imagesNamedIn(text: string): string[] {
+  const found = new Set<string>();
+  for (const m of text.matchAll(/\/images\/[^\s"'<>()[\],]+/g)) {
+    const path = localImageFile(m[0]);
+    if (path) found.add(path);
+  }
+  return [...found];
 }
 
 /** The change to report, or undefined when nothing a reader can see changed (a draft, an unused image's removal). */

@@ -84,13 +84,19 @@ export interface StoreAnswer {
   listMembers: readonly string[];
 }
 
-/** What the write requires each file to hold still: the version of its article that was read (null: none). */
-export type Expectation = { file: string; version: string | null };
+/**
+ * What a write requires a file to hold still: the version of its article that was read (null: none), and whether it
+ * held a draft (if not, none may have appeared; if so, the write removes it).
+ */
+export type Expectation = { file: string; version: string | null; draft: boolean };
 
 /**
- * One change of a write. Every change is all or nothing, and checked inside the write against what is stored then:
- * its expectations, the claims of an article (slug, id, retired ids), the images it uses. A change that fails a check
- * changes nothing and is answered with its conflicts; the others go on.
+ * One change of a write. A write is made as one: every change's conditions are checked against the store as it was
+ * when the write began (its expectations, an article's claims: slug, id, retired ids; the images it uses; an image to
+ * remove unused), then the changes that passed are made together, all or nothing each: entries leave their lists, the
+ * replaced articles go, the new ones go in, and the entries that enter lists are placed together (lists.ts). A change
+ * that fails a check changes nothing and is answered with its conflicts; the others go on. The changes of one write
+ * concern different files, and claim different slugs and ids (the use case groups them so).
  */
 export type StoreChange =
   | {

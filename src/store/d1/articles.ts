@@ -3,7 +3,7 @@
 import type { Publication } from "../../core/publish/publication.ts";
 import type { ClaimQuery } from "../../core/publish/store.ts";
 import type { ManifestEntry, ManifestPage, StoredKind } from "../../core/publishing.ts";
-import { unrefused } from "./guard.ts";
+import { unrefused, unrefusedRow } from "./guard.ts";
 
 const files = (list: readonly string[]) => JSON.stringify(list);
 
@@ -52,61 +52,93 @@ export function sourcesOf(db: D1Database, slugs: readonly string[]): D1PreparedS
     .bind(JSON.stringify(slugs));
 }
 
-/** The parts these files' articles have in other databases: deleted once the write that replaces them is made. */
-export function partsElsewhere(db: D1Database, list: readonly string[], key: string): D1PreparedStatement {
+/** A file a change replaces (its article and draft go), with the change's key. */
+export interface FileRow {
+  key: string;
+  file: string;
+}
+
+const rowsJson = (rows: readonly object[]) => JSON.stringify(rows);
+const guarded = unrefusedRow("j.value ->> 'key'");
+
+/** The parts the replaced files' articles have in other databases: deleted once the write is made. */
+export function partsElsewhere(db: D1Database, rows: readonly FileRow[]): D1PreparedStatement {
   return db
     .prepare(
-      `SELECT slug, shard, version FROM articles WHERE file IN (SELECT value FROM json_each(?1)) AND +shard <> 0 AND ${unrefused(2)}`,
+      `SELECT j.value ->> 'key' AS key, a.slug AS slug, a.shard AS shard, a.version AS version
+       FROM json_each(?1) j JOIN articles a ON a.file = j.value ->> 'file' WHERE +a.shard <> 0 AND ${guarded}`,
     )
-    .bind(files(list), key);
+    .bind(rowsJson(rows));
 }
 
-/** Removes the articles these files hold, and their parts in this database (shard 0). */
-export function removeArticles(db: D1Database, list: readonly string[], key: string): D1PreparedStatement[] {
-  return [
-    db
-      .prepare(
-        // `+shard`: the rows are found by file (its unique index), never by walking articles_by_shard.
-        `DELETE FROM article_parts WHERE (slug, version) IN (SELECT slug, version FROM articles WHERE file IN (SELECT value FROM json_each(?1)) AND +shard = 0)
-         AND ${unrefused(2)}`,
-      )
-      .bind(files(list), key),
-    db.prepare(`DELETE FROM articles WHERE file IN (SELECT value FROM json_each(?1)) AND ${unrefused(2)}`).bind(files(list), key),
-  ];
+/** Removes the articles the replaced files hold, their parts in this database (shard 0), and their drafts. */
+export function removeFiles(db: D1Database, rows: readonly FileRow[], drafts: readonly FileRow[]): D1PreparedStatement[] {
+  const statements: D1PreparedStatement[] = [];
+  if (rows.length) {
+    statements.push(
+      // `+shard`: the rows are found by file (its unique index), never by walking articles_by_shard.
+      db
+        .prepare(
+          `DELETE FROM article_parts WHERE (slug, version) IN (
+             SELECT a.slug, a.version FROM json_each(?1) j JOIN articles a ON a.file = j.value ->> 'file' WHERE +a.shard = 0 AND ${guarded})`,
+        )
+        .bind(rowsJson(rows)),
+      db
+        .prepare(`DELETE FROM articles WHERE file IN (SELECT j.value ->> 'file' FROM json_each(?1) j WHERE ${guarded})`)
+        .bind(rowsJson(rows)),
+    );
+  }
+  if (drafts.length) {
+    statements.push(
+      db
+        .prepare(`DELETE FROM drafts WHERE file IN (SELECT j.value ->> 'file' FROM json_each(?1) j WHERE ${guarded})`)
+        .bind(rowsJson(drafts)),
+    );
+  }
+  return statements;
 }
 
-/** Removes the drafts these files hold. */
-export function removeDrafts(db: D1Database, list: readonly string[], key: string): D1PreparedStatement {
-  return db.prepare(`DELETE FROM drafts WHERE file IN (SELECT value FROM json_each(?1)) AND ${unrefused(2)}`).bind(files(list), key);
+/** An article's row as the write inserts it: naming the shard and version of its parts. */
+export interface ArticleRow {
+  key: string;
+  pub: Publication;
+  shard: number;
+  version: string;
 }
 
-/** An article's row, naming the shard and version of its parts. */
-export function insertArticle(db: D1Database, pub: Publication, shard: number, version: string, key: string): D1PreparedStatement {
+/** Inserts the articles' rows. */
+export function insertArticles(db: D1Database, rows: readonly ArticleRow[]): D1PreparedStatement {
+  const json = rows.map(({ key, pub, shard, version }) => ({
+    key,
+    slug: pub.slug,
+    file: pub.file,
+    id: pub.id,
+    published: pub.published.getTime(),
+    updated: pub.updated.getTime(),
+    fingerprint: pub.fingerprint,
+    sourceHash: pub.sourceHash,
+    warnings: JSON.stringify(pub.warnings),
+    shard,
+    version,
+  }));
   return db
     .prepare(
       `INSERT INTO articles (slug, file, id, published, updated, fingerprint, source_hash, warnings, shard, version)
-       SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10 WHERE ${unrefused(11)}`,
+       SELECT j.value ->> 'slug', j.value ->> 'file', j.value ->> 'id', j.value ->> 'published', j.value ->> 'updated',
+              j.value ->> 'fingerprint', j.value ->> 'sourceHash', j.value ->> 'warnings', j.value ->> 'shard', j.value ->> 'version'
+       FROM json_each(?1) j WHERE ${guarded}`,
     )
-    .bind(
-      pub.slug,
-      pub.file,
-      pub.id,
-      pub.published.getTime(),
-      pub.updated.getTime(),
-      pub.fingerprint,
-      pub.sourceHash,
-      JSON.stringify(pub.warnings),
-      shard,
-      version,
-      key,
-    );
+    .bind(JSON.stringify(json));
 }
 
-/** A deleted (or drafted) article's id: never given to another article. */
-export function retireId(db: D1Database, retire: { id: string; slug: string }, now: number, key: string): D1PreparedStatement {
+/** Deleted (or drafted) articles' ids: never given to another article. */
+export function retireIds(db: D1Database, rows: readonly { key: string; id: string; slug: string; now: number }[]): D1PreparedStatement {
   return db
-    .prepare(`INSERT OR IGNORE INTO retired_ids (id, slug, retired) SELECT ?1, ?2, ?3 WHERE ${unrefused(4)}`)
-    .bind(retire.id, retire.slug, now, key);
+    .prepare(
+      `INSERT OR IGNORE INTO retired_ids (id, slug, retired)
+       SELECT j.value ->> 'id', j.value ->> 'slug', j.value ->> 'now' FROM json_each(?1) j WHERE ${guarded}`,
+    )
+    .bind(rowsJson(rows));
 }
 
 /** A draft, kept for the editor's preview. */

@@ -1,43 +1,49 @@
-// Table `write_guard`: the conditions a change of a write failed, found by the change's first statement inside the
-// transaction (its file still holds the version read; its slug, id and images still free or stored; an image no
-// longer used). Every later statement of that change runs only while its key has no row here, so a refused change
-// changes nothing while the rest of the transaction goes on; the write answers each refusal with its conflicts.
+// Table `write_guard`: the conditions the changes of a write failed, found by the write's first statement against the
+// store as it was when the write began (each file still holds the version read and the draft it was read with; an
+// article's slug and id are held by no other file and were no deleted article's; its images are stored; an image to
+// remove is used by no article). Every later statement makes a change only while its key has no row here, so a refused
+// change changes nothing while the rest of the write goes on, and the write answers each refusal with its conflicts.
 import type { Expectation, WriteConflict } from "../../core/publish/store.ts";
 
 /** SQL that is true while the change whose key is bound at parameter `n` was not refused. */
 export const unrefused = (n: number): string => `NOT EXISTS (SELECT 1 FROM write_guard WHERE key = ?${n})`;
 
-const expected = (expect: readonly Expectation[]) => JSON.stringify(expect.map((e) => [e.file, e.version]));
+/** The same, for a change whose key is the SQL expression `key` (a field of a JSON row). */
+export const unrefusedRow = (key: string): string => `NOT EXISTS (SELECT 1 FROM write_guard WHERE key = ${key})`;
 
-/** The files do not hold the versions the change was planned on (another publish got there first). */
-const STALE = `SELECT ?1, 'stale', value ->> 0 FROM json_each(?2)
-  WHERE (SELECT version FROM articles WHERE file = value ->> 0) IS NOT (value ->> 1)`;
-
-/** A change that only replaces or removes what its files hold: it requires them to hold what was read. */
-export function guardStale(db: D1Database, key: string, expect: readonly Expectation[]): D1PreparedStatement {
-  return db.prepare(`INSERT INTO write_guard (key, field, holder) ${STALE}`).bind(key, expected(expect));
+/** What the guard checks of one change: its files' expected versions and drafts, its claims and images. */
+export interface GuardRow {
+  key: string;
+  expect: readonly Expectation[];
+  /** Files that must hold no draft (none was read), and files whose draft was read (it may still be there). */
+  noDraft: readonly string[];
+  /** An article's claims: its slug, id and images, and its own files (which may hold them). */
+  claims?: { slug: string; id: string; images: readonly string[]; own: readonly string[] };
 }
 
-/**
- * An article: its files hold what was read, no other file holds its slug or id (one file holding both is named once,
- * as the slug's holder), no deleted article had its id, and every image it uses is stored.
- */
-export function guardArticle(
-  db: D1Database,
-  key: string,
-  article: { slug: string; id: string; images: readonly string[] },
-  own: readonly string[],
-  expect: readonly Expectation[],
-): D1PreparedStatement {
+/** One statement checking every change of a write (five terms: D1 allows no more in one compound SELECT). */
+export function guardChanges(db: D1Database, rows: readonly GuardRow[]): D1PreparedStatement {
+  const json = rows.map((r) => ({
+    key: r.key,
+    expect: r.expect.map((e) => [e.file, e.version, r.noDraft.includes(e.file) ? 1 : 0]),
+    ...(r.claims ? { slug: r.claims.slug, id: r.claims.id, images: r.claims.images, own: r.claims.own } : {}),
+  }));
   return db
     .prepare(
-      `INSERT INTO write_guard (key, field, holder) ${STALE}
-       UNION ALL SELECT ?1, 'slug', file FROM articles WHERE slug = ?3 AND file NOT IN (SELECT value FROM json_each(?5))
-       UNION ALL SELECT ?1, 'id', file FROM articles WHERE id = ?4 AND slug <> ?3 AND file NOT IN (SELECT value FROM json_each(?5))
-       UNION ALL SELECT ?1, 'retired', slug FROM retired_ids WHERE id = ?4 AND slug <> ?3
-       UNION ALL SELECT ?1, 'image', value FROM json_each(?6) WHERE NOT EXISTS (SELECT 1 FROM images WHERE path = value)`,
+      `INSERT INTO write_guard (key, field, holder)
+       SELECT c.value ->> 'key', 'stale', e.value ->> 0 FROM json_each(?1) c, json_each(c.value -> 'expect') e
+         WHERE (SELECT version FROM articles WHERE file = e.value ->> 0) IS NOT (e.value ->> 1)
+            OR (e.value ->> 2 = 1 AND EXISTS (SELECT 1 FROM drafts WHERE file = e.value ->> 0))
+       UNION ALL SELECT c.value ->> 'key', 'slug', a.file FROM json_each(?1) c JOIN articles a ON a.slug = c.value ->> 'slug'
+         WHERE a.file NOT IN (SELECT value FROM json_each(c.value -> 'own'))
+       UNION ALL SELECT c.value ->> 'key', 'id', a.file FROM json_each(?1) c JOIN articles a ON a.id = c.value ->> 'id'
+         WHERE a.slug <> c.value ->> 'slug' AND a.file NOT IN (SELECT value FROM json_each(c.value -> 'own'))
+       UNION ALL SELECT c.value ->> 'key', 'retired', r.slug FROM json_each(?1) c JOIN retired_ids r ON r.id = c.value ->> 'id'
+         WHERE r.slug <> c.value ->> 'slug'
+       UNION ALL SELECT c.value ->> 'key', 'image', i.value FROM json_each(?1) c, json_each(c.value -> 'images') i
+         WHERE NOT EXISTS (SELECT 1 FROM images WHERE path = i.value)`,
     )
-    .bind(key, expected(expect), article.slug, article.id, JSON.stringify(own), JSON.stringify(article.images));
+    .bind(JSON.stringify(json));
 }
 
 /** An image can be removed only while no article uses it: the first five users, by file. */
@@ -60,7 +66,7 @@ export function takeGuard(db: D1Database): D1PreparedStatement {
   return db.prepare("DELETE FROM write_guard RETURNING key, field, holder");
 }
 
-/** The conflicts of each refused change, by key, from the rows `takeGuard` returned. */
+/** The conflicts of each refused change, by key, from the rows `takeGuard` returned, in the order the guard checks them. */
 export function conflictsOf(rows: readonly { key: string; field: string; holder: string }[]): Map<string, WriteConflict[]> {
   const byKey = new Map<string, WriteConflict[]>();
   for (const { key, field, holder } of rows) {
@@ -74,7 +80,7 @@ export function conflictsOf(rows: readonly { key: string; field: string; holder:
     if (list) list.push(conflict);
     else byKey.set(key, [conflict]);
   }
-  // RETURNING gives rows in no set order: each change's conflicts as the guard found them, in order.
+  // RETURNING gives rows in no set order.
   const rank = (c: WriteConflict) => ["stale", "slug", "id", "retired", "image", "in-use"].indexOf(c.field);
   const text = (c: WriteConflict) => ("file" in c ? c.file : "slug" in c ? c.slug : c.path);
   for (const list of byKey.values()) list.sort((a, b) => rank(a) - rank(b) || (text(a) < text(b) ? -1 : text(a) > text(b) ? 1 : 0));

@@ -1,7 +1,7 @@
 // Tables `images` and `image_refs`: the facts of every image stored in R2 (measured from its bytes) and which articles
 // use which image; an image is served once an article using it is out.
 import type { StoredImageFacts } from "../../core/publish/store.ts";
-import { unrefused } from "./guard.ts";
+import { unrefused, unrefusedRow } from "./guard.ts";
 
 /** The facts of these images. */
 export function imagesOf(db: D1Database, paths: readonly string[]): D1PreparedStatement {
@@ -47,18 +47,25 @@ export function deleteImage(db: D1Database, path: string, key: string): D1Prepar
   return db.prepare(`DELETE FROM images WHERE path = ?1 AND ${unrefused(2)}`).bind(path, key);
 }
 
-/** Forgets which images the articles these files hold use. */
-export function removeImageRefs(db: D1Database, files: readonly string[], key: string): D1PreparedStatement {
+/** Forgets which images the replaced files' articles use. */
+export function removeImageRefs(db: D1Database, rows: readonly { key: string; file: string }[]): D1PreparedStatement {
   return db
     .prepare(
-      `DELETE FROM image_refs WHERE slug IN (SELECT slug FROM articles WHERE file IN (SELECT value FROM json_each(?1))) AND ${unrefused(2)}`,
+      `DELETE FROM image_refs WHERE slug IN (
+         SELECT a.slug FROM json_each(?1) j JOIN articles a ON a.file = j.value ->> 'file' WHERE ${unrefusedRow("j.value ->> 'key'")})`,
     )
-    .bind(JSON.stringify(files), key);
+    .bind(JSON.stringify(rows));
 }
 
-/** Records which images an article uses. */
-export function insertImageRefs(db: D1Database, slug: string, paths: readonly string[], key: string): D1PreparedStatement {
+/** Records which images the written articles use. */
+export function insertImageRefs(
+  db: D1Database,
+  rows: readonly { key: string; slug: string; images: readonly string[] }[],
+): D1PreparedStatement {
   return db
-    .prepare(`INSERT OR IGNORE INTO image_refs (path, slug) SELECT value, ?2 FROM json_each(?1) WHERE ${unrefused(3)}`)
-    .bind(JSON.stringify(paths), slug, key);
+    .prepare(
+      `INSERT OR IGNORE INTO image_refs (path, slug)
+       SELECT i.value, j.value ->> 'slug' FROM json_each(?1) j, json_each(j.value -> 'images') i WHERE ${unrefusedRow("j.value ->> 'key'")}`,
+    )
+    .bind(JSON.stringify(rows));
 }

@@ -2,9 +2,8 @@
 // positions (src/core/publish/lists.ts has the rules; migrations/0003 the schema), and the statements that read and
 // write them. Each read is one indexed lookup; each write moves only the positions of articles not yet out (embargoed
 // ones, and those stored at the same instant), so no write grows with the archive.
-import type { Membership } from "../../core/publish/publication.ts";
 import { HOME_SCOPE } from "../../core/publish/publication.ts";
-import { unrefused } from "./guard.ts";
+import { unrefusedRow } from "./guard.ts";
 
 /** An entry of a list as the catalog reads it: the article's row fields its Entry needs, and where its parts are. */
 export const ENTRY_COLUMNS =
@@ -77,132 +76,126 @@ export function membersOf(db: D1Database, scopes: readonly string[]): D1Prepared
     .bind(JSON.stringify(scopes));
 }
 
-/** Lists a change touches: their facets are recomputed at the end of the write (refreshFacets). */
-export function touchLists(db: D1Database, scopes: readonly string[], key: string): D1PreparedStatement {
-  return db
-    .prepare(`INSERT OR IGNORE INTO touched_scopes (scope) SELECT value FROM json_each(?1) WHERE ${unrefused(2)}`)
-    .bind(JSON.stringify(scopes), key);
+/** Lists a write touches: their facets are recomputed at its end (refreshFacets); touching more than needed costs nothing. */
+export function touchLists(db: D1Database, scopes: readonly string[]): D1PreparedStatement {
+  return db.prepare("INSERT OR IGNORE INTO touched_scopes (scope) SELECT value FROM json_each(?1)").bind(JSON.stringify(scopes));
+}
+
+/** An entry leaving its list, of the change `key`, as of the change's instant `now`. */
+export interface LeaveRow {
+  key: string;
+  slug: string;
+  scope: string;
+  now: number;
 }
 
 /**
- * Entries leave their lists: a tombstone where the article is out at `now` (its position stays taken, counted in
- * `lists`), else removed, and the later positions of that list (articles not yet out) move down. Positions are moved
- * through negative values, so no two rows ever share one.
+ * Every entry a write's changes make leave: a tombstone where the article is out at the change's instant (its position
+ * stays taken, counted in `lists`), else removed, the later positions of that list (articles not yet out) moving down.
+ * Positions move through negative values, so no two rows ever share one.
  */
-export function leaveLists(
-  db: D1Database,
-  leave: readonly { slug: string; scope: string }[],
-  now: number,
-  key: string,
-): D1PreparedStatement[] {
+export function leaveLists(db: D1Database, rows: readonly LeaveRow[]): D1PreparedStatement[] {
   return [
     db
       .prepare(
         `INSERT INTO list_changes (key, scope, action, position)
-         SELECT ?3, m.scope, CASE WHEN m.listed <= ?2 THEN 'tombstone' ELSE 'drop' END, m.position
-         FROM json_each(?1) j JOIN memberships m ON m.slug = j.value ->> 0 AND m.scope = j.value ->> 1 AND m.removed = 0
-         WHERE ${unrefused(3)}`,
+         SELECT j.value ->> 'key', m.scope, CASE WHEN m.listed <= j.value ->> 'now' THEN 'tombstone' ELSE 'drop' END, m.position
+         FROM json_each(?1) j JOIN memberships m ON m.slug = j.value ->> 'slug' AND m.scope = j.value ->> 'scope' AND m.removed = 0
+         WHERE ${unrefusedRow("j.value ->> 'key'")}`,
       )
-      .bind(JSON.stringify(leave.map((l) => [l.slug, l.scope])), now, key),
-    db
-      .prepare(
-        `UPDATE memberships SET removed = 1 FROM list_changes c
-         WHERE c.key = ?1 AND c.action = 'tombstone' AND memberships.scope = c.scope AND memberships.position = c.position`,
-      )
-      .bind(key),
-    db
-      .prepare(
-        `INSERT INTO lists (scope, removed) SELECT scope, COUNT(*) FROM list_changes WHERE key = ?1 AND action = 'tombstone' GROUP BY scope
-         ON CONFLICT (scope) DO UPDATE SET removed = lists.removed + excluded.removed`,
-      )
-      .bind(key),
-    db
-      .prepare(
-        "DELETE FROM memberships WHERE (scope, position) IN (SELECT scope, position FROM list_changes WHERE key = ?1 AND action = 'drop')",
-      )
-      .bind(key),
-    db
-      .prepare(
-        `UPDATE memberships
-         SET position = -1 - (memberships.position - (SELECT COUNT(*) FROM list_changes c
-                                                       WHERE c.key = ?1 AND c.action = 'drop' AND c.scope = memberships.scope
-                                                         AND c.position < memberships.position))
-         FROM (SELECT scope, MIN(position) AS first FROM list_changes WHERE key = ?1 AND action = 'drop' GROUP BY scope) d
-         WHERE memberships.scope = d.scope AND memberships.position > d.first`,
-      )
-      .bind(key),
-    db
-      .prepare(
-        "UPDATE memberships SET position = -1 - position WHERE scope IN (SELECT scope FROM list_changes WHERE key = ?1 AND action = 'drop') AND position < 0",
-      )
-      .bind(key),
+      .bind(JSON.stringify(rows)),
+    db.prepare(
+      `UPDATE memberships SET removed = 1 FROM list_changes c
+       WHERE c.action = 'tombstone' AND memberships.scope = c.scope AND memberships.position = c.position`,
+    ),
+    db.prepare(
+      `INSERT INTO lists (scope, removed) SELECT scope, COUNT(*) FROM list_changes WHERE action = 'tombstone' GROUP BY scope
+       ON CONFLICT (scope) DO UPDATE SET removed = lists.removed + excluded.removed`,
+    ),
+    db.prepare("DELETE FROM memberships WHERE (scope, position) IN (SELECT scope, position FROM list_changes WHERE action = 'drop')"),
+    db.prepare(
+      `UPDATE memberships
+       SET position = -1 - (memberships.position - (SELECT COUNT(*) FROM list_changes c
+                                                     WHERE c.action = 'drop' AND c.scope = memberships.scope AND c.position < memberships.position))
+       FROM (SELECT scope, MIN(position) AS first FROM list_changes WHERE action = 'drop' GROUP BY scope) d
+       WHERE memberships.scope = d.scope AND memberships.position > d.first`,
+    ),
+    db.prepare(
+      "UPDATE memberships SET position = -1 - position WHERE scope IN (SELECT scope FROM list_changes WHERE action = 'drop') AND position < 0",
+    ),
   ];
 }
 
+/** An entry of a list, of the change `key`: an article's slug, its publication time, the name it gives the list. */
+export interface EntryRow {
+  key: string;
+  slug: string;
+  scope: string;
+  name: string;
+  published: number;
+  now: number;
+}
+
 /** Entries an edit keeps where they are: the article's publication time and the names it gives its lists. */
-export function keepLists(db: D1Database, slug: string, published: number, keep: readonly Membership[], key: string): D1PreparedStatement {
+export function keepLists(db: D1Database, rows: readonly EntryRow[]): D1PreparedStatement {
   return db
     .prepare(
-      `UPDATE memberships SET published = ?3, name = j.value ->> 1 FROM json_each(?1) j
-       WHERE memberships.slug = ?2 AND memberships.scope = j.value ->> 0 AND memberships.removed = 0 AND ${unrefused(4)}`,
+      `UPDATE memberships SET published = j.value ->> 'published', name = j.value ->> 'name' FROM json_each(?1) j
+       WHERE memberships.slug = j.value ->> 'slug' AND memberships.scope = j.value ->> 'scope' AND memberships.removed = 0
+         AND ${unrefusedRow("j.value ->> 'key'")}`,
     )
-    .bind(JSON.stringify(keep.map((m) => [m.scope, m.name])), slug, published, key);
+    .bind(JSON.stringify(rows));
 }
 
 /**
- * The article enters these lists at `now`: listed at its publication time if that sorts after the last position out
- * (by listed instant, then slug descending), else at `now`; placed after every position that sorts before it, the
- * later ones (not yet out) moving up one, through negative values. Each lookup is one seek on memberships_by_listed.
+ * Every entry a write's articles enter, placed together (src/core/publish/lists.ts): each listed at its publication
+ * time if that sorts after the last position out at its instant before the write, else at that instant; each placed
+ * after every position and every entry of the write that sorts before it (by listed instant, then slug descending);
+ * the later positions (articles not yet out) move up past the entries placed before them, through negative values.
+ * Each lookup is one seek on memberships_by_listed; the write's own entries are compared among themselves.
  */
-export function enterLists(
-  db: D1Database,
-  slug: string,
-  published: number,
-  enter: readonly Membership[],
-  now: number,
-  key: string,
-): D1PreparedStatement[] {
+export function enterLists(db: D1Database, rows: readonly EntryRow[]): D1PreparedStatement[] {
+  const before = (a: string, b: string) => `(${a}.listed < ${b}.listed OR (${a}.listed = ${b}.listed AND ${a}.slug > ${b}.slug))`;
   return [
     db
       .prepare(
-        `INSERT INTO list_changes (key, scope, action, name, listed)
-         SELECT ?5, scope, 'enter', name, CASE WHEN at IS NULL OR ?3 > at OR (?3 = at AND ?2 < slug) THEN ?3 ELSE ?4 END
-         FROM (SELECT value ->> 0 AS scope, value ->> 1 AS name,
-                 (SELECT listed FROM memberships INDEXED BY memberships_by_listed
-                  WHERE scope = value ->> 0 AND listed <= ?4 ORDER BY listed DESC, position DESC LIMIT 1) AS at,
-                 (SELECT slug FROM memberships INDEXED BY memberships_by_listed
-                  WHERE scope = value ->> 0 AND listed <= ?4 ORDER BY listed DESC, position DESC LIMIT 1) AS slug
-               FROM json_each(?1) WHERE ${unrefused(5)})`,
+        `INSERT INTO list_changes (key, scope, action, name, slug, published, listed)
+         SELECT key, scope, 'enter', name, slug, published,
+                CASE WHEN at IS NULL OR published > at OR (published = at AND slug < at_slug) THEN published ELSE now END
+         FROM (SELECT j.value ->> 'key' AS key, j.value ->> 'scope' AS scope, j.value ->> 'name' AS name, j.value ->> 'slug' AS slug,
+                      j.value ->> 'published' AS published, j.value ->> 'now' AS now,
+                      (SELECT listed FROM memberships INDEXED BY memberships_by_listed
+                       WHERE scope = j.value ->> 'scope' AND listed <= j.value ->> 'now' ORDER BY listed DESC, position DESC LIMIT 1) AS at,
+                      (SELECT slug FROM memberships INDEXED BY memberships_by_listed
+                       WHERE scope = j.value ->> 'scope' AND listed <= j.value ->> 'now' ORDER BY listed DESC, position DESC LIMIT 1) AS at_slug
+               FROM json_each(?1) j WHERE ${unrefusedRow("j.value ->> 'key'")})`,
       )
-      .bind(JSON.stringify(enter.map((m) => [m.scope, m.name])), slug, published, now, key),
-    db
-      .prepare(
-        `UPDATE list_changes SET position = 1 + COALESCE(
-           (SELECT MAX(position) FROM memberships m INDEXED BY memberships_by_listed
-            WHERE m.scope = list_changes.scope AND m.listed = list_changes.listed AND +m.slug > ?1),
-           (SELECT position FROM memberships m INDEXED BY memberships_by_listed
-            WHERE m.scope = list_changes.scope AND m.listed < list_changes.listed ORDER BY m.listed DESC, m.position DESC LIMIT 1),
-           -1)
-         WHERE key = ?2 AND action = 'enter'`,
-      )
-      .bind(slug, key),
-    db
-      .prepare(
-        `UPDATE memberships SET position = -1 - memberships.position FROM list_changes c
-         WHERE c.key = ?1 AND c.action = 'enter' AND memberships.scope = c.scope AND memberships.position >= c.position`,
-      )
-      .bind(key),
-    db
-      .prepare(
-        "UPDATE memberships SET position = -position WHERE scope IN (SELECT scope FROM list_changes WHERE key = ?1 AND action = 'enter') AND position < 0",
-      )
-      .bind(key),
-    db
-      .prepare(
-        `INSERT INTO memberships (scope, position, slug, published, listed, name, removed)
-         SELECT scope, position, ?1, ?2, listed, name, 0 FROM list_changes WHERE key = ?3 AND action = 'enter'`,
-      )
-      .bind(slug, published, key),
+      .bind(JSON.stringify(rows)),
+    db.prepare(
+      `UPDATE list_changes SET position = 1 + COALESCE(
+         (SELECT MAX(position) FROM memberships m INDEXED BY memberships_by_listed
+          WHERE m.scope = list_changes.scope AND m.listed = list_changes.listed AND +m.slug > list_changes.slug),
+         (SELECT position FROM memberships m INDEXED BY memberships_by_listed
+          WHERE m.scope = list_changes.scope AND m.listed < list_changes.listed ORDER BY m.listed DESC, m.position DESC LIMIT 1),
+         -1) + (SELECT COUNT(*) FROM list_changes o WHERE o.action = 'enter' AND o.scope = list_changes.scope AND ${before("o", "list_changes")})
+       WHERE action = 'enter'`,
+    ),
+    // A row moves up past every entry that sorts before it or takes its very key (a tombstone of the same article).
+    db.prepare(
+      `UPDATE memberships
+       SET position = -1 - (memberships.position + (SELECT COUNT(*) FROM list_changes c
+                                                     WHERE c.action = 'enter' AND c.scope = memberships.scope
+                                                       AND (${before("c", "memberships")} OR (c.listed = memberships.listed AND c.slug = memberships.slug))))
+       FROM (SELECT scope, MIN(position) AS first FROM list_changes WHERE action = 'enter' GROUP BY scope) d
+       WHERE memberships.scope = d.scope AND memberships.position >= d.first`,
+    ),
+    db.prepare(
+      "UPDATE memberships SET position = -1 - position WHERE scope IN (SELECT scope FROM list_changes WHERE action = 'enter') AND position < 0",
+    ),
+    db.prepare(
+      `INSERT INTO memberships (scope, position, slug, published, listed, name, removed)
+       SELECT scope, position, slug, published, listed, name, 0 FROM list_changes WHERE action = 'enter'`,
+    ),
   ];
 }
 

@@ -15,24 +15,36 @@ import {
 } from "../../core/publish/store.ts";
 import type { PartsMoveOutcome, RegistryName, StoredKind } from "../../core/publishing.ts";
 import {
+  type ArticleRow,
   articlesOfFiles,
   claimantsOf,
   draftsOfFiles,
-  insertArticle,
+  type FileRow,
+  insertArticles,
   manifestOf,
   manifestPage,
   partsElsewhere,
-  removeArticles,
-  removeDrafts,
-  retireId,
+  removeFiles,
+  retireIds,
   sourcesOf,
   upsertDraft,
 } from "./articles.ts";
 import { isTooBig, object, query } from "./errors.ts";
-import { clearGuard, conflictsOf, guardArticle, guardImageUnused, guardStale, takeGuard } from "./guard.ts";
+import { clearGuard, conflictsOf, type GuardRow, guardChanges, guardImageUnused, takeGuard } from "./guard.ts";
 import { deleteImage, imagesOf, insertImageRefs, removeImageRefs, upsertImage, usersOf } from "./images.ts";
 import { D1_LIMITS } from "./limits.ts";
-import { clearListScratch, enterLists, entriesOfFiles, keepLists, leaveLists, membersOf, refreshFacets, touchLists } from "./lists.ts";
+import {
+  clearListScratch,
+  type EntryRow,
+  enterLists,
+  entriesOfFiles,
+  keepLists,
+  type LeaveRow,
+  leaveLists,
+  membersOf,
+  refreshFacets,
+  touchLists,
+} from "./lists.ts";
 import {
   deleteParts,
   insertParts,
@@ -69,7 +81,7 @@ interface Piece {
 /** What a write's statements are, and where in the batch each change's answers are read. */
 interface WritePlan {
   statements: D1PreparedStatement[];
-  /** Per change key: the index of its `partsElsewhere` statement (the replaced versions in other databases). */
+  /** The index of the `partsElsewhere` statement (the replaced versions in other databases), if any. */
   elsewhere: Map<string, number>;
   /** Per delete-image key: the index of its DELETE. */
   removals: Map<string, number>;
@@ -264,7 +276,10 @@ class D1Store implements PublishStore {
     });
   }
 
-  /** Every change's statements, in order, between the write's resets and its closing statements. */
+  /**
+   * A write's statements: every change checked first (guard.ts), then the changes made together, a statement for
+   * each kind of row whatever the number of changes (their rows as JSON), but the parts: one statement an article.
+   */
   private plan(changes: readonly StoreChange[]): WritePlan {
     const { db, shards } = this;
     const plan: WritePlan = {
@@ -274,67 +289,99 @@ class D1Store implements PublishStore {
       remote: new Map(),
       ahead: [],
     };
-    const push = (...statements: D1PreparedStatement[]) => plan.statements.push(...statements);
     const written = Date.now();
-    let lists = false;
+    const guards: GuardRow[] = [];
+    const imageGuards: D1PreparedStatement[] = [];
+    const rows: D1PreparedStatement[] = [];
+    const retires: { key: string; id: string; slug: string; now: number }[] = [];
+    const leaves: LeaveRow[] = [];
+    const replaced: FileRow[] = [];
+    const drafts: FileRow[] = [];
+    const articles: ArticleRow[] = [];
+    const parts: D1PreparedStatement[] = [];
+    const refs: { key: string; slug: string; images: readonly string[] }[] = [];
+    const upserts: D1PreparedStatement[] = [];
+    const keeps: EntryRow[] = [];
+    const enters: EntryRow[] = [];
+    const removals: [string, D1PreparedStatement][] = [];
+    const scopes = new Set<string>();
     for (const change of changes) {
       const { key } = change;
       if (change.kind === "image") {
-        push(upsertImage(db, change.path, change.facts));
+        rows.push(upsertImage(db, change.path, change.facts));
         continue;
       }
       if (change.kind === "registry") {
-        push(upsertRegistry(db, change.name, change));
+        rows.push(upsertRegistry(db, change.name, change));
         continue;
       }
       if (change.kind === "delete-image") {
-        push(guardImageUnused(db, key, change.path));
-        plan.removals.set(key, plan.statements.length);
-        push(deleteImage(db, change.path, key));
+        imageGuards.push(guardImageUnused(db, key, change.path));
+        removals.push([key, deleteImage(db, change.path, key)]);
         continue;
       }
-      lists = true;
       const now = change.now.getTime();
       const files = change.kind === "delete" ? [change.file] : change.replaces;
-      const scopes = [
+      const pub = change.kind === "delete" ? undefined : change.publication;
+      guards.push({
+        key,
+        expect: change.expect,
+        noDraft: change.expect.filter((e) => !e.draft).map((e) => e.file),
+        ...(change.kind === "article" && pub ? { claims: { slug: pub.slug, id: pub.id, images: pub.images, own: files } } : {}),
+      });
+      if (change.kind !== "article" && change.retire) retires.push({ key, ...change.retire, now });
+      for (const leave of change.lists.leave) leaves.push({ key, ...leave, now });
+      for (const scope of [
         ...change.lists.leave.map((l) => l.scope),
         ...change.lists.keep.map((m) => m.scope),
         ...change.lists.enter.map((m) => m.scope),
-      ];
-      if (change.kind === "article") {
-        const { publication: pub } = change;
-        push(guardArticle(db, key, pub, files, change.expect));
-      } else {
-        push(guardStale(db, key, change.expect));
-        if (change.retire) push(retireId(db, change.retire, now, key));
+      ]) {
+        scopes.add(scope);
       }
-      if (scopes.length) push(touchLists(db, scopes, key));
-      if (change.lists.leave.length) push(...leaveLists(db, change.lists.leave, now, key));
       // The guard has checked the files hold what was read: where nothing was, there is nothing to remove.
-      if (change.expect.some((e) => e.version !== null)) {
-        plan.elsewhere.set(key, plan.statements.length);
-        push(partsElsewhere(db, files, key), removeImageRefs(db, files, key), ...removeArticles(db, files, key));
+      for (const e of change.expect) {
+        if (e.version !== null) replaced.push({ key, file: e.file });
+        if (e.draft) drafts.push({ key, file: e.file });
       }
-      push(removeDrafts(db, files, key));
-      if (change.kind === "delete") continue;
-      const pub = change.publication;
+      if (change.kind === "delete" || !pub) continue;
       if (change.kind === "draft") {
-        push(upsertDraft(db, pub, key));
+        upserts.push(upsertDraft(db, pub, key));
         continue;
       }
       const location = { slug: pub.slug, shard: shards.write, version: newVersion() };
-      push(insertArticle(db, pub, location.shard, location.version, key));
-      if (location.shard === 0) push(insertParts(db, pub, location.version, written, key));
+      articles.push({ key, pub, shard: location.shard, version: location.version });
+      if (location.shard === 0) parts.push(insertParts(db, pub, location.version, written, key));
       else {
         plan.remote.set(key, location);
         plan.ahead.push({ location, statement: (target) => insertParts(target, pub, location.version, written) });
       }
-      if (pub.images.length) push(insertImageRefs(db, pub.slug, pub.images, key));
+      if (pub.images.length) refs.push({ key, slug: pub.slug, images: pub.images });
       const published = pub.published.getTime();
-      if (change.lists.keep.length) push(keepLists(db, pub.slug, published, change.lists.keep, key));
-      if (change.lists.enter.length) push(...enterLists(db, pub.slug, published, change.lists.enter, now, key));
+      for (const m of change.lists.keep) keeps.push({ key, slug: pub.slug, scope: m.scope, name: m.name, published, now });
+      for (const m of change.lists.enter) enters.push({ key, slug: pub.slug, scope: m.scope, name: m.name, published, now });
     }
-    if (lists) push(...refreshFacets(db));
+    const push = (...statements: D1PreparedStatement[]) => plan.statements.push(...statements);
+    if (guards.length) push(guardChanges(db, guards));
+    push(...imageGuards, ...rows);
+    if (retires.length) push(retireIds(db, retires));
+    if (leaves.length) push(...leaveLists(db, leaves));
+    if (replaced.length) {
+      plan.elsewhere.set("", plan.statements.length);
+      push(partsElsewhere(db, replaced), removeImageRefs(db, replaced));
+    }
+    push(...removeFiles(db, replaced, drafts));
+    if (articles.length) push(insertArticles(db, articles));
+    push(...parts);
+    if (refs.length) push(insertImageRefs(db, refs));
+    push(...upserts);
+    if (keeps.length) push(keepLists(db, keeps));
+    if (enters.length) push(...enterLists(db, enters));
+    for (const [key, statement] of removals) {
+      plan.removals.set(key, plan.statements.length);
+      push(statement);
+    }
+    if (scopes.size) push(touchLists(db, [...scopes]));
+    if (guards.length) push(...refreshFacets(db));
     push(takeGuard(db));
     return plan;
   }

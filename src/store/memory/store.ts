@@ -2,6 +2,7 @@
 // every publish rule runs as a millisecond Node test (test/support/store-contract.ts holds the two to each other).
 // Writes are applied change by change, each checked and made whole or not at all, as D1's transaction makes them.
 import type { Catalog } from "../../core/catalog.ts";
+import type { Membership } from "../../core/publish/publication.ts";
 import {
   type ChangeAnswer,
   emptyAnswer,
@@ -54,7 +55,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
       return readTables(tables, query);
     },
     async write(changes) {
-      return changes.map((change) => applyChange(tables, change, () => `v${++versions}`));
+      return applyChanges(tables, changes, () => `v${++versions}`);
     },
     async manifest(after, limit) {
       return manifestOf(tables, after, limit);
@@ -127,93 +128,105 @@ function claimantsOf(tables: MemoryTables, slug: string, id: string, own: readon
   return found;
 }
 
-function applyChange(tables: MemoryTables, change: StoreChange, newVersion: () => string): ChangeAnswer {
-  const { key } = change;
-  switch (change.kind) {
-    case "image":
-      tables.images.set(change.path, { ...change.facts });
-      return { key, ok: true };
-    case "delete-image": {
-      const users = [...(tables.imageRefs.get(change.path) ?? [])].map((slug) => tables.articles.get(slug)!.file).sort();
-      if (users.length) return { key, ok: false, conflicts: users.slice(0, 5).map((file) => ({ field: "in-use", file })) };
-      const deleted = tables.images.delete(change.path);
-      return { key, ok: true, deleted };
-    }
-    case "registry":
+/** A write as D1 makes it (src/store/d1/store.ts): every change checked first, then the passed ones made together. */
+function applyChanges(tables: MemoryTables, changes: readonly StoreChange[], newVersion: () => string): ChangeAnswer[] {
+  const answers = changes.map((change) => check(tables, change));
+  const passed = changes.filter((_c, i) => answers[i]!.ok);
+  for (const change of passed) {
+    if (change.kind === "image") tables.images.set(change.path, { ...change.facts });
+    if (change.kind === "registry") {
       tables.registries.set(change.name, {
         sourceHash: change.sourceHash,
         text: change.text,
         parsed: change.parsed,
         warnings: change.warnings,
       });
-      return { key, ok: true };
-    default:
-      break;
+    }
   }
-  const stale: WriteConflict[] = change.expect
-    .filter((e) => (tables.articleOf(e.file)?.version ?? null) !== e.version)
-    .map((e) => ({ field: "stale", file: e.file }));
-  const conflicts = [...stale];
+  const stored = passed.filter((c) => c.kind === "article" || c.kind === "draft" || c.kind === "delete");
+  for (const change of stored) {
+    if (change.kind !== "article" && change.retire && !tables.retired.has(change.retire.id)) {
+      tables.retired.set(change.retire.id, change.retire.slug);
+    }
+  }
+  for (const change of stored) for (const { slug, scope } of change.lists.leave) tables.leave(slug, scope, change.now.getTime());
+  for (const change of stored) {
+    for (const { file, version, draft } of change.expect) {
+      const article = version === null ? undefined : tables.articleOf(file);
+      if (article) {
+        for (const path of article.images) tables.imageRefs.get(path)?.delete(article.slug);
+        tables.articles.delete(article.slug);
+        tables.files.delete(article.file);
+        tables.ids.delete(article.id);
+      }
+      if (draft) tables.drafts.delete(file);
+    }
+  }
+  const enters: { slug: string; published: number; membership: Membership; now: number }[] = [];
+  for (const change of stored) {
+    if (change.kind === "delete") continue;
+    const pub = change.publication;
+    if (change.kind === "draft") {
+      tables.drafts.set(pub.file, {
+        file: pub.file,
+        slug: pub.slug,
+        sourceHash: pub.sourceHash,
+        record: pub.parts.record,
+        warnings: JSON.stringify(pub.warnings),
+      });
+      continue;
+    }
+    tables.articles.set(pub.slug, {
+      file: pub.file,
+      slug: pub.slug,
+      id: pub.id,
+      published: pub.published.getTime(),
+      updated: pub.updated.getTime(),
+      fingerprint: pub.fingerprint,
+      sourceHash: pub.sourceHash,
+      warnings: JSON.stringify(pub.warnings),
+      version: newVersion(),
+      revision: pub.revision,
+      parts: { ...pub.parts },
+      images: [...pub.images],
+    });
+    tables.files.set(pub.file, pub.slug);
+    tables.ids.set(pub.id, pub.slug);
+    for (const path of pub.images) {
+      const users = tables.imageRefs.get(path) ?? new Set<string>();
+      users.add(pub.slug);
+      tables.imageRefs.set(path, users);
+    }
+    const published = pub.published.getTime();
+    for (const membership of change.lists.keep) tables.keep(pub.slug, published, membership);
+    for (const membership of change.lists.enter) enters.push({ slug: pub.slug, published, membership, now: change.now.getTime() });
+  }
+  tables.enterTogether(enters);
+  return changes.map((change, i) => {
+    const answer = answers[i]!;
+    if (!answer.ok || change.kind !== "delete-image") return answer;
+    return { key: change.key, ok: true, deleted: tables.images.delete(change.path) };
+  });
+}
+
+/** A change's conditions, against the store as it is. */
+function check(tables: MemoryTables, change: StoreChange): ChangeAnswer {
+  const { key } = change;
+  if (change.kind === "image" || change.kind === "registry") return { key, ok: true };
+  if (change.kind === "delete-image") {
+    const users = [...(tables.imageRefs.get(change.path) ?? [])].map((slug) => tables.articles.get(slug)!.file).sort();
+    return users.length ? { key, ok: false, conflicts: users.slice(0, 5).map((file) => ({ field: "in-use", file })) } : { key, ok: true };
+  }
+  const conflicts: WriteConflict[] = [];
+  for (const e of change.expect)
+    if ((tables.articleOf(e.file)?.version ?? null) !== e.version) conflicts.push({ field: "stale", file: e.file });
+  for (const e of change.expect) if (!e.draft && tables.drafts.has(e.file)) conflicts.push({ field: "stale", file: e.file });
   if (change.kind === "article") {
     const { publication: pub } = change;
     conflicts.push(...claimantsOf(tables, pub.slug, pub.id, change.replaces));
     for (const path of pub.images) if (!tables.images.has(path)) conflicts.push({ field: "image", path });
   }
-  if (conflicts.length) return { key, ok: false, conflicts };
-
-  const now = change.now.getTime();
-  const files = change.kind === "delete" ? [change.file] : change.replaces;
-  const replaced = files.map((file) => tables.articleOf(file)).filter((a) => a !== undefined);
-  const deleted = replaced.length > 0 || files.some((file) => tables.drafts.has(file));
-  if (change.kind !== "article" && change.retire && !tables.retired.has(change.retire.id)) {
-    tables.retired.set(change.retire.id, change.retire.slug);
-  }
-  for (const { slug, scope } of change.lists.leave) tables.leave(slug, scope, now);
-  for (const article of replaced) {
-    for (const path of article.images) tables.imageRefs.get(path)?.delete(article.slug);
-    tables.articles.delete(article.slug);
-    tables.files.delete(article.file);
-    tables.ids.delete(article.id);
-  }
-  for (const file of files) tables.drafts.delete(file);
-  if (change.kind === "delete") return { key, ok: true, deleted };
-
-  const pub = change.publication;
-  if (change.kind === "draft") {
-    tables.drafts.set(pub.file, {
-      file: pub.file,
-      slug: pub.slug,
-      sourceHash: pub.sourceHash,
-      record: pub.parts.record,
-      warnings: JSON.stringify(pub.warnings),
-    });
-    return { key, ok: true };
-  }
-  tables.articles.set(pub.slug, {
-    file: pub.file,
-    slug: pub.slug,
-    id: pub.id,
-    published: pub.published.getTime(),
-    updated: pub.updated.getTime(),
-    fingerprint: pub.fingerprint,
-    sourceHash: pub.sourceHash,
-    warnings: JSON.stringify(pub.warnings),
-    version: newVersion(),
-    revision: pub.revision,
-    parts: { ...pub.parts },
-    images: [...pub.images],
-  });
-  tables.files.set(pub.file, pub.slug);
-  tables.ids.set(pub.id, pub.slug);
-  for (const path of pub.images) {
-    const users = tables.imageRefs.get(path) ?? new Set<string>();
-    users.add(pub.slug);
-    tables.imageRefs.set(path, users);
-  }
-  const published = pub.published.getTime();
-  for (const membership of change.lists.keep) tables.keep(pub.slug, published, membership);
-  for (const membership of change.lists.enter) tables.enter(pub.slug, published, membership, now);
-  return { key, ok: true };
+  return conflicts.length ? { key, ok: false, conflicts } : { key, ok: true };
 }
 
 /** A page of the manifest: articles, drafts, images and registries by path, after `after`. */

@@ -109,19 +109,29 @@ export class MemoryTables {
     }
   }
 
-  /** An article enters a list at `now`: listed and placed as lists.ts says, the later positions moving up. */
-  enter(slug: string, published: number, membership: Membership, now: number): void {
-    const { rows } = this.list(membership.scope);
-    let newestOut: ListRow | undefined;
-    for (let i = rows.length - 1; i >= 0; i--) {
-      if (rows[i]!.listed <= now) {
-        newestOut = rows[i];
-        break;
+  /**
+   * Articles enter their lists together (one write): each listed against the list as it was before any of them, each
+   * placed after every row and every other entering entry that sorts before it, the later rows moving up.
+   */
+  enterTogether(entries: readonly { slug: string; published: number; membership: Membership; now: number }[]): void {
+    const byScope = new Map<string, ListRow[]>();
+    for (const { slug, published, membership, now } of entries) {
+      const { rows } = this.list(membership.scope);
+      let newestOut: ListRow | undefined;
+      for (let i = rows.length - 1; i >= 0; i--) {
+        if (rows[i]!.listed <= now) {
+          newestOut = rows[i];
+          break;
+        }
       }
+      const row: ListRow = { slug, published, listed: listedAt(published, slug, newestOut, now), name: membership.name, removed: false };
+      byScope.set(membership.scope, [...(byScope.get(membership.scope) ?? []), row]);
     }
-    const listed = listedAt(published, slug, newestOut, now);
-    const row: ListRow = { slug, published, listed, name: membership.name, removed: false };
-    rows.splice(enterPosition(rows, row), 0, row);
+    for (const [scope, rows] of byScope) {
+      const list = this.list(scope).rows;
+      // In ascending order, each after the ones before it and before rows of its very key.
+      for (const row of rows.sort(compareListed)) list.splice(enterPosition(list, row), 0, row);
+    }
   }
 
   /** A kept entry takes the article's new publication time and name, and stays where it is. */
