@@ -50,13 +50,19 @@ export async function runParts(settings: PartsSettings): Promise<{ rows: PartsRo
     });
     try {
       if (from === "d1") copy = await copyToR2(worker);
+      // Each path alone first (its round trips counted with nothing else in flight), then each under load.
+      const probes = [];
       for (const path of PATHS) {
         const probe = await get(worker.url + path);
         if (probe.status !== 200) throw new Error(`${from} ${path} answered ${probe.status}`);
         // The same bytes from either store: the comparison is of where the items are read, nothing else.
         if (from === "r2" && Buffer.compare(probe.body, bodies.get(path)!) !== 0) throw new Error(`${path} from R2 differs from D1's`);
         bodies.set(path, probe.body);
+        probes.push(probe);
+      }
+      for (const [i, path] of PATHS.entries()) {
         settings.log(`parts: ${path} from ${from}`);
+        const probe = probes[i]!;
         rows.push({
           from,
           path,

@@ -24,7 +24,7 @@ export type LogEvent =
       status?: number;
       error?: string;
     }
-  /** The scheduled run deleted parts no article names from a parts database (src/store/d1/parts.ts). */
+  /** The scheduled run deleted parts no article names from a database holding them (src/store/d1/parts.ts). */
   | { event: "parts-sweep"; shard: number; checked: number; deleted: number }
   /** A store failed: reads answer 503, the scheduled run tries again next time. */
   | { event: "storage-fault"; store: StoreName; operation: string; message: string; path?: string }

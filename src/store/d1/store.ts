@@ -82,7 +82,7 @@ interface Piece {
 interface WritePlan {
   statements: D1PreparedStatement[];
   /** The index of the `partsElsewhere` statement (the replaced versions in other databases), if any. */
-  elsewhere: Map<string, number>;
+  elsewhere?: number;
   /** Per delete-image key: the index of its DELETE. */
   removals: Map<string, number>;
   /** Parts written to another database before the transaction, per change key. */
@@ -263,7 +263,7 @@ class D1Store implements PublishStore {
     const refused = conflictsOf(results.at(-1)!.results as { key: string; field: string; holder: string }[]);
     // What no reader can reach any more: the versions the applied changes replaced, and the refused ones' own.
     const gone: PartsLocation[] = [];
-    for (const at of plan.elsewhere.values()) gone.push(...(results[at]!.results as PartsLocation[]));
+    if (plan.elsewhere !== undefined) gone.push(...(results[plan.elsewhere]!.results as PartsLocation[]));
     for (const [key, location] of plan.remote) if (refused.has(key)) gone.push(location);
     await this.cleanUp(gone);
     return changes.map((change): ChangeAnswer => {
@@ -284,7 +284,6 @@ class D1Store implements PublishStore {
     const { db, shards } = this;
     const plan: WritePlan = {
       statements: [clearGuard(db), ...clearListScratch(db)],
-      elsewhere: new Map(),
       removals: new Map(),
       remote: new Map(),
       ahead: [],
@@ -366,7 +365,7 @@ class D1Store implements PublishStore {
     if (retires.length) push(retireIds(db, retires));
     if (leaves.length) push(...leaveLists(db, leaves));
     if (replaced.length) {
-      plan.elsewhere.set("", plan.statements.length);
+      plan.elsewhere = plan.statements.length;
       push(partsElsewhere(db, replaced), removeImageRefs(db, replaced));
     }
     push(...removeFiles(db, replaced, drafts));
