@@ -2,6 +2,7 @@
 import { z } from "zod";
 import { DATE_FORMS, parseDateValue } from "./dates.ts";
 import { ACCEPTED_TYPES } from "./images.ts";
+import { normaliseSlug, SLUG_EXPECTED } from "./slug.ts";
 
 const text = z.string().trim().min(1);
 const absoluteHttpUrl = z
@@ -54,8 +55,12 @@ export function frontMatterSchema(timeZone: string) {
       updated: dateField(timeZone).optional(),
       slug: z
         .string()
-        .trim()
-        .regex(/^[^\s/?#%\\]+$/u)
+        .transform((value, ctx) => {
+          const result = normaliseSlug(value);
+          if (result.ok) return result.slug;
+          ctx.addIssue({ code: "custom", message: result.found, params: { found: result.found } });
+          return z.NEVER;
+        })
         .optional(),
       id: z
         .string()
@@ -111,7 +116,7 @@ export const EXPECTED: Readonly<Record<string, string>> = {
   title: "a non-empty plain-text headline",
   date: DATE_FORMS,
   updated: `${DATE_FORMS}, not before \`date\``,
-  slug: "a URL segment without spaces, '/', '?', '#' or '%' (default: the file name)",
+  slug: `${SLUG_EXPECTED} (default: the file name)`,
   id: "a URI such as tag:news.example.com,2025:baku-visit or urn:uuid:…",
   authors: "a list of keys of authors.yaml or names, e.g. [jane-doe, Reuters]",
   author: "one name or authors.yaml key (use either `author` or `authors`)",
