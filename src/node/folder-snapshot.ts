@@ -25,7 +25,7 @@ export async function checkFolder(dir: string): Promise<string | undefined> {
 const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
 
 /** What the manifest would say of these bytes at `path`, or undefined for a file publishing ignores. */
-function describeFile(path: string, bytes: Uint8Array): LocalFile | undefined {
+export function describeFile(path: string, bytes: Uint8Array): LocalFile | undefined {
   if (path.startsWith("images/")) {
     const inspected = inspectImage(bytes);
     const type = inspected.ok && PUBLISHABLE_IMAGE_TYPES.includes(inspected.facts.type) ? inspected.facts.type : undefined;
