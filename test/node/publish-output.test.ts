@@ -95,7 +95,10 @@ describe("RunOutput", () => {
     const err: string[] = [];
     let clock = 0;
     const output = new RunOutput({ out: (t) => void out.push(t), err: (t) => void err.push(t), tty, verbose, clock: () => clock });
-    return { output, out, err, tick: (ms: number) => void (clock += ms) };
+    const tick = (ms: number): void => {
+      clock += ms;
+    };
+    return { output, out, err, tick };
   }
 
   it("lists a few changes of each kind, then only counts them", () => {
