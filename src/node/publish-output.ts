@@ -198,9 +198,10 @@ export class RunOutput {
   }
 }
 
-/** `42 s`, `3 min 5 s`, `1 h 2 min`. */
+/** `0.4 s`, `42 s`, `3 min 5 s`, `1 h 2 min`. */
 export function formatDuration(seconds: number): string {
-  const s = Math.max(0, Math.round(seconds));
+  if (seconds < 9.95) return `${Math.max(0, seconds).toFixed(1)} s`;
+  const s = Math.round(seconds);
   if (s < 60) return `${s} s`;
   if (s < 3600) return `${Math.floor(s / 60)} min ${s % 60} s`;
   return `${Math.floor(s / 3600)} h ${Math.floor((s % 3600) / 60)} min`;

@@ -323,10 +323,17 @@ function finish(output: RunOutput, report: PublishReport, notPublished: readonly
     if (kept) report.kept.push(kept);
     const keep = dryRun ? "would keep" : "kept";
     if (kept === path) output.warn(`${keep} the published version of ${path}: ${why}`);
-    else if (kept) output.warn(`not published: ${path}: ${why}; ${keep} the published version of ${kept}, which it renames`);
-    else output.warn(`not published: ${path}: ${why}`);
+    else if (kept)
+      output.warn(
+        `${dryRun ? "would not publish" : "not published"}: ${path}: ${why}; ${keep} the published version of ${kept}, which it renames`,
+      );
+    else output.warn(`${dryRun ? "would not publish" : "not published"}: ${path}: ${why}`);
   }
-  output.warn(`${notPublished.length} file(s) not published as they are in the folder: fix them and publish again.`);
+  output.warn(
+    dryRun
+      ? `${notPublished.length} file(s) would not be published as they are in the folder.`
+      : `${notPublished.length} file(s) not published as they are in the folder: fix them and publish again.`,
+  );
 }
 
 /** Uploads in batches of at most CLIENT_LIMITS.batchFiles files and batchBytes bytes, in order. */

@@ -122,11 +122,11 @@ describe("RunOutput", () => {
     output.begin(100);
     tick(2000);
     output.advance(40);
-    expect(err.at(-1)).toBe("\r\x1b[Kpublishing 40/100 files · 20 files/s · about 3 s left");
+    expect(err.at(-1)).toBe("\r\x1b[Kpublishing 40/100 files · 20 files/s · about 3.0 s left");
     output.change("created", "created  x.md");
     expect(out).toEqual(["created  x.md\n"]);
     // The line above the progress: cleared, written, and the progress drawn again.
-    expect(err.slice(-2)).toEqual(["\r\x1b[K", "publishing 40/100 files · 20 files/s · about 3 s left"]);
+    expect(err.slice(-2)).toEqual(["\r\x1b[K", "publishing 40/100 files · 20 files/s · about 3.0 s left"]);
     output.end();
     expect(err.at(-1)).toBe("\r\x1b[K");
   });
@@ -145,7 +145,8 @@ describe("RunOutput", () => {
 
 describe("formatDuration", () => {
   it.each([
-    [0.4, "0 s"],
+    [0.4, "0.4 s"],
+    [9.96, "10 s"],
     [42, "42 s"],
     [185, "3 min 5 s"],
     [3725, "1 h 2 min"],
