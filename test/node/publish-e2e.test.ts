@@ -4,7 +4,7 @@
 // keeping the old article), retries through a proxy that answers 503, the rendered-size budget at the API, and the
 // deletion guard (an empty folder refused with the count, then confirmed).
 import { execFile } from "node:child_process";
-import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
