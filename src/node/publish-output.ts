@@ -147,6 +147,11 @@ export class RunOutput {
     this.#draw(true);
   }
 
+  /** `n` more files to send than `begin` was told (files sent a second time). */
+  extend(n: number): void {
+    this.#total += n;
+  }
+
   /** `n` more files answered. */
   advance(n: number): void {
     this.#done += n;

@@ -13,8 +13,9 @@ import { MANIFEST_PAGE, type ManifestEntry, PUBLISH_LIMITS } from "../core/publi
  * - `attempts`: tries per request before its files are reported as not sent (about 8 s of back-off in all);
  * - back-off: `baseDelayMs` doubled per attempt, with jitter (half to all of it), capped at `maxDelayMs`; a
  *   `Retry-After` from the worker is honoured instead, up to `maxRetryAfterMs`;
- * - `timeoutMs`: the longest one request may take (a large image over a slow link, an author change re-publishing many
- *   articles); a request that times out is retried like a network error.
+ * - `timeoutMs`: the longest one request may take (a large image over a slow link); a request that times out is
+ *   retried like a network error. `registryTimeoutMs` for the registries: an author change re-publishes every article
+ *   of that author in the same request.
  */
 export const CLIENT_LIMITS = {
   batchFiles: 50,
@@ -26,6 +27,7 @@ export const CLIENT_LIMITS = {
   maxDelayMs: 30_000,
   maxRetryAfterMs: 60_000,
   timeoutMs: 120_000,
+  registryTimeoutMs: 600_000,
 } as const satisfies Record<string, number>;
 
 // The client's batch limits must stay inside the API's, whatever either becomes.
@@ -142,18 +144,18 @@ export class PublishApi {
    * Files in one POST /api/batch, each answered as its PUT route answers. A batch the worker keeps failing with 500
    * (a fault one file triggers, say) is sent again file by file, so the others still go and the fault is named.
    */
-  async batch(files: readonly { path: string; bytes: Uint8Array }[]): Promise<Answer[]> {
+  async batch(files: readonly { path: string; bytes: Uint8Array }[], timeoutMs: number = CLIENT_LIMITS.timeoutMs): Promise<Answer[]> {
     const form = () => {
       const body = new FormData();
       for (const f of files) body.append(f.path, new Blob([f.bytes as Uint8Array<ArrayBuffer>]), f.path.split("/").at(-1));
       return body;
     };
     const what = files.length === 1 ? files[0]!.path : `a batch of ${files.length} files`;
-    const result = await this.#request("POST", "/api/batch", what, form);
+    const result = await this.#request("POST", "/api/batch", what, form, timeoutMs);
     if ("failure" in result) {
       if (files.length > 1 && result.lastStatus === 500) {
         const one: Answer[] = [];
-        for (const f of files) one.push(...(await this.batch([f])));
+        for (const f of files) one.push(...(await this.batch([f], timeoutMs)));
         return one;
       }
       return files.map((f) => ({ path: f.path, status: 0, failure: result.failure, attempts: result.attempts }));
@@ -196,13 +198,14 @@ export class PublishApi {
     path: string,
     what: string,
     body?: () => BodyInit | Uint8Array,
+    timeoutMs: number = CLIENT_LIMITS.timeoutMs,
   ): Promise<(Raw & { attempts: number }) | { failure: string; attempts: number; lastStatus: number }> {
     let failure = "";
     let lastStatus = 0;
     for (let attempt = 1; ; attempt++) {
       let retryAfter: string | null = null;
       try {
-        const raw = await this.#send(method, path, body?.());
+        const raw = await this.#send(method, path, body?.(), timeoutMs);
         if (raw.status === 401 || raw.status === 403) {
           throw new PublishClientError(
             `${this.base} refused the token (${raw.status}): PUBLISH_TOKEN must be the worker's (locally, .dev.vars)`,
@@ -225,14 +228,14 @@ export class PublishApi {
     }
   }
 
-  async #send(method: string, path: string, body?: BodyInit | Uint8Array): Promise<Raw> {
+  async #send(method: string, path: string, body: BodyInit | Uint8Array | undefined, timeoutMs: number): Promise<Raw> {
     const headers: Record<string, string> = { Authorization: `Bearer ${this.#token}` };
     if (body instanceof Uint8Array) headers["Content-Type"] = "application/octet-stream";
     const res = await this.#fetch(this.base + path, {
       method,
       headers,
       ...(body === undefined ? {} : { body: body as BodyInit }),
-      signal: AbortSignal.timeout(CLIENT_LIMITS.timeoutMs),
+      signal: AbortSignal.timeout(timeoutMs),
     });
     const text = await res.text();
     let parsed: Record<string, unknown>;

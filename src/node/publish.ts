@@ -242,7 +242,13 @@ export async function publishFolder(options: PublishRunOptions): Promise<Publish
         if (bytes) files.push({ item, bytes });
         else settle(item, { path: item.path, status: 0, failure: "the file left the folder while publishing", attempts: 0 });
       }
-      const answers = files.length ? await api.batch(files.map((f) => ({ path: f.item.path, bytes: f.bytes }))) : [];
+      const timeout = batch.some((item) => item.kind === "registry") ? CLIENT_LIMITS.registryTimeoutMs : CLIENT_LIMITS.timeoutMs;
+      const answers = files.length
+        ? await api.batch(
+            files.map((f) => ({ path: f.item.path, bytes: f.bytes })),
+            timeout,
+          )
+        : [];
       for (const [i, answer] of answers.entries()) settle(files[i]!.item, answer);
       output.advance(batch.length);
     });
@@ -287,6 +293,7 @@ export async function publishFolder(options: PublishRunOptions): Promise<Publish
     // the rest is done, each is sent once more, and refused for good if it still clashes.
     lastChance = true;
     const retry = again.splice(0);
+    output.extend(retry.length);
     await sendBatches(retry.filter((a) => !a.replaces));
     await sendRenames(retry.filter((a) => a.replaces));
   }

@@ -173,6 +173,25 @@ describe("npm run publish against a local worker", () => {
     await rm(join(dir, "2025/05/reuse.md"));
   });
 
+  it("publishes a slug one file gives up and another takes in the same run, whatever the order they are sent in", async () => {
+    await writeArticle(dir, "2025/05/aa-taker.md", "---\ntitle: Taker\ndate: 2025-05-24 10:00\n---\nT.\n");
+    await writeArticle(dir, "2025/05/zz-giver.md", "---\ntitle: Giver\ndate: 2025-05-24 11:00\nslug: wanted\n---\nG.\n");
+    expect((await run()).code).toBe(0);
+    // aa-taker.md sorts (and is sent) first, while zz-giver.md still holds the slug: refused, then sent once more.
+    await writeArticle(dir, "2025/05/aa-taker.md", "---\ntitle: Taker\ndate: 2025-05-24 10:00\nslug: wanted\n---\nT.\n");
+    await writeArticle(dir, "2025/05/zz-giver.md", "---\ntitle: Giver\ndate: 2025-05-24 11:00\nslug: given-up\n---\nG.\n");
+    const swapped = await run();
+    expect(swapped.err).toBe("");
+    expect(swapped.code).toBe(0);
+    expect(swapped.out).toMatch(
+      /^updated {2}2025\/05\/zz-giver\.md \(its URL moves: \/articles\/wanted → \/articles\/given-up\)\nupdated {2}2025\/05\/aa-taker\.md \(its URL moves: \/articles\/aa-taker → \/articles\/wanted\)$/m,
+    );
+    expect(await (await worker.get("/articles/wanted")).text()).toContain("Taker");
+    await rm(join(dir, "2025/05/aa-taker.md"));
+    await rm(join(dir, "2025/05/zz-giver.md"));
+    expect((await run()).code).toBe(0);
+  });
+
   it("stops with exit 2 when the token is wrong or the worker is not there", async () => {
     const wrongErr = capture();
     const wrong = await publish(["--to", worker.url, "--dir", dir], {
