@@ -15,7 +15,7 @@ import { cleanText, cleanTexts, countLinesBefore } from "./text.ts";
  * A validated article before its body is rendered: the model's Article less `html` (rendered per selected item) and
  * with `summary` only when the front matter gives one. The catalog keeps these.
  */
-export interface ArticleRecord extends Omit<Article, "html" | "summary" | "siteUrl"> {
+export interface ArticleRecord extends Omit<Article, "html" | "summary" | "siteUrl" | "inlineImages"> {
   /** The article's page on this site (SITE_URL/articles/slug), against which relative links in the body resolve. */
   pageUrl: string;
   /** The local image file (relative to the content root) of the lead image, if it is one. */
@@ -25,6 +25,8 @@ export interface ArticleRecord extends Omit<Article, "html" | "summary" | "siteU
   body: string;
   /** Local image files (relative to the content root) that the body links to. */
   bodyImages: readonly string[];
+  /** Their measured facts, by file (present when the body links to any): Media RSS announces each with its size. */
+  bodyImageFacts?: Readonly<Record<string, ImageFacts>>;
 }
 
 export type ParsedArticle =
@@ -116,8 +118,11 @@ export function parseArticle(file: string, text: string, ctx: ParseContext): Par
   if (imageIssue)
     issues.push({ file, field: imageIssue.field, line: fieldLine(lines, "image"), found: imageIssue.found, expected: imageIssue.expected });
   const bodyImages = bodyIssues.length ? [] : findBodyImages(body);
+  const bodyImageFacts: Record<string, ImageFacts> = {};
   for (const img of bodyImages) {
-    if (!ctx.image(img)) {
+    const facts = ctx.image(img);
+    if (facts) bodyImageFacts[img] = facts;
+    else {
       const problem = ctx.exists(img) ? ctx.imageProblem?.(img) : undefined;
       const at = body.indexOf(`/${img}`);
       issues.push({
@@ -171,6 +176,7 @@ export function parseArticle(file: string, text: string, ctx: ParseContext): Par
       draft: fm.draft === true,
       body,
       bodyImages,
+      ...(bodyImages.length ? { bodyImageFacts } : {}),
     },
   };
 }

@@ -230,6 +230,39 @@ export function describePublishApi(write: number): void {
         }
       });
 
+      it("warns when a published article's body changes without a later `updated:`, from the stored text", async () => {
+        const { put, text } = setup();
+        const warningsOf = async (res: Response) =>
+          ((await res.json()) as { warnings: ContentIssue[] }).warnings.filter((w) => w.field === "updated");
+        const body = (words: string, fields: Record<string, string> = {}) => article("Alpha", fields).replace("Body of Alpha.", words);
+        await put("a.md", body("First words."));
+        // The title changed, not the body: nothing to warn about.
+        expect(await warningsOf(await put("a.md", body("First words.", { title: "Alpha, retitled" })))).toEqual([]);
+        const corrected = await warningsOf(await put("a.md", body("Corrected words.", { title: "Alpha, retitled" })));
+        expect(corrected).toEqual([
+          {
+            file: "a.md",
+            field: "updated",
+            found: "a changed body, but no `updated`, as when it was last published",
+            expected: expect.stringContaining("`updated:` set to the time of the correction"),
+          },
+        ]);
+        // Stored with the article, as the preview shows check warnings.
+        expect(await text("/preview/a")).toContain("a changed body, but no `updated`");
+        // Whitespace alone is no change readers see; a later `updated:` is what the warning asks for.
+        expect(await warningsOf(await put("a.md", body("Corrected   words.\n\n", { title: "Alpha, retitled" })))).toEqual([]);
+        const marked = { title: "Alpha, retitled", updated: "2025-06-01 10:00" };
+        expect(await warningsOf(await put("a.md", body("Corrected again.", marked)))).toEqual([]);
+        expect(await warningsOf(await put("a.md", body("And again.", marked)))).toEqual([
+          expect.objectContaining({ found: "a changed body, but `updated` is still 2025-06-01T09:00:00Z, as when it was last published" }),
+        ]);
+        // An article no reader has seen yet (embargoed) can change freely.
+        await put("b.md", article("Beta", { date: "2027-01-01 09:00" }));
+        expect(await warningsOf(await put("b.md", article("Beta", { date: "2027-01-01 09:00" }).replace("Body of Beta.", "New.")))).toEqual(
+          [],
+        );
+      });
+
       it("leaves one whole version when the same article is published twice at once", async () => {
         for (let round = 0; round < 4; round++) {
           await reset();
