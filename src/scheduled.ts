@@ -25,7 +25,7 @@ export async function handleScheduled(
   const shards = shardsFromEnv(env.DB, env as Env & ShardEnv);
   const hub = site.websubHub
     ? {
-        catalog: createD1Catalog(env.DB, env.IMAGES, { shards }),
+        catalog: createD1Catalog(env.DB, env.IMAGES, { shards, siteUrl: site.url }),
         site,
         // Looked up at each call, not captured, so the runtime's fetch (or a test's spy on it) is the one used.
         fetch: (url: string, init: RequestInit) => fetch(url, init),

@@ -33,7 +33,7 @@ function createWorkerApp(env: Env & OptionalEnv): App {
   const token = parsePublishToken(settings);
   // Where articles' parts are kept: the catalog database, and any PARTS_n databases bound beside it.
   const shards = shardsFromEnv(env.DB, env);
-  const catalog = createD1Catalog(env.DB, env.IMAGES, { shards });
+  const catalog = createD1Catalog(env.DB, env.IMAGES, { shards, siteUrl: site.url });
   const emit = createEventLog(consoleSink);
   // The feeds a publish touched are announced at once, through the same function as the scheduled run, after the answer.
   const hub: HubNotifyDeps | undefined = site.websubHub

@@ -82,11 +82,11 @@ export interface NotifyOutcome {
 /** Hub requests per call unless told otherwise: within the Free plan's 50 subrequests, with room for the rest. */
 export const DEFAULT_HUB_REQUESTS = 40;
 
-/** The scope a key names, as the catalog knows it now; undefined when no such facet has articles any more. */
-async function resolveScope(catalog: Catalog, key: ScopeKey): Promise<Scope | undefined> {
+/** The scope a key names, as the catalog knows it at `now`; undefined when no such facet is public (gone, or all embargoed). */
+async function resolveScope(catalog: Catalog, key: ScopeKey, now: Date): Promise<Scope | undefined> {
   const named = parseScopeKey(key);
   if (!named || named.kind === "home") return named && HOME;
-  const facet = await catalog.facet(named.kind, named.slug);
+  const facet = await catalog.facet(named.kind, named.slug, now);
   return facet?.slug === named.slug ? facet : undefined;
 }
 
@@ -125,7 +125,7 @@ export async function notifyChangedFeeds(
   let budget = deps.maxRequests ?? DEFAULT_HUB_REQUESTS;
 
   for (const key of keys) {
-    const scope = await resolveScope(catalog, key);
+    const scope = await resolveScope(catalog, key, now);
     const plan = scope && (await planFeed(catalog, site, now, { scope }))!;
     // A facet whose last article left, or whose articles are all still under embargo, has no feed to announce (the
     // plan's count says so); the release of its first article brings it back through the scheduled run.

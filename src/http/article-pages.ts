@@ -18,9 +18,12 @@ import { labelsFor } from "./labels.ts";
 export const PAGE_CSP =
   "default-src 'none'; img-src * data:; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'self'";
 
-/** A published article by slug: drafts never are, and embargoed ones are not found until their time. */
+/**
+ * A published article by slug: drafts never are, and embargoed ones are not found until their time, by the same one
+ * read as a slug that does not exist (Catalog.find with `publishedBy`), so a 404's timing reveals nothing.
+ */
 export async function findPublished(catalog: Catalog, now: Date, slug: string): Promise<FoundArticle | undefined> {
-  const found = await catalog.find(slug);
+  const found = await catalog.find(slug, { publishedBy: now });
   return found && statusAt(found, now) === "published" ? found : undefined;
 }
 

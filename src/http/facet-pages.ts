@@ -85,9 +85,10 @@ async function serveFacetPage(c: Context, ctx: AppContext): Promise<Response> {
   const now = ctx.now();
   const kind = c.req.param("kind") as FacetKind;
   const requested = c.req.param("slug")!;
-  const facet = await ctx.catalog.facet(kind, requested);
-  // An unknown facet and one whose articles are all under embargo answer alike, before any redirect.
-  if (!facet || !(await ctx.catalog.isPublic(facet, now))) throw new NotFoundError(c.req.path);
+  // An unknown facet and one whose articles are all under embargo answer alike, after the same one read, before any
+  // redirect: the catalog finds public facets only.
+  const facet = await ctx.catalog.facet(kind, requested, now);
+  if (!facet) throw new NotFoundError(c.req.path);
   if (requested !== facet.slug || !c.req.path.endsWith("/")) return c.redirect(scopePageUrl(ctx.site, facet), 301);
   const [articles, published, siteNextRelease] = await Promise.all([
     latestArticles(ctx, facet, now),

@@ -265,6 +265,18 @@ describe("iframe page", () => {
     await context.close();
   });
 
+  it("shows a partner's ?title= only inside its frame: the same URL opened as a page keeps the site's heading", async () => {
+    const src = `APP/embed/headlines?key=acme&section=news&title=${encodeURIComponent("Acme picks")}`;
+    const { context, page } = await openPartnerPage("/titled.html", frameHtml(src));
+    await expect(page.frameLocator("#f").locator("h2").textContent()).resolves.toBe("Acme picks");
+    // Chromium sends Sec-Fetch-Dest: document for a page opened in a tab, which no script can change.
+    await page.goto(src.replace("APP/", `${appOrigin}/`));
+    const heading = await page.locator("h2").textContent();
+    expect(heading).not.toBe("Acme picks");
+    expect(heading).toBe(await page.title());
+    await context.close();
+  });
+
   it("is refused by the browser on an origin the partner did not list", async () => {
     partnerPages.set("/stranger.html", frameHtml(`APP/embed/headlines?key=acme&section=news`));
     const context = await browser.newContext();
