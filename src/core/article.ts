@@ -1,6 +1,7 @@
 // One markdown file to one article record: front matter validated, authors and image resolved; body kept for later.
 import { type AuthorRegistry, resolveAuthors } from "./authors.ts";
 import { checkBodyBudget } from "./body-budget.ts";
+import { calendarDayOf } from "./dates.ts";
 import { clip, describeValue, quote } from "./describe-value.ts";
 import type { ContentIssue } from "./errors.ts";
 import { fieldLine, splitFrontMatter } from "./front-matter.ts";
@@ -150,6 +151,8 @@ export function parseArticle(file: string, text: string, ctx: ParseContext): Par
     });
   }
   const tags = fm.tags === undefined ? [] : Array.isArray(fm.tags) ? fm.tags : [fm.tags];
+  const publishedDay = calendarDayOf(data.date);
+  const updatedDay = fm.updated === undefined ? publishedDay : calendarDayOf(data.updated);
   const lang = fm.lang ? Intl.getCanonicalLocales(fm.lang)[0] : undefined;
 
   return {
@@ -165,6 +168,7 @@ export function parseArticle(file: string, text: string, ctx: ParseContext): Par
       pageUrl,
       published: fm.date,
       updated: fm.updated ?? fm.date,
+      ...(publishedDay || updatedDay ? { days: { published: publishedDay, updated: updatedDay } } : {}),
       authors,
       section: fm.section,
       tags: [...new Set(tags)],

@@ -43,6 +43,11 @@ export interface Article {
   published: Date;
   /** `updated`, or else `published`. */
   updated: Date;
+  /**
+   * The calendar days (`2025-05-03`) the front matter gave `date` and `updated` as, when it gave a date alone: the
+   * article was dated, not timed (its instant is midnight in SITE_TIMEZONE), and pages show a date.
+   */
+  days?: { published?: string; updated?: string };
   authors: readonly Author[];
   section?: string;
   tags: readonly string[];

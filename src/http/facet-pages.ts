@@ -8,7 +8,7 @@ import { textDirection } from "../core/language.ts";
 import type { Article } from "../core/model.ts";
 import type { SiteSettings } from "../core/settings.ts";
 import { FORMATS } from "../formats/index.ts";
-import { formatSiteTime, PAGE_CSP } from "./article-pages.ts";
+import { PAGE_CSP, timeElement } from "./article-pages.ts";
 import type { AppContext } from "./context.ts";
 import { NotFoundError } from "./errors.ts";
 import { html, page, type SafeHtml } from "./html.ts";
@@ -40,7 +40,7 @@ export function headlineList(articles: readonly Article[], site: SiteSettings): 
   return html`<ul class="headlines">
 ${articles.map((a) => {
   const lang = a.lang ?? site.language;
-  return html`<li lang="${lang}" dir="${textDirection(lang)}"><a href="${a.url}">${a.title}</a><br><time class="meta" datetime="${a.published.toISOString()}">${formatSiteTime(a.published, site, lang)}</time><p class="summary muted">${a.summary}</p></li>
+  return html`<li lang="${lang}" dir="${textDirection(lang)}"><a href="${a.url}">${a.title}</a><br>${timeElement(a.published, site, lang, a.days?.published, "meta")}<p class="summary muted">${a.summary}</p></li>
 `;
 })}</ul>`;
 }

@@ -39,9 +39,9 @@ export function renderPreviewPage(
   const dir = textDirection(lang);
   const statusText =
     status === "published"
-      ? html`Published ${formatSiteTime(article.published, site, site.language)}`
+      ? html`Published ${formatSiteTime(article.published, site, site.language, article.days?.published)}`
       : status === "embargoed"
-        ? html`<strong>Embargoed</strong> until ${formatSiteTime(article.published, site, site.language)}: not in any feed yet`
+        ? html`<strong>Embargoed</strong> until ${formatSiteTime(article.published, site, site.language, article.days?.published)}: not in any feed yet`
         : html`<strong>Draft</strong>: not in any feed`;
   return page({
     lang: site.language,

@@ -332,6 +332,30 @@ describe("pages for people", () => {
     await context.close();
   });
 
+  it("the 404 page is laid out in the site's style, like the index (its CSP lets the stylesheet apply)", async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const look = () =>
+      page.evaluate(() => {
+        const body = getComputedStyle(document.body);
+        return {
+          maxWidth: body.maxWidth,
+          font: body.fontFamily,
+          size: body.fontSize,
+          link: getComputedStyle(document.querySelector("a")!).color,
+        };
+      });
+    await page.goto(appOrigin + "/");
+    const index = await look();
+    const response = await page.goto(appOrigin + "/no/such/page");
+    expect(response!.status()).toBe(404);
+    await expect(page.locator("h1").textContent()).resolves.toBe("Not Found");
+    expect(await look()).toEqual(index);
+    expect(index.maxWidth).not.toBe("none");
+    await page.screenshot({ path: artifact("not-found.png"), fullPage: true });
+    await context.close();
+  });
+
   it("an article page and a preview page render, with hostile text inert", async () => {
     const context = await browser.newContext();
     const page = await context.newPage();
