@@ -30,11 +30,20 @@ export async function findPublished(catalog: Catalog, now: Date, slug: string): 
 /**
  * The locale dates are written in for text in `lang`: one per language, so every English date on a page looks alike
  * (an `en-GB` article's beside an `en` one's). For the site's own language that is SITE_LANGUAGE's tag (the newsroom's
- * convention), for any other its primary subtag (`fa`: the Solar Hijri calendar with Persian digits).
+ * convention), for any other the language and its script without a region (`fa`: the Solar Hijri calendar with
+ * Persian digits; `az-Arab` stays in its script).
  */
 export function dateLocale(lang: string, site: SiteSettings): string {
-  const primary = (tag: string) => tag.split("-")[0]!.toLowerCase();
-  return primary(lang) === primary(site.language) ? site.language : primary(lang);
+  const base = (tag: string) => {
+    try {
+      const locale = new Intl.Locale(tag);
+      return locale.script ? `${locale.language}-${locale.script}` : locale.language;
+    } catch {
+      return tag.split("-")[0]!.toLowerCase();
+    }
+  };
+  const primary = (tag: string) => base(tag).split("-")[0];
+  return primary(lang) === primary(site.language) ? site.language : base(lang);
 }
 
 /**

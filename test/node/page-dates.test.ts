@@ -39,7 +39,8 @@ describe("formatSiteTime", () => {
     ["en-US", "en-GB", "en-GB"],
     ["fa", "en", "fa"],
     ["fa-IR", "en", "fa"],
-    ["az-Arab", "en-GB", "az"],
+    ["az-Arab", "en-GB", "az-Arab"],
+    ["zh-Hant-TW", "en", "zh-Hant"],
   ])("text in %s on a %s site is dated in %s", (lang, siteLanguage, expected) => {
     expect(dateLocale(lang, parseSettings({ ...SITE_INPUT, SITE_LANGUAGE: siteLanguage }))).toBe(expected);
   });
