@@ -1,4 +1,4 @@
-// Response building blocks shared by the routes: errors (RFC 9457 problem details or a small HTML page) and Cache-Control.
+// Response building blocks shared by the routes: errors (RFC 9457 problem details, or an HTML page in the site's style) and Cache-Control.
 import type { Context } from "hono";
 import type { SiteSettings } from "../core/settings.ts";
 import type { HttpStatus } from "./errors.ts";
@@ -29,6 +29,8 @@ const TITLES: Record<HttpStatus, string> = {
   404: "Not Found",
   405: "Method Not Allowed",
   409: "Conflict",
+  410: "Gone",
+  412: "Precondition Failed",
   413: "Content Too Large",
   415: "Unsupported Media Type",
   422: "Unprocessable Content",
