@@ -99,4 +99,21 @@ describe("round trips to D1 for one publish", () => {
     expect(counted.trips[0]!.join(" ")).toContain("FROM registries");
     expect(counted.trips[2]!.join(" ")).toContain("INSERT INTO articles");
   });
+
+  it("a published article's body changed without a later updated: 4 (its stored text is read, for the warning)", async () => {
+    const counted = countingD1(env.DB);
+    const publisher = createD1Publisher(counted.db, env.IMAGES, site);
+    const text = articleText({
+      title: "Oil deal signed",
+      date: "2026-01-05T09:00:00Z",
+      section: "Business",
+      tags: ["Energy", "Baku"],
+      author: "ana-lima",
+      body: "A corrected body.",
+    });
+    const outcome = await publisher.putArticle("2026/oil-deal.md", new TextEncoder().encode(text), { now: NOW });
+    expect(outcome.warnings.map((w) => w.field)).toContain("updated");
+    expect(counted.trips, JSON.stringify(counted.trips, null, 1)).toHaveLength(4);
+    expect(counted.trips[1]!.join(" ")).toContain("FROM article_parts");
+  });
 });
