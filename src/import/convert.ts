@@ -42,7 +42,9 @@ function uploadsPathOf(url: string, doc: SourceDocument): string | undefined {
 }
 
 function bodyHtml(post: SourcePost, doc: SourceDocument, warn: (message: string) => void): string {
-  return post.bodyKind === "wordpress" ? expandWordPress(post.html, { attachments: doc.attachments, attached: post.attached }, warn) : post.html;
+  return post.bodyKind === "wordpress"
+    ? expandWordPress(post.html, { attachments: doc.attachments, attached: post.attached }, warn)
+    : post.html;
 }
 
 const absolute = (url: string, base: string | undefined): string | undefined => {
@@ -73,7 +75,8 @@ export function convertPost(post: SourcePost, ctx: ConvertContext, warn: (messag
 
   let id: string | undefined;
   if (post.id && URI.test(post.id) && ctx.keepId) id = post.id;
-  else if (post.id && !URI.test(post.id)) warn(`its id ${JSON.stringify(post.id.slice(0, 80))} is not a URI and cannot be kept: readers may show the article again as new`);
+  else if (post.id && !URI.test(post.id))
+    warn(`its id ${JSON.stringify(post.id.slice(0, 80))} is not a URI and cannot be kept: readers may show the article again as new`);
   else if (post.id) warn(`its id ${JSON.stringify(post.id.slice(0, 80))} is another post's in the same input: not kept`);
 
   const aliases: string[] = [];
@@ -82,7 +85,8 @@ export function convertPost(post: SourcePost, ctx: ConvertContext, warn: (messag
     const result = normaliseAlias(link, ctx.site.url);
     if (!result.ok) warn(`the old address ${result.found}: not kept as an alias`);
     else if (aliases.includes(result.alias)) continue;
-    else if (post.status !== "draft" && !ctx.claimAlias(result.alias)) warn(`the old address ${link} is another article's alias already: not kept`);
+    else if (post.status !== "draft" && !ctx.claimAlias(result.alias))
+      warn(`the old address ${link} is another article's alias already: not kept`);
     else aliases.push(result.alias);
   }
 

@@ -44,7 +44,9 @@ function detectText(text: string, encoding: string): Detected {
   const attrs = root[2] ?? "";
   if (/^html$/i.test(name)) return { kind: "other", why: "an HTML page, not a feed" };
   if (name === "rss") {
-    return /xmlns:\w+\s*=\s*["']https?:\/\/wordpress\.org\/export\/[\d.]+\/["']/.test(attrs) ? { kind: "wxr", encoding } : { kind: "rss", encoding };
+    return /xmlns:\w+\s*=\s*["']https?:\/\/wordpress\.org\/export\/[\d.]+\/["']/.test(attrs)
+      ? { kind: "wxr", encoding }
+      : { kind: "rss", encoding };
   }
   if (/(?:^|:)feed$/.test(name) && /["']http:\/\/www\.w3\.org\/2005\/Atom["']/.test(attrs)) return { kind: "atom", encoding };
   if (/(?:^|:)RDF$/.test(name)) return { kind: "other", why: "an RSS 1.0 (RDF) feed, which this importer does not read" };

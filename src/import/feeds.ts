@@ -25,8 +25,11 @@ function readRss(input: string, root: XmlElement, items: XmlElement[], recovered
   const language = textOf(childOf(channel, "language")).trim() || undefined;
   const posts = items.map((item, index): SourcePost => {
     const guid = childOf(item, "guid");
-    const link = textOf(childOf(item, "link")).trim() || (guid && guid.attrs.isPermaLink !== "false" ? textOf(guid).trim() : "") || undefined;
-    const categories = childrenOf(item, "category").map((c) => textOf(c).trim()).filter(Boolean);
+    const link =
+      textOf(childOf(item, "link")).trim() || (guid && guid.attrs.isPermaLink !== "false" ? textOf(guid).trim() : "") || undefined;
+    const categories = childrenOf(item, "category")
+      .map((c) => textOf(c).trim())
+      .filter(Boolean);
     const content = childOf(item, "encoded", CONTENT_NS);
     const description = childOf(item, "description");
     const date = parseRfc822(textOf(childOf(item, "pubDate"))) ?? parseIsoTime(textOf(childOf(item, "date", DC_NS)));
@@ -278,11 +281,26 @@ export function slugFromLink(link: string | undefined): string | undefined {
   return /\p{L}/u.test(segment) && segment !== "index" ? segment : undefined;
 }
 
-const ZONES: Readonly<Record<string, number>> = { UT: 0, GMT: 0, Z: 0, EST: -300, EDT: -240, CST: -360, CDT: -300, MST: -420, MDT: -360, PST: -480, PDT: -420 };
+const ZONES: Readonly<Record<string, number>> = {
+  UT: 0,
+  GMT: 0,
+  Z: 0,
+  EST: -300,
+  EDT: -240,
+  CST: -360,
+  CDT: -300,
+  MST: -420,
+  MDT: -360,
+  PST: -480,
+  PDT: -420,
+};
 
 /** An RFC 822 / RFC 1123 date (RSS 2.0's), with the offset it was written with (RFC 822 §5.1: zones as named there). */
 export function parseRfc822(value: string): SourceTime | undefined {
-  const m = /^\s*(?:[A-Za-z]{3},\s*)?(\d{1,2})\s+([A-Za-z]{3})\s+(\d{2,4})\s+(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([+-]\d{4}|[A-Za-z]{1,3})?\s*$/.exec(value);
+  const m =
+    /^\s*(?:[A-Za-z]{3},\s*)?(\d{1,2})\s+([A-Za-z]{3})\s+(\d{2,4})\s+(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([+-]\d{4}|[A-Za-z]{1,3})?\s*$/.exec(
+      value,
+    );
   if (!m) return undefined;
   const month = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"].indexOf(m[2]!.toLowerCase());
   if (month < 0) return undefined;
@@ -303,9 +321,18 @@ export function parseRfc822(value: string): SourceTime | undefined {
 export function parseIsoTime(value: string): SourceTime | undefined {
   const m = /^\s*(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?)?\s*(Z|[+-]\d{2}:?\d{2})?\s*$/i.exec(value);
   if (!m) return undefined;
-  const ms = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4] ?? 0), Number(m[5] ?? 0), Number(m[6] ?? 0), Math.round(Number(`0.${m[7] ?? 0}`) * 1000));
+  const ms = Date.UTC(
+    Number(m[1]),
+    Number(m[2]) - 1,
+    Number(m[3]),
+    Number(m[4] ?? 0),
+    Number(m[5] ?? 0),
+    Number(m[6] ?? 0),
+    Math.round(Number(`0.${m[7] ?? 0}`) * 1000),
+  );
   if (Number.isNaN(ms) || new Date(ms).getUTCDate() !== Number(m[3])) return undefined;
   const zone = m[8];
-  const offset = !zone || zone.toUpperCase() === "Z" ? 0 : (zone[0] === "-" ? -1 : 1) * (Number(zone.slice(1, 3)) * 60 + Number(zone.slice(-2)));
+  const offset =
+    !zone || zone.toUpperCase() === "Z" ? 0 : (zone[0] === "-" ? -1 : 1) * (Number(zone.slice(1, 3)) * 60 + Number(zone.slice(-2)));
   return { ms: ms - offset * 60_000, offset };
 }

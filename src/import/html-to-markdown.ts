@@ -39,7 +39,10 @@ const SHORTCODE_NAME = /\[\[?([A-Za-z][\w-]*)(?![\w-])/g;
  * embed become links; any other shortcode is removed, its content kept. Each change that loses something is a warning.
  */
 export function expandWordPress(content: string, context: WordPressContext, warn: (message: string) => void): string {
-  if (content.length > BODY_LIMITS.htmlChars) throw new BodyRefusedError(`a body of ${content.length.toLocaleString("en")} characters, over the ${BODY_LIMITS.htmlChars.toLocaleString("en")} the importer converts`);
+  if (content.length > BODY_LIMITS.htmlChars)
+    throw new BodyRefusedError(
+      `a body of ${content.length.toLocaleString("en")} characters, over the ${BODY_LIMITS.htmlChars.toLocaleString("en")} the importer converts`,
+    );
   const names = new Map<string, number>();
   let openings = 0;
   for (const m of content.matchAll(SHORTCODE_NAME)) {
@@ -91,10 +94,15 @@ function replaceShortcode(code: shortcode.Shortcode, context: WordPressContext, 
         : [...(context.attached ?? [])];
       const images = ids.map((id) => context.attachments?.get(id)).filter((i): i is SourceImage => !!i);
       if (images.length < ids.length || !images.length) {
-        warn(`[gallery${named.ids ? ` ids="${named.ids}"` : ""}]: ${ids.length - images.length} of ${ids.length} images are not in the export`);
+        warn(
+          `[gallery${named.ids ? ` ids="${named.ids}"` : ""}]: ${ids.length - images.length} of ${ids.length} images are not in the export`,
+        );
       }
       return images
-        .map((i) => `<figure><img src="${attr(i.url)}" alt="${attr(i.alt ?? "")}">${i.caption ? `<figcaption>${escapeHtml(i.caption)}</figcaption>` : ""}</figure>`)
+        .map(
+          (i) =>
+            `<figure><img src="${attr(i.url)}" alt="${attr(i.alt ?? "")}">${i.caption ? `<figcaption>${escapeHtml(i.caption)}</figcaption>` : ""}</figure>`,
+        )
         .join("\n");
     }
     case "embed": {
@@ -163,7 +171,8 @@ export function sanitizeBody(
     allowedAttributes: { ...SANITIZE_POLICY.allowedAttributes, "*": ["title", "lang", "dir"] },
     onOpenTag: (name) => {
       if (++depth > LIMITS.bodyHtmlDepth) throw new BodyRefusedError(`HTML nested more than ${LIMITS.bodyHtmlDepth} elements deep`);
-      if (!ALLOWED.has(name) && !EMBEDS.has(name) && !["html", "body", "span"].includes(name)) dropped.set(name, (dropped.get(name) ?? 0) + 1);
+      if (!ALLOWED.has(name) && !EMBEDS.has(name) && !["html", "body", "span"].includes(name))
+        dropped.set(name, (dropped.get(name) ?? 0) + 1);
     },
     onCloseTag: () => {
       depth--;
@@ -217,7 +226,10 @@ export function convertToMarkdown(html: string): string {
 
 /** Plain text of an excerpt or title given as HTML: tags removed, entities decoded, whitespace collapsed. */
 export function htmlToText(html: string): string {
-  const text = sanitizeHtml(html.replace(/<\/(?:p|div|li|h[1-6]|blockquote)>|<br\s*\/?>/gi, "$& "), { allowedTags: [], allowedAttributes: {} });
+  const text = sanitizeHtml(html.replace(/<\/(?:p|div|li|h[1-6]|blockquote)>|<br\s*\/?>/gi, "$& "), {
+    allowedTags: [],
+    allowedAttributes: {},
+  });
   // sanitize-html escapes exactly these four in text it writes.
   return text
     .replace(/&lt;/g, "<")

@@ -107,7 +107,10 @@ export interface ExistingArticle {
  * post's identity (stable whatever else the input holds). Names are compared as a case-insensitive file system does.
  * `requests` must be in a deterministic order (the first claimant keeps the plain slug).
  */
-export function planNames(requests: readonly NameRequest[], existing: readonly ExistingArticle[]): Map<string, { file: string; slug: string }> {
+export function planNames(
+  requests: readonly NameRequest[],
+  existing: readonly ExistingArticle[],
+): Map<string, { file: string; slug: string }> {
   const keys = new Set(requests.map((r) => r.key));
   const own = new Map<string, ExistingArticle>();
   for (const e of existing) if (e.id !== undefined && keys.has(e.id) && !own.has(e.id)) own.set(e.id, e);

@@ -80,7 +80,11 @@ export async function readWxr(input: string, chunks: AsyncIterable<string> | Ite
     const thumbnail = meta.get("_thumbnail_id")?.[0]?.trim();
     const password = wp(item, "post_password");
     const draftReason =
-      status === "private" ? "a private post in WordPress" : password && status !== "draft" ? "a password-protected post in WordPress" : undefined;
+      status === "private"
+        ? "a private post in WordPress"
+        : password && status !== "draft"
+          ? "a password-protected post in WordPress"
+          : undefined;
     posts.push({
       input,
       where: `item ${index + 1}${postId ? ` (post ${postId})` : ""}`,
@@ -103,7 +107,8 @@ export async function readWxr(input: string, chunks: AsyncIterable<string> | Ite
       image: thumbnail ? attachments.get(thumbnail) : undefined,
       lang: itemLanguage,
       attached: postId ? childrenByParent.get(postId) : undefined,
-      missingImage: thumbnail && !attachments.has(thumbnail) ? `featured image (attachment ${thumbnail}), which is not in the export` : undefined,
+      missingImage:
+        thumbnail && !attachments.has(thumbnail) ? `featured image (attachment ${thumbnail}), which is not in the export` : undefined,
     });
   }
   return { kind: "wxr", posts, skipped, recovered, attachments, siteUrl, language };

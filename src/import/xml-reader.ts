@@ -74,7 +74,8 @@ export async function readXml(chunks: AsyncIterable<string> | Iterable<string>, 
       if (recordChars > XML_LIMITS.recordChars) fail(`an item larger than ${XML_LIMITS.recordChars / 1024 / 1024} MiB`);
     } else {
       headChars += chars;
-      if (headChars > XML_LIMITS.recordChars) fail(`a feed head (outside its items) larger than ${XML_LIMITS.recordChars / 1024 / 1024} MiB`);
+      if (headChars > XML_LIMITS.recordChars)
+        fail(`a feed head (outside its items) larger than ${XML_LIMITS.recordChars / 1024 / 1024} MiB`);
     }
   };
   const addText = (text: string): void => {

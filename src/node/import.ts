@@ -17,8 +17,16 @@ import { detectInput, SNIFF_BYTES } from "../import/detect.ts";
 import { readJsonFeed, readXmlFeed } from "../import/feeds.ts";
 import { BodyRefusedError } from "../import/html-to-markdown.ts";
 import type { SourceDocument, SourceImage, SourcePost } from "../import/model.ts";
-import { imageFileFor, imageHref } from "../import/write.ts";
-import { appendAuthors, type ExistingArticle, formatSourceTime, mergeAuthors, planNames, chooseSlug } from "../import/write.ts";
+import {
+  appendAuthors,
+  chooseSlug,
+  type ExistingArticle,
+  formatSourceTime,
+  imageFileFor,
+  imageHref,
+  mergeAuthors,
+  planNames,
+} from "../import/write.ts";
 import { readWxr } from "../import/wxr.ts";
 import { XmlRefusedError } from "../import/xml-reader.ts";
 import { createDirectorySource } from "./directory-source.ts";
@@ -92,7 +100,8 @@ export async function main(argv: readonly string[], out: Output = process.stdout
     throw new ConfigError("--timezone", `"${timeZone}" is not an IANA time zone`);
   }
   const fetchSeconds = Number(values["fetch-timeout"] ?? FETCH.timeoutMs / 1000);
-  if (!(fetchSeconds > 0 && fetchSeconds <= 600)) throw new ConfigError("--fetch-timeout", `"${values["fetch-timeout"]}" is not a number of seconds from 1 to 600`);
+  if (!(fetchSeconds > 0 && fetchSeconds <= 600))
+    throw new ConfigError("--fetch-timeout", `"${values["fetch-timeout"]}" is not a number of seconds from 1 to 600`);
   const options: Options = {
     out: resolve(values.out),
     imageDirs: values.images.map((d) => resolve(d)),
@@ -227,7 +236,16 @@ async function runImport(inputs: readonly string[], site: SiteSettings, options:
   // 5. The folder as `npm run check` sees it: the import is done when this passes.
   const content = await loadContent(createDirectorySource(options.out), site);
   for (const issue of content.issues) report.error(`check: ${formatIssue(issue)}`);
-  report.summary(out, { written, unchanged, kept, refused: report.refused, total: dated.length, docs, checkIssues: content.issues.length, images: images.counts });
+  report.summary(out, {
+    written,
+    unchanged,
+    kept,
+    refused: report.refused,
+    total: dated.length,
+    docs,
+    checkIssues: content.issues.length,
+    images: images.counts,
+  });
   return report.refused || content.issues.length || authorIssues.length ? 1 : 0;
 }
 
@@ -246,7 +264,12 @@ async function listInputs(inputs: readonly string[], report: Report): Promise<st
         ...entries
           .filter((e) => e.isFile())
           .map((e) => join(e.parentPath, e.name))
-          .filter((f) => !relative(path, f).split(sep).some((s) => s.startsWith(".")))
+          .filter(
+            (f) =>
+              !relative(path, f)
+                .split(sep)
+                .some((s) => s.startsWith(".")),
+          )
           .sort(),
       );
     } else files.push(path);
@@ -267,7 +290,9 @@ async function readInput(file: string, report: Report): Promise<SourceDocument |
     return null;
   }
   if (size > INPUT_MAX_BYTES) {
-    report.error(`${shown}: a file of ${size.toLocaleString("en")} bytes, over the ${INPUT_MAX_BYTES / 1024 / 1024} MiB an input may have (split the export)`);
+    report.error(
+      `${shown}: a file of ${size.toLocaleString("en")} bytes, over the ${INPUT_MAX_BYTES / 1024 / 1024} MiB an input may have (split the export)`,
+    );
     report.refused++;
     return null;
   }
@@ -523,7 +548,12 @@ class ImageStore {
       return inspected.ok ? { bytes } : { reason: `it is ${inspected.reason}` };
     } catch (error) {
       const e = error as Error;
-      return { reason: e.name === "TimeoutError" ? `no answer within ${this.options.fetchTimeoutMs / 1000} s` : `it could not be fetched (${e.cause instanceof Error ? e.cause.message : e.message})` };
+      return {
+        reason:
+          e.name === "TimeoutError"
+            ? `no answer within ${this.options.fetchTimeoutMs / 1000} s`
+            : `it could not be fetched (${e.cause instanceof Error ? e.cause.message : e.message})`,
+      };
     } finally {
       this.release();
     }
@@ -575,7 +605,9 @@ class Report {
   }
   refuse(item: { post: SourcePost }, why: string, file?: string): void {
     this.refused++;
-    this.line(`error: ${item.post.input} ${item.post.where}${file ? ` (${file})` : ""} "${item.post.title.slice(0, 60)}": not imported: ${why}`);
+    this.line(
+      `error: ${item.post.input} ${item.post.where}${file ? ` (${file})` : ""} "${item.post.title.slice(0, 60)}": not imported: ${why}`,
+    );
   }
   private line(text: string): void {
     // A progress line may be on screen: clear it first.
@@ -600,7 +632,10 @@ class Report {
     const lines = [
       `import: ${s.docs.length} input(s), ${s.total} post(s): ${s.written} written, ${s.unchanged} unchanged, ${s.kept} kept as they were, ${s.refused} not imported; ${this.warnings} warning(s)`,
     ];
-    if (s.images) lines.push(`images: ${s.images.copied} copied, ${s.images.fetched} fetched, ${s.images.present} already there, ${s.images.remote} kept remote`);
+    if (s.images)
+      lines.push(
+        `images: ${s.images.copied} copied, ${s.images.fetched} fetched, ${s.images.present} already there, ${s.images.remote} kept remote`,
+      );
     if (skipped.size) lines.push(`skipped: ${[...skipped].map(([what, n]) => `${n} ${what}`).join(", ")}`);
     if (recovered) lines.push(`recovered: ${recovered} character(s) or entities XML does not allow, read as written`);
     if (s.checkIssues !== undefined) lines.push(s.checkIssues ? `check: ${s.checkIssues} problem(s) (listed above)` : "check: ok");

@@ -92,7 +92,8 @@ https://www.youtube.com/watch?v=dQw4w9WgXcQ
     creator: "leyla.aliyeva",
     language: "az",
     categories: [["energy", "Energetika"]],
-    content: "<!-- wp:paragraph -->\n<p>Bakı Enerji Həftəsi <a href=\"/2024/05/baku-tehran-rail-link/\">bu gün</a> başlayır.</p>\n<!-- /wp:paragraph -->\n\n<!-- wp:embed {\"url\":\"https://www.youtube.com/watch?v=xyz\"} -->\n<figure class=\"wp-block-embed\"><div class=\"wp-block-embed__wrapper\">\nhttps://www.youtube.com/watch?v=xyz\n</div></figure>\n<!-- /wp:embed -->",
+    content:
+      '<!-- wp:paragraph -->\n<p>Bakı Enerji Həftəsi <a href="/2024/05/baku-tehran-rail-link/">bu gün</a> başlayır.</p>\n<!-- /wp:paragraph -->\n\n<!-- wp:embed {"url":"https://www.youtube.com/watch?v=xyz"} -->\n<figure class="wp-block-embed"><div class="wp-block-embed__wrapper">\nhttps://www.youtube.com/watch?v=xyz\n</div></figure>\n<!-- /wp:embed -->',
   },
   {
     id: 4,
@@ -135,7 +136,8 @@ https://www.youtube.com/watch?v=dQw4w9WgXcQ
     creator: "leyla.aliyeva",
     thumbnailId: 102,
     categories: [["culture", "Culture"]],
-    content: 'The coast in pictures.\n\n<img src="https://old.thenewregion.example/wp-content/uploads/2024/05/missing-photo.png" alt="Sea" />',
+    content:
+      'The coast in pictures.\n\n<img src="https://old.thenewregion.example/wp-content/uploads/2024/05/missing-photo.png" alt="Sea" />',
   },
   {
     id: 8,
