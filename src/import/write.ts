@@ -87,8 +87,10 @@ function capBytes(text: string, max: number): string {
 }
 
 export interface NameRequest {
-  /** The post's identity: its id, else its old link, else a hash of what it is. */
+  /** The post's identity in this import. */
   key: string;
+  /** What a file written by an earlier import of this post holds: its id, else its old address (alias). */
+  match: { id?: string; alias?: string };
   slug: string;
   /** `YYYY/MM`, the folder of its local date. */
   folder: string;
@@ -98,31 +100,38 @@ export interface ExistingArticle {
   file: string;
   slug: string;
   id?: string;
+  /** Its aliases, by `aliasKey`. */
+  aliases: readonly string[];
 }
 
 /**
- * File names and slugs for every post, deterministic for the same input and folder: a post whose id a file in the
- * folder already holds keeps that file and slug (so a second import rewrites the same files); the others take their
- * slug, or, when another post or a file not from this import holds it, the slug followed by a short hash of the
- * post's identity (stable whatever else the input holds). Names are compared as a case-insensitive file system does.
- * `requests` must be in a deterministic order (the first claimant keeps the plain slug).
+ * File names and slugs for every post, deterministic for the same input and folder: a post that a file in the folder
+ * already holds (the same id; for a post without one, the same old address in a file without one) keeps that file and
+ * slug, so a second import rewrites the same files; the others take their slug, or, when another post or a file not
+ * from this import holds it, the slug followed by a short hash of the post's identity (stable whatever else the input
+ * holds). Names are compared as a case-insensitive file system compares them. `requests` must be in a deterministic
+ * order (the first claimant keeps the plain slug).
  */
 export function planNames(
   requests: readonly NameRequest[],
   existing: readonly ExistingArticle[],
 ): Map<string, { file: string; slug: string }> {
-  const keys = new Set(requests.map((r) => r.key));
   const own = new Map<string, ExistingArticle>();
-  for (const e of existing) if (e.id !== undefined && keys.has(e.id) && !own.has(e.id)) own.set(e.id, e);
-  const ownFiles = new Set([...own.values()].map((e) => e.file));
+  const matched = new Set<ExistingArticle>();
+  for (const request of requests) {
+    const found = request.match.id
+      ? existing.find((e) => e.id === request.match.id)
+      : request.match.alias
+        ? existing.find((e) => e.id === undefined && e.aliases.includes(request.match.alias!))
+        : undefined;
+    if (found && !matched.has(found)) {
+      own.set(request.key, found);
+      matched.add(found);
+    }
+  }
   const slugs = new Set<string>();
   const files = new Set<string>();
   for (const e of existing) {
-    if (ownFiles.has(e.file)) continue;
-    slugs.add(e.slug);
-    files.add(fold(e.file));
-  }
-  for (const e of own.values()) {
     slugs.add(e.slug);
     files.add(fold(e.file));
   }

@@ -2,7 +2,7 @@
 import { createReadStream } from "node:fs";
 import { mkdir, readdir, readFile, stat, writeFile } from "node:fs/promises";
 import { basename, dirname, join, relative, resolve, sep } from "node:path";
-import { aliasKey, resolveAliases } from "../core/aliases.ts";
+import { aliasKey, normaliseAlias, resolveAliases } from "../core/aliases.ts";
 import { defaultSlug, parseArticle } from "../core/article.ts";
 import { AUTHORS_FILE, parseAuthors } from "../core/authors.ts";
 import { isArticleFile, loadContent } from "../core/content.ts";
@@ -25,6 +25,7 @@ import {
   imageFileFor,
   imageHref,
   mergeAuthors,
+  type NameRequest,
   planNames,
 } from "../import/write.ts";
 import { readWxr } from "../import/wxr.ts";
@@ -155,6 +156,7 @@ async function runImport(inputs: readonly string[], site: SiteSettings, options:
   const names = planNames(
     dated.map((l) => ({
       key: l.key,
+      match: matchOf(l, site),
       slug: chooseSlug(l.post.slug, l.post.title, l.key),
       folder: formatSourceTime(l.post.date!, options.timeZone).slice(0, 7).replace("-", "/"),
     })),
@@ -163,7 +165,8 @@ async function runImport(inputs: readonly string[], site: SiteSettings, options:
 
   // Old addresses: one article each (drafts claim none, as for slugs); the first post in date order keeps one.
   const aliasOwners = new Map<string, string>();
-  for (const e of existing) for (const alias of e.aliases) if (!names.has(e.id ?? "")) aliasOwners.set(aliasKey(alias), e.file);
+  const ownFiles = new Set([...names.values()].map((n) => n.file));
+  for (const e of existing) for (const alias of e.aliases) if (!ownFiles.has(e.file)) aliasOwners.set(alias, e.file);
 
   // 4. Images, then each article: converted, checked as `npm run check` would, written if it passes.
   const images = new ImageStore(options);
@@ -359,10 +362,10 @@ function mergePosts(docs: readonly { file: string; doc: SourceDocument }[], repo
 }
 
 /** What the output folder already holds: each article's file, slug and id (front matter only; bad files are the check's business). */
-async function readExistingArticles(root: string, site: SiteSettings): Promise<(ExistingArticle & { aliases: string[] })[]> {
+async function readExistingArticles(root: string, site: SiteSettings): Promise<ExistingArticle[]> {
   const source = createDirectorySource(root);
   const paths = await source.list().catch(() => [] as string[]);
-  const found: (ExistingArticle & { aliases: string[] })[] = [];
+  const found: ExistingArticle[] = [];
   for (const file of paths.filter(isArticleFile)) {
     if (((await source.size?.(file)) ?? 0) > LIMITS.articleFileBytes) continue;
     const bytes = await source.read(file);
@@ -373,10 +376,17 @@ async function readExistingArticles(root: string, site: SiteSettings): Promise<(
       file,
       slug: typeof data.slug === "string" ? data.slug.trim() : defaultSlug(file),
       id: typeof data.id === "string" ? data.id.trim() : undefined,
-      aliases: data.draft === true ? [] : resolveAliases(listOf(data.aliases), site.url).aliases,
+      aliases: resolveAliases(listOf(data.aliases), site.url).aliases.map(aliasKey),
     });
   }
   return found;
+}
+
+/** What identifies a post in files an earlier import wrote: the id it keeps, else its old address. */
+function matchOf(item: Loaded, site: SiteSettings): NameRequest["match"] {
+  if (item.keepId && item.post.id && /^[a-z][a-z0-9+.-]*:\S+$/i.test(item.post.id)) return { id: item.post.id };
+  const alias = item.post.link ? normaliseAlias(item.post.link, site.url) : undefined;
+  return { alias: alias?.ok ? aliasKey(alias.alias) : undefined };
 }
 
 const listOf = (value: unknown): string[] =>
