@@ -102,7 +102,9 @@ describe(`a generated export of ${SIZE} posts`, () => {
     let err = "";
     const code = await publish(["--to", worker.url, "--dir", out], {
       out: () => {},
-      err: (t: string) => void (err += t),
+      err: (t: string) => {
+        err += t;
+      },
       env: { PUBLISH_TOKEN: worker.token },
     });
     expect(code, err).toBe(0);
