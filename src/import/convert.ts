@@ -1,7 +1,7 @@
 // One source post to one article file's text: the front-matter contract filled from what the source says, the body converted.
 import { normaliseAlias } from "../core/aliases.ts";
 import { cleanText } from "../core/text.ts";
-import { convertToMarkdown, expandWordPress, htmlToText, sanitizeBody } from "./html-to-markdown.ts";
+import { checkBodySize, convertToMarkdown, expandWordPress, htmlToText, sanitizeBody } from "./html-to-markdown.ts";
 import type { SourceDocument, SourceImage, SourcePost } from "./model.ts";
 import { articleText, formatSourceTime, type ImportedFrontMatter } from "./write.ts";
 

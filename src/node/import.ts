@@ -181,10 +181,11 @@ async function runImport(inputs: readonly string[], site: SiteSettings, options:
     try {
       const wanted = listPostImages(item.post, item.doc);
       const local = new Map<string, string>();
-      for (const image of wanted) {
-        const result = await images.resolve(image, item.post.input);
-        if ("file" in result) local.set(image.url, imageHref(result.file));
-        else warnings.push(`image ${image.url} kept as a remote image: ${result.reason}`);
+      // A post's images are found at once (fetches share FETCH.concurrency), then reported in order.
+      const results = await Promise.all(wanted.map((image) => images.resolve(image, item.post.input)));
+      for (const [i, result] of results.entries()) {
+        if ("file" in result) local.set(wanted[i]!.url, imageHref(result.file));
+        else warnings.push(`image ${wanted[i]!.url} kept as a remote image: ${result.reason}`);
       }
       const text = convertPost(
         item.post,

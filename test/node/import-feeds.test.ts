@@ -341,6 +341,12 @@ describe("hostile inputs are refused within their budget, naming the file", () =
     <item><title>Deep</title><guid>${OLD}/?p=2</guid><content:encoded><![CDATA[${"<div>".repeat(5000)}deep]]></content:encoded>
     <wp:post_id>2</wp:post_id><wp:post_date>2024-01-02 00:00:00</wp:post_date><wp:post_date_gmt>2024-01-02 00:00:00</wp:post_date_gmt>
     <wp:post_name>deep</wp:post_name><wp:status>publish</wp:status><wp:post_type>post</wp:post_type></item>
+    <item><title>Many</title><guid>${OLD}/?p=4</guid><content:encoded><![CDATA[${"a<br>".repeat(60_000)}]]></content:encoded>
+    <wp:post_id>4</wp:post_id><wp:post_date>2024-01-04 00:00:00</wp:post_date><wp:post_date_gmt>2024-01-04 00:00:00</wp:post_date_gmt>
+    <wp:post_name>many</wp:post_name><wp:status>publish</wp:status><wp:post_type>post</wp:post_type></item>
+    <item><title>Huge</title><guid>${OLD}/?p=5</guid><content:encoded><![CDATA[${"x".repeat(1_100_000)}]]></content:encoded>
+    <wp:post_id>5</wp:post_id><wp:post_date>2024-01-05 00:00:00</wp:post_date><wp:post_date_gmt>2024-01-05 00:00:00</wp:post_date_gmt>
+    <wp:post_name>huge</wp:post_name><wp:status>publish</wp:status><wp:post_type>post</wp:post_type></item>
     <item><title>Fine</title><guid>${OLD}/?p=3</guid><content:encoded><![CDATA[A good post.]]></content:encoded>
     <wp:post_id>3</wp:post_id><wp:post_date>2024-01-03 00:00:00</wp:post_date><wp:post_date_gmt>2024-01-03 00:00:00</wp:post_date_gmt>
     <wp:post_name>fine</wp:post_name><wp:status>publish</wp:status><wp:post_type>post</wp:post_type></item>
@@ -376,7 +382,13 @@ describe("hostile inputs are refused within their budget, naming the file", () =
     expect(result.stderr).toMatch(
       /error: \S*export\.xml item 2 \(post 2\) \(2024\/01\/deep\.md\) "Deep": not imported: HTML nested more than 100 elements deep/,
     );
-    expect(result.stdout).toMatch(/3 post\(s\): 1 written, 0 unchanged, 0 kept as they were, 2 not imported/);
+    expect(result.stderr).toMatch(
+      /error: \S*export\.xml item 3 \(post 4\) \(2024\/01\/many\.md\) "Many": not imported: more than 50,000 HTML elements in one body/,
+    );
+    expect(result.stderr).toMatch(
+      /error: \S*export\.xml item 4 \(post 5\) \(2024\/01\/huge\.md\) "Huge": not imported: a body of 1,100,000 characters, over the 1,048,576/,
+    );
+    expect(result.stdout).toMatch(/5 post\(s\): 1 written, 0 unchanged, 0 kept as they were, 4 not imported/);
     expect(result.stdout).toMatch(/check: ok/);
   }, 60_000);
 });
