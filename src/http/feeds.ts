@@ -8,7 +8,7 @@ import { FEED_ITEMS_MAX } from "../core/settings.ts";
 import { etagOf, type FeedFormat, OUTPUT_REVISION, planParts } from "../formats/index.ts";
 import { OPML_CONTENT_TYPE, type OpmlFeed, renderOpml } from "../formats/opml.ts";
 import type { AppContext } from "./context.ts";
-import { HttpError, NotFoundError } from "./errors.ts";
+import { NotFoundError, RequestError } from "./errors.ts";
 import { answerKept, respondAndKeep, responseKey } from "./versioned.ts";
 
 const ALLOW = "GET, HEAD, OPTIONS";
@@ -21,10 +21,10 @@ export const LIMIT_RULE = `limit must be a whole number from 1 to ${FEED_ITEMS_M
 /** The `limit` query parameter: undefined when absent; a 400 for anything but one in-range whole number. */
 export function parseLimit(values: readonly string[]): number | undefined {
   if (values.length === 0) return undefined;
-  if (values.length > 1) throw new HttpError(400, `${LIMIT_RULE}; it was given ${values.length} times`);
+  if (values.length > 1) throw new RequestError("bad-request", `${LIMIT_RULE}; it was given ${values.length} times`);
   const raw = values[0]!;
   const n = /^[0-9]{1,4}$/.test(raw) ? Number(raw) : Number.NaN;
-  if (!(n >= 1 && n <= FEED_ITEMS_MAX)) throw new HttpError(400, `${LIMIT_RULE}; got "${raw.slice(0, 40)}"`);
+  if (!(n >= 1 && n <= FEED_ITEMS_MAX)) throw new RequestError("bad-request", `${LIMIT_RULE}; got "${raw.slice(0, 40)}"`);
   return n;
 }
 
@@ -142,5 +142,5 @@ export function otherMethod(c: Context): Response {
       "Access-Control-Max-Age": "86400",
     });
   }
-  throw new HttpError(405, `${c.req.method} is not supported here; this address answers ${ALLOW}.`, { Allow: ALLOW });
+  throw new RequestError("method-not-allowed", `${c.req.method} is not supported here; this address answers ${ALLOW}.`, { Allow: ALLOW });
 }

@@ -11,12 +11,13 @@ import { FIRST_RUN_LOOKBACK_MS } from "../../src/core/releases.ts";
 import { parseSettings, type SiteSettings } from "../../src/core/settings.ts";
 import { type HubNotifyDeps, notifyChangedFeeds } from "../../src/core/websub.ts";
 import { OUTPUT_REVISION } from "../../src/formats/index.ts";
-import { handleScheduled } from "../../src/scheduled.ts";
+import { runScheduled } from "../../src/runtime/scheduled.ts";
+import { composeServices } from "../../src/runtime/services.ts";
+import worker from "../../src/runtime/worker.ts";
 import { createD1HubState, RELEASED_SQL } from "../../src/sources/d1-state.ts";
 import { writePublication } from "../../src/sources/d1-writer.ts";
 import { createMemorySource, type MemoryFiles } from "../../src/sources/memory.ts";
 import { preparePublication } from "../../src/sources/publication.ts";
-import worker from "../../src/worker.ts";
 import { articleText, EMBARGO, NEWSROOM, NOW } from "../support/http-fixtures.ts";
 import { fillD1 } from "./fill-d1.ts";
 import { resetD1 } from "./reset-d1.ts";
@@ -251,13 +252,9 @@ describe("the scheduled run", () => {
     await announceEverything();
     const broken = { ...hubEnv, DB: failingD1(env.DB, (sql) => sql.includes("JOIN memberships m ON m.slug = a.slug")) };
     const lines: string[] = [];
-    await expect(
-      handleScheduled(
-        { scheduledTime: at(EMBARGO, MINUTE).getTime() },
-        broken,
-        createEventLog((line) => lines.push(line)),
-      ),
-    ).rejects.toThrow(INJECTED);
+    await expect(runScheduled(composeServices(broken, { log: (line) => lines.push(line) }), at(EMBARGO, MINUTE).getTime())).rejects.toThrow(
+      INJECTED,
+    );
     expect(lines.map((line) => JSON.parse(line))).toEqual([
       { event: "storage-fault", store: "d1", operation: "releases", message: expect.stringContaining(INJECTED) },
     ]);
