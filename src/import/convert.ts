@@ -42,9 +42,9 @@ function uploadsPathOf(url: string, doc: SourceDocument): string | undefined {
 }
 
 function bodyHtml(post: SourcePost, doc: SourceDocument, warn: (message: string) => void): string {
-  return post.bodyKind === "wordpress"
-    ? expandWordPress(post.html, { attachments: doc.attachments, attached: post.attached }, warn)
-    : post.html;
+  if (post.bodyKind === "wordpress") return expandWordPress(post.html, { attachments: doc.attachments, attached: post.attached }, warn);
+  checkBodySize(post.html);
+  return post.html;
 }
 
 const absolute = (url: string, base: string | undefined): string | undefined => {

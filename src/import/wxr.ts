@@ -182,5 +182,14 @@ function parseWpTime(value: string): number | undefined {
   const m = WP_TIME.exec(value);
   if (!m || m[1] === "0000") return undefined;
   const ms = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6]));
-  return Number.isNaN(ms) ? undefined : ms;
+  // Date.UTC rolls 30 February over into March: a time that is not on the calendar is no time.
+  const back = new Date(ms);
+  if (
+    Number.isNaN(ms) ||
+    back.getUTCDate() !== Number(m[3]) ||
+    back.getUTCHours() !== Number(m[4]) ||
+    back.getUTCMinutes() !== Number(m[5])
+  )
+    return undefined;
+  return ms;
 }

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadContent } from "../../src/core/content.ts";
 import { splitFrontMatter } from "../../src/core/front-matter.ts";
 import { createDirectorySource } from "../../src/node/directory-source.ts";
+import { main } from "../../src/node/import.ts";
 import { appOver } from "../support/app.ts";
 import { runImport, snapshot, VARS } from "../support/import-run.ts";
 import { feedparser } from "../support/judges.ts";
@@ -236,6 +237,22 @@ describe("a WordPress export", () => {
     expect(again.stdout).toMatch(/9 post\(s\): 0 written, 9 unchanged/);
     expect(again.stdout).toMatch(/images: 0 copied, 0 fetched, 4 already there, 1 kept remote/);
     expect(await snapshot(out)).toEqual(before);
+  });
+
+  it("shows progress on a terminal: done/total and the rate, cleared before any other line", async () => {
+    let stderr = "";
+    const { wxr, uploads } = await writeNewsroomExport(join(root, "export"));
+    const code = await main(
+      [wxr, "--out", out, "--images", uploads, "--offline", "--timezone", "Asia/Tehran", "--quiet", ...VARS],
+      { write: () => {} },
+      {
+        isTTY: true,
+        write: (t: string) => (stderr += t),
+      },
+    );
+    expect(code).toBe(0);
+    expect(stderr).toMatch(/\r\x1b\[Kimporting 9\/9 \([\d.]+\/s\)/);
+    expect(stderr.endsWith("\r\x1b[K")).toBe(true);
   });
 
   it("passes npm run check", async () => {
