@@ -1,4 +1,5 @@
 // One markdown file to one article record: front matter validated, authors and image resolved; body kept for later.
+import { resolveAliases } from "./aliases.ts";
 import { type AuthorRegistry, resolveAuthors } from "./authors.ts";
 import { checkBodyBudget } from "./body-budget.ts";
 import { calendarDayOf } from "./dates.ts";
@@ -28,6 +29,8 @@ export interface ArticleRecord extends Omit<Article, "html" | "summary" | "siteU
   bodyImages: readonly string[];
   /** Their measured facts, by file (present when the body links to any): Media RSS announces each with its size. */
   bodyImageFacts?: Readonly<Record<string, ImageFacts>>;
+  /** Old URLs of the article (front-matter `aliases`, normalised by aliases.ts); absent when it has none. No feed shows them. */
+  aliases?: readonly string[];
 }
 
 export type ParsedArticle =
@@ -137,6 +140,10 @@ export function parseArticle(file: string, text: string, ctx: ParseContext): Par
       });
     }
   }
+  const aliasValues = fm.aliases === undefined ? [] : Array.isArray(fm.aliases) ? fm.aliases : [fm.aliases];
+  const { aliases, problems: aliasProblems } = resolveAliases(aliasValues, ctx.site.url);
+  for (const found of aliasProblems)
+    issues.push({ file, field: "aliases", line: fieldLine(lines, "aliases"), found, expected: EXPECTED.aliases! });
   if (issues.length) return { ok: false, issues, warnings };
 
   const entries = fm.authors === undefined ? (fm.author ? [fm.author] : []) : Array.isArray(fm.authors) ? fm.authors : [fm.authors];
@@ -181,6 +188,7 @@ export function parseArticle(file: string, text: string, ctx: ParseContext): Par
       body,
       bodyImages,
       ...(bodyImages.length ? { bodyImageFacts } : {}),
+      ...(aliases.length ? { aliases } : {}),
     },
   };
 }
@@ -248,7 +256,11 @@ function resolveImage(fm: FrontMatter, ctx: ParseContext): ResolvedImage {
   };
 }
 
-/** A hash of everything in a record (body, dates, authors, image facts): records with the same fingerprint render alike. */
+/**
+ * A hash of everything in a record that shapes an output (body, dates, authors, image facts): records with the same
+ * fingerprint render alike. Aliases shape no feed, page or item, so they are left out: adding one moves no ETag.
+ */
 export function fingerprintRecord(record: ArticleRecord): string {
-  return hashText(JSON.stringify(record));
+  const { aliases: _aliases, ...rendered } = record;
+  return hashText(JSON.stringify(rendered));
 }

@@ -219,6 +219,28 @@ const ALLOWED_TAGS = [
   "summary",
 ];
 
+/**
+ * What published content may hold, whatever wrote it: the tags, attributes, styles and URL schemes sanitize-html keeps.
+ * The importer (src/import/html-to-markdown.ts) sanitises with the same policy, so imported markdown holds nothing
+ * that rendering would drop.
+ */
+export const SANITIZE_POLICY = {
+  allowedTags: ALLOWED_TAGS,
+  allowedAttributes: {
+    "*": ["id", "class", "title", "lang", "dir"],
+    a: ["href", "name", "rel"],
+    img: ["src", "srcset", "sizes", "alt", "width", "height", "loading"],
+    source: ["srcset", "sizes", "type", "media"],
+    td: ["align", "colspan", "rowspan", "style"],
+    th: ["align", "colspan", "rowspan", "scope", "style"],
+    ol: ["start", "reversed", "type"],
+  },
+  allowedStyles: { td: { "text-align": [/^(left|right|center)$/] }, th: { "text-align": [/^(left|right|center)$/] } },
+  allowedSchemes: ["http", "https", "mailto"],
+  allowedSchemesAppliedToAttributes: ["href", "src", "srcset"],
+  allowProtocolRelative: false,
+} satisfies sanitizeHtml.IOptions;
+
 function sanitize(html: string, base: UrlBase): string {
   const rewrite = (attribs: Record<string, string>): Record<string, string> => {
     const out: Record<string, string> = { ...attribs };
@@ -240,20 +262,7 @@ function sanitize(html: string, base: UrlBase): string {
     onCloseTag: () => {
       depth--;
     },
-    allowedTags: ALLOWED_TAGS,
-    allowedAttributes: {
-      "*": ["id", "class", "title", "lang", "dir"],
-      a: ["href", "name", "rel"],
-      img: ["src", "srcset", "sizes", "alt", "width", "height", "loading"],
-      source: ["srcset", "sizes", "type", "media"],
-      td: ["align", "colspan", "rowspan", "style"],
-      th: ["align", "colspan", "rowspan", "scope", "style"],
-      ol: ["start", "reversed", "type"],
-    },
-    allowedStyles: { td: { "text-align": [/^(left|right|center)$/] }, th: { "text-align": [/^(left|right|center)$/] } },
-    allowedSchemes: ["http", "https", "mailto"],
-    allowedSchemesAppliedToAttributes: ["href", "src", "srcset"],
-    allowProtocolRelative: false,
+    ...SANITIZE_POLICY,
     transformTags: {
       a: (tagName, attribs) => ({ tagName, attribs: rewrite(attribs) }),
       img: (tagName, attribs) => ({ tagName, attribs: rewrite(attribs) }),

@@ -1,5 +1,6 @@
 // The front-matter contract, declared once: the TypeScript types are inferred from it.
 import { z } from "zod";
+import { ALIAS_EXPECTED, ALIAS_LIMITS } from "./aliases.ts";
 import { DATE_FORMS, parseDateValue } from "./dates.ts";
 import { ACCEPTED_TYPES } from "./images.ts";
 import { LIMITS, oversizedDimensions } from "./limits.ts";
@@ -22,6 +23,7 @@ const languageTag = z
 const positiveInt = z.number().int().positive();
 /** A declared pixel size, within the limit measured images are held to (LIMITS.imageSide). */
 const pixels = positiveInt.max(LIMITS.imageSide);
+const alias = text.max(ALIAS_LIMITS.length);
 
 export const imageObjectSchema = z
   .object({
@@ -82,6 +84,8 @@ export function frontMatterSchema(timeZone: string) {
       dateline: text.optional(),
       lang: languageTag.optional(),
       canonical: absoluteHttpUrl.optional(),
+      // Normalised and checked against the site's own routes in article.ts (aliases.ts), which knows SITE_URL.
+      aliases: z.union([z.array(alias).max(ALIAS_LIMITS.count), alias]).optional(),
       draft: z.boolean().optional(),
     })
     .superRefine((value, ctx) => {
@@ -114,6 +118,7 @@ export const FIELDS = [
   "dateline",
   "lang",
   "canonical",
+  "aliases",
   "draft",
 ] as const;
 
@@ -139,5 +144,6 @@ export const EXPECTED: Readonly<Record<string, string>> = {
   dateline: "non-empty text, e.g. LONDON, United Kingdom",
   lang: "a BCP 47 language tag, e.g. en, fa, en-GB",
   canonical: "an absolute http(s) URL",
+  aliases: `${ALIAS_EXPECTED}; at most ${ALIAS_LIMITS.count}, each at most ${ALIAS_LIMITS.length} characters`,
   draft: "true or false",
 };
