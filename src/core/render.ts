@@ -36,7 +36,7 @@ function siteUrlOf(record: ArticleRecord): string {
   return record.pageUrl.slice(0, record.pageUrl.lastIndexOf("/articles/"));
 }
 
-/** The lead image as a figure: image with alt text, caption and credit, as readers show it above the body. */
+/** The lead image as a figure: image with alt text, caption and credit (placed after the body's first block). */
 export function leadFigure(image: LeadImage): string {
   const size = image.width && image.height ? ` width="${image.width}" height="${image.height}"` : "";
   const caption = [
