@@ -168,8 +168,8 @@ export interface AuthorsMerge {
 /**
  * Source authors against the existing registry: an author whose name is a registered author's (ignoring case and
  * spacing) is that entry, untouched; a new one gets a key from its handle (a WordPress login, or the name) in slug
- * form, with `-2`, `-3` when the key is taken. E-mail addresses are only written with `emails` (feeds show an author's
- * e-mail in RSS `<author>`, and WordPress exports hold private ones).
+ * form, with `-2`, `-3` when the key is taken. E-mail addresses are only written with `emails` (WordPress exports hold
+ * private ones; even then no feed shows one unless the newsroom adds `email_public: true` to the entry).
  */
 export function mergeAuthors(registry: AuthorRegistry, authors: readonly SourceAuthor[], emails: boolean): AuthorsMerge {
   const byName = new Map<string, string>();

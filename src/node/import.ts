@@ -45,7 +45,7 @@ options:
   --offline          never fetch images by URL (they stay remote, with a warning, unless found locally)
   --fetch-timeout S  seconds to wait for one image fetched by URL (default: 20)
   --timezone ZONE    IANA zone of times given without one (WordPress drafts); default: SITE_TIMEZONE
-  --author-emails    write authors' e-mail addresses to authors.yaml (RSS shows them in <author>)
+  --author-emails    write authors' e-mail addresses to authors.yaml (private unless email_public: true)
   --overwrite        replace article files that differ from what this import writes (default: keep them, listed)
   --quiet            no warnings, only the summary and errors
 ${SITE_OPTIONS_USAGE}`;
