@@ -6,7 +6,7 @@ import { aliasKey, normaliseAlias, resolveAliases } from "../core/aliases.ts";
 import { defaultSlug, parseArticle } from "../core/article.ts";
 import { AUTHORS_FILE, parseAuthors } from "../core/authors.ts";
 import { isArticleFile, loadContent } from "../core/content.ts";
-import { ConfigError, formatIssue, ServiceError } from "../core/errors.ts";
+import { ConfigError, formatIssue } from "../core/errors.ts";
 import { splitFrontMatter } from "../core/front-matter.ts";
 import { hashText } from "../core/hash.ts";
 import { type ImageFacts, type ImageInspection, inspectImage, oversizedImage } from "../core/images.ts";
@@ -31,7 +31,7 @@ import {
 import { readWxr } from "../import/wxr.ts";
 import { XmlRefusedError } from "../import/xml-reader.ts";
 import { createDirectorySource } from "./directory-source.ts";
-import { exitCodeOf } from "./exit-codes.ts";
+import { runCommand } from "./exit-codes.ts";
 import { parseOptions, readSettings, SITE_OPTIONS_USAGE } from "./options.ts";
 
 const USAGE = `usage: npm run import -- FILE_OR_FOLDER… [options]
@@ -680,16 +680,4 @@ class Progress {
   }
 }
 
-if (import.meta.main) {
-  main(process.argv.slice(2)).then(
-    (code) => process.exit(code),
-    (error: unknown) => {
-      if (error instanceof ServiceError) {
-        process.stderr.write(`error: ${error instanceof ConfigError ? "setting " : ""}${error.message}\n`);
-      } else {
-        process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
-      }
-      process.exit(exitCodeOf(error));
-    },
-  );
-}
+if (import.meta.main) runCommand(main);
