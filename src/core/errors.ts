@@ -34,11 +34,57 @@ export function showInvisible(text: string): string {
   );
 }
 
+/**
+ * What went wrong, as a closed set: every error the service throws on purpose carries one of these, and each boundary
+ * translates it with one table (HTTP statuses: src/http/error-status.ts; exit codes: src/node/exit-codes.ts). A new
+ * code that a table does not map does not compile.
+ */
+export type ErrorCode =
+  /** The request itself is malformed (a bad query parameter, an unreadable body). */
+  | "bad-request"
+  /** No credentials were presented where they are required. */
+  | "unauthorized"
+  /** The credentials or the caller's origin are not allowed this. */
+  | "forbidden"
+  /** Nothing public is there (now). */
+  | "not-found"
+  /** Something was there and is gone for good (a deleted article). */
+  | "gone"
+  /** The method is not one the path answers. */
+  | "method-not-allowed"
+  /** The change cannot be made in the store's current state (a slug taken meanwhile, an image in use). */
+  | "conflict"
+  /** The change was based on a state that is no longer the stored one (a stale publish). */
+  | "precondition-failed"
+  /** An upload or a request is larger than its limit. */
+  | "too-large"
+  /** The body is not of a type the route takes. */
+  | "unsupported-media-type"
+  /** Content that fails the check's rules: nothing was stored. */
+  | "content-rejected"
+  /** A setting is missing or invalid: the service cannot run as configured. */
+  | "config"
+  /** A store (D1, R2) did not answer: try again shortly. */
+  | "storage-unavailable";
+
+/**
+ * The base of every error the service throws on purpose: a code from the closed set, a message meant for the person
+ * who will read it, and data fields in the subclasses (the file, the issues, the setting).
+ */
+export class ServiceError extends Error {
+  readonly code: ErrorCode;
+  constructor(code: ErrorCode, message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = "ServiceError";
+    this.code = code;
+  }
+}
+
 /** A site setting (wrangler `[vars]` or CLI flag) is missing or invalid. */
-export class ConfigError extends Error {
+export class ConfigError extends ServiceError {
   readonly setting: string;
   constructor(setting: string, message: string) {
-    super(`${setting}: ${message}`);
+    super("config", `${setting}: ${message}`);
     this.name = "ConfigError";
     this.setting = setting;
   }
@@ -48,12 +94,12 @@ export class ConfigError extends Error {
  * A store (D1, R2) failed to answer: the content is there but cannot be read now. The HTTP layer answers 503 with
  * Retry-After, never a partial document; the scheduled run leaves its clock where it was and tries again.
  */
-export class StorageError extends Error {
+export class StorageError extends ServiceError {
   readonly store: "d1" | "r2";
   /** What was being done, e.g. the catalog question (`newest`) or the object read (`image bytes`). */
   readonly operation: string;
   constructor(store: "d1" | "r2", operation: string, cause: unknown) {
-    super(`${store} ${operation}: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    super("storage-unavailable", `${store} ${operation}: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
     this.name = "StorageError";
     this.store = store;
     this.operation = operation;

@@ -1,7 +1,7 @@
 // Partner sites that embed our headlines (partners.yaml at the content root) and how a headlines request resolves.
 import { z } from "zod";
 import { describeValue, quote } from "./describe-value.ts";
-import type { ContentIssue } from "./errors.ts";
+import { type ContentIssue, type ErrorCode, ServiceError } from "./errors.ts";
 import { slugify } from "./text.ts";
 import { readYamlMap } from "./yaml-map.ts";
 
@@ -116,11 +116,20 @@ export function parsePartners(text: string | null): { partners: PartnerRegistry;
   return { partners, issues };
 }
 
-/** Why a headlines request cannot be answered; http/ maps `reason` to a status. */
-export class HeadlinesRequestError extends Error {
-  readonly reason: "unknown-partner" | "origin-not-allowed" | "section-not-allowed" | "unknown-section" | "bad-limit";
+/** Why a headlines request cannot be answered, and the kind of error each reason is. */
+const HEADLINES_REFUSALS = {
+  "unknown-partner": "forbidden",
+  "origin-not-allowed": "forbidden",
+  "section-not-allowed": "forbidden",
+  "unknown-section": "not-found",
+  "bad-limit": "bad-request",
+} as const satisfies Record<string, ErrorCode>;
+
+/** A headlines request that cannot be answered; `reason` says why (a partner's console shows the message). */
+export class HeadlinesRequestError extends ServiceError {
+  readonly reason: keyof typeof HEADLINES_REFUSALS;
   constructor(reason: HeadlinesRequestError["reason"], message: string) {
-    super(message);
+    super(HEADLINES_REFUSALS[reason], message);
     this.name = "HeadlinesRequestError";
     this.reason = reason;
   }

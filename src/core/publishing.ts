@@ -2,7 +2,7 @@
 // rules a stored article must pass besides `npm run check`'s (ids and slugs other stored files hold). Runtime-free.
 import { type ArticleRecord, type ParsedArticle, parseArticle } from "./article.ts";
 import type { AuthorRegistry } from "./authors.ts";
-import type { ContentIssue } from "./errors.ts";
+import { type ContentIssue, ServiceError } from "./errors.ts";
 import type { ImageFacts } from "./images.ts";
 import { decodeContentFile, LIMITS } from "./limits.ts";
 import type { SiteSettings } from "./settings.ts";
@@ -139,12 +139,12 @@ export interface Publisher {
 }
 
 /** A file the publish API refused: the same problems `npm run check` reports, nothing stored. */
-export class PublishRejectedError extends Error {
+export class PublishRejectedError extends ServiceError {
   readonly file: string;
   readonly issues: readonly ContentIssue[];
   readonly warnings: readonly ContentIssue[];
   constructor(file: string, issues: readonly ContentIssue[], warnings: readonly ContentIssue[] = []) {
-    super(`${file}: ${issues.length} problem(s); nothing was changed`);
+    super("content-rejected", `${file}: ${issues.length} problem(s); nothing was changed`);
     this.name = "PublishRejectedError";
     this.file = file;
     this.issues = issues;
@@ -153,10 +153,10 @@ export class PublishRejectedError extends Error {
 }
 
 /** A change that cannot be made in the store's current state (another publish got there first, an image in use). */
-export class PublishConflictError extends Error {
+export class PublishConflictError extends ServiceError {
   readonly file: string;
   constructor(file: string, message: string) {
-    super(message);
+    super("conflict", message);
     this.name = "PublishConflictError";
     this.file = file;
   }

@@ -1,10 +1,9 @@
 // The Hono application factory: wires the route modules to one context and translates errors to HTTP in one place.
 import { type Context, Hono } from "hono";
 import type { Catalog } from "../core/catalog.ts";
-import { StorageError } from "../core/errors.ts";
+import { ServiceError, StorageError } from "../core/errors.ts";
 import { consoleSink, createEventLog, type EventSink } from "../core/events.ts";
 import { HeadlinesRequestError } from "../core/partners.ts";
-import { PublishConflictError, PublishRejectedError } from "../core/publishing.ts";
 import type { SiteSettings } from "../core/settings.ts";
 import { type FeedFormat, FORMATS } from "../formats/index.ts";
 import { registerArticlePages } from "./article-pages.ts";
@@ -12,7 +11,7 @@ import { type BodyCache, noCache } from "./body-cache.ts";
 import { registerBrowserFeedView } from "./browser-feeds.ts";
 import type { AppContext } from "./context.ts";
 import { registerEmbedRoutes } from "./embed.ts";
-import { HttpError, type HttpStatus, NotFoundError } from "./errors.ts";
+import { NotFoundError, RequestError, STATUS_OF_CODE } from "./errors.ts";
 import { registerFacetPages } from "./facet-pages.ts";
 import { registerFeedRoutes } from "./feeds.ts";
 import { registerImageRoutes } from "./images.ts";
@@ -39,15 +38,6 @@ export interface AppOptions {
   /** The publish API (/api/*): its store, token and change hook. Without it, /api/* is a 404. */
   publish?: PublishRoutesOptions;
 }
-
-/** Why a headlines request was refused, as an HTTP status. */
-const HEADLINES_STATUS: Record<HeadlinesRequestError["reason"], HttpStatus> = {
-  "unknown-partner": 403,
-  "origin-not-allowed": 403,
-  "section-not-allowed": 403,
-  "unknown-section": 404,
-  "bad-limit": 400,
-};
 
 export function createApp({
   catalog,
@@ -100,26 +90,32 @@ export function createApp({
     });
   };
   app.notFound(notFound);
+  // Every error is answered here and only here: a ServiceError by its code's status (STATUS_OF_CODE, errors.ts) with
+  // what its kind adds; anything else is a bug, logged and answered 500.
   app.onError((error, c) => {
+    if (!(error instanceof ServiceError)) {
+      ctx.emit({
+        event: "error",
+        message: error instanceof Error ? error.message : String(error),
+        ...(error instanceof Error && error.stack ? { stack: error.stack } : {}),
+        path: c.req.path,
+      });
+      return problem(c, site, 500, "Something went wrong on our side; it has been logged.");
+    }
     if (error instanceof NotFoundError) return notFound(c);
     if (error instanceof StorageError) return storageFault(c, error);
-    if (error instanceof HttpError) return problem(c, site, error.status, error.message, { ...error.headers });
-    if (error instanceof PublishRejectedError || error instanceof PublishConflictError) {
-      // Worded and shaped in one place for single requests and the files of a batch (publish.ts).
-      const refused = describeRefusal(error)!;
-      return problem(c, site, refused.status, refused.detail, {}, refused.members);
+    const status = STATUS_OF_CODE[error.code];
+    if (status === 500) {
+      ctx.emit({ event: "error", message: error.message, path: c.req.path });
+      return problem(c, site, 500, "The service is not configured correctly; it has been logged.");
     }
-    if (error instanceof HeadlinesRequestError) {
-      // Readable from any origin, so a partner's console shows why the widget stayed empty.
-      return problem(c, site, HEADLINES_STATUS[error.reason], error.message, { "Access-Control-Allow-Origin": "*" });
-    }
-    ctx.emit({
-      event: "error",
-      message: error instanceof Error ? error.message : String(error),
-      ...(error instanceof Error && error.stack ? { stack: error.stack } : {}),
-      path: c.req.path,
-    });
-    return problem(c, site, 500, "Something went wrong on our side; it has been logged.");
+    // A refused publish is worded and shaped in one place for single requests and the files of a batch (publish.ts).
+    const refused = describeRefusal(error);
+    if (refused) return problem(c, site, status, refused.detail, {}, refused.members);
+    // A partner's console shows why the widget stayed empty: readable from any origin.
+    const cors: Record<string, string> = error instanceof HeadlinesRequestError ? { "Access-Control-Allow-Origin": "*" } : {};
+    const headers = error instanceof RequestError ? error.headers : {};
+    return problem(c, site, status, error.message, { ...cors, ...headers });
   });
   // A polled feed whose response this isolate keeps is answered before routing (versioned.ts, answerHot): the same
   // bytes and headers the routes give, for a fraction of the CPU (BENCHMARKS.md). Everything else is routed.

@@ -8,7 +8,7 @@ import { FEED_ITEMS_MAX } from "../core/settings.ts";
 import { etagOf, type FeedFormat, OUTPUT_REVISION, planParts } from "../formats/index.ts";
 import { OPML_CONTENT_TYPE, type OpmlFeed, renderOpml } from "../formats/opml.ts";
 import type { AppContext } from "./context.ts";
-import { HttpError, NotFoundError } from "./errors.ts";
+import { NotFoundError, RequestError } from "./errors.ts";
 import { answerKept, respondAndKeep, responseKey } from "./versioned.ts";
 
 const ALLOW = "GET, HEAD, OPTIONS";
@@ -21,10 +21,10 @@ export const LIMIT_RULE = `limit must be a whole number from 1 to ${FEED_ITEMS_M
 /** The `limit` query parameter: undefined when absent; a 400 for anything but one in-range whole number. */
 export function parseLimit(values: readonly string[]): number | undefined {
   if (values.length === 0) return undefined;
-  if (values.length > 1) throw new HttpError(400, `${LIMIT_RULE}; it was given ${values.length} times`);
+  if (values.length > 1) throw new RequestError("bad-request", `${LIMIT_RULE}; it was given ${values.length} times`);
   const raw = values[0]!;
   const n = /^[0-9]{1,4}$/.test(raw) ? Number(raw) : Number.NaN;
-  if (!(n >= 1 && n <= FEED_ITEMS_MAX)) throw new HttpError(400, `${LIMIT_RULE}; got "${raw.slice(0, 40)}"`);
+  if (!(n >= 1 && n <= FEED_ITEMS_MAX)) throw new RequestError("bad-request", `${LIMIT_RULE}; got "${raw.slice(0, 40)}"`);
   return n;
 }
 
@@ -54,7 +54,7 @@ async function serveFeed(c: Context, ctx: AppContext, format: FeedFormat): Promi
   const kept = await answerKept(c, ctx, key, now);
   if (kept) return kept;
   const page = pageParam === undefined ? undefined : Number(pageParam);
-  const scope = await requestedScope(c, ctx);
+  const scope = await requestedScope(c, ctx, now);
   const plan = await planFeed(ctx.catalog, ctx.site, now, { scope, page, limit: page === undefined ? limit : undefined });
   // A section, tag or author with nothing out at `now` is not public yet: a 404 under any spelling, before any
   // redirect, so an embargoed story reveals no facet.
@@ -85,13 +85,13 @@ async function serveFeed(c: Context, ctx: AppContext, format: FeedFormat): Promi
 }
 
 /**
- * The site, or the section, tag or author the URL names; a 404 for one unknown. Whether it is public at `now` is
- * read with the feed (`plan.count`), in the same round trip.
+ * The site, or the section, tag or author the URL names; a 404 for one unknown or not yet public at `now` (only
+ * embargoed articles use it), after the same one read either way.
  */
-async function requestedScope(c: Context, ctx: AppContext): Promise<Scope> {
+async function requestedScope(c: Context, ctx: AppContext, now: Date): Promise<Scope> {
   const kind = c.req.param("kind") as FacetKind | undefined;
   if (kind === undefined) return HOME;
-  const facet = await ctx.catalog.facet(kind, c.req.param("slug")!);
+  const facet = await ctx.catalog.facet(kind, c.req.param("slug")!, now);
   if (!facet) throw new NotFoundError(c.req.path);
   return facet;
 }
@@ -142,5 +142,5 @@ export function otherMethod(c: Context): Response {
       "Access-Control-Max-Age": "86400",
     });
   }
-  throw new HttpError(405, `${c.req.method} is not supported here; this address answers ${ALLOW}.`, { Allow: ALLOW });
+  throw new RequestError("method-not-allowed", `${c.req.method} is not supported here; this address answers ${ALLOW}.`, { Allow: ALLOW });
 }

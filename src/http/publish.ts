@@ -16,7 +16,7 @@ import {
   type RegistryName,
 } from "../core/publishing.ts";
 import type { AppContext } from "./context.ts";
-import { HttpError } from "./errors.ts";
+import { type HttpStatus, RequestError, statusOf } from "./errors.ts";
 import { readBodyCapped } from "./request-body.ts";
 import { capDetail } from "./responses.ts";
 import { readBearer, sameSecret } from "./secrets.ts";
@@ -57,11 +57,13 @@ export function registerPublishRoutes(app: Hono, ctx: AppContext, options: Publi
     const presented = readBearer(c);
     if (presented === undefined) {
       event({ event: "rejection", reason: `${c.req.method} ${c.req.path} without a publish token` });
-      throw new HttpError(401, "Send the publish token as `Authorization: Bearer …`.", { "WWW-Authenticate": 'Bearer realm="publish"' });
+      throw new RequestError("unauthorized", "Send the publish token as `Authorization: Bearer …`.", {
+        "WWW-Authenticate": 'Bearer realm="publish"',
+      });
     }
     if (!sameSecret(presented, token)) {
       event({ event: "rejection", reason: `${c.req.method} ${c.req.path} with a wrong publish token` });
-      throw new HttpError(403, "That is not the publish token.");
+      throw new RequestError("forbidden", "That is not the publish token.");
     }
     await next();
   });
@@ -112,16 +114,16 @@ export function registerPublishRoutes(app: Hono, ctx: AppContext, options: Publi
     if (kind === "image") {
       const outcome = await operate(() => publisher.putImage(path, bytes, now));
       const { change, facts, ...rest } = outcome;
-      return { status: statusOf(outcome.result), body: { ...rest, ...facts }, change, published: published(path, outcome.result) };
+      return { status: putStatus(outcome.result), body: { ...rest, ...facts }, change, published: published(path, outcome.result) };
     }
     if (kind === "registry") {
       const outcome = await operate(() => publisher.putRegistry(path as RegistryName, bytes, now));
       const { change, ...body } = outcome;
-      return { status: statusOf(outcome.result), body, change, published: published(path, outcome.result) };
+      return { status: putStatus(outcome.result), body, change, published: published(path, outcome.result) };
     }
     const outcome = await operate(() => publisher.putArticle(path, bytes, { replaces, now }));
     const { change, ...body } = outcome;
-    return { status: statusOf(outcome.result), body, change, published: published(path, outcome.result, outcome.slug) };
+    return { status: putStatus(outcome.result), body, change, published: published(path, outcome.result, outcome.slug) };
   };
 
   /** A single PUT: the body read within its kind's limit, the file stored, its change settled, its event logged. */
@@ -138,9 +140,9 @@ export function registerPublishRoutes(app: Hono, ctx: AppContext, options: Publi
     const limitText = c.req.query("limit");
     const limit = limitText === undefined ? MANIFEST_PAGE.default : Number(limitText);
     if (!Number.isInteger(limit) || limit < 1 || limit > MANIFEST_PAGE.max) {
-      throw new HttpError(400, `limit must be a whole number from 1 to ${MANIFEST_PAGE.max}`);
+      throw new RequestError("bad-request", `limit must be a whole number from 1 to ${MANIFEST_PAGE.max}`);
     }
-    if (after.length > 1024) throw new HttpError(400, "after must be a path of at most 1024 characters");
+    if (after.length > 1024) throw new RequestError("bad-request", "after must be a path of at most 1024 characters");
     return c.json(await publisher.manifest(after, limit), 200, NO_STORE);
   });
 
@@ -177,7 +179,7 @@ export function registerPublishRoutes(app: Hono, ctx: AppContext, options: Publi
   // Moves articles' parts out of one shard into the write shard, a bounded step per request (README, "Capacity"):
   // nothing a reader sees changes, so no feed is forgotten and no hub told.
   app.post("/api/parts/move", async (c) => {
-    if (!publisher.moveParts) throw new HttpError(404, "This store keeps no parts databases.");
+    if (!publisher.moveParts) throw new RequestError("not-found", "This store keeps no parts databases.");
     const from = wholeNumber(c.req.query("from"), "from", 0, 9999);
     const limit = c.req.query("limit") === undefined ? PARTS_MOVE.default : wholeNumber(c.req.query("limit"), "limit", 1, PARTS_MOVE.max);
     return c.json(await publisher.moveParts(from, limit), 200, NO_STORE);
@@ -190,18 +192,21 @@ export function registerPublishRoutes(app: Hono, ctx: AppContext, options: Publi
   app.post("/api/batch", async (c) => {
     const type = c.req.header("Content-Type") ?? "";
     if (!/^multipart\/form-data\s*;/i.test(type)) {
-      throw new HttpError(415, "Send the files as multipart/form-data, one part per file named by its content path.");
+      throw new RequestError(
+        "unsupported-media-type",
+        "Send the files as multipart/form-data, one part per file named by its content path.",
+      );
     }
     const bytes = await readUpload(c, "the batch", PUBLISH_LIMITS.batchBytes, event, "one request");
     let form: FormData;
     try {
       form = await new Response(bytes as Uint8Array<ArrayBuffer>, { headers: { "Content-Type": type } }).formData();
     } catch {
-      throw new HttpError(400, "The body is not readable as multipart/form-data.");
+      throw new RequestError("bad-request", "The body is not readable as multipart/form-data.");
     }
     const parts = [...form.entries()];
     if (parts.length > PUBLISH_LIMITS.batchFiles) {
-      throw new HttpError(413, `A batch holds at most ${PUBLISH_LIMITS.batchFiles} files; this one has ${parts.length}.`);
+      throw new RequestError("too-large", `A batch holds at most ${PUBLISH_LIMITS.batchFiles} files; this one has ${parts.length}.`);
     }
     const now = ctx.now();
     const results: Record<string, unknown>[] = [];
@@ -211,7 +216,7 @@ export function registerPublishRoutes(app: Hono, ctx: AppContext, options: Publi
         const file = typeof value === "string" ? utf8.encode(value) : new Uint8Array(await value.arrayBuffer());
         const kind = uploadKind(path);
         try {
-          if (file.byteLength > UPLOAD_LIMITS[kind]) throw new HttpError(413, oversize(path, UPLOAD_LIMITS[kind], event));
+          if (file.byteLength > UPLOAD_LIMITS[kind]) throw new RequestError("too-large", oversize(path, UPLOAD_LIMITS[kind], event));
           const stored = await store(kind, path, file, now);
           event(stored.published);
           changes.push(stored.change);
@@ -239,7 +244,7 @@ interface Stored {
 
 type UploadKind = "image" | "registry" | "article";
 
-const statusOf = (result: PutResult): 200 | 201 => (result === "created" ? 201 : 200);
+const putStatus = (result: PutResult): 200 | 201 => (result === "created" ? 201 : 200);
 
 const published = (file: string, result: PutResult | DeleteResult, slug?: string): PublishEvent => ({
   event: "publish",
@@ -263,17 +268,18 @@ const UPLOAD_LIMITS = {
 const utf8 = new TextEncoder();
 
 /**
- * A refused publish as the client hears it: status, detail and the members beside them (the check's issues). The
- * app's error handler answers a single request with these; the batch route lists them per file.
+ * A refused publish as the client hears it: its status (from the one table, errors.ts), the detail and the members
+ * beside them (the check's issues). The app's error handler answers a single request with these; the batch route
+ * lists them per file.
  */
-export function describeRefusal(error: unknown): { status: 409 | 413 | 422; detail: string; members: Record<string, unknown> } | undefined {
+export function describeRefusal(error: unknown): { status: HttpStatus; detail: string; members: Record<string, unknown> } | undefined {
   if (error instanceof PublishRejectedError) {
     // The same problems, in the same shape, as `npm run check` reports: the client prints them as check does.
     const detail = `${error.file} was not published; nothing was changed: ${error.issues.map(formatIssue).join("; ")}`;
-    return { status: 422, detail, members: { file: error.file, issues: error.issues, warnings: error.warnings } };
+    return { status: statusOf(error), detail, members: { file: error.file, issues: error.issues, warnings: error.warnings } };
   }
-  if (error instanceof PublishConflictError) return { status: 409, detail: error.message, members: { file: error.file } };
-  if (error instanceof HttpError && error.status === 413) return { status: 413, detail: error.message, members: {} };
+  if (error instanceof PublishConflictError) return { status: statusOf(error), detail: error.message, members: { file: error.file } };
+  if (error instanceof RequestError && error.code === "too-large") return { status: statusOf(error), detail: error.message, members: {} };
   return undefined;
 }
 
@@ -299,14 +305,14 @@ function pathAfter(c: Context, prefix: string): string {
     if (segments.some((segment) => segment.includes("/"))) throw new URIError("encoded slash");
     return segments.join("/");
   } catch {
-    throw new HttpError(400, `${raw} is not a percent-encoded path (encode each segment, not the slashes between them)`);
+    throw new RequestError("bad-request", `${raw} is not a percent-encoded path (encode each segment, not the slashes between them)`);
   }
 }
 
 /** The body of an upload, refused with 413 once it passes `limit` bytes (or declares more): the rest is never read. */
 async function readUpload(c: Context, path: string, limit: number, event: (e: PublishEvent) => void, what?: string): Promise<Uint8Array> {
   const bytes = await readBodyCapped(c.req.raw, limit);
-  if (bytes === undefined) throw new HttpError(413, oversize(path, limit, event, what));
+  if (bytes === undefined) throw new RequestError("too-large", oversize(path, limit, event, what));
   return bytes;
 }
 
@@ -320,6 +326,6 @@ function oversize(path: string, limit: number, event: (e: PublishEvent) => void,
 /** A query parameter that must be a whole number in [min, max]; a 400 naming it otherwise. */
 function wholeNumber(text: string | undefined, name: string, min: number, max: number): number {
   const value = text !== undefined && /^[0-9]{1,6}$/.test(text) ? Number(text) : Number.NaN;
-  if (!(value >= min && value <= max)) throw new HttpError(400, `${name} must be a whole number from ${min} to ${max}`);
+  if (!(value >= min && value <= max)) throw new RequestError("bad-request", `${name} must be a whole number from ${min} to ${max}`);
   return value;
 }

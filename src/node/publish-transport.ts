@@ -1,6 +1,7 @@
 // How the publish client talks to the worker's publish API: the manifest, batches of files (POST /api/batch), single
 // renames and deletions, several requests at once, each retried with exponential back-off on 429, 5xx and network
 // errors (honouring Retry-After), a bounded number of times.
+import { ServiceError } from "../core/errors.ts";
 import { MANIFEST_PAGE, type ManifestEntry, PUBLISH_LIMITS } from "../core/publishing.ts";
 
 /**
@@ -35,10 +36,13 @@ if (CLIENT_LIMITS.batchFiles > PUBLISH_LIMITS.batchFiles || CLIENT_LIMITS.batchB
   throw new Error("CLIENT_LIMITS must stay within PUBLISH_LIMITS");
 }
 
-/** A problem that stops the run (no token, unreachable, refused token): nothing more can be sent. */
-export class PublishClientError extends Error {
+/**
+ * A problem that stops the run before or while it talks to the worker (a missing or empty folder, the deletion guard,
+ * no token or a refused one, the worker unreachable): the command says it in one line and exits 2.
+ */
+export class PublishClientError extends ServiceError {
   constructor(message: string) {
-    super(message);
+    super("bad-request", message);
     this.name = "PublishClientError";
   }
 }

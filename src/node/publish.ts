@@ -9,6 +9,7 @@ import { ConfigError, type ContentIssue, formatIssue } from "../core/errors.ts";
 import type { SiteSettings } from "../core/settings.ts";
 import { checkRemovals } from "./deletion-guard.ts";
 import { createDirectorySource } from "./directory-source.ts";
+import { runCommand } from "./exit-codes.ts";
 import { checkFolder, snapshotFolder } from "./folder-snapshot.ts";
 import { parseOptions, readSettings, SITE_OPTIONS_USAGE } from "./options.ts";
 import { describeDone, describePlanned, formatDuration, LISTED_PER_KIND, plannedVerb, RunOutput, type Write } from "./publish-output.ts";
@@ -16,6 +17,8 @@ import { type ArticleUpload, claimsOf, planPublish, type Removal, type Upload } 
 import { type Answer, type ApiOptions, CLIENT_LIMITS, isFailure, PublishApi, PublishClientError, runPool } from "./publish-transport.ts";
 
 export { PublishClientError } from "./publish-transport.ts";
+
+import { warningsFromAnswer } from "./publish-warnings.ts";
 
 const USAGE = `usage: npm run publish -- [options]
 
@@ -205,6 +208,7 @@ export async function publishFolder(options: PublishRunOptions): Promise<Publish
       const republished = Array.isArray(answer.body.republished) ? answer.body.republished.length : 0;
       count(kind);
       output.change(kind, `${line}${republished ? ` (${republished} article(s) re-published)` : ""}`);
+      for (const warning of warningsFromAnswer(answer.body, content.warnings)) output.warn(`warning: ${formatIssue(warning)}`);
       return;
     }
     const issues = Array.isArray(answer.body.issues) ? (answer.body.issues as ContentIssue[]) : [];
@@ -514,12 +518,4 @@ function interruptSignal(): AbortSignal {
   return controller.signal;
 }
 
-if (import.meta.main) {
-  main(process.argv.slice(2)).then(
-    (code) => process.exit(code),
-    (error: unknown) => {
-      process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
-      process.exit(70);
-    },
-  );
-}
+if (import.meta.main) runCommand(main);

@@ -10,7 +10,8 @@ import { ConfigError } from "../../src/core/errors.ts";
 import { createEventLog } from "../../src/core/events.ts";
 import { FORMAT_BY_ID } from "../../src/formats/index.ts";
 import { createApp } from "../../src/http/app.ts";
-import { handleScheduled } from "../../src/scheduled.ts";
+import { runScheduled } from "../../src/runtime/scheduled.ts";
+import { composeServices } from "../../src/runtime/services.ts";
 import { createD1Catalog } from "../../src/sources/d1-catalog.ts";
 import { createD1Publisher } from "../../src/sources/d1-publisher.ts";
 import { moveParts, partsShards, SWEEP_BATCH, SWEEP_MIN_AGE_MS, shardsFromEnv, sweepParts } from "../../src/sources/d1-shards.ts";
@@ -202,11 +203,7 @@ describe("parts in other databases", () => {
     ).run();
     const lines: string[] = [];
     // The test environment binds PARTS_1 and PARTS_2 (vitest.workers.config.ts), as a production one would.
-    await handleScheduled(
-      { scheduledTime: NOW.getTime() },
-      env,
-      createEventLog((line) => lines.push(line)),
-    );
+    await runScheduled(composeServices(env, { log: (line) => lines.push(line) }), NOW.getTime());
     expect(lines.map((line) => JSON.parse(line)).filter((e) => e.event === "parts-sweep")).toEqual([
       { event: "parts-sweep", shard: 1, checked: expect.any(Number), deleted: 1 },
     ]);

@@ -1,0 +1,98 @@
+// The composition root: the one place that reads the Worker's environment (settings, secrets, bindings) and builds
+// everything the `fetch` and `scheduled` entries use from it, so both run over the same catalog, stores and hub.
+import type { Catalog } from "../core/catalog.ts";
+import { consoleSink, createEventLog, type EmitEvent, type EventSink } from "../core/events.ts";
+import type { ReleaseLedger } from "../core/releases.ts";
+import { parsePublishToken, parseSettings, type SiteSettings } from "../core/settings.ts";
+import type { HubNotifyDeps } from "../core/websub.ts";
+import { notifyChangedFeeds } from "../core/websub.ts";
+import { OUTPUT_REVISION } from "../formats/index.ts";
+import { type App, createApp } from "../http/app.ts";
+import { type BodyCache, createIsolateBodyCache, createWorkersCache, noCache } from "../http/body-cache.ts";
+import type { PublishRoutesOptions } from "../http/publish.ts";
+import { createD1Catalog } from "../sources/d1-catalog.ts";
+import { createD1Publisher } from "../sources/d1-publisher.ts";
+import { type PartsShards, type ShardEnv, shardsFromEnv } from "../sources/d1-shards.ts";
+import { createD1HubState, createD1ReleaseLedger } from "../sources/d1-state.ts";
+
+/** Settings, secrets and bindings that `wrangler types` does not declare (optional ones; PARTS_n: d1-shards.ts). */
+export interface OptionalEnv extends ShardEnv {
+  /** `off`: keep no rendered bodies, so every request renders (for benchmarks and debugging; see BENCHMARKS.md). */
+  BODY_CACHE?: string;
+  /** The publish API's secret (`wrangler secret put PUBLISH_TOKEN`; locally, `.dev.vars`); unset, the API is off. */
+  PUBLISH_TOKEN?: string;
+}
+
+/** Everything the entries run over, built once from one environment. */
+export interface Services {
+  site: SiteSettings;
+  /** What the app and the scheduled run read: D1 and R2. */
+  catalog: Catalog;
+  /** Where articles' parts are kept: the catalog database and any PARTS_n databases bound beside it. */
+  shards: PartsShards;
+  /** The scheduled run's clock and the releases it finds. */
+  ledger: ReleaseLedger;
+  /** The event log: one JSON line per event. */
+  emit: EmitEvent;
+  /** How to tell WEBSUB_HUB which feeds changed; absent without the setting. */
+  hub?: HubNotifyDeps;
+  /** The HTTP application (routes, publish API when PUBLISH_TOKEN and both stores are there). */
+  app: App;
+}
+
+export interface ComposeOptions {
+  /** Where events go; the console (Workers Logs) by default, a test's collector otherwise. */
+  log?: EventSink;
+  /** The data centre's Cache API; `caches.default` by default (absent where the runtime has none). */
+  edgeCache?: Cache;
+}
+
+/** Builds the services of one environment. Throws ConfigError naming the setting when one is missing or invalid. */
+export function composeServices(env: Env, options: ComposeOptions = {}): Services {
+  const bindings = env as Env & OptionalEnv;
+  const settings = env as unknown as Record<string, unknown>;
+  const site = parseSettings(settings);
+  const log = options.log ?? consoleSink;
+  const emit = createEventLog(log);
+  const shards = shardsFromEnv(bindings.DB, bindings);
+  // SITE_URL lets the catalog recognise authors' local avatars in the stored registry (public from the start).
+  const catalog = createD1Catalog(bindings.DB, bindings.IMAGES, { shards, siteUrl: site.url });
+  // Rendered feeds are kept in the data centre's cache, keyed by content version, so a hot feed renders once; the
+  // most recently used also stay in the isolate, within a byte budget that leaves the 128 MB isolate room for
+  // requests in flight (ISOLATE_CACHE_LIMITS: 16 MiB in all, no body over 1 MiB; reasons beside it).
+  const cache: BodyCache = bindings.BODY_CACHE === "off" ? noCache : createIsolateBodyCache(edgeCache(site.url, options.edgeCache));
+  const hub: HubNotifyDeps | undefined = site.websubHub
+    ? {
+        catalog,
+        site,
+        // Looked up at each call, not captured, so the runtime's fetch (or a test's spy on it) is the one used.
+        fetch: (url, init) => fetch(url, init),
+        state: createD1HubState(bindings.DB),
+        emit,
+        outputRevision: OUTPUT_REVISION,
+      }
+    : undefined;
+  const token = parsePublishToken(settings);
+  // Publishing needs the secret and both stores; without any of them /api/* does not exist (404). The feeds a publish
+  // touched are announced at once, through the same function as the scheduled run, after the answer.
+  const publish: PublishRoutesOptions | undefined =
+    token && bindings.DB && bindings.IMAGES
+      ? {
+          publisher: createD1Publisher(bindings.DB, bindings.IMAGES, site, shards),
+          token,
+          ...(hub ? { onChange: (change, waitUntil) => waitUntil(notifyChangedFeeds(hub, change.scopes, change.now)) } : {}),
+        }
+      : undefined;
+  const app = createApp({ catalog, site, cache, log, publish });
+  return { site, catalog, shards, ledger: createD1ReleaseLedger(bindings.DB), emit, ...(hub ? { hub } : {}), app };
+}
+
+/** The data centre's Cache API; a runtime without one (plain workerd unconfigured) keeps bodies in the isolate only. */
+function edgeCache(origin: string, given: Cache | undefined): BodyCache {
+  try {
+    return createWorkersCache(given ?? caches.default, origin);
+  } catch (error) {
+    console.error(`edge-feeds: no Cache API (${String(error)}); rendered feeds are kept in the isolate only`);
+    return noCache;
+  }
+}
