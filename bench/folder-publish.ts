@@ -1,8 +1,10 @@
 // Publishing a folder as a newsroom does, against checking it: a generated folder of N articles on disk, timed under
-// `npm run check` and then under `npm run publish` into a fresh local store (the deployed bundle), in one run; the
+// `npm run check`, under `npm run publish` to a stand-in worker that stores nothing and answers at once (what the
+// client itself costs), and under `npm run publish` into a fresh local store (the deployed bundle), in one run; the
 // ratio and the import rate are the issue's targets. The client runs on the load core, the worker on the server core.
 import { spawn } from "node:child_process";
 import { readFile, rm } from "node:fs/promises";
+import { createServer } from "node:http";
 import { join } from "node:path";
 import { GENERATOR_VERSION } from "./archive-generator.ts";
 import { writeArchive } from "./generate-archive.ts";
@@ -16,6 +18,8 @@ export interface FolderPublishRow {
   parallel: number;
   /** Wall time of `npm run check` over the folder. */
   checkSeconds: number;
+  /** Wall time of `npm run publish` of the folder to a stand-in worker that answers at once: the client's own cost. */
+  clientOnlySeconds: number;
   /** Wall time of `npm run publish` of the folder into an empty store. */
   publishSeconds: number;
   /** Server CPU (the workerd process: the worker, D1 and R2) during the publish. */
@@ -65,6 +69,29 @@ function timeScript(args: readonly string[], env: Record<string, string> = {}) {
   });
 }
 
+/**
+ * A stand-in for the worker that stores nothing: an empty manifest, and every file of a batch answered `201 created`
+ * at once (the multipart body parsed to name them), so a publish to it times the client alone.
+ */
+async function startStandIn(): Promise<{ url: string; close(): Promise<void> }> {
+  const server = createServer(async (req, res) => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    res.setHeader("Content-Type", "application/json");
+    if (req.url?.startsWith("/api/manifest")) return void res.end(JSON.stringify({ entries: [], next: null }));
+    if (req.url === "/api/batch") {
+      const form = await new Response(Buffer.concat(chunks), { headers: { "Content-Type": req.headers["content-type"] ?? "" } }).formData();
+      return void res.end(JSON.stringify({ results: [...form.keys()].map((path) => ({ path, status: 201, result: "created" })) }));
+    }
+    res.end(JSON.stringify({ result: "created" }));
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as { port: number }).port}`,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
 export async function runFolderPublish(
   count: number,
   built: BuiltWorker,
@@ -74,6 +101,12 @@ export async function runFolderPublish(
   options.log(`folder publish ${count.toLocaleString("en")}: npm run check`);
   const check = await timeScript(["check", "--", "--dir", dir]);
   if (check.code !== 0) throw new Error(`npm run check failed on ${dir}:\n${check.stderr.slice(0, 2000)}`);
+
+  options.log(`folder publish ${count.toLocaleString("en")}: npm run publish to a stand-in that answers at once`);
+  const standIn = await startStandIn();
+  const clientOnly = await timeScript(["publish", "--", "--dir", dir, "--to", standIn.url], { PUBLISH_TOKEN: BENCH_TOKEN });
+  await standIn.close();
+  if (clientOnly.code !== 0) throw new Error(`npm run publish to the stand-in failed:\n${clientOnly.stderr.slice(-2000)}`);
 
   const state = join(WORK, "scratch", "folder-publish");
   await rm(state, { recursive: true, force: true });
@@ -103,6 +136,7 @@ export async function runFolderPublish(
       files,
       parallel: options.parallel ?? 4,
       checkSeconds: check.seconds,
+      clientOnlySeconds: clientOnly.seconds,
       publishSeconds: publish.seconds,
       serverCpuSeconds,
       clientCpuSeconds: publish.cpuSeconds,

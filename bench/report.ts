@@ -367,6 +367,12 @@ export function formatReport(results: Json): string {
       [
         ["`npm run check`", `${f(r.checkSeconds, 1)} s`, int(r.articles / r.checkSeconds), "–"],
         [
+          "`npm run publish` to a stand-in that stores nothing and answers at once (the client alone)",
+          `${f(r.clientOnlySeconds, 1)} s`,
+          int(r.articles / r.clientOnlySeconds),
+          "–",
+        ],
+        [
           `\`npm run publish\` (${r.parallel} requests at once)`,
           `${f(r.publishSeconds, 1)} s`,
           int(r.articles / r.publishSeconds),
