@@ -1,6 +1,8 @@
 // One markdown file to one article record: front matter validated, authors and image resolved; body kept for later.
+import { resolveAliases } from "./aliases.ts";
 import { type AuthorRegistry, resolveAuthors } from "./authors.ts";
 import { checkBodyBudget } from "./body-budget.ts";
+import { calendarDayOf } from "./dates.ts";
 import { clip, describeValue, quote } from "./describe-value.ts";
 import type { ContentIssue } from "./errors.ts";
 import { fieldLine, splitFrontMatter } from "./front-matter.ts";
@@ -9,13 +11,14 @@ import { ACCEPTED_FORMATS, type ImageFacts, localImageFile, mimeFromExtension } 
 import type { Article, LeadImage } from "./model.ts";
 import { EXPECTED, FIELDS, type FrontMatter, frontMatterSchema } from "./schema.ts";
 import type { SiteSettings } from "./settings.ts";
+import { fileNameSlug, SLUG_EXPECTED } from "./slug.ts";
 import { cleanText, cleanTexts, countLinesBefore } from "./text.ts";
 
 /**
  * A validated article before its body is rendered: the model's Article less `html` (rendered per selected item) and
  * with `summary` only when the front matter gives one. The catalog keeps these.
  */
-export interface ArticleRecord extends Omit<Article, "html" | "summary" | "siteUrl"> {
+export interface ArticleRecord extends Omit<Article, "html" | "summary" | "siteUrl" | "inlineImages"> {
   /** The article's page on this site (SITE_URL/articles/slug), against which relative links in the body resolve. */
   pageUrl: string;
   /** The local image file (relative to the content root) of the lead image, if it is one. */
@@ -25,6 +28,10 @@ export interface ArticleRecord extends Omit<Article, "html" | "summary" | "siteU
   body: string;
   /** Local image files (relative to the content root) that the body links to. */
   bodyImages: readonly string[];
+  /** Their measured facts, by file (present when the body links to any): Media RSS announces each with its size. */
+  bodyImageFacts?: Readonly<Record<string, ImageFacts>>;
+  /** Old URLs of the article (front-matter `aliases`, normalised by aliases.ts); absent when it has none. No feed shows them. */
+  aliases?: readonly string[];
 }
 
 export type ParsedArticle =
@@ -55,11 +62,6 @@ export function findBodyImages(body: string): string[] {
   return [...found];
 }
 
-/** Default slug: the file name without `.md`; folders are for the newsroom's order, not the URL. */
-export function defaultSlug(file: string): string {
-  return file.split("/").pop()!.replace(/\.md$/i, "");
-}
-
 export function parseArticle(file: string, text: string, ctx: ParseContext): ParsedArticle {
   const split = splitFrontMatter(file, text);
   if (!split.ok) return { ok: false, issues: [split.issue], warnings: [] };
@@ -85,7 +87,13 @@ export function parseArticle(file: string, text: string, ctx: ParseContext): Par
   }
   // The body starts on the line after the closing '---'.
   const bodyLine = lines.length + 2;
-  const bodyIssues = checkBodyBudget(body).map(
+  // Folders are for the newsroom's order, not the URL: without `slug:`, the file name (not its path) gives the slug.
+  const named = fileNameSlug(file);
+  // What the body's relative links resolve against, for measuring what it renders to (the page as `slug:` or the file
+  // name would make it, before the front matter is validated: only the URL's length matters here).
+  const provisional = typeof data.slug === "string" ? data.slug.trim().normalize("NFC") : named.ok ? named.slug : "";
+  const urlBase = { siteUrl: ctx.site.url, pageUrl: articlePageUrl(ctx.site, provisional) };
+  const bodyIssues = checkBodyBudget(body, urlBase).map(
     (p): ContentIssue => ({ file, field: "body", line: bodyLine + p.line, found: p.found, expected: p.expected }),
   );
 
@@ -109,15 +117,21 @@ export function parseArticle(file: string, text: string, ctx: ParseContext): Par
   const fm = parsed.data;
   const issues: ContentIssue[] = [...bodyIssues];
 
-  const slug = fm.slug ?? defaultSlug(file);
-  const pageUrl = `${ctx.site.url}/articles/${encodeURIComponent(slug)}`;
+  if (fm.slug === undefined && !named.ok) {
+    issues.push({ file, field: "slug", found: named.found, expected: `a file name that is ${SLUG_EXPECTED}, or \`slug:\` set to one` });
+  }
+  const slug = fm.slug ?? (named.ok ? named.slug : "");
+  const pageUrl = articlePageUrl(ctx.site, slug);
   const url = fm.canonical ?? pageUrl;
   const { image, imageFile, imageIssue } = resolveImage(fm, ctx);
   if (imageIssue)
     issues.push({ file, field: imageIssue.field, line: fieldLine(lines, "image"), found: imageIssue.found, expected: imageIssue.expected });
   const bodyImages = bodyIssues.length ? [] : findBodyImages(body);
+  const bodyImageFacts: Record<string, ImageFacts> = {};
   for (const img of bodyImages) {
-    if (!ctx.image(img)) {
+    const facts = ctx.image(img);
+    if (facts) bodyImageFacts[img] = facts;
+    else {
       const problem = ctx.exists(img) ? ctx.imageProblem?.(img) : undefined;
       const at = body.indexOf(`/${img}`);
       issues.push({
@@ -131,6 +145,10 @@ export function parseArticle(file: string, text: string, ctx: ParseContext): Par
       });
     }
   }
+  const aliasValues = fm.aliases === undefined ? [] : Array.isArray(fm.aliases) ? fm.aliases : [fm.aliases];
+  const { aliases, problems: aliasProblems } = resolveAliases(aliasValues, ctx.site.url);
+  for (const found of aliasProblems)
+    issues.push({ file, field: "aliases", line: fieldLine(lines, "aliases"), found, expected: EXPECTED.aliases! });
   if (issues.length) return { ok: false, issues, warnings };
 
   const entries = fm.authors === undefined ? (fm.author ? [fm.author] : []) : Array.isArray(fm.authors) ? fm.authors : [fm.authors];
@@ -145,6 +163,8 @@ export function parseArticle(file: string, text: string, ctx: ParseContext): Par
     });
   }
   const tags = fm.tags === undefined ? [] : Array.isArray(fm.tags) ? fm.tags : [fm.tags];
+  const publishedDay = calendarDayOf(data.date);
+  const updatedDay = fm.updated === undefined ? publishedDay : calendarDayOf(data.updated);
   const lang = fm.lang ? Intl.getCanonicalLocales(fm.lang)[0] : undefined;
 
   return {
@@ -160,6 +180,7 @@ export function parseArticle(file: string, text: string, ctx: ParseContext): Par
       pageUrl,
       published: fm.date,
       updated: fm.updated ?? fm.date,
+      ...(publishedDay || updatedDay ? { days: { published: publishedDay, updated: updatedDay } } : {}),
       authors,
       section: fm.section,
       tags: [...new Set(tags)],
@@ -171,8 +192,24 @@ export function parseArticle(file: string, text: string, ctx: ParseContext): Par
       draft: fm.draft === true,
       body,
       bodyImages,
+      ...(bodyImages.length ? { bodyImageFacts } : {}),
+      ...(aliases.length ? { aliases } : {}),
     },
   };
+}
+
+/**
+ * The slug a file name gives by default (slug.ts's rule: NFC, spaces and URL-reserved characters to hyphens), or the
+ * bare name when the rule refuses it: for callers that only compare slugs (the importer's look at existing files).
+ */
+export function defaultSlug(file: string): string {
+  const named = fileNameSlug(file);
+  return named.ok ? named.slug : file.split("/").pop()!.replace(/\.md$/i, "");
+}
+
+/** An article's page on this site: SITE_URL/articles/{slug}. */
+export function articlePageUrl(site: SiteSettings, slug: string): string {
+  return `${site.url}/articles/${encodeURIComponent(slug)}`;
 }
 
 function dedupe(issues: ContentIssue[]): ContentIssue[] {
@@ -238,7 +275,11 @@ function resolveImage(fm: FrontMatter, ctx: ParseContext): ResolvedImage {
   };
 }
 
-/** A hash of everything in a record (body, dates, authors, image facts): records with the same fingerprint render alike. */
+/**
+ * A hash of everything in a record that shapes an output (body, dates, authors, image facts): records with the same
+ * fingerprint render alike. Aliases shape no feed, page or item, so they are left out: adding one moves no ETag.
+ */
 export function fingerprintRecord(record: ArticleRecord): string {
-  return hashText(JSON.stringify(record));
+  const { aliases: _aliases, ...rendered } = record;
+  return hashText(JSON.stringify(rendered));
 }

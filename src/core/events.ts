@@ -23,6 +23,8 @@ export type LogEvent =
       outcome: "accepted" | "refused" | "unreachable" | "deferred";
       status?: number;
       error?: string;
+      /** When a refused or unreachable feed is tried again at the earliest (ISO 8601): later after each failure in a row. */
+      retryAt?: string;
     }
   /** The scheduled run deleted parts no article names from a database holding them (src/store/d1/parts.ts). */
   | { event: "parts-sweep"; shard: number; checked: number; deleted: number }

@@ -3,12 +3,13 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { HOME } from "../core/catalog.ts";
 import { loadContent } from "../core/content.ts";
-import { ConfigError, formatIssue, ServiceError } from "../core/errors.ts";
+import { formatIssue } from "../core/errors.ts";
 import { planFeed } from "../core/feed-plan.ts";
 import { createMemoryCatalog } from "../core/memory-catalog.ts";
 import { FORMATS, renderPlan } from "../formats/index.ts";
 import { createDirectorySource } from "./directory-source.ts";
-import { exitCodeOf } from "./exit-codes.ts";
+import { runCommand } from "./exit-codes.ts";
+import { checkFolder } from "./folder-snapshot.ts";
 import { parseOptions, readNow, readSettings, SITE_OPTIONS_USAGE } from "./options.ts";
 
 const USAGE = `usage: node src/node/cli.ts <command> [options]
@@ -32,6 +33,11 @@ export async function main(argv: readonly string[], out = process.stdout, err = 
   if (values.help || !command) {
     out.write(USAGE);
     return command || values.help ? 0 : 2;
+  }
+  const folderProblem = await checkFolder(values.dir);
+  if (folderProblem) {
+    err.write(`error: ${folderProblem}\n`);
+    return 2;
   }
   const source = createDirectorySource(values.dir);
 
@@ -69,16 +75,4 @@ export async function main(argv: readonly string[], out = process.stdout, err = 
   return 2;
 }
 
-if (import.meta.main) {
-  main(process.argv.slice(2)).then(
-    (code) => process.exit(code),
-    (error: unknown) => {
-      if (error instanceof ServiceError) {
-        process.stderr.write(`error: ${error instanceof ConfigError ? "setting " : ""}${error.message}\n`);
-      } else {
-        process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
-      }
-      process.exit(exitCodeOf(error));
-    },
-  );
-}
+if (import.meta.main) runCommand(main);

@@ -56,7 +56,8 @@ export function composeServices(env: Env, options: ComposeOptions = {}): Service
   const log = options.log ?? consoleSink;
   const emit = createEventLog(log);
   const shards = shardsFromEnv(bindings.DB, bindings);
-  const catalog = createD1Catalog(bindings.DB, bindings.IMAGES, { shards });
+  // SITE_URL lets the catalog recognise authors' local avatars in the stored registry (public from the start).
+  const catalog = createD1Catalog(bindings.DB, bindings.IMAGES, { shards, siteUrl: site.url });
   // Rendered feeds are kept in the data centre's cache, keyed by content version, so a hot feed renders once; the
   // most recently used also stay in the isolate, within a byte budget that leaves the 128 MB isolate room for
   // requests in flight (ISOLATE_CACHE_LIMITS: 16 MiB in all, no body over 1 MiB; reasons beside it).

@@ -15,10 +15,10 @@ const site = parseSettings({
 });
 
 describePublishApi("memory store", () => {
-  let store: MemoryStore = createMemoryStore();
+  let store: MemoryStore = createMemoryStore({ siteUrl: site.url });
   return {
     reset: async () => {
-      store = createMemoryStore();
+      store = createMemoryStore({ siteUrl: site.url });
     },
     open: () => ({ catalog: store.catalog, publisher: publisherOver(store, site) }),
     articleCount: async () => store.tables.articles.size,

@@ -1,5 +1,5 @@
 // The Catalog contract against D1 with the articles' parts spread over the catalog and two parts databases
-// (src/sources/d1-shards.ts): the i-th article's parts in shard i mod 3, so every list mixes all three.
+// (src/store/d1/parts.ts): the i-th article's parts in shard i mod 3, so every list mixes all three.
 import { env } from "cloudflare:test";
 import { describeCatalogContract } from "../support/catalog-contract.ts";
 import { fillD1 } from "./fill-d1.ts";

@@ -21,7 +21,7 @@ export function d1Suite(write: number): PublishApiStore {
   return {
     reset: () => resetD1(env.DB, env.IMAGES),
     open: () => ({
-      catalog: createD1Catalog(env.DB, env.IMAGES, { shards }),
+      catalog: createD1Catalog(env.DB, env.IMAGES, { shards, siteUrl: site.url }),
       publisher: publisherOver(createD1Store(env.DB, env.IMAGES, shards), site),
     }),
     articleCount: async () => (await env.DB.prepare("SELECT COUNT(*) AS n FROM articles").first<{ n: number }>())!.n,

@@ -9,6 +9,7 @@
 import { type ArticleRecord, fingerprintRecord, type ParsedArticle, parseArticle } from "../article.ts";
 import { type AuthorRegistry, parseAuthors } from "../authors.ts";
 import { scopeKey } from "../catalog.ts";
+import { correctionWarning, mayNeedCorrectionWarning } from "../corrections.ts";
 import type { ContentIssue } from "../errors.ts";
 import { type ImageFacts, inspectImage, localImageFile } from "../images.ts";
 import { countUtf8Bytes, describeSize } from "../limits.ts";
@@ -386,13 +387,29 @@ class StorePublisher implements Publisher {
     const claimed = writing.filter((p) => !p.record.draft);
     const rewritten = new Map<string, number>();
     for (const [n, p] of writing.entries()) for (const file of p.replaces) if (!rewritten.has(file)) rewritten.set(file, n);
-    const claims = claimed.length
-      ? (
-          await this.#store.read({
-            claims: claimed.map((p) => ({ key: p.item.file, slug: p.record.slug, id: p.record.id, own: p.replaces })),
+    // With them, the stored text of a published article whose body may have changed without a later `updated:` (the
+    // warning of src/core/corrections.ts): read only when the text changed and `updated` did not move forward.
+    const corrected = writing.filter((p) => {
+      const existing = state.articles.get(p.item.file);
+      return existing && existing.sourceHash !== hashSource(p.item.text) && mayNeedCorrectionWarning(existing, p.record, now);
+    });
+    const second =
+      claimed.length || corrected.length
+        ? await this.#store.read({
+            ...(claimed.length
+              ? { claims: claimed.map((p) => ({ key: p.item.file, slug: p.record.slug, id: p.record.id, own: p.replaces })) }
+              : {}),
+            ...(corrected.length ? { sources: corrected.map((p) => state.articles.get(p.item.file)!.slug) } : {}),
           })
-        ).claims
-      : new Map<string, readonly Claimant[]>();
+        : undefined;
+    const claims: ReadonlyMap<string, readonly Claimant[]> = second?.claims ?? new Map();
+    for (const p of corrected) {
+      const existing = state.articles.get(p.item.file)!;
+      const source = second?.sources.get(existing.slug);
+      const warning =
+        source && correctionWarning({ published: existing.published, updated: existing.updated, source: source.text }, p.record, now);
+      if (warning) p.warnings = [...p.warnings, warning];
+    }
     const valid: Planned[] = [];
     const taken = new Map<string, string>();
     for (const [n, p] of writing.entries()) {
@@ -533,6 +550,7 @@ class StorePublisher implements Publisher {
 interface Planned {
   item: Draftable;
   record: ArticleRecord;
+  /** The check's warnings, and the correction warning when there is one. */
   warnings: readonly ContentIssue[];
   /** Its file, and a file it was renamed from. */
   replaces: readonly string[];

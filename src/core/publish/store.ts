@@ -16,6 +16,7 @@ export interface StoredArticle {
   fingerprint: string;
   sourceHash: string;
   published: Date;
+  updated: Date;
   /** Its live entries in lists. */
   entries: readonly ListEntry[];
 }

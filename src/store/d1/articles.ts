@@ -11,7 +11,7 @@ const files = (list: readonly string[]) => JSON.stringify(list);
 export function articlesOfFiles(db: D1Database, list: readonly string[]): D1PreparedStatement {
   return db
     .prepare(
-      `SELECT file, slug, id, version, fingerprint, source_hash AS sourceHash, published FROM articles
+      `SELECT file, slug, id, version, fingerprint, source_hash AS sourceHash, published, updated FROM articles
        WHERE file IN (SELECT value FROM json_each(?1))`,
     )
     .bind(files(list));

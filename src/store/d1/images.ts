@@ -20,15 +20,24 @@ export function usersOf(db: D1Database, paths: readonly string[]): D1PreparedSta
     .bind(JSON.stringify(paths));
 }
 
-/** An image's facts, and the first instant an article using it is out (none: not served). */
-export function imageRelease(db: D1Database, path: string): D1PreparedStatement {
+/**
+ * An image's facts, and the first instant it is public (none: not served): when an article using it is out, or from
+ * the start when an author's avatar in the stored authors.yaml names it (`avatar`: its URL; the registry is read only
+ * for an image no article uses).
+ */
+export function imageRelease(db: D1Database, path: string, avatar: string | null): D1PreparedStatement {
   return db
     .prepare(
-      `SELECT i.type AS type, i.width AS width, i.height AS height, i.length AS length,
+      `SELECT type, width, height, length,
+              CASE WHEN release IS NULL AND ?2 IS NOT NULL AND EXISTS (
+                SELECT 1 FROM registries g, json_each(g.parsed) e
+                WHERE g.name = 'authors.yaml' AND json_extract(e.value, '$[1].avatar') = ?2
+              ) THEN 0 ELSE release END AS release
+       FROM (SELECT i.type AS type, i.width AS width, i.height AS height, i.length AS length,
               (SELECT MIN(a.published) FROM image_refs r JOIN articles a ON a.slug = r.slug WHERE r.path = i.path) AS release
-       FROM images i WHERE i.path = ?1`,
+             FROM images i WHERE i.path = ?1)`,
     )
-    .bind(path);
+    .bind(path, avatar);
 }
 
 /** Records an image stored in R2 (the bytes are put first, so a row always has its object). */

@@ -161,9 +161,11 @@ class D1Store implements PublishStore {
             fingerprint: string;
             sourceHash: string;
             published: number;
+            updated: number;
           };
           for (const row of rows as Row[]) {
-            answer.articles.set(row.file, { ...row, published: new Date(row.published), entries: entries.get(row.file) ?? [] });
+            const times = { published: new Date(row.published), updated: new Date(row.updated) };
+            answer.articles.set(row.file, { ...row, ...times, entries: entries.get(row.file) ?? [] });
           }
         },
       });

@@ -21,7 +21,11 @@ const entry = (row: ArticleRow): Entry => ({
 /** Newest first by publication time, ties by slug: the feeds' order (D1: memberships_live). */
 const byPublished = (a: ListRow, b: ListRow) => b.published - a.published || (a.slug < b.slug ? -1 : a.slug > b.slug ? 1 : 0);
 
-export function createMemoryStoreCatalog(tables: MemoryTables): Catalog {
+/**
+ * The Catalog over the tables; with `siteUrl`, an image an author's avatar names (by its URL, as the stored
+ * authors.yaml holds it) is public from the start, as D1's catalog serves it.
+ */
+export function createMemoryStoreCatalog(tables: MemoryTables, siteUrl?: string): Catalog {
   const rowsOf = (scope: Scope | string) => tables.lists.get(typeof scope === "string" ? scope : scopeKey(scope))?.rows ?? [];
   const live = (scope: Scope | string) => rowsOf(scope).filter((r) => !r.removed);
   /** Positions taken at `now`: the list's first positions, up to the last listed by then. */
@@ -61,10 +65,12 @@ export function createMemoryStoreCatalog(tables: MemoryTables): Catalog {
   const articles = async (entries: readonly Entry[]) => entries.map((e) => reviveDates<Article>(articleRow(e.slug).parts.article));
 
   const catalog: Catalog = {
-    async facet(kind, requested) {
+    async facet(kind, requested, now) {
+      // Public facets only: one not yet public answers exactly as an unknown name.
       for (const slug of new Set([requested, slugify(requested)])) {
-        const facet = facetOf(scopeKey({ kind, slug }));
-        if (facet) return facet;
+        const scope = scopeKey({ kind, slug });
+        const facet = facetOf(scope);
+        if (facet && firstListed(scope) <= now.getTime()) return facet;
       }
       return undefined;
     },
@@ -106,16 +112,16 @@ export function createMemoryStoreCatalog(tables: MemoryTables): Catalog {
         return row.revision === OUTPUT_REVISION ? row.parts[writer.id] : writer.renderItem(reviveDates<Article>(row.parts.article));
       });
     },
-    async find(slug, { drafts = false } = {}) {
+    async find(slug, { drafts = false, publishedBy } = {}) {
       const row = tables.articles.get(slug);
-      if (row) {
+      if (row && (!publishedBy || row.published <= publishedBy.getTime())) {
         return {
           entry: entry(row),
           record: reviveDates<ArticleRecord>(row.parts.record),
           warnings: JSON.parse(row.warnings) as ContentIssue[],
         };
       }
-      if (!drafts) return undefined;
+      if (row || !drafts || publishedBy) return undefined;
       const draft = [...tables.drafts.values()].filter((d) => d.slug === slug).sort((a, b) => (a.file < b.file ? -1 : 1))[0];
       if (!draft) return undefined;
       const record = reviveDates<ArticleRecord>(draft.record);
@@ -123,10 +129,13 @@ export function createMemoryStoreCatalog(tables: MemoryTables): Catalog {
     },
     async image(path) {
       const facts = tables.images.get(path);
-      const users = [...(tables.imageRefs.get(path) ?? [])];
-      if (!facts || users.length === 0) return undefined;
+      if (!facts) return undefined;
       const { sha256: _sha, ...rest } = facts;
-      return { facts: rest, release: new Date(Math.min(...users.map((slug) => articleRow(slug).published))) };
+      const users = [...(tables.imageRefs.get(path) ?? [])];
+      if (users.length) return { facts: rest, release: new Date(Math.min(...users.map((slug) => articleRow(slug).published))) };
+      const avatar = siteUrl === undefined ? undefined : new URL(`${siteUrl}/${path}`).href;
+      const authors = JSON.parse(tables.registries.get("authors.yaml")?.parsed ?? "[]") as [string, { avatar?: string }][];
+      return avatar && authors.some(([, author]) => author.avatar === avatar) ? { facts: rest, release: new Date(0) } : undefined;
     },
     async imageBytes(path) {
       const object = tables.objects.get(path);

@@ -29,6 +29,8 @@ export interface MemoryStore extends PublishStore {
 export interface MemoryStoreOptions {
   /** The store's limits; D1's by default, so the refusals they cause are tested in Node too. */
   limits?: StoreLimits;
+  /** SITE_URL, by which its catalog knows authors' local avatars (as D1's catalog does). */
+  siteUrl?: string;
 }
 
 /** An empty store in memory. */
@@ -50,7 +52,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
     limits: options.limits ?? D1_LIMITS,
     objects,
     tables,
-    catalog: createMemoryStoreCatalog(tables),
+    catalog: createMemoryStoreCatalog(tables, options.siteUrl),
     async read(query) {
       return readTables(tables, query);
     },
@@ -80,6 +82,7 @@ function readTables(tables: MemoryTables, query: StoreQuery): StoreAnswer {
         fingerprint: article.fingerprint,
         sourceHash: article.sourceHash,
         published: new Date(article.published),
+        updated: new Date(article.updated),
         entries: tables.entriesOf(article.slug),
       });
     }
