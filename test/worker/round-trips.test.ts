@@ -131,7 +131,9 @@ describe("round trips to D1 for one publish", () => {
     const outcome = await publisher.putArticle("2026/oil-deal.md", new TextEncoder().encode(text), { now: NOW });
     expect(outcome.warnings.map((w) => w.field)).toContain("updated");
     expect(counted.trips, JSON.stringify(counted.trips, null, 1)).toHaveLength(3);
-    expect(counted.trips[1]!.join(" ")).toContain("LEFT JOIN article_parts p ON p.slug = a.slug AND p.version = a.version AND p.part = 'source'");
+    expect(counted.trips[1]!.join(" ")).toContain(
+      "LEFT JOIN article_parts p ON p.slug = a.slug AND p.version = a.version AND p.part = 'source'",
+    );
     expect(counted.trips[1]!.join(" ")).toContain("JOIN retired_ids");
   });
 });
