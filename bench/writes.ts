@@ -105,20 +105,30 @@ export async function runWrites(built: BuiltWorker, settings: WritesSettings): P
       const registry = await fetch(`${worker.url}/api/registries/authors.yaml`, { method: "PUT", headers: auth, body: authorsYaml });
       if (registry.status >= 300) throw new Error(`authors.yaml answered ${registry.status}`);
       let n = 0;
-      // Old articles spread over the archive (a golden-ratio walk over its middle 90%): edits take even ones, deletes odd
-      // ones, never the same one twice.
-      const used = new Set<number>();
+      // Old articles spread over the archive's middle 90% (a golden-ratio walk): edits take even ones (again and again,
+      // an edit changes no list), deletes odd ones, each once; when the odd ones run out, the deleted ones are put back
+      // between blocks (untimed), so a small archive stays the size it is.
       let walk = 0;
-      const pick = (parity: 0 | 1): number => {
+      const spread = (parity: 0 | 1): number => {
+        walk++;
+        const i = Math.floor(count * 0.05 + ((walk * 0.6180339887) % 1) * count * 0.9);
+        return Math.min(count - 2 + parity, i - (i % 2) + parity);
+      };
+      const deleted = new Set<number>();
+      const oddLeft = () => Math.floor(count * 0.45) - deleted.size;
+      const pickDeleted = (): number => {
         for (;;) {
-          walk++;
-          const i = Math.floor(count * 0.05 + ((walk * 0.6180339887) % 1) * count * 0.9);
-          const j = i - (i % 2) + parity;
-          if (j < count && !used.has(j)) {
-            used.add(j);
+          const j = spread(1);
+          if (!deleted.has(j)) {
+            deleted.add(j);
             return j;
           }
         }
+      };
+      const restore = async (): Promise<void> => {
+        for (const i of deleted)
+          await send(worker, "PUT", `archive/story-${i}.md`, storyText(i, `Story ${i}`, authors, syntheticTime(count, i)));
+        deleted.clear();
       };
       const now = Date.now();
       const write = async (kind: WriteKind): Promise<number> => {
@@ -131,16 +141,17 @@ export async function runWrites(built: BuiltWorker, settings: WritesSettings): P
           return send(worker, "PUT", `bench/old-${tag}.md`, storyText(n, `Back-dated ${tag}`, authors, at));
         }
         if (kind === "edit") {
-          const i = pick(0);
+          const i = spread(0);
           return send(worker, "PUT", `archive/story-${i}.md`, storyText(i, `Edited ${tag}`, authors, syntheticTime(count, i)));
         }
-        return send(worker, "DELETE", `archive/story-${pick(1)}.md`);
+        return send(worker, "DELETE", `archive/story-${pickDeleted()}.md`);
       };
       // Warm-up: one of each, not counted.
       for (const kind of KINDS) await write(kind);
       for (const order of ["blocks", "reversed", "interleaved"] as const) {
         settings.log(`writes ${count.toLocaleString("en")}: ${order}`);
         const times = new Map<WriteKind, number[]>(KINDS.map((k) => [k, []]));
+        if (oddLeft() < settings.repeat * 2) await restore();
         if (order === "interleaved") {
           for (let r = 0; r < settings.repeat; r++) for (const kind of KINDS) times.get(kind)!.push(await write(kind));
           for (const kind of KINDS) rows.push(summary(count, order, kind, times.get(kind)!));

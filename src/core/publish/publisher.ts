@@ -66,7 +66,7 @@ export interface PublisherOptions {
 }
 
 /** An article to publish: its file, its text, and the file it was renamed from. */
-interface Draftable {
+interface Incoming {
   index: number;
   file: string;
   text: string;
@@ -108,7 +108,7 @@ class StorePublisher implements Publisher {
 
   async putArticles(uploads: readonly ArticleUpload[], now: Date): Promise<ArticleResult[]> {
     const results: ArticleResult[] = new Array(uploads.length);
-    const pending: Draftable[] = [];
+    const pending: Incoming[] = [];
     for (const [index, upload] of uploads.entries()) {
       const { file, bytes } = upload;
       try {
@@ -300,7 +300,7 @@ class StorePublisher implements Publisher {
     for (let i = 0; i < slugs.length; i += this.#group.articles) {
       const { sources } = await this.#store.read({ sources: slugs.slice(i, i + this.#group.articles) });
       const items = [...sources.values()].map(
-        (source, index): Draftable => ({ index, file: source.file, text: source.text, stored: true }),
+        (source, index): Incoming => ({ index, file: source.file, text: source.text, stored: true }),
       );
       await this.#publishAll(items, now, (_item, answer) => {
         if ("error" in answer) return;
@@ -313,13 +313,13 @@ class StorePublisher implements Publisher {
 
   /** Publishes every item, group by group; an item whose file changed underneath it goes again, a few times at most. */
   async #publishAll(
-    items: readonly Draftable[],
+    items: readonly Incoming[],
     now: Date,
-    settle: (item: Draftable, answer: { outcome: ArticleOutcome } | { error: PublishRejectedError | PublishConflictError }) => void,
+    settle: (item: Incoming, answer: { outcome: ArticleOutcome } | { error: PublishRejectedError | PublishConflictError }) => void,
   ): Promise<void> {
     let queue = items;
     for (let attempt = 0; queue.length; attempt++) {
-      const again: Draftable[] = [];
+      const again: Incoming[] = [];
       for (const group of groupItems(queue, this.#group)) {
         await this.#publishGroup(group, now, settle, (item) => {
           if (attempt < STALE_RETRIES) again.push(item);
@@ -332,12 +332,12 @@ class StorePublisher implements Publisher {
 
   /** One group: read, parse, check claims, write; each item settled, or handed to `retry` when it was stale. */
   async #publishGroup(
-    group: readonly Draftable[],
+    group: readonly Incoming[],
     now: Date,
-    settle: (item: Draftable, answer: { outcome: ArticleOutcome } | { error: PublishRejectedError | PublishConflictError }) => void,
-    retry: (item: Draftable) => void,
+    settle: (item: Incoming, answer: { outcome: ArticleOutcome } | { error: PublishRejectedError | PublishConflictError }) => void,
+    retry: (item: Incoming) => void,
   ): Promise<void> {
-    const refuse = (item: Draftable, error: unknown) => {
+    const refuse = (item: Incoming, error: unknown) => {
       if (!item.stored) settle(item, { error: refusal(error) });
     };
     const files = [...new Set(group.flatMap((item) => (item.renamed ? [item.file, item.renamed] : [item.file])))];
@@ -348,8 +348,8 @@ class StorePublisher implements Publisher {
 
     // Each article parsed against the stored registry and images; one naming an image the guess missed (an unusual
     // spelling of its path) again, with that image's facts read too.
-    const parsed = new Map<Draftable, ParsedArticle>();
-    const missed = new Map<Draftable, Set<string>>();
+    const parsed = new Map<Incoming, ParsedArticle>();
+    const missed = new Map<Incoming, Set<string>>();
     const known = new Set(guessed);
     for (const item of group) {
       const asked = new Set<string>();
@@ -477,7 +477,7 @@ class StorePublisher implements Publisher {
   }
 
   /** What storing a valid record means: what it replaces (its file, a file it was renamed from) and whether it changes anything. */
-  #plan(item: Draftable, record: ArticleRecord, warnings: readonly ContentIssue[], state: StoreAnswer): Planned {
+  #plan(item: Incoming, record: ArticleRecord, warnings: readonly ContentIssue[], state: StoreAnswer): Planned {
     const existing = state.articles.get(item.file);
     const draft = state.drafts.get(item.file);
     let renamed = item.renamed;
@@ -548,7 +548,7 @@ class StorePublisher implements Publisher {
 
 /** An article on its way to the store. */
 interface Planned {
-  item: Draftable;
+  item: Incoming;
   record: ArticleRecord;
   /** The check's warnings, and the correction warning when there is one. */
   warnings: readonly ContentIssue[];
@@ -583,9 +583,9 @@ function outcomeOf(p: Planned, result: PutResult, now: Date): ArticleOutcome {
  * The items in groups of at most `limit` articles and bytes, in order; an item whose file (or renamed file) an earlier
  * item of the group also names starts the next group, so each file is read after the write of the one before.
  */
-function groupItems(items: readonly Draftable[], limit: { articles: number; bytes: number }): Draftable[][] {
-  const groups: Draftable[][] = [];
-  let group: Draftable[] = [];
+function groupItems(items: readonly Incoming[], limit: { articles: number; bytes: number }): Incoming[][] {
+  const groups: Incoming[][] = [];
+  let group: Incoming[] = [];
   let bytes = 0;
   let files = new Set<string>();
   for (const item of items) {
