@@ -47,6 +47,11 @@ export interface ParseContext {
   exists(file: string): boolean;
   /** Why an existing file is not an accepted image ("an SVG image …"), for messages; a generic reason without it. */
   imageProblem?(file: string): string | undefined;
+  /**
+   * The slug a stored article has, kept when the front matter sets none: a server-side re-publish (after an author or
+   * an image changed, or the settings) never moves an article's URL, even where the file-name rule now reads another.
+   */
+  keepSlug?: string;
 }
 
 /** Unknown fields reported one by one; more are summed up in one warning, so a file cannot flood the output. */
@@ -91,7 +96,7 @@ export function parseArticle(file: string, text: string, ctx: ParseContext): Par
   const named = fileNameSlug(file);
   // What the body's relative links resolve against, for measuring what it renders to (the page as `slug:` or the file
   // name would make it, before the front matter is validated: only the URL's length matters here).
-  const provisional = typeof data.slug === "string" ? data.slug.trim().normalize("NFC") : named.ok ? named.slug : "";
+  const provisional = typeof data.slug === "string" ? data.slug.trim().normalize("NFC") : (ctx.keepSlug ?? (named.ok ? named.slug : ""));
   const urlBase = { siteUrl: ctx.site.url, pageUrl: articlePageUrl(ctx.site, provisional) };
   const bodyIssues = checkBodyBudget(body, urlBase).map(
     (p): ContentIssue => ({ file, field: "body", line: bodyLine + p.line, found: p.found, expected: p.expected }),
@@ -117,10 +122,10 @@ export function parseArticle(file: string, text: string, ctx: ParseContext): Par
   const fm = parsed.data;
   const issues: ContentIssue[] = [...bodyIssues];
 
-  if (fm.slug === undefined && !named.ok) {
+  if (fm.slug === undefined && ctx.keepSlug === undefined && !named.ok) {
     issues.push({ file, field: "slug", found: named.found, expected: `a file name that is ${SLUG_EXPECTED}, or \`slug:\` set to one` });
   }
-  const slug = fm.slug ?? (named.ok ? named.slug : "");
+  const slug = fm.slug ?? ctx.keepSlug ?? (named.ok ? named.slug : "");
   const pageUrl = articlePageUrl(ctx.site, slug);
   const url = fm.canonical ?? pageUrl;
   const { image, imageFile, imageIssue } = resolveImage(fm, ctx);

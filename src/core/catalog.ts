@@ -6,6 +6,7 @@ import type { ContentIssue } from "./errors.ts";
 import type { ImageFacts } from "./images.ts";
 import type { Article, FormatId } from "./model.ts";
 import type { PartnerRegistry } from "./partners.ts";
+import type { PathQuery, PathRow } from "./redirects.ts";
 
 /** The kinds of facet an article is filed under; each has its own feeds and pages. */
 export type FacetKind = "sections" | "tags" | "authors";
@@ -148,6 +149,13 @@ export interface Catalog {
   imageBytes(path: string): Promise<Uint8Array | undefined>;
   /** The partners allowed to embed headlines (partners.yaml). */
   partners(): Promise<PartnerRegistry>;
+  /**
+   * What a path no route answers may lead to (src/core/redirects.ts: an old URL of an article, a deleted article's, the
+   * permalink rule's slug), read with the site's next release, which bounds how long any answer about the path may be
+   * kept: one round trip to D1. An article not yet out at `now` is never found, by the same one read as a path that
+   * leads nowhere (no row is returned for it), so an embargoed article's old URL reveals nothing.
+   */
+  lookupPath(query: PathQuery, now: Date): Promise<{ rows: readonly PathRow[]; nextRelease?: Date }>;
 }
 
 /** Whether an article is out at `now`: drafts never are, others from their publication time. */

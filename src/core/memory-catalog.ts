@@ -1,5 +1,6 @@
 // A catalog held in memory over a content tree loaded whole: for unit tests and the CLI (`npm run export`).
 import type { ContentSource } from "../sources/source.ts";
+import { aliasKey } from "./aliases.ts";
 import { type ArticleRecord, fingerprintRecord } from "./article.ts";
 import type { Catalog, Entry, Facet, FacetKind, FoundArticle, ItemWriter, Scope, StoredImage } from "./catalog.ts";
 import { type LoadedContent, loadContent } from "./content.ts";
@@ -7,6 +8,7 @@ import { type ContentIssue, formatIssue } from "./errors.ts";
 import { createMemo, stringBytes } from "./memo.ts";
 import type { Article } from "./model.ts";
 import type { PartnerRegistry } from "./partners.ts";
+import type { PathRow } from "./redirects.ts";
 import { renderArticle } from "./render.ts";
 import type { SiteSettings } from "./settings.ts";
 import { slugify } from "./text.ts";
@@ -37,6 +39,8 @@ export interface CatalogParts {
   images: ReadonlyMap<string, StoredImage>;
   imageBytes(path: string): Promise<Uint8Array | undefined>;
   partners: PartnerRegistry;
+  /** Each alias's key (src/core/redirects.ts) → the slug of the article claiming it. Content loaded whole has no history. */
+  aliases?: ReadonlyMap<string, string>;
 }
 
 /** Newest-first lists of entries per scope, with each facet's articles. */
@@ -81,6 +85,7 @@ export function createMemoryCatalog(content: LoadedContent, source: ContentSourc
       images: content.images,
       imageBytes: async (path) => (content.images.has(path) ? ((await source.read(path)) ?? undefined) : undefined),
       partners: content.partners,
+      aliases: new Map(content.records.flatMap((r) => (r.aliases ?? []).map((alias) => [aliasKey(alias), r.slug] as const))),
     },
     options,
   );
@@ -180,6 +185,20 @@ export function createListedCatalog(parts: CatalogParts, options: MemoryCatalogO
     async partners() {
       return parts.partners;
     },
+    async lookupPath(query, now) {
+      const out = (slug: string | undefined) => {
+        const entry = slug === undefined ? undefined : bySlug.get(slug);
+        return entry && entry.published <= now ? entry : undefined;
+      };
+      const rows: PathRow[] = [];
+      for (const path of query.paths) {
+        const entry = out(parts.aliases?.get(path));
+        if (entry) rows.push({ source: "path", slug: entry.slug, published: entry.published });
+      }
+      const named = out(query.rule?.slug);
+      if (named) rows.push({ source: "rule", slug: named.slug, published: named.published });
+      return { rows, nextRelease: await catalog.nextRelease(now) };
+    },
   };
   return catalog;
 }
@@ -259,6 +278,7 @@ const CATALOG_METHODS = [
   "image",
   "imageBytes",
   "partners",
+  "lookupPath",
 ] as const satisfies readonly (keyof Catalog)[];
 
 // Every method of Catalog must be listed above: this fails to compile otherwise.

@@ -40,6 +40,8 @@ export interface ManifestEntry {
   /** Articles and drafts: the slug; articles: the id too (how a renamed file is recognised). */
   slug?: string;
   id?: string;
+  /** Articles: the publication time, ISO 8601 (a moved and edited file is recognised by it: src/node/publish-plan.ts). */
+  published?: string;
 }
 
 /** One page of the manifest, ordered by path; `next` is the cursor of the following page, null after the last. */
@@ -203,12 +205,17 @@ export function decodeUpload(file: string, bytes: Uint8Array, limit: number): { 
   return decodeContentFile(file, bytes, limit);
 }
 
-/** Another stored file that holds the slug or id an article claims, or a deleted article's id. */
-export type Claimant = { field: "slug"; file: string } | { field: "id"; file: string } | { field: "retired"; slug: string };
+/** Another stored file that holds the slug, id or an alias an article claims, or a deleted article's id. */
+export type Claimant =
+  | { field: "slug"; file: string }
+  | { field: "id"; file: string }
+  | { field: "alias"; file: string; alias: string }
+  | { field: "retired"; slug: string };
 
 /**
- * The issues for an article whose slug or id is taken: by another stored file (both files named, as `npm run check`
- * names both), or by a deleted article (ids are never given to another article).
+ * The issues for an article whose slug, id or alias is taken: by another stored file (both files named, as `npm run
+ * check` names both; the words "already used by" are what the publish client retries on), or by a deleted article
+ * (ids are never given to another article).
  */
 export function claimIssues(record: ArticleRecord, claimants: readonly Claimant[]): ContentIssue[] {
   return claimants.map((claimant): ContentIssue => {
@@ -218,6 +225,14 @@ export function claimIssues(record: ArticleRecord, claimants: readonly Claimant[
         field: "slug",
         found: `slug "${record.slug}", already used by ${claimant.file}`,
         expected: "a slug unique across the archive (set `slug:` in one of the two files)",
+      };
+    }
+    if (claimant.field === "alias") {
+      return {
+        file: record.file,
+        field: "aliases",
+        found: `the alias ${JSON.stringify(claimant.alias)}, already used by ${claimant.file}`,
+        expected: "an alias unique across the archive: remove it from one of the two files",
       };
     }
     if (claimant.field === "id") {

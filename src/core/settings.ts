@@ -2,6 +2,7 @@
 
 import { quote } from "./describe-value.ts";
 import { ConfigError } from "./errors.ts";
+import { PERMALINK_RULE_EXPECTED, type PermalinkRule, parsePermalinkRule } from "./redirects.ts";
 import { cleanText } from "./text.ts";
 
 export interface SiteSettings {
@@ -29,6 +30,8 @@ export interface SiteSettings {
   logo?: string;
   /** The rights statement (SITE_RIGHTS): RSS `copyright`, Atom `rights`. */
   rights?: string;
+  /** An old permalink scheme whose paths answer 301 to the article they name (LEGACY_PERMALINKS; src/core/redirects.ts). */
+  legacyPermalinks?: PermalinkRule;
 }
 
 export type SettingsInput = Readonly<Record<string, unknown>>;
@@ -120,6 +123,7 @@ export function parseSettings(input: SettingsInput): SiteSettings {
   const icon = optionalImageUrl(input, "SITE_ICON", siteUrl);
   const logo = optionalImageUrl(input, "SITE_LOGO", siteUrl);
   const rights = typeof input.SITE_RIGHTS === "string" ? cleanText(input.SITE_RIGHTS).trim() || undefined : undefined;
+  const legacyPermalinks = optionalPermalinkRule(input);
 
   return {
     url: siteUrl,
@@ -135,7 +139,17 @@ export function parseSettings(input: SettingsInput): SiteSettings {
     ...(icon ? { icon } : {}),
     ...(logo ? { logo } : {}),
     ...(rights ? { rights } : {}),
+    ...(legacyPermalinks ? { legacyPermalinks } : {}),
   };
+}
+
+/** LEGACY_PERMALINKS, when set: the old permalink scheme whose paths lead to articles. */
+function optionalPermalinkRule(input: SettingsInput): PermalinkRule | undefined {
+  const raw = input.LEGACY_PERMALINKS;
+  if (raw === undefined || (typeof raw === "string" && raw.trim() === "")) return undefined;
+  const parsed = typeof raw === "string" ? parsePermalinkRule(raw) : { ok: false as const, found: "not a string" };
+  if (!parsed.ok) throw new ConfigError("LEGACY_PERMALINKS", `${parsed.found} is not ${PERMALINK_RULE_EXPECTED}`);
+  return parsed.rule;
 }
 
 /** The shortest PUBLISH_TOKEN accepted: long enough that guessing it over the network is hopeless. */

@@ -4,6 +4,7 @@ import type { Catalog } from "../core/catalog.ts";
 import { ServiceError, StorageError } from "../core/errors.ts";
 import { consoleSink, createEventLog, type EventSink } from "../core/events.ts";
 import { HeadlinesRequestError } from "../core/partners.ts";
+import type { PathTarget } from "../core/redirects.ts";
 import type { SiteSettings } from "../core/settings.ts";
 import { type FeedFormat, FORMATS } from "../formats/index.ts";
 import { registerArticlePages } from "./article-pages.ts";
@@ -18,6 +19,7 @@ import { registerImageRoutes } from "./images.ts";
 import { registerIndexPage } from "./pages.ts";
 import { registerPreviewRoutes } from "./preview.ts";
 import { describeRefusal, type PublishRoutesOptions, registerPublishRoutes } from "./publish.ts";
+import { answerOldUrl, lookUpUnrouted } from "./redirects.ts";
 import { capLifetimesAtRelease } from "./release-hint.ts";
 import { APP_HEADERS, problem } from "./responses.ts";
 import { registerSitemaps } from "./sitemaps.ts";
@@ -71,12 +73,15 @@ export function createApp({
   const notFound = async (c: Context): Promise<Response> => {
     const at = ctx.now();
     let next: Date | undefined;
+    let target: PathTarget | undefined;
     try {
-      next = await catalog.nextRelease(at);
+      // An old URL of an article (301), or a removed article's (410), is looked up with the next release (redirects.ts).
+      ({ target, next } = await lookUpUnrouted(c, ctx, at));
     } catch (error) {
       // The 404 stands, but without the next release its lifetime cannot be cut: answer as the store's fault instead.
       if (error instanceof StorageError) return storageFault(c, error);
     }
+    if (target) return answerOldUrl(c, ctx, target, at, next);
     const { maxAge } = capLifetimesAtRelease({ maxAge: NOT_FOUND_MAX_AGE, sMaxAge: NOT_FOUND_MAX_AGE, staleWhileRevalidate: 0 }, next, at);
     const detail = `There is nothing at ${c.req.path}. The feeds are listed at ${site.url}/ and in ${site.url}/feeds.opml.`;
     return problem(c, site, 404, detail, { "Cache-Control": `public, max-age=${maxAge}` });

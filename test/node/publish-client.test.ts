@@ -128,7 +128,8 @@ describe("npm run publish against a local worker", () => {
     expect(removed.code).toBe(0);
     expect(removed.out).toContain("deleted  2025/05/baku-energy-week.md\n");
     for (const body of await feeds()) expect(body).not.toContain("oil-gas-baku-energy-week");
-    expect((await worker.get("/articles/oil-gas-baku-energy-week")).status).toBe(404);
+    // A deleted article's page is gone for good (RFC 9110 §15.5.11), no longer merely not found.
+    expect((await worker.get("/articles/oil-gas-baku-energy-week")).status).toBe(410);
   });
 
   it("publishes every good file and names each file the check refuses with check's messages, exiting 1", async () => {

@@ -8,7 +8,7 @@ import type { Catalog } from "../../src/core/catalog.ts";
 import { loadContent } from "../../src/core/content.ts";
 import type { ContentIssue } from "../../src/core/errors.ts";
 import type { PublishChange, Publisher } from "../../src/core/publishing.ts";
-import { parseSettings } from "../../src/core/settings.ts";
+import { parseSettings, type SiteSettings } from "../../src/core/settings.ts";
 import { createApp } from "../../src/http/app.ts";
 import type { PublishEvent } from "../../src/http/publish.ts";
 import { createMemorySource, type MemoryFiles } from "../../src/sources/memory.ts";
@@ -38,13 +38,14 @@ const TOKEN = "suite-publish-token-0123456789abcdef";
 const send = (fetch: Fetch, base: string, method: "PUT" | "DELETE", path: string, body?: string | Uint8Array, query = "") =>
   sendWith(fetch, base, TOKEN, method, path, body, query);
 
-const site = parseSettings({
+const SITE_VARS = {
   SITE_URL: "https://news.example.com",
   SITE_TITLE: "Test News",
   SITE_DESCRIPTION: "Test feeds",
   SITE_LANGUAGE: "en",
   SITE_TIMEZONE: "Europe/London",
-});
+};
+const site = parseSettings(SITE_VARS);
 const BASE = "https://news.example.com";
 const NOW = new Date("2026-01-01T00:00:00Z");
 
@@ -88,7 +89,10 @@ function setup() {
   const del = (path: string) => send(fetch, BASE, "DELETE", path);
   const get = (path: string, init?: RequestInit) => fetch(BASE + path, init);
   const text = async (path: string) => (await get(path)).text();
-  return { app, fetch, put, del, get, text, changes, logs, events };
+  /** A reader's GET (of a path, or a whole URL) at another instant, or with other settings, over the same store. */
+  const getAt = (at: Date, path: string, settings: SiteSettings = site, init?: RequestInit) =>
+    createApp({ catalog, site: settings, now: () => at, log: () => {} }).request(path.startsWith("https:") ? path : BASE + path, init);
+  return { app, fetch, put, del, get, getAt, text, changes, logs, events };
 }
 
 /** Everything a reader can see, byte for byte: the feeds of every list, the OPML, the index and the article pages. */
@@ -375,7 +379,11 @@ export function describePublishApi(name: string, make: () => PublishApiStore, ru
           expect(body, path).toContain("Bravo");
         }
         for (const path of ["/feeds.opml", "/"]) expect(await text(path), path).not.toContain("tags/rail");
-        expect((await get("/articles/a")).status).toBe(404);
+        // Its page is gone for good (410), and says so as the 404 does: a problem, or a page for a browser.
+        const gone = await get("/articles/a");
+        expect(gone.status).toBe(410);
+        expect(gone.headers.get("Content-Type")).toBe("application/problem+json");
+        expect(gone.headers.get("Cache-Control")).toMatch(/^public, max-age=\d+$/);
         expect((await get("/tags/rail/rss.xml")).status).toBe(404);
         expect(((await (await del("a.md")).json()) as { result: string }).result).toBe("absent");
         const reuse = await problemOf(await put("c.md", article("Charlie", { id: "tag:news.example.com,2025:alpha" })));
@@ -402,9 +410,9 @@ export function describePublishApi(name: string, make: () => PublishApiStore, ru
         expect(((await (await put("2026/a.md", article("Alpha"), "?replaces=2025%2Fa.md")).json()) as { result: string }).result).toBe(
           "unchanged",
         );
-        // ?replaces= must name the same article.
+        // ?replaces= must name the same article: the same slug, id, text or date.
         await put("b.md", article("Bravo"));
-        const wrong = await problemOf(await put("c.md", article("Charlie"), "?replaces=b.md"));
+        const wrong = await problemOf(await put("c.md", article("Charlie", { date: "2025-05-02 09:00" }), "?replaces=b.md"));
         expect(wrong.issues[0]!.found).toContain("?replaces=b.md");
         expect(await text("/rss.xml")).toContain("Bravo");
       });
@@ -477,6 +485,154 @@ export function describePublishApi(name: string, make: () => PublishApiStore, ru
         }
         expect((await putRaw("a%2Fb.md")).status).toBe(400);
         expect((await putRaw("a%ZZ.md")).status).toBe(400);
+      });
+    });
+
+    describe("publish API: old URLs", () => {
+      /** The guid (RSS), id (Atom) and id (JSON Feed) each format gives the article titled `title`. */
+      async function idsOf(text: (path: string) => Promise<string>, title: string): Promise<string[]> {
+        const rss = await text("/rss.xml");
+        const item = rss.split("<item>").find((i) => i.includes(title)) ?? "";
+        const atom = (await text("/atom.xml")).split("<entry>").find((e) => e.includes(title)) ?? "";
+        const json = (JSON.parse(await text("/feed.json")) as { items: { id: string; title: string }[] }).items.find(
+          (i) => i.title === title,
+        );
+        return [/<guid[^>]*>([^<]*)<\/guid>/.exec(item)?.[1] ?? "", /<id>([^<]*)<\/id>/.exec(atom)?.[1] ?? "", json?.id ?? ""];
+      }
+      const location = (res: Response) => res.headers.get("Location");
+
+      it("keeps a renamed article's id, and its old page answers 301 to the new one", async () => {
+        const { put, get, text } = setup();
+        await put("2025/alpha.md", article("Alpha"));
+        const first = await idsOf(text, "Alpha");
+        expect(first).toEqual(Array(3).fill("https://news.example.com/articles/alpha"));
+        // Moved and renamed: the file name gives another slug; the date tells the same article.
+        const res = await put("2026/alpha-story.md", article("Alpha, moved"), "?replaces=2025%2Falpha.md");
+        expect(res.status).toBe(201);
+        expect(await idsOf(text, "Alpha, moved")).toEqual(first);
+        // No longer its URL: not a permalink.
+        expect(await text("/rss.xml")).toContain('<guid isPermaLink="false">https://news.example.com/articles/alpha</guid>');
+        const old = await get("/articles/alpha");
+        expect(old.status).toBe(301);
+        expect(location(old)).toBe("https://news.example.com/articles/alpha-story");
+        expect(old.headers.get("Cache-Control")).toMatch(/^public, max-age=\d+$/);
+        expect((await get("/articles/alpha-story")).status).toBe(200);
+      });
+
+      it("keeps a re-slugged article's id; every slug it had leads to its page, without chains", async () => {
+        const { put, get, text } = setup();
+        await put("a.md", article("Alpha"));
+        await put("a.md", article("Alpha", { slug: "alpha-two" }));
+        await put("a.md", article("Alpha", { slug: "alpha-three" }));
+        expect(await idsOf(text, "Alpha")).toEqual(Array(3).fill("https://news.example.com/articles/a"));
+        for (const old of ["/articles/a", "/articles/alpha-two", "/articles/alpha-two/"]) {
+          const res = await get(old);
+          expect(res.status, old).toBe(301);
+          expect(location(res), old).toBe("https://news.example.com/articles/alpha-three");
+        }
+        // Back to a slug it had: that page is its page again, and the others lead to it.
+        await put("a.md", article("Alpha", { slug: "a" }));
+        expect((await get("/articles/a")).status).toBe(200);
+        expect(location(await get("/articles/alpha-three"))).toBe("https://news.example.com/articles/a");
+        // `id:` set by the front matter wins over the first one.
+        await put("a.md", article("Alpha", { slug: "a", id: "tag:news.example.com,2025:alpha" }));
+        expect(await idsOf(text, "Alpha")).toEqual(Array(3).fill("tag:news.example.com,2025:alpha"));
+        expect(location(await get("/articles/alpha-two"))).toBe("https://news.example.com/articles/a");
+      });
+
+      it("answers 410 for a deleted article's page and aliases, and for an article renamed into a draft, whose id is retired", async () => {
+        const { put, del, get, getAt } = setup();
+        await put("a.md", article("Alpha", { aliases: "[/2025/05/alpha/]" }));
+        expect(location(await get("/2025/05/alpha/"))).toBe("https://news.example.com/articles/a");
+        await del("a.md");
+        for (const path of ["/articles/a", "/2025/05/alpha/", "/2025/05/alpha"]) expect((await get(path)).status, path).toBe(410);
+        const page = await getAt(NOW, "/articles/a", site, { headers: { Accept: "text/html" } });
+        expect(page.status).toBe(410);
+        expect(page.headers.get("Content-Type")).toBe("text/html; charset=utf-8");
+        expect(await page.text()).toContain("<h1>Gone</h1>");
+        // Renamed into a draft: the old article is retired as a delete retires it.
+        await put("b.md", article("Bravo"));
+        const drafted = await put("drafts/b-draft.md", article("Bravo", { draft: "true" }), "?replaces=b.md");
+        expect(drafted.status).toBe(201);
+        expect((await get("/articles/b")).status).toBe(410);
+        const reuse = await problemOf(await put("c.md", article("Charlie", { id: "https://news.example.com/articles/b" })));
+        expect(reuse.issues[0]!.found).toContain('deleted article "b"');
+        // Never the draft: nothing leads to it.
+        expect((await get("/articles/b-draft")).status).toBe(404);
+      });
+
+      it("stores aliases with one owner, serves each as a 301, and lists them nowhere public", async () => {
+        const { put, get, getAt, text } = setup();
+        await put("a.md", article("Alpha", { aliases: "[/2024/05/alpha/, https://old.example.com/2024/05/alpha-story/]" }));
+        for (const path of ["/2024/05/alpha/", "/2024/05/alpha", "/2024/05/%61lpha/"]) {
+          const res = await get(path);
+          expect(res.status, path).toBe(301);
+          expect(location(res), path).toBe("https://news.example.com/articles/a");
+        }
+        // An alias on another host answers where that host is routed to this worker.
+        expect((await getAt(NOW, "/2024/05/alpha-story/")).status).toBe(404);
+        const routed = await getAt(NOW, "https://old.example.com/2024/05/alpha-story/");
+        expect(routed.status).toBe(301);
+        expect(location(routed)).toBe("https://news.example.com/articles/a");
+        // Another article claiming it is refused, both files named, in the words the client retries on.
+        const clash = await problemOf(await put("b.md", article("Bravo", { aliases: "[/2024/05/alpha]" })));
+        expect(clash.issues).toEqual([
+          expect.objectContaining({ file: "b.md", field: "aliases", found: 'the alias "/2024/05/alpha", already used by a.md' }),
+        ]);
+        // Given up by its owner, it is free: the old path no longer leads anywhere, and another article may take it.
+        await put("a.md", article("Alpha"));
+        expect((await get("/2024/05/alpha/")).status).toBe(404);
+        expect((await put("b.md", article("Bravo", { aliases: "[/2024/05/alpha]" }))).status).toBe(201);
+        expect(location(await get("/2024/05/alpha/"))).toBe("https://news.example.com/articles/b");
+        for (const path of ["/rss.xml", "/atom.xml", "/feed.json", "/sitemap.xml", "/articles/b", "/", "/feeds.opml"]) {
+          expect(await text(path), path).not.toContain("2024/05/alpha");
+        }
+      });
+
+      it("never leads to an embargoed article before its release, reading as an unknown path", async () => {
+        const { put, getAt } = setup();
+        const later = "2026-02-01T09:00:00Z";
+        await put("e.md", article("Embargoed", { date: later, aliases: "[/2025/12/embargoed/]" }));
+        await put("e.md", article("Embargoed", { date: later, slug: "embargoed-story", aliases: "[/2025/12/embargoed/]" }));
+        const rule = {
+          ...site,
+          legacyPermalinks: parseSettings({ ...SITE_VARS, LEGACY_PERMALINKS: "/{year}/{month}/{slug}/" }).legacyPermalinks!,
+        };
+        for (const path of ["/2025/12/embargoed/", "/articles/e", "/2026/02/embargoed-story/"]) {
+          const before = await getAt(NOW, path, rule);
+          expect(before.status, path).toBe(404);
+          expect(before.headers.get("Cache-Control"), path).toMatch(/^public, max-age=\d+$/);
+          const unknown = await getAt(NOW, path.replace("embargoed", "nothing-here"), rule);
+          expect(
+            [...before.headers].filter(([k]) => k !== "content-length"),
+            path,
+          ).toEqual([...unknown.headers].filter(([k]) => k !== "content-length"));
+          const after = await getAt(new Date(later), path, rule);
+          expect(after.status, path).toBe(301);
+          expect(location(after), path).toBe("https://news.example.com/articles/embargoed-story");
+        }
+      });
+
+      it("maps the old permalink scheme (LEGACY_PERMALINKS) to articles, their date in SITE_TIMEZONE, and slugs they had", async () => {
+        const { put, getAt } = setup();
+        const rule = {
+          ...site,
+          legacyPermalinks: parseSettings({ ...SITE_VARS, LEGACY_PERMALINKS: "/{year}/{month}/{day}/{slug}/" }).legacyPermalinks!,
+        };
+        // 00:30 in London on 1 May is 30 April in UTC: the rule reads the site's calendar.
+        await put("late.md", article("Late", { date: "2025-05-01 00:30" }));
+        const res = await getAt(NOW, "/2025/05/01/late/", rule);
+        expect(res.status).toBe(301);
+        expect(location(res)).toBe("https://news.example.com/articles/late");
+        expect((await getAt(NOW, "/2025/05/01/late", rule)).status).toBe(301);
+        for (const wrong of ["/2025/04/30/late/", "/2025/05/02/late/", "/2025/05/01/nothing/", "/2025/05/late/"]) {
+          expect((await getAt(NOW, wrong, rule)).status, wrong).toBe(404);
+        }
+        // Re-slugged since: the permalink names a slug it had.
+        await put("late.md", article("Late", { date: "2025-05-01 00:30", slug: "late-night" }));
+        expect(location(await getAt(NOW, "/2025/05/01/late/", rule))).toBe("https://news.example.com/articles/late-night");
+        // Without the setting, nothing.
+        expect((await getAt(NOW, "/2025/05/01/late-night/", site)).status).toBe(404);
       });
     });
 

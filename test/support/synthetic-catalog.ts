@@ -127,6 +127,9 @@ export function syntheticCatalog({ count, newest, stepMs, site }: SyntheticOptio
     async partners() {
       return new Map();
     },
+    async lookupPath(_query, now) {
+      return { rows: [], nextRelease: await catalog.nextRelease(now) };
+    },
   };
   return { catalog, reads };
 }

@@ -15,6 +15,7 @@ const TABLES = [
   "images",
   "image_refs",
   "retired_ids",
+  "redirects",
   "registries",
   "state",
 ];

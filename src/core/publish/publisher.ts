@@ -40,9 +40,10 @@ import {
 } from "../publishing.ts";
 import type { SiteSettings } from "../settings.ts";
 import { slugify } from "../text.ts";
+import { isSameArticle, keepFirstId, planRedirects, retirementsOf } from "./identity.ts";
 import { planLists } from "./lists.ts";
 import { hashSource, type ItemWriters, PART_NAMES, type Publication, preparePublication } from "./publication.ts";
-import type { Expectation, PublishStore, StoreAnswer, StoreChange, StoredArticle, WriteConflict } from "./store.ts";
+import type { Expectation, PublishStore, RedirectPlan, StoreAnswer, StoreChange, StoredArticle, WriteConflict } from "./store.ts";
 
 /**
  * How many articles one group reads and writes together: one D1 transaction each. Bounded by count and by the bytes
@@ -73,6 +74,8 @@ interface Incoming {
   renamed?: string;
   /** Republishing from the store: a file that no longer passes keeps its stored version, silently. */
   stored?: boolean;
+  /** Republishing from the store: the slug it is stored under, kept (a server-side re-publish never moves a URL). */
+  keepSlug?: string;
 }
 
 /** A publisher over `store`: the Publisher every route and the CLI's worker use. */
@@ -141,7 +144,7 @@ class StorePublisher implements Publisher {
           file,
           expect: [{ file, version: article?.version ?? null, draft: state.drafts.has(file) }],
           lists: planLists(article ? [article] : [], undefined, now),
-          ...(article ? { retire: { id: article.id, slug: article.slug } } : {}),
+          retire: retirementsOf(article ? [article] : []),
           now,
         },
       ]);
@@ -299,8 +302,8 @@ class StorePublisher implements Publisher {
     const scopes = new Set<string>();
     for (let i = 0; i < slugs.length; i += this.#group.articles) {
       const { sources } = await this.#store.read({ sources: slugs.slice(i, i + this.#group.articles) });
-      const items = [...sources.values()].map(
-        (source, index): Incoming => ({ index, file: source.file, text: source.text, stored: true }),
+      const items = [...sources].map(
+        ([slug, source], index): Incoming => ({ index, file: source.file, text: source.text, stored: true, keepSlug: slug }),
       );
       await this.#publishAll(items, now, (_item, answer) => {
         if ("error" in answer) return;
@@ -353,14 +356,16 @@ class StorePublisher implements Publisher {
     const known = new Set(guessed);
     for (const item of group) {
       const asked = new Set<string>();
-      parsed.set(item, parseArticle(item.file, item.text, this.#context(authors, asked, state.images)));
+      parsed.set(item, parseArticle(item.file, item.text, this.#context(authors, asked, state.images, item.keepSlug)));
       const unknown = [...asked].filter((path) => !known.has(path));
       if (unknown.length) missed.set(item, new Set(unknown));
     }
     if (missed.size) {
       const more = (await this.#store.read({ images: [...new Set([...missed.values()].flatMap((s) => [...s]))] })).images;
       const images = new Map([...state.images, ...more]);
-      for (const item of missed.keys()) parsed.set(item, parseArticle(item.file, item.text, this.#context(authors, undefined, images)));
+      for (const item of missed.keys()) {
+        parsed.set(item, parseArticle(item.file, item.text, this.#context(authors, undefined, images, item.keepSlug)));
+      }
     }
 
     // What each valid article replaces, and whether it changes anything at all.
@@ -397,7 +402,15 @@ class StorePublisher implements Publisher {
       claimed.length || corrected.length
         ? await this.#store.read({
             ...(claimed.length
-              ? { claims: claimed.map((p) => ({ key: p.item.file, slug: p.record.slug, id: p.record.id, own: p.replaces })) }
+              ? {
+                  claims: claimed.map((p) => ({
+                    key: p.item.file,
+                    slug: p.record.slug,
+                    id: p.record.id,
+                    aliases: p.redirects.aliases,
+                    own: p.replaces,
+                  })),
+                }
               : {}),
             ...(corrected.length ? { sources: corrected.map((p) => state.articles.get(p.item.file)!.slug) } : {}),
           })
@@ -423,6 +436,12 @@ class StorePublisher implements Publisher {
           const holder = taken.get(`${field}\0${value}`);
           if (holder !== undefined && !found.some((c) => c.field === field)) found.push({ field, file: holder });
         }
+        for (const alias of p.redirects.aliases) {
+          const holder = taken.get(`alias\0${alias}`);
+          if (holder !== undefined && !found.some((c) => c.field === "alias" && c.alias === alias)) {
+            found.push({ field: "alias", file: holder, alias });
+          }
+        }
       }
       if (found.length) {
         refuse(p.item, new PublishRejectedError(p.item.file, claimIssues(p.record, found), p.warnings));
@@ -431,6 +450,7 @@ class StorePublisher implements Publisher {
       if (!p.record.draft) {
         taken.set(`slug\0${p.record.slug}`, p.item.file);
         taken.set(`id\0${p.record.id}`, p.item.file);
+        for (const alias of p.redirects.aliases) taken.set(`alias\0${alias}`, p.item.file);
       }
       try {
         p.publication = preparePublication(p.record, p.item.text, p.warnings, this.#items);
@@ -463,10 +483,14 @@ class StorePublisher implements Publisher {
     }
   }
 
-  /** The parse context over a registry and image facts; without facts, the images asked for are collected into `wanted`. */
-  #context(authors: AuthorRegistry, wanted?: Set<string>, facts?: ReadonlyMap<string, ImageFacts>) {
+  /**
+   * The parse context over a registry and image facts (without facts, the images asked for are collected into
+   * `wanted`), keeping a stored slug when re-publishing from the store.
+   */
+  #context(authors: AuthorRegistry, wanted?: Set<string>, facts?: ReadonlyMap<string, ImageFacts>, keepSlug?: string) {
     return {
       site: this.#site,
+      ...(keepSlug !== undefined ? { keepSlug } : {}),
       authors,
       image: (path: string) => {
         wanted?.add(path);
@@ -476,34 +500,40 @@ class StorePublisher implements Publisher {
     };
   }
 
-  /** What storing a valid record means: what it replaces (its file, a file it was renamed from) and whether it changes anything. */
-  #plan(item: Incoming, record: ArticleRecord, warnings: readonly ContentIssue[], state: StoreAnswer): Planned {
+  /**
+   * What storing a valid record means: what it replaces (its file, a file it was renamed from), the id it keeps (the
+   * one its article was first published with), what its old URLs become, and whether it changes anything.
+   */
+  #plan(item: Incoming, parsed: ArticleRecord, warnings: readonly ContentIssue[], state: StoreAnswer): Planned {
     const existing = state.articles.get(item.file);
     const draft = state.drafts.get(item.file);
+    const sourceHash = hashSource(item.text);
     let renamed = item.renamed;
     if (renamed !== undefined) {
       const old = state.articles.get(renamed) ?? state.drafts.get(renamed);
       if (!old) {
         renamed = undefined; // already gone (a retried rename): nothing to replace
-      } else if (old.slug !== record.slug && ("id" in old ? old.id : undefined) !== record.id) {
+      } else if (!isSameArticle(old, parsed, sourceHash)) {
         throw new PublishRejectedError(
           item.file,
           [
             {
               file: item.file,
               found: `?replaces=${renamed}, which holds the article "${old.slug}", not this one`,
-              expected: "the file this article was renamed from (the same slug or id)",
+              expected: "the file this article was renamed from (the same slug, id, text or date)",
             },
           ],
           warnings,
         );
       }
     }
-    const sourceHash = hashSource(item.text);
+    const moved = renamed !== undefined ? state.articles.get(renamed) : undefined;
+    // The article keeps the id it was first published with: the renamed file's, else this file's.
+    const record = keepFirstId(parsed, moved ?? existing);
     const unchanged = record.draft
       ? !existing && draft?.sourceHash === sourceHash && renamed === undefined
       : existing?.sourceHash === sourceHash && existing.fingerprint === fingerprintRecord(record) && renamed === undefined;
-    const old = [existing, renamed !== undefined ? state.articles.get(renamed) : undefined].filter((a): a is StoredArticle => !!a);
+    const old = [existing, moved].filter((a): a is StoredArticle => !!a);
     return {
       item,
       record,
@@ -513,6 +543,7 @@ class StorePublisher implements Publisher {
       expect: (renamed !== undefined ? [item.file, renamed] : [item.file]).map(
         (file): Expectation => ({ file, version: state.articles.get(file)?.version ?? null, draft: state.drafts.has(file) }),
       ),
+      redirects: planRedirects(record, old),
       result: record.draft ? (draft || existing ? "updated" : "created") : existing ? "updated" : "created",
       unchanged,
     };
@@ -522,16 +553,9 @@ class StorePublisher implements Publisher {
   #change(p: Planned, now: Date): StoreChange {
     const publication = p.publication!;
     const base = { key: p.item.file, publication, replaces: p.replaces, expect: p.expect, now };
-    if (p.record.draft) {
-      const existing = p.old.find((a) => a.file === p.item.file);
-      return {
-        kind: "draft",
-        ...base,
-        lists: planLists(p.old, undefined, now),
-        ...(existing ? { retire: { id: existing.id, slug: existing.slug } } : {}),
-      };
-    }
-    return { kind: "article", ...base, lists: planLists(p.old, publication, now) };
+    // A draft in place of published articles (its own file's, or a file it was renamed from) retires them, as a delete.
+    if (p.record.draft) return { kind: "draft", ...base, lists: planLists(p.old, undefined, now), retire: retirementsOf(p.old) };
+    return { kind: "article", ...base, lists: planLists(p.old, publication, now), redirects: p.redirects };
   }
 
   /** Refuses a file one of whose stored values the store cannot hold, naming the part and its size. */
@@ -557,6 +581,8 @@ interface Planned {
   /** The articles those files hold now. */
   old: readonly StoredArticle[];
   expect: readonly Expectation[];
+  /** What its old URLs become. */
+  redirects: RedirectPlan;
   result: PutResult;
   unchanged: boolean;
   publication?: Publication;
@@ -668,7 +694,7 @@ function tooBigError(
 }
 
 function claimantsOf(conflicts: readonly WriteConflict[]) {
-  return conflicts.flatMap((c) => (c.field === "slug" || c.field === "id" || c.field === "retired" ? [c] : []));
+  return conflicts.flatMap((c) => (c.field === "slug" || c.field === "id" || c.field === "alias" || c.field === "retired" ? [c] : []));
 }
 
 /**

@@ -43,11 +43,15 @@ export interface StoredRegistry {
   parsed: string;
 }
 
-/** One claim to look up: an article's slug and id, and the files that are its own (its file, a file it replaces). */
+/**
+ * One claim to look up: an article's slug, id and aliases (their keys, src/core/redirects.ts), and the files that are
+ * its own (its file, a file it replaces).
+ */
 export interface ClaimQuery {
   key: string;
   slug: string;
   id: string;
+  aliases: readonly string[];
   own: readonly string[];
 }
 
@@ -92,6 +96,29 @@ export interface StoreAnswer {
 export type Expectation = { file: string; version: string | null; draft: boolean };
 
 /**
+ * What an article's old URLs become when it is stored (src/core/redirects.ts): each is a row leading to its id, so it
+ * answers 301 to the article's page while it is published, 410 once its id is retired.
+ */
+export interface RedirectPlan {
+  /** The key of its own page: no row may lead away from it. */
+  page: string;
+  /** Keys of the aliases its front matter claims: they replace the ones its earlier versions claimed. */
+  aliases: readonly string[];
+  /** Keys of the pages of slugs it had (a rename, a re-slug): they lead to it now. */
+  moved: readonly string[];
+  /** Ids its replaced versions had, other than its own (an `id:` changed): their rows lead to it now. */
+  ids: readonly string[];
+}
+
+/** An article that leaves (deleted, unpublished): its id retired (never given to another), its page answering 410. */
+export interface Retirement {
+  id: string;
+  slug: string;
+  /** The key of its page. */
+  page: string;
+}
+
+/**
  * One change of a write. A write is made as one: every change's conditions are checked against the store as it was
  * when the write began (its expectations, an article's claims: slug, id, retired ids; the images it uses; an image to
  * remove unused), then the changes that passed are made together, all or nothing each: entries leave their lists, the
@@ -108,6 +135,7 @@ export type StoreChange =
       replaces: readonly string[];
       expect: readonly Expectation[];
       lists: ListPlan;
+      redirects: RedirectPlan;
       now: Date;
     }
   | {
@@ -117,8 +145,8 @@ export type StoreChange =
       replaces: readonly string[];
       expect: readonly Expectation[];
       lists: ListPlan;
-      /** The id and slug of a replaced article, retired (never given to another article). */
-      retire?: { id: string; slug: string };
+      /** The replaced articles (a draft is no article): retired, as a delete retires them. */
+      retire: readonly Retirement[];
       now: Date;
     }
   | {
@@ -127,7 +155,7 @@ export type StoreChange =
       file: string;
       expect: readonly Expectation[];
       lists: ListPlan;
-      retire?: { id: string; slug: string };
+      retire: readonly Retirement[];
       now: Date;
     }
   | { kind: "image"; key: string; path: string; facts: StoredImageFacts }

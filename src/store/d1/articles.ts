@@ -3,7 +3,7 @@
 import type { Publication } from "../../core/publish/publication.ts";
 import type { ClaimQuery } from "../../core/publish/store.ts";
 import type { ManifestEntry, ManifestPage, StoredKind } from "../../core/publishing.ts";
-import { unrefused, unrefusedRow } from "./guard.ts";
+import { ALIAS_HOLDERS, unrefused, unrefusedRow } from "./guard.ts";
 
 const files = (list: readonly string[]) => JSON.stringify(list);
 
@@ -25,8 +25,9 @@ export function draftsOfFiles(db: D1Database, list: readonly string[]): D1Prepar
 }
 
 /**
- * Who holds each claimed slug or id besides the claim's own files, and deleted articles that had the id: one lookup
- * per claim on each unique key. A file holding both the slug and the (URL-derived) id is named once, as the slug's.
+ * Who holds each claimed slug, id or alias besides the claim's own files, and deleted articles that had the id: one
+ * lookup per claim on each unique key. A file holding both the slug and the (URL-derived) id is named once, as the
+ * slug's. An alias is held by the article its row leads to while that article is stored (a deleted one's is free).
  */
 export function claimantsOf(db: D1Database, claims: readonly ClaimQuery[]): D1PreparedStatement {
   return db
@@ -36,9 +37,10 @@ export function claimantsOf(db: D1Database, claims: readonly ClaimQuery[]): D1Pr
        UNION ALL SELECT c.value ->> 'key', 'id', a.file FROM json_each(?1) c JOIN articles a ON a.id = c.value ->> 'id'
          WHERE a.slug <> c.value ->> 'slug' AND a.file NOT IN (SELECT value FROM json_each(c.value -> 'own'))
        UNION ALL SELECT c.value ->> 'key', 'retired', r.slug FROM json_each(?1) c JOIN retired_ids r ON r.id = c.value ->> 'id'
-         WHERE r.slug <> c.value ->> 'slug'`,
+         WHERE r.slug <> c.value ->> 'slug'
+       UNION ALL ${ALIAS_HOLDERS}`,
     )
-    .bind(JSON.stringify(claims.map((c) => ({ key: c.key, slug: c.slug, id: c.id, own: c.own }))));
+    .bind(JSON.stringify(claims.map((c) => ({ key: c.key, slug: c.slug, id: c.id, aliases: c.aliases, own: c.own }))));
 }
 
 /** Where the stored markdown of these articles is: their file, shard and version, and the text when it is in this database. */
@@ -131,7 +133,7 @@ export function insertArticles(db: D1Database, rows: readonly ArticleRow[]): D1P
     .bind(JSON.stringify(json));
 }
 
-/** Deleted (or drafted) articles' ids: never given to another article. */
+/** Deleted (or unpublished) articles' ids: never given to another article. */
 export function retireIds(db: D1Database, rows: readonly { key: string; id: string; slug: string; now: number }[]): D1PreparedStatement {
   return db
     .prepare(
@@ -159,21 +161,28 @@ export function upsertDraft(db: D1Database, pub: Publication, key: string): D1Pr
 export function manifestPage(db: D1Database, after: string, limit: number): D1PreparedStatement {
   return db
     .prepare(
-      `SELECT path, kind, hash, slug, id FROM (
-         SELECT * FROM (SELECT file AS path, 'article' AS kind, source_hash AS hash, slug, id FROM articles WHERE file > ?1 ORDER BY file LIMIT ?2)
-         UNION ALL SELECT * FROM (SELECT file, 'draft', source_hash, slug, NULL FROM drafts WHERE file > ?1 ORDER BY file LIMIT ?2)
-         UNION ALL SELECT * FROM (SELECT path, 'image', sha256, NULL, NULL FROM images WHERE path > ?1 ORDER BY path LIMIT ?2)
-         UNION ALL SELECT * FROM (SELECT name, 'registry', source_hash, NULL, NULL FROM registries WHERE name > ?1 ORDER BY name LIMIT ?2)
+      `SELECT path, kind, hash, slug, id, published FROM (
+         SELECT * FROM (SELECT file AS path, 'article' AS kind, source_hash AS hash, slug, id, published FROM articles WHERE file > ?1 ORDER BY file LIMIT ?2)
+         UNION ALL SELECT * FROM (SELECT file, 'draft', source_hash, slug, NULL, NULL FROM drafts WHERE file > ?1 ORDER BY file LIMIT ?2)
+         UNION ALL SELECT * FROM (SELECT path, 'image', sha256, NULL, NULL, NULL FROM images WHERE path > ?1 ORDER BY path LIMIT ?2)
+         UNION ALL SELECT * FROM (SELECT name, 'registry', source_hash, NULL, NULL, NULL FROM registries WHERE name > ?1 ORDER BY name LIMIT ?2)
        ) ORDER BY path LIMIT ?2`,
     )
     .bind(after, limit);
 }
 
+/** A row of `manifestPage`. */
+export interface ManifestRow {
+  path: string;
+  kind: StoredKind;
+  hash: string;
+  slug: string | null;
+  id: string | null;
+  published: number | null;
+}
+
 /** The manifest page of `manifestPage`'s rows. */
-export function manifestOf(
-  rows: readonly { path: string; kind: StoredKind; hash: string; slug: string | null; id: string | null }[],
-  limit: number,
-): ManifestPage {
+export function manifestOf(rows: readonly ManifestRow[], limit: number): ManifestPage {
   const entries = rows.map(
     (row): ManifestEntry => ({
       path: row.path,
@@ -181,6 +190,7 @@ export function manifestOf(
       hash: row.hash,
       ...(row.slug !== null ? { slug: row.slug } : {}),
       ...(row.id !== null ? { id: row.id } : {}),
+      ...(row.published !== null ? { published: new Date(row.published).toISOString() } : {}),
     }),
   );
   return { entries, next: entries.length === limit ? entries[entries.length - 1]!.path : null };

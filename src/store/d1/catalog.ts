@@ -9,11 +9,13 @@ import { entryOf } from "../../core/memory-catalog.ts";
 import type { Article } from "../../core/model.ts";
 import type { Partner } from "../../core/partners.ts";
 import { type PartName, reviveDates } from "../../core/publish/publication.ts";
+import { pagePathKey } from "../../core/redirects.ts";
 import { slugify } from "../../core/text.ts";
 import { OUTPUT_REVISION } from "../../formats/index.ts";
 import { imageRelease } from "./images.ts";
 import { countOf, listReads } from "./lists.ts";
 import { MissingPartsError, type PartsLocation, type PartsShards, readParts, singleDatabase } from "./parts.ts";
+import { pathRows, pathRowsOf } from "./redirects.ts";
 import { registryEntries } from "./registries.ts";
 
 export interface D1CatalogOptions {
@@ -255,6 +257,17 @@ export function createD1Catalog(db: D1Database, images: R2Bucket, options: D1Cat
     async partners() {
       const row = await callStore("d1", "partners", () => registryEntries(db, "partners.yaml").first<{ parsed: string }>());
       return new Map(row ? (JSON.parse(row.parsed) as [string, Partner][]) : []);
+    },
+    async lookupPath(query, now) {
+      const page = query.rule ? pagePathKey(query.rule.slug) : null;
+      // One batch, one round trip: the path's rows and the site's next release.
+      const [found, next] = await callStore("d1", "lookupPath", () =>
+        db.batch<unknown>([pathRows(db, query, now, page), statements.next(scopeKey(HOME), now)]),
+      );
+      return {
+        rows: pathRowsOf(found!.results as { source: string; slug: string | null; published: number | null }[]),
+        nextRelease: releaseOf((next!.results as { next: number | null }[])[0]),
+      };
     },
   };
 }

@@ -1,6 +1,6 @@
 // Table `write_guard`: the conditions the changes of a write failed, found by the write's first statement against the
 // store as it was when the write began (each file still holds the version read and the draft it was read with; an
-// article's slug and id are held by no other file and were no deleted article's; its images are stored; an image to
+// article's slug, id and aliases are held by no other file, its id was no deleted article's; its images are stored; an image to
 // remove is used by no article). Every later statement makes a change only while its key has no row here, so a refused
 // change changes nothing while the rest of the write goes on, and the write answers each refusal with its conflicts.
 import type { Expectation, WriteConflict } from "../../core/publish/store.ts";
@@ -11,14 +11,23 @@ export const unrefused = (n: number): string => `NOT EXISTS (SELECT 1 FROM write
 /** The same, for a change whose key is the SQL expression `key` (a field of a JSON row). */
 export const unrefusedRow = (key: string): string => `NOT EXISTS (SELECT 1 FROM write_guard WHERE key = ${key})`;
 
+/**
+ * The holders of the aliases claimed in `?1` (rows of {key, aliases, own}) other than the claims' own files, as
+ * (key, 'alias', holder) with the holder as JSON {file, alias}: the claims read and the write's guard share it.
+ */
+export const ALIAS_HOLDERS = `SELECT c.value ->> 'key', 'alias', json_object('file', a.file, 'alias', r.path)
+         FROM json_each(?1) c, json_each(c.value -> 'aliases') al JOIN redirects r ON r.path = al.value AND r.kind = 'alias'
+         JOIN articles a ON a.id = r.id
+         WHERE a.file NOT IN (SELECT value FROM json_each(c.value -> 'own'))`;
+
 /** What the guard checks of one change: its files' expected versions and drafts, its claims and images. */
 export interface GuardRow {
   key: string;
   expect: readonly Expectation[];
   /** Files that must hold no draft (none was read), and files whose draft was read (it may still be there). */
   noDraft: readonly string[];
-  /** An article's claims: its slug, id and images, and its own files (which may hold them). */
-  claims?: { slug: string; id: string; images: readonly string[]; own: readonly string[] };
+  /** An article's claims: its slug, id, aliases and images, and its own files (which may hold them). */
+  claims?: { slug: string; id: string; aliases: readonly string[]; images: readonly string[]; own: readonly string[] };
 }
 
 /** One statement checking every change of a write (five terms: D1 allows no more in one compound SELECT). */
@@ -44,6 +53,12 @@ export function guardChanges(db: D1Database, rows: readonly GuardRow[]): D1Prepa
          WHERE NOT EXISTS (SELECT 1 FROM images WHERE path = i.value)`,
     )
     .bind(JSON.stringify(json));
+}
+
+/** The articles' aliases: each held by no other stored article (a statement of its own: D1's five-term limit). */
+export function guardAliases(db: D1Database, rows: readonly GuardRow[]): D1PreparedStatement {
+  const json = rows.flatMap((r) => (r.claims?.aliases.length ? [{ key: r.key, aliases: r.claims.aliases, own: r.claims.own }] : []));
+  return db.prepare(`INSERT INTO write_guard (key, field, holder) ${ALIAS_HOLDERS}`).bind(JSON.stringify(json));
 }
 
 /** An image can be removed only while no article uses it: the first five users, by file. */
@@ -75,14 +90,16 @@ export function conflictsOf(rows: readonly { key: string; field: string; holder:
         ? { field, slug: holder }
         : field === "image"
           ? { field, path: holder }
-          : { field: field as "stale" | "slug" | "id" | "in-use", file: holder };
+          : field === "alias"
+            ? { field, ...(JSON.parse(holder) as { file: string; alias: string }) }
+            : { field: field as "stale" | "slug" | "id" | "in-use", file: holder };
     const list = byKey.get(key);
     if (list) list.push(conflict);
     else byKey.set(key, [conflict]);
   }
   // RETURNING gives rows in no set order.
-  const rank = (c: WriteConflict) => ["stale", "slug", "id", "retired", "image", "in-use"].indexOf(c.field);
-  const text = (c: WriteConflict) => ("file" in c ? c.file : "slug" in c ? c.slug : c.path);
+  const rank = (c: WriteConflict) => ["stale", "slug", "id", "alias", "retired", "image", "in-use"].indexOf(c.field);
+  const text = (c: WriteConflict) => ("alias" in c ? c.alias : "file" in c ? c.file : "slug" in c ? c.slug : c.path);
   for (const list of byKey.values()) list.sort((a, b) => rank(a) - rank(b) || (text(a) < text(b) ? -1 : text(a) > text(b) ? 1 : 0));
   return byKey;
 }

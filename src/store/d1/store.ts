@@ -13,7 +13,7 @@ import {
   type StoredImageFacts,
   type StoreQuery,
 } from "../../core/publish/store.ts";
-import type { PartsMoveOutcome, RegistryName, StoredKind } from "../../core/publishing.ts";
+import type { Claimant, PartsMoveOutcome, RegistryName } from "../../core/publishing.ts";
 import {
   type ArticleRow,
   articlesOfFiles,
@@ -21,6 +21,7 @@ import {
   draftsOfFiles,
   type FileRow,
   insertArticles,
+  type ManifestRow,
   manifestOf,
   manifestPage,
   partsElsewhere,
@@ -30,7 +31,7 @@ import {
   upsertDraft,
 } from "./articles.ts";
 import { isTooBig, object, query } from "./errors.ts";
-import { clearGuard, conflictsOf, type GuardRow, guardChanges, guardImageUnused, takeGuard } from "./guard.ts";
+import { clearGuard, conflictsOf, type GuardRow, guardAliases, guardChanges, guardImageUnused, takeGuard } from "./guard.ts";
 import { deleteImage, imagesOf, insertImageRefs, removeImageRefs, upsertImage, usersOf } from "./images.ts";
 import { D1_LIMITS } from "./limits.ts";
 import {
@@ -55,6 +56,7 @@ import {
   readParts,
   singleDatabase,
 } from "./parts.ts";
+import { type RedirectRow, type RetiredPage, writeRedirects } from "./redirects.ts";
 import { registriesOf, upsertRegistry } from "./registries.ts";
 
 export interface D1StoreOptions {
@@ -70,6 +72,13 @@ export function createD1Store(
   options: D1StoreOptions = {},
 ): PublishStore {
   return new D1Store(db, bucket, shards, options.emit ?? createEventLog(consoleSink));
+}
+
+/** Claimants in the order the write's guard reports them: by field (slug, id, alias, retired), then by what they name. */
+function compareClaimants(a: Claimant, b: Claimant): number {
+  const rank = (c: Claimant) => ["slug", "id", "alias", "retired"].indexOf(c.field);
+  const text = (c: Claimant) => (c.field === "alias" ? c.alias : c.field === "retired" ? c.slug : c.file);
+  return rank(a) - rank(b) || (text(a) < text(b) ? -1 : text(a) > text(b) ? 1 : 0);
 }
 
 /** One question of a read: its statement, and what its rows add to the answer. */
@@ -117,9 +126,7 @@ class D1Store implements PublishStore {
   }
 
   async manifest(after: string, limit: number) {
-    const { results } = await query("manifest", () =>
-      manifestPage(this.db, after, limit).all<{ path: string; kind: StoredKind; hash: string; slug: string | null; id: string | null }>(),
-    );
+    const { results } = await query("manifest", () => manifestPage(this.db, after, limit).all<ManifestRow>());
     return manifestOf(results, limit);
   }
 
@@ -188,11 +195,15 @@ class D1Store implements PublishStore {
       pieces.push({
         statement: claimantsOf(db, question.claims),
         collect: (rows) => {
-          for (const { key, field, holder } of rows as { key: string; field: "slug" | "id" | "retired"; holder: string }[]) {
+          for (const { key, field, holder } of rows as { key: string; field: "slug" | "id" | "alias" | "retired"; holder: string }[]) {
             const list = answer.claims.get(key) ?? [];
-            list.push(field === "retired" ? { field, slug: holder } : { field, file: holder });
+            if (field === "retired") list.push({ field, slug: holder });
+            else if (field === "alias") list.push({ field, ...(JSON.parse(holder) as { file: string; alias: string }) });
+            else list.push({ field, file: holder });
             answer.claims.set(key, list);
           }
+          // In the order the write's guard reports them (guard.ts, conflictsOf).
+          for (const list of answer.claims.values()) list.sort(compareClaimants);
         },
       });
     }
@@ -295,6 +306,8 @@ class D1Store implements PublishStore {
     const imageGuards: D1PreparedStatement[] = [];
     const rows: D1PreparedStatement[] = [];
     const retires: { key: string; id: string; slug: string; now: number }[] = [];
+    const redirects: RedirectRow[] = [];
+    const retiredPages: RetiredPage[] = [];
     const leaves: LeaveRow[] = [];
     const replaced: FileRow[] = [];
     const drafts: FileRow[] = [];
@@ -328,9 +341,16 @@ class D1Store implements PublishStore {
         key,
         expect: change.expect,
         noDraft: change.expect.filter((e) => !e.draft).map((e) => e.file),
-        ...(change.kind === "article" && pub ? { claims: { slug: pub.slug, id: pub.id, images: pub.images, own: files } } : {}),
+        ...(change.kind === "article" && pub
+          ? { claims: { slug: pub.slug, id: pub.id, aliases: change.redirects.aliases, images: pub.images, own: files } }
+          : {}),
       });
-      if (change.kind !== "article" && change.retire) retires.push({ key, ...change.retire, now });
+      if (change.kind !== "article") {
+        for (const retired of change.retire) {
+          retires.push({ key, id: retired.id, slug: retired.slug, now });
+          retiredPages.push({ key, id: retired.id, page: retired.page });
+        }
+      } else redirects.push({ key, id: change.publication.id, ...change.redirects });
       for (const leave of change.lists.leave) leaves.push({ key, ...leave, now });
       for (const scope of [
         ...change.lists.leave.map((l) => l.scope),
@@ -363,6 +383,7 @@ class D1Store implements PublishStore {
     }
     const push = (...statements: D1PreparedStatement[]) => plan.statements.push(...statements);
     if (guards.length) push(guardChanges(db, guards));
+    if (guards.some((g) => g.claims?.aliases.length)) push(guardAliases(db, guards));
     push(...imageGuards, ...rows);
     if (retires.length) push(retireIds(db, retires));
     if (leaves.length) push(...leaveLists(db, leaves));
@@ -375,6 +396,7 @@ class D1Store implements PublishStore {
     push(...parts);
     if (refs.length) push(insertImageRefs(db, refs));
     push(...upserts);
+    push(...writeRedirects(db, redirects, retiredPages));
     if (keeps.length) push(keepLists(db, keeps));
     if (enters.length) push(...enterLists(db, enters));
     for (const [key, statement] of removals) {

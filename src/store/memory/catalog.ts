@@ -7,6 +7,7 @@ import { entryOf } from "../../core/memory-catalog.ts";
 import type { Article } from "../../core/model.ts";
 import type { Partner } from "../../core/partners.ts";
 import { reviveDates } from "../../core/publish/publication.ts";
+import { type PathRow, pagePathKey } from "../../core/redirects.ts";
 import { slugify } from "../../core/text.ts";
 import { OUTPUT_REVISION } from "../../formats/index.ts";
 import type { ArticleRow, ListRow, MemoryTables } from "./tables.ts";
@@ -144,6 +145,31 @@ export function createMemoryStoreCatalog(tables: MemoryTables, siteUrl?: string)
     async partners() {
       const row = tables.registries.get("partners.yaml");
       return new Map(row ? (JSON.parse(row.parsed) as [string, Partner][]) : []);
+    },
+    async lookupPath(query, now) {
+      // As D1's one statement reads them (src/store/d1/redirects.ts, pathRows): only articles out at `now` are found.
+      const at = now.getTime();
+      const outById = (id: string) => {
+        const slug = tables.ids.get(id);
+        const row = slug === undefined ? undefined : tables.articles.get(slug);
+        return row && row.published <= at ? row : undefined;
+      };
+      const rows: PathRow[] = [];
+      for (const path of query.paths) {
+        const redirect = tables.redirects.get(path);
+        if (!redirect) continue;
+        const article = outById(redirect.id);
+        if (article) rows.push({ source: "path", slug: article.slug, published: new Date(article.published) });
+        else if (tables.retired.has(redirect.id)) rows.push({ source: "gone" });
+      }
+      if (query.rule) {
+        const named = tables.articles.get(query.rule.slug);
+        if (named && named.published <= at) rows.push({ source: "rule", slug: named.slug, published: new Date(named.published) });
+        const moved = tables.redirects.get(pagePathKey(query.rule.slug));
+        const article = moved && outById(moved.id);
+        if (article) rows.push({ source: "rule", slug: article.slug, published: new Date(article.published) });
+      }
+      return { rows, nextRelease: nextRelease(now) };
     },
   };
   return catalog;

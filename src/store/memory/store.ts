@@ -94,7 +94,7 @@ function readTables(tables: MemoryTables, query: StoreQuery): StoreAnswer {
     if (facts) answer.images.set(path, { ...facts });
   }
   for (const claim of query.claims ?? []) {
-    const found = claimantsOf(tables, claim.slug, claim.id, claim.own);
+    const found = claimantsOf(tables, claim.slug, claim.id, claim.aliases, claim.own);
     if (found.length) answer.claims.set(claim.key, found);
   }
   for (const slug of query.sources ?? []) {
@@ -117,8 +117,11 @@ function readTables(tables: MemoryTables, query: StoreQuery): StoreAnswer {
   return answer;
 }
 
-/** Who else holds the slug or id (files other than `own`), and a deleted article's id (of another slug). */
-function claimantsOf(tables: MemoryTables, slug: string, id: string, own: readonly string[]): Claimant[] {
+/**
+ * Who else holds the slug, id or aliases (files other than `own`), and a deleted article's id (of another slug), in the
+ * order D1's guard reports them.
+ */
+function claimantsOf(tables: MemoryTables, slug: string, id: string, aliases: readonly string[], own: readonly string[]): Claimant[] {
   const found: Claimant[] = [];
   const bySlug = tables.articles.get(slug);
   if (bySlug && !own.includes(bySlug.file)) found.push({ field: "slug", file: bySlug.file });
@@ -126,6 +129,13 @@ function claimantsOf(tables: MemoryTables, slug: string, id: string, own: readon
   const byId = idSlug === undefined ? undefined : tables.articles.get(idSlug);
   // One file holding both the slug and the (URL-derived) id is one conflict, named once.
   if (byId && !own.includes(byId.file) && byId !== bySlug) found.push({ field: "id", file: byId.file });
+  // An alias is held by the stored article its row leads to (a deleted article's is free).
+  for (const alias of [...aliases].sort()) {
+    const row = tables.redirects.get(alias);
+    const holderSlug = row?.kind === "alias" ? tables.ids.get(row.id) : undefined;
+    const holder = holderSlug === undefined ? undefined : tables.articles.get(holderSlug);
+    if (holder && !own.includes(holder.file)) found.push({ field: "alias", file: holder.file, alias });
+  }
   const retired = tables.retired.get(id);
   if (retired !== undefined && retired !== slug) found.push({ field: "retired", slug: retired });
   return found;
@@ -148,9 +158,8 @@ function applyChanges(tables: MemoryTables, changes: readonly StoreChange[], new
   }
   const stored = passed.filter((c) => c.kind === "article" || c.kind === "draft" || c.kind === "delete");
   for (const change of stored) {
-    if (change.kind !== "article" && change.retire && !tables.retired.has(change.retire.id)) {
-      tables.retired.set(change.retire.id, change.retire.slug);
-    }
+    if (change.kind === "article") continue;
+    for (const retired of change.retire) if (!tables.retired.has(retired.id)) tables.retired.set(retired.id, retired.slug);
   }
   for (const change of stored) for (const { slug, scope } of change.lists.leave) tables.leave(slug, scope, change.now.getTime());
   for (const change of stored) {
@@ -205,11 +214,31 @@ function applyChanges(tables: MemoryTables, changes: readonly StoreChange[], new
     for (const membership of change.lists.enter) enters.push({ slug: pub.slug, published, membership, now: change.now.getTime() });
   }
   tables.enterTogether(enters);
+  writeRedirects(tables, stored);
   return changes.map((change, i) => {
     const answer = answers[i]!;
     if (!answer.ok || change.kind !== "delete-image") return answer;
     return { key: change.key, ok: true, deleted: tables.images.delete(change.path) };
   });
+}
+
+/** What the changes make of old URLs, in the order D1's statements make it (src/store/d1/redirects.ts). */
+function writeRedirects(tables: MemoryTables, changes: readonly StoreChange[]): void {
+  const articles = changes.flatMap((c) => (c.kind === "article" ? [{ id: c.publication.id, ...c.redirects }] : []));
+  for (const { id, ids } of articles) {
+    const own = new Set([id, ...ids]);
+    for (const [path, row] of tables.redirects) if (row.kind === "alias" && own.has(row.id)) tables.redirects.delete(path);
+  }
+  for (const { id, ids } of articles) {
+    for (const row of tables.redirects.values()) if (ids.includes(row.id)) row.id = id;
+  }
+  for (const { id, moved } of articles) for (const path of moved) tables.redirects.set(path, { id, kind: "page" });
+  for (const change of changes) {
+    if (change.kind !== "draft" && change.kind !== "delete") continue;
+    for (const retired of change.retire) tables.redirects.set(retired.page, { id: retired.id, kind: "page" });
+  }
+  for (const { page } of articles) tables.redirects.delete(page);
+  for (const { id, aliases } of articles) for (const path of aliases) tables.redirects.set(path, { id, kind: "alias" });
 }
 
 /** A change's conditions, against the store as it is. */
@@ -226,7 +255,7 @@ function check(tables: MemoryTables, change: StoreChange): ChangeAnswer {
   for (const e of change.expect) if (!e.draft && tables.drafts.has(e.file)) conflicts.push({ field: "stale", file: e.file });
   if (change.kind === "article") {
     const { publication: pub } = change;
-    conflicts.push(...claimantsOf(tables, pub.slug, pub.id, change.replaces));
+    conflicts.push(...claimantsOf(tables, pub.slug, pub.id, change.redirects.aliases, change.replaces));
     for (const path of pub.images) if (!tables.images.has(path)) conflicts.push({ field: "image", path });
   }
   return conflicts.length ? { key, ok: false, conflicts } : { key, ok: true };
@@ -236,7 +265,14 @@ function check(tables: MemoryTables, change: StoreChange): ChangeAnswer {
 function manifestOf(tables: MemoryTables, after: string, limit: number): ManifestPage {
   const entries: ManifestEntry[] = [];
   for (const article of tables.articles.values()) {
-    entries.push({ path: article.file, kind: "article", hash: article.sourceHash, slug: article.slug, id: article.id });
+    entries.push({
+      path: article.file,
+      kind: "article",
+      hash: article.sourceHash,
+      slug: article.slug,
+      id: article.id,
+      published: new Date(article.published).toISOString(),
+    });
   }
   for (const draft of tables.drafts.values()) entries.push({ path: draft.file, kind: "draft", hash: draft.sourceHash, slug: draft.slug });
   for (const [path, facts] of tables.images) entries.push({ path, kind: "image", hash: facts.sha256 });

@@ -68,6 +68,8 @@ export class MemoryTables {
   readonly objects = new Map<string, { bytes: Uint8Array; type: string }>();
   /** Retired id → the slug it belonged to. */
   readonly retired = new Map<string, string>();
+  /** Old URLs (their keys, src/core/redirects.ts) → the id of the article they lead to, and how the row came to be. */
+  readonly redirects = new Map<string, { id: string; kind: "alias" | "page" }>();
   readonly registries = new Map<RegistryName, RegistryRow>();
 
   list(scope: string): ListTable {
