@@ -64,6 +64,14 @@ export interface Removal {
   path: string;
 }
 
+/** A new file and a removed article that may be one article moved and edited. */
+export interface LookAlike {
+  added: string;
+  removed: string;
+  /** The removed article's slug: its page answers 410 once it is removed. */
+  slug: string;
+}
+
 /** A file that is not sent: refused by the check, or held back because a file it depends on is refused. */
 export interface Refusal {
   path: string;
@@ -86,6 +94,8 @@ export interface Plan {
   refusals: Refusal[];
   /** Files whose stored version is the same as the folder's. */
   unchanged: number;
+  /** A new file and a removed article of the same date, alone of it: perhaps a file moved and edited (not sent as one). */
+  lookAlikes: LookAlike[];
   stored: { files: number; articles: number };
 }
 
@@ -93,6 +103,7 @@ export interface PlanInput {
   content: LoadedContent;
   /** Every file of the folder, with what the plan needs of it. */
   local: ReadonlyMap<string, LocalFile>;
+  /** The worker's manifest: what each stored path holds (kinds the plan does not know are ignored). */
   stored: readonly ManifestEntry[];
   site: SiteSettings;
   /** Send every article, even those whose text is unchanged. */
@@ -104,9 +115,12 @@ export interface PlanInput {
   claims?: ReadonlyMap<string, ReadonlySet<string>>;
 }
 
+/** The kinds of stored file the plan knows; entries of any other kind (a newer worker's) are left out of the plan and the guard. */
+const KNOWN_KINDS: ReadonlySet<string> = new Set(["article", "draft", "image", "registry"]);
+
 export function planPublish(input: PlanInput): Plan {
   const { content, local, site } = input;
-  const stored = new Map(input.stored.map((e) => [e.path, e]));
+  const stored = new Map(input.stored.filter((e) => KNOWN_KINDS.has(e.kind)).map((e) => [e.path, e]));
   const refusedFiles = new Set(content.issues.map((i) => i.file));
   const refusals: Refusal[] = [];
   let unchanged = 0;
@@ -187,6 +201,7 @@ export function planPublish(input: PlanInput): Plan {
     }
     pending.push({ record, entry });
   }
+  const news: { record: ArticleRecord; upload: ArticleUpload }[] = [];
   for (const { record, entry } of pending) {
     const needs = [...new Set([record.imageFile, ...record.bodyImages])].filter(
       (f): f is string => f !== undefined && uploadedImages.has(f),
@@ -209,12 +224,41 @@ export function planPublish(input: PlanInput): Plan {
       changed.push(upload);
       continue;
     }
-    // A new file holding the slug or id of a stored article whose file is gone is that article, renamed.
-    const old = record.draft ? undefined : takeGone((e) => e.slug === record.slug || e.id === record.id);
-    if (old) {
-      if (old.slug !== record.slug) upload.slugMove = { from: old.slug!, to: record.slug };
-      renames.push({ ...upload, replaces: old.path });
-    } else added.push(upload);
+    news.push({ record, upload });
+  }
+  // A new file that is a stored article whose file is gone is that article, renamed (it keeps its id, and its old page
+  // leads to its new one): recognised, in this order, by the slug or id it holds, or by its text (a file moved as it is).
+  const renamedFrom = new Map<ArticleUpload, ManifestEntry>();
+  const passes: ((record: ArticleRecord, entry: ManifestEntry) => boolean)[] = [
+    (record, e) => e.slug === record.slug || e.id === record.id,
+    (record, e) => e.hash === local.get(record.file)?.hash,
+  ];
+  for (const matches of passes) {
+    for (const { record, upload } of news) {
+      if (record.draft || renamedFrom.has(upload)) continue;
+      const old = takeGone((e) => matches(record, e));
+      if (old) renamedFrom.set(upload, old);
+    }
+  }
+  for (const { record, upload } of news) {
+    const old = renamedFrom.get(upload);
+    if (!old) {
+      added.push(upload);
+      continue;
+    }
+    if (old.slug !== record.slug) upload.slugMove = { from: old.slug!, to: record.slug };
+    renames.push({ ...upload, replaces: old.path });
+  }
+  // A file moved and edited at once cannot be told from a new article: the only new file and the only removed article
+  // of one date are named, with how to keep the article's identity (a new article there must not take an old one's id).
+  const date = (e: ManifestEntry) => (e.published === undefined ? Number.NaN : Date.parse(e.published));
+  const lookAlikes: LookAlike[] = [];
+  for (const upload of added) {
+    if (upload.draft) continue;
+    const at = upload.published.getTime();
+    const removed = gone.filter((e) => e.kind === "article" && date(e) === at);
+    const alike = added.filter((a) => !a.draft && a.published.getTime() === at);
+    if (removed.length === 1 && alike.length === 1) lookAlikes.push({ added: upload.path, removed: removed[0]!.path, slug: removed[0]!.slug! });
   }
 
   const removals: Removal[] = gone.map((e) => ({ kind: e.kind === "draft" ? "draft" : "article", path: e.path }));
@@ -231,6 +275,7 @@ export function planPublish(input: PlanInput): Plan {
     removals,
     refusals,
     unchanged,
+    lookAlikes,
     stored: { files: stored.size, articles: [...stored.values()].filter((e) => e.kind === "article").length },
   };
 }

@@ -137,6 +137,13 @@ export async function publishFolder(options: PublishRunOptions): Promise<Publish
     claims.set(file, claimsOf(file, bytes ? utf8.decode(bytes) : null, site));
   }
   const plan = planPublish({ content, local, stored, site, all: options.all === true, claims });
+  for (const { added, removed, slug } of plan.lookAlikes) {
+    output.warn(
+      `warning: ${added} is new and ${removed} is removed, both of the same date: if it is that article moved and edited, it ` +
+        `becomes a new article (readers see it again) and /articles/${slug} answers 410 Gone; to keep its id and old URL, ` +
+        `publish the move first with its text unchanged, or give it \`slug: ${slug}\``,
+    );
+  }
 
   // The guard: an empty folder never removes everything unconfirmed; any run is held to the share.
   const removals = plan.removals.length + plan.registries.filter((r) => r.change === "emptied").length;

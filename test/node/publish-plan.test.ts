@@ -39,7 +39,16 @@ async function manifestOf(files: MemoryFiles): Promise<ManifestEntry[]> {
   const content = await loadContent(createMemorySource(files), site);
   const local = describeAll(files);
   const entries: ManifestEntry[] = [];
-  for (const r of content.records) entries.push({ path: r.file, kind: "article", hash: local.get(r.file)!.hash!, slug: r.slug, id: r.id });
+  for (const r of content.records) {
+    entries.push({
+      path: r.file,
+      kind: "article",
+      hash: local.get(r.file)!.hash!,
+      slug: r.slug,
+      id: r.id,
+      published: r.published.toISOString(),
+    });
+  }
   for (const r of content.drafts) entries.push({ path: r.file, kind: "draft", hash: local.get(r.file)!.hash!, slug: r.slug });
   for (const [path, file] of local) {
     if (path.startsWith("images/") && file.publishableType) entries.push({ path, kind: "image", hash: file.hash! });
@@ -73,6 +82,12 @@ function summary(p: Plan) {
 }
 
 const none = { images: [], registries: [], changed: [], renames: [], added: [], removals: [], refusals: [] };
+
+/** `files` with some paths removed and others added. */
+const edit = (files: MemoryFiles, remove: readonly string[], add: MemoryFiles = {}): MemoryFiles => ({
+  ...Object.fromEntries(Object.entries(files).filter(([path]) => !remove.includes(path))),
+  ...add,
+});
 
 describe("planPublish", () => {
   it.each<{ name: string; folder: MemoryFiles; stored: MemoryFiles; expected: Partial<ReturnType<typeof summary>> }>([
@@ -116,6 +131,18 @@ describe("planPublish", () => {
       folder: { ...BASE, "2025/c.md": undefined!, "2026/moved.md": article("C", "slug: c\n") },
       stored: BASE,
       expected: { renames: ["2025/c.md → 2026/moved.md"] },
+    },
+    {
+      name: "a file moved as it is, its new name giving another slug: sent as a rename (recognised by its text)",
+      folder: { ...BASE, "2025/c.md": undefined!, "2026/c-moved.md": article("C") },
+      stored: BASE,
+      expected: { renames: ["2025/c.md → 2026/c-moved.md"] },
+    },
+    {
+      name: "a file moved and edited, its new name giving another slug: a new article beside a removal",
+      folder: { ...BASE, "2025/c.md": undefined!, "2026/c-moved.md": article("C, edited") },
+      stored: BASE,
+      expected: { added: ["2026/c-moved.md"], removals: ["article 2025/c.md"] },
     },
     {
       name: "a renamed file that is broken: the stored article it renames is kept, not removed",
@@ -205,6 +232,34 @@ describe("planPublish", () => {
       { path: "2025/draft.md", draft: false, wasDraft: true, slugMove: undefined },
       { path: "2025/my story.md", draft: false, wasDraft: false, slugMove: { from: "my story", to: "my-story" } },
     ]);
+  });
+
+  it("names a new file and a removed article of one date as perhaps one article moved and edited, only when they are alone", async () => {
+    const moved = await plan(edit(BASE, ["2025/c.md"], { "2026/c-moved.md": article("C, edited") }), BASE);
+    expect(moved.renames[0]?.slugMove).toBeUndefined();
+    expect(moved.lookAlikes).toEqual([{ added: "2026/c-moved.md", removed: "2025/c.md", slug: "c" }]);
+    // Two new files of that date: neither is named.
+    const two = await plan(edit(BASE, ["2025/c.md"], { "2026/x.md": article("X"), "2026/y.md": article("Y") }), BASE);
+    expect(two.lookAlikes).toEqual([]);
+    // Another date: nothing.
+    const other = await plan(
+      edit(BASE, ["2025/c.md"], { "2026/x.md": article("X").replace("2025-05-01 10:00", "2025-05-02 10:00") }),
+      BASE,
+    );
+    expect(other.lookAlikes).toEqual([]);
+  });
+
+  it("marks the public URL a rename moves", async () => {
+    const p = await plan(edit(BASE, ["2025/c.md"], { "2026/c-moved.md": article("C") }), BASE);
+    expect(p.renames.map((u) => u.slugMove)).toEqual([{ from: "c", to: "c-moved" }]);
+  });
+
+  it("ignores kinds of stored files it does not know (a newer worker's), in the plan and the guard", async () => {
+    const stored = [...(await manifestOf(BASE)), { path: "/2024/05/old", kind: "redirect", hash: "x" } as unknown as ManifestEntry];
+    const p = await plan(BASE, stored);
+    expect(summary(p)).toEqual(none);
+    expect(p.stored).toEqual({ files: 6, articles: 3 });
+    expect((await plan({}, stored)).removals.map((r) => r.path)).not.toContain("/2024/05/old");
   });
 
   it("--all sends every article, unchanged or not, and no image or registry that is unchanged", async () => {

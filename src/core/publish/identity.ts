@@ -20,8 +20,8 @@ export function keepFirstId(record: ArticleRecord, stored: Pick<StoredArticle, "
 
 /**
  * Whether a stored article may be the one a file renamed with `?replaces=` held: the same slug or id, the same text
- * (a file moved as it is), or the same publication time (a file moved and edited, recognised by the publish client
- * by its `date`). Anything else is another article, and replacing it would give it this one's identity.
+ * (a file moved as it is), or the same publication time (a file moved and edited, which a CMS declares a rename). Anything
+ * else is another article, and replacing it would give it this one's identity.
  */
 export function isSameArticle(
   old: { slug: string; id?: string; sourceHash: string; published?: Date },
