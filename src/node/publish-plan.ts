@@ -258,7 +258,8 @@ export function planPublish(input: PlanInput): Plan {
     const at = upload.published.getTime();
     const removed = gone.filter((e) => e.kind === "article" && date(e) === at);
     const alike = added.filter((a) => !a.draft && a.published.getTime() === at);
-    if (removed.length === 1 && alike.length === 1) lookAlikes.push({ added: upload.path, removed: removed[0]!.path, slug: removed[0]!.slug! });
+    if (removed.length === 1 && alike.length === 1)
+      lookAlikes.push({ added: upload.path, removed: removed[0]!.path, slug: removed[0]!.slug! });
   }
 
   const removals: Removal[] = gone.map((e) => ({ kind: e.kind === "draft" ? "draft" : "article", path: e.path }));
