@@ -88,6 +88,9 @@ export interface PublishChange {
 export type PutResult = "created" | "updated" | "unchanged";
 export type DeleteResult = "deleted" | "absent";
 
+/** What became of one deletion of a batch: its outcome, or the refusal that left the file stored. */
+export type DeletionResult = { path: string; outcome: DeleteOutcome } | { path: string; error: PublishConflictError | PreconditionFailedError };
+
 /** A stored article that was published again because something it uses (an author, an image) changed. */
 export interface Republished {
   file: string;
@@ -111,20 +114,46 @@ export interface ImageOutcome {
   change?: PublishChange;
 }
 
-/** One article of a batch: its path, its bytes, and the file it was renamed from. */
+/**
+ * What a change to a stored file was based on (RFC 9110 §13.1.1 If-Match, §13.1.2 If-None-Match): the hashes the file
+ * may hold (the manifest's, as the client read them), any stored version (`"*"`), or nothing stored (`none`). A file
+ * holding anything else changed since the client read it: the change is refused (412), nothing changed. A file that
+ * already holds exactly what is sent meets it too (a retried request whose first attempt went through, §13.1.1).
+ */
+export interface Precondition {
+  match?: "*" | readonly string[];
+  none?: boolean;
+}
+
+/** Whether a file holding `stored` (its hash; null: nothing) meets `base`, for a change that would store `sending`. */
+export function meetsPrecondition(stored: string | null, base: Precondition | undefined, sending?: string): boolean {
+  if (!base) return true;
+  if (sending !== undefined && stored === sending) return true;
+  if (base.none && stored !== null) return false;
+  if (base.match === "*") return stored !== null;
+  if (base.match) return stored !== null && base.match.includes(stored);
+  return true;
+}
+
+/** One article of a batch: its path, its bytes, the file it was renamed from, and what each was based on. */
 export interface ArticleUpload {
   file: string;
   bytes: Uint8Array;
   replaces?: string;
+  /** What `file` was when the client read it. */
+  base?: Precondition;
+  /** What `replaces` was when the client read it. */
+  replacesBase?: Precondition;
 }
 
 /** What became of one article of a batch: its outcome, or the refusal that left it unstored. */
-export type ArticleResult =
-  | { file: string; outcome: ArticleOutcome }
-  | { file: string; error: PublishRejectedError | PublishConflictError };
+export type ArticleResult = { file: string; outcome: ArticleOutcome } | { file: string; error: PublishRefusal };
 
 /** What became of one image of a batch: its outcome, or the refusal that left it unstored. */
-export type ImageResult = { path: string; outcome: ImageOutcome } | { path: string; error: PublishRejectedError | PublishConflictError };
+export type ImageResult = { path: string; outcome: ImageOutcome } | { path: string; error: PublishRefusal };
+
+/** Why a file was not stored: its content, the store's state, or a change based on a state no longer stored. */
+export type PublishRefusal = PublishRejectedError | PublishConflictError | PreconditionFailedError;
 
 export interface RegistryOutcome {
   name: RegistryName;
@@ -145,18 +174,24 @@ export interface DeleteOutcome {
  */
 export interface Publisher {
   manifest(after: string, limit: number): Promise<ManifestPage>;
-  putImage(path: string, bytes: Uint8Array, now: Date): Promise<ImageOutcome>;
+  putImage(path: string, bytes: Uint8Array, now: Date, base?: Precondition): Promise<ImageOutcome>;
   /** Many images at once (the batch route): each checked and answered as `putImage` would, their rows written together. */
-  putImages(uploads: readonly { path: string; bytes: Uint8Array }[], now: Date): Promise<ImageResult[]>;
-  deleteImage(path: string, now: Date): Promise<DeleteOutcome>;
-  putArticle(file: string, bytes: Uint8Array, options: { replaces?: string; now: Date }): Promise<ArticleOutcome>;
+  putImages(uploads: readonly { path: string; bytes: Uint8Array; base?: Precondition }[], now: Date): Promise<ImageResult[]>;
+  deleteImage(path: string, now: Date, base?: Precondition): Promise<DeleteOutcome>;
+  putArticle(
+    file: string,
+    bytes: Uint8Array,
+    options: { replaces?: string; now: Date; base?: Precondition; replacesBase?: Precondition },
+  ): Promise<ArticleOutcome>;
   /**
    * Many articles at once (the batch route), each validated and answered as `putArticle` would, written many to a
    * transaction: the answers in the order given, a refused file as its error (nothing of it stored).
    */
   putArticles(uploads: readonly ArticleUpload[], now: Date): Promise<ArticleResult[]>;
-  deleteArticle(file: string, now: Date): Promise<DeleteOutcome>;
-  putRegistry(name: RegistryName, bytes: Uint8Array, now: Date): Promise<RegistryOutcome>;
+  deleteArticle(file: string, now: Date, base?: Precondition): Promise<DeleteOutcome>;
+  /** Many deletions at once (the batch route), each answered as `deleteArticle` would, written many to a transaction. */
+  deleteArticles(deletions: readonly { file: string; base?: Precondition }[], now: Date): Promise<DeletionResult[]>;
+  putRegistry(name: RegistryName, bytes: Uint8Array, now: Date, base?: Precondition): Promise<RegistryOutcome>;
   /** Moves the parts of up to `limit` articles out of shard `from` into the write shard; absent where there are no shards. */
   moveParts?(from: number, limit: number): Promise<PartsMoveOutcome>;
 }
@@ -172,6 +207,25 @@ export class PublishRejectedError extends ServiceError {
     this.file = file;
     this.issues = issues;
     this.warnings = warnings;
+  }
+}
+
+/**
+ * A change based on a state that is no longer stored (its Precondition): another publish changed the file since the
+ * client read it. Nothing was changed; the client reads the manifest again and decides anew.
+ */
+export class PreconditionFailedError extends ServiceError {
+  readonly file: string;
+  /** The hash the file holds now (null: nothing). */
+  readonly stored: string | null;
+  constructor(file: string, stored: string | null) {
+    super(
+      "precondition-failed",
+      `${file} changed on the worker since it was read (it now holds ${stored === null ? "nothing" : `version "${stored}"`}); nothing was changed`,
+    );
+    this.name = "PreconditionFailedError";
+    this.file = file;
+    this.stored = stored;
   }
 }
 

@@ -3,9 +3,12 @@
 import type { Context, Hono } from "hono";
 import { formatIssue } from "../core/errors.ts";
 import {
+  checkContentPath,
   type DeleteResult,
   MANIFEST_PAGE,
   PARTS_MOVE,
+  type Precondition,
+  PreconditionFailedError,
   PUBLISH_LIMITS,
   type PublishChange,
   PublishConflictError,
@@ -15,6 +18,7 @@ import {
   REGISTRY_NAMES,
   type RegistryName,
 } from "../core/publishing.ts";
+import { parseEntityTags } from "./conditional.ts";
 import type { AppContext } from "./context.ts";
 import { type HttpStatus, RequestError, statusOf } from "./errors.ts";
 import { readBodyCapped } from "./request-body.ts";
@@ -72,7 +76,9 @@ export function registerPublishRoutes(app: Hono, ctx: AppContext, options: Publi
   const logRefusal = (error: unknown): void => {
     if (error instanceof PublishRejectedError) {
       event({ event: "rejection", file: error.file, reason: error.message, issues: error.issues.map(formatIssue) });
-    } else if (error instanceof PublishConflictError) event({ event: "rejection", file: error.file, reason: error.message });
+    } else if (error instanceof PublishConflictError || error instanceof PreconditionFailedError) {
+      event({ event: "rejection", file: error.file, reason: error.message });
+    }
   };
 
   /** Runs one operation; a refusal is logged as a rejection and thrown on. */
@@ -115,26 +121,39 @@ export function registerPublishRoutes(app: Hono, ctx: AppContext, options: Publi
    * Stores one file of the given kind as its PUT route does, and says what that route answers: its status, its JSON
    * body, the change, and the publish event to log. The single routes and the batch route both store through here.
    */
-  const store = async (kind: UploadKind, path: string, bytes: Uint8Array, now: Date, replaces?: string): Promise<Stored> => {
+  const store = async (
+    kind: UploadKind,
+    path: string,
+    bytes: Uint8Array,
+    now: Date,
+    base?: Precondition,
+    replaces?: string,
+  ): Promise<Stored> => {
     if (kind === "image") {
-      const outcome = await operate(() => publisher.putImage(path, bytes, now));
+      const outcome = await operate(() => publisher.putImage(path, bytes, now, base));
       const { change, facts, ...rest } = outcome;
       return { status: putStatus(outcome.result), body: { ...rest, ...facts }, change, published: published(path, outcome.result) };
     }
     if (kind === "registry") {
-      const outcome = await operate(() => publisher.putRegistry(path as RegistryName, bytes, now));
+      const outcome = await operate(() => publisher.putRegistry(path as RegistryName, bytes, now, base));
       const { change, ...body } = outcome;
       return { status: putStatus(outcome.result), body, change, published: published(path, outcome.result) };
     }
-    const outcome = await operate(() => publisher.putArticle(path, bytes, { replaces, now }));
+    const outcome = await operate(() =>
+      publisher.putArticle(path, bytes, { now, ...(replaces ? { replaces } : {}), ...(base ? { base } : {}) }),
+    );
     const { change, ...body } = outcome;
     return { status: putStatus(outcome.result), body, change, published: published(path, outcome.result, outcome.slug) };
   };
 
-  /** A single PUT: the body read within its kind's limit, the file stored, its change settled, its event logged. */
+  /**
+   * A single PUT: its precondition read (If-Match, If-None-Match: on the file it stores), the body read within its kind's
+   * limit, the file stored, its change settled, its event logged.
+   */
   const putOne = async (c: Context, kind: UploadKind, path: string, replaces?: string): Promise<Response> => {
+    const base = preconditionOf(c);
     const bytes = await readUpload(c, path, UPLOAD_LIMITS[kind], event);
-    const stored = await store(kind, path, bytes, ctx.now(), replaces);
+    const stored = await store(kind, path, bytes, ctx.now(), base, replaces);
     await settle(c, path, [stored.change]);
     event(stored.published);
     return c.json(stored.body, stored.status, NO_STORE);
@@ -158,7 +177,8 @@ export function registerPublishRoutes(app: Hono, ctx: AppContext, options: Publi
 
   app.delete("/api/images/*", async (c) => {
     const path = `images/${pathAfter(c, "/api/images/")}`;
-    const outcome = await run(c, path, () => publisher.deleteImage(path, ctx.now()));
+    const base = preconditionOf(c);
+    const outcome = await run(c, path, () => publisher.deleteImage(path, ctx.now(), base));
     event(published(path, outcome.result));
     return c.json({ path, result: outcome.result }, 200, NO_STORE);
   });
@@ -171,7 +191,8 @@ export function registerPublishRoutes(app: Hono, ctx: AppContext, options: Publi
 
   app.delete("/api/articles/*", async (c) => {
     const file = pathAfter(c, "/api/articles/");
-    const outcome = await run(c, file, () => publisher.deleteArticle(file, ctx.now()));
+    const base = preconditionOf(c);
+    const outcome = await run(c, file, () => publisher.deleteArticle(file, ctx.now(), base));
     event(published(file, outcome.result));
     return c.json({ path: file, result: outcome.result }, 200, NO_STORE);
   });
@@ -193,8 +214,11 @@ export function registerPublishRoutes(app: Hono, ctx: AppContext, options: Publi
   // Many files in one request (an import, a large first publish): each part of a multipart/form-data body is one file,
   // named by its content path, stored exactly as its PUT route stores it, with the same limits and answers: the
   // images first, then the registries, then the articles, many to a D1 transaction (so an article may use an image
-  // sent after it in the same batch). A refused file changes nothing and the others go on; the feeds touched are
-  // forgotten, and the hook told, once for the whole request; the answers come in the order the files were sent.
+  // sent after it in the same batch), then the deletions (articles, then images). A text part named `.batch` (never a
+  // content path) says what the headers and queries of the single routes say: each file's precondition, the file an
+  // article replaces, the files to delete (BATCH_CONTROL). A refused file changes nothing and the others go on; the
+  // feeds touched are forgotten, and the hook told, once for the whole request; the answers come in the order the files
+  // were sent, then the deletions in the order listed.
   app.post("/api/batch", async (c) => {
     const type = c.req.header("Content-Type") ?? "";
     if (!/^multipart\/form-data\s*;/i.test(type)) {
@@ -210,29 +234,36 @@ export function registerPublishRoutes(app: Hono, ctx: AppContext, options: Publi
     } catch {
       throw new RequestError("bad-request", "The body is not readable as multipart/form-data.");
     }
-    const parts = [...form.entries()];
-    if (parts.length > PUBLISH_LIMITS.batchFiles) {
-      throw new RequestError("too-large", `A batch holds at most ${PUBLISH_LIMITS.batchFiles} files; this one has ${parts.length}.`);
+    const control = readBatchControl(form.get(BATCH_CONTROL));
+    const parts = [...form.entries()].filter(([name]) => name !== BATCH_CONTROL);
+    if (parts.length + control.deletes.length > PUBLISH_LIMITS.batchFiles) {
+      throw new RequestError(
+        "too-large",
+        `A batch holds at most ${PUBLISH_LIMITS.batchFiles} files; this one has ${parts.length + control.deletes.length}.`,
+      );
     }
+    control.check(parts.map(([path]) => path));
     const now = ctx.now();
     const files = await Promise.all(
       parts.map(async ([path, value]) => ({
         path,
         kind: uploadKind(path),
         bytes: typeof value === "string" ? utf8.encode(value) : new Uint8Array(await value.arrayBuffer()),
+        base: control.base(path),
       })),
     );
-    const results: Record<string, unknown>[] = new Array(files.length);
+    const results: Record<string, unknown>[] = new Array(files.length + control.deletes.length);
     const changes: (PublishChange | undefined)[] = [];
+    const pathOf = (index: number) => (index < files.length ? files[index]!.path : control.deletes[index - files.length]!);
     const answer = (index: number, stored: Stored) => {
       event(stored.published);
       changes.push(stored.change);
-      results[index] = { path: files[index]!.path, status: stored.status, ...stored.body };
+      results[index] = { path: pathOf(index), status: stored.status, ...stored.body };
     };
     const refuse = (index: number, error: unknown) => {
       const refused = describeRefusal(error);
       if (!refused) throw error;
-      results[index] = { path: files[index]!.path, status: refused.status, detail: capDetail(refused.detail), ...refused.members };
+      results[index] = { path: pathOf(index), status: refused.status, detail: capDetail(refused.detail), ...refused.members };
     };
     const fits = (index: number): boolean => {
       const { path, kind, bytes: file } = files[index]!;
@@ -244,7 +275,7 @@ export function registerPublishRoutes(app: Hono, ctx: AppContext, options: Publi
       const images = [...files.keys()].filter((index) => files[index]!.kind === "image" && fits(index));
       const stored = images.length
         ? await publisher.putImages(
-            images.map((index) => ({ path: files[index]!.path, bytes: files[index]!.bytes })),
+            images.map((index) => ({ path: files[index]!.path, bytes: files[index]!.bytes, ...withBase(files[index]!.base) })),
             now,
           )
         : [];
@@ -266,14 +297,25 @@ export function registerPublishRoutes(app: Hono, ctx: AppContext, options: Publi
       for (const [index, file] of files.entries()) {
         if (file.kind !== "registry" || !fits(index)) continue;
         try {
-          answer(index, await store("registry", file.path, file.bytes, now));
+          answer(index, await store("registry", file.path, file.bytes, now, file.base));
         } catch (error) {
           refuse(index, error);
         }
       }
       const articles = [...files.keys()].filter((index) => files[index]!.kind === "article" && fits(index));
       const outcomes = await publisher.putArticles(
-        articles.map((index) => ({ file: files[index]!.path, bytes: files[index]!.bytes })),
+        articles.map((index) => {
+          const { path, bytes: text, base } = files[index]!;
+          const replaces = control.replaces.get(path);
+          const replacesBase = replaces === undefined ? undefined : control.base(replaces);
+          return {
+            file: path,
+            bytes: text,
+            ...withBase(base),
+            ...(replaces !== undefined ? { replaces } : {}),
+            ...(replacesBase ? { replacesBase } : {}),
+          };
+        }),
         now,
       );
       for (const [n, result] of outcomes.entries()) {
@@ -286,11 +328,157 @@ export function registerPublishRoutes(app: Hono, ctx: AppContext, options: Publi
         const { change, ...body } = result.outcome;
         answer(index, { status: putStatus(body.result), body, change, published: published(result.file, body.result, body.slug) });
       }
+      // Deletions after every file is stored (an image goes once the articles that used it are gone or changed).
+      const deletions = control.deletes.map((path, n) => ({ path, index: files.length + n, base: control.base(path) }));
+      const articleDeletions = deletions.filter((d) => !d.path.startsWith("images/"));
+      const deleted = articleDeletions.length
+        ? await publisher.deleteArticles(
+            articleDeletions.map((d) => ({ file: d.path, ...withBase(d.base) })),
+            now,
+          )
+        : [];
+      for (const [n, result] of deleted.entries()) {
+        const { index, path } = articleDeletions[n]!;
+        if ("error" in result) {
+          logRefusal(result.error);
+          refuse(index, result.error);
+        } else
+          answer(index, {
+            status: 200,
+            body: { result: result.outcome.result },
+            change: result.outcome.change,
+            published: published(path, result.outcome.result),
+          });
+      }
+      for (const { path, index, base } of deletions.filter((d) => d.path.startsWith("images/"))) {
+        try {
+          const outcome = await operate(() => publisher.deleteImage(path, now, base));
+          answer(index, {
+            status: 200,
+            body: { result: outcome.result },
+            change: outcome.change,
+            published: published(path, outcome.result),
+          });
+        } catch (error) {
+          refuse(index, error);
+        }
+      }
     } finally {
       await settle(c, "/api/batch", changes);
     }
     return c.json({ results }, 200, NO_STORE);
   });
+}
+
+/**
+ * The name of a batch's control part: a text part holding a JSON object with any of these members, each keyed by a
+ * content path (a path no member names is sent without condition):
+ * - `if-match`: path → an If-Match value (RFC 9110 §13.1.1: `"hash"`, a list of them, or `*`), the hashes being the
+ *   manifest's: the file (a part, a file a part replaces, or a file deleted) must hold one of them, else 412;
+ * - `if-none-match`: path → `*`: the file must hold nothing (it did not exist when the client read the manifest);
+ * - `replaces`: path of an article part → the path of the file it was renamed from (`?replaces=` of its PUT route);
+ * - `delete`: a list of paths to delete, articles, drafts and images, as their DELETE routes would.
+ * A part (RFC 7578 §4.8: a part carries no header of its own beyond its name, file name and type), so these cannot be
+ * per-part headers; and a name that starts with `.` is never a content path (checkContentPath).
+ */
+export const BATCH_CONTROL = ".batch";
+
+/** Most bytes of the control part: a precondition, a rename and a deletion for every file a batch may hold. */
+const BATCH_CONTROL_BYTES = 1024 * 1024;
+
+interface BatchControl {
+  replaces: ReadonlyMap<string, string>;
+  deletes: readonly string[];
+  /** The precondition of a path the batch changes. */
+  base(path: string): Precondition | undefined;
+  /** Refuses (400) a control naming a path the batch does not change, or deleting a path it also sends. */
+  check(sent: readonly string[]): void;
+}
+
+/** A batch's control part, read and checked (400 when malformed: ignoring a precondition could lose an update). */
+function readBatchControl(value: File | string | null): BatchControl {
+  const bad = (why: string) => new RequestError("bad-request", `The ${BATCH_CONTROL} part ${why}.`);
+  let parsed: unknown = {};
+  if (value !== null) {
+    if (typeof value !== "string") throw bad("must be a text field, not a file");
+    if (value.length > BATCH_CONTROL_BYTES) throw bad(`is larger than ${BATCH_CONTROL_BYTES} characters`);
+    try {
+      parsed = JSON.parse(value);
+    } catch {
+      throw bad("is not JSON");
+    }
+  }
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) throw bad("must be a JSON object");
+  const known = ["if-match", "if-none-match", "replaces", "delete"];
+  const unknown = Object.keys(parsed).filter((k) => !known.includes(k));
+  if (unknown.length) throw bad(`has ${JSON.stringify(unknown[0])}, which is none of ${known.join(", ")}`);
+  const {
+    "if-match": ifMatch = {},
+    "if-none-match": ifNoneMatch = {},
+    replaces = {},
+    delete: deletes = [],
+  } = parsed as Record<string, unknown>;
+  const stringMap = (member: string, map: unknown): Map<string, string> => {
+    if (typeof map !== "object" || map === null || Array.isArray(map) || Object.values(map).some((v) => typeof v !== "string")) {
+      throw bad(`member ${member} must map paths to strings`);
+    }
+    return new Map(Object.entries(map as Record<string, string>));
+  };
+  if (!Array.isArray(deletes) || deletes.some((d) => typeof d !== "string")) throw bad("member delete must be a list of paths");
+  const matches = stringMap("if-match", ifMatch);
+  const noneMatches = stringMap("if-none-match", ifNoneMatch);
+  const renames = stringMap("replaces", replaces);
+  const bases = new Map<string, Precondition>();
+  for (const path of new Set([...matches.keys(), ...noneMatches.keys()])) {
+    bases.set(path, readPrecondition(matches.get(path), noneMatches.get(path), `${BATCH_CONTROL} for ${path}`)!);
+  }
+  const deleted = [...new Set(deletes as string[])];
+  for (const path of deleted) {
+    const expected = checkContentPath(path.startsWith("images/") ? "image" : "article", path);
+    if (expected) throw bad(`deletes ${JSON.stringify(path)}, which is not ${expected}`);
+  }
+  return {
+    replaces: renames,
+    deletes: deleted,
+    base: (path) => bases.get(path),
+    check(sent) {
+      const changed = new Set([...sent, ...renames.values(), ...deleted]);
+      for (const path of [...bases.keys(), ...renames.keys()]) {
+        if (!changed.has(path) || (renames.has(path) && !sent.includes(path)))
+          throw bad(`names ${JSON.stringify(path)}, which the batch does not change`);
+      }
+      const both = deleted.find((path) => sent.includes(path));
+      if (both !== undefined) throw bad(`deletes ${JSON.stringify(both)}, which the batch also sends`);
+    },
+  };
+}
+
+/** The precondition option of a publisher call, when there is one. */
+const withBase = (base: Precondition | undefined) => (base ? { base } : {});
+
+/** The precondition of a single request: its If-Match and If-None-Match, on the file it changes. */
+function preconditionOf(c: Context): Precondition | undefined {
+  return readPrecondition(c.req.header("If-Match"), c.req.header("If-None-Match"), "the request");
+}
+
+/**
+ * If-Match and If-None-Match values as a Precondition (RFC 9110 §13.1.1–2): If-Match is `*` or entity tags compared
+ * strongly (a weak tag never matches, §8.8.3.2), the opaque tags being the manifest's hashes; If-None-Match is `*` only
+ * (a publish creates a file that must not exist). A malformed value is a 400: a precondition ignored could lose an update.
+ */
+export function readPrecondition(ifMatch: string | undefined, ifNoneMatch: string | undefined, where: string): Precondition | undefined {
+  const base: { match?: "*" | string[]; none?: boolean } = {};
+  if (ifMatch !== undefined) {
+    const tags = parseEntityTags(ifMatch);
+    if (!tags) throw new RequestError("bad-request", `The If-Match of ${where} is not \`*\` or a list of entity tags ("…").`);
+    base.match = tags === "*" ? "*" : tags.filter((t) => !t.weak).map((t) => t.opaque.slice(1, -1));
+  }
+  if (ifNoneMatch !== undefined) {
+    if (ifNoneMatch.trim() !== "*")
+      throw new RequestError("bad-request", `The If-None-Match of ${where} must be \`*\` (the file must not exist).`);
+    base.none = true;
+  }
+  return base.match !== undefined || base.none ? base : undefined;
 }
 
 /**
@@ -352,6 +540,10 @@ export function describeRefusal(error: unknown): { status: HttpStatus; detail: s
     return { status: statusOf(error), detail, members: { file: error.file, issues: error.issues, warnings: error.warnings } };
   }
   if (error instanceof PublishConflictError) return { status: statusOf(error), detail: error.message, members: { file: error.file } };
+  if (error instanceof PreconditionFailedError) {
+    // `stored`: the hash the file holds now (null: nothing), as the manifest would list it.
+    return { status: statusOf(error), detail: error.message, members: { file: error.file, stored: error.stored } };
+  }
   if (error instanceof RequestError && error.code === "too-large") return { status: statusOf(error), detail: error.message, members: {} };
   return undefined;
 }

@@ -2,8 +2,9 @@
 // a group at a time, with the answers of one file at a time), the store's limits, a file changed underneath a write,
 // and how many reads and writes a publish costs.
 import { describe, expect, it } from "vitest";
+import { hashSource } from "../../src/core/publish/publication.ts";
 import type { ChangeAnswer, PublishStore, StoreChange, StoreQuery } from "../../src/core/publish/store.ts";
-import { PublishConflictError, PublishRejectedError } from "../../src/core/publishing.ts";
+import { PreconditionFailedError, PublishConflictError, PublishRejectedError } from "../../src/core/publishing.ts";
 import { FORGET_SCOPES, scopesToForget } from "../../src/http/publish.ts";
 import { createMemoryStore } from "../../src/store/memory/store.ts";
 import { publisherOver } from "../support/publish-tree.ts";
@@ -166,4 +167,41 @@ describe("scopesToForget", () => {
   ])("%j → %j", (scopes, expected) => {
     expect(scopesToForget(scopes)).toEqual(expected);
   });
+});
+
+describe("a change based on a version another publish replaced between the read and the write", () => {
+  // The other publish lands after this one read the file and before it writes: only the write's own check (the
+  // version read) sees it; the file is read again, and its base no longer met, the change is refused, nothing changed.
+  async function racing(kind: "put" | "delete" | "registry") {
+    const memory = createMemoryStore();
+    const path = kind === "registry" ? "authors.yaml" : "a.md";
+    const first = kind === "registry" ? "sara:\n  name: Sara\n" : story("a", 1);
+    const theirs = kind === "registry" ? "sara:\n  name: Sara Ahmadi\n" : story("a", 1, "News", ["Oil"], "Their edit");
+    const mine = kind === "registry" ? "sara:\n  name: S. Ahmadi\n" : story("a", 1, "News", ["Oil"], "My edit");
+    const publisher = publisherOver(memory, STORE_SITE);
+    if (kind === "registry") await publisher.putRegistry("authors.yaml", bytes(first), NOW);
+    else await publisher.putArticle(path, bytes(first), { now: NOW });
+    const base = { match: [hashSource(first)] };
+    let raced = false;
+    const { store } = watched(memory, async (_change, real) => {
+      if (!raced) {
+        raced = true;
+        if (kind === "registry") await publisher.putRegistry("authors.yaml", bytes(theirs), NOW);
+        else await publisher.putArticle(path, bytes(theirs), { now: NOW });
+      }
+      return real();
+    });
+    const racer = publisherOver(store, STORE_SITE);
+    const attempt =
+      kind === "put"
+        ? racer.putArticle(path, bytes(mine), { now: NOW, base })
+        : kind === "delete"
+          ? racer.deleteArticle(path, NOW, base)
+          : racer.putRegistry("authors.yaml", bytes(mine), NOW, base);
+    await expect(attempt).rejects.toThrow(PreconditionFailedError);
+    const held = kind === "registry" ? memory.tables.registries.get("authors.yaml")?.sourceHash : memory.tables.articleOf(path)?.sourceHash;
+    expect(held).toBe(hashSource(theirs));
+  }
+
+  it.each(["put", "delete", "registry"] as const)("%s", racing);
 });

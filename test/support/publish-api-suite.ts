@@ -7,12 +7,13 @@ import { beforeEach, describe, expect, it } from "vitest";
 import type { Catalog } from "../../src/core/catalog.ts";
 import { loadContent } from "../../src/core/content.ts";
 import type { ContentIssue } from "../../src/core/errors.ts";
+import { hashSource } from "../../src/core/publish/publication.ts";
 import type { PublishChange, Publisher } from "../../src/core/publishing.ts";
 import { parseSettings, type SiteSettings } from "../../src/core/settings.ts";
 import { createApp } from "../../src/http/app.ts";
-import type { PublishEvent } from "../../src/http/publish.ts";
+import { BATCH_CONTROL, type PublishEvent } from "../../src/http/publish.ts";
 import { createMemorySource, type MemoryFiles } from "../../src/sources/memory.ts";
-import { type Fetch, publishFiles, send as sendWith } from "./api-client.ts";
+import { apiPath, type Fetch, publishFiles, send as sendWith } from "./api-client.ts";
 
 /** What the suite needs of a store: a fresh catalog and publisher over it, and a few looks inside. */
 export interface PublishApiStore {
@@ -120,6 +121,9 @@ async function checkIssues(files: MemoryFiles, file: string): Promise<ContentIss
   const content = await loadContent(createMemorySource(files), site);
   return content.issues.filter((i) => i.file === file);
 }
+
+/** Where a redirect leads. */
+const location = (res: Response) => res.headers.get("Location");
 
 async function problemOf(res: Response): Promise<{ status: number; issues: ContentIssue[]; detail: string }> {
   expect(res.headers.get("Content-Type")).toBe("application/problem+json");
@@ -499,7 +503,6 @@ export function describePublishApi(name: string, make: () => PublishApiStore, ru
         );
         return [/<guid[^>]*>([^<]*)<\/guid>/.exec(item)?.[1] ?? "", /<id>([^<]*)<\/id>/.exec(atom)?.[1] ?? "", json?.id ?? ""];
       }
-      const location = (res: Response) => res.headers.get("Location");
 
       it("keeps a renamed article's id, and its old page answers 301 to the new one", async () => {
         const { put, get, text } = setup();
@@ -633,6 +636,165 @@ export function describePublishApi(name: string, make: () => PublishApiStore, ru
         expect(location(await getAt(NOW, "/2025/05/01/late/", rule))).toBe("https://news.example.com/articles/late-night");
         // Without the setting, nothing.
         expect((await getAt(NOW, "/2025/05/01/late-night/", site)).status).toBe(404);
+      });
+    });
+
+    describe("publish API: preconditions (no lost updates)", () => {
+      const auth = { Authorization: `Bearer ${TOKEN}` };
+      /** What the manifest says `path` holds (its hash), as the publish client reads it. */
+      async function held(fetch: Fetch, path: string): Promise<string | undefined> {
+        const page = (await (await fetch(`${BASE}/api/manifest`, { headers: auth })).json()) as {
+          entries: { path: string; hash: string }[];
+        };
+        return page.entries.find((e) => e.path === path)?.hash;
+      }
+      const putWith = (fetch: Fetch, path: string, body: string | Uint8Array, headers: Record<string, string>, query = "") =>
+        fetch(BASE + apiPath(path) + query, {
+          method: "PUT",
+          headers: { ...auth, ...headers },
+          body: (typeof body === "string" ? new TextEncoder().encode(body) : body) as Uint8Array<ArrayBuffer>,
+        });
+      const deleteWith = (fetch: Fetch, path: string, headers: Record<string, string>) =>
+        fetch(BASE + apiPath(path), { method: "DELETE", headers: { ...auth, ...headers } });
+
+      it("stores an article only while it holds what the change was based on (If-Match), and answers 412 naming the file", async () => {
+        const { fetch, put, text } = setup();
+        await put("a.md", article("Alpha"));
+        const base = await held(fetch, "a.md");
+        expect(base).toBe(hashSource(article("Alpha")));
+        // Someone else publishes an edit; a change based on the first version is refused, and changes nothing.
+        await put("a.md", article("Alpha, their edit"));
+        const stale = await putWith(fetch, "a.md", article("Alpha, my edit"), { "If-Match": `"${base}"` });
+        expect(stale.status).toBe(412);
+        const problem = (await stale.json()) as { title: string; file: string; stored: string; detail: string };
+        expect(problem).toMatchObject({ title: "Precondition Failed", file: "a.md", stored: hashSource(article("Alpha, their edit")) });
+        expect(problem.detail).toContain("a.md changed on the worker since it was read");
+        expect(await text("/rss.xml")).toContain("their edit");
+        // Based on what is stored now, it goes.
+        const fresh = await putWith(fetch, "a.md", article("Alpha, my edit"), { "If-Match": `"${await held(fetch, "a.md")}", "other"` });
+        expect(fresh.status).toBe(200);
+        expect(await text("/rss.xml")).toContain("my edit");
+        // A retried request whose first attempt went through (the file holds exactly what is sent): not a lost update.
+        const retried = await putWith(fetch, "a.md", article("Alpha, my edit"), { "If-Match": `"${base}"` });
+        expect(retried.status).toBe(200);
+        expect(((await retried.json()) as { result: string }).result).toBe("unchanged");
+        // A weak tag never matches strongly; `*` is any stored version.
+        expect((await putWith(fetch, "a.md", article("Alpha, weak"), { "If-Match": `W/"${await held(fetch, "a.md")}"` })).status).toBe(412);
+        expect((await putWith(fetch, "a.md", article("Alpha, any"), { "If-Match": "*" })).status).toBe(200);
+        expect((await putWith(fetch, "new.md", article("New"), { "If-Match": "*" })).status).toBe(412);
+      });
+
+      it("creates a file only while it does not exist (If-None-Match: *)", async () => {
+        const { fetch, put, text } = setup();
+        expect((await putWith(fetch, "a.md", article("Alpha"), { "If-None-Match": "*" })).status).toBe(201);
+        await put("b.md", article("Bravo"));
+        const taken = await putWith(fetch, "b.md", article("Bravo, mine"), { "If-None-Match": "*" });
+        expect(taken.status).toBe(412);
+        expect(await text("/rss.xml")).not.toContain("Bravo, mine");
+      });
+
+      it("deletes only what the change was based on; a file already gone is absent", async () => {
+        const { fetch, put, get } = setup();
+        await put("a.md", article("Alpha"));
+        const base = await held(fetch, "a.md");
+        await put("a.md", article("Alpha, edited"));
+        expect((await deleteWith(fetch, "a.md", { "If-Match": `"${base}"` })).status).toBe(412);
+        expect((await get("/articles/a")).status).toBe(200);
+        const now = await held(fetch, "a.md");
+        expect(await (await deleteWith(fetch, "a.md", { "If-Match": `"${now}"` })).json()).toEqual({ path: "a.md", result: "deleted" });
+        expect(await (await deleteWith(fetch, "a.md", { "If-Match": `"${now}"` })).json()).toEqual({ path: "a.md", result: "absent" });
+      });
+
+      it("holds images and registries to their base too", async () => {
+        const { fetch, put } = setup();
+        await put("images/p.png", PNG_1x1);
+        const image = await held(fetch, "images/p.png");
+        await put("images/p.png", PNG_3x2);
+        expect((await putWith(fetch, "images/p.png", PNG_1x1, { "If-Match": `"${image}"` })).status).toBe(412);
+        expect((await deleteWith(fetch, "images/p.png", { "If-Match": `"${image}"` })).status).toBe(412);
+        await put("authors.yaml", "sara:\n  name: Sara\n");
+        const registry = await held(fetch, "authors.yaml");
+        await put("authors.yaml", "sara:\n  name: Sara Ahmadi\n");
+        const stale = await putWith(fetch, "authors.yaml", "sara:\n  name: S. Ahmadi\n", { "If-Match": `"${registry}"` });
+        expect(stale.status).toBe(412);
+        expect(await held(fetch, "authors.yaml")).toBe(hashSource("sara:\n  name: Sara Ahmadi\n"));
+      });
+
+      it("refuses a malformed precondition (400) rather than ignore it", async () => {
+        const { fetch } = setup();
+        expect((await putWith(fetch, "a.md", article("Alpha"), { "If-Match": "abc" })).status).toBe(400);
+        expect((await putWith(fetch, "a.md", article("Alpha"), { "If-None-Match": '"abc"' })).status).toBe(400);
+        expect(await held(fetch, "a.md")).toBeUndefined();
+      });
+
+      it("reads a batch's .batch part: preconditions, renames and deletions, each file answered on its own", async () => {
+        const { fetch, put, get, text } = setup();
+        await put("2025/a.md", article("Alpha"));
+        await put("2025/b.md", article("Bravo", { date: "2025-05-02 09:00" }));
+        await put("2025/c.md", article("Charlie", { date: "2025-05-03 09:00" }));
+        await put("images/old.png", PNG_1x1);
+        const hashOf = async (path: string) => `"${await held(fetch, path)}"`;
+        const stale = `"${hashSource("not what is stored")}"`;
+        const form = batchBody([
+          // Renamed (its name gives another slug), based on what the old file held.
+          ["2026/alpha-moved.md", article("Alpha")],
+          // An edit based on an old version: refused alone.
+          ["2025/b.md", article("Bravo, edited")],
+          ["2025/d.md", article("Delta", { date: "2025-05-04 09:00" })],
+        ]);
+        form.append(
+          BATCH_CONTROL,
+          JSON.stringify({
+            "if-match": {
+              "2025/a.md": await hashOf("2025/a.md"),
+              "2025/b.md": stale,
+              "2025/c.md": await hashOf("2025/c.md"),
+              "images/old.png": await hashOf("images/old.png"),
+            },
+            "if-none-match": { "2026/alpha-moved.md": "*", "2025/d.md": "*" },
+            replaces: { "2026/alpha-moved.md": "2025/a.md" },
+            delete: ["2025/c.md", "images/old.png"],
+          }),
+        );
+        const res = await fetch(`${BASE}/api/batch`, { method: "POST", headers: auth, body: form });
+        expect(res.status).toBe(200);
+        const { results } = (await res.json()) as { results: BatchResult[] };
+        expect(results.map((r) => [r.path, r.status, r.result ?? "refused"])).toEqual([
+          ["2026/alpha-moved.md", 201, "created"],
+          ["2025/b.md", 412, "refused"],
+          ["2025/d.md", 201, "created"],
+          ["2025/c.md", 200, "deleted"],
+          ["images/old.png", 200, "deleted"],
+        ]);
+        expect(results[1]).toMatchObject({ file: "2025/b.md", detail: expect.stringContaining("changed on the worker") });
+        expect(location(await get("/articles/a"))).toBe("https://news.example.com/articles/alpha-moved");
+        expect((await get("/articles/c")).status).toBe(410);
+        const rss = await text("/rss.xml");
+        expect(rss).toContain("https://news.example.com/articles/a</guid>");
+        expect(rss).not.toContain("Bravo, edited");
+        // A rename whose old file changed meanwhile is refused, naming that file.
+        await put("2025/e.md", article("Echo", { date: "2025-05-05 09:00" }));
+        const moved = batchBody([["2026/e.md", article("Echo", { date: "2025-05-05 09:00" })]]);
+        moved.append(BATCH_CONTROL, JSON.stringify({ "if-match": { "2025/e.md": stale }, replaces: { "2026/e.md": "2025/e.md" } }));
+        const refused = (await (await fetch(`${BASE}/api/batch`, { method: "POST", headers: auth, body: moved })).json()) as {
+          results: BatchResult[];
+        };
+        expect(refused.results).toEqual([expect.objectContaining({ path: "2026/e.md", status: 412, file: "2025/e.md" })]);
+      });
+
+      it.each([
+        ["not JSON", "{"],
+        ["an unknown member", JSON.stringify({ "if-matches": {} })],
+        ["a path the batch does not change", JSON.stringify({ "if-match": { "elsewhere.md": "*" } })],
+        ["a rename of a file not sent", JSON.stringify({ replaces: { "x.md": "y.md" } })],
+        ["a deletion of a file also sent", JSON.stringify({ delete: ["2025/a.md"] })],
+        ["a malformed If-Match", JSON.stringify({ "if-match": { "2025/a.md": "abc" } })],
+      ])("refuses a .batch part with %s (400), storing nothing", async (_case, control) => {
+        const { fetch } = setup();
+        const form = batchBody([["2025/a.md", article("Alpha")]]);
+        form.append(BATCH_CONTROL, control);
+        expect((await fetch(`${BASE}/api/batch`, { method: "POST", headers: auth, body: form })).status).toBe(400);
+        expect(await held(fetch, "2025/a.md")).toBeUndefined();
       });
     });
 

@@ -26,12 +26,17 @@ import {
   decodeUpload,
   type ImageOutcome,
   type ImageResult,
+  type DeletionResult,
   type ManifestPage,
+  meetsPrecondition,
+  type Precondition,
+  PreconditionFailedError,
   PUBLISH_LIMITS,
   PUBLISHABLE_IMAGE_TYPES,
   type PublishChange,
   PublishConflictError,
   type Publisher,
+  type PublishRefusal,
   PublishRejectedError,
   type PutResult,
   type RegistryName,
@@ -43,7 +48,16 @@ import { slugify } from "../text.ts";
 import { isSameArticle, keepFirstId, planRedirects, retirementsOf } from "./identity.ts";
 import { planLists } from "./lists.ts";
 import { hashSource, type ItemWriters, PART_NAMES, type Publication, preparePublication } from "./publication.ts";
-import type { Expectation, PublishStore, RedirectPlan, StoreAnswer, StoreChange, StoredArticle, WriteConflict } from "./store.ts";
+import type {
+  Expectation,
+  PublishStore,
+  RedirectPlan,
+  StoreAnswer,
+  StoreChange,
+  StoredArticle,
+  StoredRegistry,
+  WriteConflict,
+} from "./store.ts";
 
 /**
  * How many articles one group reads and writes together: one D1 transaction each. Bounded by count and by the bytes
@@ -76,6 +90,9 @@ interface Incoming {
   stored?: boolean;
   /** Republishing from the store: the slug it is stored under, kept (a server-side re-publish never moves a URL). */
   keepSlug?: string;
+  /** What the file, and the file it was renamed from, were when the client read them. */
+  base?: Precondition;
+  replacesBase?: Precondition;
 }
 
 /** A publisher over `store`: the Publisher every route and the CLI's worker use. */
@@ -103,8 +120,13 @@ class StorePublisher implements Publisher {
     return this.#store.manifest(after, limit);
   }
 
-  async putArticle(file: string, bytes: Uint8Array, { replaces, now }: { replaces?: string; now: Date }): Promise<ArticleOutcome> {
-    const [result] = await this.putArticles([{ file, bytes, ...(replaces !== undefined ? { replaces } : {}) }], now);
+  async putArticle(
+    file: string,
+    bytes: Uint8Array,
+    { replaces, now, base, replacesBase }: { replaces?: string; now: Date; base?: Precondition; replacesBase?: Precondition },
+  ): Promise<ArticleOutcome> {
+    const upload = { file, bytes, ...(replaces !== undefined ? { replaces } : {}), ...(base ? { base } : {}), ...(replacesBase ? { replacesBase } : {}) };
+    const [result] = await this.putArticles([upload], now);
     if ("error" in result!) throw result.error;
     return result!.outcome;
   }
@@ -120,7 +142,14 @@ class StorePublisher implements Publisher {
         if ("issue" in decoded) throw new PublishRejectedError(file, [decoded.issue]);
         const renamed = upload.replaces !== undefined && upload.replaces !== file ? upload.replaces : undefined;
         if (renamed !== undefined) requirePath("article", renamed);
-        pending.push({ index, file, text: decoded.text, ...(renamed !== undefined ? { renamed } : {}) });
+        pending.push({
+          index,
+          file,
+          text: decoded.text,
+          ...(renamed !== undefined ? { renamed } : {}),
+          ...(upload.base ? { base: upload.base } : {}),
+          ...(upload.replacesBase && renamed !== undefined ? { replacesBase: upload.replacesBase } : {}),
+        });
       } catch (error) {
         results[index] = { file, error: refusal(error) };
       }
@@ -131,41 +160,75 @@ class StorePublisher implements Publisher {
     return results;
   }
 
-  async deleteArticle(file: string, now: Date): Promise<DeleteOutcome> {
-    requirePath("article", file);
-    for (let attempt = 0; ; attempt++) {
-      const state = await this.#store.read({ files: [file] });
-      const article = state.articles.get(file);
-      if (!article && !state.drafts.has(file)) return { path: file, result: "absent" };
-      const [answer] = await this.#store.write([
-        {
-          kind: "delete",
-          key: file,
-          file,
-          expect: [{ file, version: article?.version ?? null, draft: state.drafts.has(file) }],
-          lists: planLists(article ? [article] : [], undefined, now),
-          retire: retirementsOf(article ? [article] : []),
-          now,
-        },
-      ]);
-      if (answer!.ok) {
-        const scopes = article?.entries.map((e) => e.scope) ?? [];
-        return { path: file, result: "deleted", change: changeOf(now, { scopes, slugs: article ? [article.slug] : [] }) };
-      }
-      if (attempt >= STALE_RETRIES) throw staleError(file);
-    }
-  }
-
-  async putImage(path: string, bytes: Uint8Array, now: Date): Promise<ImageOutcome> {
-    const [result] = await this.putImages([{ path, bytes }], now);
+  async deleteArticle(file: string, now: Date, base?: Precondition): Promise<DeleteOutcome> {
+    const [result] = await this.deleteArticles([{ file, ...(base ? { base } : {}) }], now);
     if ("error" in result!) throw result.error;
     return result!.outcome;
   }
 
-  async putImages(uploads: readonly { path: string; bytes: Uint8Array }[], now: Date): Promise<ImageResult[]> {
+  async deleteArticles(deletions: readonly { file: string; base?: Precondition }[], now: Date): Promise<DeletionResult[]> {
+    for (const { file } of deletions) requirePath("article", file);
+    const results: DeletionResult[] = new Array(deletions.length);
+    // A file named twice: removed once (with the last one's base), both answered alike.
+    const last = new Map(deletions.map((d, index) => [d.file, index]));
+    let queue = [...last.values()].map((index) => ({ ...deletions[index]!, index }));
+    for (let attempt = 0; queue.length; attempt++) {
+      const again: typeof queue = [];
+      for (let i = 0; i < queue.length; i += this.#group.articles) {
+        const group = queue.slice(i, i + this.#group.articles);
+        const state = await this.#store.read({ files: group.map((d) => d.file) });
+        const changes: StoreChange[] = [];
+        const going: { index: number; file: string; article: StoredArticle | undefined }[] = [];
+        for (const { file, base, index } of group) {
+          const article = state.articles.get(file);
+          const stored = article?.sourceHash ?? state.drafts.get(file)?.sourceHash ?? null;
+          // Already gone: a retried deletion whose first attempt went through meets any base (RFC 9110 §13.1.1).
+          if (stored === null) {
+            results[index] = { path: file, outcome: { path: file, result: "absent" } };
+            continue;
+          }
+          if (!meetsPrecondition(stored, base)) {
+            results[index] = { path: file, error: new PreconditionFailedError(file, stored) };
+            continue;
+          }
+          changes.push({
+            kind: "delete",
+            key: file,
+            file,
+            expect: [{ file, version: article?.version ?? null, draft: state.drafts.has(file) }],
+            lists: planLists(article ? [article] : [], undefined, now),
+            retire: retirementsOf(article ? [article] : []),
+            now,
+          });
+          going.push({ index, file, article });
+        }
+        const answers = changes.length ? await this.#store.write(changes) : [];
+        for (const [n, answer] of answers.entries()) {
+          const { index, file, article } = going[n]!;
+          if (answer.ok) {
+            const scopes = article?.entries.map((e) => e.scope) ?? [];
+            const change = changeOf(now, { scopes, slugs: article ? [article.slug] : [] });
+            results[index] = { path: file, outcome: { path: file, result: "deleted", ...(change ? { change } : {}) } };
+          } else if (attempt < STALE_RETRIES) again.push(...group.filter((d) => d.index === index));
+          else results[index] = { path: file, error: staleError(file) };
+        }
+      }
+      queue = again;
+    }
+    for (const [index, { file }] of deletions.entries()) results[index] ??= results[last.get(file)!]!;
+    return results;
+  }
+
+  async putImage(path: string, bytes: Uint8Array, now: Date, base?: Precondition): Promise<ImageOutcome> {
+    const [result] = await this.putImages([{ path, bytes, ...(base ? { base } : {}) }], now);
+    if ("error" in result!) throw result.error;
+    return result!.outcome;
+  }
+
+  async putImages(uploads: readonly { path: string; bytes: Uint8Array; base?: Precondition }[], now: Date): Promise<ImageResult[]> {
     const results: ImageResult[] = new Array(uploads.length);
-    const measured: { index: number; path: string; bytes: Uint8Array; facts: ImageFacts; sha256: string }[] = [];
-    for (const [index, { path, bytes }] of uploads.entries()) {
+    const measured: { index: number; path: string; bytes: Uint8Array; facts: ImageFacts; sha256: string; base?: Precondition }[] = [];
+    for (const [index, { path, bytes, base }] of uploads.entries()) {
       try {
         requirePath("image", path);
         // The check's own inspection: its reason names what the bytes are (an SVG, a damaged JPEG, …).
@@ -174,7 +237,7 @@ class StorePublisher implements Publisher {
           const found = inspected.ok ? `an image of type ${inspected.facts.type}` : inspected.reason;
           throw new PublishRejectedError(path, [{ file: path, found, expected: "a JPEG, PNG, GIF, WebP or AVIF file" }]);
         }
-        measured.push({ index, path, bytes, facts: inspected.facts, sha256: await sha256Hex(bytes) });
+        measured.push({ index, path, bytes, facts: inspected.facts, sha256: await sha256Hex(bytes), ...(base ? { base } : {}) });
       } catch (error) {
         results[index] = { path, error: refusal(error) };
       }
@@ -182,6 +245,14 @@ class StorePublisher implements Publisher {
     // A path sent twice: the last bytes win, as two PUTs in a row would leave them.
     const last = new Map(measured.map((m) => [m.path, m]));
     const { images: stored } = await this.#store.read({ images: [...last.keys()] });
+    // What each was based on, checked against the row read: images are not checked again inside the write (their bytes
+    // go to R2 first), so two publishes of one image within these milliseconds leave the last one's.
+    for (const image of [...last.values()]) {
+      const found = stored.get(image.path)?.sha256 ?? null;
+      if (meetsPrecondition(found, image.base, image.sha256)) continue;
+      last.delete(image.path);
+      for (const m of measured) if (m.path === image.path) results[m.index] = { path: m.path, error: new PreconditionFailedError(m.path, found) };
+    }
     const changed = [];
     for (const image of last.values()) {
       const old = stored.get(image.path);
@@ -209,6 +280,7 @@ class StorePublisher implements Publisher {
     const users = refacted.length ? (await this.#store.read({ imageUsers: refacted.map((m) => m.path) })).imageUsers : new Map();
     const { done, scopes } = await this.#republish([...new Set([...users.values()].flat().map((u) => u.slug))], now);
     for (const m of measured) {
+      if (!last.has(m.path)) continue;
       const isChanged = changed.includes(m);
       const slugs = (users.get(m.path) ?? []).map((u: { slug: string }) => u.slug);
       const mine = done.filter((d) => (users.get(m.path) ?? []).some((u: { file: string }) => u.file === d.file));
@@ -232,8 +304,13 @@ class StorePublisher implements Publisher {
     return results;
   }
 
-  async deleteImage(path: string, now: Date): Promise<DeleteOutcome> {
+  async deleteImage(path: string, now: Date, base?: Precondition): Promise<DeleteOutcome> {
     requirePath("image", path);
+    if (base) {
+      const found = (await this.#store.read({ images: [path] })).images.get(path)?.sha256 ?? null;
+      if (found === null) return { path, result: "absent" };
+      if (!meetsPrecondition(found, base)) throw new PreconditionFailedError(path, found);
+    }
     // The row first, and only while no article uses it (checked inside the write), then the bytes: an article can
     // never be published against an image that is going.
     const [answer] = await this.#store.write([{ kind: "delete-image", key: path, path }]);
@@ -245,10 +322,11 @@ class StorePublisher implements Publisher {
     return answer!.deleted ? { path, result: "deleted", change: changeOf(now, { images: [path] }) } : { path, result: "absent" };
   }
 
-  async putRegistry(name: RegistryName, bytes: Uint8Array, now: Date): Promise<RegistryOutcome> {
+  async putRegistry(name: RegistryName, bytes: Uint8Array, now: Date, base?: Precondition): Promise<RegistryOutcome> {
     const decoded = decodeUpload(name, bytes, PUBLISH_LIMITS.registryBytes);
     if ("issue" in decoded) throw new PublishRejectedError(name, [decoded.issue]);
     const { text } = decoded;
+    const sourceHash = hashSource(text);
     // authors.yaml as the check parses it, local avatars looked up among the stored images (two passes, as articles).
     const wanted = new Set<string>();
     const first =
@@ -261,19 +339,28 @@ class StorePublisher implements Publisher {
             exists: () => false,
           })
         : parsePartners(text);
-    const state = await this.#store.read({ registries: [name], images: [...wanted] });
-    const parsed =
-      name === "authors.yaml" && wanted.size
-        ? parseAuthors(text, this.#site, { image: (file) => state.images.get(file) ?? null, exists: (file) => state.images.has(file) })
-        : first;
-    if (parsed.issues.length) throw new PublishRejectedError(name, parsed.issues);
-    const entries = "authors" in parsed ? [...parsed.authors] : [...parsed.partners];
-    const sourceHash = hashSource(text);
-    const old = state.registries.get(name);
-    if (old?.sourceHash === sourceHash) return { name, result: "unchanged", republished: [] };
-    const stored = JSON.stringify(entries);
-    this.#requireFits(name, [["registry", stored]]);
-    await this.#store.write([{ kind: "registry", key: name, name, sourceHash, text, parsed: stored, warnings: "[]" }]);
+    let old: StoredRegistry | undefined;
+    let entries: unknown[];
+    for (let attempt = 0; ; attempt++) {
+      const state = await this.#store.read({ registries: [name], images: [...wanted] });
+      old = state.registries.get(name);
+      if (!meetsPrecondition(old?.sourceHash ?? null, base, sourceHash)) throw new PreconditionFailedError(name, old?.sourceHash ?? null);
+      const parsed =
+        name === "authors.yaml" && wanted.size
+          ? parseAuthors(text, this.#site, { image: (file) => state.images.get(file) ?? null, exists: (file) => state.images.has(file) })
+          : first;
+      if (parsed.issues.length) throw new PublishRejectedError(name, parsed.issues);
+      entries = "authors" in parsed ? [...parsed.authors] : [...parsed.partners];
+      if (old?.sourceHash === sourceHash) return { name, result: "unchanged", republished: [] };
+      const stored = JSON.stringify(entries);
+      this.#requireFits(name, [["registry", stored]]);
+      // Stored only while the registry read is still the one stored: two publishes of it never lose one's entries silently.
+      const [answer] = await this.#store.write([
+        { kind: "registry", key: name, name, sourceHash, text, parsed: stored, warnings: "[]", expect: old?.sourceHash ?? null },
+      ]);
+      if (answer!.ok) break;
+      if (attempt >= STALE_RETRIES) throw staleError(name);
+    }
 
     let republished: Republished[] = [];
     let scopes = new Set<string>();
@@ -318,7 +405,7 @@ class StorePublisher implements Publisher {
   async #publishAll(
     items: readonly Incoming[],
     now: Date,
-    settle: (item: Incoming, answer: { outcome: ArticleOutcome } | { error: PublishRejectedError | PublishConflictError }) => void,
+    settle: (item: Incoming, answer: { outcome: ArticleOutcome } | { error: PublishRefusal }) => void,
   ): Promise<void> {
     let queue = items;
     for (let attempt = 0; queue.length; attempt++) {
@@ -335,19 +422,34 @@ class StorePublisher implements Publisher {
 
   /** One group: read, parse, check claims, write; each item settled, or handed to `retry` when it was stale. */
   async #publishGroup(
-    group: readonly Incoming[],
+    items: readonly Incoming[],
     now: Date,
-    settle: (item: Incoming, answer: { outcome: ArticleOutcome } | { error: PublishRejectedError | PublishConflictError }) => void,
+    settle: (item: Incoming, answer: { outcome: ArticleOutcome } | { error: PublishRefusal }) => void,
     retry: (item: Incoming) => void,
   ): Promise<void> {
     const refuse = (item: Incoming, error: unknown) => {
       if (!item.stored) settle(item, { error: refusal(error) });
     };
+    let group = items;
     const files = [...new Set(group.flatMap((item) => (item.renamed ? [item.file, item.renamed] : [item.file])))];
     // The images the texts seem to name are read with the rest, so each article is parsed once with their facts.
     const guessed = [...new Set(group.flatMap((item) => imagesNamedIn(item.text)))];
     const state = await this.#store.read({ registries: ["authors.yaml"], files, images: guessed });
     const authors = registryOf<Author>(state.registries.get("authors.yaml")?.parsed);
+
+    // What each file was based on (If-Match, If-None-Match): checked against what was read, and again inside the write,
+    // which requires the versions read; a file changed in between is read again (retry), and checked again.
+    const held = (file: string) => state.articles.get(file)?.sourceHash ?? state.drafts.get(file)?.sourceHash ?? null;
+    group = group.filter((item) => {
+      const sending = hashSource(item.text);
+      const failed = !meetsPrecondition(held(item.file), item.base, sending)
+        ? item.file
+        : item.renamed !== undefined && !meetsPrecondition(held(item.renamed), item.replacesBase) && held(item.file) !== sending
+          ? item.renamed
+          : undefined;
+      if (failed !== undefined) settle(item, { error: new PreconditionFailedError(failed, held(failed)) });
+      return failed === undefined;
+    });
 
     // Each article parsed against the stored registry and images; one naming an image the guess missed (an unusual
     // spelling of its path) again, with that image's facts read too.
@@ -659,8 +761,10 @@ function requirePath(kind: "article" | "image", path: string): void {
 }
 
 /** An error from validating a file, as a batch answers it; anything else (a store failure) is thrown on. */
-function refusal(error: unknown): PublishRejectedError | PublishConflictError {
-  if (error instanceof PublishRejectedError || error instanceof PublishConflictError) return error;
+function refusal(error: unknown): PublishRefusal {
+  if (error instanceof PublishRejectedError || error instanceof PublishConflictError || error instanceof PreconditionFailedError) {
+    return error;
+  }
   throw error;
 }
 

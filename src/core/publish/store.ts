@@ -161,7 +161,17 @@ export type StoreChange =
   | { kind: "image"; key: string; path: string; facts: StoredImageFacts }
   /** Removes an image's row, only while no article uses it. */
   | { kind: "delete-image"; key: string; path: string }
-  | { kind: "registry"; key: string; name: RegistryName; sourceHash: string; text: string; parsed: string; warnings: string };
+  | {
+      kind: "registry";
+      key: string;
+      name: RegistryName;
+      sourceHash: string;
+      text: string;
+      parsed: string;
+      warnings: string;
+      /** The hash of the registry that was read (null: none): stored only while it still is (else `stale`). */
+      expect: string | null;
+    };
 
 /** Why a change was not made. */
 export type WriteConflict =

@@ -57,7 +57,7 @@ import {
   singleDatabase,
 } from "./parts.ts";
 import { type RedirectRow, type RetiredPage, writeRedirects } from "./redirects.ts";
-import { registriesOf, upsertRegistry } from "./registries.ts";
+import { guardRegistries, registriesOf, upsertRegistry } from "./registries.ts";
 
 export interface D1StoreOptions {
   /** Where a failed clean-up of replaced parts is logged (they are left for the scheduled sweep); the console by default. */
@@ -304,6 +304,7 @@ class D1Store implements PublishStore {
     const written = Date.now();
     const guards: GuardRow[] = [];
     const imageGuards: D1PreparedStatement[] = [];
+    const registryGuards: { key: string; name: RegistryName; expect: string | null }[] = [];
     const rows: D1PreparedStatement[] = [];
     const retires: { key: string; id: string; slug: string; now: number }[] = [];
     const redirects: RedirectRow[] = [];
@@ -326,7 +327,8 @@ class D1Store implements PublishStore {
         continue;
       }
       if (change.kind === "registry") {
-        rows.push(upsertRegistry(db, change.name, change));
+        registryGuards.push({ key, name: change.name, expect: change.expect });
+        rows.push(upsertRegistry(db, change.name, change, key));
         continue;
       }
       if (change.kind === "delete-image") {
@@ -384,6 +386,7 @@ class D1Store implements PublishStore {
     const push = (...statements: D1PreparedStatement[]) => plan.statements.push(...statements);
     if (guards.length) push(guardChanges(db, guards));
     if (guards.some((g) => g.claims?.aliases.length)) push(guardAliases(db, guards));
+    if (registryGuards.length) push(guardRegistries(db, registryGuards));
     push(...imageGuards, ...rows);
     if (retires.length) push(retireIds(db, retires));
     if (leaves.length) push(...leaveLists(db, leaves));

@@ -244,7 +244,11 @@ function writeRedirects(tables: MemoryTables, changes: readonly StoreChange[]): 
 /** A change's conditions, against the store as it is. */
 function check(tables: MemoryTables, change: StoreChange): ChangeAnswer {
   const { key } = change;
-  if (change.kind === "image" || change.kind === "registry") return { key, ok: true };
+  if (change.kind === "image") return { key, ok: true };
+  if (change.kind === "registry") {
+    const stale = (tables.registries.get(change.name)?.sourceHash ?? null) !== change.expect;
+    return stale ? { key, ok: false, conflicts: [{ field: "stale", file: change.name }] } : { key, ok: true };
+  }
   if (change.kind === "delete-image") {
     const users = [...(tables.imageRefs.get(change.path) ?? [])].map((slug) => tables.articles.get(slug)!.file).sort();
     return users.length ? { key, ok: false, conflicts: users.slice(0, 5).map((file) => ({ field: "in-use", file })) } : { key, ok: true };
