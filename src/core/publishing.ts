@@ -89,7 +89,9 @@ export type PutResult = "created" | "updated" | "unchanged";
 export type DeleteResult = "deleted" | "absent";
 
 /** What became of one deletion of a batch: its outcome, or the refusal that left the file stored. */
-export type DeletionResult = { path: string; outcome: DeleteOutcome } | { path: string; error: PublishConflictError | PreconditionFailedError };
+export type DeletionResult =
+  | { path: string; outcome: DeleteOutcome }
+  | { path: string; error: PublishConflictError | PreconditionFailedError };
 
 /** A stored article that was published again because something it uses (an author, an image) changed. */
 export interface Republished {

@@ -23,10 +23,10 @@ import {
   checkContentPath,
   claimIssues,
   type DeleteOutcome,
+  type DeletionResult,
   decodeUpload,
   type ImageOutcome,
   type ImageResult,
-  type DeletionResult,
   type ManifestPage,
   meetsPrecondition,
   type Precondition,
@@ -125,7 +125,13 @@ class StorePublisher implements Publisher {
     bytes: Uint8Array,
     { replaces, now, base, replacesBase }: { replaces?: string; now: Date; base?: Precondition; replacesBase?: Precondition },
   ): Promise<ArticleOutcome> {
-    const upload = { file, bytes, ...(replaces !== undefined ? { replaces } : {}), ...(base ? { base } : {}), ...(replacesBase ? { replacesBase } : {}) };
+    const upload = {
+      file,
+      bytes,
+      ...(replaces !== undefined ? { replaces } : {}),
+      ...(base ? { base } : {}),
+      ...(replacesBase ? { replacesBase } : {}),
+    };
     const [result] = await this.putArticles([upload], now);
     if ("error" in result!) throw result.error;
     return result!.outcome;
@@ -251,7 +257,8 @@ class StorePublisher implements Publisher {
       const found = stored.get(image.path)?.sha256 ?? null;
       if (meetsPrecondition(found, image.base, image.sha256)) continue;
       last.delete(image.path);
-      for (const m of measured) if (m.path === image.path) results[m.index] = { path: m.path, error: new PreconditionFailedError(m.path, found) };
+      for (const m of measured)
+        if (m.path === image.path) results[m.index] = { path: m.path, error: new PreconditionFailedError(m.path, found) };
     }
     const changed = [];
     for (const image of last.values()) {

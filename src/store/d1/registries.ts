@@ -34,7 +34,10 @@ export function upsertRegistry(
 }
 
 /** Registries that are no longer the one read (`expect`: its hash, or null for none): refused as stale. */
-export function guardRegistries(db: D1Database, rows: readonly { key: string; name: RegistryName; expect: string | null }[]): D1PreparedStatement {
+export function guardRegistries(
+  db: D1Database,
+  rows: readonly { key: string; name: RegistryName; expect: string | null }[],
+): D1PreparedStatement {
   return db
     .prepare(
       `INSERT INTO write_guard (key, field, holder)
