@@ -3,6 +3,7 @@
 import type { Context, Hono } from "hono";
 import { formatIssue } from "../core/errors.ts";
 import {
+  BATCH_CONTROL,
   checkContentPath,
   type DeleteResult,
   MANIFEST_PAGE,
@@ -370,18 +371,7 @@ export function registerPublishRoutes(app: Hono, ctx: AppContext, options: Publi
   });
 }
 
-/**
- * The name of a batch's control part: a text part holding a JSON object with any of these members, each keyed by a
- * content path (a path no member names is sent without condition):
- * - `if-match`: path → an If-Match value (RFC 9110 §13.1.1: `"hash"`, a list of them, or `*`), the hashes being the
- *   manifest's: the file (a part, a file a part replaces, or a file deleted) must hold one of them, else 412;
- * - `if-none-match`: path → `*`: the file must hold nothing (it did not exist when the client read the manifest);
- * - `replaces`: path of an article part → the path of the file it was renamed from (`?replaces=` of its PUT route);
- * - `delete`: a list of paths to delete, articles, drafts and images, as their DELETE routes would.
- * A part (RFC 7578 §4.8: a part carries no header of its own beyond its name, file name and type), so these cannot be
- * per-part headers; and a name that starts with `.` is never a content path (checkContentPath).
- */
-export const BATCH_CONTROL = ".batch";
+export { BATCH_CONTROL } from "../core/publishing.ts";
 
 /** Most bytes of the control part: a precondition, a rename and a deletion for every file a batch may hold. */
 const BATCH_CONTROL_BYTES = 1024 * 1024;

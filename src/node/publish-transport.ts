@@ -1,8 +1,9 @@
-// How the publish client talks to the worker's publish API: the manifest, batches of files (POST /api/batch), single
-// renames and deletions, several requests at once, each retried with exponential back-off on 429, 5xx and network
-// errors (honouring Retry-After), a bounded number of times.
+// How the publish client talks to the worker's publish API: the manifest, and batches (POST /api/batch) of files,
+// renames and deletions, each with what it was based on (the manifest's hash, or nothing stored), several requests at
+// once, each retried with exponential back-off on 429, 5xx and network errors (honouring Retry-After), a bounded number
+// of times.
 import { ServiceError } from "../core/errors.ts";
-import { MANIFEST_PAGE, type ManifestEntry, PUBLISH_LIMITS } from "../core/publishing.ts";
+import { BATCH_CONTROL, MANIFEST_PAGE, type ManifestEntry, PUBLISH_LIMITS } from "../core/publishing.ts";
 
 /**
  * The client's own limits, inside the API's (PUBLISH_LIMITS: 1,000 files and 16 MiB per batch):
@@ -45,6 +46,50 @@ export class PublishClientError extends ServiceError {
     super("bad-request", message);
     this.name = "PublishClientError";
   }
+}
+
+/**
+ * A file of a batch: its path and bytes, and what the client's diff was based on (the manifest's hash of the path when
+ * it was read; null: nothing was stored there), so that a file changed meanwhile by another publish is refused (412)
+ * instead of overwritten. A renamed file names the file it replaces and that file's hash.
+ */
+export interface BatchFile {
+  path: string;
+  bytes: Uint8Array;
+  based?: string | null;
+  replaces?: { path: string; based: string | null };
+}
+
+/** A file of a batch to delete, and the manifest's hash of it when it was read. */
+export interface BatchDeletion {
+  path: string;
+  based?: string | null;
+}
+
+/** The batch's control part (src/http/publish.ts, BATCH_CONTROL): each path's precondition, the renames and deletions. */
+export function batchControl(files: readonly BatchFile[], deletions: readonly BatchDeletion[]): string | undefined {
+  const ifMatch: Record<string, string> = {};
+  const ifNoneMatch: Record<string, string> = {};
+  const replaces: Record<string, string> = {};
+  const based = (path: string, hash: string | null | undefined) => {
+    if (hash === null) ifNoneMatch[path] = "*";
+    else if (hash !== undefined) ifMatch[path] = `"${hash}"`;
+  };
+  for (const file of files) {
+    based(file.path, file.based);
+    if (file.replaces) {
+      replaces[file.path] = file.replaces.path;
+      based(file.replaces.path, file.replaces.based);
+    }
+  }
+  for (const deletion of deletions) based(deletion.path, deletion.based);
+  const control = {
+    ...(Object.keys(ifMatch).length ? { "if-match": ifMatch } : {}),
+    ...(Object.keys(ifNoneMatch).length ? { "if-none-match": ifNoneMatch } : {}),
+    ...(Object.keys(replaces).length ? { replaces } : {}),
+    ...(deletions.length ? { delete: deletions.map((d) => d.path) } : {}),
+  };
+  return Object.keys(control).length ? JSON.stringify(control) : undefined;
 }
 
 /** One file's answer: the status its PUT or DELETE route gives, and the JSON body (or problem) the worker sent. */
@@ -145,52 +190,44 @@ export class PublishApi {
   }
 
   /**
-   * Files in one POST /api/batch, each answered as its PUT route answers. A batch the worker keeps failing with 500
-   * (a fault one file triggers, say) is sent again file by file, so the others still go and the fault is named.
+   * Files and deletions in one POST /api/batch, each answered as its PUT or DELETE route answers: the files' answers,
+   * then the deletions'. A batch the worker keeps failing with 500 (a fault one file triggers, say) is sent again file
+   * by file, so the others still go and the fault is named.
    */
-  async batch(files: readonly { path: string; bytes: Uint8Array }[], timeoutMs: number = CLIENT_LIMITS.timeoutMs): Promise<Answer[]> {
+  async batch(
+    files: readonly BatchFile[],
+    timeoutMs: number = CLIENT_LIMITS.timeoutMs,
+    deletions: readonly BatchDeletion[] = [],
+  ): Promise<Answer[]> {
+    const paths = [...files.map((f) => f.path), ...deletions.map((d) => d.path)];
     const form = () => {
       const body = new FormData();
       for (const f of files) body.append(f.path, new Blob([f.bytes as Uint8Array<ArrayBuffer>]), f.path.split("/").at(-1));
+      const control = batchControl(files, deletions);
+      if (control !== undefined) body.append(BATCH_CONTROL, control);
       return body;
     };
-    const what = files.length === 1 ? files[0]!.path : `a batch of ${files.length} files`;
+    const what = paths.length === 1 ? paths[0]! : `a batch of ${paths.length} files`;
     const result = await this.#request("POST", "/api/batch", what, form, timeoutMs);
     if ("failure" in result) {
-      if (files.length > 1 && result.lastStatus === 500) {
+      if (paths.length > 1 && result.lastStatus === 500) {
         const one: Answer[] = [];
         for (const f of files) one.push(...(await this.batch([f], timeoutMs)));
+        for (const d of deletions) one.push(...(await this.batch([], timeoutMs, [d])));
         return one;
       }
-      return files.map((f) => ({ path: f.path, status: 0, failure: result.failure, attempts: result.attempts }));
+      return paths.map((path) => ({ path, status: 0, failure: result.failure, attempts: result.attempts }));
     }
     const results = (result.body as { results?: Record<string, unknown>[] }).results;
     if (result.status !== 200 || !Array.isArray(results)) {
       // The request as a whole was refused (too large, not multipart): every file in it gets that answer.
-      return files.map((f) => ({ path: f.path, status: result.status, body: result.body, attempts: result.attempts }));
+      return paths.map((path) => ({ path, status: result.status, body: result.body, attempts: result.attempts }));
     }
-    return files.map((f, i) => {
-      const found = results[i]?.path === f.path ? results[i]! : results.find((r) => r.path === f.path);
-      if (!found) return { path: f.path, status: 0, failure: "the worker's answer did not list this file", attempts: result.attempts };
-      return { path: f.path, status: Number(found.status), body: found, attempts: result.attempts };
+    return paths.map((path, i) => {
+      const found = results[i]?.path === path ? results[i]! : results.find((r) => r.path === path);
+      if (!found) return { path, status: 0, failure: "the worker's answer did not list this file", attempts: result.attempts };
+      return { path, status: Number(found.status), body: found, attempts: result.attempts };
     });
-  }
-
-  /** One article through its own route: `PUT /api/articles/{file}?replaces=OLD` (a rename; batches have none). */
-  async rename(file: string, bytes: Uint8Array, replaces: string): Promise<Answer> {
-    const path = `/api/articles/${encodePath(file)}?replaces=${encodeURIComponent(replaces)}`;
-    return this.#single(file, "PUT", path, bytes);
-  }
-
-  /** Removes a stored article, draft or image through its DELETE route. */
-  async remove(kind: "article" | "image", file: string): Promise<Answer> {
-    return this.#single(file, "DELETE", kind === "image" ? `/api/${encodePath(file)}` : `/api/articles/${encodePath(file)}`);
-  }
-
-  async #single(file: string, method: string, path: string, bytes?: Uint8Array): Promise<Answer> {
-    const result = await this.#request(method, path, file, bytes ? () => bytes : undefined);
-    if ("failure" in result) return { path: file, status: 0, failure: result.failure, attempts: result.attempts };
-    return { path: file, status: result.status, body: result.body, attempts: result.attempts };
   }
 
   /**
@@ -257,8 +294,6 @@ export class PublishApi {
 export function detailOf(body: Record<string, unknown>): string {
   return typeof body.detail === "string" ? body.detail : "";
 }
-
-const encodePath = (path: string) => path.split("/").map(encodeURIComponent).join("/");
 
 /**
  * Runs `work` over `items`, at most `parallel` at once, in order of start; resolves when all are done. A rejection

@@ -198,6 +198,9 @@ export async function publishFolder(options: PublishRunOptions): Promise<Publish
   let lastChance = false;
   const keptOf = (path: string, replaces?: string) =>
     storedPaths.has(path) ? path : replaces && storedPaths.has(replaces) ? replaces : undefined;
+  /** What this run's diff was based on for a path: the manifest's hash (null: nothing was stored there). */
+  const storedHash = new Map(stored.map((e) => [e.path, e.hash]));
+  const based = (path: string) => storedHash.get(path) ?? null;
 
   const settle = (item: Upload, answer: Answer): void => {
     const replaces = item.kind === "article" ? item.replaces : undefined;
@@ -224,6 +227,20 @@ export async function publishFolder(options: PublishRunOptions): Promise<Publish
       return;
     }
     failed.add(item.path);
+    if (answer.status === 412) {
+      // Another publish changed the file (or the file a rename replaces) after this run read the manifest: publishing
+      // over it would lose that change.
+      const changed = typeof answer.body.file === "string" ? answer.body.file : item.path;
+      output.warn(
+        `refused ${item.path} (412): ${changed} changed on the worker since this run read what is stored (another publish got there first)`,
+      );
+      notPublished.push({
+        path: item.path,
+        kept: keptOf(item.path, replaces),
+        why: `${changed} changed on the worker while this run was publishing; nothing of it was changed: run npm run publish again to compare the folder with what is stored now`,
+      });
+      return;
+    }
     output.warn(`refused ${item.path} (${answer.status})`);
     if (issues.length) for (const issue of issues) output.warn(`  error: ${formatIssue(issue)}`);
     else output.warn(`  ${String(answer.body.detail ?? JSON.stringify(answer.body)).slice(0, 1000)}`);
@@ -256,7 +273,12 @@ export async function publishFolder(options: PublishRunOptions): Promise<Publish
       const timeout = batch.some((item) => item.kind === "registry") ? CLIENT_LIMITS.registryTimeoutMs : CLIENT_LIMITS.timeoutMs;
       const answers = files.length
         ? await api.batch(
-            files.map((f) => ({ path: f.item.path, bytes: f.bytes })),
+            files.map(({ item, bytes }) => ({
+              path: item.path,
+              bytes,
+              based: based(item.path),
+              ...(item.kind === "article" && item.replaces ? { replaces: { path: item.replaces, based: based(item.replaces) } } : {}),
+            })),
             timeout,
           )
         : [];
@@ -265,37 +287,38 @@ export async function publishFolder(options: PublishRunOptions): Promise<Publish
     });
   };
 
-  const sendRenames = (items: readonly ArticleUpload[]): Promise<void> =>
-    runPool(items, parallel, async (item) => {
-      const bytes = await folder.read(item.path);
-      const answer: Answer = bytes
-        ? await api.rename(item.path, bytes, item.replaces!)
-        : { path: item.path, status: 0, failure: "the file left the folder while publishing", attempts: 0 };
-      settle(item, answer);
-      output.advance(1);
-    });
-
   const remove = (items: readonly Removal[]): Promise<void> =>
-    runPool(items, parallel, async (item) => {
-      const answer = await api.remove(item.kind === "image" ? "image" : "article", item.path);
-      output.advance(1);
-      if (!isFailure(answer) && answer.status === 200) {
-        const result = answer.body.result === "absent" ? "absent" : "deleted";
-        count(result);
-        output.change(result, `${result.padEnd(8)} ${item.path}`);
-        return;
+    runPool(makeBatches(items.map((item) => ({ item, size: 0 }))), parallel, async (batch) => {
+      const answers = await api.batch(
+        [],
+        CLIENT_LIMITS.timeoutMs,
+        batch.map(({ item }) => ({ path: item.path, based: based(item.path) })),
+      );
+      for (const [i, answer] of answers.entries()) {
+        const { item } = batch[i]!;
+        if (!isFailure(answer) && answer.status === 200) {
+          const result = answer.body.result === "absent" ? "absent" : "deleted";
+          count(result);
+          output.change(result, `${result.padEnd(8)} ${item.path}`);
+          continue;
+        }
+        const why = isFailure(answer)
+          ? `not removed: ${answer.failure}`
+          : answer.status === 412
+            ? `${item.path} changed on the worker while this run was publishing, so it was not removed: run npm run publish again to compare the folder with what is stored now`
+            : `the worker would not remove it (${answer.status}: ${String(answer.body.detail ?? "").slice(0, 400)})`;
+        if (!isFailure(answer) && answer.status === 412)
+          output.warn(`refused to remove ${item.path} (412): it changed on the worker since this run read what is stored`);
+        notPublished.push({ path: item.path, kept: item.path, why });
       }
-      const why = isFailure(answer)
-        ? `not removed: ${answer.failure}`
-        : `the worker would not remove it (${answer.status}: ${String(answer.body.detail ?? "").slice(0, 400)})`;
-      notPublished.push({ path: item.path, kept: item.path, why });
+      output.advance(batch.length);
     });
 
   output.begin(uploads.length + plan.removals.length);
   await sendBatches(plan.images);
   await sendBatches(plan.registries);
   await sendBatches(plan.changed);
-  await sendRenames(plan.renames);
+  await sendBatches(plan.renames);
   await sendBatches(plan.added);
   await remove(plan.removals.filter((r) => r.kind !== "image"));
   await remove(plan.removals.filter((r) => r.kind === "image"));
@@ -305,8 +328,7 @@ export async function publishFolder(options: PublishRunOptions): Promise<Publish
     lastChance = true;
     const retry = again.splice(0);
     output.extend(retry.length);
-    await sendBatches(retry.filter((a) => !a.replaces));
-    await sendRenames(retry.filter((a) => a.replaces));
+    await sendBatches(retry);
   }
   const elapsed = output.elapsed();
   output.end();
@@ -324,11 +346,13 @@ function listedNote(output: RunOutput): string {
   return hidden ? ` (${hidden.toLocaleString("en")} not listed above; --verbose lists every file)` : "";
 }
 
-/** Whether a refusal is only a slug or id held by another file (not a retired id): worth one more try later. */
+/** Whether a refusal is only a slug, id or alias held by another file (not a retired id): worth one more try later. */
 function isClaimOnly(status: number, issues: readonly ContentIssue[]): boolean {
   if (status === 409) return true;
   return (
-    status === 422 && issues.length > 0 && issues.every((i) => (i.field === "slug" || i.field === "id") && /already used by/.test(i.found))
+    status === 422 &&
+    issues.length > 0 &&
+    issues.every((i) => (i.field === "slug" || i.field === "id" || i.field === "aliases") && /already used by/.test(i.found))
   );
 }
 

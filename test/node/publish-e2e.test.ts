@@ -1,13 +1,15 @@
 // `npm run publish` itself (the command, its output and exit code) against a real local worker (wrangler's dev server:
 // workerd with local D1 and R2): per-file outcomes (every good file served, each bad one named, a published file that
 // is broken now kept at its last good version, dependants of a refused authors.yaml held back, a broken rename target
-// keeping the old article), retries through a proxy that answers 503, the rendered-size budget at the API, and the
-// deletion guard (an empty folder refused with the count, then confirmed).
+// keeping the old article), retries through a proxy that answers 503, the rendered-size budget at the API, a rename
+// keeping its guid with a 301 from its old URL, a deleted article's 410, a publish whose base changed underneath it
+// answered 412 and named, and the deletion guard (an empty folder refused with the count, then confirmed).
 import { execFile } from "node:child_process";
-import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { feedparser } from "../support/judges.ts";
 import { copySample, countSampleFiles, type LocalWorker, ROOT, startLocalWorker } from "../support/local-worker.ts";
 
 let worker: LocalWorker;
@@ -187,6 +189,79 @@ describe("npm run publish, file by file", () => {
     expect((await npmPublish([])).code).toBe(0);
   }, 60_000);
 
+  it("renames a moved file: readers see the same guid (feedparser), and its old URL answers 301 to the new one", async () => {
+    await write("2025/05/a-story-that-moves.md", article("A story that moves"));
+    expect((await npmPublish([])).code).toBe(0);
+    const guidOf = async () => feedparser(await text("/rss.xml")).entries.find((e) => e.title === "A story that moves")?.id;
+    const before = await guidOf();
+    expect(before).toBe("http://localhost:8787/articles/a-story-that-moves");
+
+    // Moved to a new folder and a new name (the name gives the slug): the same text tells the same article.
+    await mkdir(join(dir, "2026"), { recursive: true });
+    await rename(join(dir, "2025/05/a-story-that-moves.md"), join(dir, "2026/the-story-moved.md"));
+    const dry = await npmPublish(["--dry-run"]);
+    expect(dry.stdout).toContain(
+      "would rename 2025/05/a-story-that-moves.md → 2026/the-story-moved.md (its URL moves: /articles/a-story-that-moves → /articles/the-story-moved)\n",
+    );
+    const moved = await npmPublish([]);
+    expect(moved.code, moved.stderr).toBe(0);
+    expect(moved.stdout).toContain(
+      "renamed  2025/05/a-story-that-moves.md → 2026/the-story-moved.md (its URL moves: /articles/a-story-that-moves → /articles/the-story-moved)\n",
+    );
+    expect(await guidOf()).toBe(before);
+    expect(feedparser(await text("/rss.xml")).entries.filter((e) => e.title === "A story that moves")).toHaveLength(1);
+    const old = await worker.get("/articles/a-story-that-moves", { redirect: "manual" });
+    expect(old.status).toBe(301);
+    expect(old.headers.get("Location")).toBe("http://localhost:8787/articles/the-story-moved");
+    expect((await worker.get("/articles/the-story-moved")).status).toBe(200);
+
+    // Deleted: its URL, and the one it had before, are gone for good.
+    await rm(join(dir, "2026/the-story-moved.md"));
+    const deleted = await npmPublish([]);
+    expect(deleted.code, deleted.stderr).toBe(0);
+    expect(deleted.stdout).toContain("deleted  2026/the-story-moved.md\n");
+    for (const path of ["/articles/the-story-moved", "/articles/a-story-that-moves"]) {
+      const res = await worker.get(path, { redirect: "manual" });
+      expect(res.status, path).toBe(410);
+      expect(res.headers.get("Content-Type"), path).toBe("application/problem+json");
+    }
+  }, 120_000);
+
+  it("answers a publish whose base changed underneath it 412, and names the file; running it again publishes it", async () => {
+    await write("2025/05/contested.md", article("Contested, first"));
+    expect((await npmPublish([])).code).toBe(0);
+    await write("2025/05/contested.md", article("Contested, my edit"));
+    // Another publish lands between this run's reading of the manifest and its batch.
+    const proxy = await startProxy(worker.url, 0, async () => {
+      const res = await worker.get("/api/articles/2025/05/contested.md", {
+        method: "PUT",
+        headers: { Authorization: `Bearer ${worker.token}` },
+        body: article("Contested, their edit"),
+      });
+      expect(res.status).toBe(200);
+    });
+    try {
+      const run = await npmPublish([], proxy.url);
+      expect(run.code).toBe(1);
+      expect(run.stderr).toContain(
+        "refused 2025/05/contested.md (412): 2025/05/contested.md changed on the worker since this run read what is stored (another publish got there first)\n",
+      );
+      expect(run.stderr).toContain(
+        "kept the published version of 2025/05/contested.md: 2025/05/contested.md changed on the worker while this run was publishing; " +
+          "nothing of it was changed: run npm run publish again to compare the folder with what is stored now\n",
+      );
+      expect(await text("/rss.xml")).toContain("Contested, their edit");
+    } finally {
+      await proxy.close();
+    }
+    const again = await npmPublish([]);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stdout).toContain("updated  2025/05/contested.md\n");
+    expect(await text("/rss.xml")).toContain("Contested, my edit");
+    await rm(join(dir, "2025/05/contested.md"));
+    expect((await npmPublish([])).code).toBe(0);
+  }, 120_000);
+
   it("refuses a folder that is missing, or empty, in one line; an empty one goes with the count confirmed", async () => {
     const missing = await npmPublish([], worker.url, join(worker.dir, "no-such-folder"));
     expect(missing.code).toBe(2);
@@ -228,9 +303,16 @@ describe("npm run publish, file by file", () => {
   }, 120_000);
 });
 
-/** A proxy in front of the worker that answers the first `failures` batch requests 503 (Retry-After: 0). */
-async function startProxy(target: string, failures: number): Promise<{ url: string; failed: number; close(): Promise<void> }> {
-  const state = { failed: 0 };
+/**
+ * A proxy in front of the worker that answers the first `failures` batch requests 503 (Retry-After: 0), and runs
+ * `beforeFirstBatch` (another publish, say) before it forwards the first batch.
+ */
+async function startProxy(
+  target: string,
+  failures: number,
+  beforeFirstBatch?: () => Promise<void>,
+): Promise<{ url: string; failed: number; close(): Promise<void> }> {
+  const state = { failed: 0, batches: 0 };
   const server: Server = createServer(async (req, res) => {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
@@ -240,6 +322,7 @@ async function startProxy(target: string, failures: number): Promise<{ url: stri
       res.end(JSON.stringify({ status: 503, detail: "D1 is busy (a test proxy)" }));
       return;
     }
+    if (req.method === "POST" && req.url === "/api/batch" && state.batches++ === 0) await beforeFirstBatch?.();
     const headers = new Headers();
     for (const [name, value] of Object.entries(req.headers)) if (typeof value === "string" && name !== "host") headers.set(name, value);
     const answer = await fetch(target + req.url, {

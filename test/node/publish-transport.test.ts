@@ -2,6 +2,7 @@
 // 429, 5xx and network errors (Retry-After honoured, attempts bounded), a refused token stopping the run, a batch the
 // worker keeps failing with 500 sent again file by file, the manifest's pages, and the pool that runs requests at once.
 import { describe, expect, it } from "vitest";
+import { BATCH_CONTROL } from "../../src/core/publishing.ts";
 import { makeBatches } from "../../src/node/publish.ts";
 import { CLIENT_LIMITS, isFailure, PublishApi, PublishClientError, retryDelay, runPool } from "../../src/node/publish-transport.ts";
 
@@ -113,18 +114,40 @@ describe("PublishApi", () => {
     expect((await refused.api.batch([file("a.md")]))[0]).toMatchObject({ status: 413, attempts: 1 });
     const wrong = scripted([{ status: 403, body: { detail: "no" } }]);
     await expect(wrong.api.batch([file("a.md")])).rejects.toThrow(PublishClientError);
-    await expect(scripted([{ status: 401 }]).api.remove("article", "a.md")).rejects.toThrow(/refused the token \(401\)/);
+    await expect(scripted([{ status: 401 }]).api.batch([], CLIENT_LIMITS.timeoutMs, [{ path: "a.md" }])).rejects.toThrow(
+      /refused the token \(401\)/,
+    );
   });
 
-  it("renames and removes through the single routes, each path segment encoded", async () => {
-    const { api, calls } = scripted(() => ({ status: 200, body: { result: "deleted" } }));
-    await api.rename("2026/café é.md", new Uint8Array([1]), "2025/old name.md");
-    await api.remove("article", "2025/a b.md");
-    await api.remove("image", "images/x y.png");
-    expect(calls.map((c) => `${c.method} ${c.url}`)).toEqual([
-      "PUT http://worker.test/api/articles/2026/caf%C3%A9%20%C3%A9.md?replaces=2025%2Fold%20name.md",
-      "DELETE http://worker.test/api/articles/2025/a%20b.md",
-      "DELETE http://worker.test/api/images/x%20y.png",
+  it("says in the batch's control part what each file was based on, which file a rename replaces, and what to delete", async () => {
+    let control: unknown;
+    const { api, calls } = scripted((_url, init) => {
+      const form = init.body as FormData;
+      control = JSON.parse(String(form.get(BATCH_CONTROL)));
+      return {
+        status: 200,
+        body: { results: [stored("2026/b.md"), stored("new.md"), { path: "old.md", status: 200, result: "deleted" }] },
+      };
+    });
+    const answers = await api.batch(
+      [
+        { ...file("2026/b.md"), based: null, replaces: { path: "2025/b.md", based: "h1" } },
+        { ...file("new.md"), based: null },
+      ],
+      CLIENT_LIMITS.timeoutMs,
+      [{ path: "old.md", based: "h2" }],
+    );
+    expect(calls.map((c) => c.files)).toEqual([["2026/b.md", "new.md", BATCH_CONTROL]]);
+    expect(control).toEqual({
+      "if-match": { "2025/b.md": '"h1"', "old.md": '"h2"' },
+      "if-none-match": { "2026/b.md": "*", "new.md": "*" },
+      replaces: { "2026/b.md": "2025/b.md" },
+      delete: ["old.md"],
+    });
+    expect(answers.map((a) => [a.path, a.status])).toEqual([
+      ["2026/b.md", 201],
+      ["new.md", 201],
+      ["old.md", 200],
     ]);
   });
 
