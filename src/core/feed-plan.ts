@@ -2,8 +2,9 @@
 // document or archive page), what each holds, how it links, and the version that names its bytes; all decided from
 // the catalog's entries, before anything is rendered. Routes, export, WebSub, previews and tests all plan here.
 import { publisherOf } from "./authors.ts";
-import { type Catalog, type Entry, FACET_KINDS, type FacetKind, HOME, type Scope } from "./catalog.ts";
+import { type Catalog, type Entry, FACET_KINDS, type Facet, type FacetKind, HOME, type Scope } from "./catalog.ts";
 import { hashText } from "./hash.ts";
+import { languageAutonym, languageName } from "./language.ts";
 import type { FeedHead, FeedPaging, FormatId, FormatUrls } from "./model.ts";
 import type { SiteSettings } from "./settings.ts";
 
@@ -24,11 +25,27 @@ export function scopePath(scope: Scope): string {
 }
 
 /** The heading of each kind of facet in lists of feeds (the index page, the OPML). */
-export const GROUP_TITLES: { readonly [K in FacetKind]: string } = { sections: "Sections", tags: "Tags", authors: "Authors" };
+export const GROUP_TITLES: { readonly [K in FacetKind]: string } = {
+  sections: "Sections",
+  tags: "Tags",
+  authors: "Authors",
+  languages: "Languages",
+};
 
-/** Every scope a reader can subscribe to at `now`: the site, then each kind's public facets, by slug. */
+/**
+ * The facets of `kind` that lists of feeds show at `now` (the index page, the OPML, the sitemaps, autodiscovery): every
+ * public one, by slug; languages only once the site has articles out in more than one, since a site in one language
+ * has one language feed, the site's own. A language feed still answers at its address either way: a subscriber's feed
+ * does not vanish when the last article of the other language is deleted.
+ */
+export async function listedFacets(catalog: Catalog, kind: FacetKind, now: Date): Promise<readonly Facet[]> {
+  const facets = await catalog.publicFacets(kind, now);
+  return kind === "languages" && facets.length < 2 ? [] : facets;
+}
+
+/** Every scope a reader can subscribe to at `now`, as lists of feeds show them: the site, then each kind's listed facets. */
 export async function publicScopes(catalog: Catalog, now: Date): Promise<Scope[]> {
-  const facets = await Promise.all(FACET_KINDS.map((kind) => catalog.publicFacets(kind, now)));
+  const facets = await Promise.all(FACET_KINDS.map((kind) => listedFacets(catalog, kind, now)));
   return [HOME, ...facets.flat()];
 }
 
@@ -43,7 +60,22 @@ export function describeScope(scope: Scope, site: SiteSettings): { title: string
       return { title: `${site.title}: tagged “${scope.name}”`, description: `Articles tagged “${scope.name}” from ${site.title}.` };
     case "authors":
       return { title: `${site.title}: ${scope.name}`, description: `Articles by ${scope.name} from ${site.title}.` };
+    case "languages":
+      return {
+        title: `${site.title}: ${languageAutonym(scope.name)}`,
+        description: `Articles in ${languageName(scope.name, "en")} (${languageAutonym(scope.name)}) from ${site.title}.`,
+      };
   }
+}
+
+/** The name people read for a facet: its name, or a language's own name for itself (`فارسی`, `English`). */
+export function facetLabel(facet: Facet): string {
+  return facet.kind === "languages" ? languageAutonym(facet.name) : facet.name;
+}
+
+/** The language a scope's feeds declare: a language list's own, else the site's (SITE_LANGUAGE). */
+export function scopeLanguage(scope: Scope, site: SiteSettings): string {
+  return scope.kind === "languages" ? scope.name : site.language;
 }
 
 /**
@@ -135,7 +167,7 @@ export async function planFeed(catalog: Catalog, site: SiteSettings, now: Date, 
   const head: FeedHead = {
     title,
     description,
-    language: site.language,
+    language: scopeLanguage(scope, site),
     // The scope's HTML page (`/`, `/sections/energy/`): where a reader's "visit website" link should lead.
     homeUrl: base,
     siteUrl: `${site.url}/`,

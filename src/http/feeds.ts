@@ -2,7 +2,7 @@
 // Each route parses the request, plans the document (src/core/feed-plan.ts) and answers through a versioned response.
 import type { Context, Hono } from "hono";
 import { FACET_KINDS, type FacetKind, HOME, type Scope } from "../core/catalog.ts";
-import { canonicalJson, describeScope, FEED_FILES, GROUP_TITLES, planFeed, scopePath } from "../core/feed-plan.ts";
+import { canonicalJson, describeScope, FEED_FILES, GROUP_TITLES, listedFacets, planFeed, scopePath } from "../core/feed-plan.ts";
 import { hashText } from "../core/hash.ts";
 import { FEED_ITEMS_MAX } from "../core/settings.ts";
 import { etagOf, type FeedFormat, OUTPUT_REVISION, planParts } from "../formats/index.ts";
@@ -13,7 +13,7 @@ import { answerKept, respondAndKeep, responseKey } from "./versioned.ts";
 
 const ALLOW = "GET, HEAD, OPTIONS";
 const PAGE = ":page{[1-9][0-9]{0,8}}";
-const FACET = ":kind{sections|tags|authors}/:slug";
+const FACET = `:kind{${FACET_KINDS.join("|")}}/:slug`;
 
 /** `?limit=N`: a whole number from 1 to FEED_ITEMS_MAX. */
 export const LIMIT_RULE = `limit must be a whole number from 1 to ${FEED_ITEMS_MAX}`;
@@ -96,7 +96,10 @@ async function requestedScope(c: Context, ctx: AppContext, now: Date): Promise<S
   return facet;
 }
 
-/** The OPML 2.0 list of every feed a reader can subscribe to at `now`: the site's, then sections, tags and authors. */
+/**
+ * The OPML 2.0 list of every feed a reader can subscribe to at `now`: the site's, then sections, tags, authors and
+ * (on a site with articles in more than one) languages.
+ */
 async function serveOpml(c: Context, ctx: AppContext): Promise<Response> {
   const { site, catalog } = ctx;
   const now = ctx.now();
@@ -110,7 +113,7 @@ async function serveOpml(c: Context, ctx: AppContext): Promise<Response> {
     htmlUrl: `${site.url}/${scopePath(scope)}`,
   });
   const facetGroups = await Promise.all(
-    FACET_KINDS.map(async (kind) => ({ title: GROUP_TITLES[kind], feeds: (await catalog.publicFacets(kind, now)).map(feedOf) })),
+    FACET_KINDS.map(async (kind) => ({ title: GROUP_TITLES[kind], feeds: (await listedFacets(catalog, kind, now)).map(feedOf) })),
   );
   const doc = { title: `${site.title}: all feeds`, groups: [{ title: site.title, feeds: [feedOf(HOME)] }, ...facetGroups] };
   const version = hashText(canonicalJson(doc));

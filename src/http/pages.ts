@@ -1,7 +1,7 @@
 // The index page: every feed (home, sections, tags, authors) with subscribe links, copy buttons and autodiscovery.
 import type { Hono } from "hono";
 import { type Catalog, FACET_KINDS, HOME } from "../core/catalog.ts";
-import { GROUP_TITLES, scopePath } from "../core/feed-plan.ts";
+import { facetLabel, GROUP_TITLES, listedFacets, scopePath } from "../core/feed-plan.ts";
 import type { Article } from "../core/model.ts";
 import type { SiteSettings } from "../core/settings.ts";
 import { FORMATS } from "../formats/index.ts";
@@ -36,9 +36,9 @@ function copyScriptHash(): Promise<string> {
   return scriptHash;
 }
 
-function feedRow(name: string, base: string, label: string, page?: string): SafeHtml {
+function feedRow(name: string, base: string, label: string, page?: string, lang?: string): SafeHtml {
   const rss = `${base}${FORMATS[0]!.file}`;
-  return html`<li><strong dir="auto">${page ? html`<a href="${page}">${name}</a>` : name}</strong> ${FORMATS.map(
+  return html`<li><strong dir="auto"${lang ? html` lang="${lang}"` : ""}>${page ? html`<a href="${page}">${name}</a>` : name}</strong> ${FORMATS.map(
     (f, i) => html`${i ? " · " : ""}<a href="${base + f.file}" type="${f.contentType.split(";")[0]}">${f.label}</a>`,
   )}<br><code dir="ltr">${rss}</code> <button type="button" data-copy="${rss}" aria-label="${`Copy the ${label} feed URL`}">Copy URL</button></li>
 `;
@@ -46,30 +46,29 @@ function feedRow(name: string, base: string, label: string, page?: string): Safe
 
 /**
  * The home page: the newest headlines, then every feed a reader can subscribe to at `now`, facets sorted by name for
- * people, each name in its own direction (`dir="auto"`: tags and authors come in any language).
+ * people, each name in its own direction (`dir="auto"`: tags and authors come in any language). Its autodiscovery
+ * links name the site's feeds and, on a site in more than one language, each language's (with `hreflang`).
  */
 export async function renderIndexPage(site: SiteSettings, catalog: Catalog, now: Date, latest: readonly Article[]): Promise<string> {
   const { labels } = labelsFor(site.language, site.language);
-  const groups = await Promise.all(
-    FACET_KINDS.map(async (kind) => {
-      const title = GROUP_TITLES[kind];
-      const facets = [...(await catalog.publicFacets(kind, now))].sort(
-        (a, b) => a.name.localeCompare(b.name, "en") || (a.slug < b.slug ? -1 : 1),
-      );
-      if (!facets.length) return "";
-      return html`<h3>${title}</h3>
+  const listed = await Promise.all(FACET_KINDS.map((kind) => listedFacets(catalog, kind, now)));
+  const groups = FACET_KINDS.map((kind, i) => {
+    const title = GROUP_TITLES[kind];
+    const facets = [...listed[i]!].sort((a, b) => facetLabel(a).localeCompare(facetLabel(b), "en") || (a.slug < b.slug ? -1 : 1));
+    if (!facets.length) return "";
+    return html`<h3>${title}</h3>
 <ul class="feeds">
 ${facets.map((f) => {
   const base = `${site.url}/${scopePath(f)}`;
-  return feedRow(f.name, base, `${f.name} (${title.toLowerCase().replace(/s$/, "")})`, base);
+  const label = `${facetLabel(f)} (${title.toLowerCase().replace(/s$/, "")})`;
+  return feedRow(facetLabel(f), base, label, base, f.kind === "languages" ? f.name : undefined);
 })}</ul>
 `;
-    }),
-  );
+  });
   return page({
     lang: site.language,
     title: `${site.title} feeds`,
-    head: autodiscoveryLinks(site),
+    head: autodiscoveryLinks(site, listed[FACET_KINDS.indexOf("languages")]),
     body: html`<h1>${site.title}</h1>
 <p>${site.description}</p>
 <h2>${labels.latest}</h2>

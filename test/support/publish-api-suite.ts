@@ -206,7 +206,7 @@ export function describePublishApi(name: string, make: () => PublishApiStore, ru
         expect(image.status).toBe(200);
         expect(new Uint8Array(await image.arrayBuffer())).toEqual(PNG_1x1);
         const last = changes.at(-1)!;
-        expect(last.scopes).toEqual(["authors/publisher", "home", "sections/news", "tags/oil"]);
+        expect(last.scopes).toEqual(["authors/publisher", "home", "languages/en", "sections/news", "tags/oil"]);
         expect(last.slugs).toEqual(["a"]);
       });
 
@@ -361,7 +361,7 @@ export function describePublishApi(name: string, make: () => PublishApiStore, ru
         expect(await text("/tags/rail/rss.xml")).toContain("Alpha");
         const res = await del("a.md");
         expect(await res.json()).toEqual({ path: "a.md", result: "deleted" });
-        expect(changes.at(-1)!.scopes).toEqual(["authors/publisher", "home", "sections/news", "tags/oil", "tags/rail"]);
+        expect(changes.at(-1)!.scopes).toEqual(["authors/publisher", "home", "languages/en", "sections/news", "tags/oil", "tags/rail"]);
         for (const path of [
           "/rss.xml",
           "/atom.xml",
@@ -419,7 +419,10 @@ export function describePublishApi(name: string, make: () => PublishApiStore, ru
         await put("a.md", article("Alpha", { id: "tag:news.example.com,2025:alpha" }));
         await put("a.md", article("Alpha", { id: "tag:news.example.com,2025:alpha", draft: "true" }));
         expect(await text("/rss.xml")).not.toContain("Alpha");
-        expect(changes.at(-1)).toMatchObject({ scopes: ["authors/publisher", "home", "sections/news", "tags/oil"], slugs: ["a"] });
+        expect(changes.at(-1)).toMatchObject({
+          scopes: ["authors/publisher", "home", "languages/en", "sections/news", "tags/oil"],
+          slugs: ["a"],
+        });
         const back = await put("a.md", article("Alpha", { id: "tag:news.example.com,2025:alpha" }));
         expect(((await back.json()) as { result: string }).result).toBe("created"); // created again as an article
         expect(await text("/rss.xml")).toContain("tag:news.example.com,2025:alpha");
@@ -436,7 +439,15 @@ export function describePublishApi(name: string, make: () => PublishApiStore, ru
         const { put, changes } = setup();
         await put("a.md", article("Alpha"));
         await put("a.md", article("Alpha", { section: "Business", tags: "[Gas]" }));
-        expect(changes.at(-1)!.scopes).toEqual(["authors/publisher", "home", "sections/business", "sections/news", "tags/gas", "tags/oil"]);
+        expect(changes.at(-1)!.scopes).toEqual([
+          "authors/publisher",
+          "home",
+          "languages/en",
+          "sections/business",
+          "sections/news",
+          "tags/gas",
+          "tags/oil",
+        ]);
       });
 
       it("runs the change hook's deferred work, and a failing hook neither fails nor undoes the publish", async () => {
@@ -598,6 +609,7 @@ export function describePublishApi(name: string, make: () => PublishApiStore, ru
         expect(changes.at(-1)!.scopes).toEqual([
           "authors/publisher",
           "home",
+          "languages/en",
           "sections/business",
           "sections/culture",
           "tags/gas",

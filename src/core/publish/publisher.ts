@@ -41,7 +41,7 @@ import {
 import type { SiteSettings } from "../settings.ts";
 import { slugify } from "../text.ts";
 import { planLists } from "./lists.ts";
-import { hashSource, type ItemWriters, PART_NAMES, type Publication, preparePublication } from "./publication.ts";
+import { ALL_SCOPE, hashSource, type ItemWriters, membershipsOf, PART_NAMES, type Publication, preparePublication } from "./publication.ts";
 import type { Expectation, PublishStore, StoreAnswer, StoreChange, StoredArticle, WriteConflict } from "./store.ts";
 
 /**
@@ -299,9 +299,7 @@ class StorePublisher implements Publisher {
     const scopes = new Set<string>();
     for (let i = 0; i < slugs.length; i += this.#group.articles) {
       const { sources } = await this.#store.read({ sources: slugs.slice(i, i + this.#group.articles) });
-      const items = [...sources.values()].map(
-        (source, index): Incoming => ({ index, file: source.file, text: source.text, stored: true }),
-      );
+      const items = [...sources.values()].map((source, index): Incoming => ({ index, file: source.file, text: source.text, stored: true }));
       await this.#publishAll(items, now, (_item, answer) => {
         if ("error" in answer) return;
         done.push({ file: answer.outcome.file, result: answer.outcome.result });
@@ -433,7 +431,7 @@ class StorePublisher implements Publisher {
         taken.set(`id\0${p.record.id}`, p.item.file);
       }
       try {
-        p.publication = preparePublication(p.record, p.item.text, p.warnings, this.#items);
+        p.publication = preparePublication(p.record, p.item.text, p.warnings, this.#items, this.#site.language);
         this.#requireFits(
           p.item.file,
           p.record.draft ? [["record", p.publication.parts.record]] : PART_NAMES.map((part) => [part, p.publication!.parts[part]]),
@@ -500,9 +498,15 @@ class StorePublisher implements Publisher {
       }
     }
     const sourceHash = hashSource(item.text);
+    // A stored article is unchanged when its text, its rendering and its lists are what publishing it would store:
+    // the lists too, so that publishing again (`npm run publish -- --all`) files an article stored before a list
+    // existed (its language's) into it.
     const unchanged = record.draft
       ? !existing && draft?.sourceHash === sourceHash && renamed === undefined
-      : existing?.sourceHash === sourceHash && existing.fingerprint === fingerprintRecord(record) && renamed === undefined;
+      : existing?.sourceHash === sourceHash &&
+        existing.fingerprint === fingerprintRecord(record) &&
+        renamed === undefined &&
+        sameLists(existing.entries, membershipsOf(record, this.#site.language));
     const old = [existing, renamed !== undefined ? state.articles.get(renamed) : undefined].filter((a): a is StoredArticle => !!a);
     return {
       item,
@@ -615,10 +619,20 @@ function imagesNamedIn(text: string): string[] {
   return [...found];
 }
 
-/** The change to report, or undefined when nothing a reader can see changed (a draft, an unused image's removal). */
+/** Whether an article's stored list entries are exactly the lists of these memberships. */
+function sameLists(entries: readonly { scope: string }[], memberships: readonly { scope: string }[]): boolean {
+  const stored = new Set(entries.map((e) => e.scope));
+  return stored.size === memberships.length && memberships.every((m) => stored.has(m.scope));
+}
+
+/**
+ * The change to report, or undefined when nothing a reader can see changed (a draft, an unused image's removal). The
+ * list of every article (`all`) is left out: it has no feed or page of its own, and what reads it (the sitemaps) is
+ * forgotten with every change.
+ */
 function changeOf(now: Date, parts: Partial<Omit<PublishChange, "now">>): PublishChange | undefined {
   const found: PublishChange = {
-    scopes: [...new Set(parts.scopes ?? [])].sort(),
+    scopes: [...new Set(parts.scopes ?? [])].filter((scope) => scope !== ALL_SCOPE).sort(),
     slugs: [...new Set(parts.slugs ?? [])].sort(),
     images: parts.images ?? [],
     registries: parts.registries ?? [],

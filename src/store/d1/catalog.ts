@@ -2,7 +2,7 @@
 // group (lists.ts, articles, images.ts, registries.ts, parts.ts), so a request reads only what it returns and the
 // isolate keeps nothing that grows with the archive.
 import type { ArticleRecord } from "../../core/article.ts";
-import { type Catalog, type Entry, type Facet, type FoundArticle, HOME, type ItemWriter, scopeKey } from "../../core/catalog.ts";
+import { ALL, type Catalog, type Entry, type Facet, type FoundArticle, type ItemWriter, scopeKey } from "../../core/catalog.ts";
 import { type ContentIssue, callStore } from "../../core/errors.ts";
 import { createMemo, stringBytes } from "../../core/memo.ts";
 import { entryOf } from "../../core/memory-catalog.ts";
@@ -163,19 +163,19 @@ export function createD1Catalog(db: D1Database, images: R2Bucket, options: D1Cat
       const { results } = await callStore("d1", "slice", () => statements.slice(scopeKey(scope), now, from, to).all<EntryRow>());
       return results.map(toEntry);
     },
-    async nextRelease(now, scope = HOME) {
+    async nextRelease(now, scope = ALL) {
       return releaseOf(await callStore("d1", "nextRelease", () => statements.next(scopeKey(scope), now).first<{ next: number | null }>()));
     },
     async window(scope, now, rows) {
       const key = scopeKey(scope);
-      const home = key === scopeKey(HOME);
+      const all = key === scopeKey(ALL);
       // One batch, one round trip: the four reads a feed document is planned from.
       const results = await callStore("d1", "window", () =>
         db.batch<unknown>([
           statements.count(key, now),
           "newest" in rows ? statements.newest(key, now, rows.newest) : statements.slice(key, now, rows.from, rows.to),
           statements.next(key, now),
-          ...(home ? [] : [statements.next(scopeKey(HOME), now)]),
+          ...(all ? [] : [statements.next(scopeKey(ALL), now)]),
         ]),
       );
       const [count, listed, next, siteNext] = results.map((r) => r.results);
@@ -184,7 +184,7 @@ export function createD1Catalog(db: D1Database, images: R2Bucket, options: D1Cat
         ...countOf((count as CountRow[])[0]),
         entries: (listed as EntryRow[]).map(toEntry),
         nextRelease,
-        siteNextRelease: home ? nextRelease : releaseOf((siteNext as { next: number | null }[])[0]),
+        siteNextRelease: all ? nextRelease : releaseOf((siteNext as { next: number | null }[])[0]),
       };
     },
     articles,
