@@ -103,9 +103,14 @@ export function compareEntries(a: Pick<Entry, "slug" | "published">, b: Pick<Ent
   return b.published.getTime() - a.published.getTime() || (a.slug < b.slug ? -1 : a.slug > b.slug ? 1 : 0);
 }
 
-/** A format's item writer, as the core sees it (the formats registry provides them). */
+/** A stored item part: a format's whole items (`rss`), or its excerpt items (`rss-excerpt`). */
+export type ItemPart = FormatId | `${FormatId}-excerpt`;
+
+/** A format's item writer, as the core sees it (the formats registry provides them): whole items, or excerpts. */
 export interface ItemWriter {
   readonly id: FormatId;
+  /** The part its items are stored as, written when an article is published. */
+  readonly part: ItemPart;
   renderItem(article: Article): string;
 }
 
@@ -152,7 +157,11 @@ export interface Catalog {
   window(scope: ListScope, now: Date, rows: WindowRows): Promise<FeedWindow>;
   /** Each entry's rendered article (markdown to sanitised HTML, summary, lead figure), in the same order. */
   articles(entries: readonly Entry[]): Promise<readonly Article[]>;
-  /** Each entry's item in one format, in the same order. */
+  /**
+   * Each entry's item as `writer` writes it (one format, whole or excerpt), in the same order: as stored when the
+   * article was published, or written again from the stored article where the stored one is of an older revision or
+   * was never written (an article stored before excerpts were).
+   */
   items(entries: readonly Entry[], writer: ItemWriter): Promise<readonly string[]>;
   /**
    * The publishable article with this slug, published or not yet; with `drafts`, a draft of that slug otherwise. With

@@ -5,7 +5,8 @@ import { publisherOf } from "./authors.ts";
 import { type Catalog, type Entry, FACET_KINDS, type Facet, type FacetKind, HOME, type Scope } from "./catalog.ts";
 import { hashText } from "./hash.ts";
 import { languageAutonym, languageName } from "./language.ts";
-import type { FeedHead, FeedPaging, FormatId, FormatUrls } from "./model.ts";
+import type { FeedHead, FeedPaging, FeedVariant, FormatId, FormatUrls } from "./model.ts";
+import type { Partner, PartnerFeed } from "./partners.ts";
 import type { SiteSettings } from "./settings.ts";
 
 /** The file each format is served as, in every feed folder. */
@@ -22,6 +23,11 @@ export function feedUrls(base: string): FormatUrls {
 /** The folder of a scope's feeds relative to the site URL: `` for the site, `sections/energy/` for a section. */
 export function scopePath(scope: Scope): string {
   return scope.kind === "home" ? "" : `${scope.kind}/${encodeURIComponent(scope.slug)}/`;
+}
+
+/** The folder of a partner's own feeds relative to the site URL (`partners/acme/`), under which every scope's folder is. */
+export function partnerPath(key: string): string {
+  return `partners/${encodeURIComponent(key)}/`;
 }
 
 /** The heading of each kind of facet in lists of feeds (the index page, the OPML). */
@@ -60,11 +66,13 @@ export function describeScope(scope: Scope, site: SiteSettings): { title: string
       return { title: `${site.title}: tagged “${scope.name}”`, description: `Articles tagged “${scope.name}” from ${site.title}.` };
     case "authors":
       return { title: `${site.title}: ${scope.name}`, description: `Articles by ${scope.name} from ${site.title}.` };
-    case "languages":
-      return {
-        title: `${site.title}: ${languageAutonym(scope.name)}`,
-        description: `Articles in ${languageName(scope.name, "en")} (${languageAutonym(scope.name)}) from ${site.title}.`,
-      };
+    case "languages": {
+      // The language by its own name in the title (what a reader of it looks for), and in English in the description.
+      const own = languageAutonym(scope.name);
+      const english = languageName(scope.name, "en");
+      const named = english === own ? own : `${english} (${own})`;
+      return { title: `${site.title}: ${own}`, description: `Articles in ${named} from ${site.title}.` };
+    }
   }
 }
 
@@ -103,6 +111,8 @@ export interface FeedRequest {
   page?: number;
   /** Items in the subscription document; the site's `feedItems` when absent. Archive pages ignore it. */
   limit?: number;
+  /** The partner whose own feed this is (partners.yaml `feed:`), at /partners/{key}/…; the site's feed when absent. */
+  partner?: Pick<Partner, "key"> & { feed: PartnerFeed };
 }
 
 /** Everything about one feed document that is known before rendering. */
@@ -122,18 +132,22 @@ export interface FeedPlan {
   siteNextRelease?: Date;
   /** Articles of the scope published at `now` (none: a facet that is not public yet). */
   count: number;
+  /** How its items are written: whole or as excerpts, with or without a query on their links. */
+  variant: FeedVariant;
   /**
-   * Names the document's bytes in every format (with the output revision, which the formats hold): a hash of the head
-   * and of each entry's fingerprint, exactly what the renderers read. Settings that shape no byte (cache lifetimes,
-   * secrets) are not in it, so they never change an ETag.
+   * Names the document's bytes in every format (with the output revision, which the formats hold): a hash of the head,
+   * of each entry's fingerprint and of the variant (left out when it is the plain one: whole items, links as stored, so
+   * the versions of feeds that use neither stay what they were), exactly what the renderers read. Settings that shape
+   * no byte (cache lifetimes, secrets) are not in it, so they never change an ETag.
    */
   version: string;
 }
 
 /** Plans a feed document; undefined when the archive page does not exist (yet). */
 export async function planFeed(catalog: Catalog, site: SiteSettings, now: Date, request: FeedRequest): Promise<FeedPlan | undefined> {
-  const { scope, page } = request;
-  const base = `${site.url}/${scopePath(scope)}`;
+  const { scope, page, partner } = request;
+  // A partner's feed is the scope's feed under the partner's folder: its own addresses, archive and identity.
+  const base = `${site.url}/${partner ? partnerPath(partner.key) : ""}${scopePath(scope)}`;
   const pageUrls = (n: number): FormatUrls => feedUrls(`${base}archive/${n}/`);
   const size = site.archiveItems;
   if (page !== undefined && !(Number.isInteger(page) && page >= 1 && page * size <= Number.MAX_SAFE_INTEGER)) return undefined;
@@ -169,15 +183,16 @@ export async function planFeed(catalog: Catalog, site: SiteSettings, now: Date, 
     description,
     language: scopeLanguage(scope, site),
     // The scope's HTML page (`/`, `/sections/energy/`): where a reader's "visit website" link should lead.
-    homeUrl: base,
+    homeUrl: `${site.url}/${scopePath(scope)}`,
     siteUrl: `${site.url}/`,
     self,
     // Every page of an archived feed set shares the subscription document's identity.
     id: paging.current?.atom ?? self.atom,
     publisher: publisherOf(site),
     paging,
-    // Only subscription documents are WebSub topics; archive pages do not change in ways a subscriber needs pushed.
-    hubs: site.websubHub && page === undefined ? [site.websubHub] : [],
+    // Only the site's subscription documents are WebSub topics: archive pages do not change in ways a subscriber needs
+    // pushed, and a partner's feeds are polled (announcing them would multiply every publish's hub requests).
+    hubs: site.websubHub && page === undefined && !partner ? [site.websubHub] : [],
     stylesheet: site.url + FEED_STYLESHEET_PATH,
     ...(site.icon ? { icon: site.icon } : {}),
     ...(site.logo ? { logo: site.logo } : {}),
@@ -185,6 +200,9 @@ export async function planFeed(catalog: Catalog, site: SiteSettings, now: Date, 
   };
   const lastModified = entries.reduce<Date | undefined>((max, e) => (!max || e.updated > max ? e.updated : max), undefined);
   const archived = paging.archived;
+  const linkQuery = partner?.feed.linkQuery ?? site.feedLinkQuery;
+  const variant: FeedVariant = { content: partner?.feed.content ?? site.feedContent, ...(linkQuery ? { linkQuery } : {}) };
+  const plain = variant.content === "full" && variant.linkQuery === undefined;
   return {
     head,
     entries,
@@ -194,7 +212,8 @@ export async function planFeed(catalog: Catalog, site: SiteSettings, now: Date, 
     nextChange: archived ? undefined : window.nextRelease,
     siteNextRelease: window.siteNextRelease,
     count,
-    version: hashText(canonicalJson({ head, items: entries.map((e) => e.fingerprint) })),
+    variant,
+    version: hashText(canonicalJson({ head, items: entries.map((e) => e.fingerprint), ...(plain ? {} : { variant }) })),
   };
 }
 

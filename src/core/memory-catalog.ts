@@ -177,7 +177,7 @@ export function createListedCatalog(parts: CatalogParts, options: MemoryCatalogO
     async items(entries, writer: ItemWriter) {
       return Promise.all(
         entries.map(async (entry) => {
-          const key = `${entry.fingerprint}/${writer.id}`;
+          const key = `${entry.fingerprint}/${writer.part}`;
           const hit = memo.get(key);
           if (hit !== undefined) return hit as string;
           const text = writer.renderItem(await article(entry));

@@ -2,6 +2,8 @@
 
 import { quote } from "./describe-value.ts";
 import { ConfigError } from "./errors.ts";
+import { LINK_QUERY_EXPECTED, parseLinkQuery } from "./link-query.ts";
+import type { FeedContent } from "./model.ts";
 import { cleanText } from "./text.ts";
 
 export interface SiteSettings {
@@ -29,6 +31,10 @@ export interface SiteSettings {
   logo?: string;
   /** The rights statement (SITE_RIGHTS): RSS `copyright`, Atom `rights`. */
   rights?: string;
+  /** How the site's feeds carry articles (FEED_CONTENT): whole, or as excerpts (summary and lead image). */
+  feedContent: FeedContent;
+  /** The query added to the site's feeds' item links on this site (FEED_LINK_QUERY), `{format}` still in it. */
+  feedLinkQuery?: string;
 }
 
 export type SettingsInput = Readonly<Record<string, unknown>>;
@@ -120,6 +126,8 @@ export function parseSettings(input: SettingsInput): SiteSettings {
   const icon = optionalImageUrl(input, "SITE_ICON", siteUrl);
   const logo = optionalImageUrl(input, "SITE_LOGO", siteUrl);
   const rights = typeof input.SITE_RIGHTS === "string" ? cleanText(input.SITE_RIGHTS).trim() || undefined : undefined;
+  const feedContent = parseFeedContent(input.FEED_CONTENT);
+  const feedLinkQuery = parseFeedLinkQuery(input.FEED_LINK_QUERY);
 
   return {
     url: siteUrl,
@@ -135,7 +143,30 @@ export function parseSettings(input: SettingsInput): SiteSettings {
     ...(icon ? { icon } : {}),
     ...(logo ? { logo } : {}),
     ...(rights ? { rights } : {}),
+    feedContent,
+    ...(feedLinkQuery ? { feedLinkQuery } : {}),
   };
+}
+
+/** FEED_CONTENT: `full` (the default) or `excerpt`. */
+function parseFeedContent(raw: unknown): FeedContent {
+  const value = typeof raw === "string" ? raw.trim().toLowerCase() : raw;
+  if (value === undefined || value === "" || value === "full") return "full";
+  if (value === "excerpt") return "excerpt";
+  throw new ConfigError("FEED_CONTENT", `${quote(String(raw))} is neither "full" nor "excerpt"`);
+}
+
+/** FEED_LINK_QUERY: a query string (src/core/link-query.ts), or nothing. */
+function parseFeedLinkQuery(raw: unknown): string | undefined {
+  if (raw === undefined) return undefined;
+  if (typeof raw !== "string") throw new ConfigError("FEED_LINK_QUERY", "must be a string");
+  const parsed = parseLinkQuery(raw);
+  if ("problem" in parsed)
+    throw new ConfigError(
+      "FEED_LINK_QUERY",
+      `${quote(raw.slice(0, 200))} is not a query string (${parsed.problem}); expected ${LINK_QUERY_EXPECTED}`,
+    );
+  return parsed.query;
 }
 
 /** The shortest PUBLISH_TOKEN accepted: long enough that guessing it over the network is hopeless. */

@@ -105,9 +105,14 @@ export class XmlWriter {
     return this;
   }
 
-  /** Text this writer's own elements produced elsewhere (an item written by the same format at this depth). */
-  raw(text: string): this {
-    this.#parts.push(this.#out, text);
+  /**
+   * Text this writer's own elements produced elsewhere (an item written by the same format at this depth), as one
+   * string or as the pieces it is made of (each kept a piece of its own).
+   */
+  raw(text: string | readonly string[]): this {
+    this.#parts.push(this.#out);
+    if (typeof text === "string") this.#parts.push(text);
+    else this.#parts.push(...text);
     this.#out = "";
     return this;
   }

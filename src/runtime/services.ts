@@ -7,7 +7,7 @@ import type { ReleaseLedger } from "../core/releases.ts";
 import { parsePublishToken, parseSettings, type SiteSettings } from "../core/settings.ts";
 import type { HubNotifyDeps } from "../core/websub.ts";
 import { notifyChangedFeeds } from "../core/websub.ts";
-import { FORMATS, OUTPUT_REVISION } from "../formats/index.ts";
+import { ITEM_WRITERS, OUTPUT_REVISION } from "../formats/index.ts";
 import { type App, createApp } from "../http/app.ts";
 import { type BodyCache, createIsolateBodyCache, createWorkersCache, noCache } from "../http/body-cache.ts";
 import type { PublishRoutesOptions } from "../http/publish.ts";
@@ -82,7 +82,7 @@ export function composeServices(env: Env, options: ComposeOptions = {}): Service
           publisher: createPublisher({
             store: createD1Store(bindings.DB, bindings.IMAGES, shards, { emit }),
             site,
-            items: { writers: FORMATS, revision: OUTPUT_REVISION },
+            items: { writers: ITEM_WRITERS, revision: OUTPUT_REVISION },
           }),
           token,
           ...(hub ? { onChange: (change, waitUntil) => waitUntil(notifyChangedFeeds(hub, change.scopes, change.now)) } : {}),

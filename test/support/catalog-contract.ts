@@ -221,7 +221,10 @@ export function describeCatalogContract(name: string, make: (files: MemoryFiles,
       const entries = await catalog.newest(ALL, clocks().at(-1)!, 12);
       const fresh = content.records.slice(0, 12).map(renderArticle);
       expect(await catalog.articles(entries)).toEqual(fresh);
-      for (const format of FORMATS) expect(await catalog.items(entries, format)).toEqual(fresh.map((a) => format.renderItem(a)));
+      for (const format of FORMATS) {
+        expect(await catalog.items(entries, format)).toEqual(fresh.map((a) => format.renderItem(a)));
+        expect(await catalog.items(entries, format.excerpt)).toEqual(fresh.map((a) => format.excerpt.renderItem(a)));
+      }
       // Asked again (memoised, or read back from storage), the same.
       expect(await catalog.items(entries, FORMATS[0]!)).toEqual(fresh.map((a) => FORMATS[0]!.renderItem(a)));
     });

@@ -2,7 +2,7 @@
 // (markdown rendered and sanitised, each format's item written) and the images it uses. The same for every store.
 import type { ArticleRecord } from "../article.ts";
 import { fingerprintRecord } from "../article.ts";
-import { ALL, type FacetKind, HOME, type ItemWriter, scopeKey } from "../catalog.ts";
+import { ALL, type FacetKind, HOME, type ItemPart, type ItemWriter, scopeKey } from "../catalog.ts";
 import type { ContentIssue } from "../errors.ts";
 import { hashText } from "../hash.ts";
 import { languageOf } from "../language.ts";
@@ -20,11 +20,25 @@ export interface Membership {
   name: string;
 }
 
-/** The parts stored with an article, each as text. */
-export type PartName = "source" | "record" | "article" | "rss" | "atom" | "json";
+/**
+ * The parts stored with an article, each as text: its markdown, record and rendered article, and each format's item,
+ * whole and as an excerpt (the summary and the lead image: FEED_CONTENT = "excerpt", a partner's excerpt feed), so
+ * that a feed in either form is stored items and nothing is rendered per request.
+ */
+export type PartName = "source" | "record" | "article" | ItemPart;
 
 /** Every part, in the order a store writes them. */
-export const PART_NAMES: readonly PartName[] = ["source", "record", "article", "rss", "atom", "json"];
+export const PART_NAMES: readonly PartName[] = [
+  "source",
+  "record",
+  "article",
+  "rss",
+  "atom",
+  "json",
+  "rss-excerpt",
+  "atom-excerpt",
+  "json-excerpt",
+];
 
 export interface Publication {
   file: string;
@@ -44,6 +58,12 @@ export interface Publication {
   revision: number;
   parts: Readonly<Record<PartName, string>>;
 }
+
+/**
+ * Parts added after stores already held articles: an article stored before lacks them until it is published again,
+ * and a reader writes the item from the stored article instead (Catalog.items).
+ */
+export const LATER_PARTS: ReadonlySet<PartName> = new Set(["rss-excerpt", "atom-excerpt", "json-excerpt"]);
 
 /** How a publication's items are written: the formats' item writers and the revision they are at (src/formats/index.ts). */
 export interface ItemWriters {
@@ -102,10 +122,7 @@ export function preparePublication(
   siteLanguage: string,
 ): Publication {
   const article = renderArticle(record);
-  const items = Object.fromEntries(writers.map((writer) => [writer.id, writer.renderItem(article)])) as Record<
-    "rss" | "atom" | "json",
-    string
-  >;
+  const items = Object.fromEntries(writers.map((writer) => [writer.part, writer.renderItem(article)])) as Record<ItemPart, string>;
   return {
     file: record.file,
     slug: record.slug,

@@ -8,7 +8,7 @@ import { createMemo, stringBytes } from "../../core/memo.ts";
 import { entryOf } from "../../core/memory-catalog.ts";
 import type { Article } from "../../core/model.ts";
 import type { Partner } from "../../core/partners.ts";
-import { type PartName, reviveDates } from "../../core/publish/publication.ts";
+import { LATER_PARTS, type PartName, reviveDates } from "../../core/publish/publication.ts";
 import { slugify } from "../../core/text.ts";
 import { OUTPUT_REVISION } from "../../formats/index.ts";
 import { imageRelease } from "./images.ts";
@@ -121,6 +121,17 @@ export function createD1Catalog(db: D1Database, images: R2Bucket, options: D1Cat
     return entries.map((e) => found.get(e.slug)!);
   };
 
+  /**
+   * A part added later (LATER_PARTS) of these entries, in their order, undefined where it is not found: the article
+   * was stored before the part existed, or its version was replaced since the entries were listed. Either way the
+   * item is then written from the stored article, which `articles` reads where the catalog names it now.
+   */
+  const optionalParts = async (entries: readonly Entry[], part: PartName): Promise<({ revision: number; text: string } | undefined)[]> => {
+    if (entries.length === 0) return [];
+    const found = await readParts(shards, await locate(entries), part, { optional: true });
+    return entries.map((e) => found.get(e.slug));
+  };
+
   const articles = async (entries: readonly Entry[]): Promise<Article[]> =>
     (await parts(entries, "article")).map((row) => reviveDates<Article>(row.text));
 
@@ -189,16 +200,18 @@ export function createD1Catalog(db: D1Database, images: R2Bucket, options: D1Cat
     },
     articles,
     async items(entries, writer: ItemWriter) {
-      const rows = await parts(entries, writer.id);
-      const stale = entries.filter((_e, i) => rows[i]!.revision !== OUTPUT_REVISION);
-      if (stale.length === 0) return rows.map((row) => row.text);
-      // Items written by an older revision of the renderers are written again from the stored article, and kept.
-      const texts = rows.map((row) => row.text);
-      const missing = stale.filter((e) => rewritten.get(`${e.fingerprint}/${writer.id}`) === undefined);
+      const rows = LATER_PARTS.has(writer.part) ? await optionalParts(entries, writer.part) : await parts(entries, writer.part);
+      const current = (i: number) => rows[i] !== undefined && rows[i].revision === OUTPUT_REVISION;
+      if (entries.every((_e, i) => current(i))) return rows.map((row) => row!.text);
+      // Items written by an older revision of the renderers, or never written (an excerpt of an article stored before
+      // excerpts were), are written again from the stored article, and kept.
+      const texts = rows.map((row) => row?.text ?? "");
+      const stale = entries.filter((_e, i) => !current(i));
+      const missing = stale.filter((e) => rewritten.get(`${e.fingerprint}/${writer.part}`) === undefined);
       const fresh = new Map((await articles(missing)).map((a, i) => [missing[i]!.slug, writer.renderItem(a)]));
       for (const [i, entry] of entries.entries()) {
-        if (rows[i]!.revision === OUTPUT_REVISION) continue;
-        const key = `${entry.fingerprint}/${writer.id}`;
+        if (current(i)) continue;
+        const key = `${entry.fingerprint}/${writer.part}`;
         const text = rewritten.get(key) ?? fresh.get(entry.slug)!;
         rewritten.set(key, text, stringBytes(text));
         texts[i] = text;

@@ -108,8 +108,10 @@ export function createMemoryStoreCatalog(tables: MemoryTables, siteUrl?: string)
     async items(entries, writer) {
       return entries.map((e) => {
         const row = articleRow(e.slug);
-        // Items written by an older revision of the renderers are written again from the stored article.
-        return row.revision === OUTPUT_REVISION ? row.parts[writer.id] : writer.renderItem(reviveDates<Article>(row.parts.article));
+        // Items written by an older revision of the renderers, or never written (an excerpt of an article stored
+        // before excerpts were), are written again from the stored article.
+        const stored = row.revision === OUTPUT_REVISION ? row.parts[writer.part] : undefined;
+        return stored ?? writer.renderItem(reviveDates<Article>(row.parts.article));
       });
     },
     async find(slug, { drafts = false, publishedBy } = {}) {
