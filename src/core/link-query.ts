@@ -60,3 +60,26 @@ export function utmQuery(utm: readonly (readonly [string, string])[]): string | 
 export function linkQueryFor(query: string, format: string): string {
   return query.replaceAll(FORMAT_PLACEHOLDER, format);
 }
+
+/**
+ * `url` with `query` added, where the link is on this site (under `siteUrl`, which ends in `/`): an article whose
+ * canonical URL is elsewhere (syndicated from its first publisher) keeps its link as it is, since the query would count
+ * this site's readers in another site's analytics. The query goes before the fragment and after the link's own query
+ * (joined with `&`); a parameter whose name the link's own query already has is left out, so an article's own link
+ * wins. The link's own text is kept as it is, encoding and all (a link is not re-serialised).
+ */
+export function addLinkQuery(url: string, query: string, siteUrl: string): string {
+  if (!url.startsWith(siteUrl)) return url;
+  const hash = url.indexOf("#");
+  const end = hash < 0 ? url.length : hash;
+  const mark = url.indexOf("?");
+  const own = mark >= 0 && mark < end ? url.slice(mark + 1, end) : undefined;
+  let params = query.split("&");
+  if (own) {
+    const taken = new Set(own.split("&").map((p) => (p.includes("=") ? p.slice(0, p.indexOf("=")) : p)));
+    params = params.filter((p) => !taken.has(p.slice(0, p.indexOf("="))));
+    if (params.length === 0) return url;
+  }
+  const joint = own === undefined ? "?" : own === "" ? "" : "&";
+  return url.slice(0, end) + joint + params.join("&") + url.slice(end);
+}

@@ -5,7 +5,7 @@ import type { Article, Author, FeedContent } from "../core/model.ts";
 import type { FeedDocument, FeedFormat, LinkRange } from "./format.ts";
 import { writeMediaImages } from "./media-rss.ts";
 import { NS } from "./rss.ts";
-import { escapeAttr, XmlWriter } from "./xml.ts";
+import { escapeAttr, unescapeXml, XmlWriter } from "./xml.ts";
 
 /** RFC 4287 §3.2 Person construct: name, and uri and email where known (an e-mail only where authors.yaml makes it public). */
 function person(x: XmlWriter, element: string, author: Author): void {
@@ -103,4 +103,5 @@ export const atom: FeedFormat<"atom"> = {
   documentParts: renderAtomDocument,
   itemLink: atomItemLink,
   escapeLink: escapeAttr,
+  unescapeLink: unescapeXml,
 };

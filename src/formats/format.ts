@@ -58,4 +58,6 @@ export interface FeedFormat<Id extends FormatId = FormatId> extends ItemWriter {
   itemLink(item: string): LinkRange | undefined;
   /** Text escaped as the format writes it where the link stands (XML text, an XML attribute, a JSON string's content). */
   escapeLink(text: string): string;
+  /** The text `escapeLink` wrote, read back. */
+  unescapeLink(text: string): string;
 }

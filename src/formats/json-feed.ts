@@ -126,6 +126,11 @@ function escapeJsonString(text: string): string {
   return JSON.stringify(text).slice(1, -1);
 }
 
+/** A JSON string's content, read back. */
+function unescapeJsonString(text: string): string {
+  return JSON.parse(`"${text}"`) as string;
+}
+
 /**
  * The feed's own fields indented for people, each item compact on one line: readable in a browser and in the golden
  * files, and no item is re-scanned to be indented (which would cost as much as writing its HTML).
@@ -156,4 +161,5 @@ export const jsonFeed: FeedFormat<"json"> = {
   documentParts: renderJsonDocument,
   itemLink: jsonItemLink,
   escapeLink: escapeJsonString,
+  unescapeLink: unescapeJsonString,
 };

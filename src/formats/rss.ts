@@ -5,7 +5,7 @@ import { FEED_FILES } from "../core/feed-plan.ts";
 import type { Article, FeedContent } from "../core/model.ts";
 import type { FeedDocument, FeedFormat, LinkRange } from "./format.ts";
 import { MEDIA_NS, writeMediaImages } from "./media-rss.ts";
-import { escapeText, XmlWriter } from "./xml.ts";
+import { escapeText, unescapeXml, XmlWriter } from "./xml.ts";
 
 export const NS = {
   atom: "http://www.w3.org/2005/Atom",
@@ -132,4 +132,5 @@ export const rss: FeedFormat<"rss"> = {
   documentParts: renderRssDocument,
   itemLink: rssItemLink,
   escapeLink: escapeText,
+  unescapeLink: unescapeXml,
 };
