@@ -259,7 +259,7 @@ export function formatReport(results: Json): string {
   if (results.render) {
     out += "## Render cost in-process (ms per feed, median / p99)\n\n";
     out +=
-      "Cold: every item written from its article. Warm: items as stored at publish, assembled (what a request does). Both sides timed to the UTF-8 bytes a response carries: ours encodes the document's pieces, `feed`'s string is encoded whole.\n\n";
+      "Cold: every item written from its article. Warm: items as stored at publish, assembled (what a request does). Both sides timed to the UTF-8 bytes a response carries: ours encodes the document's pieces, `feed`'s string is encoded whole. Warm + query: the same with FEED_LINK_QUERY (`utm_source=feed&utm_medium={format}`) added to each item's link as it is served; excerpts: the stored excerpt items (FEED_CONTENT = excerpt) assembled, and their document's bytes.\n\n";
     out += table(
       [
         "items",
@@ -267,6 +267,8 @@ export function formatReport(results: Json): string {
         "bytes",
         "ours cold median / p99",
         "ours warm median / p99",
+        "warm + query median / p99",
+        "excerpts median / p99 (bytes)",
         "feed median / p99",
         "feed ÷ ours cold",
         "feed ÷ ours warm",
@@ -277,6 +279,8 @@ export function formatReport(results: Json): string {
         int(r.bytes),
         `${f(r.ours.medianMs, 3)} / ${f(r.ours.p99Ms, 3)}`,
         `${f(r.oursWarm?.medianMs, 3)} / ${f(r.oursWarm?.p99Ms, 3)}`,
+        r.oursWarmLinkQuery ? `${f(r.oursWarmLinkQuery.medianMs, 3)} / ${f(r.oursWarmLinkQuery.p99Ms, 3)}` : "–",
+        r.oursWarmExcerpt ? `${f(r.oursWarmExcerpt.medianMs, 3)} / ${f(r.oursWarmExcerpt.p99Ms, 3)} (${int(r.excerptBytes)})` : "–",
         `${f(r.feedPackage.medianMs, 3)} / ${f(r.feedPackage.p99Ms, 3)}`,
         `**${f(r.speedup)}×**`,
         `**${f(r.speedupWarm)}×**`,

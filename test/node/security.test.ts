@@ -28,7 +28,7 @@ function fixturesWith(extra: MemoryFiles): ContentSource {
   };
 }
 
-const PARTNERS_YAML = `acme:\n  name: Acme\n  origins: [${PARTNER}]\n  limit: 5\n`;
+const PARTNERS_YAML = `acme:\n  name: Acme\n  origins: [${PARTNER}]\n  limit: 5\n  feed: { content: excerpt, utm: { source: acme } }\n`;
 const SVG = new Uint8Array(readFileSync(new URL("../fixtures/http/svg-with-script.svg", import.meta.url)));
 
 function makeApp(now: Date = NOW, extra: MemoryFiles = {}) {
@@ -92,6 +92,8 @@ describe("drafts and embargoed articles do not leak", { timeout: TIME_LIMIT }, (
   it("through any feed, archive page, list, page, embed or asset", async () => {
     const paths = [
       ...(await publicFeedPaths()),
+      // the same feeds in a partner's own form (excerpts, its UTM), under its folder
+      ...(await publicFeedPaths()).map((p) => `/partners/acme${p}`),
       "/feeds.opml",
       "/",
       "/feed.css",
@@ -117,6 +119,7 @@ describe("drafts and embargoed articles do not leak", { timeout: TIME_LIMIT }, (
       "/2025/05/",
     ];
     expect(paths.length).toBeGreaterThan(100);
+    expect(paths).toEqual(expect.arrayContaining(["/languages/fa/rss.xml", "/partners/acme/languages/en/archive/1/feed.json"]));
     for (const path of paths) {
       const text = await everything(await request(path, { headers: { Origin: PARTNER } }));
       for (const secret of SECRETS) expect(text.includes(secret), `${path} shows "${secret}"`).toBe(false);
