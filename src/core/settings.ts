@@ -141,6 +141,9 @@ export function parseSettings(input: SettingsInput): SiteSettings {
 /** The shortest PUBLISH_TOKEN accepted: long enough that guessing it over the network is hopeless. */
 export const PUBLISH_TOKEN_MIN = 32;
 
+/** The characters of a bearer token (RFC 6750 §2.1, `b64token`). */
+const TOKEN68 = /^[A-Za-z0-9\-._~+/]+=*$/;
+
 /**
  * PUBLISH_TOKEN, the secret the publish API requires (`wrangler secret put PUBLISH_TOKEN`): undefined when unset (the
  * API is off), a ConfigError when shorter than PUBLISH_TOKEN_MIN, like every other bad setting. Not a site setting: no
@@ -155,6 +158,10 @@ export function parsePublishToken(input: SettingsInput): string | undefined {
       "PUBLISH_TOKEN",
       `must be at least ${PUBLISH_TOKEN_MIN} characters (e.g. \`openssl rand -base64 32\`, set with \`wrangler secret put PUBLISH_TOKEN\`)`,
     );
+  }
+  // A token a client could never send as `Authorization: Bearer` (RFC 6750 §2.1: token68) would lock the API for good.
+  if (!TOKEN68.test(token)) {
+    throw new ConfigError("PUBLISH_TOKEN", "must be letters, digits and - . _ ~ + / only, then any = (a bearer token, RFC 6750 §2.1)");
   }
   return token;
 }

@@ -1,5 +1,6 @@
 // The Hono application factory: wires the route modules to one context and translates errors to HTTP in one place.
 import { type Context, Hono } from "hono";
+import { secureHeaders } from "hono/secure-headers";
 import type { Catalog } from "../core/catalog.ts";
 import { ServiceError, StorageError } from "../core/errors.ts";
 import { consoleSink, createEventLog, type EventSink } from "../core/events.ts";
@@ -19,7 +20,7 @@ import { registerIndexPage } from "./pages.ts";
 import { registerPreviewRoutes } from "./preview.ts";
 import { describeRefusal, type PublishRoutesOptions, registerPublishRoutes } from "./publish.ts";
 import { capLifetimesAtRelease } from "./release-hint.ts";
-import { APP_HEADERS, problem } from "./responses.ts";
+import { problem, securityHeaderOptions } from "./responses.ts";
 import { registerSitemaps } from "./sitemaps.ts";
 import { answerHot } from "./versioned.ts";
 
@@ -51,10 +52,7 @@ export function createApp({
   const ctx: AppContext = { site, catalog, now, emit: createEventLog(log), formats, cache };
 
   const app = new Hono();
-  app.use("*", async (c, next) => {
-    await next();
-    for (const [name, value] of Object.entries(APP_HEADERS)) c.res.headers.set(name, value);
-  });
+  app.use("*", secureHeaders(securityHeaderOptions(site)));
   registerBrowserFeedView(app, ctx); // before the feed routes: it wraps them
   registerIndexPage(app, ctx);
   registerFeedRoutes(app, ctx);

@@ -1,6 +1,9 @@
 // The publish API: authenticated routes that store articles, images and registries through a Publisher, within upload
 // limits, and tell the worker's hook what each change touched. Without a publisher and a token there are no routes.
 import type { Context, Hono } from "hono";
+import { bearerAuth } from "hono/bearer-auth";
+import { bodyLimit } from "hono/body-limit";
+import { createMiddleware } from "hono/factory";
 import { formatIssue } from "../core/errors.ts";
 import {
   type DeleteResult,
@@ -17,9 +20,7 @@ import {
 } from "../core/publishing.ts";
 import type { AppContext } from "./context.ts";
 import { type HttpStatus, RequestError, statusOf } from "./errors.ts";
-import { readBodyCapped } from "./request-body.ts";
 import { capDetail } from "./responses.ts";
-import { readBearer, sameSecret } from "./secrets.ts";
 import { executionWaitUntil, forgetKept } from "./versioned.ts";
 
 export interface PublishRoutesOptions {
@@ -48,25 +49,54 @@ export type PublishEvent =
 
 const NO_STORE = { "Cache-Control": "no-store" };
 
+/** The publish API's authentication realm, and the challenge a request without the token gets (RFC 6750 §3). */
+const PUBLISH_REALM = "publish";
+const PUBLISH_CHALLENGE = `Bearer realm="${PUBLISH_REALM}"`;
+
 /** Registers /api/* when publishing is configured; otherwise registers nothing, and every /api/* path is a 404. */
 export function registerPublishRoutes(app: Hono, ctx: AppContext, options: PublishRoutesOptions | undefined): void {
   if (!options) return;
   const { publisher, token, onChange, logEvent: event = ctx.emit } = options;
 
-  app.use("/api/*", async (c, next) => {
-    const presented = readBearer(c);
-    if (presented === undefined) {
-      event({ event: "rejection", reason: `${c.req.method} ${c.req.path} without a publish token` });
-      throw new RequestError("unauthorized", "Send the publish token as `Authorization: Bearer …`.", {
-        "WWW-Authenticate": 'Bearer realm="publish"',
-      });
-    }
-    if (!sameSecret(presented, token)) {
-      event({ event: "rejection", reason: `${c.req.method} ${c.req.path} with a wrong publish token` });
-      throw new RequestError("forbidden", "That is not the publish token.");
-    }
-    await next();
-  });
+  // hono/bearer-auth reads `Authorization: Bearer` and compares the token in constant time (both sides hashed with
+  // SHA-256, then compared without an early exit). Its three refusals are ours: each logged, then thrown as a
+  // RequestError so the app answers it as every other error (app.ts).
+  const refuse = (c: Context, how: string): void => event({ event: "rejection", reason: `${c.req.method} ${c.req.path} ${how}` });
+  const challenge = (c: Context): never => {
+    refuse(c, "without a publish token");
+    throw new RequestError("unauthorized", "Send the publish token as `Authorization: Bearer …`.", {
+      "WWW-Authenticate": PUBLISH_CHALLENGE,
+    });
+  };
+  app.use(
+    "/api/*",
+    bearerAuth({
+      token,
+      realm: PUBLISH_REALM,
+      noAuthenticationHeader: { message: challenge },
+      // Another scheme (Basic, …) presents no bearer token at all: a challenge, as without the header (RFC 6750 §3). A
+      // Bearer token with characters outside token68 is a malformed request (RFC 6750 §3.1: 400, invalid_request).
+      invalidAuthenticationHeader: {
+        message: (c: Context): never => {
+          if (!/^bearer /i.test(c.req.header("Authorization") ?? "")) return challenge(c);
+          refuse(c, "with a malformed publish token");
+          throw new RequestError(
+            "bad-request",
+            "The publish token is not a bearer token (RFC 6750: letters, digits and -._~+/ then any =).",
+            {
+              "WWW-Authenticate": `${PUBLISH_CHALLENGE}, error="invalid_request"`,
+            },
+          );
+        },
+      },
+      invalidToken: {
+        message: (c: Context): never => {
+          refuse(c, "with a wrong publish token");
+          throw new RequestError("forbidden", "That is not the publish token.");
+        },
+      },
+    }),
+  );
 
   /** Runs one operation; a refusal is logged as a rejection and thrown on. */
   const operate = async <T>(operation: () => Promise<T>): Promise<T> => {
@@ -128,7 +158,7 @@ export function registerPublishRoutes(app: Hono, ctx: AppContext, options: Publi
 
   /** A single PUT: the body read within its kind's limit, the file stored, its change settled, its event logged. */
   const putOne = async (c: Context, kind: UploadKind, path: string, replaces?: string): Promise<Response> => {
-    const bytes = await readUpload(c, path, UPLOAD_LIMITS[kind], event);
+    const bytes = new Uint8Array(await c.req.arrayBuffer());
     const stored = await store(kind, path, bytes, ctx.now(), replaces);
     await settle(c, path, [stored.change]);
     event(stored.published);
@@ -146,8 +176,22 @@ export function registerPublishRoutes(app: Hono, ctx: AppContext, options: Publi
     return c.json(await publisher.manifest(after, limit), 200, NO_STORE);
   });
 
-  app.put("/api/images/*", async (c) => {
-    const path = `images/${pathAfter(c, "/api/images/")}`;
+  /**
+   * hono/body-limit at one limit: a declared Content-Length over it is refused before anything is read, a streamed
+   * body at the first chunk past it, and the rest is never read. The refusal is logged and answered 413 (app.ts).
+   */
+  const limitedTo = (limit: number, what: (c: Context) => string, per?: string) =>
+    bodyLimit({
+      maxSize: limit,
+      onError: (c) => {
+        throw new RequestError("too-large", oversize(what(c), limit, event, per));
+      },
+    });
+  const imagePath = (c: Context) => `images/${pathAfter(c, "/api/images/")}`;
+  const articlePath = (c: Context) => pathAfter(c, "/api/articles/");
+
+  app.put("/api/images/*", limitedTo(UPLOAD_LIMITS.image, imagePath), async (c) => {
+    const path = imagePath(c);
     return putOne(c, "image", path);
   });
 
@@ -158,8 +202,8 @@ export function registerPublishRoutes(app: Hono, ctx: AppContext, options: Publi
     return c.json({ path, result: outcome.result }, 200, NO_STORE);
   });
 
-  app.put("/api/articles/*", async (c) => {
-    const file = pathAfter(c, "/api/articles/");
+  app.put("/api/articles/*", limitedTo(UPLOAD_LIMITS.article, articlePath), async (c) => {
+    const file = articlePath(c);
     const replaces = c.req.query("replaces") || undefined;
     return putOne(c, "article", file, replaces);
   });
@@ -171,10 +215,11 @@ export function registerPublishRoutes(app: Hono, ctx: AppContext, options: Publi
     return c.json({ path: file, result: outcome.result }, 200, NO_STORE);
   });
 
-  app.put("/api/registries/:name{authors\\.yaml|partners\\.yaml}", async (c) => {
-    const name = c.req.param("name") as RegistryName;
-    return putOne(c, "registry", name);
-  });
+  app.put(
+    "/api/registries/:name{authors\\.yaml|partners\\.yaml}",
+    limitedTo(UPLOAD_LIMITS.registry, (c) => c.req.param("name") ?? "registry"),
+    async (c) => putOne(c, "registry", c.req.param("name") as RegistryName),
+  );
 
   // Moves articles' parts out of one shard into the write shard, a bounded step per request (README, "Capacity"):
   // nothing a reader sees changes, so no feed is forgotten and no hub told.
@@ -189,49 +234,55 @@ export function registerPublishRoutes(app: Hono, ctx: AppContext, options: Publi
   // named by its content path, stored in the order sent exactly as its PUT route stores it, with the same limits and
   // answers. A refused file changes nothing and the others go on; the feeds touched are forgotten, and the hook told,
   // once for the whole request.
-  app.post("/api/batch", async (c) => {
-    const type = c.req.header("Content-Type") ?? "";
-    if (!/^multipart\/form-data\s*;/i.test(type)) {
+  const multipartOnly = createMiddleware(async (c, next) => {
+    if (!/^multipart\/form-data\s*;/i.test(c.req.header("Content-Type") ?? "")) {
       throw new RequestError(
         "unsupported-media-type",
         "Send the files as multipart/form-data, one part per file named by its content path.",
       );
     }
-    const bytes = await readUpload(c, "the batch", PUBLISH_LIMITS.batchBytes, event, "one request");
-    let form: FormData;
-    try {
-      form = await new Response(bytes as Uint8Array<ArrayBuffer>, { headers: { "Content-Type": type } }).formData();
-    } catch {
-      throw new RequestError("bad-request", "The body is not readable as multipart/form-data.");
-    }
-    const parts = [...form.entries()];
-    if (parts.length > PUBLISH_LIMITS.batchFiles) {
-      throw new RequestError("too-large", `A batch holds at most ${PUBLISH_LIMITS.batchFiles} files; this one has ${parts.length}.`);
-    }
-    const now = ctx.now();
-    const results: Record<string, unknown>[] = [];
-    const changes: (PublishChange | undefined)[] = [];
-    try {
-      for (const [path, value] of parts) {
-        const file = typeof value === "string" ? utf8.encode(value) : new Uint8Array(await value.arrayBuffer());
-        const kind = uploadKind(path);
-        try {
-          if (file.byteLength > UPLOAD_LIMITS[kind]) throw new RequestError("too-large", oversize(path, UPLOAD_LIMITS[kind], event));
-          const stored = await store(kind, path, file, now);
-          event(stored.published);
-          changes.push(stored.change);
-          results.push({ path, status: stored.status, ...stored.body });
-        } catch (error) {
-          const refused = describeRefusal(error);
-          if (!refused) throw error;
-          results.push({ path, status: refused.status, detail: capDetail(refused.detail), ...refused.members });
-        }
-      }
-    } finally {
-      await settle(c, "/api/batch", changes);
-    }
-    return c.json({ results }, 200, NO_STORE);
+    await next();
   });
+  app.post(
+    "/api/batch",
+    multipartOnly,
+    limitedTo(PUBLISH_LIMITS.batchBytes, () => "the batch", "one request"),
+    async (c) => {
+      let form: FormData;
+      try {
+        form = await c.req.raw.formData();
+      } catch {
+        throw new RequestError("bad-request", "The body is not readable as multipart/form-data.");
+      }
+      const parts = [...form.entries()];
+      if (parts.length > PUBLISH_LIMITS.batchFiles) {
+        throw new RequestError("too-large", `A batch holds at most ${PUBLISH_LIMITS.batchFiles} files; this one has ${parts.length}.`);
+      }
+      const now = ctx.now();
+      const results: Record<string, unknown>[] = [];
+      const changes: (PublishChange | undefined)[] = [];
+      try {
+        for (const [path, value] of parts) {
+          const file = typeof value === "string" ? utf8.encode(value) : new Uint8Array(await value.arrayBuffer());
+          const kind = uploadKind(path);
+          try {
+            if (file.byteLength > UPLOAD_LIMITS[kind]) throw new RequestError("too-large", oversize(path, UPLOAD_LIMITS[kind], event));
+            const stored = await store(kind, path, file, now);
+            event(stored.published);
+            changes.push(stored.change);
+            results.push({ path, status: stored.status, ...stored.body });
+          } catch (error) {
+            const refused = describeRefusal(error);
+            if (!refused) throw error;
+            results.push({ path, status: refused.status, detail: capDetail(refused.detail), ...refused.members });
+          }
+        }
+      } finally {
+        await settle(c, "/api/batch", changes);
+      }
+      return c.json({ results }, 200, NO_STORE);
+    },
+  );
 }
 
 /** What a stored file answers: the status and body of its PUT route, what it changed, and its publish event. */
@@ -307,13 +358,6 @@ function pathAfter(c: Context, prefix: string): string {
   } catch {
     throw new RequestError("bad-request", `${raw} is not a percent-encoded path (encode each segment, not the slashes between them)`);
   }
-}
-
-/** The body of an upload, refused with 413 once it passes `limit` bytes (or declares more): the rest is never read. */
-async function readUpload(c: Context, path: string, limit: number, event: (e: PublishEvent) => void, what?: string): Promise<Uint8Array> {
-  const bytes = await readBodyCapped(c.req.raw, limit);
-  if (bytes === undefined) throw new RequestError("too-large", oversize(path, limit, event, what));
-  return bytes;
 }
 
 /** Why an upload is refused for its size (logged as a rejection). */

@@ -1,15 +1,45 @@
 // Response building blocks shared by the routes: errors (RFC 9457 problem details or a small HTML page) and Cache-Control.
 import type { Context } from "hono";
+import type { secureHeaders } from "hono/secure-headers";
 import { escapeHtml } from "../core/html.ts";
 import type { SiteSettings } from "../core/settings.ts";
 import type { HttpStatus } from "./errors.ts";
 import { capLifetimesAtRelease } from "./release-hint.ts";
 
 /**
- * Headers on every response, errors included (set by the app's outermost middleware and by `answerHot`): browsers must
- * not second-guess the declared types (feeds are often sniffed as HTML).
+ * Headers on every response, errors included (hono/secure-headers, the app's outermost middleware, with
+ * `securityHeaderOptions`; and `answerHot`): browsers must not second-guess the declared types (feeds are often sniffed
+ * as HTML).
  */
 export const APP_HEADERS: Readonly<Record<string, string>> = { "X-Content-Type-Options": "nosniff" };
+
+/** HSTS on an https site: browsers then never ask for it over plain http (hono's value: 180 days, subdomains too). */
+export const STRICT_TRANSPORT_SECURITY = "max-age=15552000; includeSubDomains";
+
+/**
+ * What hono/secure-headers sets on every response: `nosniff` always, and `Strict-Transport-Security` when SITE_URL is
+ * https. Its other defaults stay off, each for a reason: `X-Frame-Options` and `Cross-Origin-Opener-Policy` would stop
+ * partners framing /embed/headlines (framing is governed by each page's CSP `frame-ancestors`);
+ * `Cross-Origin-Resource-Policy: same-origin` would stop feed readers and partner pages loading /images/ and
+ * /embed.js; `Referrer-Policy` is set per page; the rest are for browsers long gone. Content-Security-Policy stays per
+ * route (pages, previews, images and the iframe each have their own).
+ */
+export function securityHeaderOptions(site: SiteSettings): NonNullable<Parameters<typeof secureHeaders>[0]> {
+  return {
+    xContentTypeOptions: true,
+    strictTransportSecurity: new URL(site.url).protocol === "https:" ? STRICT_TRANSPORT_SECURITY : false,
+    crossOriginResourcePolicy: false,
+    crossOriginOpenerPolicy: false,
+    crossOriginEmbedderPolicy: false,
+    originAgentCluster: false,
+    referrerPolicy: false,
+    xDnsPrefetchControl: false,
+    xDownloadOptions: false,
+    xFrameOptions: false,
+    xPermittedCrossDomainPolicies: false,
+    xXssProtection: false,
+  };
+}
 
 /** True when the client prefers an HTML page (a browser): it lists text/html and does not refuse it with q=0. */
 export function wantsHtml(accept: string | undefined): boolean {
