@@ -18,7 +18,7 @@ export interface SiteSettings {
   /** Items per archive page (RFC 5005); pages are counted from the oldest article, so full ones never change. */
   archiveItems: number;
   /** Cache-Control for feeds, in seconds (each clamped to the next scheduled publication). */
-  cache: { maxAge: number; sMaxAge: number; staleWhileRevalidate: number; archiveMaxAge: number; edgeSeconds: number };
+  cache: { maxAge: number; sMaxAge: number; staleWhileRevalidate: number; archiveMaxAge: number };
   /** WebSub hub every feed advertises, if any. */
   websubHub?: string;
   /** Secret that unlocks /preview for drafts and embargoed articles (PREVIEW_TOKEN); without it only published ones. */
@@ -45,7 +45,6 @@ export const SETTING_DEFAULTS = {
   CACHE_S_MAXAGE: "300",
   CACHE_STALE_WHILE_REVALIDATE: "600",
   ARCHIVE_MAX_AGE: "86400",
-  EDGE_CACHE_SECONDS: "10",
 } as const;
 
 /** An optional whole-number setting within bounds. */
@@ -93,9 +92,6 @@ export function parseSettings(input: SettingsInput): SiteSettings {
     sMaxAge: wholeNumber(input, "CACHE_S_MAXAGE", 0, CACHE_SECONDS_MAX),
     staleWhileRevalidate: wholeNumber(input, "CACHE_STALE_WHILE_REVALIDATE", 0, CACHE_SECONDS_MAX),
     archiveMaxAge: wholeNumber(input, "ARCHIVE_MAX_AGE", 0, CACHE_SECONDS_MAX),
-    // How long the worker answers a feed from its own cache without asking storage: the bound on how late a publish
-    // shows where it was not purged (other data centres), and never past an embargoed article's release.
-    edgeSeconds: wholeNumber(input, "EDGE_CACHE_SECONDS", 0, 3600),
   };
 
   const rawHub = input.WEBSUB_HUB;

@@ -10,6 +10,7 @@ import { type FeedFormat, FORMATS } from "../formats/index.ts";
 import { registerArticlePages } from "./article-pages.ts";
 import { type BodyCache, noCache } from "./body-cache.ts";
 import { registerBrowserFeedView } from "./browser-feeds.ts";
+import { NOT_FOUND_TAG, tagCacheable } from "./cache-tags.ts";
 import type { AppContext } from "./context.ts";
 import { registerEmbedRoutes } from "./embed.ts";
 import { NotFoundError, RequestError, STATUS_OF_CODE } from "./errors.ts";
@@ -22,7 +23,6 @@ import { describeRefusal, type PublishRoutesOptions, registerPublishRoutes } fro
 import { capLifetimesAtRelease } from "./release-hint.ts";
 import { problem, securityHeaderOptions } from "./responses.ts";
 import { registerSitemaps } from "./sitemaps.ts";
-import { answerHot } from "./versioned.ts";
 
 export interface AppOptions {
   /** What the app reads: an in-memory catalog over files (`catalogFromSource`), or a database at the edge. */
@@ -32,7 +32,7 @@ export interface AppOptions {
   now?: () => Date;
   /** Where problems are reported: one JSON line per event (src/core/events.ts). */
   log?: EventSink;
-  /** Where rendered feed bodies are kept by content version: the Workers Cache API at the edge; none by default. */
+  /** Where rendered bodies are kept by content version: the isolate's memory at the edge (body-cache.ts); none by default. */
   cache?: BodyCache;
   /** The feed formats to serve; tests pass instrumented copies of FORMATS. */
   formats?: readonly FeedFormat[];
@@ -53,7 +53,12 @@ export function createApp({
 
   const app = new Hono();
   app.use("*", secureHeaders(securityHeaderOptions(site)));
-  registerBrowserFeedView(app, ctx); // before the feed routes: it wraps them
+  // Every answer a shared cache may keep also carries the site's tag, so one purge can drop them all (cache-tags.ts).
+  app.use("*", async (c, next) => {
+    await next();
+    tagCacheable(c.res.headers);
+  });
+  registerBrowserFeedView(app, ctx);
   registerIndexPage(app, ctx);
   registerFeedRoutes(app, ctx);
   registerImageRoutes(app, ctx);
@@ -77,7 +82,7 @@ export function createApp({
     }
     const { maxAge } = capLifetimesAtRelease({ maxAge: NOT_FOUND_MAX_AGE, sMaxAge: NOT_FOUND_MAX_AGE, staleWhileRevalidate: 0 }, next, at);
     const detail = `There is nothing at ${c.req.path}. The feeds are listed at ${site.url}/ and in ${site.url}/feeds.opml.`;
-    return problem(c, site, 404, detail, { "Cache-Control": `public, max-age=${maxAge}` });
+    return problem(c, site, 404, detail, { "Cache-Control": `public, max-age=${maxAge}`, "Cache-Tag": NOT_FOUND_TAG });
   };
   // A store that cannot answer now: 503 with Retry-After, never a partial document (nothing is sent before the whole
   // body is built, so a failure anywhere while planning or rendering ends here).
@@ -115,10 +120,6 @@ export function createApp({
     const headers = error instanceof RequestError ? error.headers : {};
     return problem(c, site, status, error.message, { ...cors, ...headers });
   });
-  // A polled feed whose response this isolate keeps is answered before routing (versioned.ts, answerHot): the same
-  // bytes and headers the routes give, for a fraction of the CPU (BENCHMARKS.md). Everything else is routed.
-  const route = app.fetch;
-  app.fetch = (request, env, executionCtx) => answerHot(request, ctx) ?? route(request, env, executionCtx);
   return app;
 }
 

@@ -9,6 +9,7 @@ import type { SiteSettings } from "../core/settings.ts";
 import { slugify } from "../core/text.ts";
 import { FORMATS } from "../formats/index.ts";
 import { jsonForScript, newsArticleJsonLd, type PublisherLogo } from "../formats/json-ld.ts";
+import { articleTag, cacheTagHeader } from "./cache-tags.ts";
 import type { AppContext } from "./context.ts";
 import { NotFoundError } from "./errors.ts";
 import { html, page, type SafeHtml, trusted } from "./html.ts";
@@ -178,6 +179,7 @@ export function registerArticlePages(app: Hono, ctx: AppContext): void {
     return c.html(renderArticlePage(article!, ctx.site, { logo: ctx.site.logo ? { url: ctx.site.logo } : undefined }), 200, {
       "Content-Security-Policy": PAGE_CSP,
       "Cache-Control": "public, max-age=300",
+      "Cache-Tag": cacheTagHeader([articleTag(found.entry.slug)]),
     });
   });
 }

@@ -25,25 +25,16 @@ export function isNavigation(dest: string | null | undefined, mode: string | nul
 /** The request header a feed's answer varies on, besides Accept-Encoding. */
 export const NAVIGATION_VARY = "Sec-Fetch-Dest";
 
+/** The Content-Type an RSS or Atom feed gets in a browser tab: a generic XML type, to which browsers apply the stylesheet. */
+export const NAVIGATION_TYPE = "application/xml; charset=utf-8";
+
 /** True for the media types of the XML feeds, whose Content-Type differs for a browser tab. */
 export function variesByNavigation(contentType: string): boolean {
   return FEED_TYPES.test(contentType);
 }
 
-/** Must be registered before the feed routes, so it wraps them. */
+/** The stylesheet route (until static assets serve it). */
 export function registerBrowserFeedView(app: Hono, _ctx: AppContext): void {
-  app.use("*", async (c, next) => {
-    await next();
-    const type = c.res.headers.get("Content-Type");
-    // A 304 has no type but must repeat the Vary a 200 would send (RFC 9110 §15.4.5).
-    const xmlFeed = type ? variesByNavigation(type) : c.res.status === 304 && /\/(rss|atom)\.xml$/.test(c.req.path);
-    if (!xmlFeed) return;
-    // Changed in place: assigning a new c.res would have Hono copy the old headers back over these.
-    // Caches must keep the browser's and the reader's answer apart, though the bodies are the same.
-    c.res.headers.append("Vary", NAVIGATION_VARY);
-    if (type && isBrowserNavigation(c.req)) c.res.headers.set("Content-Type", "application/xml; charset=utf-8");
-  });
-
   app.get(FEED_STYLESHEET_PATH, (c) =>
     c.body(FEED_CSS, 200, { "Content-Type": "text/css; charset=utf-8", "Cache-Control": "public, max-age=86400" }),
   );

@@ -4,6 +4,7 @@ import { buildHeadlines, formatRelativeTime, type HeadlinesDocument, selectHeadl
 import { textDirection } from "../core/language.ts";
 import { type HeadlinesPlan, HeadlinesRequestError, planHeadlines } from "../core/partners.ts";
 import { EMBED_SCRIPT } from "../embed/widget.ts";
+import { HEADLINES_TAG } from "./cache-tags.ts";
 import type { AppContext } from "./context.ts";
 import { answerHeadlinesPreflight, decideHeadlinesCors, headlineTitle } from "./embed-rules.ts";
 import { html, trusted } from "./html.ts";
@@ -60,6 +61,7 @@ async function serveHeadlinesJson(c: Context, ctx: AppContext): Promise<Response
     "Content-Type": "application/json; charset=utf-8",
     ...cors.headers,
     "Cache-Control": "public, max-age=60",
+    "Cache-Tag": HEADLINES_TAG,
   });
 }
 
@@ -82,6 +84,7 @@ async function serveHeadlinesPage(c: Context, ctx: AppContext): Promise<Response
   return c.html(renderHeadlinesPage(doc, { lang, now, thumbnails, title: headlineTitle(c.req.query("title"), plan) }), 200, {
     "Content-Security-Policy": csp,
     "Cache-Control": "public, max-age=60",
+    "Cache-Tag": HEADLINES_TAG,
     "Referrer-Policy": "strict-origin-when-cross-origin",
   });
 }

@@ -2,13 +2,14 @@
 // its three feeds (linked, and announced with <link rel="alternate"> so a reader subscribes by pasting the page's
 // address). Reads the facet, its count and its newest entries from the catalog: bounded work per request.
 import type { Context, Hono } from "hono";
-import type { Facet, FacetKind, Scope } from "../core/catalog.ts";
+import { type Facet, type FacetKind, type Scope, scopeKey } from "../core/catalog.ts";
 import { archivePageCount, describeScope, feedUrls, scopePath } from "../core/feed-plan.ts";
 import { textDirection } from "../core/language.ts";
 import type { Article } from "../core/model.ts";
 import type { SiteSettings } from "../core/settings.ts";
 import { FORMATS } from "../formats/index.ts";
 import { formatSiteTime, PAGE_CSP } from "./article-pages.ts";
+import { cacheTagHeader, scopeTag } from "./cache-tags.ts";
 import type { AppContext } from "./context.ts";
 import { NotFoundError } from "./errors.ts";
 import { html, page, type SafeHtml } from "./html.ts";
@@ -88,6 +89,7 @@ async function serveFacetPage(c: Context, ctx: AppContext): Promise<Response> {
   const facet = await ctx.catalog.facet(kind, requested);
   // An unknown facet and one whose articles are all under embargo answer alike, before any redirect.
   if (!facet || !(await ctx.catalog.isPublic(facet, now))) throw new NotFoundError(c.req.path);
+  c.header("Cache-Tag", cacheTagHeader([scopeTag(scopeKey(facet))]));
   if (requested !== facet.slug || !c.req.path.endsWith("/")) return c.redirect(scopePageUrl(ctx.site, facet), 301);
   const [articles, published, siteNextRelease] = await Promise.all([
     latestArticles(ctx, facet, now),

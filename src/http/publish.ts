@@ -18,10 +18,11 @@ import {
   REGISTRY_NAMES,
   type RegistryName,
 } from "../core/publishing.ts";
+import type { CachePurgeApi } from "./cache-tags.ts";
 import type { AppContext } from "./context.ts";
 import { type HttpStatus, RequestError, statusOf } from "./errors.ts";
 import { capDetail } from "./responses.ts";
-import { executionWaitUntil, forgetKept } from "./versioned.ts";
+import { executionCache, executionWaitUntil } from "./versioned.ts";
 
 export interface PublishRoutesOptions {
   publisher: Publisher;
@@ -31,9 +32,10 @@ export interface PublishRoutesOptions {
    * Called after every change that altered what is served, before the answer is sent (so a hook that forgets cached
    * feeds is done when the client hears back). Work that need not hold up the answer (telling a WebSub hub) goes to
    * `waitUntil`: the request's own at the edge, awaited before answering where there is none (tests). A failing hook
-   * is logged and neither undoes nor fails the publish.
+   * is logged and neither undoes nor fails the publish. `cache` is the request's Workers Caching handle (`ctx.cache`),
+   * where the runtime gives one: what the change touched is purged through it (src/runtime/edge-cache.ts).
    */
-  onChange?: (change: PublishChange, waitUntil: (work: Promise<unknown>) => void) => void | Promise<void>;
+  onChange?: (change: PublishChange, waitUntil: (work: Promise<unknown>) => void, cache: CachePurgeApi | undefined) => void | Promise<void>;
   /** Where each publish, refusal and hook failure goes; by default the app's event log. */
   logEvent?: (event: PublishEvent) => void;
 }
@@ -110,19 +112,16 @@ export function registerPublishRoutes(app: Hono, ctx: AppContext, options: Publi
     }
   };
 
-  /** After the operations of one request: the touched feeds' kept responses go, and what changed reaches the hook once. */
+  /** After the operations of one request: what changed reaches the hook once (which purges it from Workers Caching). */
   const settle = async (c: Context, path: string, found: readonly (PublishChange | undefined)[]): Promise<void> => {
     const change = mergeChanges(found);
-    if (!change) return;
-    // The kept responses of the touched feeds go at once here; elsewhere they expire within EDGE_CACHE_SECONDS.
-    await forgetKept(ctx.cache, change.scopes);
-    if (!onChange) return;
+    if (!change || !onChange) return;
     const failed = (error: unknown) =>
       event({ event: "error", message: `the publish API's change hook failed after ${path}: ${String(error)}`, path });
     const pending: Promise<unknown>[] = [];
     const later = executionWaitUntil(c) ?? ((work: Promise<unknown>) => void pending.push(work));
     try {
-      await onChange(change, (work) => later(work.catch(failed)));
+      await onChange(change, (work) => later(work.catch(failed)), executionCache(c));
     } catch (error) {
       failed(error);
     }

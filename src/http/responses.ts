@@ -6,18 +6,12 @@ import type { SiteSettings } from "../core/settings.ts";
 import type { HttpStatus } from "./errors.ts";
 import { capLifetimesAtRelease } from "./release-hint.ts";
 
-/**
- * Headers on every response, errors included (hono/secure-headers, the app's outermost middleware, with
- * `securityHeaderOptions`; and `answerHot`): browsers must not second-guess the declared types (feeds are often sniffed
- * as HTML).
- */
-export const APP_HEADERS: Readonly<Record<string, string>> = { "X-Content-Type-Options": "nosniff" };
-
 /** HSTS on an https site: browsers then never ask for it over plain http (hono's value: 180 days, subdomains too). */
 export const STRICT_TRANSPORT_SECURITY = "max-age=15552000; includeSubDomains";
 
 /**
- * What hono/secure-headers sets on every response: `nosniff` always, and `Strict-Transport-Security` when SITE_URL is
+ * What hono/secure-headers sets on every response, errors included: `nosniff` always (browsers must not second-guess
+ * the declared types: feeds are often sniffed as HTML), and `Strict-Transport-Security` when SITE_URL is
  * https. Its other defaults stay off, each for a reason: `X-Frame-Options` and `Cross-Origin-Opener-Policy` would stop
  * partners framing /embed/headlines (framing is governed by each page's CSP `frame-ancestors`);
  * `Cross-Origin-Resource-Policy: same-origin` would stop feed readers and partner pages loading /images/ and
