@@ -9,7 +9,6 @@ import type { SiteSettings } from "../core/settings.ts";
 import { type FeedFormat, FORMATS } from "../formats/index.ts";
 import { registerArticlePages } from "./article-pages.ts";
 import { type BodyCache, noCache } from "./body-cache.ts";
-import { registerBrowserFeedView } from "./browser-feeds.ts";
 import { NOT_FOUND_TAG, tagCacheable } from "./cache-tags.ts";
 import type { AppContext } from "./context.ts";
 import { registerEmbedRoutes } from "./embed.ts";
@@ -58,7 +57,6 @@ export function createApp({
     await next();
     tagCacheable(c.res.headers);
   });
-  registerBrowserFeedView(app, ctx);
   registerIndexPage(app, ctx);
   registerFeedRoutes(app, ctx);
   registerImageRoutes(app, ctx);

@@ -17,7 +17,7 @@ import { labelsFor } from "./labels.ts";
 
 /** Pages show article HTML the core has sanitised; no script runs on them. */
 export const PAGE_CSP =
-  "default-src 'none'; img-src * data:; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'self'";
+  "default-src 'none'; img-src * data:; style-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'self'";
 
 /** A published article by slug: drafts never are, and embargoed ones are not found until their time. */
 export async function findPublished(catalog: Catalog, now: Date, slug: string): Promise<FoundArticle | undefined> {
@@ -148,6 +148,7 @@ export function renderArticlePage(article: Article, site: SiteSettings, options:
     : undefined;
   const otherLang = site.language !== lang ? html` lang="${site.language}" dir="${textDirection(site.language)}"` : "";
   return page({
+    siteUrl: site.url,
     lang,
     dir: textDirection(lang),
     title: `${article.title} – ${site.title}`,

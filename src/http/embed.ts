@@ -1,9 +1,10 @@
-// Partner embeds: the /embed.js script, the /embed/headlines iframe page and the /headlines.json data behind both.
+// Partner embeds: the /embed/headlines iframe page and the /headlines.json data behind both (the /embed.js script is a
+// static asset: src/node/build-assets.ts). The iframe page stays self-contained, its few styles inline: on a partner's
+// page it is one request, with nothing else to fetch.
 import type { Context, Hono } from "hono";
 import { buildHeadlines, formatRelativeTime, type HeadlinesDocument, selectHeadlines } from "../core/headlines.ts";
 import { textDirection } from "../core/language.ts";
 import { type HeadlinesPlan, HeadlinesRequestError, planHeadlines } from "../core/partners.ts";
-import { EMBED_SCRIPT } from "../embed/widget.ts";
 import { HEADLINES_TAG } from "./cache-tags.ts";
 import type { AppContext } from "./context.ts";
 import { answerHeadlinesPreflight, decideHeadlinesCors, headlineTitle } from "./embed-rules.ts";
@@ -15,14 +16,6 @@ export function frameAncestors(plan: HeadlinesPlan): string {
 }
 
 export function registerEmbedRoutes(app: Hono, ctx: AppContext): void {
-  app.get("/embed.js", (c) =>
-    c.body(EMBED_SCRIPT, 200, {
-      "Content-Type": "text/javascript; charset=utf-8",
-      "Cache-Control": "public, max-age=3600",
-      "Cross-Origin-Resource-Policy": "cross-origin",
-      "X-Content-Type-Options": "nosniff",
-    }),
-  );
   app.options("/headlines.json", async (c) => {
     // The GET's origin rule: a partner key answers only its own origins.
     const { status, headers } = answerHeadlinesPreflight(await ctx.catalog.partners(), c.req.query("key"), c.req.header("Origin"));

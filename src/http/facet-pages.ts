@@ -62,6 +62,7 @@ export function renderFacetPage(facet: Facet, articles: readonly Article[], publ
   const { description } = describeScope(facet, site);
   const author = facet.kind === "authors" ? articles.flatMap((a) => a.authors).find((a) => a.key === facet.slug) : undefined;
   return page({
+    siteUrl: site.url,
     lang: site.language,
     title: `${facet.name} – ${site.title}`,
     head: html`<link rel="canonical" href="${scopePageUrl(site, facet)}">

@@ -1,4 +1,5 @@
 // HTML for the human pages: a tagged template that escapes every interpolated value unless it is marked as trusted.
+import { ASSET_PATHS } from "../assets/paths.ts";
 import { escapeHtml } from "../core/html.ts";
 import { type TextDirection, textDirection } from "../core/language.ts";
 
@@ -37,8 +38,18 @@ export function trusted(markup: string): SafeHtml {
   return new SafeHtml(markup);
 }
 
-/** The page shell shared by the index, facet, article and preview pages; `dir` is the direction of `lang`. */
-export function page(options: { lang: string; dir?: TextDirection; title: string; head?: SafeHtml; body: SafeHtml }): string {
+/**
+ * The page shell shared by the index, facet, article and preview pages; `dir` is the direction of `lang`. Its
+ * stylesheet is a static asset (src/assets/page.css, at its fingerprinted path under `siteUrl`).
+ */
+export function page(options: {
+  lang: string;
+  dir?: TextDirection;
+  title: string;
+  siteUrl: string;
+  head?: SafeHtml;
+  body: SafeHtml;
+}): string {
   return html`<!doctype html>
 <html lang="${options.lang}" dir="${options.dir ?? textDirection(options.lang)}">
 <head>
@@ -47,7 +58,7 @@ export function page(options: { lang: string; dir?: TextDirection; title: string
 <meta name="color-scheme" content="light dark">
 <title>${options.title}</title>
 ${options.head}
-<style>${trusted(PAGE_CSS)}</style>
+<link rel="stylesheet" href="${options.siteUrl + ASSET_PATHS.pageCss}">
 </head>
 <body>
 ${options.body}
@@ -55,21 +66,3 @@ ${options.body}
 </html>
 `.value;
 }
-
-const PAGE_CSS = `
-:root{color-scheme:light dark;--fg:#1b1b1b;--muted:#5c5c5c;--bg:#fff;--line:#ddd;--link:#0b57d0;--code:#f4f4f4}
-@media (prefers-color-scheme:dark){:root{--fg:#e8e8e8;--muted:#a8a8a8;--bg:#15171a;--line:#333;--link:#8ab4f8;--code:#22252a}}
-body{margin:0 auto;max-width:46rem;padding:1.5rem 1rem 3rem;font:17px/1.6 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:var(--fg);background:var(--bg)}
-a{color:var(--link)}
-h1{line-height:1.2;font-size:2rem;margin:.5rem 0}
-.meta,.muted,figcaption{color:var(--muted);font-size:.9rem}
-figure{margin:1.5rem 0}
-img{max-width:100%;height:auto}
-code,pre{background:var(--code);border-radius:4px;font-size:.85rem}
-pre{padding:.75rem;overflow:auto;white-space:pre-wrap;word-break:break-word}
-table{border-collapse:collapse}td,th{border:1px solid var(--line);padding:.3rem .5rem;text-align:start;vertical-align:top}
-ul.feeds,ul.headlines{list-style:none;padding:0}ul.feeds li,ul.headlines li{padding:.4rem 0;border-top:1px solid var(--line)}
-ul.headlines a{font-weight:600}ul.headlines .summary{margin:.2rem 0 0}
-button{font:inherit;font-size:.8rem;cursor:pointer}
-.warn{border-inline-start:4px solid #c77700;padding-inline-start:.75rem}
-`;

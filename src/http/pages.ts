@@ -68,6 +68,7 @@ ${facets.map((f) => {
     }),
   );
   return page({
+    siteUrl: site.url,
     lang: site.language,
     title: `${site.title} feeds`,
     head: autodiscoveryLinks(site),
@@ -91,7 +92,7 @@ export function registerIndexPage(app: Hono, ctx: AppContext): void {
     const [latest, siteNextRelease] = await Promise.all([latestArticles(ctx, HOME, now), ctx.catalog.nextRelease(now)]);
     const body = await renderIndexPage(ctx.site, ctx.catalog, now, latest);
     return c.html(body, 200, {
-      "Content-Security-Policy": `default-src 'none'; script-src ${await copyScriptHash()}; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'self'`,
+      "Content-Security-Policy": `default-src 'none'; script-src ${await copyScriptHash()}; style-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'self'`,
       // Cut like the feeds: the page changes when the site's next embargoed article comes out.
       "Cache-Control": cacheControl(ctx.site, { archived: false, siteNextRelease }, now),
       // The site's newest headlines, and every public feed.

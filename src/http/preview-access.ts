@@ -67,7 +67,7 @@ async function sessionExpiry(c: Context, site: SiteSettings, now: Date): Promise
 /** Headers of the sign-in page and its answers: never cached, never indexed, never framed, no Referer. */
 const SIGN_IN_HEADERS = {
   "Cache-Control": "no-store",
-  "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
+  "Content-Security-Policy": "default-src 'none'; style-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
   "X-Robots-Tag": "noindex",
   "Referrer-Policy": "no-referrer",
 };
@@ -80,6 +80,7 @@ function safeSlug(value: string | null): string | undefined {
 function renderSignIn(site: SiteSettings, options: { expires?: Date; slug?: string; message?: string }): string {
   const { expires, slug, message } = options;
   return page({
+    siteUrl: site.url,
     lang: site.language,
     title: `Preview sign-in – ${site.title}`,
     head: html`<meta name="robots" content="noindex">`,

@@ -45,6 +45,7 @@ export function renderPreviewPage(
         ? html`<strong>Embargoed</strong> until ${formatSiteTime(article.published, site, site.language)}: not in any feed yet`
         : html`<strong>Draft</strong>: not in any feed`;
   return page({
+    siteUrl: site.url,
     lang: site.language,
     title: `Preview: ${article.title}`,
     head: html`<meta name="robots" content="noindex">`,
