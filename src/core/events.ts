@@ -31,7 +31,7 @@ export type LogEvent =
    */
   | {
       event: "cache-purge";
-      trigger: "publish" | "release" | "retry";
+      trigger: "publish" | "release" | "retry" | "manual";
       tags: readonly string[];
       outcome: "purged" | "queued";
       error?: string;

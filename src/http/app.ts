@@ -15,6 +15,7 @@ import { registerEmbedRoutes } from "./embed.ts";
 import { NotFoundError, RequestError, STATUS_OF_CODE } from "./errors.ts";
 import { registerFacetPages } from "./facet-pages.ts";
 import { registerFeedRoutes } from "./feeds.ts";
+import { type HealthProbe, registerHealth } from "./health.ts";
 import { registerImageRoutes } from "./images.ts";
 import { registerIndexPage } from "./pages.ts";
 import { registerPreviewRoutes } from "./preview.ts";
@@ -37,6 +38,8 @@ export interface AppOptions {
   formats?: readonly FeedFormat[];
   /** The publish API (/api/*): its store, token and change hook. Without it, /api/* is a 404. */
   publish?: PublishRoutesOptions;
+  /** The stores' probes behind /healthz; without them, /healthz is a 404. */
+  health?: HealthProbe;
 }
 
 export function createApp({
@@ -47,6 +50,7 @@ export function createApp({
   cache = noCache,
   formats = FORMATS,
   publish,
+  health,
 }: AppOptions) {
   const ctx: AppContext = { site, catalog, now, emit: createEventLog(log), formats, cache };
 
@@ -66,6 +70,7 @@ export function createApp({
   registerSitemaps(app, ctx);
   registerPreviewRoutes(app, ctx);
   registerPublishRoutes(app, ctx, publish);
+  registerHealth(app, ctx, health);
 
   // A 404 may stop being one when an embargoed article comes out (its page, its image, a new section's feed), so no
   // cache may keep it past the next publication time.

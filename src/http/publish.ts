@@ -18,7 +18,7 @@ import {
   REGISTRY_NAMES,
   type RegistryName,
 } from "../core/publishing.ts";
-import type { CachePurgeApi } from "./cache-tags.ts";
+import { type CachePurgeApi, SITE_TAG } from "./cache-tags.ts";
 import type { AppContext } from "./context.ts";
 import { type HttpStatus, RequestError, statusOf } from "./errors.ts";
 import { capDetail } from "./responses.ts";
@@ -38,6 +38,11 @@ export interface PublishRoutesOptions {
   onChange?: (change: PublishChange, waitUntil: (work: Promise<unknown>) => void, cache: CachePurgeApi | undefined) => void | Promise<void>;
   /** Where each publish, refusal and hook failure goes; by default the app's event log. */
   logEvent?: (event: PublishEvent) => void;
+  /**
+   * Purges tags from Workers Caching through the request's `ctx.cache` (POST /api/cache/purge, for operations: after a
+   * rollback, say); true when the platform took them. Without it the route does not exist.
+   */
+  purge?: (cache: CachePurgeApi | undefined, tags: readonly string[]) => Promise<boolean>;
 }
 
 /**
@@ -219,6 +224,22 @@ export function registerPublishRoutes(app: Hono, ctx: AppContext, options: Publi
     limitedTo(UPLOAD_LIMITS.registry, (c) => c.req.param("name") ?? "registry"),
     async (c) => putOne(c, "registry", c.req.param("name") as RegistryName),
   );
+
+  // Drops answers from Workers Caching by tag (`?tag=` repeated; every answer without one): for operations, after a
+  // rollback or a change the publish API did not make (docs/rollback.md). Zone purges never reach Workers Caching.
+  if (options.purge) {
+    const purgeTags = options.purge;
+    app.post("/api/cache/purge", async (c) => {
+      const tags = c.req.queries("tag") ?? [SITE_TAG];
+      if (tags.length > 30 || tags.some((tag) => !/^[\x21-\x7e]{1,1024}$/.test(tag))) {
+        throw new RequestError("bad-request", "tag must be 1 to 1024 printable ASCII characters, given at most 30 times");
+      }
+      const cache = executionCache(c);
+      if (!cache) return c.json({ purged: false, tags, reason: "no Workers Caching in front of this worker" }, 200, NO_STORE);
+      const purged = await purgeTags(cache, tags);
+      return c.json({ purged, tags, ...(purged ? {} : { reason: "refused: queued for the next scheduled run" }) }, purged ? 200 : 202, NO_STORE);
+    });
+  }
 
   // Moves articles' parts out of one shard into the write shard, a bounded step per request (README, "Capacity"):
   // nothing a reader sees changes, so no feed is forgotten and no hub told.

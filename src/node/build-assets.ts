@@ -123,7 +123,7 @@ export async function buildAssets(options: { out?: string; paths?: boolean } = {
   return { assets, written: [...files.keys()], pathsChanged };
 }
 
-if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+if (import.meta.main) {
   const { values } = parseArgs({ options: { out: { type: "string" }, "no-paths": { type: "boolean", default: false } } });
   const result = await buildAssets({ out: values.out ? resolve(values.out) : undefined, paths: !values["no-paths"] });
   const where = values.out ?? "public";

@@ -1,6 +1,7 @@
 // The composition root: the one place that reads the Worker's environment (settings, secrets, bindings) and builds
 // everything the `fetch` and `scheduled` entries use from it, so both run over the same catalog, stores and hub.
 import type { Catalog } from "../core/catalog.ts";
+import { callStore } from "../core/errors.ts";
 import { consoleSink, createEventLog, type EmitEvent, type EventSink } from "../core/events.ts";
 import type { ReleaseLedger } from "../core/releases.ts";
 import { parsePublishToken, parseSettings, type SiteSettings } from "../core/settings.ts";
@@ -10,6 +11,7 @@ import { OUTPUT_REVISION } from "../formats/index.ts";
 import { type App, createApp } from "../http/app.ts";
 import { createMemoryCache, ISOLATE_CACHE_LIMITS, noCache } from "../http/body-cache.ts";
 import { tagsOfChange } from "../http/cache-tags.ts";
+import type { HealthProbe } from "../http/health.ts";
 import type { PublishRoutesOptions } from "../http/publish.ts";
 import { createD1Catalog } from "../sources/d1-catalog.ts";
 import { createD1Publisher } from "../sources/d1-publisher.ts";
@@ -50,6 +52,9 @@ export interface ComposeOptions {
   log?: EventSink;
 }
 
+/** The R2 key /healthz asks about: no object has it, so the HEAD reads nothing but still needs R2 to answer. */
+const HEALTH_KEY = "healthz/probe";
+
 /** Builds the services of one environment. Throws ConfigError naming the setting when one is missing or invalid. */
 export function composeServices(env: Env, options: ComposeOptions = {}): Services {
   const bindings = env as Env & OptionalEnv;
@@ -88,8 +93,15 @@ export function composeServices(env: Env, options: ComposeOptions = {}): Service
             await purgeTags(api, tagsOfChange(change), "publish", purge);
             if (hub) waitUntil(notifyChangedFeeds(hub, change.scopes, change.now));
           },
+          purge: (api, tags) => purgeTags(api, tags, "manual", purge),
         }
       : undefined;
-  const app = createApp({ catalog, site, cache, log, publish });
-  return { site, catalog, shards, ledger: createD1ReleaseLedger(bindings.DB), emit, purge, ...(hub ? { hub } : {}), app };
+  const ledger = createD1ReleaseLedger(bindings.DB);
+  // /healthz: one indexed D1 read (the cron's clock, which also says whether the cron runs) and one R2 HEAD.
+  const health: HealthProbe = {
+    d1: () => ledger.lastRun(),
+    r2: () => callStore("r2", "health check", async () => void (await bindings.IMAGES.head(HEALTH_KEY))),
+  };
+  const app = createApp({ catalog, site, cache, log, publish, health });
+  return { site, catalog, shards, ledger, emit, purge, ...(hub ? { hub } : {}), app };
 }

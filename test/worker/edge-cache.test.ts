@@ -190,6 +190,29 @@ describe("Workers Caching purges", () => {
     expect(purges()).toEqual([["site"]]);
   });
 
+  it("POST /api/cache/purge purges the tags given, or everything, for operations (after a rollback)", async () => {
+    const purge = (query = "", init: RequestInit = {}, ctx?: ExecutionContext) =>
+      request(`/api/cache/purge${query}`, { method: "POST", headers: auth, ...init }, ctx);
+    expect((await purge("", { headers: {} })).status).toBe(401);
+    expect(purges()).toEqual([]);
+    const all = await purge();
+    expect(all.status).toBe(200);
+    expect(await all.json()).toEqual({ purged: true, tags: ["site"] });
+    expect(purges()).toEqual([["site"]]);
+    expect(await (await purge("?tag=scope:home&tag=article:pipeline")).json()).toEqual({
+      purged: true,
+      tags: ["scope:home", "article:pipeline"],
+    });
+    expect(purges().at(-1)).toEqual(["article:pipeline", "scope:home"]);
+    expect((await purge("?tag=two%20words")).status).toBe(400);
+    answer = "refused";
+    const refused = await purge("?tag=scope:home");
+    expect(refused.status).toBe(202);
+    expect(logged.filter((e) => e.event === "cache-purge").at(-1)).toMatchObject({ trigger: "manual", outcome: "queued" });
+    const bare = await purge("", {}, createExecutionContext());
+    expect(await bare.json()).toEqual({ purged: false, tags: ["site"], reason: "no Workers Caching in front of this worker" });
+  });
+
   it("without ctx.cache (wrangler dev, these tests' own runtime) publishes and runs as before, purging nothing", async () => {
     const bare = createExecutionContext();
     expect((bare as { cache?: unknown }).cache).toBeUndefined();
