@@ -15,7 +15,7 @@ export function feedPackageOf(feed: Feed): FeedPackage {
     updated: feed.updated,
     generator: "edge-feeds",
     feedLinks: { rss: head.self.rss, atom: head.self.atom, json: head.self.json },
-    author: { name: head.publisher.name, email: head.publisher.email, link: head.publisher.url },
+    author: { name: head.publisher.name, email: head.publisher.publicEmail, link: head.publisher.url },
     copyright: "",
   });
   for (const a of feed.items) {
@@ -27,7 +27,7 @@ export function feedPackageOf(feed: Feed): FeedPackage {
       published: a.published,
       description: a.summary,
       content: a.html,
-      author: a.authors.map((p) => ({ name: p.name, email: p.email, link: p.url, avatar: p.avatar })),
+      author: a.authors.map((p) => ({ name: p.name, email: p.publicEmail, link: p.url, avatar: p.avatar })),
       category: [...(a.section ? [a.section] : []), ...a.tags].map((name) => ({ name })),
       image: a.image?.type ? { url: a.image.url, type: a.image.type, length: a.image.length } : undefined,
     });

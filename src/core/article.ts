@@ -1,6 +1,8 @@
 // One markdown file to one article record: front matter validated, authors and image resolved; body kept for later.
+import { resolveAliases } from "./aliases.ts";
 import { type AuthorRegistry, resolveAuthors } from "./authors.ts";
 import { checkBodyBudget } from "./body-budget.ts";
+import { calendarDayOf } from "./dates.ts";
 import { clip, describeValue, quote } from "./describe-value.ts";
 import type { ContentIssue } from "./errors.ts";
 import { fieldLine, splitFrontMatter } from "./front-matter.ts";
@@ -15,7 +17,7 @@ import { cleanText, cleanTexts, countLinesBefore } from "./text.ts";
  * A validated article before its body is rendered: the model's Article less `html` (rendered per selected item) and
  * with `summary` only when the front matter gives one. The catalog keeps these.
  */
-export interface ArticleRecord extends Omit<Article, "html" | "summary" | "siteUrl"> {
+export interface ArticleRecord extends Omit<Article, "html" | "summary" | "siteUrl" | "inlineImages"> {
   /** The article's page on this site (SITE_URL/articles/slug), against which relative links in the body resolve. */
   pageUrl: string;
   /** The local image file (relative to the content root) of the lead image, if it is one. */
@@ -25,6 +27,10 @@ export interface ArticleRecord extends Omit<Article, "html" | "summary" | "siteU
   body: string;
   /** Local image files (relative to the content root) that the body links to. */
   bodyImages: readonly string[];
+  /** Their measured facts, by file (present when the body links to any): Media RSS announces each with its size. */
+  bodyImageFacts?: Readonly<Record<string, ImageFacts>>;
+  /** Old URLs of the article (front-matter `aliases`, normalised by aliases.ts); absent when it has none. No feed shows them. */
+  aliases?: readonly string[];
 }
 
 export type ParsedArticle =
@@ -116,8 +122,11 @@ export function parseArticle(file: string, text: string, ctx: ParseContext): Par
   if (imageIssue)
     issues.push({ file, field: imageIssue.field, line: fieldLine(lines, "image"), found: imageIssue.found, expected: imageIssue.expected });
   const bodyImages = bodyIssues.length ? [] : findBodyImages(body);
+  const bodyImageFacts: Record<string, ImageFacts> = {};
   for (const img of bodyImages) {
-    if (!ctx.image(img)) {
+    const facts = ctx.image(img);
+    if (facts) bodyImageFacts[img] = facts;
+    else {
       const problem = ctx.exists(img) ? ctx.imageProblem?.(img) : undefined;
       const at = body.indexOf(`/${img}`);
       issues.push({
@@ -131,6 +140,10 @@ export function parseArticle(file: string, text: string, ctx: ParseContext): Par
       });
     }
   }
+  const aliasValues = fm.aliases === undefined ? [] : Array.isArray(fm.aliases) ? fm.aliases : [fm.aliases];
+  const { aliases, problems: aliasProblems } = resolveAliases(aliasValues, ctx.site.url);
+  for (const found of aliasProblems)
+    issues.push({ file, field: "aliases", line: fieldLine(lines, "aliases"), found, expected: EXPECTED.aliases! });
   if (issues.length) return { ok: false, issues, warnings };
 
   const entries = fm.authors === undefined ? (fm.author ? [fm.author] : []) : Array.isArray(fm.authors) ? fm.authors : [fm.authors];
@@ -145,6 +158,8 @@ export function parseArticle(file: string, text: string, ctx: ParseContext): Par
     });
   }
   const tags = fm.tags === undefined ? [] : Array.isArray(fm.tags) ? fm.tags : [fm.tags];
+  const publishedDay = calendarDayOf(data.date);
+  const updatedDay = fm.updated === undefined ? publishedDay : calendarDayOf(data.updated);
   const lang = fm.lang ? Intl.getCanonicalLocales(fm.lang)[0] : undefined;
 
   return {
@@ -160,6 +175,7 @@ export function parseArticle(file: string, text: string, ctx: ParseContext): Par
       pageUrl,
       published: fm.date,
       updated: fm.updated ?? fm.date,
+      ...(publishedDay || updatedDay ? { days: { published: publishedDay, updated: updatedDay } } : {}),
       authors,
       section: fm.section,
       tags: [...new Set(tags)],
@@ -171,6 +187,8 @@ export function parseArticle(file: string, text: string, ctx: ParseContext): Par
       draft: fm.draft === true,
       body,
       bodyImages,
+      ...(bodyImages.length ? { bodyImageFacts } : {}),
+      ...(aliases.length ? { aliases } : {}),
     },
   };
 }
@@ -238,7 +256,11 @@ function resolveImage(fm: FrontMatter, ctx: ParseContext): ResolvedImage {
   };
 }
 
-/** A hash of everything in a record (body, dates, authors, image facts): records with the same fingerprint render alike. */
+/**
+ * A hash of everything in a record that shapes an output (body, dates, authors, image facts): records with the same
+ * fingerprint render alike. Aliases shape no feed, page or item, so they are left out: adding one moves no ETag.
+ */
 export function fingerprintRecord(record: ArticleRecord): string {
-  return hashText(JSON.stringify(record));
+  const { aliases: _aliases, ...rendered } = record;
+  return hashText(JSON.stringify(rendered));
 }

@@ -40,14 +40,17 @@ const OPTIONAL_FIELDS = {
   avatar: { schema: link, expected: "an absolute http(s) URL of an image, or a path /images/… of a file under articles/images/" },
 } as const;
 
-const ENTRY_EXPECTED = "{ name, email?, url?, avatar? } (or just the name)";
+const ENTRY_EXPECTED = "{ name, email?, email_public?, url?, avatar? } (or just the name)";
+const EMAIL_PUBLIC_EXPECTED =
+  "true (publish the e-mail address in the feeds) or false (the default: keep it out of every output), beside an `email`";
 const NAME_EXPECTED = "a `name`: the person's name as readers should see it (the key itself is never shown as a name)";
 
 /**
  * Parses authors.yaml. An entry without a usable name is an issue naming its key (articles naming that key show the
- * publisher instead, see `resolveAuthors`); a bad optional field (email, url, avatar) is an issue and is dropped, the
- * rest of the entry kept. A root-relative `url` or `avatar` (`/images/jane.jpg`) resolves under SITE_URL; with
- * `images`, a local avatar must be an accepted image file.
+ * publisher instead, see `resolveAuthors`); a bad optional field (email, email_public, url, avatar) is an issue and is
+ * dropped, the rest of the entry kept. A root-relative `url` or `avatar` (`/images/jane.jpg`) resolves under SITE_URL;
+ * with `images`, a local avatar must be an accepted image file. An `email` reaches the model (and so a feed) only with
+ * `email_public: true`: a reporter's address in every feed is an address for every spam harvester that reads feeds.
  */
 export function parseAuthors(
   text: string | null,
@@ -80,6 +83,7 @@ export function parseAuthors(
       continue;
     }
     const author: Author = { key, name: parsedName.data };
+    let email: string | undefined;
     for (const field of ["email", "url", "avatar"] as const) {
       const raw = fields[field];
       if (raw === undefined || raw === null) continue;
@@ -88,7 +92,11 @@ export function parseAuthors(
         issue(field, `${describeValue(raw)} (left out; the rest of the entry is kept)`, OPTIONAL_FIELDS[field].expected);
         continue;
       }
-      const resolved = field === "email" ? parsed.data : resolveOnSite(parsed.data, site);
+      if (field === "email") {
+        email = parsed.data;
+        continue;
+      }
+      const resolved = resolveOnSite(parsed.data, site);
       if (field === "avatar" && images) {
         const problem = findAvatarProblem(resolved, site, images);
         if (problem) {
@@ -97,6 +105,13 @@ export function parseAuthors(
         }
       }
       author[field] = resolved;
+    }
+    const emailPublic = fields.email_public;
+    if (emailPublic !== undefined && emailPublic !== null && (typeof emailPublic !== "boolean" || (emailPublic && email === undefined))) {
+      const found = typeof emailPublic === "boolean" ? "true, but no valid `email` to publish" : describeValue(emailPublic);
+      issue("email_public", `${found} (left out: the address stays private)`, EMAIL_PUBLIC_EXPECTED);
+    } else if (emailPublic === true && email !== undefined) {
+      author.publicEmail = email;
     }
     authors.set(key, author);
   }

@@ -99,8 +99,12 @@ export interface StoredImage {
 }
 
 export interface Catalog {
-  /** The facet a URL segment names: its slug, or another spelling of it that slugifies to the same. */
-  facet(kind: FacetKind, requested: string): Promise<Facet | undefined>;
+  /**
+   * The facet a URL segment names (its slug, or another spelling of it that slugifies to the same) if it is public at
+   * `now`. A facet only embargoed articles use is not found, by the same one read as a name that does not exist, so
+   * neither the answer nor the work tells them apart.
+   */
+  facet(kind: FacetKind, requested: string, now: Date): Promise<Facet | undefined>;
   /** Facets of `kind` with at least one article published at `now` (a story still under embargo reveals none), by slug. */
   publicFacets(kind: FacetKind, now: Date): Promise<readonly Facet[]>;
   /** Whether anything in the scope is published at `now`. */
@@ -125,8 +129,12 @@ export interface Catalog {
   articles(entries: readonly Entry[]): Promise<readonly Article[]>;
   /** Each entry's item in one format, in the same order. */
   items(entries: readonly Entry[], writer: ItemWriter): Promise<readonly string[]>;
-  /** The publishable article with this slug, published or not yet; with `drafts`, a draft of that slug otherwise. */
-  find(slug: string, options?: { drafts?: boolean }): Promise<FoundArticle | undefined>;
+  /**
+   * The publishable article with this slug, published or not yet; with `drafts`, a draft of that slug otherwise. With
+   * `publishedBy`, only an article published by that instant: one still under embargo is not found, by the same one
+   * read as a slug that does not exist (no record is read for it), so pages cannot tell them apart by their timing.
+   */
+  find(slug: string, options?: { drafts?: boolean; publishedBy?: Date }): Promise<FoundArticle | undefined>;
   /** A local image that a publishable article uses (path relative to the content root, e.g. `images/x.jpg`). */
   image(path: string): Promise<StoredImage | undefined>;
   /** A local image's bytes. */

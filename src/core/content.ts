@@ -1,5 +1,6 @@
 // A content tree read and validated whole: every article parsed, cross-file rules applied, every problem collected.
 import type { ContentSource } from "../sources/source.ts";
+import { resolveAliasClaims } from "./aliases.ts";
 import { type ArticleRecord, parseArticle } from "./article.ts";
 import { AUTHORS_FILE, type AuthorRegistry, listAvatarFiles, parseAuthors } from "./authors.ts";
 import { compareEntries, type StoredImage } from "./catalog.ts";
@@ -92,7 +93,10 @@ export async function loadContent(source: ContentSource, site: SiteSettings): Pr
   const namespace = resolveNamespace(parsed);
   issues.push(...namespace.issues);
   warnings.push(...namespace.warnings);
-  const records = namespace.kept.sort(compareEntries);
+  // An old URL redirects to one article: a second claimant is left out, as for slugs.
+  const claimed = resolveAliasClaims(namespace.kept);
+  issues.push(...claimed.issues);
+  const records = claimed.kept.sort(compareEntries);
 
   const images = new Map<string, StoredImage>();
   for (const article of records) {

@@ -44,6 +44,16 @@ export function parseDateValue(value: unknown, timeZone: string): DateResult {
   return { ok: true, date: new Date(wallClockToInstant(wall, timeZone)) };
 }
 
+/**
+ * The calendar date a front-matter time gives alone (`2025-05-03`), or undefined for a time of day or anything else:
+ * such an article was dated, not timed, and pages show it as a date, not as midnight.
+ */
+export function calendarDayOf(value: unknown): string | undefined {
+  if (typeof value !== "string") return undefined;
+  const day = value.trim();
+  return /^\d{4}-\d{2}-\d{2}$/.test(day) ? day : undefined;
+}
+
 function describe(value: unknown): string {
   if (value === null || value === undefined) return "nothing";
   return typeof value === "object" ? describeValue(value) : `${typeof value} ${describeValue(value)}`;

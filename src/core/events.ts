@@ -24,6 +24,8 @@ export type LogEvent =
       outcome: "accepted" | "refused" | "unreachable" | "deferred";
       status?: number;
       error?: string;
+      /** When a refused or unreachable feed is tried again at the earliest (ISO 8601): later after each failure in a row. */
+      retryAt?: string;
     }
   /**
    * Answers purged from Workers Caching by tag (src/runtime/edge-cache.ts): after a publish, an embargo release, or a

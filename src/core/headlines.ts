@@ -37,7 +37,7 @@ export async function selectHeadlines(catalog: Catalog, now: Date, plan: Headlin
   if (!plan.sections) return catalog.newest(HOME, now, plan.limit);
   const lists = await Promise.all(
     [...new Set(plan.sections)].map(async (slug) => {
-      const facet = await catalog.facet("sections", slug);
+      const facet = await catalog.facet("sections", slug, now);
       return facet ? catalog.newest(facet, now, plan.limit) : [];
     }),
   );

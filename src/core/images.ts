@@ -1,6 +1,6 @@
 // Image facts read from the file's bytes, never from its name: MIME type, width, height, size.
 import { imageSize } from "image-size";
-import { describeSize, formatBytes, LIMITS } from "./limits.ts";
+import { describeSize, formatBytes, LIMITS, oversizedDimensions } from "./limits.ts";
 
 export interface ImageFacts {
   type: string;
@@ -70,6 +70,9 @@ export function inspectImage(bytes: Uint8Array): ImageInspection {
   if (!measured || !agrees || !measured.width || !measured.height) {
     return { ok: false, reason: `a damaged ${format.toUpperCase()} file (its width and height cannot be read)` };
   }
+  // A header can claim any size; the claim would be announced to every reader, and decoding it could exhaust one.
+  const tooMany = oversizedDimensions(measured.width, measured.height);
+  if (tooMany) return { ok: false, reason: `a ${format.toUpperCase()} file of ${tooMany}` };
   return { ok: true, facts: { type: ACCEPTED[format]!, width: measured.width, height: measured.height, length: bytes.byteLength } };
 }
 

@@ -29,7 +29,25 @@ export const LIMITS = {
   yamlDepth: 8,
   /** Bytes of one image file (a full-quality 24-megapixel JPEG is 5–10 MB; feeds need far less). */
   imageBytes: 10 * MiB,
+  /**
+   * Pixels on either side of an image, measured or declared: the dimensions are announced to every reader (Media RSS,
+   * Open Graph, JSON-LD), and a header may claim any size (a 33-byte PNG claims 2,147,483,647 a side). 16,384 is WebP's
+   * own limit and twice a 50-megapixel camera's long side (8,688).
+   */
+  imageSide: 16_384,
+  /** Pixels in all (width × height): 100 megapixels, twice a 50-megapixel photo, so nothing a reader decodes is a bomb. */
+  imagePixels: 100_000_000,
 } as const;
+
+/**
+ * Why an image's dimensions are refused, or undefined when they are within LIMITS.imageSide and LIMITS.imagePixels: one
+ * message for measured files and for the `width`/`height` given to a remote one.
+ */
+export function oversizedDimensions(width: number, height: number): string | undefined {
+  if (width <= LIMITS.imageSide && height <= LIMITS.imageSide && width * height <= LIMITS.imagePixels) return undefined;
+  const size = `${width.toLocaleString("en")} × ${height.toLocaleString("en")} pixels`;
+  return `${size}, over the limit of ${LIMITS.imageSide.toLocaleString("en")} pixels a side and ${LIMITS.imagePixels / 1_000_000} megapixels in all`;
+}
 
 /** A byte count as people read it: `812 bytes`, `64 KiB`, `1.5 MiB`. */
 export function formatBytes(bytes: number): string {

@@ -48,22 +48,46 @@ export interface UrlBase {
   pageUrl: string;
 }
 
+export interface RenderOptions {
+  /**
+   * HTML placed after the body's first top-level block (its first paragraph, heading, list, table…), or alone for an
+   * empty body, and sanitised with it: the lead figure. Readers that excerpt the content (sfeed, newsboat, rss2email's
+   * text mails, link previews) then start with the article's words rather than the photo's caption and credit.
+   */
+  afterFirstBlock?: string;
+}
+
+type Parser = ReturnType<typeof createMarkdownParser>;
+
 /**
  * Renders an article body to sanitised HTML with absolute URLs. The cost is bounded by the body's size (the check
  * refuses bodies over LIMITS.bodyBytes): if raw HTML opens more than LIMITS.renderHtmlDepth elements at once, which
  * would make the HTML parser's work grow with the square of the depth, the body is rendered again with its HTML as text.
  */
-export function renderMarkdown(source: string, base: UrlBase): RenderedMarkdown {
+export function renderMarkdown(source: string, base: UrlBase, options: RenderOptions = {}): RenderedMarkdown {
   const tokens = md.parse(source, {});
-  const raw = md.renderer.render(tokens, md.options, {});
+  const raw = renderWithInsert(md, tokens, options.afterFirstBlock);
   let html: string;
   try {
     html = sanitize(raw, base);
   } catch (error) {
     if (!(error instanceof NestingExceeded)) throw error;
-    html = sanitize(mdWithoutHtml.render(source, {}), base);
+    html = sanitize(renderWithInsert(mdWithoutHtml, mdWithoutHtml.parse(source, {}), options.afterFirstBlock), base);
   }
   return { html, firstParagraph: firstParagraphText(tokens) };
+}
+
+/** The tokens rendered, with `insert` after the first top-level block (the first token back at level 0 that closes one). */
+function renderWithInsert(parser: Parser, tokens: ReturnType<Parser["parse"]>, insert: string | undefined): string {
+  const env = {};
+  if (insert === undefined) return parser.renderer.render(tokens, parser.options, env);
+  const end = tokens.findIndex((t) => t.level === 0 && t.nesting <= 0 && t.block);
+  const split = end < 0 ? tokens.length : end + 1;
+  return (
+    parser.renderer.render(tokens.slice(0, split), parser.options, env) +
+    insert +
+    parser.renderer.render(tokens.slice(split), parser.options, env)
+  );
 }
 
 class NestingExceeded extends Error {}
@@ -195,6 +219,28 @@ const ALLOWED_TAGS = [
   "summary",
 ];
 
+/**
+ * What published content may hold, whatever wrote it: the tags, attributes, styles and URL schemes sanitize-html keeps.
+ * The importer (src/import/html-to-markdown.ts) sanitises with the same policy, so imported markdown holds nothing
+ * that rendering would drop.
+ */
+export const SANITIZE_POLICY = {
+  allowedTags: ALLOWED_TAGS,
+  allowedAttributes: {
+    "*": ["id", "class", "title", "lang", "dir"],
+    a: ["href", "name", "rel"],
+    img: ["src", "srcset", "sizes", "alt", "width", "height", "loading"],
+    source: ["srcset", "sizes", "type", "media"],
+    td: ["align", "colspan", "rowspan", "style"],
+    th: ["align", "colspan", "rowspan", "scope", "style"],
+    ol: ["start", "reversed", "type"],
+  },
+  allowedStyles: { td: { "text-align": [/^(left|right|center)$/] }, th: { "text-align": [/^(left|right|center)$/] } },
+  allowedSchemes: ["http", "https", "mailto"],
+  allowedSchemesAppliedToAttributes: ["href", "src", "srcset"],
+  allowProtocolRelative: false,
+} satisfies sanitizeHtml.IOptions;
+
 function sanitize(html: string, base: UrlBase): string {
   const rewrite = (attribs: Record<string, string>): Record<string, string> => {
     const out: Record<string, string> = { ...attribs };
@@ -216,20 +262,7 @@ function sanitize(html: string, base: UrlBase): string {
     onCloseTag: () => {
       depth--;
     },
-    allowedTags: ALLOWED_TAGS,
-    allowedAttributes: {
-      "*": ["id", "class", "title", "lang", "dir"],
-      a: ["href", "name", "rel"],
-      img: ["src", "srcset", "sizes", "alt", "width", "height", "loading"],
-      source: ["srcset", "sizes", "type", "media"],
-      td: ["align", "colspan", "rowspan", "style"],
-      th: ["align", "colspan", "rowspan", "scope", "style"],
-      ol: ["start", "reversed", "type"],
-    },
-    allowedStyles: { td: { "text-align": [/^(left|right|center)$/] }, th: { "text-align": [/^(left|right|center)$/] } },
-    allowedSchemes: ["http", "https", "mailto"],
-    allowedSchemesAppliedToAttributes: ["href", "src", "srcset"],
-    allowProtocolRelative: false,
+    ...SANITIZE_POLICY,
     transformTags: {
       a: (tagName, attribs) => ({ tagName, attribs: rewrite(attribs) }),
       img: (tagName, attribs) => ({ tagName, attribs: rewrite(attribs) }),

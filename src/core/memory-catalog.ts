@@ -103,8 +103,11 @@ export function createListedCatalog(parts: CatalogParts, options: MemoryCatalogO
   };
 
   const catalog: Catalog = {
-    async facet(kind, requested) {
-      return (facets[kind].get(requested) ?? facets[kind].get(slugify(requested)))?.facet;
+    async facet(kind, requested, now) {
+      const listed = [facets[kind].get(requested), facets[kind].get(slugify(requested))].find(
+        (l) => l !== undefined && firstPublished(l.list, now) < l.list.length,
+      );
+      return listed?.facet;
     },
     async publicFacets(kind, now) {
       return [...facets[kind].values()]
@@ -162,9 +165,10 @@ export function createListedCatalog(parts: CatalogParts, options: MemoryCatalogO
         }),
       );
     },
-    async find(slug, { drafts = false } = {}): Promise<FoundArticle | undefined> {
-      const entry = bySlug.get(slug);
-      const record = entry ? await parts.record(slug) : drafts ? await parts.draft(slug) : undefined;
+    async find(slug, { drafts = false, publishedBy } = {}): Promise<FoundArticle | undefined> {
+      const listed = bySlug.get(slug);
+      const entry = listed && (!publishedBy || listed.published <= publishedBy) ? listed : undefined;
+      const record = entry ? await parts.record(slug) : drafts && !publishedBy && !listed ? await parts.draft(slug) : undefined;
       if (!record) return undefined;
       return { entry: entry ?? entryOf(record), record, warnings: parts.warnings(record.file) };
     },

@@ -4,7 +4,11 @@ export interface Author {
   /** The key in authors.yaml, or the slug of a free-form name. */
   key: string;
   name: string;
-  email?: string;
+  /**
+   * The author's e-mail address, only when authors.yaml marks it public (`email_public: true`); a private address never
+   * reaches the model, so no output can carry it.
+   */
+  publicEmail?: string;
   url?: string;
   avatar?: string;
 }
@@ -39,6 +43,11 @@ export interface Article {
   published: Date;
   /** `updated`, or else `published`. */
   updated: Date;
+  /**
+   * The calendar days (`2025-05-03`) the front matter gave `date` and `updated` as, when it gave a date alone: the
+   * article was dated, not timed (its instant is midnight in SITE_TIMEZONE), and pages show a date.
+   */
+  days?: { published?: string; updated?: string };
   authors: readonly Author[];
   section?: string;
   tags: readonly string[];
@@ -46,9 +55,17 @@ export interface Article {
   /** BCP 47 language, only when it differs from the site's. */
   lang?: string;
   image?: LeadImage;
+  /**
+   * The other images the body shows, in document order, each once (the lead image left out), with the alt text,
+   * caption and credit its markup gives them: Media RSS content of the item. Absent in articles stored before it was.
+   */
+  inlineImages?: readonly LeadImage[];
   /** Plain-text summary. */
   summary: string;
-  /** Sanitised HTML of the full content with absolute URLs, lead figure first. */
+  /**
+   * Sanitised HTML of the full content with absolute URLs: the dateline, the body's first block, the lead figure, the
+   * rest of the body (readers that excerpt the content start with the article's words, not the caption).
+   */
   html: string;
 }
 

@@ -2,6 +2,7 @@
 
 import type { ArticleRecord } from "./article.ts";
 import type { ContentIssue } from "./errors.ts";
+import { decodeHtmlEntities } from "./html.ts";
 import type { Article } from "./model.ts";
 
 /** Characters of the excerpt Apple News shows from an item's description (Apple's "RSS guidelines for Apple News"). */
@@ -9,15 +10,7 @@ export const EXCERPT_CHARS = 200;
 
 /** Text of an HTML fragment as readers extract it: tags dropped, entities decoded, whitespace collapsed. */
 export function htmlToText(fragment: string): string {
-  return fragment
-    .replace(/<(script|style)[\s\S]*?<\/\1>/gi, " ")
-    .replace(/<[^>]*>/g, " ")
-    .replace(/&(#x[0-9a-f]+|#\d+|amp|lt|gt|quot|apos|nbsp);/gi, (_, e: string) => {
-      const lower = e.toLowerCase();
-      if (lower.startsWith("#x")) return String.fromCodePoint(parseInt(lower.slice(2), 16));
-      if (lower.startsWith("#")) return String.fromCodePoint(Number(lower.slice(1)));
-      return ({ amp: "&", lt: "<", gt: ">", quot: '"', apos: "'", nbsp: " " } as Record<string, string>)[lower]!;
-    })
+  return decodeHtmlEntities(fragment.replace(/<(script|style)[\s\S]*?<\/\1>/gi, " ").replace(/<[^>]*>/g, " "))
     .replace(/\s+/g, " ")
     .trim();
 }

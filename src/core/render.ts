@@ -1,5 +1,7 @@
-// One article record to the model's Article: markdown rendered and sanitised, summary derived, lead figure first.
+// One article record to the model's Article: markdown rendered and sanitised, summary derived, the lead figure after
+// the body's first block, the body's own images listed.
 import type { ArticleRecord } from "./article.ts";
+import { listInlineImages } from "./body-images.ts";
 import { escapeHtml } from "./html.ts";
 import { renderMarkdown } from "./markdown.ts";
 import type { Article, LeadImage } from "./model.ts";
@@ -11,14 +13,22 @@ import { excerpt } from "./text.ts";
  */
 export function renderArticle(record: ArticleRecord): Article {
   const siteUrl = siteUrlOf(record);
-  const body = renderMarkdown(record.body, { siteUrl, pageUrl: record.pageUrl });
+  // The figure follows the body's first block, so excerpts start with the article's words (see RenderOptions).
+  const body = renderMarkdown(
+    record.body,
+    { siteUrl, pageUrl: record.pageUrl },
+    { afterFirstBlock: record.image ? leadFigure(record.image) + "\n" : undefined },
+  );
   const summary = record.summary ?? excerpt(body.firstParagraph || record.title);
-  const html =
-    (record.image ? leadFigure(record.image) : "") +
-    (record.dateline ? `<p class="dateline">${escapeHtml(record.dateline)}</p>` : "") +
-    body.html;
-  const { pageUrl: _page, imageFile: _file, draft: _draft, body: _body, bodyImages: _images, ...meta } = record;
-  return { ...meta, siteUrl: siteUrl + "/", summary, html };
+  const html = (record.dateline ? `<p class="dateline">${escapeHtml(record.dateline)}</p>` : "") + body.html;
+  const facts = record.bodyImageFacts;
+  const inlineImages = listInlineImages(body.html, {
+    siteUrl,
+    facts: (file) => (facts && Object.hasOwn(facts, file) ? facts[file] : undefined),
+    exclude: record.image ? [record.image.url] : [],
+  });
+  const { pageUrl: _page, imageFile: _file, draft: _draft, body: _body, bodyImages: _images, bodyImageFacts: _facts, ...meta } = record;
+  return { ...meta, siteUrl: siteUrl + "/", summary, html, ...(inlineImages.length ? { inlineImages } : {}) };
 }
 
 /** SITE_URL (which may include a base path), recovered from the article's own page URL: `SITE_URL/articles/{slug}`. */
@@ -26,7 +36,7 @@ function siteUrlOf(record: ArticleRecord): string {
   return record.pageUrl.slice(0, record.pageUrl.lastIndexOf("/articles/"));
 }
 
-/** The lead image as a figure: image with alt text, caption and credit, as readers show it above the body. */
+/** The lead image as a figure: image with alt text, caption and credit (placed after the body's first block). */
 export function leadFigure(image: LeadImage): string {
   const size = image.width && image.height ? ` width="${image.width}" height="${image.height}"` : "";
   const caption = [

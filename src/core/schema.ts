@@ -1,7 +1,9 @@
 // The front-matter contract, declared once: the TypeScript types are inferred from it.
 import { z } from "zod";
+import { ALIAS_EXPECTED, ALIAS_LIMITS } from "./aliases.ts";
 import { DATE_FORMS, parseDateValue } from "./dates.ts";
 import { ACCEPTED_TYPES } from "./images.ts";
+import { LIMITS, oversizedDimensions } from "./limits.ts";
 
 const text = z.string().trim().min(1);
 const absoluteHttpUrl = z
@@ -19,22 +21,33 @@ const languageTag = z
     }
   });
 const positiveInt = z.number().int().positive();
+/** A declared pixel size, within the limit measured images are held to (LIMITS.imageSide). */
+const pixels = positiveInt.max(LIMITS.imageSide);
+const alias = text.max(ALIAS_LIMITS.length);
 
-export const imageObjectSchema = z.object({
-  src: text,
-  alt: z.string().trim().optional(),
-  caption: z.string().trim().optional(),
-  credit: z.string().trim().optional(),
-  type: z
-    .string()
-    .trim()
-    .regex(/^image\/[a-z0-9.+-]+$/i)
-    .refine((v) => ACCEPTED_TYPES.has(v.toLowerCase()))
-    .optional(),
-  length: z.number().int().nonnegative().optional(),
-  width: positiveInt.optional(),
-  height: positiveInt.optional(),
-});
+export const imageObjectSchema = z
+  .object({
+    src: text,
+    alt: z.string().trim().optional(),
+    caption: z.string().trim().optional(),
+    credit: z.string().trim().optional(),
+    type: z
+      .string()
+      .trim()
+      .regex(/^image\/[a-z0-9.+-]+$/i)
+      .refine((v) => ACCEPTED_TYPES.has(v.toLowerCase()))
+      .optional(),
+    length: z.number().int().nonnegative().optional(),
+    width: pixels.optional(),
+    height: pixels.optional(),
+  })
+  .superRefine((value, ctx) => {
+    // Each side is held by `pixels`; this is the area, for sides that pass.
+    const sides =
+      value.width !== undefined && value.height !== undefined && value.width <= LIMITS.imageSide && value.height <= LIMITS.imageSide;
+    const tooMany = sides ? oversizedDimensions(value.width!, value.height!) : undefined;
+    if (tooMany) ctx.addIssue({ code: "custom", path: ["width"], message: tooMany, params: { found: tooMany } });
+  });
 
 function dateField(timeZone: string) {
   return z.union([z.string(), z.date()]).transform((value, ctx) => {
@@ -71,6 +84,8 @@ export function frontMatterSchema(timeZone: string) {
       dateline: text.optional(),
       lang: languageTag.optional(),
       canonical: absoluteHttpUrl.optional(),
+      // Normalised and checked against the site's own routes in article.ts (aliases.ts), which knows SITE_URL.
+      aliases: z.union([z.array(alias).max(ALIAS_LIMITS.count), alias]).optional(),
       draft: z.boolean().optional(),
     })
     .superRefine((value, ctx) => {
@@ -103,6 +118,7 @@ export const FIELDS = [
   "dateline",
   "lang",
   "canonical",
+  "aliases",
   "draft",
 ] as const;
 
@@ -123,10 +139,11 @@ export const EXPECTED: Readonly<Record<string, string>> = {
   "image.src": "a path /images/… of a file under articles/images/, or an absolute http(s) URL",
   "image.type": `one of ${[...ACCEPTED_TYPES].join(", ")} (the formats feeds may carry; SVG can run script)`,
   "image.length": "the file size in bytes, a whole number",
-  "image.width": "a width in pixels, a whole number",
-  "image.height": "a height in pixels, a whole number",
+  "image.width": `a width in pixels, a whole number up to ${LIMITS.imageSide.toLocaleString("en")} (and width × height up to ${LIMITS.imagePixels / 1_000_000} megapixels)`,
+  "image.height": `a height in pixels, a whole number up to ${LIMITS.imageSide.toLocaleString("en")} (and width × height up to ${LIMITS.imagePixels / 1_000_000} megapixels)`,
   dateline: "non-empty text, e.g. LONDON, United Kingdom",
   lang: "a BCP 47 language tag, e.g. en, fa, en-GB",
   canonical: "an absolute http(s) URL",
+  aliases: `${ALIAS_EXPECTED}; at most ${ALIAS_LIMITS.count}, each at most ${ALIAS_LIMITS.length} characters`,
   draft: "true or false",
 };

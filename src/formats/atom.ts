@@ -3,16 +3,16 @@ import { formatRfc3339 } from "../core/dates.ts";
 import { FEED_FILES } from "../core/feed-plan.ts";
 import type { Article, Author } from "../core/model.ts";
 import type { FeedDocument, FeedFormat } from "./format.ts";
-import { writeMediaImage } from "./media-rss.ts";
+import { writeMediaImages } from "./media-rss.ts";
 import { NS } from "./rss.ts";
 import { XmlWriter } from "./xml.ts";
 
-/** RFC 4287 §3.2 Person construct: name, and uri and email where known. */
+/** RFC 4287 §3.2 Person construct: name, and uri and email where known (an e-mail only where authors.yaml makes it public). */
 function person(x: XmlWriter, element: string, author: Author): void {
   x.open(element);
   x.text("name", author.name);
   x.text("uri", author.url);
-  x.text("email", author.email);
+  x.text("email", author.publicEmail);
   x.close(element);
 }
 
@@ -29,10 +29,8 @@ function renderEntry(x: XmlWriter, article: Article): void {
   x.text("summary", article.summary, { type: "text" });
   x.cdata("content", article.html, { type: "html" });
   const image = article.image;
-  if (image) {
-    if (image.type) x.empty("link", { rel: "enclosure", type: image.type, length: image.length, href: image.url });
-    writeMediaImage(x, image);
-  }
+  if (image?.type) x.empty("link", { rel: "enclosure", type: image.type, length: image.length, href: image.url });
+  writeMediaImages(x, article);
   x.close("entry");
 }
 

@@ -19,7 +19,7 @@ export const FORMATS: readonly FeedFormat[] = [rss, atom, jsonFeed];
  * Part of every ETag and content version: bump it when a renderer's output changes for the same content, so that
  * caches and readers holding the old bytes do not get a 304 for them after a deploy.
  */
-export const OUTPUT_REVISION = 6;
+export const OUTPUT_REVISION = 7;
 
 /** A document around written items, as one string. */
 export function renderDocument(format: FeedFormat, document: FeedDocument): string {

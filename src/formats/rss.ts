@@ -1,10 +1,10 @@
 // RSS 2.0 (rssboard.org/rss-specification) following the RSS Advisory Board's best practices profile,
 // with the content, Dublin Core, Atom and Media RSS namespaces.
-import { formatRfc822 } from "../core/dates.ts";
+import { formatRfc822, formatRfc3339 } from "../core/dates.ts";
 import { FEED_FILES } from "../core/feed-plan.ts";
 import type { Article } from "../core/model.ts";
 import type { FeedDocument, FeedFormat } from "./format.ts";
-import { MEDIA_NS, writeMediaImage } from "./media-rss.ts";
+import { MEDIA_NS, writeMediaImages } from "./media-rss.ts";
 import { XmlWriter } from "./xml.ts";
 
 export const NS = {
@@ -16,10 +16,14 @@ export const NS = {
   fh: "http://purl.org/syndication/history/1.0",
 } as const;
 
-/** RSS `author` must be an e-mail address (RSS 2.0 §item); the best-practices form is `email (Name)`. One per item. */
+/**
+ * RSS `author` must be an e-mail address (RSS 2.0 §item); the best-practices form is `email (Name)`, one per item. Only
+ * an address authors.yaml marks public is written: readers that show `<author>` show it as the raw `email (Name)`
+ * string, and every author is named by `dc:creator` anyway.
+ */
 function rssAuthor(article: Article): string | undefined {
-  const withEmail = article.authors.find((a) => a.email);
-  return withEmail ? `${withEmail.email} (${withEmail.name})` : undefined;
+  const withEmail = article.authors.find((a) => a.publicEmail);
+  return withEmail ? `${withEmail.publicEmail} (${withEmail.name})` : undefined;
 }
 
 function renderItem(x: XmlWriter, article: Article): void {
@@ -28,6 +32,14 @@ function renderItem(x: XmlWriter, article: Article): void {
   x.text("link", article.url);
   x.text("guid", article.id, { isPermaLink: article.idIsUrl ? "true" : "false" });
   x.text("pubDate", formatRfc822(article.published));
+  // RSS has no updated time of its own, so a correction is written in two namespaced elements (RFC 3339), for the
+  // readers' sake: `dc:date` is the one date extension gofeed reads in an RSS item (into DublinCoreExt; pubDate stays
+  // the published time), and `atom:updated` the one Perl's XML::Feed reads as `modified` (with dcterms:modified); the
+  // Universal Feed Parser maps both onto `updated`. sfeed, newsboat and rss-parser keep pubDate
+  // (test/node/readers.test.ts).
+  const updated = formatRfc3339(article.updated);
+  x.text("dc:date", updated);
+  x.text("atom:updated", updated);
   for (const author of article.authors) x.text("dc:creator", author.name);
   x.text("author", rssAuthor(article));
   if (article.section) x.text("category", article.section);
@@ -35,10 +47,8 @@ function renderItem(x: XmlWriter, article: Article): void {
   x.htmlText("description", article.summary);
   x.cdata("content:encoded", article.html);
   const image = article.image;
-  if (image) {
-    if (image.type) x.empty("enclosure", { url: image.url, length: image.length ?? 0, type: image.type });
-    writeMediaImage(x, image);
-  }
+  if (image?.type) x.empty("enclosure", { url: image.url, length: image.length ?? 0, type: image.type });
+  writeMediaImages(x, article);
   x.text("dc:language", article.lang);
   x.close("item");
 }

@@ -19,23 +19,61 @@ import { labelsFor } from "./labels.ts";
 export const PAGE_CSP =
   "default-src 'none'; img-src * data:; style-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'self'";
 
-/** A published article by slug: drafts never are, and embargoed ones are not found until their time. */
+/**
+ * A published article by slug: drafts never are, and embargoed ones are not found until their time, by the same one
+ * read as a slug that does not exist (Catalog.find with `publishedBy`), so a 404's timing reveals nothing.
+ */
 export async function findPublished(catalog: Catalog, now: Date, slug: string): Promise<FoundArticle | undefined> {
-  const found = await catalog.find(slug);
+  const found = await catalog.find(slug, { publishedBy: now });
   return found && statusAt(found, now) === "published" ? found : undefined;
 }
 
-/** Date and time in the site's zone, for people; the `<time datetime>` carries the instant for machines. */
-export function formatSiteTime(date: Date, site: SiteSettings, lang: string): string {
-  return new Intl.DateTimeFormat(lang, {
-    year: "numeric",
-    month: "long",
-    day: "numeric",
-    hour: "2-digit",
-    minute: "2-digit",
-    timeZone: site.timeZone,
-    timeZoneName: "short",
-  }).format(date);
+/**
+ * The locale dates are written in for text in `lang`: one per language, so every English date on a page looks alike
+ * (an `en-GB` article's beside an `en` one's). For the site's own language that is SITE_LANGUAGE's tag (the newsroom's
+ * convention), for any other the language and its script without a region (`fa`: the Solar Hijri calendar with
+ * Persian digits; `az-Arab` stays in its script).
+ */
+export function dateLocale(lang: string, site: SiteSettings): string {
+  const base = (tag: string) => {
+    try {
+      const locale = new Intl.Locale(tag);
+      return locale.script ? `${locale.language}-${locale.script}` : locale.language;
+    } catch {
+      return tag.split("-")[0]!.toLowerCase();
+    }
+  };
+  const primary = (tag: string) => base(tag).split("-")[0];
+  return primary(lang) === primary(site.language) ? site.language : base(lang);
+}
+
+/**
+ * Date and time in the site's zone, for people, in one style per language (`dateLocale`); the `<time datetime>` carries
+ * the instant for machines. With `day` (the calendar date the front matter gave alone) it is that date, without a time.
+ */
+export function formatSiteTime(date: Date, site: SiteSettings, lang: string, day?: string): string {
+  const locale = dateLocale(lang, site);
+  const dateParts = { year: "numeric", month: "long", day: "numeric" } as const;
+  try {
+    if (day !== undefined) {
+      const [y, m, d] = day.split("-").map(Number) as [number, number, number];
+      return new Intl.DateTimeFormat(locale, { ...dateParts, timeZone: "UTC" }).format(Date.UTC(y, m - 1, d));
+    }
+    return new Intl.DateTimeFormat(locale, {
+      ...dateParts,
+      hour: "2-digit",
+      minute: "2-digit",
+      timeZone: site.timeZone,
+      timeZoneName: "short",
+    }).format(date);
+  } catch {
+    return date.toISOString();
+  }
+}
+
+/** A `<time>` for people and machines: the instant, or the calendar day when the article was dated, not timed. */
+export function timeElement(date: Date, site: SiteSettings, lang: string, day?: string, className?: string): SafeHtml {
+  return html`<time${className ? html` class="${className}"` : ""} datetime="${day ?? date.toISOString()}">${formatSiteTime(date, site, lang, day)}</time>`;
 }
 
 export function autodiscoveryLinks(site: SiteSettings): SafeHtml {
@@ -130,7 +168,7 @@ export function renderArticlePage(article: Article, site: SiteSettings, options:
   const { lang: labelLang, labels } = labelsFor(lang, site.language);
   // A label from the site's table in a page of another language says which language it is in.
   const label = (text: string) => (labelLang === lang ? text : html`<span lang="${labelLang}">${text}</span>`);
-  const time = (date: Date) => html`<time datetime="${date.toISOString()}">${formatSiteTime(date, site, lang)}</time>`;
+  const time = (date: Date, day: string | undefined) => timeElement(date, site, lang, day);
   const authors = joinList(
     lang,
     article.authors.map((a) => html`<a rel="author" href="${facetPageUrl(site, "authors", a.key, a.name)}"><bdi>${a.name}</bdi></a>`),
@@ -159,7 +197,9 @@ ${autodiscoveryLinks(site)}`,
     body: html`<header class="muted"><a href="${`${site.url}/`}"${otherLang}>${site.title}</a>${sectionLink ? html` · ${sectionLink}` : ""}</header>
 <article>
 <h1>${article.title}</h1>
-<p class="meta byline">${label(labels.by)} ${authors} · ${time(article.published)}${updated ? html` · ${label(labels.updated)} ${time(article.updated)}` : ""}</p>
+<p class="meta byline">${label(labels.by)} ${authors} · ${time(article.published, article.days?.published)}${
+      updated ? html` · ${label(labels.updated)} ${time(article.updated, article.days?.updated)}` : ""
+    }</p>
 ${trusted(article.html)}
 ${
   sectionLink || tagLinks

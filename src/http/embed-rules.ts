@@ -66,12 +66,21 @@ const INVISIBLE = /[\p{Cc}\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/gu;
 /**
  * The heading a `?title=` may give the iframe page. The page is on the publisher's origin and, for the public defaults,
  * framable anywhere, so arbitrary text there would be the publisher speaking: only a request with a valid partner key
- * may set it (the page is then framable only by the partner), and only as one line of at most HEADLINE_TITLE_MAX
- * characters, controls removed and whitespace collapsed. Undefined means the default heading (the document's title).
+ * may set it (the page is then framable only by the partner), only when the browser loads it into a frame (`framed`:
+ * `Sec-Fetch-Dest: iframe` or `frame`, which a page cannot forge; a key sits in the partner's page source, so without
+ * this anyone could open `?key=…&title=…` directly and show any heading on the publisher's own address), and only as
+ * one line of at most HEADLINE_TITLE_MAX characters, controls removed and whitespace collapsed. Undefined means the
+ * default heading (the document's title).
  */
-export function headlineTitle(raw: string | undefined, plan: Pick<HeadlinesPlan, "partner">): string | undefined {
-  if (raw === undefined || !plan.partner) return undefined;
+export function headlineTitle(raw: string | undefined, plan: Pick<HeadlinesPlan, "partner">, framed: boolean): string | undefined {
+  if (raw === undefined || !plan.partner || !framed) return undefined;
   const text = raw.replace(INVISIBLE, " ").replace(/\s+/gu, " ").trim();
   const capped = Array.from(text).slice(0, HEADLINE_TITLE_MAX).join("").trimEnd();
   return capped || undefined;
+}
+
+/** Whether a request is a browser loading the page into a frame (Fetch Metadata's `Sec-Fetch-Dest`). */
+export function isFramed(secFetchDest: string | undefined): boolean {
+  const dest = secFetchDest?.trim().toLowerCase();
+  return dest === "iframe" || dest === "frame";
 }

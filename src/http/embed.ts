@@ -7,7 +7,7 @@ import { textDirection } from "../core/language.ts";
 import { type HeadlinesPlan, HeadlinesRequestError, planHeadlines } from "../core/partners.ts";
 import { HEADLINES_TAG } from "./cache-tags.ts";
 import type { AppContext } from "./context.ts";
-import { answerHeadlinesPreflight, decideHeadlinesCors, headlineTitle } from "./embed-rules.ts";
+import { answerHeadlinesPreflight, decideHeadlinesCors, headlineTitle, isFramed } from "./embed-rules.ts";
 import { html, trusted } from "./html.ts";
 
 /** CSP `frame-ancestors` for a plan: any page for the public defaults, else our own site plus the partner's origins. */
@@ -74,10 +74,13 @@ async function serveHeadlinesPage(c: Context, ctx: AppContext): Promise<Response
     "form-action 'none'",
     `frame-ancestors ${frameAncestors(plan)}`,
   ].join("; ");
-  return c.html(renderHeadlinesPage(doc, { lang, now, thumbnails, title: headlineTitle(c.req.query("title"), plan) }), 200, {
+  const title = headlineTitle(c.req.query("title"), plan, isFramed(c.req.header("Sec-Fetch-Dest")));
+  return c.html(renderHeadlinesPage(doc, { lang, now, thumbnails, title }), 200, {
     "Content-Security-Policy": csp,
     "Cache-Control": "public, max-age=60",
     "Cache-Tag": HEADLINES_TAG,
+    // The heading depends on whether the page is framed, so caches keep the two apart.
+    Vary: "Sec-Fetch-Dest",
     "Referrer-Policy": "strict-origin-when-cross-origin",
   });
 }

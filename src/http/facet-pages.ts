@@ -8,7 +8,7 @@ import { textDirection } from "../core/language.ts";
 import type { Article } from "../core/model.ts";
 import type { SiteSettings } from "../core/settings.ts";
 import { FORMATS } from "../formats/index.ts";
-import { formatSiteTime, PAGE_CSP } from "./article-pages.ts";
+import { PAGE_CSP, timeElement } from "./article-pages.ts";
 import { cacheTagHeader, scopeTag } from "./cache-tags.ts";
 import type { AppContext } from "./context.ts";
 import { NotFoundError } from "./errors.ts";
@@ -41,7 +41,7 @@ export function headlineList(articles: readonly Article[], site: SiteSettings): 
   return html`<ul class="headlines">
 ${articles.map((a) => {
   const lang = a.lang ?? site.language;
-  return html`<li lang="${lang}" dir="${textDirection(lang)}"><a href="${a.url}">${a.title}</a><br><time class="meta" datetime="${a.published.toISOString()}">${formatSiteTime(a.published, site, lang)}</time><p class="summary muted">${a.summary}</p></li>
+  return html`<li lang="${lang}" dir="${textDirection(lang)}"><a href="${a.url}">${a.title}</a><br>${timeElement(a.published, site, lang, a.days?.published, "meta")}<p class="summary muted">${a.summary}</p></li>
 `;
 })}</ul>`;
 }
@@ -87,9 +87,10 @@ async function serveFacetPage(c: Context, ctx: AppContext): Promise<Response> {
   const now = ctx.now();
   const kind = c.req.param("kind") as FacetKind;
   const requested = c.req.param("slug")!;
-  const facet = await ctx.catalog.facet(kind, requested);
-  // An unknown facet and one whose articles are all under embargo answer alike, before any redirect.
-  if (!facet || !(await ctx.catalog.isPublic(facet, now))) throw new NotFoundError(c.req.path);
+  // An unknown facet and one whose articles are all under embargo answer alike, after the same one read, before any
+  // redirect: the catalog finds public facets only.
+  const facet = await ctx.catalog.facet(kind, requested, now);
+  if (!facet) throw new NotFoundError(c.req.path);
   c.header("Cache-Tag", cacheTagHeader([scopeTag(scopeKey(facet))]));
   if (requested !== facet.slug || !c.req.path.endsWith("/")) return c.redirect(scopePageUrl(ctx.site, facet), 301);
   const [articles, published, siteNextRelease] = await Promise.all([

@@ -51,7 +51,7 @@ async function serveFeed(c: Context, ctx: AppContext, format: FeedFormat): Promi
   const now = ctx.now();
   const pageParam = c.req.param("page");
   const page = pageParam === undefined ? undefined : Number(pageParam);
-  const scope = await requestedScope(c, ctx);
+  const scope = await requestedScope(c, ctx, now);
   const plan = await planFeed(ctx.catalog, ctx.site, now, { scope, page, limit: page === undefined ? limit : undefined });
   // A section, tag or author with nothing out at `now` is not public yet: a 404 under any spelling, before any
   // redirect, so an embargoed story reveals no facet.
@@ -82,13 +82,13 @@ async function serveFeed(c: Context, ctx: AppContext, format: FeedFormat): Promi
 }
 
 /**
- * The site, or the section, tag or author the URL names; a 404 for one unknown. Whether it is public at `now` is
- * read with the feed (`plan.count`), in the same round trip.
+ * The site, or the section, tag or author the URL names; a 404 for one unknown or not yet public at `now` (only
+ * embargoed articles use it), after the same one read either way.
  */
-async function requestedScope(c: Context, ctx: AppContext): Promise<Scope> {
+async function requestedScope(c: Context, ctx: AppContext, now: Date): Promise<Scope> {
   const kind = c.req.param("kind") as FacetKind | undefined;
   if (kind === undefined) return HOME;
-  const facet = await ctx.catalog.facet(kind, c.req.param("slug")!);
+  const facet = await ctx.catalog.facet(kind, c.req.param("slug")!, now);
   if (!facet) throw new NotFoundError(c.req.path);
   return facet;
 }

@@ -40,7 +40,10 @@ export function registerHealth(app: Hono, ctx: AppContext, probe: HealthProbe | 
   app.get("/healthz", async (c) => {
     const clock = () => performance.now();
     const [d1, r2] = await Promise.all([timed(probe.d1, clock), timed(probe.r2, clock)]);
-    for (const [store, result] of [["d1", d1], ["r2", r2]] as const) {
+    for (const [store, result] of [
+      ["d1", d1],
+      ["r2", r2],
+    ] as const) {
       if (result.error !== undefined) {
         ctx.emit({ event: "storage-fault", store, operation: "health check", message: describeError(result.error), path: c.req.path });
       }
@@ -53,7 +56,9 @@ export function registerHealth(app: Hono, ctx: AppContext, probe: HealthProbe | 
       status: ok ? "ok" : "failing",
       d1: d1.check,
       r2: r2.check,
-      cron: d1.check.ok ? { lastRun: lastRun?.toISOString() ?? null, ageSeconds: age, late: age === null || age > CRON_LATE_SECONDS } : null,
+      cron: d1.check.ok
+        ? { lastRun: lastRun?.toISOString() ?? null, ageSeconds: age, late: age === null || age > CRON_LATE_SECONDS }
+        : null,
     };
     return c.json(body, ok ? 200 : 503, { "Cache-Control": "no-store" });
   });

@@ -40,9 +40,9 @@ export function renderPreviewPage(
   const dir = textDirection(lang);
   const statusText =
     status === "published"
-      ? html`Published ${formatSiteTime(article.published, site, site.language)}`
+      ? html`Published ${formatSiteTime(article.published, site, site.language, article.days?.published)}`
       : status === "embargoed"
-        ? html`<strong>Embargoed</strong> until ${formatSiteTime(article.published, site, site.language)}: not in any feed yet`
+        ? html`<strong>Embargoed</strong> until ${formatSiteTime(article.published, site, site.language, article.days?.published)}: not in any feed yet`
         : html`<strong>Draft</strong>: not in any feed`;
   return page({
     siteUrl: site.url,
@@ -99,7 +99,8 @@ export function registerPreviewRoutes(app: Hono, ctx: AppContext): void {
     const access = await checkPreviewAccess(c, ctx.site, ctx.now());
     if (access === "refused") return c.text("Invalid preview token\n", 403, { "Cache-Control": "no-store" });
     const unlocked = access === "unlocked";
-    const found = await ctx.catalog.find(slug, { drafts: unlocked });
+    // Locked, only what is out is looked for: a draft or an embargoed article reads exactly as a slug that does not exist.
+    const found = await ctx.catalog.find(slug, unlocked ? { drafts: true } : { publishedBy: ctx.now() });
     const status = found && statusAt(found, ctx.now());
     // Without the token a draft or an embargoed article is indistinguishable from one that does not exist.
     if (!found || !status || (status !== "published" && !unlocked)) throw new NotFoundError(c.req.path);

@@ -237,7 +237,11 @@ export function registerPublishRoutes(app: Hono, ctx: AppContext, options: Publi
       const cache = executionCache(c);
       if (!cache) return c.json({ purged: false, tags, reason: "no Workers Caching in front of this worker" }, 200, NO_STORE);
       const purged = await purgeTags(cache, tags);
-      return c.json({ purged, tags, ...(purged ? {} : { reason: "refused: queued for the next scheduled run" }) }, purged ? 200 : 202, NO_STORE);
+      return c.json(
+        { purged, tags, ...(purged ? {} : { reason: "refused: queued for the next scheduled run" }) },
+        purged ? 200 : 202,
+        NO_STORE,
+      );
     });
   }
 

@@ -1,9 +1,9 @@
-// Response building blocks shared by the routes: errors (RFC 9457 problem details or a small HTML page) and Cache-Control.
+// Response building blocks shared by the routes: errors (RFC 9457 problem details, or an HTML page in the site's style) and Cache-Control.
 import type { Context } from "hono";
 import type { secureHeaders } from "hono/secure-headers";
-import { escapeHtml } from "../core/html.ts";
 import type { SiteSettings } from "../core/settings.ts";
 import type { HttpStatus } from "./errors.ts";
+import { html, page } from "./html.ts";
 import { capLifetimesAtRelease } from "./release-hint.ts";
 
 /** HSTS on an https site: browsers then never ask for it over plain http (hono's value: 180 days, subdomains too). */
@@ -80,20 +80,20 @@ export function problem(
   const text = capText(detail, DETAIL_MAX);
   const common = { Vary: "Accept", "Cache-Control": status === 404 ? "public, max-age=60" : "no-store", ...headers };
   if (wantsHtml(c.req.header("Accept"))) {
-    const html = `<!doctype html>
-<html lang="${escapeHtml(site.language)}">
-<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${status} ${escapeHtml(title)}</title></head>
-<body>
-<h1>${escapeHtml(title)}</h1>
-<p>${escapeHtml(text)}</p>
-<p><a href="${escapeHtml(site.url + "/")}">${escapeHtml(site.title)} feeds</a></p>
-</body>
-</html>
-`;
-    return c.body(html, status, {
+    // The site's own page shell and stylesheet, as on every other page a person reads.
+    const body = page({
+      siteUrl: site.url,
+      lang: site.language,
+      title: `${status} ${title} – ${site.title}`,
+      body: html`<header class="muted"><a href="${`${site.url}/`}">${site.title}</a></header>
+<h1>${title}</h1>
+<p>${text}</p>
+<p><a href="${`${site.url}/`}">${site.title} feeds</a></p>`,
+    });
+    return c.body(body, status, {
       ...common,
       "Content-Type": "text/html; charset=utf-8",
-      "Content-Security-Policy": "default-src 'none'; base-uri 'none'; form-action 'none'",
+      "Content-Security-Policy": "default-src 'none'; style-src 'self'; base-uri 'none'; form-action 'none'",
     });
   }
   const path = new URL(c.req.url).pathname;

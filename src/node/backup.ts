@@ -13,8 +13,8 @@
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { unstable_readConfig } from "wrangler";
@@ -57,7 +57,9 @@ function wrangler(args: readonly string[], capture = false): Promise<string> {
     let err = "";
     child.stdout?.on("data", (d) => (out += d));
     child.stderr!.on("data", (d) => (err += d));
-    child.once("exit", (code) => (code === 0 ? done(out) : fail(new Error(`wrangler ${args.slice(0, 3).join(" ")} failed (${code}):\n${err}${out}`))));
+    child.once("exit", (code) =>
+      code === 0 ? done(out) : fail(new Error(`wrangler ${args.slice(0, 3).join(" ")} failed (${code}):\n${err}${out}`)),
+    );
   });
 }
 
@@ -119,7 +121,10 @@ async function exportConfig(target: Target): Promise<string[]> {
 const sha256 = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex");
 
 /** Copies every database and image of the target into `out`. */
-export async function backup(argv: readonly string[], log: (line: string) => void = (l) => process.stdout.write(`${l}\n`)): Promise<BackupManifest> {
+export async function backup(
+  argv: readonly string[],
+  log: (line: string) => void = (l) => process.stdout.write(`${l}\n`),
+): Promise<BackupManifest> {
   const { values } = parseArgs({ args: [...argv], options: OPTIONS });
   if (!values.out) throw new Error("--out DIR: where the backup goes");
   const target = targetOf(values);
@@ -139,7 +144,16 @@ export async function backup(argv: readonly string[], log: (line: string) => voi
   }
   const listed = JSON.parse(
     await wrangler(
-      ["d1", "execute", "DB", ...target.where, ...shared(target), "--json", "--command", "SELECT path, type, sha256 FROM images ORDER BY path"],
+      [
+        "d1",
+        "execute",
+        "DB",
+        ...target.where,
+        ...shared(target),
+        "--json",
+        "--command",
+        "SELECT path, type, sha256 FROM images ORDER BY path",
+      ],
       true,
     ),
   ) as { results: { path: string; type: string; sha256: string }[] }[];
@@ -149,9 +163,12 @@ export async function backup(argv: readonly string[], log: (line: string) => voi
     const file = join(out, image.file);
     await mkdir(dirname(file), { recursive: true });
     await wrangler(["r2", "object", "get", `${target.bucket}/${image.path}`, ...target.where, ...shared(target), "--file", file]);
-    if (sha256(await readFile(file)) !== image.sha256) throw new Error(`${image.path}: the copy does not match the SHA-256 the catalog keeps`);
+    if (sha256(await readFile(file)) !== image.sha256)
+      throw new Error(`${image.path}: the copy does not match the SHA-256 the catalog keeps`);
   });
-  log(values["no-images"] ? `[backup] ${images.length} image(s) listed, not copied (--no-images)` : `[backup] ${images.length} image(s): r2/`);
+  log(
+    values["no-images"] ? `[backup] ${images.length} image(s) listed, not copied (--no-images)` : `[backup] ${images.length} image(s): r2/`,
+  );
   const manifest: BackupManifest = { createdAt: new Date().toISOString(), env: values.env ?? null, databases, images };
   await writeFile(join(out, "manifest.json"), JSON.stringify(manifest, null, 2) + "\n");
   log(`[backup] done: ${out}`);
@@ -167,11 +184,13 @@ export async function restore(argv: readonly string[], log: (line: string) => vo
   const manifest = JSON.parse(await readFile(join(from, "manifest.json"), "utf8")) as BackupManifest;
   if (!values["no-images"]) {
     for (const image of manifest.images) {
-      if (sha256(await readFile(join(from, image.file))) !== image.sha256) throw new Error(`${image.file} is damaged: its SHA-256 is not the catalog's`);
+      if (sha256(await readFile(join(from, image.file))) !== image.sha256)
+        throw new Error(`${image.file} is damaged: its SHA-256 is not the catalog's`);
     }
   }
   for (const { binding, file } of manifest.databases) {
-    if (!target.databases.some((d) => d.binding === binding)) throw new Error(`the backup has ${binding}, which this configuration does not bind`);
+    if (!target.databases.some((d) => d.binding === binding))
+      throw new Error(`the backup has ${binding}, which this configuration does not bind`);
     await wrangler(["d1", "execute", binding, ...target.where, ...shared(target), "--yes", "--file", join(from, file)]);
     log(`[restore] ${binding}: ${file}`);
   }
@@ -206,7 +225,8 @@ const OPTIONS = {
 
 if (import.meta.main) {
   const [command, ...rest] = process.argv.slice(2);
-  const run = command === "backup" ? backup(rest) : command === "restore" ? restore(rest) : Promise.reject(new Error("backup.ts backup|restore …"));
+  const run =
+    command === "backup" ? backup(rest) : command === "restore" ? restore(rest) : Promise.reject(new Error("backup.ts backup|restore …"));
   run.then(
     () => (process.exitCode = 0),
     (error: unknown) => {

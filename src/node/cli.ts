@@ -3,12 +3,12 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { HOME } from "../core/catalog.ts";
 import { loadContent } from "../core/content.ts";
-import { ConfigError, formatIssue, ServiceError } from "../core/errors.ts";
+import { formatIssue } from "../core/errors.ts";
 import { planFeed } from "../core/feed-plan.ts";
 import { createMemoryCatalog } from "../core/memory-catalog.ts";
 import { FORMATS, renderPlan } from "../formats/index.ts";
 import { createDirectorySource } from "./directory-source.ts";
-import { exitCodeOf } from "./exit-codes.ts";
+import { runCommand } from "./exit-codes.ts";
 import { parseOptions, readNow, readSettings, SITE_OPTIONS_USAGE } from "./options.ts";
 
 const USAGE = `usage: node src/node/cli.ts <command> [options]
@@ -69,16 +69,4 @@ export async function main(argv: readonly string[], out = process.stdout, err = 
   return 2;
 }
 
-if (import.meta.main) {
-  main(process.argv.slice(2)).then(
-    (code) => process.exit(code),
-    (error: unknown) => {
-      if (error instanceof ServiceError) {
-        process.stderr.write(`error: ${error instanceof ConfigError ? "setting " : ""}${error.message}\n`);
-      } else {
-        process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
-      }
-      process.exit(exitCodeOf(error));
-    },
-  );
-}
+if (import.meta.main) runCommand(main);

@@ -56,10 +56,17 @@ function run(args: readonly string[]): Promise<number> {
 }
 
 /** Runs the steps; answers the exit status (the failing step's). */
-export async function deploy(argv: readonly string[], log: (line: string) => void = (l) => process.stdout.write(`${l}\n`)): Promise<number> {
+export async function deploy(
+  argv: readonly string[],
+  log: (line: string) => void = (l) => process.stdout.write(`${l}\n`),
+): Promise<number> {
   const { values } = parseArgs({
     args: [...argv],
-    options: { env: { type: "string", default: "production" }, config: { type: "string", default: "wrangler.toml" }, "dry-run": { type: "boolean" } },
+    options: {
+      env: { type: "string", default: "production" },
+      config: { type: "string", default: "wrangler.toml" },
+      "dry-run": { type: "boolean" },
+    },
   });
   const dryRun = values["dry-run"] === true;
   const steps = await deploySteps({ env: values.env, config: resolve(ROOT, values.config), dryRun });

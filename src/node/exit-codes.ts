@@ -1,6 +1,6 @@
 // Every ServiceError code as a process exit status for the Node commands (the BSD sysexits.h values where one fits):
 // the only place a code becomes an exit status, as src/http/errors.ts is for HTTP.
-import { type ErrorCode, ServiceError } from "../core/errors.ts";
+import { ConfigError, type ErrorCode, ServiceError } from "../core/errors.ts";
 
 /** 1: content that fails the rules (what `check` reports); 2: the command was used wrongly; others from sysexits.h. */
 export const EXIT_OF_CODE: Readonly<Record<ErrorCode, number>> = {
@@ -25,4 +25,22 @@ export const EXIT_BUG = 70;
 /** The exit status for an error a command ends with. */
 export function exitCodeOf(error: unknown): number {
   return error instanceof ServiceError ? EXIT_OF_CODE[error.code] : EXIT_BUG;
+}
+
+/**
+ * Runs a command's `main` as the process: exits with what it returns, or with the exit status of the error it ends
+ * with (a ServiceError as one line naming what is wrong; anything else, a bug, with its stack).
+ */
+export function runCommand(main: (argv: readonly string[]) => Promise<number>): void {
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (error: unknown) => {
+      if (error instanceof ServiceError) {
+        process.stderr.write(`error: ${error instanceof ConfigError ? "setting " : ""}${error.message}\n`);
+      } else {
+        process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
+      }
+      process.exit(exitCodeOf(error));
+    },
+  );
 }

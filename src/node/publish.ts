@@ -12,6 +12,7 @@ import type { SiteSettings } from "../core/settings.ts";
 import { hashSource } from "../sources/publication.ts";
 import { createDirectorySource } from "./directory-source.ts";
 import { parseOptions, readSettings, SITE_OPTIONS_USAGE } from "./options.ts";
+import { warningsFromAnswer } from "./publish-warnings.ts";
 
 const USAGE = `usage: npm run publish -- [options]
 
@@ -107,6 +108,7 @@ export async function publishFolder(options: PublishRunOptions): Promise<Publish
       const { result, republished } = answer.body as { result: string; republished?: unknown[] };
       count(result === "unchanged" ? "unchanged" : op.kind === "article" && op.replaces ? "renamed" : `${result}`);
       out(`${doneLine(op, result)}${republished?.length ? ` (${republished.length} article(s) re-published)` : ""}\n`);
+      for (const warning of warningsFromAnswer(answer.body, content.warnings)) err(`warning: ${formatIssue(warning)}\n`);
       continue;
     }
     report.rejected.push(op.path);

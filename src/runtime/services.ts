@@ -63,7 +63,8 @@ export function composeServices(env: Env, options: ComposeOptions = {}): Service
   const log = options.log ?? consoleSink;
   const emit = createEventLog(log);
   const shards = shardsFromEnv(bindings.DB, bindings);
-  const catalog = createD1Catalog(bindings.DB, bindings.IMAGES, { shards });
+  // SITE_URL lets the catalog recognise authors' local avatars in the stored registry (public from the start).
+  const catalog = createD1Catalog(bindings.DB, bindings.IMAGES, { shards, siteUrl: site.url });
   // Rendered documents stay in the isolate by content version, within a byte budget that leaves the 128 MB isolate
   // room for requests in flight (ISOLATE_CACHE_LIMITS: 16 MiB in all, no body over 1 MiB; reasons beside it).
   const cache = bindings.BODY_CACHE === "off" ? noCache : createMemoryCache(ISOLATE_CACHE_LIMITS);

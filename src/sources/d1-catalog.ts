@@ -20,6 +20,11 @@ export interface D1CatalogOptions {
   renderBudget?: number;
   /** Where the parts are kept (src/sources/d1-shards.ts); by default all in `db`. */
   shards?: PartsShards;
+  /**
+   * SITE_URL, by which the authors' local avatars are recognised in the stored authors.yaml: they are public from the
+   * start, as in the memory catalog. Without it only images of published articles are served.
+   */
+  siteUrl?: string;
 }
 
 interface EntryRow {
@@ -50,6 +55,16 @@ const toEntry = (row: EntryRow): Entry => {
   locations.set(entry, { slug: row.slug, shard: row.shard, version: row.version });
   return entry;
 };
+
+/** The URL authors.yaml gives a local image as an avatar (resolved as parseAuthors resolves `/images/…`), or null. */
+function avatarUrl(siteUrl: string | undefined, path: string): string | null {
+  if (siteUrl === undefined) return null;
+  try {
+    return new URL(`${siteUrl}/${path}`).href;
+  } catch {
+    return null;
+  }
+}
 
 /** Positions are dense from the oldest, so the newest article out tells how many are. */
 const countOf = (row: { position: number } | null): number => (row ? row.position + 1 : 0);
@@ -133,12 +148,13 @@ export function createD1Catalog(db: D1Database, images: R2Bucket, options: D1Cat
     (await parts(entries, "article")).map((row) => reviveDates<Article>(row.text));
 
   return {
-    async facet(kind, requested) {
+    async facet(kind, requested, now) {
       const candidates = [...new Set([requested, slugify(requested)])].map((slug) => scopeKey({ kind, slug }));
+      // Public facets only: one not yet public answers exactly as an unknown name (Catalog.facet).
       const { results } = await callStore("d1", "facet", () =>
         db
-          .prepare("SELECT scope, kind, slug, name FROM facets WHERE scope IN (SELECT value FROM json_each(?1))")
-          .bind(JSON.stringify(candidates))
+          .prepare("SELECT scope, kind, slug, name FROM facets WHERE scope IN (SELECT value FROM json_each(?1)) AND first_published <= ?2")
+          .bind(JSON.stringify(candidates), now.getTime())
           .all<Facet & { scope: string }>(),
       );
       // The slug as written first, then its slug form.
@@ -217,15 +233,17 @@ export function createD1Catalog(db: D1Database, images: R2Bucket, options: D1Cat
       }
       return texts;
     },
-    async find(slug, { drafts = false } = {}): Promise<FoundArticle | undefined> {
+    async find(slug, { drafts = false, publishedBy } = {}): Promise<FoundArticle | undefined> {
+      // The same statement whether or not a time is given, so an embargoed article reads as nothing, like a slug unknown.
       const row = await callStore("d1", "find", () =>
         db
           .prepare(
             `SELECT a.slug AS slug, a.published AS published, a.updated AS updated, a.fingerprint AS fingerprint,
                   a.shard AS shard, a.version AS version, a.warnings AS warnings, p.text AS record
-           FROM articles a LEFT JOIN article_parts p ON a.shard = 0 AND p.slug = a.slug AND p.part = 'record' WHERE a.slug = ?1`,
+           FROM articles a LEFT JOIN article_parts p ON a.shard = 0 AND p.slug = a.slug AND p.part = 'record'
+           WHERE a.slug = ?1 AND a.published <= ?2`,
           )
-          .bind(slug)
+          .bind(slug, publishedBy?.getTime() ?? Number.MAX_SAFE_INTEGER)
           .first<EntryRow & { warnings: string; record: string | null }>(),
       );
       if (row) {
@@ -234,7 +252,8 @@ export function createD1Catalog(db: D1Database, images: R2Bucket, options: D1Cat
         const record = row.record ?? (await readParts(shards, [locations.get(entry)!], "record")).get(slug)!.text;
         return { entry, record: reviveDates<ArticleRecord>(record), warnings: JSON.parse(row.warnings) as ContentIssue[] };
       }
-      if (!drafts) return undefined;
+      // A draft is looked for only when asked, and never by a caller that wants what is published.
+      if (!drafts || publishedBy) return undefined;
       const draft = await callStore("d1", "find", () =>
         db
           .prepare("SELECT record, warnings FROM drafts WHERE slug = ?1 ORDER BY file LIMIT 1")
@@ -246,14 +265,22 @@ export function createD1Catalog(db: D1Database, images: R2Bucket, options: D1Cat
       return { entry: entryOf(record), record, warnings: JSON.parse(draft.warnings) as ContentIssue[] };
     },
     async image(path) {
+      // An image no article uses is public when an author's avatar names it (the registry holds avatars as URLs); the
+      // registry is read only then.
+      const avatar = avatarUrl(options.siteUrl, path);
       const row = await callStore("d1", "image", () =>
         db
           .prepare(
-            `SELECT i.type AS type, i.width AS width, i.height AS height, i.length AS length,
+            `SELECT type, width, height, length,
+                  CASE WHEN release IS NULL AND ?2 IS NOT NULL AND EXISTS (
+                    SELECT 1 FROM registries g, json_each(g.parsed) e
+                    WHERE g.name = 'authors.yaml' AND json_extract(e.value, '$[1].avatar') = ?2
+                  ) THEN 0 ELSE release END AS release
+           FROM (SELECT i.type AS type, i.width AS width, i.height AS height, i.length AS length,
                   (SELECT MIN(a.published) FROM image_refs r JOIN articles a ON a.slug = r.slug WHERE r.path = i.path) AS release
-           FROM images i WHERE i.path = ?1`,
+                 FROM images i WHERE i.path = ?1)`,
           )
-          .bind(path)
+          .bind(path, avatar)
           .first<{ type: string; width: number; height: number; length: number; release: number | null }>(),
       );
       if (!row || row.release === null) return undefined;

@@ -3,6 +3,7 @@
 import type { ArticleRecord } from "../core/article.ts";
 import { type AuthorRegistry, parseAuthors } from "../core/authors.ts";
 import { scopeKey } from "../core/catalog.ts";
+import { correctionWarning, mayNeedCorrectionWarning } from "../core/corrections.ts";
 import type { ContentIssue } from "../core/errors.ts";
 import { type ImageFacts, inspectImage } from "../core/images.ts";
 import type { Author } from "../core/model.ts";
@@ -169,6 +170,19 @@ export function createD1Publisher(
     return { done, scopes };
   };
 
+  /**
+   * The warning for a published article whose body changed without a later `updated` (src/core/corrections.ts). The
+   * stored text is read (one more round trip) only when the text changed and `updated` did not move forward.
+   */
+  const findCorrection = async (existing: StoredArticle, record: ArticleRecord, text: string, now: Date) => {
+    const stored = { published: new Date(existing.published), updated: new Date(existing.updated) };
+    if (existing.sourceHash === hashSource(text) || !mayNeedCorrectionWarning(stored, record, now)) return undefined;
+    const source = (await readParts(shards, [{ slug: existing.slug, shard: existing.shard, version: existing.version }], "source")).get(
+      existing.slug,
+    );
+    return source ? correctionWarning({ ...stored, source: source.text }, record, now) : undefined;
+  };
+
   /** The change to report, or undefined when nothing a reader can see changed (a draft, an unused image's removal). */
   const change = (now: Date, parts: Partial<Omit<PublishChange, "now">>): PublishChange | undefined => {
     const found: PublishChange = {
@@ -291,7 +305,10 @@ export function createD1Publisher(
       const [authorsRow, existingRow, scopeRows, slugRows, renamedRow] = before.map((r) => r.results);
       const authors = registryOf<Author>(authorsRow as { parsed: string }[]);
       const existing = (existingRow as StoredArticle[])[0] ?? null;
-      const { record, warnings } = await parseStored(file, decoded.text, authors);
+      const parsed = await parseStored(file, decoded.text, authors);
+      const { record } = parsed;
+      const correction = existing && (await findCorrection(existing, record, decoded.text, now));
+      const warnings = correction ? [...parsed.warnings, correction] : parsed.warnings;
 
       let replaces = renamed;
       if (replaces !== undefined) {

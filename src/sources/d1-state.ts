@@ -4,9 +4,12 @@
 import type { ScopeKey } from "../core/catalog.ts";
 import { callStore } from "../core/errors.ts";
 import type { ReleasedArticle, ReleaseLedger } from "../core/releases.ts";
-import type { HubStateStore } from "../core/websub.ts";
+import type { HubStateStore, PendingFeed } from "../core/websub.ts";
 
-/** Keys in `state`: `websub:{scope}` → {hub, version}; `websub-retry:{scope}` → hub; `releases:until` → epoch ms. */
+/**
+ * Keys in `state`: `websub:{scope}` → {hub, version}; `websub-retry:{scope}` → {hub, failures, retryAt} (a bare hub
+ * string, as stored before retries waited, is a feed due at once); `releases:until` → epoch ms.
+ */
 const ANNOUNCED = "websub:";
 const RETRY = "websub-retry:";
 /** The key after every `websub-retry:…` key (';' follows ':'), so pending feeds are one range over the primary key. */
@@ -36,21 +39,35 @@ export function createD1HubState(db: D1Database): HubStateStore {
     },
     async pending() {
       const { results } = await query("hub retries", () =>
-        db.prepare("SELECT key FROM state WHERE key >= ?1 AND key < ?2").bind(RETRY, RETRY_END).all<{ key: string }>(),
+        db
+          .prepare("SELECT key, value FROM state WHERE key >= ?1 AND key < ?2")
+          .bind(RETRY, RETRY_END)
+          .all<{ key: string; value: string }>(),
       );
-      return results.map((row) => row.key.slice(RETRY.length));
+      return results.map((row) => pendingFeed(row.key.slice(RETRY.length), row.value));
     },
     async save(hub, { announced, retry, settled }) {
       const upsert = db.prepare("INSERT INTO state (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value");
       const statements = [
         ...[...announced].map(([key, version]) => upsert.bind(ANNOUNCED + key, JSON.stringify({ hub, version }))),
-        ...retry.map((key) => upsert.bind(RETRY + key, hub)),
+        ...retry.map((p) => upsert.bind(RETRY + p.key, JSON.stringify({ hub, failures: p.failures, retryAt: p.retryAt.getTime() }))),
         ...settled.map((key) => db.prepare("DELETE FROM state WHERE key = ?1").bind(RETRY + key)),
       ];
       // One batch: the versions and the retry list change together or not at all.
       if (statements.length) await query("hub state write", () => db.batch(statements));
     },
   };
+}
+
+/** A retry row's value read back; anything else than what `save` writes is a feed due at once. */
+function pendingFeed(key: string, value: string): PendingFeed {
+  try {
+    const { failures, retryAt } = JSON.parse(value) as { failures?: unknown; retryAt?: unknown };
+    if (typeof failures === "number" && typeof retryAt === "number") return { key, failures, retryAt: new Date(retryAt) };
+  } catch {
+    // a bare hub URL: the row of a feed pending before retries waited
+  }
+  return { key, failures: 0, retryAt: new Date(0) };
 }
 
 /**

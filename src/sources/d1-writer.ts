@@ -149,16 +149,23 @@ export interface WriteOptions {
   existing?: StoredArticle | null;
 }
 
-/** The publishable article a file holds, as the writer compares it. */
+/** The publishable article a file holds, as the writer compares it (and the publisher, for its correction warning). */
 export interface StoredArticle {
   fingerprint: string;
   sourceHash: string;
   slug: string;
+  /** Epoch milliseconds. */
+  published: number;
+  updated: number;
+  shard: number;
+  version: string;
 }
 
 /** What the writer compares a publication with: the publishable article `file` holds now (its StoredArticle, or none). */
 export function storedArticleStatement(db: D1Database, file: string): D1PreparedStatement {
-  return db.prepare("SELECT fingerprint, source_hash AS sourceHash, slug FROM articles WHERE file = ?1").bind(file);
+  return db
+    .prepare("SELECT fingerprint, source_hash AS sourceHash, slug, published, updated, shard, version FROM articles WHERE file = ?1")
+    .bind(file);
 }
 
 /** The catalog alone, or the catalog with its parts shards. */

@@ -1,4 +1,8 @@
-"""Reads a feed with the Universal Feed Parser and prints what it understood, as JSON (a judge the project did not write)."""
+"""Reads a feed with the Universal Feed Parser and prints what it understood, as JSON (a judge the project did not write).
+
+With --loose, feedparser's loose (SGML) parser reads it instead of the strict XML one, as rss2email has it read feeds
+(rss2email sets PREFERRED_XML_PARSERS to none).
+"""
 import calendar
 import json
 import sys
@@ -12,7 +16,9 @@ def iso(parsed):
     return calendar.timegm(parsed)
 
 
-def main(path):
+def main(path, loose=False):
+    if loose:
+        feedparser.api.PREFERRED_XML_PARSERS = []
     with open(path, "rb") as handle:
         data = handle.read()
     d = feedparser.parse(data)
@@ -47,6 +53,7 @@ def main(path):
             "tags": [t.get("term") for t in e.get("tags", [])],
             "summary": e.get("summary"),
             "summary_type": (e.get("summary_detail") or {}).get("type"),
+            "summary_detail": (e.get("summary_detail") or {}).get("value"),
             "content": [c.get("value") for c in e.get("content", [])],
             "media_content": e.get("media_content", []),
             "media_thumbnail": e.get("media_thumbnail", []),
@@ -57,4 +64,4 @@ def main(path):
 
 
 if __name__ == "__main__":
-    main(sys.argv[1])
+    main(sys.argv[-1], loose="--loose" in sys.argv[1:-1])

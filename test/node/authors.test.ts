@@ -66,6 +66,39 @@ describe("parseAuthors", () => {
       issues: [["odd", /\["a", "b"\]/]],
     },
     { name: "a bare name", yaml: "reuters: Reuters", author: { key: "reuters", name: "Reuters" }, issues: [] },
+    {
+      name: "an e-mail alone stays private: it never reaches the model",
+      yaml: "s:\n  name: S\n  email: s@example.com",
+      author: { key: "s", name: "S" },
+      issues: [],
+    },
+    {
+      name: "email_public: false likewise",
+      yaml: "s:\n  name: S\n  email: s@example.com\n  email_public: false",
+      author: { key: "s", name: "S" },
+      issues: [],
+    },
+    {
+      name: "email_public: true makes the address public",
+      yaml: "s:\n  name: S\n  email: s@example.com\n  email_public: true",
+      author: { key: "s", name: "S", publicEmail: "s@example.com" },
+      issues: [],
+    },
+    {
+      name: "email_public that is not true or false is reported, and the address stays private",
+      yaml: "s:\n  name: S\n  email: s@example.com\n  email_public: yes please",
+      author: { key: "s", name: "S" },
+      issues: [["s.email_public", /"yes please" \(left out: the address stays private\)/]],
+    },
+    {
+      name: "email_public: true without a valid e-mail is reported",
+      yaml: "s:\n  name: S\n  email: nope\n  email_public: true",
+      author: { key: "s", name: "S" },
+      issues: [
+        ["s.email", /"nope" \(left out/],
+        ["s.email_public", /^true, but no valid `email` to publish/],
+      ],
+    },
   ])("$name", ({ yaml, author, issues }) => {
     const parsed = parseAuthors(yaml, site);
     expect([...parsed.authors.values()]).toEqual([author]);

@@ -70,7 +70,17 @@ beforeAll(async () => {
   // The scheduled run's clock, as a run leaves it (wrangler dev runs no cron by itself): only D1 remembers it too.
   await promisify(execFile)(
     process.execPath,
-    [WRANGLER_JS, "d1", "execute", "DB", "--local", "--persist-to", state, "--command", `INSERT INTO state (key, value) VALUES ('releases:until', '${CLOCK}')`],
+    [
+      WRANGLER_JS,
+      "d1",
+      "execute",
+      "DB",
+      "--local",
+      "--persist-to",
+      state,
+      "--command",
+      `INSERT INTO state (key, value) VALUES ('releases:until', '${CLOCK}')`,
+    ],
     { cwd: ROOT, env: { ...process.env, ...OFFLINE_ENV } },
   );
   worker = await startLocalWorker({ dir, state, migrate: false });

@@ -1,7 +1,7 @@
 // Partner embed rules over HTTP: the CORS preflight of /headlines.json follows the GET's origin rule, and the iframe
-// page's heading is the site's unless a partner key allows a short, cleaned `title`.
+// page's heading is the site's unless a partner key allows a short, cleaned `title` and the browser frames the page.
 import { describe, expect, it } from "vitest";
-import { decideHeadlinesCors, HEADLINE_TITLE_MAX, headlineTitle } from "../../src/http/embed-rules.ts";
+import { decideHeadlinesCors, HEADLINE_TITLE_MAX, headlineTitle, isFramed } from "../../src/http/embed-rules.ts";
 import { appOver } from "../support/app.ts";
 import { fixtureSite, fixtureSource, NOW } from "../support/embed-fixture.ts";
 
@@ -65,9 +65,10 @@ describe("decideHeadlinesCors", () => {
 });
 
 describe("the iframe page's heading", () => {
-  const heading = async (query: string) => {
-    const res = await app.request(`/embed/headlines${query}`);
+  const heading = async (query: string, dest: string | null = "iframe") => {
+    const res = await app.request(`/embed/headlines${query}`, { headers: dest ? { "Sec-Fetch-Dest": dest } : {} });
     expect(res.status).toBe(200);
+    expect(res.headers.get("Vary")).toContain("Sec-Fetch-Dest");
     const body = await res.text();
     return { title: /<title>([^<]*)<\/title>/.exec(body)![1], h2: /<h2 id="edge-h">([^<]*)<\/h2>/.exec(body)![1], body };
   };
@@ -93,6 +94,21 @@ describe("the iframe page's heading", () => {
     expect(long.h2).toBe("B".repeat(HEADLINE_TITLE_MAX));
   });
 
+  it.each([
+    ["opened directly in a tab", "document"],
+    ["fetched by a script", "empty"],
+    ["asked for without Fetch Metadata (curl, an old browser)", null],
+  ])("ignores ?title= with a valid key when the page is not framed: %s", async (_how, dest) => {
+    const plain = await heading("?key=acme", dest);
+    const spoof = await heading(`?key=acme&title=${encodeURIComponent("Official statement: we have been acquired")}`, dest);
+    expect(spoof.h2).toBe(plain.h2);
+    expect(spoof.title).toBe(plain.title);
+    expect(spoof.body).not.toContain("acquired");
+    // Framed, the same request shows the partner's heading.
+    expect((await heading(`?key=acme&title=${encodeURIComponent("Acme picks")}`, "iframe")).h2).toBe("Acme picks");
+    expect((await heading(`?key=acme&title=${encodeURIComponent("Acme picks")}`, "frame")).h2).toBe("Acme picks");
+  });
+
   it("still escapes a partner's title", async () => {
     const { body } = await heading(`?key=acme&title=${encodeURIComponent("<img src=x onerror=alert(1)>")}`);
     expect(body).not.toContain("<img src=x");
@@ -100,7 +116,7 @@ describe("the iframe page's heading", () => {
   });
 });
 
-describe("headlineTitle", () => {
+describe("headlineTitle (framed)", () => {
   const partner = { partner: { key: "acme" } } as Parameters<typeof headlineTitle>[1];
   it.each([
     { raw: undefined, plan: partner, expected: undefined },
@@ -114,6 +130,22 @@ describe("headlineTitle", () => {
     { raw: `${"x".repeat(79)}😀😀`, plan: partner, expected: `${"x".repeat(79)}😀` }, // never half a surrogate pair
     { raw: `${"x".repeat(79)} tail`, plan: partner, expected: "x".repeat(79) },
   ])("$raw → $expected", ({ raw, plan, expected }) => {
-    expect(headlineTitle(raw, plan)).toBe(expected);
+    expect(headlineTitle(raw, plan, true)).toBe(expected);
+    // Not framed: never, whatever it says.
+    expect(headlineTitle(raw, plan, false)).toBeUndefined();
+  });
+});
+
+describe("isFramed", () => {
+  it.each([
+    ["iframe", true],
+    ["frame", true],
+    ["IFRAME", true],
+    ["document", false],
+    ["empty", false],
+    ["", false],
+    [undefined, false],
+  ])("Sec-Fetch-Dest: %s → %s", (dest, expected) => {
+    expect(isFramed(dest)).toBe(expected);
   });
 });

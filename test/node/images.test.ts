@@ -7,7 +7,7 @@ import { loadContent } from "../../src/core/content.ts";
 import { inspectImage, measureImage, mimeFromExtension } from "../../src/core/images.ts";
 import { LIMITS } from "../../src/core/limits.ts";
 import { createMemorySource } from "../../src/sources/memory.ts";
-import { bmp, gif, ico, isoImage, png, SVG_WITH_SCRIPT, tiff } from "../support/image-bytes.ts";
+import { bmp, gif, ico, isoImage, png, pngHeader, SVG_WITH_SCRIPT, tiff } from "../support/image-bytes.ts";
 import { FIXTURE_DIR, site } from "../support/site.ts";
 
 const jpeg = new Uint8Array(readFileSync(join(FIXTURE_DIR, "images/pezeshkian-aliyev-baku.jpg")));
@@ -23,6 +23,15 @@ describe("inspectImage: accepted", () => {
     { name: "AVIF with brand mif1", bytes: isoImage("mif1", ["avif", "miaf"], 64, 32), type: "image/avif", width: 64, height: 32 },
   ])("$name → $type", ({ bytes, type, width, height }) => {
     expect(inspectImage(bytes)).toEqual({ ok: true, facts: { type, width, height, length: bytes.byteLength } });
+  });
+});
+
+describe("inspectImage: the largest accepted", () => {
+  it.each([
+    { name: "16,384 pixels a side", bytes: pngHeader(16384, 6103), width: 16384, height: 6103 },
+    { name: "exactly 100 megapixels", bytes: gif(10000, 10000), width: 10000, height: 10000 },
+  ])("$name", ({ bytes, width, height }) => {
+    expect(inspectImage(bytes)).toMatchObject({ ok: true, facts: { width, height } });
   });
 });
 
@@ -45,6 +54,13 @@ describe("inspectImage: refused", () => {
     { name: "HTML", bytes: new TextEncoder().encode("<!doctype html><script>alert(1)</script>"), reason: /no known image format/ },
     { name: "a damaged JPEG", bytes: damagedJpeg, reason: /damaged JPG/ },
     { name: "a PNG over the size limit", bytes: tooLarge, reason: /over the 10 MiB limit/ },
+    {
+      name: "a 33-byte PNG claiming 2147483647 × 2147483647 pixels",
+      bytes: pngHeader(2147483647, 2147483647),
+      reason: /^a PNG file of 2,147,483,647 × 2,147,483,647 pixels, over the limit of 16,384 pixels a side and 100 megapixels in all$/,
+    },
+    { name: "a PNG one pixel too wide", bytes: pngHeader(16385, 1), reason: /16,385 × 1 pixels, over the limit/ },
+    { name: "a GIF of 10,001 × 10,000 pixels (over 100 megapixels)", bytes: gif(10001, 10000), reason: /10,001 × 10,000 pixels/ },
   ])("$name: $reason", ({ bytes, reason }) => {
     const inspected = inspectImage(bytes);
     expect(inspected.ok).toBe(false);
@@ -114,6 +130,34 @@ describe("the catalog never makes a refused image servable", () => {
   it("a remote .svg lead image gets no type (so no enclosure claims image/svg+xml)", async () => {
     const catalog = await loadContent(createMemorySource({ "a.md": article("https://cdn.example.com/chart.svg") }), site);
     expect(catalog.records[0]!.image).toMatchObject({ url: "https://cdn.example.com/chart.svg", type: undefined });
+  });
+});
+
+describe("pixel dimensions are capped wherever they come from", () => {
+  it("the check refuses an article whose local lead image claims too many pixels, and announces nothing", async () => {
+    const files = {
+      "images/claim.png": pngHeader(2147483647, 2147483647),
+      "a.md": "---\ntitle: A\ndate: 2026-01-02T09:00:00Z\nimage: /images/claim.png\n---\n\nBody.\n",
+    };
+    const content = await loadContent(createMemorySource(files), site);
+    expect(content.records).toEqual([]);
+    expect(content.issues).toEqual([
+      expect.objectContaining({
+        file: "a.md",
+        field: "image",
+        found: expect.stringContaining("is not an accepted image: a PNG file of 2,147,483,647 × 2,147,483,647 pixels, over the limit"),
+      }),
+    ]);
+  });
+
+  it.each([
+    { name: "a side over 16,384", width: 16385, height: 100, field: "image.width" },
+    { name: "over 100 megapixels", width: 12000, height: 9000, field: "image.width" },
+  ])("a remote image's declared size: $name is refused, naming the field", async ({ width, height, field }) => {
+    const text = `---\ntitle: A\ndate: 2026-01-02T09:00:00Z\nimage:\n  src: https://cdn.example.com/a.jpg\n  width: ${width}\n  height: ${height}\n---\n\nBody.\n`;
+    const content = await loadContent(createMemorySource({ "a.md": text }), site);
+    expect(content.records).toEqual([]);
+    expect(content.issues).toEqual([expect.objectContaining({ file: "a.md", field, expected: expect.stringContaining("16,384") })]);
   });
 });
 

@@ -82,6 +82,27 @@ describe("npm run publish against a local worker", () => {
     expect(await rss()).toContain("Caspian corridor: the revised analysis");
   });
 
+  it("warns when a published article's body changes without `updated:` (only the worker knows what was published)", async () => {
+    const file = join(dir, "2025/05/baku-energy-week.md");
+    const { readFile, writeFile } = await import("node:fs/promises");
+    const text = await readFile(file, "utf8");
+    await writeFile(file, text.replace("Executives and officials expect", "Executives and ministers expect"));
+    const corrected = await run();
+    expect(corrected.code).toBe(0);
+    expect(corrected.err).toMatch(/^warning: 2025\/05\/baku-energy-week\.md \[updated\]: a changed body, but no `updated`/m);
+    // With `updated:` the correction is in every format (RSS dc:date), and there is nothing to warn about.
+    await writeFile(
+      file,
+      text
+        .replace("Executives and officials expect", "Executives and envoys expect")
+        .replace(/^date: .*$/m, "$&\nupdated: 2025-05-04 09:00"),
+    );
+    const marked = await run();
+    expect(marked.code).toBe(0);
+    expect(marked.err).toBe("");
+    expect(await rss()).toContain("<dc:date>2025-05-04T08:00:00Z</dc:date>");
+  });
+
   it("prints a dry run and sends nothing", async () => {
     await writeArticle(dir, "2025/05/dry.md", "---\ntitle: Dry run\ndate: 2025-05-20 10:00\n---\nNot sent.\n");
     const before = await feeds();

@@ -1,5 +1,6 @@
-// Real readers (feedparser, sfeed, newsboat, gofeed, rss-parser, feed-extractor) read the feeds the app serves, in every
-// format each reads, and must show each article's facts, written here by hand; a reader's known limit is asserted as such.
+// Real readers (feedparser, rss2email, sfeed, newsboat, gofeed, rss-parser, feed-extractor, XML::Feed) read the feeds the
+// app serves, in every format each reads, and must show each article's facts, written here by hand; a reader's known
+// limit is asserted as such.
 import { statSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -11,6 +12,7 @@ import { appOver } from "../support/app.ts";
 import {
   type ArticleFacts,
   buildGofeedJudge,
+  decodeHtmlText,
   expectedShown,
   type FeedContext,
   limitOf,
@@ -53,12 +55,14 @@ const NEWSROOM: readonly ArticleFacts[] = [
     id: article("q-and-a-instc"),
     published: "2025-05-05T07:45:00.000Z",
     updated: "2025-05-05T07:45:00.000Z",
-    authors: [{ name: "James Okafor", email: "james.okafor@example.org" }, { name: "Reuters" }],
+    // James Okafor's address is in authors.yaml but not public: no reader may show it.
+    authors: [{ name: "James Okafor" }, { name: "Reuters" }],
     summary: "Questions & answers on the <INSTC> corridor, in plain text.",
     content: {
       urls: [article("x.png"), `${SITE}/images/pezeshkian-aliyev-baku.jpg`, article("small.jpg")],
       srcset: [`${SITE}/images/pezeshkian-aliyev-baku.jpg`, article("small.jpg")],
       phrase: "A body with a stray",
+      opening: "A body with a stray ]]> and another ]]> sequence",
     },
     image: null,
     categories: ["INSTC", "Q&A"],
@@ -75,7 +79,12 @@ const NEWSROOM: readonly ArticleFacts[] = [
     // No summary in the front matter: the first paragraph, cut at a word boundary near 280 characters.
     summary:
       "International oil and gas companies are preparing a busy slate of announcements for Baku Energy Week, the annual gathering that has become a barometer of investor appetite in the Caspian, as Azerbaijan seeks to balance rising gas exports to Europe with ambitious plans for…",
-    content: { urls: ["https://images.example.com/2025/05/baku-energy-week.jpg"], srcset: [], phrase: "busy slate of announcements" },
+    content: {
+      urls: ["https://images.example.com/2025/05/baku-energy-week.jpg"],
+      srcset: [],
+      phrase: "busy slate of announcements",
+      opening: "International oil and gas companies are preparing",
+    },
     // A remote image named by its URL alone: type from the extension, length unknown.
     image: { url: "https://images.example.com/2025/05/baku-energy-week.jpg", type: "image/jpeg", length: null },
     categories: ["Business", "Energy", "Azerbaijan", "Oil & Gas", "Caspian Sea"],
@@ -88,21 +97,23 @@ const NEWSROOM: readonly ArticleFacts[] = [
     id: "tag:thenewregion.com,2025:caspian-corridor",
     published: "2025-05-02T04:00:00.000Z",
     updated: "2025-05-04T12:30:00.000Z",
-    authors: [
-      { name: "Sara Ahmadi", email: "sara.ahmadi@example.com" },
-      { name: "James Okafor", email: "james.okafor@example.org" },
-    ],
+    // Sara Ahmadi's address is public (email_public: true), James Okafor's is not.
+    authors: [{ name: "Sara Ahmadi", publicEmail: "sara.ahmadi@example.com" }, { name: "James Okafor" }],
     summary:
       "A week after Pezeshkian's visit to Baku, attention turns to the missing rail link that still stands between the INSTC and its promise of faster trade between India, Iran, Azerbaijan and Russia.",
     content: {
+      // The lead figure follows the first paragraph, whose link comes first.
       urls: [
-        `${SITE}/images/caspian-port.jpg`,
         article("iran-azerbaijan-de-escalation"),
+        `${SITE}/images/caspian-port.jpg`,
         `${article("caspian-corridor-analysis")}#fn1`,
+        `${SITE}/images/pezeshkian-aliyev-baku.jpg`,
         `${article("caspian-corridor-analysis")}#fnref1`,
       ],
       srcset: [],
       phrase: "The corridor's appeal is simple geography.",
+      // The dateline, then the first paragraph: never the photo's caption or credit.
+      opening: "BAKU, Azerbaijan When Iranian President Masoud Pezeshkian stood beside Ilham Aliyev",
     },
     // A WebP file named .jpg: the type comes from its bytes.
     image: { url: `${SITE}/images/caspian-port.jpg`, type: "image/webp", length: bytesOf(FIXTURE_DIR, "caspian-port.jpg") },
@@ -119,7 +130,12 @@ const NEWSROOM: readonly ArticleFacts[] = [
     authors: [{ name: "The New Region" }],
     summary:
       "Iranian President Masoud Pezeshkian's visit to Baku marked a diplomatic shift, aiming to thaw past tensions, as he reaffirmed Iran's support for Azerbaijan's territorial integrity and stressed strategic economic collaboration.",
-    content: { urls: [`${SITE}/images/pezeshkian-aliyev-baku.jpg`], srcset: [], phrase: "deeper regional cooperation" },
+    content: {
+      urls: [`${SITE}/images/pezeshkian-aliyev-baku.jpg`],
+      srcset: [],
+      phrase: "deeper regional cooperation",
+      opening: "LONDON, United Kingdom Iranian President Massoud Pezeshkian has called",
+    },
     image: {
       url: `${SITE}/images/pezeshkian-aliyev-baku.jpg`,
       type: "image/jpeg",
@@ -137,7 +153,12 @@ const NEWSROOM: readonly ArticleFacts[] = [
     updated: "2025-04-22T09:00:00.000Z",
     authors: [{ name: "Leila Hosseini" }],
     summary: "با افتتاح سه ایستگاه تازه در امتداد خط ۶، شبکه متروی تهران به محله‌های جنوب غربی پایتخت نزدیک‌تر شد.",
-    content: { urls: ["https://images.example.com/tehran-metro.jpg"], srcset: [], phrase: "شرکت بهره‌برداری متروی تهران" },
+    content: {
+      urls: ["https://images.example.com/tehran-metro.jpg"],
+      srcset: [],
+      phrase: "شرکت بهره‌برداری متروی تهران",
+      opening: "تهران، ایران شرکت بهره‌برداری متروی تهران روز سه‌شنبه",
+    },
     image: { url: "https://images.example.com/tehran-metro.jpg", type: "image/jpeg", length: 48213 },
     categories: ["News", "تهران", "مترو", "حمل‌ونقل شهری"],
     language: "fa",
@@ -154,9 +175,10 @@ const READERS_FIXTURE: readonly ArticleFacts[] = [
     id: article("control-characters"),
     published: "2025-06-02T05:30:00.000Z",
     updated: "2025-06-02T05:30:00.000Z",
-    authors: [{ name: "Tomás Ó Briain" }, { name: "Lena Weiß", email: "lena.weiss@example.org" }],
+    // Lena Weiß's address is in authors.yaml but not public.
+    authors: [{ name: "Tomás Ó Briain" }, { name: "Lena Weiß" }],
     summary: "A bell, a form feed and an escape that no reader should show.",
-    content: { urls: [], srcset: [], phrase: "Body text with a bell" },
+    content: { urls: [], srcset: [], phrase: "Body text with a bell", opening: "Body text with a bell, a form feed" },
     image: null,
     categories: ["Tech", "Unicode"],
     language: "en",
@@ -174,6 +196,7 @@ const READERS_FIXTURE: readonly ArticleFacts[] = [
       urls: ["https://images.example.com/2025/06/night-train.webp", `${SITE}/timetables/night-train`, article("route-map.png")],
       srcset: [],
       phrase: "gone by noon, the operator said",
+      opening: "Tickets for the first overnight service between Baku and Tbilisi",
     },
     image: { url: "https://images.example.com/2025/06/night-train.webp", type: "image/webp", length: null },
     categories: ["Travel", "Georgia", "Rail 🚆", "گردشگری"],
@@ -211,14 +234,25 @@ function urlsOf(html: string): string[] {
   return urls;
 }
 
-/** The content as compared: its URLs and whether it has the article's phrase (readers re-serialise HTML freely). */
+/** The text of an HTML fragment, tags dropped and whitespace collapsed, as a reader that excerpts it reads it. */
+const textOf = (html: string) =>
+  decodeHtmlText(html.replace(/<[^>]*>/g, " "))
+    .replace(/\s+/g, " ")
+    .trim();
+
+/**
+ * The content as compared: its URLs, whether it has the article's phrase (readers re-serialise HTML freely), and
+ * whether its text opens with the article's words.
+ */
 const contentView = (html: string | null, facts: ArticleFacts) =>
-  html === null ? null : { urls: urlsOf(html), phrase: html.includes(facts.content.phrase) };
+  html === null
+    ? null
+    : { urls: urlsOf(html), phrase: html.includes(facts.content.phrase), opening: textOf(html).startsWith(facts.content.opening) };
 
 function expectedFor(reader: Reader, facts: ArticleFacts, field: ShownField, feed: FeedContext): unknown {
   const limit = limitOf(reader, field, feed.format);
   if (limit) return limit.shows(facts, feed);
-  if (field === "content") return { urls: facts.content.urls, phrase: true };
+  if (field === "content") return { urls: facts.content.urls, phrase: true, opening: true };
   return expectedShown(facts, feed.format)[field];
 }
 
@@ -325,7 +359,8 @@ for (const reader of READERS) {
         for (const format of limit.formats) {
           const feed = feedContext(format);
           const differs = all.some((f) => {
-            const full = limit.field === "content" ? { urls: f.content.urls, phrase: true } : expectedShown(f, format)[limit.field];
+            const full =
+              limit.field === "content" ? { urls: f.content.urls, phrase: true, opening: true } : expectedShown(f, format)[limit.field];
             return !isDeepStrictEqual(limit.shows(f, feed), full);
           });
           expect(differs, `${reader.id} ${format} ${limit.field}: "${limit.says}" is never seen in the fixtures`).toBe(true);

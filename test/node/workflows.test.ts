@@ -19,6 +19,8 @@ interface Workflow {
 }
 
 const DIR = join(ROOT, "docs", "workflows");
+/** A GitHub Actions expression reading a secret, as the workflows write it. */
+const secret = (name: string) => `\${{ secrets.${name} }}`;
 const scripts = async () => Object.keys((JSON.parse(await readFile(join(ROOT, "package.json"), "utf8")) as { scripts: object }).scripts);
 const workflow = async (file: string) => load(await readFile(join(DIR, file), "utf8")) as Workflow;
 
@@ -46,15 +48,15 @@ describe("docs/workflows", () => {
     const runs = steps.flatMap((s) => (s.run ? [s.run] : []));
     expect(runs.filter((r) => r.startsWith("npm ci"))).toEqual(["npm ci --omit=dev --no-audit --no-fund"]);
     const publish = steps.find((s) => s.run?.startsWith("npm run publish"))!;
-    expect(publish.env).toEqual({ PUBLISH_TOKEN: "${{ secrets.PUBLISH_TOKEN }}" });
+    expect(publish.env).toEqual({ PUBLISH_TOKEN: secret("PUBLISH_TOKEN") });
   });
 
   it("deploys through npm run deploy (migrations first) with the Cloudflare token, one at a time", async () => {
     const wf = await workflow("deploy.yml");
     const steps = Object.values(wf.jobs)[0]!.steps;
     expect(steps.find((s) => s.run === "npm run deploy")?.env).toEqual({
-      CLOUDFLARE_API_TOKEN: "${{ secrets.CLOUDFLARE_API_TOKEN }}",
-      CLOUDFLARE_ACCOUNT_ID: "${{ secrets.CLOUDFLARE_ACCOUNT_ID }}",
+      CLOUDFLARE_API_TOKEN: secret("CLOUDFLARE_API_TOKEN"),
+      CLOUDFLARE_ACCOUNT_ID: secret("CLOUDFLARE_ACCOUNT_ID"),
     });
     expect((wf as unknown as { concurrency: string }).concurrency).toBe("deploy-production");
   });

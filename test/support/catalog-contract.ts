@@ -67,14 +67,27 @@ export function describeCatalogContract(name: string, make: (files: MemoryFiles,
     });
 
     it("finds facets by slug and by any spelling that slugifies to it, and nothing else", async () => {
+      const late = clocks().at(-1)!;
       for (const scope of scopes()) {
         if (scope.kind === "home") continue;
-        expect(await catalog.facet(scope.kind, scope.slug), scope.slug).toEqual(
+        expect(await catalog.facet(scope.kind, scope.slug, late), scope.slug).toEqual(
           expect.objectContaining({ kind: scope.kind, slug: scope.slug }),
         );
-        if (scope.kind !== "authors") expect((await catalog.facet(scope.kind, scope.name))?.slug).toBe(scope.slug);
+        if (scope.kind !== "authors") expect((await catalog.facet(scope.kind, scope.name, late))?.slug).toBe(scope.slug);
       }
-      expect(await catalog.facet("sections", "no-such-section")).toBeUndefined();
+      expect(await catalog.facet("sections", "no-such-section", late)).toBeUndefined();
+    });
+
+    it("finds a facet only once it is public: before its first article is out it is unknown, under any spelling", async () => {
+      for (const now of clocks()) {
+        for (const scope of scopes()) {
+          if (scope.kind === "home") continue;
+          const expected = published(scope, now).length > 0 ? scope.slug : undefined;
+          const label = `${scope.kind}/${scope.slug} at ${now.toISOString()}`;
+          expect((await catalog.facet(scope.kind, scope.slug, now))?.slug, label).toBe(expected);
+          if (scope.kind !== "authors") expect((await catalog.facet(scope.kind, scope.name, now))?.slug, label).toBe(expected);
+        }
+      }
     });
 
     it("lists the public facets of each kind at each instant, by slug", async () => {
@@ -174,6 +187,17 @@ export function describeCatalogContract(name: string, make: (files: MemoryFiles,
       expect(await catalog.find("no-such-article")).toBeUndefined();
       expect(await catalog.find("unfinished")).toBeUndefined();
       expect((await catalog.find("unfinished", { drafts: true }))?.record.draft ?? false).toBe(name !== "archive index");
+    });
+
+    it("with publishedBy, finds only an article out by then: an embargoed one is as unknown as a draft", async () => {
+      const [embargoed] = content.records;
+      const at = clocks()[2]!;
+      expect(embargoed!.published > at).toBe(true);
+      expect(await catalog.find(embargoed!.slug, { publishedBy: at })).toBeUndefined();
+      expect((await catalog.find(embargoed!.slug, { publishedBy: embargoed!.published }))?.record).toEqual(embargoed);
+      const out = content.records[50]!;
+      expect((await catalog.find(out.slug, { publishedBy: at }))?.record).toEqual(out);
+      expect(await catalog.find("unfinished", { publishedBy: at, drafts: true })).toBeUndefined();
     });
 
     it("knows each published image with its release time, and its bytes", async () => {

@@ -31,6 +31,12 @@ export function png(width: number, height: number): Uint8Array {
   ]);
 }
 
+/** A PNG that is only its signature and header (33 bytes), claiming any size: image-size reads the claim. */
+export function pngHeader(width: number, height: number): Uint8Array {
+  const body = [...ascii("IHDR"), ...u32be(width), ...u32be(height), 8, 2, 0, 0, 0];
+  return new Uint8Array([0x89, ...ascii("PNG\r\n\x1a\n"), ...u32be(13), ...body, ...u32be(crc32(body))]);
+}
+
 export function gif(width: number, height: number): Uint8Array {
   return new Uint8Array([...ascii("GIF89a"), ...u16le(width), ...u16le(height), 0, 0, 0, ...ascii(";")]);
 }

@@ -28,6 +28,8 @@ export interface ParsedEntry {
   tags: string[];
   summary: string;
   summary_type: string | null;
+  /** `summary_detail.value`: what rss2email mails when it is the entry's only text/plain text (it can differ from `summary`). */
+  summary_detail: string | null;
   content: string[];
   media_content: Record<string, string>[];
   media_thumbnail: Record<string, string>[];
@@ -61,9 +63,10 @@ function tempFile(name: string, content: string): string {
   return path;
 }
 
-/** Parses a feed with Debian's python3-feedparser (Universal Feed Parser 6). */
-export function feedparser(xml: string): Parsed {
-  const out = execFileSync("/usr/bin/python3", [JUDGE, tempFile("feed.xml", xml)], { encoding: "utf8" });
+/** Parses a feed with Debian's python3-feedparser (Universal Feed Parser 6), by its strict XML parser or (`loose`) its SGML one. */
+export function feedparser(xml: string, { loose = false } = {}): Parsed {
+  const args = [JUDGE, ...(loose ? ["--loose"] : []), tempFile("feed.xml", xml)];
+  const out = execFileSync("/usr/bin/python3", args, { encoding: "utf8" });
   return JSON.parse(out) as Parsed;
 }
 

@@ -12,7 +12,7 @@ import { expect } from "vitest";
 import { feedparser } from "./judges.ts";
 
 export type ReaderFormat = "rss" | "atom" | "json";
-export type ReaderId = "feedparser" | "sfeed" | "newsboat" | "gofeed" | "rss-parser" | "feed-extractor";
+export type ReaderId = "feedparser" | "rss2email" | "sfeed" | "newsboat" | "gofeed" | "rss-parser" | "feed-extractor" | "xml-feed";
 
 export interface ShownEnclosure {
   url: string;
@@ -46,10 +46,14 @@ export interface ArticleFacts {
   id: string;
   published: string;
   updated: string;
-  authors: readonly { name: string; email?: string }[];
+  /** Who wrote it, in order; `publicEmail` where authors.yaml makes the address public. */
+  authors: readonly { name: string; publicEmail?: string }[];
   summary: string;
-  /** Every URL in the content (href, src, each srcset candidate) in order, those only in a srcset, and a phrase of its text. */
-  content: { urls: readonly string[]; srcset: readonly string[]; phrase: string };
+  /**
+   * Every URL in the content (href, src, each srcset candidate) in order, those only in a srcset, a phrase of its
+   * text, and the words its text opens with (the article's, never the lead photo's caption).
+   */
+  content: { urls: readonly string[]; srcset: readonly string[]; phrase: string; opening: string };
   image: { url: string; type: string; length: number | null } | null;
   categories: readonly string[];
   language: string;
@@ -80,8 +84,8 @@ export interface Reader {
 }
 
 /**
- * What a reader without limits shows of an article in a format: the facts, less what the format cannot carry (RSS has
- * no item updated time; its enclosure length is 0 when unknown, as the RSS Advisory Board advises).
+ * What a reader without limits shows of an article in a format: the facts, less what the format cannot carry (an RSS
+ * enclosure's length is 0 when unknown, as the RSS Advisory Board advises).
  */
 export function expectedShown(facts: ArticleFacts, format: ReaderFormat): Omit<ShownItem, "content"> {
   const image = facts.image;
@@ -90,7 +94,7 @@ export function expectedShown(facts: ArticleFacts, format: ReaderFormat): Omit<S
     title: facts.title,
     link: facts.link,
     published: facts.published,
-    updated: format === "rss" ? null : facts.updated,
+    updated: facts.updated,
     authors: facts.authors.map((a) => a.name),
     summary: facts.summary,
     enclosures: image ? [{ url: image.url, type: image.type, length: format === "rss" ? (image.length ?? 0) : image.length }] : [],
@@ -101,6 +105,8 @@ export function expectedShown(facts: ArticleFacts, format: ReaderFormat): Omit<S
 
 const READERS_DIR = fileURLToPath(new URL("../../node_modules/.cache/edge-feeds-readers/", import.meta.url));
 const GOFEED_SOURCE = fileURLToPath(new URL("../judges/gofeed_judge.go", import.meta.url));
+const RSS2EMAIL_JUDGE = fileURLToPath(new URL("../judges/rss2email_judge.py", import.meta.url));
+const XML_FEED_JUDGE = fileURLToPath(new URL("../judges/xmlfeed_judge.pl", import.meta.url));
 const GOPATH = "/usr/share/gocode";
 const EMPTY: ShownItem = {
   id: null,
@@ -293,7 +299,7 @@ interface GofeedItem {
   guid?: string;
   categories?: string[];
   enclosures?: { url?: string; length?: string; type?: string }[];
-  dcExt?: { language?: string[] };
+  dcExt?: { language?: string[]; date?: string[] };
 }
 
 async function readWithGofeed(body: string, format: ReaderFormat): Promise<ShownItem[]> {
@@ -304,7 +310,9 @@ async function readWithGofeed(body: string, format: ReaderFormat): Promise<Shown
     title: i.title ?? null,
     link: i.link ?? null,
     published: iso(i.publishedParsed),
-    updated: iso(i.updatedParsed),
+    // gofeed 1.1's RSS translator never fills `updated` (its translateItemUpdated is unused); it hands an item's dc:date
+    // over in DublinCoreExt, where programs read it (as they read dc:language).
+    updated: iso(i.updatedParsed ?? (format === "rss" ? i.dcExt?.date?.[0] : undefined)),
     authors: (i.authors ?? []).map((a) => a.name ?? ""),
     // gofeed hands over an RSS description as the HTML it is; Atom text and JSON Feed summaries are text already.
     summary: i.description === undefined ? null : format === "rss" ? decodeHtmlText(i.description) : i.description,
@@ -312,6 +320,85 @@ async function readWithGofeed(body: string, format: ReaderFormat): Promise<Shown
     enclosures: (i.enclosures ?? []).map((x) => ({ url: x.url ?? "", type: x.type ?? null, length: toLength(x.length) })),
     categories: i.categories ?? [],
     language: i.dcExt?.language?.[0] ?? feed.language ?? null,
+  }));
+}
+
+// --- rss2email (Python, Debian's r2e, mails through a sendmail stand-in) --------------------------------------------
+
+interface Rss2emailMail {
+  from_name: string | null;
+  subject: string | null;
+  date: string | null;
+  id: string | null;
+  url: string | null;
+  tags: string | null;
+  content_type: string;
+  body: string;
+}
+
+/** The footer rss2email writes under a text mail's text: the entry's URL, then one line per enclosure. */
+const MAIL_FOOTER = /\n\nURL: [^\n]*((?:\nEnclosure: [^\n]*)*)\s*$/;
+
+async function readWithRss2email(body: string): Promise<ShownItem[]> {
+  const dir = mkdtempSync(join(tmpdir(), "edge-feeds-r2e-feed-"));
+  try {
+    const feed = join(dir, "feed.xml");
+    writeFileSync(feed, body);
+    const out = await run("/usr/bin/python3", [RSS2EMAIL_JUDGE, feed], { debian: "rss2email" });
+    return (JSON.parse(out) as Rss2emailMail[]).map((mail) => {
+      const footer = MAIL_FOOTER.exec(mail.body);
+      const text = footer ? mail.body.slice(0, footer.index) : mail.body;
+      const enclosures = (footer?.[1] ?? "").split("\nEnclosure: ").filter(Boolean);
+      return {
+        ...EMPTY,
+        id: mail.id,
+        title: mail.subject,
+        link: mail.url,
+        // date-header = True: the Date header is the entry's modified time, else its published one.
+        updated: iso(mail.date),
+        authors: mail.from_name ? [mail.from_name] : [],
+        // The text mail's text as a person reads it (html2text wraps lines; whitespace runs are one space here).
+        summary: text.replace(/\s+/g, " ").trim() || null,
+        enclosures: enclosures.map((url) => ({ url, type: null, length: null })),
+        categories: mail.tags ? mail.tags.split(",") : [],
+      };
+    });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+// --- XML::Feed (Perl, Debian's libxml-feed-perl) -------------------------------------------------------------------
+
+interface XmlFeedEntry {
+  id: string | null;
+  title: string | null;
+  link: string | null;
+  issued: string | null;
+  modified: string | null;
+  authors: string[];
+  summary: string | null;
+  content: string | null;
+  categories: string[];
+  enclosures: { url: string; type: string | null; length: string | null }[];
+}
+
+async function readWithXmlFeed(body: string, format: ReaderFormat): Promise<ShownItem[]> {
+  const out = await run("perl", [XML_FEED_JUDGE], { input: body, debian: "libxml-feed-perl" });
+  const feed = JSON.parse(out) as { language: string | null; entries: XmlFeedEntry[] };
+  return feed.entries.map((e) => ({
+    id: e.id,
+    title: e.title,
+    link: e.link,
+    published: iso(e.issued),
+    updated: iso(e.modified),
+    authors: e.authors,
+    // An RSS description is HTML, handed over as written; Atom's summary is text already.
+    summary: e.summary === null ? null : format === "rss" ? decodeHtmlText(e.summary) : e.summary,
+    content: e.content,
+    enclosures: e.enclosures.map((x) => ({ url: x.url, type: x.type, length: toLength(x.length) })),
+    categories: e.categories,
+    language: feed.language,
   }));
 }
 
@@ -371,8 +458,10 @@ async function readWithFeedExtractor(body: string, format: ReaderFormat): Promis
 
 /** Drops the angle-bracketed runs of a text, as a reader that reads text as HTML does (`<INSTC>` vanishes). */
 const withoutTags = (text: string) => text.replace(/<[^>]*>/g, "");
-/** The author RSS puts in `<author>`: the first with an e-mail. */
-const rssAuthor = (f: ArticleFacts) => f.authors.find((a) => a.email);
+/** The author RSS puts in `<author>`: the first with a public e-mail. */
+const rssAuthor = (f: ArticleFacts) => f.authors.find((a) => a.publicEmail);
+/** The content's opening words: what a reader that mails or excerpts the content as text starts with. */
+const opensWith = (f: ArticleFacts) => expect.stringMatching(new RegExp(`^${f.content.opening.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}`));
 
 export const READERS: readonly Reader[] = [
   {
@@ -388,17 +477,47 @@ export const READERS: readonly Reader[] = [
         shows: (f) => [...f.authors.map((a) => a.name), ...(rssAuthor(f) ? [rssAuthor(f)!.name] : [])],
       },
       {
-        field: "updated",
-        formats: ["rss"],
-        says: "RSS: shows pubDate as the updated time (RSS has none)",
-        shows: (f) => f.published,
-      },
-      {
         field: "content",
         formats: ["rss", "atom"],
         says: "its HTML sanitiser drops srcset attributes",
-        shows: (f) => ({ urls: f.content.urls.filter((url) => !f.content.srcset.includes(url)), phrase: true }),
+        shows: (f) => ({ urls: f.content.urls.filter((url) => !f.content.srcset.includes(url)), phrase: true, opening: true }),
       },
+    ],
+  },
+  {
+    id: "rss2email",
+    about:
+      "rss2email 3.13 (Debian rss2email, r2e): each entry mailed as text, read through feedparser's loose parser; the mails caught by a sendmail stand-in",
+    formats: ["rss", "atom"],
+    read: readWithRss2email,
+    limits: [
+      { field: "published", formats: ["rss", "atom"], says: "one date, the Date header: the modified time", shows: () => null },
+      {
+        field: "authors",
+        formats: ["rss"],
+        says: "RSS: one author, the From name: the first dc:creator",
+        shows: (f) => f.authors.slice(0, 1).map((a) => a.name),
+      },
+      {
+        field: "authors",
+        formats: ["atom"],
+        says: "Atom: one author, the From name: the last author (feedparser's `author`)",
+        shows: (f) => f.authors.slice(-1).map((a) => a.name),
+      },
+      {
+        field: "summary",
+        formats: ["rss"],
+        says: "RSS: mails the content as text, which opens with the article's words (feedparser types an RSS description as HTML, and rss2email takes the content's HTML before it)",
+        shows: (f) => opensWith(f),
+      },
+      { field: "content", formats: ["rss", "atom"], says: "one text per mail (the summary or the content), no HTML", shows: () => null },
+      {
+        field: "enclosures",
+        formats: ["rss", "atom"],
+        says: "an `Enclosure:` line with the URL only, no type or length",
+        shows: (f) => (f.image ? [{ url: f.image.url, type: null, length: null }] : []),
+      },
+      { field: "language", formats: ["rss", "atom"], says: "no language", shows: () => null },
     ],
   },
   {
@@ -414,7 +533,7 @@ export const READERS: readonly Reader[] = [
         shows: (f) => f.authors.slice(0, 1).map((a) => a.name),
       },
       { field: "summary", formats: ["rss", "atom"], says: "shows the content, never the summary", shows: () => null },
-      { field: "updated", formats: ["atom"], says: "one timestamp: the published time", shows: () => null },
+      { field: "updated", formats: ["rss", "atom"], says: "one timestamp: the published time", shows: () => null },
       {
         field: "enclosures",
         formats: ["rss", "atom"],
@@ -443,7 +562,7 @@ export const READERS: readonly Reader[] = [
         shows: (f) => [f.authors.map((a) => a.name).join(", ")],
       },
       { field: "summary", formats: ["rss", "atom"], says: "keeps the content, not the summary", shows: () => null },
-      { field: "updated", formats: ["atom"], says: "one date: the published time", shows: () => null },
+      { field: "updated", formats: ["rss", "atom"], says: "one date: the published time", shows: () => null },
       { field: "enclosures", formats: ["rss", "atom"], says: "keeps only audio and video enclosures (for podboat)", shows: () => [] },
       { field: "categories", formats: ["rss", "atom"], says: "no categories", shows: () => [] },
       { field: "language", formats: ["rss", "atom"], says: "no language", shows: () => null },
@@ -487,7 +606,7 @@ export const READERS: readonly Reader[] = [
         says: "one author: the first dc:creator or Atom author",
         shows: (f) => f.authors.slice(0, 1).map((a) => a.name),
       },
-      { field: "updated", formats: ["atom"], says: "Atom: no updated time", shows: () => null },
+      { field: "updated", formats: ["rss", "atom"], says: "no updated time (RSS: pubDate only)", shows: () => null },
       { field: "enclosures", formats: ["atom"], says: "Atom: no enclosures", shows: () => [] },
       { field: "categories", formats: ["atom"], says: "Atom: no categories", shows: () => [] },
       { field: "language", formats: ["atom"], says: "Atom: no language", shows: () => null },
@@ -518,11 +637,35 @@ export const READERS: readonly Reader[] = [
         shows: (f) => expect.stringContaining(f.content.phrase),
       },
       { field: "authors", formats: ["rss", "atom", "json"], says: "no authors", shows: () => [] },
-      { field: "updated", formats: ["atom", "json"], says: "no updated time", shows: () => null },
+      { field: "updated", formats: ["rss", "atom", "json"], says: "no updated time", shows: () => null },
       { field: "content", formats: ["rss", "atom", "json"], says: "no content", shows: () => null },
       { field: "enclosures", formats: ["rss", "atom", "json"], says: "no enclosures", shows: () => [] },
       { field: "categories", formats: ["rss", "atom", "json"], says: "no categories", shows: () => [] },
       { field: "language", formats: ["rss", "atom", "json"], says: "only the feed's language", shows: (_f, feed) => feed.language },
+    ],
+  },
+  {
+    id: "xml-feed",
+    about: "XML::Feed 0.63 (Debian libxml-feed-perl): Perl's feed library, over XML::RSS and XML::Atom (with ForceUnicode)",
+    formats: ["rss", "atom"],
+    read: readWithXmlFeed,
+    limits: [
+      {
+        field: "authors",
+        formats: ["rss"],
+        says: "RSS: `<author>` as written (`email (Name)`) where there is one, else every dc:creator",
+        shows: (f) => {
+          const withEmail = rssAuthor(f);
+          return withEmail ? [`${withEmail.publicEmail} (${withEmail.name})`] : f.authors.map((a) => a.name);
+        },
+      },
+      {
+        field: "authors",
+        formats: ["atom"],
+        says: "Atom: one author, the first",
+        shows: (f) => f.authors.slice(0, 1).map((a) => a.name),
+      },
+      { field: "language", formats: ["rss", "atom"], says: "only the feed's language", shows: (_f, feed) => feed.language },
     ],
   },
 ];

@@ -48,8 +48,8 @@ export function syntheticCatalog({ count, newest, stepMs, site }: SyntheticOptio
     return value;
   };
   const catalog: Catalog = {
-    async facet(kind, requested) {
-      return kind === "sections" && requested.toLowerCase() === "world" ? section : undefined;
+    async facet(kind, requested, now) {
+      return kind === "sections" && requested.toLowerCase() === "world" && publishedCount(now) > 0 ? section : undefined;
     },
     async publicFacets(kind, now) {
       return record("publicFacets", kind === "sections" && publishedCount(now) > 0 ? [section] : []);

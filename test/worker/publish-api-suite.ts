@@ -237,6 +237,39 @@ export function describePublishApi(write: number): void {
         }
       });
 
+      it("warns when a published article's body changes without a later `updated:`, from the stored text", async () => {
+        const { put, text } = setup();
+        const warningsOf = async (res: Response) =>
+          ((await res.json()) as { warnings: ContentIssue[] }).warnings.filter((w) => w.field === "updated");
+        const body = (words: string, fields: Record<string, string> = {}) => article("Alpha", fields).replace("Body of Alpha.", words);
+        await put("a.md", body("First words."));
+        // The title changed, not the body: nothing to warn about.
+        expect(await warningsOf(await put("a.md", body("First words.", { title: "Alpha, retitled" })))).toEqual([]);
+        const corrected = await warningsOf(await put("a.md", body("Corrected words.", { title: "Alpha, retitled" })));
+        expect(corrected).toEqual([
+          {
+            file: "a.md",
+            field: "updated",
+            found: "a changed body, but no `updated`, as when it was last published",
+            expected: expect.stringContaining("`updated:` set to the time of the correction"),
+          },
+        ]);
+        // Stored with the article, as the preview shows check warnings.
+        expect(await text("/preview/a")).toContain("a changed body, but no `updated`");
+        // Whitespace alone is no change readers see; a later `updated:` is what the warning asks for.
+        expect(await warningsOf(await put("a.md", body("Corrected   words.\n\n", { title: "Alpha, retitled" })))).toEqual([]);
+        const marked = { title: "Alpha, retitled", updated: "2025-06-01 10:00" };
+        expect(await warningsOf(await put("a.md", body("Corrected again.", marked)))).toEqual([]);
+        expect(await warningsOf(await put("a.md", body("And again.", marked)))).toEqual([
+          expect.objectContaining({ found: "a changed body, but `updated` is still 2025-06-01T09:00:00Z, as when it was last published" }),
+        ]);
+        // An article no reader has seen yet (embargoed) can change freely.
+        await put("b.md", article("Beta", { date: "2027-01-01 09:00" }));
+        expect(await warningsOf(await put("b.md", article("Beta", { date: "2027-01-01 09:00" }).replace("Body of Beta.", "New.")))).toEqual(
+          [],
+        );
+      });
+
       it("leaves one whole version when the same article is published twice at once", async () => {
         for (let round = 0; round < 4; round++) {
           await reset();
@@ -600,6 +633,11 @@ export function describePublishApi(write: number): void {
         expect(svg.issues[0]).toMatchObject({ file: "images/logo.svg", found: expect.stringMatching(/svg/i) });
         const text = await problemOf(await put("images/fake.jpg", "not an image"));
         expect(text.issues[0]!.found).toBe("bytes of no known image format");
+        // 33 bytes of PNG header claiming 2147483647 × 2147483647 pixels: the claim would be announced to every reader.
+        const claim = await problemOf(await put("images/claim.png", base64("iVBORw0KGgoAAAANSUhEUn////9/////CAIAAACbq5wx")));
+        expect(claim.issues[0]!.found).toBe(
+          "a PNG file of 2,147,483,647 × 2,147,483,647 pixels, over the limit of 16,384 pixels a side and 100 megapixels in all",
+        );
         const ok = await put("images/ok.png", PNG_3x2);
         expect(await ok.json()).toEqual({
           path: "images/ok.png",
@@ -621,6 +659,27 @@ export function describePublishApi(write: number): void {
         expect(await res.json()).toMatchObject({ result: "updated", republished: [{ file: "a.md", result: "updated" }] });
         expect(await text("/rss.xml")).toContain('length="73"');
         expect(((await (await put("images/p.png", PNG_3x2)).json()) as { result: string }).result).toBe("unchanged");
+      });
+
+      it("serves an author's local avatar from the start, though no article uses it (the worker itself)", async () => {
+        const local = "http://localhost:8787";
+        const avatar = `${local}/images/authors/leyla%20a.png`;
+        const put = (path: string, body: string | Uint8Array) => send(workerFetch, local, "PUT", path, body);
+        expect((await put("images/authors/leyla a.png", PNG_1x1)).status).toBe(201);
+        // Stored, but named by nobody yet: private, like an embargoed article's photo.
+        expect((await workerFetch(avatar)).status).toBe(404);
+        expect((await put("authors.yaml", "leyla:\n  name: Leyla Aliyeva\n  avatar: /images/authors/leyla a.png\n")).status).toBe(201);
+        const served = await workerFetch(avatar);
+        expect(served.status).toBe(200);
+        expect(served.headers.get("Content-Type")).toBe("image/png");
+        expect(new Uint8Array(await served.arrayBuffer())).toEqual(PNG_1x1);
+        // The URL JSON Feed gives the author is that one.
+        expect((await put("2025/l.md", article("By Leyla", { author: "leyla" }))).status).toBe(201);
+        const feed = (await (await workerFetch(`${local}/feed.json`)).json()) as { items: { authors: { avatar?: string }[] }[] };
+        expect(feed.items[0]!.authors[0]!.avatar).toBe(avatar);
+        // Gone from the registry: private again.
+        expect((await put("authors.yaml", "leyla:\n  name: Leyla Aliyeva\n")).status).toBe(200);
+        expect((await workerFetch(avatar)).status).toBe(404);
       });
 
       it("deletes an image only when no stored article uses it", async () => {

@@ -58,6 +58,31 @@ describe("round trips to D1 for one uncached request", () => {
   });
 });
 
+describe("a name only embargoed articles use answers as an unknown one: the same reads, returning the same rows", () => {
+  // The summit (Diplomacy; Summit, Baku; Ana Lima) is under embargo at NOW: Diplomacy and Summit are used by it alone.
+  const previewSite = testSite({ PREVIEW_TOKEN: "a-preview-token-of-32-characters" });
+  it.each([
+    ["a section's feed", "/sections/diplomacy/rss.xml", "/sections/nothing/rss.xml"],
+    ["a section's feed under another spelling", "/sections/Diplomacy/atom.xml", "/sections/Nothing/atom.xml"],
+    ["a tag's archive page", "/tags/summit/archive/1/feed.json", "/tags/nothing/archive/1/feed.json"],
+    ["a section's page", "/sections/diplomacy/", "/sections/nothing/"],
+    ["a tag's page without its slash", "/tags/summit", "/tags/nothing"],
+    ["the article page", "/articles/summit", "/articles/nothing"],
+    ["the preview without the token", "/preview/summit", "/preview/nothing"],
+  ])("%s", async (_case, embargoed, unknown) => {
+    const seen = [];
+    for (const path of [embargoed, unknown]) {
+      const counted = countingD1(env.DB);
+      const app = createApp({ catalog: createD1Catalog(counted.db, env.IMAGES), site: previewSite, now: () => NOW, log: () => {} });
+      const res = await app.request(BASE + path);
+      expect(res.status, path).toBe(404);
+      seen.push({ trips: counted.trips, rows: counted.rows, headers: [...res.headers].sort() });
+    }
+    expect(seen[0]!.trips.length).toBeGreaterThan(0);
+    expect(seen[0]).toEqual(seen[1]);
+  });
+});
+
 describe("round trips to D1 for one publish", () => {
   // What the publisher reads and writes for an article with no local image: what it reads by file name (the authors
   // registry, what the file holds, its lists and slugs) in one batch, who else claims the slug or id, then the write.
@@ -73,5 +98,22 @@ describe("round trips to D1 for one publish", () => {
     expect(counted.trips, JSON.stringify(counted.trips, null, 1)).toHaveLength(3);
     expect(counted.trips[0]!.join(" ")).toContain("FROM registries");
     expect(counted.trips[2]!.join(" ")).toContain("INSERT INTO articles");
+  });
+
+  it("a published article's body changed without a later updated: 4 (its stored text is read, for the warning)", async () => {
+    const counted = countingD1(env.DB);
+    const publisher = createD1Publisher(counted.db, env.IMAGES, site);
+    const text = articleText({
+      title: "Oil deal signed",
+      date: "2026-01-05T09:00:00Z",
+      section: "Business",
+      tags: ["Energy", "Baku"],
+      author: "ana-lima",
+      body: "A corrected body.",
+    });
+    const outcome = await publisher.putArticle("2026/oil-deal.md", new TextEncoder().encode(text), { now: NOW });
+    expect(outcome.warnings.map((w) => w.field)).toContain("updated");
+    expect(counted.trips, JSON.stringify(counted.trips, null, 1)).toHaveLength(4);
+    expect(counted.trips[1]!.join(" ")).toContain("FROM article_parts");
   });
 });

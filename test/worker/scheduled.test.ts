@@ -44,6 +44,8 @@ let refuse = new Set<string>();
 /** The hub's host does not answer at all. */
 let unreachable = false;
 const take = () => accepted.splice(0).sort();
+/** Requests the stub hub has been sent so far (a test's running count). */
+let countSent = 0;
 
 beforeEach(async () => {
   await resetD1(env.DB, env.IMAGES);
@@ -52,17 +54,26 @@ beforeEach(async () => {
   summaries = [];
   refuse = new Set();
   unreachable = false;
-  // The hub: only form-encoded publish pings to HUB are answered (204), anything else fails the test loudly.
+  countSent = 0;
+  // The hub: only form-encoded publish pings to HUB naming the feed as hub.topic (Flask-WebSub, websub.rocks) and
+  // hub.url (Google's, Superfeedr) are answered (204); anything else fails the test loudly.
   vi.spyOn(globalThis, "fetch").mockImplementation(async (input, init) => {
     const url = input instanceof Request ? input.url : String(input);
     const form = new URLSearchParams(String(init?.body));
     const type = new Headers(init?.headers).get("content-type");
-    if (url !== HUB || init?.method !== "POST" || type !== "application/x-www-form-urlencoded" || form.get("hub.mode") !== "publish") {
-      throw new Error(`unexpected request to ${url}`);
+    const feed = form.get("hub.topic");
+    if (
+      url !== HUB ||
+      init?.method !== "POST" ||
+      type !== "application/x-www-form-urlencoded" ||
+      form.get("hub.mode") !== "publish" ||
+      !feed ||
+      form.get("hub.url") !== feed
+    ) {
+      throw new Error(`unexpected request to ${url}: ${String(init?.body)}`);
     }
-    const feed = form.get("hub.url")!;
     if (unreachable) throw new TypeError("Network connection lost.");
-    if (refuse.has(feed)) return new Response("busy", { status: 503 });
+    if (refuse.has(feed)) return new Response("Missing form argument: hub.topic\n", { status: 400 });
     accepted.push(feed);
     return new Response(null, { status: 204 });
   });
@@ -152,7 +163,7 @@ describe("the scheduled run", () => {
     expect(take()).toEqual([]);
   });
 
-  it("retries a feed the hub refused at the next run, and only that feed", async () => {
+  it("retries a feed the hub refused at the next run, and only that feed, then waits longer after each refusal", async () => {
     await announceEverything();
     refuse.add(`${BASE}/tags/summit/atom.xml`);
     const lines = await runCron(at(EMBARGO, MINUTE));
@@ -161,19 +172,43 @@ describe("the scheduled run", () => {
       hub: HUB,
       feed: `${BASE}/tags/summit/atom.xml`,
       outcome: "refused",
-      status: 503,
+      status: 400,
+      retryAt: at(EMBARGO, 2 * MINUTE).toISOString(),
     });
     expect(take()).toEqual(SUMMIT_FEEDS.filter((url) => !refuse.has(url)));
 
-    // Still refused: still pending.
+    // Still refused: still pending, and now two minutes away.
     await runCron(at(EMBARGO, 2 * MINUTE));
     expect(take()).toEqual(feedUrls("/tags/summit/").filter((url) => !refuse.has(url)));
-
     refuse.clear();
-    await runCron(at(EMBARGO, 3 * MINUTE));
-    expect(take()).toEqual(feedUrls("/tags/summit/"));
-    await runCron(at(EMBARGO, 4 * MINUTE));
+    expect(await runCron(at(EMBARGO, 3 * MINUTE))).toEqual([]);
     expect(take()).toEqual([]);
+    await runCron(at(EMBARGO, 4 * MINUTE));
+    expect(take()).toEqual(feedUrls("/tags/summit/"));
+    await runCron(at(EMBARGO, 5 * MINUTE));
+    expect(take()).toEqual([]);
+  });
+
+  it("backs off a hub that refuses every ping (4xx): 9 tries in 300 minutes, not 300", async () => {
+    await announceEverything();
+    for (const url of SUMMIT_FEEDS) refuse.add(url);
+    const tries: number[] = [];
+    for (let minute = 1; minute <= 300; minute++) {
+      await runCron(at(EMBARGO, minute * MINUTE));
+      const sent = vi.mocked(globalThis.fetch).mock.calls.length;
+      if (sent > countSent) tries.push(minute);
+      countSent = sent;
+    }
+    // The first try, then 1, 2, 4, … 128 minutes after each refusal.
+    expect(tries).toEqual([1, 2, 4, 8, 16, 32, 64, 128, 256]);
+    const [pending] = await createD1HubState(env.DB).pending();
+    expect(pending!.failures).toBe(9);
+    expect(pending!.retryAt.getTime() - at(EMBARGO, 256 * MINUTE).getTime()).toBe(256 * MINUTE);
+    // A publish that changes a waiting feed is announced at once all the same, and counts on.
+    refuse.clear();
+    const outcome = await notifyChangedFeeds(notifier(), ["tags/summit"], at(EMBARGO, 301 * MINUTE), { retryPending: true });
+    expect(outcome.notified.sort()).toEqual(feedUrls("/tags/summit/"));
+    expect(outcome.waiting.length).toBeGreaterThan(0);
   });
 
   it("retries a hub that cannot be reached", async () => {
@@ -187,6 +222,7 @@ describe("the scheduled run", () => {
         feed: expect.any(String),
         outcome: "unreachable",
         error: "Network connection lost.",
+        retryAt: at(EMBARGO, 2 * MINUTE).toISOString(),
       })),
     );
     expect(take()).toEqual([]);
@@ -310,7 +346,7 @@ describe("notifyChangedFeeds (the publish API's call)", () => {
   it("skips scopes with no public feed: a facet still under embargo, a facet gone, a malformed key", async () => {
     const outcome = await notifyChangedFeeds(notifier(), ["sections/diplomacy", "tags/nothing", "bogus", "sections/"], NOW);
     expect(take()).toEqual([]);
-    expect(outcome).toEqual({ notified: [], failed: [], deferred: [], unchanged: [] });
+    expect(outcome).toEqual({ notified: [], failed: [], deferred: [], unchanged: [], waiting: [] });
   });
 
   it("keeps within its request budget and leaves the rest to the next scheduled run", async () => {
@@ -336,7 +372,7 @@ describe("notifyChangedFeeds (the publish API's call)", () => {
       notifier([], {
         site: otherSite,
         fetch: async (url, init) => {
-          seen.push(`${url} ${new URLSearchParams(String(init.body)).get("hub.url")}`);
+          seen.push(`${url} ${new URLSearchParams(String(init.body)).get("hub.topic")}`);
           return new Response(null, { status: 202 });
         },
       }),
@@ -351,6 +387,7 @@ describe("notifyChangedFeeds (the publish API's call)", () => {
       failed: [],
       deferred: [],
       unchanged: [],
+      waiting: [],
     });
     expect(vi.mocked(globalThis.fetch)).toHaveBeenCalledTimes(3);
   });

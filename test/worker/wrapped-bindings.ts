@@ -4,11 +4,19 @@
 /** What an injected failure says, so tests can tell it from a real one. */
 export const INJECTED = "injected fault";
 
+/** Rows a D1 call returned, per statement: `first` one or none, `all`/`run` its results, `raw` its rows, a batch each. */
+function rowsOf(result: unknown): number[] {
+  if (Array.isArray(result)) return result.flatMap((r) => (Array.isArray(r) ? [r.length] : rowsOf(r)));
+  if (result && typeof result === "object" && "results" in result) return [(result as { results: unknown[] }).results.length];
+  return [result === null || result === undefined ? 0 : 1];
+}
+
 /**
  * `db`, with `trip` told the SQL of every round trip before it runs (one statement's first/all/run/raw, or every
- * statement of a batch); a trip rejects as D1 would if `trip` throws.
+ * statement of a batch), and `returned` the rows each statement of it returned; a trip rejects as D1 would if `trip`
+ * throws.
  */
-function interceptD1(db: D1Database, trip: (sql: readonly string[]) => void): D1Database {
+function interceptD1(db: D1Database, trip: (sql: readonly string[]) => void, returned?: (rows: number[]) => void): D1Database {
   // Each wrapped statement's real statement (what batch() is given) and its SQL (what `trip` is told).
   const real = new WeakMap<object, D1PreparedStatement>();
   const sqlOf = new WeakMap<object, string>();
@@ -18,7 +26,12 @@ function interceptD1(db: D1Database, trip: (sql: readonly string[]) => void): D1
     } catch (error) {
       return Promise.reject(error);
     }
-    return run();
+    const result = run();
+    if (!returned) return result;
+    return Promise.resolve(result).then((value) => {
+      returned(rowsOf(value));
+      return value;
+    });
   };
   const wrap = (statement: D1PreparedStatement, sql: string): D1PreparedStatement => {
     const run =
@@ -60,10 +73,22 @@ export function failingD1(db: D1Database, fails: (sql: string) => boolean): D1Da
   });
 }
 
-/** `db` with its round trips recorded: one entry per trip, the SQL of its statement or of every statement of a batch. */
-export function countingD1(db: D1Database): { db: D1Database; trips: string[][] } {
+/**
+ * `db` with its round trips recorded: one entry per trip, the SQL of its statement or of every statement of a batch,
+ * and (`rows`, in the same order) how many rows each of those statements returned.
+ */
+export function countingD1(db: D1Database): { db: D1Database; trips: string[][]; rows: number[][] } {
   const trips: string[][] = [];
-  return { db: interceptD1(db, (sql) => void trips.push([...sql])), trips };
+  const rows: number[][] = [];
+  return {
+    db: interceptD1(
+      db,
+      (sql) => void trips.push([...sql]),
+      (counts) => void rows.push(counts),
+    ),
+    trips,
+    rows,
+  };
 }
 
 /** `bucket`, except that the calls `fails` selects (by method name and key) reject as R2 would. */

@@ -269,6 +269,18 @@ describe("iframe page", () => {
     await context.close();
   });
 
+  it("shows a partner's ?title= only inside its frame: the same URL opened as a page keeps the site's heading", async () => {
+    const src = `APP/embed/headlines?key=acme&section=news&title=${encodeURIComponent("Acme picks")}`;
+    const { context, page } = await openPartnerPage("/titled.html", frameHtml(src));
+    await expect(page.frameLocator("#f").locator("h2").textContent()).resolves.toBe("Acme picks");
+    // Chromium sends Sec-Fetch-Dest: document for a page opened in a tab, which no script can change.
+    await page.goto(src.replace("APP/", `${appOrigin}/`));
+    const heading = await page.locator("h2").textContent();
+    expect(heading).not.toBe("Acme picks");
+    expect(heading).toBe(await page.title());
+    await context.close();
+  });
+
   it("is refused by the browser on an origin the partner did not list", async () => {
     partnerPages.set("/stranger.html", frameHtml(`APP/embed/headlines?key=acme&section=news`));
     const context = await browser.newContext();
@@ -338,6 +350,30 @@ describe("pages for people", () => {
     await expect(page.locator('link[rel="stylesheet"]').getAttribute("href")).resolves.toBe(appOrigin + ASSET_PATHS.pageCss);
     expect(await page.evaluate(() => getComputedStyle(document.body).maxWidth)).toBe("736px"); // 46rem
     await page.screenshot({ path: artifact("index.png"), fullPage: true });
+    await context.close();
+  });
+
+  it("the 404 page is laid out in the site's style, like the index (its CSP lets the stylesheet apply)", async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const look = () =>
+      page.evaluate(() => {
+        const body = getComputedStyle(document.body);
+        return {
+          maxWidth: body.maxWidth,
+          font: body.fontFamily,
+          size: body.fontSize,
+          link: getComputedStyle(document.querySelector("a")!).color,
+        };
+      });
+    await page.goto(appOrigin + "/");
+    const index = await look();
+    const response = await page.goto(appOrigin + "/no/such/page");
+    expect(response!.status()).toBe(404);
+    await expect(page.locator("h1").textContent()).resolves.toBe("Not Found");
+    expect(await look()).toEqual(index);
+    expect(index.maxWidth).not.toBe("none");
+    await page.screenshot({ path: artifact("not-found.png"), fullPage: true });
     await context.close();
   });
 
