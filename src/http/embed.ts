@@ -148,5 +148,5 @@ ${items}
 </section>
 </body>
 </html>
-`.value;
+`.toString();
 }

@@ -1,46 +1,32 @@
-// HTML for the human pages: a tagged template that escapes every interpolated value unless it is marked as trusted.
+// HTML for the human pages: hono/html's tagged template, which escapes every interpolated value (`& < > " '`, so values
+// are safe in quoted attributes too) unless it is already HTML (made by `html` itself, or marked `trusted`), and the
+// page shell every page shares.
+import { html as honoHtml, raw } from "hono/html";
+import type { HtmlEscapedString } from "hono/utils/html";
 import { ASSET_PATHS } from "../assets/paths.ts";
-import { escapeHtml } from "../core/html.ts";
 import { type TextDirection, textDirection } from "../core/language.ts";
 
-/** Markup that is already safe: produced by `html` itself, or sanitised article HTML from the core. */
-export class SafeHtml {
-  readonly value: string;
-  constructor(value: string) {
-    this.value = value;
-  }
-  toString(): string {
-    return this.value;
-  }
-}
-
-type Value = SafeHtml | string | number | undefined | null | false | readonly Value[];
-
-function render(value: Value): string {
-  if (value === undefined || value === null || value === false) return "";
-  if (value instanceof SafeHtml) return value.value;
-  if (Array.isArray(value)) return value.map(render).join("");
-  return escapeHtml(String(value));
-}
+/** Markup that is already safe: produced by `html`, or sanitised article HTML from the core (`trusted`). */
+export type SafeHtml = HtmlEscapedString;
 
 /**
- * `html\`<p>${text}</p>\`` escapes `text` with the core's one HTML escaper (quotes included, so values are safe in
- * quoted attributes too). Arrays are joined; undefined, null and false render as nothing.
+ * `html\`<p>${text}</p>\`` with `text` escaped; arrays are joined, and undefined, null and booleans render as nothing.
+ * Hono's template answers a promise only when a value is one, which no page passes: the type says so.
  */
-export function html(strings: TemplateStringsArray, ...values: Value[]): SafeHtml {
-  let out = strings[0]!;
-  for (let i = 0; i < values.length; i++) out += render(values[i]!) + strings[i + 1]!;
-  return new SafeHtml(out);
+export function html(strings: TemplateStringsArray, ...values: unknown[]): SafeHtml {
+  const out = honoHtml(strings, ...values);
+  if (out instanceof Promise) throw new TypeError("html: a value was a promise; pages are rendered synchronously");
+  return out;
 }
 
 /** Trusted markup: only for HTML the core has sanitised (article bodies) or constant strings. */
 export function trusted(markup: string): SafeHtml {
-  return new SafeHtml(markup);
+  return raw(markup);
 }
 
 /**
- * The page shell shared by the index, facet, article and preview pages; `dir` is the direction of `lang`. Its
- * stylesheet is a static asset (src/assets/page.css, at its fingerprinted path under `siteUrl`).
+ * The page shell shared by the index, facet, article and preview pages and the error page; `dir` is the direction of
+ * `lang`. Its stylesheet is a static asset (src/assets/page.css, at its fingerprinted path under `siteUrl`).
  */
 export function page(options: {
   lang: string;
@@ -64,5 +50,5 @@ ${options.head}
 ${options.body}
 </body>
 </html>
-`.value;
+`.toString();
 }

@@ -121,7 +121,7 @@ describe("/embed/headlines (iframe page)", () => {
     const body = await (await app.request("/embed/headlines?section=news")).text();
     expect(body).not.toContain("<script>window.__pwned");
     expect(body).not.toContain("<img src=x");
-    expect(body).toContain("&#60;script&#62;window.__pwned = 1&#60;/script&#62; &#34;onerror=window.__pwned=2");
+    expect(body).toContain("&lt;script&gt;window.__pwned = 1&lt;/script&gt; &quot;onerror=window.__pwned=2");
   });
 
   it("lets only the partner's origins frame it with a key", async () => {
@@ -224,7 +224,7 @@ describe("human pages", () => {
     expect(body).toContain('Tags: <a rel="tag" href="https://feeds.example.com/tags/security/"><bdi>Security</bdi></a>');
     expect(body).toContain('<figcaption>The port at dusk. <small class="credit">Photo: Jane Doe</small></figcaption>');
     expect(body).not.toContain("<script>window");
-    expect(body).toContain("<h1>&#60;script&#62;window.__pwned = 1&#60;/script&#62;");
+    expect(body).toContain("<h1>&lt;script&gt;window.__pwned = 1&lt;/script&gt;");
   });
 
   it.each(["embargoed", "draft", "missing"])("/articles/%s is 404", async (slug) => {
@@ -239,9 +239,9 @@ describe("/preview/{slug}", () => {
     expect(res.status).toBe(200);
     expect(res.headers.get("x-robots-tag")).toBe("noindex");
     expect(body).toContain("<h3>RSS 2.0</h3>");
-    expect(body).toContain("&#60;item&#62;");
-    expect(body).toContain("&#60;entry&#62;");
-    expect(body).toContain("&#34;content_html&#34;");
+    expect(body).toContain("&lt;item&gt;");
+    expect(body).toContain("&lt;entry&gt;");
+    expect(body).toContain("&quot;content_html&quot;");
     expect(body).toMatch(/<tr data-reader="FreshRSS"><td>FreshRSS<\/td><td><a href="https:\/\/feeds.example.com\/images\/photo.jpg">/);
     expect(body).toContain('<blockquote class="excerpt" data-source="summary" dir="ltr">A hostile headline test.</blockquote>');
     expect(body).toContain("<code>title</code>: the title has");
