@@ -3,8 +3,9 @@
 // without its body cache, over the same stored archive: a poll of an unchanged feed (what reaches the worker when
 // Workers Caching refills an entry a purge dropped though its document did not change, or for a cache-busting query),
 // its 304 (a Workers Caching revalidation), and a document nobody asked for before (a new version). The tiers the
-// worker had before (a URL-keyed "kept response" tier and the Cache API) were measured by this part at commit 4e92a3b
-// plus this file: bench/results/tiers-before.md.
+// worker had before (a URL-keyed "kept response" tier and the Cache API) were measured by this part on the code of
+// commit 4e92a3b with these configurations added: bench/results/tiers-before-*.md, beside this code's tiers-*.md
+// (BENCHMARKS.md, "Workers Caching in front").
 import { rm } from "node:fs/promises";
 import { join } from "node:path";
 import { archiveSpec, ensureArchive } from "./archives.ts";

@@ -1,7 +1,7 @@
 // Where rendered bodies are kept between requests, by content version: the isolate's memory, bounded in bytes
 // (core/memo.ts), or nothing. In production Workers Caching answers in front of the worker (cache-tags.ts); this only
 // spares a request that reaches the worker the assembly of a document some request already assembled (BENCHMARKS.md,
-// "The worker's own tiers").
+// "Workers Caching in front").
 import { createMemo } from "../core/memo.ts";
 
 /** A rendered body as UTF-8 bytes: kept encoded, so a hit is sent without decoding or re-encoding it. */
