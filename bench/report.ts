@@ -101,6 +101,19 @@ function targets(results: Json): string[][] {
       ]);
     }
   }
+  const folder: Json = results.folderPublish;
+  if (folder) {
+    rows.push([
+      `a fresh import of ${int(folder.articles)} generated articles through \`npm run publish\` at 300 articles/s or more`,
+      `${int(folder.articles / folder.publishSeconds)} articles/s (${int(folder.files)} files in ${f(folder.publishSeconds, 1)} s, ${folder.parallel} requests at once)`,
+      yes(folder.articles / folder.publishSeconds >= 300),
+    ]);
+    rows.push([
+      "`npm run publish` of a folder at most 5× `npm run check` over it",
+      `${f(folder.publishSeconds, 1)} s against ${f(folder.checkSeconds, 1)} s (${x(folder.publishSeconds / folder.checkSeconds)})`,
+      yes(folder.publishSeconds <= 5 * folder.checkSeconds),
+    ]);
+  }
   const served: Json[] = results.served ?? [];
   const find = (server: string, start: string) => served.find((r) => r.server === server && r.case.startsWith(start));
   // In production Workers Caching answers a polled feed and its 304 without invoking the worker at all (0 worker CPU);
@@ -379,6 +392,29 @@ export function formatReport(results: Json): string {
         ],
       ]),
     );
+  }
+  if (results.folderPublish) {
+    const r: Json = results.folderPublish;
+    out += `\n## A folder published (${int(r.articles)} generated articles, ${int(r.files)} files; \`npm run check\`, then \`npm run publish\` into an empty store)\n\n`;
+    out += table(
+      ["step", "wall time", "articles/s", "CPU"],
+      [
+        ["`npm run check`", `${f(r.checkSeconds, 1)} s`, int(r.articles / r.checkSeconds), "–"],
+        [
+          "`npm run publish` to a stand-in that stores nothing and answers at once (the client alone)",
+          `${f(r.clientOnlySeconds, 1)} s`,
+          int(r.articles / r.clientOnlySeconds),
+          "–",
+        ],
+        [
+          `\`npm run publish\` (${r.parallel} requests at once)`,
+          `${f(r.publishSeconds, 1)} s`,
+          int(r.articles / r.publishSeconds),
+          `client ${f(r.clientCpuSeconds, 1)} s, server ${f(r.serverCpuSeconds, 1)} s (${f((r.serverCpuSeconds * 1000) / r.articles)} ms per article)`,
+        ],
+      ],
+    );
+    out += `\npublish ÷ check: **${x(r.publishSeconds / r.checkSeconds)}**. The client's summary: \`${r.summary}\`\n`;
   }
   return out;
 }

@@ -6,6 +6,8 @@
 //   npm run bench -- --seconds 3 --repeat 2              quicker load runs
 //   npm run bench -- --as-imported                       measure stored archives as they are (an import stopped part
 //                                                        way: its oldest articles), importing nothing
+//   npm run bench -- --only import --publish-size 10000  the import part: archives, then a folder of 10,000 articles
+//                                                        timed under npm run check and npm run publish
 //
 // One load at a time: imports, workers and wrk runs follow each other; the server gets core 0 and wrk core 1.
 import { mkdir, writeFile } from "node:fs/promises";
@@ -15,6 +17,7 @@ import { parseArgs } from "node:util";
 import { parseSettings } from "../src/core/settings.ts";
 import { OUTPUT_REVISION } from "../src/formats/index.ts";
 import { archiveSpec, ensureArchive } from "./archives.ts";
+import { runFolderPublish } from "./folder-publish.ts";
 import { buildWorker, ROOT, workerdVersion, wranglerVars } from "./harness.ts";
 import { runRenderBench } from "./render.ts";
 import { formatReport } from "./report.ts";
@@ -35,6 +38,8 @@ const { values } = parseArgs({
     "served-size": { type: "string", default: "10000" },
     "tier-pages": { type: "string", default: "40" },
     publishes: { type: "string", default: "5" },
+    "publish-size": { type: "string", default: "10000" },
+    "publish-parallel": { type: "string" },
     out: { type: "string", default: "bench/results/latest.json" },
     "as-imported": { type: "boolean", default: false },
   },
@@ -51,7 +56,7 @@ const number = (name: keyof typeof values) => {
 };
 const log = (line: string): void => void process.stderr.write(`${line}\n`);
 // Ports 8871–8880 (the bench refuses to start a worker on a port that is taken).
-const PORTS = { import: 8871, worker: 8872, inspector: 8873, baseline: 8874, peer: 8875 };
+const PORTS = { import: 8871, worker: 8872, inspector: 8873, baseline: 8874, peer: 8875, folder: 8876 };
 
 const started = new Date();
 const results: Record<string, unknown> = {
@@ -71,6 +76,13 @@ const results: Record<string, unknown> = {
 
 if (only.has("import")) {
   for (const count of sizes) await ensureArchive(archiveSpec(count), { port: PORTS.import, log });
+  // The client's side of an import: a folder checked, then published into an empty store (bench/folder-publish.ts).
+  const parallel = values["publish-parallel"] === undefined ? undefined : number("publish-parallel");
+  results.folderPublish = await runFolderPublish(number("publish-size"), await buildWorker("folder"), {
+    port: PORTS.folder,
+    parallel,
+    log,
+  });
 }
 
 if (only.has("render")) {

@@ -11,6 +11,7 @@ import { ACCEPTED_FORMATS, type ImageFacts, localImageFile, mimeFromExtension } 
 import type { Article, LeadImage } from "./model.ts";
 import { EXPECTED, FIELDS, type FrontMatter, frontMatterSchema } from "./schema.ts";
 import type { SiteSettings } from "./settings.ts";
+import { fileNameSlug, SLUG_EXPECTED } from "./slug.ts";
 import { cleanText, cleanTexts, countLinesBefore } from "./text.ts";
 
 /**
@@ -61,11 +62,6 @@ export function findBodyImages(body: string): string[] {
   return [...found];
 }
 
-/** Default slug: the file name without `.md`; folders are for the newsroom's order, not the URL. */
-export function defaultSlug(file: string): string {
-  return file.split("/").pop()!.replace(/\.md$/i, "");
-}
-
 export function parseArticle(file: string, text: string, ctx: ParseContext): ParsedArticle {
   const split = splitFrontMatter(file, text);
   if (!split.ok) return { ok: false, issues: [split.issue], warnings: [] };
@@ -91,7 +87,13 @@ export function parseArticle(file: string, text: string, ctx: ParseContext): Par
   }
   // The body starts on the line after the closing '---'.
   const bodyLine = lines.length + 2;
-  const bodyIssues = checkBodyBudget(body).map(
+  // Folders are for the newsroom's order, not the URL: without `slug:`, the file name (not its path) gives the slug.
+  const named = fileNameSlug(file);
+  // What the body's relative links resolve against, for measuring what it renders to (the page as `slug:` or the file
+  // name would make it, before the front matter is validated: only the URL's length matters here).
+  const provisional = typeof data.slug === "string" ? data.slug.trim().normalize("NFC") : named.ok ? named.slug : "";
+  const urlBase = { siteUrl: ctx.site.url, pageUrl: articlePageUrl(ctx.site, provisional) };
+  const bodyIssues = checkBodyBudget(body, urlBase).map(
     (p): ContentIssue => ({ file, field: "body", line: bodyLine + p.line, found: p.found, expected: p.expected }),
   );
 
@@ -115,8 +117,11 @@ export function parseArticle(file: string, text: string, ctx: ParseContext): Par
   const fm = parsed.data;
   const issues: ContentIssue[] = [...bodyIssues];
 
-  const slug = fm.slug ?? defaultSlug(file);
-  const pageUrl = `${ctx.site.url}/articles/${encodeURIComponent(slug)}`;
+  if (fm.slug === undefined && !named.ok) {
+    issues.push({ file, field: "slug", found: named.found, expected: `a file name that is ${SLUG_EXPECTED}, or \`slug:\` set to one` });
+  }
+  const slug = fm.slug ?? (named.ok ? named.slug : "");
+  const pageUrl = articlePageUrl(ctx.site, slug);
   const url = fm.canonical ?? pageUrl;
   const { image, imageFile, imageIssue } = resolveImage(fm, ctx);
   if (imageIssue)
@@ -191,6 +196,20 @@ export function parseArticle(file: string, text: string, ctx: ParseContext): Par
       ...(aliases.length ? { aliases } : {}),
     },
   };
+}
+
+/**
+ * The slug a file name gives by default (slug.ts's rule: NFC, spaces and URL-reserved characters to hyphens), or the
+ * bare name when the rule refuses it: for callers that only compare slugs (the importer's look at existing files).
+ */
+export function defaultSlug(file: string): string {
+  const named = fileNameSlug(file);
+  return named.ok ? named.slug : file.split("/").pop()!.replace(/\.md$/i, "");
+}
+
+/** An article's page on this site: SITE_URL/articles/{slug}. */
+export function articlePageUrl(site: SiteSettings, slug: string): string {
+  return `${site.url}/articles/${encodeURIComponent(slug)}`;
 }
 
 function dedupe(issues: ContentIssue[]): ContentIssue[] {

@@ -1,7 +1,7 @@
 // Checks a markdown body against the input budget before anything renders it: its size, how deep its raw HTML nests,
-// and whether its quotes and lists nest so deep that the renderer would drop part of it.
+// whether its quotes and lists nest so deep that the renderer would drop part of it, and how large its HTML would be.
 import { countUtf8Bytes, describeSize, formatBytes, LIMITS } from "./limits.ts";
-import { MARKDOWN_MAX_NESTING, markdownNestingOverflow } from "./markdown.ts";
+import { MARKDOWN_MAX_NESTING, markdownNestingOverflow, measureRenderedHtml, type RenderedKind, type UrlBase } from "./markdown.ts";
 import { countLinesBefore } from "./text.ts";
 
 export interface BodyProblem {
@@ -65,8 +65,10 @@ const CLOSES: ReadonlyMap<string, ReadonlySet<string>> = new Map([
 ]);
 
 /**
- * Problems that would make the body costly to render, found in one linear pass: a body over `LIMITS.bodyBytes`, or raw
- * HTML nested deeper than `LIMITS.bodyHtmlDepth`.
+ * Problems that would make the body costly to render, store or serve: a body over `LIMITS.bodyBytes`, raw HTML nested
+ * deeper than `LIMITS.bodyHtmlDepth` (one linear pass), quotes and lists the renderer would drop, or HTML over
+ * `LIMITS.renderedHtmlBytes` once rendered (`base` is what its relative links resolve against: they count at their
+ * absolute length). The check and the publish API both call this through `parseArticle`, so they always agree.
  *
  * The depth is what the HTML parser behind sanitize-html (htmlparser2) keeps open, whose cost per start tag grows with
  * the depth: its rules are followed (an end tag closes everything down to the innermost element of its name; a start
@@ -74,7 +76,7 @@ const CLOSES: ReadonlyMap<string, ReadonlySet<string>> = new Map([
  * too (they only add), and tags in comments are read as tags, so a body written to fool this count can pass it: the
  * renderer has its own guard (markdown.ts) and then shows such a body's HTML as text.
  */
-export function checkBodyBudget(body: string): BodyProblem[] {
+export function checkBodyBudget(body: string, base: UrlBase): BodyProblem[] {
   const bytes = body.length > LIMITS.bodyBytes / 4 ? countUtf8Bytes(body) : body.length;
   if (bytes > LIMITS.bodyBytes) {
     return [
@@ -117,5 +119,49 @@ export function checkBodyBudget(body: string): BodyProblem[] {
       },
     ];
   }
+  const rendered = measureRenderedHtml(body, base, LIMITS.renderedHtmlBytes);
+  if (rendered.over) {
+    const { block, line, kind } = rendered.heaviest;
+    const budget = formatBytes(LIMITS.renderedHtmlBytes);
+    // One line that holds most of it (a paragraph repeating a footnote) is named; else the block (a long table).
+    const alone = line.bytes * 2 > block.bytes;
+    const from = alone ? lineBytes(body, line.line, line.line) : lineBytes(body, block.first, block.last);
+    const size = (bytes: number) => `${bytes * 2 > LIMITS.renderedHtmlBytes ? "at least " : ""}${formatBytes(bytes)}`;
+    const what = alone
+      ? `this line alone renders to ${size(line.bytes)} from ${formatBytes(from)}`
+      : `the block starting here (${(block.last - block.first + 1).toLocaleString("en")} lines) renders to ${size(block.bytes)} from ${formatBytes(from)}`;
+    return [
+      {
+        line: alone ? line.line : block.first,
+        found: `markdown that renders to more than ${budget} of HTML; ${what}, most of it ${CAUSES[kind]}`,
+        expected: `at most ${budget} of HTML per article (every feed carries it): repeat that markup less, or split the article`,
+      },
+    ];
+  }
   return [];
+}
+
+/** What each kind of markup costs when repeated, for the message. */
+const CAUSES: Readonly<Record<RenderedKind, string>> = {
+  "footnote references": "footnote references (each one also adds a link back under the notes)",
+  links: "links (a reference-style link repeats its whole URL at every use)",
+  images: "images",
+  "table cells": "table cells",
+  headings: "headings",
+  "raw HTML": "raw HTML",
+  code: "code",
+  text: "text",
+};
+
+/** UTF-8 bytes of the 0-based lines `first` to `last` of `text`. */
+function lineBytes(text: string, first: number, last: number): number {
+  let start = 0;
+  for (let i = 0; i < first; i++) {
+    const next = text.indexOf("\n", start);
+    if (next < 0) return 0;
+    start = next + 1;
+  }
+  let end = start;
+  for (let i = first; i <= last && end >= 0; i++) end = text.indexOf("\n", end + (i === first ? 0 : 1));
+  return countUtf8Bytes(text.slice(start, end < 0 ? undefined : end));
 }

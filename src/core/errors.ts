@@ -20,8 +20,18 @@ export interface ContentIssue {
  * field (a key from the file) and the whole line are capped here as well, so that no log line can grow with the input.
  */
 export function formatIssue(issue: ContentIssue): string {
-  const where = issue.file + (issue.line ? `:${issue.line}` : "") + (issue.field ? ` [${clip(issue.field, 80)}]` : "");
+  const where = showInvisible(issue.file) + (issue.line ? `:${issue.line}` : "") + (issue.field ? ` [${clip(issue.field, 80)}]` : "");
   return clip(`${where}: ${issue.found}; expected ${issue.expected}`, 1000);
+}
+
+/**
+ * A file name with its controls and invisible formatting characters written as `<U+202E>`: a bidi override in a name
+ * would otherwise reorder the rest of the line on a terminal. ZWNJ and ZWJ stay (they are spelling in Persian).
+ */
+export function showInvisible(text: string): string {
+  return text.replace(/[\p{Cc}\p{Cf}]/gu, (ch) =>
+    ch === "\u200c" || ch === "\u200d" ? ch : `<U+${ch.codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0")}>`,
+  );
 }
 
 /**

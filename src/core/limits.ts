@@ -23,6 +23,14 @@ export const LIMITS = {
    * the check's count reaches it.
    */
   renderHtmlDepth: 512,
+  /**
+   * Bytes (UTF-8) of the HTML a body renders to, measured by the check before anything is stored: twice the largest
+   * prose body (512 KiB of paragraphs renders to about 520 KiB), so that only markup that repeats (a footnote
+   * referenced thousands of times, a reference-style link, huge tables) reaches it. Each format's item holds
+   * the HTML once, escaped for JSON in the JSON Feed item, and every part of a stored article stays well under D1's
+   * 2 MB row limit; every feed it is in stays a few MB at most.
+   */
+  renderedHtmlBytes: 1 * MiB,
   /** Bytes of authors.yaml or partners.yaml. */
   yamlFileBytes: 1 * MiB,
   /** Nesting of YAML collections: front matter needs 3 levels, partners.yaml 4. */

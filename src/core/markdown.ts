@@ -1,9 +1,9 @@
 // Markdown to safe HTML: CommonMark plus tables and footnotes, sanitised, every URL made absolute.
-import MarkdownIt from "markdown-it";
+import MarkdownIt, { type Token } from "markdown-it";
 import footnote from "markdown-it-footnote";
 import sanitizeHtml from "sanitize-html";
 import { appendFootnotes } from "./footnote-tail.ts";
-import { LIMITS } from "./limits.ts";
+import { countUtf8Bytes, LIMITS } from "./limits.ts";
 
 /** markdown-it as the site uses it: CommonMark, tables, footnotes (with a linear tail); raw HTML passed on if `html`. */
 export function createMarkdownParser(html: boolean) {
@@ -32,6 +32,159 @@ export function markdownNestingOverflow(body: string): number | undefined {
   if (!/^[ \t>*+\-0-9.)]{20,}/m.test(body)) return undefined;
   const deep = nestingProbe.parse(body, {}).find((t) => t.type !== "inline" && t.level >= MARKDOWN_MAX_NESTING);
   return deep ? (deep.map?.[0] ?? 0) : undefined;
+}
+
+/** What a body renders to, as `measureRenderedHtml` found it. */
+export interface RenderedSize {
+  /** UTF-8 bytes of the sanitised HTML, counted until they pass the budget (then counting stops: at least this many). */
+  bytes: number;
+  /** Whether they pass the budget. */
+  over: boolean;
+  /**
+   * Where most of those bytes come from: the top-level block (paragraph, table, list…) that rendered to the most, as
+   * its 0-based first and last lines in the body, and within it the line that rendered to the most; each with its
+   * bytes, and the kind of markup most of the block's bytes are.
+   */
+  heaviest: { block: { first: number; last: number; bytes: number }; line: { line: number; bytes: number }; kind: RenderedKind };
+}
+
+/** What rendered bytes are made of, for naming the cause of a blow-up. */
+export type RenderedKind = "footnote references" | "links" | "images" | "table cells" | "headings" | "raw HTML" | "code" | "text";
+
+const KIND_OF: Readonly<Record<string, RenderedKind>> = {
+  footnote_ref: "footnote references",
+  footnote_anchor: "footnote references",
+  link_open: "links",
+  link_close: "links",
+  image: "images",
+  td_open: "table cells",
+  td_close: "table cells",
+  th_open: "table cells",
+  th_close: "table cells",
+  tr_open: "table cells",
+  tr_close: "table cells",
+  heading_open: "headings",
+  heading_close: "headings",
+  html_block: "raw HTML",
+  html_inline: "raw HTML",
+  code_inline: "code",
+  code_block: "code",
+  fence: "code",
+};
+
+/** An attribute holding a URL that the sanitiser makes absolute, in markdown-it's output (always double-quoted). */
+const URL_ATTRIBUTE = /\s(?:href|src)="([^"]*)"/g;
+const SELF_CLOSED = /<(?:br|hr|img)\b/g;
+
+/**
+ * The size of the HTML `renderMarkdown` would make of `source`, found without building it, in time bounded by
+ * `budget`: each token is rendered on its own, by markdown-it's own rules, and counted, and the count stops once it
+ * passes `budget`. What the sanitiser then changes is added: a relative link or image (`#fn1`, `x.jpg`, `/images/…`)
+ * is counted at the length it has once made absolute against the page's URL, an absolute URL without a path gains its
+ * `/`, and a void element gains ` /`; everything else the sanitiser does to markdown's own HTML keeps or removes bytes.
+ * Raw HTML can be mis-nested, which the sanitiser repairs by adding elements: a body that has any, and whose count
+ * stays within the budget (so its whole HTML is at most about that size), is rendered for real and measured.
+ * Tests hold the count at or above the rendered size, and close to it.
+ *
+ * Markup that repeats can render to many times its size (a footnote referenced thousands of times adds a reference
+ * and a link back under the notes each time; a reference-style link repeats its URL at every use; table cells), so
+ * the block and line that rendered to the most are kept, for a refusal to name.
+ */
+export function measureRenderedHtml(source: string, base: UrlBase, budget: number): RenderedSize {
+  const env = {};
+  const tokens = md.parse(source, env);
+  const { rules } = md.renderer;
+  const options = md.options;
+  const absoluteGrowth = countUtf8Bytes(base.pageUrl);
+  const lines = new Map<number, number>();
+  const blocks = new Map<number, { last: number; bytes: number; kinds: Map<RenderedKind, number> }>();
+  // A footnote's references and their links back count at the reference's line: the repeats are the cause.
+  const references = new Map<string, { line: number; block: number }>();
+  /** The last line of each top-level block, by its first. */
+  const blockEnds = new Map<number, number>();
+  let rawHtml = false;
+  let total = 0;
+  let line = 0;
+  let block = 0;
+
+  const add = (bytes: number, kind: RenderedKind, at: number, inBlock: number): void => {
+    total += bytes;
+    lines.set(at, (lines.get(at) ?? 0) + bytes);
+    const entry = blocks.get(inBlock) ?? { last: inBlock, bytes: 0, kinds: new Map<RenderedKind, number>() };
+    blocks.set(inBlock, entry);
+    entry.bytes += bytes;
+    entry.last = Math.max(entry.last, at);
+    entry.kinds.set(kind, (entry.kinds.get(kind) ?? 0) + bytes);
+  };
+  const count = (piece: string, kind: RenderedKind, at: number, inBlock: number): void => {
+    let bytes = countUtf8Bytes(piece);
+    if (piece.includes('="')) {
+      for (const m of piece.matchAll(URL_ATTRIBUTE)) {
+        if (!/^[a-z][a-z0-9+.-]*:/i.test(m[1]!)) bytes += absoluteGrowth;
+        else if (/^https?:\/\/[^/?#]*$/i.test(m[1]!)) bytes += 1;
+      }
+    }
+    if (piece.includes("<")) bytes += 2 * (piece.match(SELF_CLOSED)?.length ?? 0);
+    add(bytes, kind, at, inBlock);
+  };
+  const render = (list: Token[], i: number): string => {
+    const rule = rules[list[i]!.type];
+    return rule ? rule(list, i, options, env, md.renderer) : md.renderer.renderToken(list, i, options);
+  };
+  const kindOf = (token: Token): RenderedKind => KIND_OF[token.type] ?? "text";
+
+  for (let i = 0; i < tokens.length && total <= budget; i++) {
+    const token = tokens[i]!;
+    if (token.map) {
+      line = token.map[0];
+      if (token.level === 0) {
+        block = line;
+        blockEnds.set(block, token.map[1] - 1);
+      }
+    }
+    if (token.type === "inline") {
+      const children = token.children ?? [];
+      let at = line;
+      for (let j = 0; j < children.length && total <= budget; j++) {
+        const child = children[j]!;
+        if (child.type === "softbreak" || child.type === "hardbreak") at++;
+        if (child.type === "html_inline") rawHtml = true;
+        if (child.type === "footnote_ref") references.set(footnoteKey(child), { line: at, block });
+        count(render(children, j), kindOf(child), at, block);
+      }
+      continue;
+    }
+    if (token.type === "html_block") rawHtml = true;
+    const reference = token.type === "footnote_anchor" ? references.get(footnoteKey(token)) : undefined;
+    count(render(tokens, i), kindOf(token), reference?.line ?? line, reference?.block ?? block);
+  }
+  if (total <= budget && rawHtml) {
+    const rendered = countUtf8Bytes(renderMarkdown(source, base).html);
+    const first = tokens.find((t) => t.type === "html_block" || t.children?.some((c) => c.type === "html_inline"));
+    const at = first?.map?.[0] ?? 0;
+    if (rendered > total) add(rendered - total, "raw HTML", at, first?.level === 0 ? at : block);
+  }
+
+  let heaviest: RenderedSize["heaviest"] = { block: { first: 0, last: 0, bytes: 0 }, line: { line: 0, bytes: 0 }, kind: "text" };
+  for (const [first, entry] of blocks) {
+    if (entry.bytes <= heaviest.block.bytes) continue;
+    const kind = [...entry.kinds].reduce((a, b) => (b[1] > a[1] ? b : a))[0];
+    heaviest = {
+      block: { first, last: Math.max(entry.last, blockEnds.get(first) ?? first), bytes: entry.bytes },
+      line: heaviest.line,
+      kind,
+    };
+  }
+  for (const [at, bytes] of lines) {
+    if (at < heaviest.block.first || at > heaviest.block.last || bytes <= heaviest.line.bytes) continue;
+    heaviest.line = { line: at, bytes };
+  }
+  return { bytes: total, over: total > budget, heaviest };
+}
+
+function footnoteKey(token: Token): string {
+  const meta = token.meta as { id: number; subId?: number };
+  return `${meta.id}:${meta.subId ?? 0}`;
 }
 
 export interface RenderedMarkdown {

@@ -94,10 +94,15 @@ export function resolveNamespace<C extends Claim>(articles: readonly C[]): { kep
 export function describeConflict(conflict: Conflict): ContentIssue {
   const { field, kept, lost } = conflict;
   const value = field === "slug" ? lost.slug : lost.id;
+  // café.md saved in NFC and in NFD are two files whose names look the same and give one slug.
+  const lookAlike =
+    kept.file !== lost.file && kept.file.normalize("NFC") === lost.file.normalize("NFC")
+      ? " (the two file names look the same but spell their accented letters differently, as Unicode NFC and NFD: delete one)"
+      : "";
   return {
     file: lost.file,
     field,
-    found: `${field} ${quote(value)}, also claimed by ${kept.file}, which was published first and is served; this file is left out`,
+    found: `${field} ${quote(value)}, also claimed by ${kept.file}, which was published first and is served; this file is left out${lookAlike}`,
     expected:
       field === "slug"
         ? "a slug unique across the archive: set `slug:` in one of the two files"

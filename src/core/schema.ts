@@ -4,6 +4,7 @@ import { ALIAS_EXPECTED, ALIAS_LIMITS } from "./aliases.ts";
 import { DATE_FORMS, parseDateValue } from "./dates.ts";
 import { ACCEPTED_TYPES } from "./images.ts";
 import { LIMITS, oversizedDimensions } from "./limits.ts";
+import { normaliseSlug, SLUG_EXPECTED } from "./slug.ts";
 
 const text = z.string().trim().min(1);
 const absoluteHttpUrl = z
@@ -67,8 +68,12 @@ export function frontMatterSchema(timeZone: string) {
       updated: dateField(timeZone).optional(),
       slug: z
         .string()
-        .trim()
-        .regex(/^[^\s/?#%\\]+$/u)
+        .transform((value, ctx) => {
+          const result = normaliseSlug(value);
+          if (result.ok) return result.slug;
+          ctx.addIssue({ code: "custom", message: result.found, params: { found: result.found } });
+          return z.NEVER;
+        })
         .optional(),
       id: z
         .string()
@@ -127,7 +132,7 @@ export const EXPECTED: Readonly<Record<string, string>> = {
   title: "a non-empty plain-text headline",
   date: DATE_FORMS,
   updated: `${DATE_FORMS}, not before \`date\``,
-  slug: "a URL segment without spaces, '/', '?', '#' or '%' (default: the file name)",
+  slug: `${SLUG_EXPECTED} (default: the file name)`,
   id: "a URI such as tag:news.example.com,2025:baku-visit or urn:uuid:…",
   authors: "a list of keys of authors.yaml or names, e.g. [jane-doe, Reuters]",
   author: "one name or authors.yaml key (use either `author` or `authors`)",

@@ -85,10 +85,8 @@ export function autodiscoveryLinks(site: SiteSettings): SafeHtml {
   )}`;
 }
 
-/** An article's page on this site, `/articles/{slug}` (its canonical URL may be elsewhere). */
-export function articlePageUrl(site: SiteSettings, slug: string): string {
-  return `${site.url}/articles/${encodeURIComponent(slug)}`;
-}
+/** An article's page on this site, `/articles/{slug}` (its canonical URL may be elsewhere): the one the core computes. */
+export { articlePageUrl } from "../core/article.ts";
 
 /** A page of this site for a facet: `/sections/{slug}/`, `/tags/{slug}/`, `/authors/{key}/`. */
 export function facetPageUrl(site: SiteSettings, kind: FacetKind, slugOrName: string, name = slugOrName): string {

@@ -9,6 +9,7 @@ import { createMemoryCatalog } from "../core/memory-catalog.ts";
 import { FORMATS, renderPlan } from "../formats/index.ts";
 import { createDirectorySource } from "./directory-source.ts";
 import { runCommand } from "./exit-codes.ts";
+import { checkFolder } from "./folder-snapshot.ts";
 import { parseOptions, readNow, readSettings, SITE_OPTIONS_USAGE } from "./options.ts";
 
 const USAGE = `usage: node src/node/cli.ts <command> [options]
@@ -32,6 +33,11 @@ export async function main(argv: readonly string[], out = process.stdout, err = 
   if (values.help || !command) {
     out.write(USAGE);
     return command || values.help ? 0 : 2;
+  }
+  const folderProblem = await checkFolder(values.dir);
+  if (folderProblem) {
+    err.write(`error: ${folderProblem}\n`);
+    return 2;
   }
   const source = createDirectorySource(values.dir);
 

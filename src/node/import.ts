@@ -376,7 +376,7 @@ async function readExistingArticles(root: string, site: SiteSettings): Promise<E
     const data = split.ok ? split.data : {};
     found.push({
       file,
-      slug: typeof data.slug === "string" ? data.slug.trim() : defaultSlug(file),
+      slug: typeof data.slug === "string" ? data.slug.trim().normalize("NFC") : defaultSlug(file),
       id: typeof data.id === "string" ? data.id.trim() : undefined,
       aliases: resolveAliases(listOf(data.aliases), site.url).aliases.map(aliasKey),
     });

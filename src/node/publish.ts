@@ -1,46 +1,50 @@
 // `npm run publish`: checks the content folder as `npm run check` does, then sends the worker's publish API what
-// differs from what it stores (images, registries, articles, then deletions), and says what changed.
-import { createHash } from "node:crypto";
+// differs from what it stores, file by file: every good file goes, each bad one is refused and named (a published
+// version of it stays live), a run that would remove much of the site is refused, and large runs go in batches.
 import { watch } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
-import { loadContent } from "../core/content.ts";
+import { isArticleFile, loadContent } from "../core/content.ts";
 import { ConfigError, type ContentIssue, formatIssue } from "../core/errors.ts";
-import { measureImage } from "../core/images.ts";
-import { MANIFEST_PAGE, type ManifestEntry, PUBLISHABLE_IMAGE_TYPES, REGISTRY_NAMES, type RegistryName } from "../core/publishing.ts";
 import type { SiteSettings } from "../core/settings.ts";
-import { hashSource } from "../sources/publication.ts";
+import { checkRemovals } from "./deletion-guard.ts";
 import { createDirectorySource } from "./directory-source.ts";
+import { runCommand } from "./exit-codes.ts";
+import { checkFolder, snapshotFolder } from "./folder-snapshot.ts";
 import { parseOptions, readSettings, SITE_OPTIONS_USAGE } from "./options.ts";
+import { describeDone, describePlanned, formatDuration, LISTED_PER_KIND, plannedVerb, RunOutput, type Write } from "./publish-output.ts";
+import { type ArticleUpload, claimsOf, planPublish, type Removal, type Upload } from "./publish-plan.ts";
+import { type Answer, type ApiOptions, CLIENT_LIMITS, isFailure, PublishApi, PublishClientError, runPool } from "./publish-transport.ts";
+
+export { PublishClientError } from "./publish-transport.ts";
+
 import { warningsFromAnswer } from "./publish-warnings.ts";
 
 const USAGE = `usage: npm run publish -- [options]
 
-Checks the content folder (as npm run check does; nothing is sent if it fails), then publishes what changed to the
-worker's publish API: images, then authors.yaml and partners.yaml, then new and changed articles (a renamed file
-replaces its old name), then removes files no longer in the folder. The token is PUBLISH_TOKEN from the environment,
-else from .dev.vars beside the wrangler config.
+Checks the content folder as npm run check does, then publishes what changed to the worker's publish API: images,
+then authors.yaml and partners.yaml, then changed and new articles (a renamed file replaces its old name), then
+removes files no longer in the folder. Every good file is published; a file the check refuses is named with its
+problems and not sent, and if it was published before, its published version stays live. The run exits 1 if any file
+was refused. The token is PUBLISH_TOKEN from the environment, else from .dev.vars beside the wrangler config.
 
 options:
-  --to URL           the worker (default: http://127.0.0.1:8787, the local dev server)
-${SITE_OPTIONS_USAGE}  --dry-run          print what would change; send nothing
-  --all              send every article, even those whose text is unchanged (after changing SITE_URL or other settings)
-  --watch            publish again whenever a file in the folder changes (Ctrl-C stops)
+  --to URL                  the worker (default: http://127.0.0.1:8787, the local dev server)
+${SITE_OPTIONS_USAGE}  --dry-run                 print what would change; send nothing
+  --all                     send every article, even those whose text is unchanged (after changing SITE_URL or
+                            other settings)
+  --all-or-nothing          send nothing if the check refuses any file
+  --confirm-deletions N     allow this run to remove up to N stored files (a run removing more than 10 files and
+                            more than 5% of those stored, or every article, is refused without it)
+  --parallel N              requests in flight at once, 1 to ${CLIENT_LIMITS.maxParallel} (default ${CLIENT_LIMITS.parallel})
+  --verbose                 list every file changed (by default ${LISTED_PER_KIND} of each kind, then a count)
+  --watch                   publish again whenever a file in the folder changes (Ctrl-C stops)
 `;
 
 export const DEFAULT_TARGET = "http://127.0.0.1:8787";
-/** The longest a single request may take: a large image over a slow link, or an author change re-publishing many articles. */
-const REQUEST_TIMEOUT_MS = 120_000;
 
-/** A problem that stops the run before or while talking to the worker (no token, unreachable, refused token). */
-export class PublishClientError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "PublishClientError";
-  }
-}
-
-type Write = (text: string) => void;
+/** Lines saying a request is retried, before the rest are only counted. */
+const RETRY_LINES = 10;
 
 export interface PublishRunOptions {
   to: string;
@@ -49,227 +53,316 @@ export interface PublishRunOptions {
   site: SiteSettings;
   dryRun?: boolean;
   all?: boolean;
+  allOrNothing?: boolean;
+  /** Removals this run may make beyond the guard's allowance (`--confirm-deletions`). */
+  confirmDeletions?: number;
+  parallel?: number;
+  verbose?: boolean;
+  /** Standard error is a terminal: draw the progress line. */
+  tty?: boolean;
   out: Write;
   err: Write;
+  /** The clock that decides what is embargoed (the tests fix it). */
+  now?: () => Date;
+  /** The transport's fetch, waits and jitter (the tests replace them). */
+  api?: Pick<ApiOptions, "fetch" | "sleep" | "random" | "attempts">;
 }
 
 /** What one run did, for the exit code and the tests. */
 export interface PublishReport {
-  /** The local check failed: nothing was sent. */
-  checkFailed: boolean;
-  /** Files the worker refused. */
-  rejected: string[];
+  /** Files not published as the folder has them: refused by the check or the worker, held back, or not sent. */
+  refused: string[];
+  /** Stored files whose published version stays live although the folder's differs (or is gone, for a removal refused). */
+  kept: string[];
   /** Count of each kind of change made (or, in a dry run, that would be). */
   counts: Record<string, number>;
+  /** Nothing was sent because the check refused a file and `--all-or-nothing` was given. */
+  stopped?: "all-or-nothing";
 }
 
-type Operation =
-  | { kind: "image"; path: string; bytes: Uint8Array }
-  | { kind: "registry"; path: RegistryName; bytes: Uint8Array }
-  | { kind: "article"; path: string; bytes: Uint8Array; replaces?: string; draft: boolean }
-  | { kind: "delete-article"; path: string }
-  | { kind: "delete-image"; path: string };
+/** A file not published as the folder has it, and why; `kept` is the stored file whose published version stays. */
+interface NotPublished {
+  path: string;
+  kept?: string;
+  why: string;
+}
 
 const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
 
-/** One publish run over the folder. Never throws for content problems: they are printed and counted. */
+/**
+ * One publish run over the folder. Never throws for content problems (they are printed and counted); throws
+ * PublishClientError when the run cannot go ahead (folder missing or empty, deletion guard, token, worker unreachable).
+ */
 export async function publishFolder(options: PublishRunOptions): Promise<PublishReport> {
-  const { out, err } = options;
-  const report: PublishReport = { checkFailed: false, rejected: [], counts: {} };
-  const source = createDirectorySource(options.dir);
-  const content = await loadContent(source, options.site);
-  for (const warning of content.warnings) err(`warning: ${formatIssue(warning)}\n`);
-  if (content.issues.length) {
-    for (const issue of content.issues) err(`error: ${formatIssue(issue)}\n`);
-    const files = new Set(content.issues.map((i) => i.file));
-    err(`\n${content.issues.length} problem(s) in ${files.size} file(s); nothing was published. Fix them and run it again.\n`);
-    report.checkFailed = true;
+  const { site } = options;
+  const report: PublishReport = { refused: [], kept: [], counts: {} };
+  const now = options.now?.() ?? new Date();
+  const output = new RunOutput({ out: options.out, err: options.err, tty: options.tty ?? false, verbose: options.verbose ?? false });
+  const folderProblem = await checkFolder(options.dir);
+  if (folderProblem) throw new PublishClientError(folderProblem);
+
+  let retries = 0;
+  const api = new PublishApi({
+    to: options.to,
+    token: options.token,
+    ...options.api,
+    onRetry(what, attempt, delayMs, reason) {
+      retries++;
+      if (retries <= RETRY_LINES) output.warn(`retrying ${what} in ${(delayMs / 1000).toFixed(1)} s (attempt ${attempt + 1}): ${reason}`);
+      else if (retries === RETRY_LINES + 1) output.warn("retrying more requests (not listed)");
+    },
+  });
+  const snapshot = snapshotFolder(options.dir);
+  // The manifest is read while the folder is checked.
+  const manifest = api.manifest();
+  manifest.catch(() => {});
+  const content = await loadContent(snapshot.source, site);
+  for (const warning of content.warnings) output.warn(`warning: ${formatIssue(warning)}`);
+  for (const issue of content.issues) output.warn(`error: ${formatIssue(issue)}`);
+  const badFiles = [...new Set(content.issues.map((i) => i.file))];
+  if (content.issues.length && options.allOrNothing) {
+    output.warn(
+      `\n${content.issues.length} problem(s) in ${badFiles.length} file(s); nothing was published (--all-or-nothing). Fix them and run it again.`,
+    );
+    return { ...report, refused: badFiles, stopped: "all-or-nothing" };
+  }
+  const [stored, local] = await Promise.all([manifest, snapshot.describe()]);
+  const storedPaths = new Set(stored.map((e) => e.path));
+
+  // A refused new file may be a stored article's new name: what it claims, from whatever of it can be read.
+  const claims = new Map<string, Set<string>>();
+  for (const file of badFiles) {
+    if (!isArticleFile(file) || storedPaths.has(file) || local.get(file)?.hash === undefined) continue;
+    const bytes = await createDirectorySource(options.dir).read(file);
+    claims.set(file, claimsOf(file, bytes ? utf8.decode(bytes) : null, site));
+  }
+  const plan = planPublish({ content, local, stored, site, all: options.all === true, claims });
+
+  // The guard: an empty folder never removes everything unconfirmed; any run is held to the share.
+  const removals = plan.removals.length + plan.registries.filter((r) => r.change === "emptied").length;
+  const removedArticles = plan.removals.filter((r) => r.kind === "article").length;
+  const confirmed = options.confirmDeletions ?? 0;
+  let stop: string | undefined;
+  if (local.size === 0) {
+    if (stored.length === 0) throw new PublishClientError(`${options.dir} holds no articles, images or registries: nothing to publish`);
+    if (removals > confirmed) {
+      stop =
+        `${options.dir} holds no articles, images or registries: publishing it would remove all ${removals.toLocaleString("en")} ` +
+        `stored files; if that is meant, run again with --confirm-deletions ${removals}`;
+    }
+  } else {
+    stop = checkRemovals({ files: removals, articles: removedArticles }, plan.stored, confirmed, `${options.dir}/`);
+  }
+
+  const uploads: Upload[] = [...plan.images, ...plan.registries, ...plan.changed, ...plan.renames, ...plan.added];
+  const notPublished: NotPublished[] = plan.refusals.map((r) => ({
+    path: r.path,
+    ...(r.kept ? { kept: r.kept } : {}),
+    why: r.heldBack ? `held back, as ${r.heldBack}` : "refused by the check (its problems are listed above)",
+  }));
+  const count = (kind: string) => {
+    report.counts[kind] = (report.counts[kind] ?? 0) + 1;
+  };
+
+  if (options.dryRun) {
+    for (const item of [...uploads, ...plan.removals]) {
+      count(plannedVerb(item));
+      output.change(plannedVerb(item), describePlanned(item, now, site.timeZone));
+    }
+    finish(output, report, notPublished, true);
+    const counted = Object.entries(report.counts).map(([what, n]) => `${what} ${n}`);
+    output.say(`dry run, nothing sent: ${counted.length ? `would ${counted.join(", ")}` : "nothing would change"}${listedNote(output)}`);
+    if (stop) throw new PublishClientError(stop);
+    return report;
+  }
+  if (stop) throw new PublishClientError(stop);
+  if (uploads.length === 0 && plan.removals.length === 0) {
+    if (!notPublished.length) output.say(`up to date: ${stored.length} file(s) stored at ${api.base} match ${options.dir}/`);
+    finish(output, report, notPublished, false);
     return report;
   }
 
-  const api = createApiClient(options.to, options.token);
-  const stored = new Map((await api.manifest()).map((entry) => [entry.path, entry]));
-  const operations = await planOperations(source, content, stored, options.all === true);
-  if (operations.length === 0) {
-    out(`up to date: ${stored.size} file(s) stored at ${options.to} match ${options.dir}/\n`);
-    return report;
-  }
-  const count = (what: string) => {
-    report.counts[what] = (report.counts[what] ?? 0) + 1;
+  const parallel = Math.max(1, Math.min(options.parallel ?? CLIENT_LIMITS.parallel, CLIENT_LIMITS.maxParallel));
+  const folder = createDirectorySource(options.dir);
+  /** Uploads (by path) that did not land: what needs them is held back. */
+  const failed = new Set<string>();
+  /** Articles refused only for a slug or id another file of this run held: sent once more at the end. */
+  const again: ArticleUpload[] = [];
+  let lastChance = false;
+  const keptOf = (path: string, replaces?: string) =>
+    storedPaths.has(path) ? path : replaces && storedPaths.has(replaces) ? replaces : undefined;
+
+  const settle = (item: Upload, answer: Answer): void => {
+    const replaces = item.kind === "article" ? item.replaces : undefined;
+    if (isFailure(answer)) {
+      failed.add(item.path);
+      notPublished.push({ path: item.path, kept: keptOf(item.path, replaces), why: `not sent: ${answer.failure}` });
+      return;
+    }
+    if (answer.status === 200 || answer.status === 201) {
+      const said = String(answer.body.result ?? (answer.status === 201 ? "created" : "updated"));
+      // A retried request may find its file already stored by the attempt that failed to answer.
+      const result =
+        answer.attempts > 1 && said === "unchanged" && item.kind !== "registry" ? (item.change === "new" ? "created" : "updated") : said;
+      const { kind, line } = describeDone(item, result, now, site.timeZone);
+      const republished = Array.isArray(answer.body.republished) ? answer.body.republished.length : 0;
+      count(kind);
+      output.change(kind, `${line}${republished ? ` (${republished} article(s) re-published)` : ""}`);
+      for (const warning of warningsFromAnswer(answer.body, content.warnings)) output.warn(`warning: ${formatIssue(warning)}`);
+      return;
+    }
+    const issues = Array.isArray(answer.body.issues) ? (answer.body.issues as ContentIssue[]) : [];
+    if (item.kind === "article" && !lastChance && isClaimOnly(answer.status, issues)) {
+      again.push(item);
+      return;
+    }
+    failed.add(item.path);
+    output.warn(`refused ${item.path} (${answer.status})`);
+    if (issues.length) for (const issue of issues) output.warn(`  error: ${formatIssue(issue)}`);
+    else output.warn(`  ${String(answer.body.detail ?? JSON.stringify(answer.body)).slice(0, 1000)}`);
+    notPublished.push({
+      path: item.path,
+      kept: keptOf(item.path, replaces),
+      why: `the worker refused it (${answer.status}; its problems are listed above)`,
+    });
   };
-  for (const op of operations) {
-    if (options.dryRun) {
-      out(`would ${describe(op)}\n`);
-      count(op.kind);
-      continue;
+
+  const sendBatches = async (items: readonly Upload[]): Promise<void> => {
+    const ready: Upload[] = [];
+    for (const item of items) {
+      const missing = "needs" in item ? item.needs.find((n) => failed.has(n)) : undefined;
+      if (!missing) {
+        ready.push(item);
+        continue;
+      }
+      failed.add(item.path);
+      notPublished.push({ path: item.path, kept: keptOf(item.path), why: `held back, as it needs ${missing}, which was not stored` });
+      output.advance(1);
     }
-    const answer = await api.send(op);
-    if (answer.ok) {
-      const { result, republished } = answer.body as { result: string; republished?: unknown[] };
-      count(result === "unchanged" ? "unchanged" : op.kind === "article" && op.replaces ? "renamed" : `${result}`);
-      out(`${doneLine(op, result)}${republished?.length ? ` (${republished.length} article(s) re-published)` : ""}\n`);
-      for (const warning of warningsFromAnswer(answer.body, content.warnings)) err(`warning: ${formatIssue(warning)}\n`);
-      continue;
-    }
-    report.rejected.push(op.path);
-    const problem = answer.body as { detail?: string; issues?: ContentIssue[] };
-    err(`rejected ${op.path} (${answer.status})\n`);
-    if (problem.issues?.length) for (const issue of problem.issues) err(`  error: ${formatIssue(issue)}\n`);
-    else err(`  ${problem.detail ?? JSON.stringify(answer.body)}\n`);
+    await runPool(makeBatches(ready), parallel, async (batch) => {
+      const files: { item: Upload; bytes: Uint8Array }[] = [];
+      for (const item of batch) {
+        const bytes = item.kind === "registry" && item.change === "emptied" ? new Uint8Array() : await folder.read(item.path);
+        if (bytes) files.push({ item, bytes });
+        else settle(item, { path: item.path, status: 0, failure: "the file left the folder while publishing", attempts: 0 });
+      }
+      const timeout = batch.some((item) => item.kind === "registry") ? CLIENT_LIMITS.registryTimeoutMs : CLIENT_LIMITS.timeoutMs;
+      const answers = files.length
+        ? await api.batch(
+            files.map((f) => ({ path: f.item.path, bytes: f.bytes })),
+            timeout,
+          )
+        : [];
+      for (const [i, answer] of answers.entries()) settle(files[i]!.item, answer);
+      output.advance(batch.length);
+    });
+  };
+
+  const sendRenames = (items: readonly ArticleUpload[]): Promise<void> =>
+    runPool(items, parallel, async (item) => {
+      const bytes = await folder.read(item.path);
+      const answer: Answer = bytes
+        ? await api.rename(item.path, bytes, item.replaces!)
+        : { path: item.path, status: 0, failure: "the file left the folder while publishing", attempts: 0 };
+      settle(item, answer);
+      output.advance(1);
+    });
+
+  const remove = (items: readonly Removal[]): Promise<void> =>
+    runPool(items, parallel, async (item) => {
+      const answer = await api.remove(item.kind === "image" ? "image" : "article", item.path);
+      output.advance(1);
+      if (!isFailure(answer) && answer.status === 200) {
+        const result = answer.body.result === "absent" ? "absent" : "deleted";
+        count(result);
+        output.change(result, `${result.padEnd(8)} ${item.path}`);
+        return;
+      }
+      const why = isFailure(answer)
+        ? `not removed: ${answer.failure}`
+        : `the worker would not remove it (${answer.status}: ${String(answer.body.detail ?? "").slice(0, 400)})`;
+      notPublished.push({ path: item.path, kept: item.path, why });
+    });
+
+  output.begin(uploads.length + plan.removals.length);
+  await sendBatches(plan.images);
+  await sendBatches(plan.registries);
+  await sendBatches(plan.changed);
+  await sendRenames(plan.renames);
+  await sendBatches(plan.added);
+  await remove(plan.removals.filter((r) => r.kind !== "image"));
+  await remove(plan.removals.filter((r) => r.kind === "image"));
+  if (again.length) {
+    // Another file of this run held the slug or id (a swap, a file renamed after the one that takes its name): once
+    // the rest is done, each is sent once more, and refused for good if it still clashes.
+    lastChance = true;
+    const retry = again.splice(0);
+    output.extend(retry.length);
+    await sendBatches(retry.filter((a) => !a.replaces));
+    await sendRenames(retry.filter((a) => a.replaces));
   }
-  const summary = Object.entries(report.counts)
-    .map(([what, n]) => `${n} ${what}`)
-    .join(", ");
-  out(`${options.dryRun ? "dry run, nothing sent" : `published to ${options.to}`}: ${summary}\n`);
-  if (report.rejected.length) err(`\n${report.rejected.length} file(s) rejected: ${report.rejected.join(", ")}\n`);
+  const elapsed = output.elapsed();
+  output.end();
+  const counted = Object.entries(report.counts).map(([what, n]) => `${n} ${what}`);
+  output.say(
+    `published to ${api.base}: ${counted.length ? counted.join(", ") : "nothing changed"} in ${formatDuration(elapsed)}${listedNote(output)}`,
+  );
+  finish(output, report, notPublished, false);
   return report;
 }
 
-function describe(op: Operation): string {
-  switch (op.kind) {
-    case "image":
-      return `store ${op.path}`;
-    case "registry":
-      return `store ${op.path}`;
-    case "article":
-      return op.replaces ? `rename ${op.replaces} → ${op.path}` : `publish ${op.path}${op.draft ? " (draft)" : ""}`;
-    case "delete-article":
-    case "delete-image":
-      return `delete ${op.path}`;
-  }
+/** The note that some changes went unlisted. */
+function listedNote(output: RunOutput): string {
+  const hidden = output.unlisted();
+  return hidden ? ` (${hidden.toLocaleString("en")} not listed above; --verbose lists every file)` : "";
 }
 
-function doneLine(op: Operation, result: string): string {
-  if (op.kind === "article" && op.replaces && result !== "unchanged") return `renamed  ${op.replaces} → ${op.path}`;
-  const label = op.kind === "article" && op.draft ? `${result} (draft)` : result;
-  return `${label.padEnd(8)} ${op.path}`;
+/** Whether a refusal is only a slug or id held by another file (not a retired id): worth one more try later. */
+function isClaimOnly(status: number, issues: readonly ContentIssue[]): boolean {
+  if (status === 409) return true;
+  return (
+    status === 422 && issues.length > 0 && issues.every((i) => (i.field === "slug" || i.field === "id") && /already used by/.test(i.found))
+  );
 }
 
-/**
- * The requests that bring the store to the folder, in an order that never shows a half state: images before the
- * articles that use them, registries before the articles that name their authors, changed articles before new ones
- * (a slug a changed file gives up is free for a new one), renames as one request, then deletions, images last.
- */
-async function planOperations(
-  source: ReturnType<typeof createDirectorySource>,
-  content: Awaited<ReturnType<typeof loadContent>>,
-  stored: ReadonlyMap<string, ManifestEntry>,
-  all: boolean,
-): Promise<Operation[]> {
-  const paths = await source.list();
-  const local = new Set(paths);
-  const operations: Operation[] = [];
-
-  for (const path of paths.filter((p) => p.startsWith("images/"))) {
-    const bytes = (await source.read(path))!;
-    const facts = measureImage(bytes);
-    // Anything else in images/ cannot be used by an article (the check refuses it as an image), so it stays local.
-    if (!facts || !PUBLISHABLE_IMAGE_TYPES.includes(facts.type)) continue;
-    if (stored.get(path)?.hash !== createHash("sha256").update(bytes).digest("hex")) operations.push({ kind: "image", path, bytes });
+/** The files not published, each on one line, and the report's lists. */
+function finish(output: RunOutput, report: PublishReport, notPublished: readonly NotPublished[], dryRun: boolean): void {
+  if (!notPublished.length) return;
+  output.warn("");
+  for (const { path, kept, why } of notPublished) {
+    report.refused.push(path);
+    if (kept) report.kept.push(kept);
+    const keep = dryRun ? "would keep" : "kept";
+    if (kept === path) output.warn(`${keep} the published version of ${path}: ${why}`);
+    else if (kept)
+      output.warn(
+        `${dryRun ? "would not publish" : "not published"}: ${path}: ${why}; ${keep} the published version of ${kept}, which it renames`,
+      );
+    else output.warn(`${dryRun ? "would not publish" : "not published"}: ${path}: ${why}`);
   }
-
-  for (const name of REGISTRY_NAMES) {
-    const bytes = local.has(name) ? (await source.read(name))! : undefined;
-    // A registry removed from the folder is published empty: every author or partner in it goes.
-    if (!bytes && !stored.has(name)) continue;
-    const text = bytes ? utf8.decode(bytes) : "";
-    if (stored.get(name)?.hash !== hashSource(text)) operations.push({ kind: "registry", path: name, bytes: bytes ?? new Uint8Array() });
-  }
-
-  const records = new Map([...content.records, ...content.drafts].map((r) => [r.file, r]));
-  const gone = [...stored.values()].filter((e) => (e.kind === "article" || e.kind === "draft") && !local.has(e.path));
-  const changed: Operation[] = [];
-  const added: Operation[] = [];
-  for (const [file, record] of [...records].sort(([a], [b]) => (a < b ? -1 : 1))) {
-    const bytes = (await source.read(file))!;
-    const entry = stored.get(file);
-    if (entry && !all && entry.hash === hashSource(utf8.decode(bytes))) continue;
-    if (entry) {
-      changed.push({ kind: "article", path: file, bytes, draft: record.draft });
-      continue;
-    }
-    // A new file holding the slug or id of a stored article whose file is gone is that article, renamed.
-    const old = record.draft ? undefined : gone.find((e) => e.kind === "article" && (e.slug === record.slug || e.id === record.id));
-    if (old) gone.splice(gone.indexOf(old), 1);
-    added.push({ kind: "article", path: file, bytes, draft: record.draft, ...(old ? { replaces: old.path } : {}) });
-  }
-  operations.push(...changed, ...added);
-  for (const entry of gone) operations.push({ kind: "delete-article", path: entry.path });
-  for (const entry of stored.values()) {
-    if (entry.kind === "image" && !local.has(entry.path)) operations.push({ kind: "delete-image", path: entry.path });
-  }
-  return operations;
+  output.warn(
+    dryRun
+      ? `${notPublished.length} file(s) would not be published as they are in the folder.`
+      : `${notPublished.length} file(s) not published as they are in the folder: fix them and publish again.`,
+  );
 }
 
-interface ApiAnswer {
-  ok: boolean;
-  status: number;
-  body: unknown;
-}
-
-function createApiClient(to: string, token: string) {
-  const base = to.replace(/\/+$/, "");
-  const call = async (method: string, path: string, body?: Uint8Array): Promise<ApiAnswer> => {
-    let res: Response;
-    try {
-      res = await fetch(base + path, {
-        method,
-        headers: { Authorization: `Bearer ${token}`, ...(body ? { "Content-Type": "application/octet-stream" } : {}) },
-        ...(body ? { body: body as Uint8Array<ArrayBuffer> } : {}),
-        signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
-      });
-    } catch (error) {
-      throw new PublishClientError(`cannot reach ${base} (${(error as Error).cause ?? (error as Error).message}); is the worker running?`);
+/** Uploads in batches of at most CLIENT_LIMITS.batchFiles files and batchBytes bytes, in order. */
+export function makeBatches<T extends { size: number }>(items: readonly T[]): T[][] {
+  const batches: T[][] = [];
+  let current: T[] = [];
+  let bytes = 0;
+  for (const item of items) {
+    if (current.length && (current.length >= CLIENT_LIMITS.batchFiles || bytes + item.size > CLIENT_LIMITS.batchBytes)) {
+      batches.push(current);
+      current = [];
+      bytes = 0;
     }
-    if (res.status === 401 || res.status === 403) {
-      throw new PublishClientError(`${base} refused the token (${res.status}): PUBLISH_TOKEN must be the worker's (locally, .dev.vars)`);
-    }
-    if (res.status === 404 && path.startsWith("/api/manifest")) {
-      throw new PublishClientError(`${base} has no publish API: the worker needs PUBLISH_TOKEN set and its DB and IMAGES bindings`);
-    }
-    const text = await res.text();
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(text);
-    } catch {
-      parsed = { detail: text.slice(0, 400) };
-    }
-    if (res.status >= 500) throw new PublishClientError(`${base}${path}: ${res.status} ${(parsed as { detail?: string }).detail ?? ""}`);
-    return { ok: res.ok, status: res.status, body: parsed };
-  };
-  const encodePath = (path: string) => path.split("/").map(encodeURIComponent).join("/");
-  return {
-    async manifest(): Promise<ManifestEntry[]> {
-      const entries: ManifestEntry[] = [];
-      let after = "";
-      for (;;) {
-        const answer = await call("GET", `/api/manifest?limit=${MANIFEST_PAGE.max}&after=${encodeURIComponent(after)}`);
-        if (!answer.ok) throw new PublishClientError(`${base}/api/manifest: ${answer.status}`);
-        const page = answer.body as { entries: ManifestEntry[]; next: string | null };
-        entries.push(...page.entries);
-        if (page.next === null) return entries;
-        after = page.next;
-      }
-    },
-    send(op: Operation): Promise<ApiAnswer> {
-      switch (op.kind) {
-        case "image":
-          return call("PUT", `/api/${encodePath(op.path)}`, op.bytes);
-        case "registry":
-          return call("PUT", `/api/registries/${op.path}`, op.bytes);
-        case "article":
-          return call(
-            "PUT",
-            `/api/articles/${encodePath(op.path)}${op.replaces ? `?replaces=${encodeURIComponent(op.replaces)}` : ""}`,
-            op.bytes,
-          );
-        case "delete-article":
-          return call("DELETE", `/api/articles/${encodePath(op.path)}`);
-        case "delete-image":
-          return call("DELETE", `/api/${encodePath(op.path)}`);
-      }
-    },
-  };
+    current.push(item);
+    bytes += item.size;
+  }
+  if (current.length) batches.push(current);
+  return batches;
 }
 
 /** PUBLISH_TOKEN from the environment, else from the `.dev.vars` file wrangler dev reads (beside the wrangler config). */
@@ -301,24 +394,32 @@ export interface MainOptions {
   env?: NodeJS.ProcessEnv;
   /** Stops a `--watch` run (the tests; Ctrl-C otherwise). */
   signal?: AbortSignal;
+  /** Whether standard error is a terminal (default: asked of the process). */
+  tty?: boolean;
 }
 
-/** The command line: 0 when everything was published, 1 when the check failed or a file was rejected, 2 otherwise. */
+/**
+ * The command line: 0 when everything was published, 1 when a file was refused (by the check or the worker) or not
+ * sent, 2 when the run could not go ahead (options, folder, deletion guard, token, worker unreachable).
+ */
 export async function main(argv: readonly string[], options: MainOptions = {}): Promise<number> {
   const out = options.out ?? ((t) => process.stdout.write(t));
   const err = options.err ?? ((t) => process.stderr.write(t));
-  const { values, positionals } = parseOptions(argv, {
-    to: { type: "string", default: DEFAULT_TARGET },
-    "dry-run": { type: "boolean", default: false },
-    all: { type: "boolean", default: false },
-    watch: { type: "boolean", default: false },
-    help: { type: "boolean", short: "h" },
-  });
+  let parsed: ReturnType<typeof parseMainOptions>;
+  try {
+    parsed = parseMainOptions(argv);
+  } catch (error) {
+    err(`error: ${(error as Error).message}\n\n${USAGE}`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
   if (values.help || positionals.length) {
     (values.help ? out : err)(USAGE);
     return values.help ? 0 : 2;
   }
   try {
+    const confirmDeletions = wholeNumberOption(values["confirm-deletions"], "--confirm-deletions", 0, Number.MAX_SAFE_INTEGER);
+    const parallel = wholeNumberOption(values.parallel, "--parallel", 1, CLIENT_LIMITS.maxParallel);
     const site = await readSettings(values.config, values.env, values.var);
     const token = await readPublishToken(options.env ?? process.env, join(dirname(values.config), ".dev.vars"));
     if (!token) {
@@ -326,9 +427,30 @@ export async function main(argv: readonly string[], options: MainOptions = {}): 
         "no PUBLISH_TOKEN: set it in the environment, or in .dev.vars for the local server (npm start writes one)",
       );
     }
-    const run = () => publishFolder({ to: values.to, dir: values.dir, token, site, dryRun: values["dry-run"], all: values.all, out, err });
-    const report = await run();
-    if (!values.watch) return report.checkFailed || report.rejected.length ? 1 : 0;
+    const run = () =>
+      publishFolder({
+        to: values.to,
+        dir: values.dir,
+        token,
+        site,
+        dryRun: values["dry-run"],
+        all: values.all,
+        allOrNothing: values["all-or-nothing"],
+        confirmDeletions,
+        parallel,
+        verbose: values.verbose,
+        tty: options.tty ?? process.stderr.isTTY === true,
+        out,
+        err,
+      });
+    if (!values.watch) {
+      const report = await run();
+      return report.refused.length ? 1 : 0;
+    }
+    await run().catch((error: unknown) => {
+      if (!(error instanceof PublishClientError)) throw error;
+      err(`error: ${error.message}\n`);
+    });
     await watchFolder(values.dir, run, out, err, options.signal);
     return 0;
   } catch (error) {
@@ -338,6 +460,28 @@ export async function main(argv: readonly string[], options: MainOptions = {}): 
     }
     throw error;
   }
+}
+
+function parseMainOptions(argv: readonly string[]) {
+  return parseOptions(argv, {
+    to: { type: "string", default: DEFAULT_TARGET },
+    "dry-run": { type: "boolean", default: false },
+    all: { type: "boolean", default: false },
+    "all-or-nothing": { type: "boolean", default: false },
+    "confirm-deletions": { type: "string" },
+    parallel: { type: "string" },
+    verbose: { type: "boolean", default: false },
+    watch: { type: "boolean", default: false },
+    help: { type: "boolean", short: "h" },
+  });
+}
+
+/** A whole-number option in [min, max], or undefined when absent. */
+function wholeNumberOption(text: string | undefined, name: string, min: number, max: number): number | undefined {
+  if (text === undefined) return undefined;
+  const value = /^\d{1,15}$/.test(text) ? Number(text) : Number.NaN;
+  if (!(value >= min && value <= max)) throw new PublishClientError(`${name} takes a whole number from ${min} to ${max}, not "${text}"`);
+  return value;
 }
 
 /** Runs `run` again a moment after files in `dir` stop changing, one run at a time, until `signal` (or Ctrl-C). */
@@ -374,12 +518,4 @@ function interruptSignal(): AbortSignal {
   return controller.signal;
 }
 
-if (import.meta.main) {
-  main(process.argv.slice(2)).then(
-    (code) => process.exit(code),
-    (error: unknown) => {
-      process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
-      process.exit(70);
-    },
-  );
-}
+if (import.meta.main) runCommand(main);

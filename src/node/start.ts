@@ -7,6 +7,7 @@ import { appendFile, readFile, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { parse as parseToml } from "smol-toml";
+import { runCommand } from "./exit-codes.ts";
 import { main as publish, readDevVar } from "./publish.ts";
 
 /** wrangler's own entry, run on this Node (22, from node_modules): the `.bin` shim would pick the system's. */
@@ -164,12 +165,4 @@ export async function start(args: readonly string[]): Promise<number> {
   return gone;
 }
 
-if (import.meta.main) {
-  start(process.argv.slice(2)).then(
-    (code) => process.exit(code),
-    (error: unknown) => {
-      process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
-      process.exit(70);
-    },
-  );
-}
+if (import.meta.main) runCommand(start);

@@ -75,6 +75,15 @@ describe("npm run check (the CLI)", () => {
     expect(error?.stderr).toContain(`${expected.length} problem(s)`);
   });
 
+  it("names a missing --dir in one line, exit 2, no stack trace", async () => {
+    const error = await cli("/nonexistent/edge-feeds-content").then(
+      () => undefined,
+      (e: { code: number; stderr: string }) => e,
+    );
+    expect(error?.code).toBe(2);
+    expect(error?.stderr).toBe("error: --dir /nonexistent/edge-feeds-content: no such folder\n");
+  });
+
   it("exits 0 on good content", async () => {
     const { stdout } = await cli(FIXTURE_DIR);
     expect(stdout).toMatch(/^ok: 7 article file\(s\), 6 publishable/);

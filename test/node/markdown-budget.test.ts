@@ -1,11 +1,12 @@
-// The body budget: what the check refuses (size, deep raw HTML), and that any body it accepts renders in bounded time,
+// The body budget: what the check refuses (size, deep raw HTML, HTML that renders too large), and that any body it accepts renders in bounded time,
 // the pathological markdown constructs included. Footnotes move to the end as markdown-it-footnote's own rule does.
+import fc from "fast-check";
 import MarkdownIt from "markdown-it";
 import footnote from "markdown-it-footnote";
 import { describe, expect, it } from "vitest";
 import { checkBodyBudget } from "../../src/core/body-budget.ts";
 import { LIMITS } from "../../src/core/limits.ts";
-import { createMarkdownParser, renderMarkdown } from "../../src/core/markdown.ts";
+import { createMarkdownParser, measureRenderedHtml, renderMarkdown } from "../../src/core/markdown.ts";
 
 const base = { siteUrl: "https://news.example.com", pageUrl: "https://news.example.com/articles/a" };
 const MAX = LIMITS.bodyBytes;
@@ -19,11 +20,11 @@ describe("checkBodyBudget", () => {
     const base = { siteUrl: "https://x.example", pageUrl: "https://x.example/a" };
     const shown = (body: string) => renderMarkdown(body, base).html;
     expect(shown(`${">".repeat(99)} deep`)).toContain("deep");
-    expect(checkBodyBudget(`${">".repeat(99)} deep`)).toEqual([]);
+    expect(checkBodyBudget(`${">".repeat(99)} deep`, base)).toEqual([]);
     expect(shown(`${">".repeat(100)} deep`)).not.toContain("deep");
-    expect(checkBodyBudget(`${">".repeat(100)} deep`).map((p) => p.line)).toEqual([0]);
+    expect(checkBodyBudget(`${">".repeat(100)} deep`, base).map((p) => p.line)).toEqual([0]);
     const lists = Array.from({ length: 60 }, (_, i) => `${"  ".repeat(i)}- deep${i}\n`).join("");
-    const [problem] = checkBodyBudget(lists);
+    const [problem] = checkBodyBudget(lists, base);
     expect(problem).toBeDefined();
     expect(shown(lists)).toMatch(new RegExp(`deep${problem!.line - 1}\\b`));
     expect(shown(lists)).not.toMatch(new RegExp(`deep${problem!.line}\\b`));
@@ -50,7 +51,7 @@ describe("checkBodyBudget", () => {
     },
     { name: "a long run of indentation that nests nothing", body: `${" ".repeat(40)}x\n${"-".repeat(40)}\n`, problems: [] },
   ])("$name", ({ body, problems }) => {
-    const found = checkBodyBudget(body).map((p) => [p.line, p.found]);
+    const found = checkBodyBudget(body, base).map((p) => [p.line, p.found]);
     expect(found).toEqual(problems.map(([line, text]) => [line, expect.stringMatching(text as RegExp)]));
   });
 });
@@ -89,7 +90,8 @@ describe("rendering a body at the limit costs bounded time", () => {
   });
 
   it("the check's count can be fooled, which is why the renderer has its own guard", () => {
-    expect(checkBodyBudget(fill("<b>`</b>`"))).toEqual([]);
+    // 45 KB: at the full 512 KiB the same markup renders past the rendered-size budget, which refuses it.
+    expect(checkBodyBudget("<b>`</b>`".repeat(5000), base)).toEqual([]);
   });
 
   it("shows the HTML of a body nested past the render guard as text, and keeps its markdown", () => {
@@ -112,5 +114,125 @@ describe("footnotes", () => {
     { name: "a note ending in a list", md: "A[^l].\n\n[^l]: Items:\n\n    - one\n    - two" },
   ])("$name: the same HTML as markdown-it-footnote's own rule", ({ md }) => {
     expect(createMarkdownParser(true).render(md)).toBe(plugin.render(md));
+  });
+});
+
+// The rendered-size budget (LIMITS.renderedHtmlBytes): what a body renders to is measured token by token, without
+// building it, and a body whose HTML would pass the budget is refused at the line whose markup repeats.
+describe("the rendered size", () => {
+  const utf8 = (text: string) => new TextEncoder().encode(text).byteLength;
+  const BUDGET = LIMITS.renderedHtmlBytes;
+  const notes = Array.from({ length: 40 }, (_, i) => `Note ${i}[^${i}] and a [link](https://example.com/${i}).\n\n[^${i}]: Text ${i}.`);
+  const corpus: Record<string, string> = {
+    "plain prose": "A paragraph of words.\n\nAnother one, with *emphasis* and `code`.\n",
+    "footnotes and links": notes.join("\n\n"),
+    "a repeated footnote": `Text${"[^1]".repeat(300)}\n\n[^1]: The note.\n`,
+    "inline footnotes": "A^[one] and ^[two *em*].\n",
+    "relative links and images": "[a](#x) [b](x.html) [c](/y) ![d](/images/x.jpg) ![e](x.jpg)\n\nline  \nbreak\n\n---\n",
+    "an aligned table": `|a|b|c|\n|:-|:-:|-:|\n${"|x|y|z|\n".repeat(200)}`,
+    "reference links": `[r]: https://example.com/${"p".repeat(100)}\n\n${"[r] ".repeat(300)}\n`,
+    "raw HTML": '<div class="x"><p>Hi <a href="/y">y</a> <img src="z.png"></p></div>\n\n<span title=\'"q"\'>a > b & c</span>\n',
+    "HTML past the render guard (shown as text)": `${"<div>".repeat(LIMITS.renderHtmlDepth + 5)}x`,
+    headings: "# one\n\n## two\n\n### three\n",
+    "code blocks": "```js\nconst a = '<b>';\n```\n\n    indented <code>\n",
+    "non-Latin text": "بهره‌برداری از سه ایستگاه جدید\n\nЖурнал «Каспий»\n",
+  };
+
+  it.each(Object.entries(corpus))("%s: the count is the rendered HTML's size, or a little above it", (_name, body) => {
+    const real = utf8(renderMarkdown(body, base).html);
+    const { bytes, over } = measureRenderedHtml(body, base, Number.POSITIVE_INFINITY);
+    expect(over).toBe(false);
+    expect(bytes).toBeGreaterThanOrEqual(real);
+    // Relative paths resolve to shorter URLs than the page's own, so they are counted a little high; never much.
+    expect(bytes).toBeLessThanOrEqual(real * 1.3 + 64);
+  });
+
+  it("never counts below the rendered size, whatever the markdown (property)", () => {
+    const piece = fc.constantFrom(
+      "[^1]",
+      "[^2]",
+      "^[inline]",
+      "[a](#f)",
+      "[r]",
+      "![i](x.jpg)",
+      "<b>",
+      "</b>",
+      '<a href="/p">',
+      "<br>",
+      "&amp;",
+      '"',
+      "`c`",
+      "|x|",
+      "\n",
+      "\n\n",
+      "  \n",
+      "# ",
+      "> ",
+      "- ",
+      "word ",
+      "é",
+      "&",
+      "<",
+      "[u](http://example.com)",
+      "<https://example.org>",
+      "[p](../up/x?q=1)",
+    );
+    const tail = "\n\n[^1]: One.\n[^2]: Two[^1].\n\n[r]: /target\n\n|a|b|\n|-|:-|\n|c|d|\n";
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 60 }), (parts) => {
+        const body = parts.join("") + tail;
+        const real = utf8(renderMarkdown(body, base).html);
+        expect(measureRenderedHtml(body, base, Number.POSITIVE_INFINITY).bytes).toBeGreaterThanOrEqual(real);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it.each([
+    {
+      name: "the issue's 200 KB body repeating one footnote",
+      body: `Intro.\n\nText${"[^1]".repeat(50_000)}\n\n[^1]: The note.\n`,
+      line: 2,
+      cause: /footnote references/,
+    },
+    {
+      name: "a 100 KB body repeating one footnote (stored, it made /rss.xml?limit=100 22.8 MB)",
+      body: `Intro.\n\n${"Word[^1] ".repeat(12_500)}\n\n[^1]: The note.\n`,
+      line: 2,
+      cause: /footnote references/,
+    },
+    {
+      name: "a reference-style link with a long URL, used thousands of times",
+      body: `[r]: https://example.com/${"p".repeat(2000)}\n\nIntro.\n\n${"[r] ".repeat(600)}\n`,
+      line: 4,
+      cause: /links \(a reference-style link repeats its whole URL/,
+    },
+    {
+      name: "a table of 400 KB of one-letter cells",
+      body: `Intro\n\n|a|b|\n|:-|-:|\n${"|x|y|\n".repeat(70_000)}`,
+      line: 2,
+      cause:
+        /^markdown that renders to more than 1 MiB of HTML; the block starting here \(70,002 lines\) renders to at least 10\d\d(\.\d)? KiB from 410.2 KiB, most of it table cells$/,
+    },
+    { name: "relative links, each made absolute", body: `Intro\n\nmore\n${"[a](#x) ".repeat(30_000)}\n`, line: 3, cause: /links/ },
+  ])("refuses $name, naming the line and what repeats", ({ body, line, cause }) => {
+    expect(utf8(body)).toBeLessThanOrEqual(LIMITS.bodyBytes);
+    const problems = checkBodyBudget(body, base);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]!.line).toBe(line);
+    expect(problems[0]!.found).toMatch(/^markdown that renders to more than 1 MiB of HTML; (this line alone|the block starting here)/);
+    expect(problems[0]!.found).toMatch(cause);
+    // What the renderer really makes of it: over the budget, so the check refused no body that would have fitted.
+    expect(utf8(renderMarkdown(body, base).html)).toBeGreaterThan(BUDGET);
+  });
+
+  it.each([
+    { name: "512 KiB of prose paragraphs", body: fill("A sentence of ordinary prose, as reporters write it.\n\n") },
+    { name: "a repeated footnote just inside the budget", body: `Text${"[^1]".repeat(4_000)}\n\n[^1]: The note.\n` },
+    // Table rows render to about three times their markdown (right-aligned cells carry a style each).
+    { name: "a long table of real words", body: `|Name|Votes|\n|-|-:|\n${"|Candidate name|12,345|\n".repeat(10_000)}` },
+  ])("accepts $name", ({ body }) => {
+    expect(checkBodyBudget(body, base)).toEqual([]);
+    expect(utf8(renderMarkdown(body, base).html)).toBeLessThanOrEqual(BUDGET);
   });
 });

@@ -1,6 +1,7 @@
-// `npm run publish` against a real local worker (wrangler's dev server: workerd with local D1 and R2): the first
-// publish serves the sample, edits, removals and renames reach the feeds, and what the check or the worker refuses
-// changes nothing and is named.
+// `npm run publish` against a real local worker (wrangler's dev server: workerd with local D1 and R2), called in
+// process: the first publish serves the sample, edits, removals and renames reach the feeds, and what the check or the
+// worker refuses changes nothing and is named while every other file goes. (test/node/publish-e2e.test.ts runs the
+// command itself for the per-file outcomes, the deletion guard and retries.)
 import { mkdir, rename, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -57,7 +58,7 @@ describe("npm run publish against a local worker", () => {
     expect(order("authors.yaml")).toBeLessThan(order("2025/04/iran-azerbaijan-de-escalation.md"));
     expect(lines).toContain("created  2025/05/caspian-corridor-analysis.md");
     expect(lines).toContain("created (draft) 2025/05/embargoed-summit-preview.md");
-    expect(lines.at(-1)).toBe(`published to ${worker.url}: ${await countSampleFiles()} created`);
+    expect(lines.at(-1)).toMatch(new RegExp(`^published to ${worker.url}: ${await countSampleFiles()} created in [\\d.]+ s$`));
     const feed = await rss();
     expect(feed.match(/<item>/g)).toHaveLength(4);
     expect(feed).toContain("Iran, Azerbaijan chart path to de-escalation as Pezeshkian visits Baku");
@@ -109,7 +110,7 @@ describe("npm run publish against a local worker", () => {
     const { code, out } = await run("--dry-run");
     expect(code).toBe(0);
     expect(out).toContain("would publish 2025/05/dry.md\n");
-    expect(out).toContain("dry run, nothing sent");
+    expect(out).toContain("dry run, nothing sent: would publish 1\n");
     expect(await feeds()).toEqual(before);
     await rm(join(dir, "2025/05/dry.md"));
   });
@@ -130,11 +131,11 @@ describe("npm run publish against a local worker", () => {
     expect((await worker.get("/articles/oil-gas-baku-energy-week")).status).toBe(404);
   });
 
-  it("refuses a broken folder with check's messages, sending nothing", async () => {
+  it("publishes every good file and names each file the check refuses with check's messages, exiting 1", async () => {
     const broken = "---\ndate: 2025-05-01\n---\nNo title.\n";
     await writeArticle(dir, "2025/05/broken.md", broken);
-    const before = await feeds();
-    const { code, err } = await run();
+    await writeArticle(dir, "2025/05/good-beside-broken.md", "---\ntitle: Good beside a broken file\ndate: 2025-05-19 10:00\n---\nFine.\n");
+    const { code, out, err } = await run();
     expect(code).toBe(1);
     const checkErr = capture();
     const stream = (write: (text: string) => void) =>
@@ -154,9 +155,21 @@ describe("npm run publish against a local worker", () => {
     const errors = (text: string) => text.split("\n").filter((l) => l.startsWith("error: "));
     expect(errors(err)).toEqual(errors(checkErr.text()));
     expect(errors(err)).toEqual([expect.stringMatching(/^error: 2025\/05\/broken\.md \[title\]: nothing \(the field is missing\)/)]);
-    expect(err).toContain("nothing was published");
+    expect(err).toContain("not published: 2025/05/broken.md: refused by the check (its problems are listed above)\n");
+    expect(out).toContain("created  2025/05/good-beside-broken.md\n");
+    expect(await rss()).toContain("Good beside a broken file");
+
+    // --all-or-nothing: the check's refusal stops the run before anything is sent.
+    await writeArticle(dir, "2025/05/good-beside-broken.md", "---\ntitle: Good, edited\ndate: 2025-05-19 10:00\n---\nFine.\n");
+    const before = await feeds();
+    const strict = await run("--all-or-nothing");
+    expect(strict.code).toBe(1);
+    expect(strict.err).toContain("1 problem(s) in 1 file(s); nothing was published (--all-or-nothing)");
+    expect(strict.out).toBe("");
     expect(await feeds()).toEqual(before);
     await rm(join(dir, "2025/05/broken.md"));
+    await rm(join(dir, "2025/05/good-beside-broken.md"));
+    expect((await run()).code).toBe(0);
   });
 
   it("names every file the worker refuses and exits 1, publishing the rest", async () => {
@@ -170,15 +183,34 @@ describe("npm run publish against a local worker", () => {
     const { code, out, err } = await run();
     expect(code).toBe(1);
     expect(out).toContain("created  2025/05/fine.md\n");
-    expect(err).toContain("rejected 2025/05/reuse.md (422)\n");
+    expect(err).toContain("refused 2025/05/reuse.md (422)\n");
     expect(err).toMatch(
       /error: 2025\/05\/reuse\.md \[id\]: id "http:\/\/localhost:8787\/articles\/oil-gas-baku-energy-week", which belonged to the deleted article/,
     );
-    expect(err).toContain("1 file(s) rejected: 2025/05/reuse.md\n");
+    expect(err).toContain("not published: 2025/05/reuse.md: the worker refused it (422; its problems are listed above)\n");
     const feed = await rss();
     expect(feed).toContain("A fine new article");
     expect(feed).not.toContain("Reuse");
     await rm(join(dir, "2025/05/reuse.md"));
+  });
+
+  it("publishes a slug one file gives up and another takes in the same run, whatever the order they are sent in", async () => {
+    await writeArticle(dir, "2025/05/aa-taker.md", "---\ntitle: Taker\ndate: 2025-05-24 10:00\n---\nT.\n");
+    await writeArticle(dir, "2025/05/zz-giver.md", "---\ntitle: Giver\ndate: 2025-05-24 11:00\nslug: wanted\n---\nG.\n");
+    expect((await run()).code).toBe(0);
+    // aa-taker.md sorts (and is sent) first, while zz-giver.md still holds the slug: refused, then sent once more.
+    await writeArticle(dir, "2025/05/aa-taker.md", "---\ntitle: Taker\ndate: 2025-05-24 10:00\nslug: wanted\n---\nT.\n");
+    await writeArticle(dir, "2025/05/zz-giver.md", "---\ntitle: Giver\ndate: 2025-05-24 11:00\nslug: given-up\n---\nG.\n");
+    const swapped = await run();
+    expect(swapped.err).toBe("");
+    expect(swapped.code).toBe(0);
+    expect(swapped.out).toMatch(
+      /^updated {2}2025\/05\/zz-giver\.md \(its URL moves: \/articles\/wanted → \/articles\/given-up\)\nupdated {2}2025\/05\/aa-taker\.md \(its URL moves: \/articles\/aa-taker → \/articles\/wanted\)$/m,
+    );
+    expect(await (await worker.get("/articles/wanted")).text()).toContain("Taker");
+    await rm(join(dir, "2025/05/aa-taker.md"));
+    await rm(join(dir, "2025/05/zz-giver.md"));
+    expect((await run()).code).toBe(0);
   });
 
   it("stops with exit 2 when the token is wrong or the worker is not there", async () => {

@@ -1,8 +1,9 @@
 // `npm start -- --port P`: on a fresh state it writes .dev.vars, migrates the local D1, serves the sample articles (and
-// the static assets) on P, and stopping npm (SIGTERM, or SIGINT as Ctrl-C sends) stops wrangler and its workerd; the state persists. With a
-// parts database bound (PARTS_1), it migrates that too and the sample's parts go there.
+// the static assets) on P, and stopping npm (SIGTERM, or SIGINT as Ctrl-C sends) stops wrangler and its workerd; the
+// state persists. A broken file in the folder is named and every other article served. With a parts database bound
+// (PARTS_1), it migrates that too and the sample's parts go there.
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
-import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { cp, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -59,14 +60,20 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-/** Starts `npm start -- --port P …` and resolves with its output once it says it serves (or rejects if it stops first). */
+/**
+ * Starts `npm start -- --port P …` and resolves with its output once it says it serves (or rejects if it stops first).
+ * With `site`, start.ts runs in that folder instead (what `npm start` runs, publishing that folder's articles/).
+ */
 async function startNpm(
   configFile = config,
   state = join(dir, "state"),
+  site?: string,
 ): Promise<{ child: ChildProcess; output: () => string; exited: Promise<number | string> }> {
+  const args = ["--port", String(port), "-c", configFile, "--persist-to", state];
   // Its own process group, so that a failed test can clean up everything it started.
-  const child = spawn("npm", ["start", "--", "--port", String(port), "-c", configFile, "--persist-to", state], {
-    cwd: ROOT,
+  const [command, argv] = site ? [process.execPath, [join(ROOT, "src/node/start.ts"), ...args]] : ["npm", ["start", "--", ...args]];
+  const child = spawn(command, argv, {
+    cwd: site ?? ROOT,
     detached: true,
     stdio: ["ignore", "pipe", "pipe"],
     env: { ...process.env, PUBLISH_TOKEN: "" },
@@ -78,7 +85,7 @@ async function startNpm(
   const exited = new Promise<number | string>((resolve) => child.once("exit", (code, signal) => resolve(code ?? signal!)));
   const serving = new Promise<void>((resolve, reject) => {
     const check = setInterval(() => {
-      if (output.includes("[start] serving")) {
+      if (output.includes("[start] serving") || output.includes("[start] still serving")) {
         clearInterval(check);
         resolve();
       }
@@ -146,6 +153,20 @@ describe("npm start", () => {
     expect(readDevVar(await readFile(join(dir, ".dev.vars"), "utf8"), "PUBLISH_TOKEN")).toBe(token);
     expect((await (await fetch(`http://127.0.0.1:${port}/rss.xml`)).text()).match(/<item>/g)).toHaveLength(4);
     await stopAndCheck(run, "SIGINT");
+  }, 180_000);
+
+  it("serves every good article when one file is broken, naming it, and says to fix it and publish", async () => {
+    const site = join(dir, "site");
+    await cp(join(ROOT, "articles"), join(site, "articles"), { recursive: true });
+    await writeFile(join(site, "articles/2025/05/broken.md"), "---\ndate: 2025-05-01\n---\nNo title.\n");
+    const run = await startNpm(config, join(dir, "state-broken"), site);
+    expect(run.output()).toMatch(/^error: 2025\/05\/broken\.md \[title\]: nothing \(the field is missing\)/m);
+    expect(run.output()).toContain("not published: 2025/05/broken.md: refused by the check (its problems are listed above)");
+    expect(run.output()).toContain(`published to http://127.0.0.1:${port}: ${await countSampleFiles()} created`);
+    expect(run.output()).toContain(`[start] still serving http://127.0.0.1:${port}/, but not everything was published`);
+    const rss = await (await fetch(`http://127.0.0.1:${port}/rss.xml`)).text();
+    expect(rss.match(/<item>/g)).toHaveLength(4);
+    await stopAndCheck(run, "SIGTERM");
   }, 180_000);
 
   it("with a parts database bound and PARTS_WRITE_SHARD set, migrates it too and serves the sample from it", async () => {

@@ -1,0 +1,275 @@
+// What a publish run will do, decided before anything is sent: the folder's files against the stored manifest, and
+// each file's outcome (sent; refused by the check; held back because a file it depends on is refused; kept live at its
+// published version), the files to remove, and what each upload depends on. Pure: no I/O.
+import type { ArticleRecord } from "../core/article.ts";
+import { AUTHORS_FILE, listAvatarFiles, PUBLISHER_KEY } from "../core/authors.ts";
+import { isArticleFile, type LoadedContent } from "../core/content.ts";
+import { quote } from "../core/describe-value.ts";
+import { splitFrontMatter } from "../core/front-matter.ts";
+import type { ManifestEntry, RegistryName } from "../core/publishing.ts";
+import { REGISTRY_NAMES } from "../core/publishing.ts";
+import type { SiteSettings } from "../core/settings.ts";
+import { fileNameSlug } from "../core/slug.ts";
+import { hashSource } from "../sources/publication.ts";
+
+/** A file of the folder as the plan needs it: the hash the manifest compares, its size, and for images their type. */
+export interface LocalFile {
+  /** `hashSource` of the text (articles, registries) or SHA-256 of the bytes (images); absent if it could not be read. */
+  hash?: string;
+  size: number;
+  /** Images: the type, when the publish API stores that type. */
+  publishableType?: string;
+}
+
+export interface ImageUpload {
+  kind: "image";
+  path: string;
+  size: number;
+  change: "new" | "changed";
+}
+
+export interface RegistryUpload {
+  kind: "registry";
+  path: RegistryName;
+  size: number;
+  /** `emptied`: removed from the folder, so published empty (every entry goes). */
+  change: "new" | "changed" | "emptied";
+  /** Uploads of this run it must not go without (authors.yaml: the avatars it names). */
+  needs: readonly string[];
+}
+
+export interface ArticleUpload {
+  kind: "article";
+  path: string;
+  size: number;
+  change: "new" | "changed";
+  draft: boolean;
+  /** Stored as a draft now. */
+  wasDraft: boolean;
+  /** The stored file this one renames (same slug or id, gone from the folder). */
+  replaces?: string;
+  /** When readers first see it (a future time: embargoed until then). */
+  published: Date;
+  /** The article's public URL moves: its stored slug and the new one. */
+  slugMove?: { from: string; to: string };
+  /** Uploads of this run it must not go without: images it shows, authors.yaml when it names an author of it. */
+  needs: readonly string[];
+}
+
+export type Upload = ImageUpload | RegistryUpload | ArticleUpload;
+
+/** A stored file no longer in the folder. */
+export interface Removal {
+  kind: "article" | "draft" | "image";
+  path: string;
+}
+
+/** A file that is not sent: refused by the check, or held back because a file it depends on is refused. */
+export interface Refusal {
+  path: string;
+  /** The stored file whose published version stays live: this one, or the old name it renames. */
+  kept?: string;
+  /** Set when the file itself passes the check: what it depends on that is refused. */
+  heldBack?: string;
+}
+
+export interface Plan {
+  images: ImageUpload[];
+  registries: RegistryUpload[];
+  /** Stored articles and drafts whose text changed (or all of them, with `--all`), before new ones. */
+  changed: ArticleUpload[];
+  /** New files that rename a stored one (sent one by one, with `?replaces=`). */
+  renames: ArticleUpload[];
+  added: ArticleUpload[];
+  /** Articles and drafts first, then images. */
+  removals: Removal[];
+  refusals: Refusal[];
+  /** Files whose stored version is the same as the folder's. */
+  unchanged: number;
+  stored: { files: number; articles: number };
+}
+
+export interface PlanInput {
+  content: LoadedContent;
+  /** Every file of the folder, with what the plan needs of it. */
+  local: ReadonlyMap<string, LocalFile>;
+  stored: readonly ManifestEntry[];
+  site: SiteSettings;
+  /** Send every article, even those whose text is unchanged. */
+  all: boolean;
+  /**
+   * The slugs and ids a refused new file may claim (from whatever of its front matter can be read, and its name): a
+   * stored article it matches, gone from the folder, is its old name, and stays.
+   */
+  claims?: ReadonlyMap<string, ReadonlySet<string>>;
+}
+
+export function planPublish(input: PlanInput): Plan {
+  const { content, local, site } = input;
+  const stored = new Map(input.stored.map((e) => [e.path, e]));
+  const refusedFiles = new Set(content.issues.map((i) => i.file));
+  const refusals: Refusal[] = [];
+  let unchanged = 0;
+  const isStored = (path: string) => stored.has(path);
+
+  const images: ImageUpload[] = [];
+  for (const [path, file] of local) {
+    // Anything else in images/ cannot be used by an article (the check refuses it as an image): it stays local.
+    if (!path.startsWith("images/") || !file.publishableType || file.hash === undefined) continue;
+    const entry = stored.get(path);
+    if (entry?.hash === file.hash) unchanged++;
+    else images.push({ kind: "image", path, size: file.size, change: entry ? "changed" : "new" });
+  }
+  const uploadedImages = new Set(images.map((i) => i.path));
+
+  const registries: RegistryUpload[] = [];
+  for (const name of REGISTRY_NAMES) {
+    const file = local.get(name);
+    const entry = stored.get(name);
+    if (file && refusedFiles.has(name)) {
+      refusals.push({ path: name, ...(entry ? { kept: name } : {}) });
+      continue;
+    }
+    const needs = name === AUTHORS_FILE ? listAvatarFiles(content.authors, site).filter((f) => uploadedImages.has(f)) : [];
+    if (!file) {
+      // A registry removed from the folder is published empty: every author or partner in it goes.
+      if (entry && entry.hash !== EMPTY_HASH) registries.push({ kind: "registry", path: name, size: 0, change: "emptied", needs });
+      continue;
+    }
+    if (entry?.hash === file.hash) unchanged++;
+    else registries.push({ kind: "registry", path: name, size: file.size, change: entry ? "changed" : "new", needs });
+  }
+
+  // Articles that name an author of authors.yaml go with it: while it is refused they wait (published against the
+  // stored registry, their bylines could differ from what the check showed); while it is being sent they need it.
+  const authorsRefused = refusedFiles.has(AUTHORS_FILE) && local.has(AUTHORS_FILE);
+  const authorsSent = registries.some((r) => r.path === AUTHORS_FILE);
+  const namedAuthor = (record: ArticleRecord): string | undefined => namesRegisteredAuthor(record, content, authorsRefused);
+
+  const gone = [...stored.values()].filter((e) => (e.kind === "article" || e.kind === "draft") && !local.has(e.path));
+  const takeGone = (match: (e: ManifestEntry) => boolean): ManifestEntry | undefined => {
+    const found = gone.find((e) => e.kind === "article" && match(e));
+    if (found) gone.splice(gone.indexOf(found), 1);
+    return found;
+  };
+
+  // A refused file keeps what is stored: itself, or the stored article it renames (matched by the slug or id it claims).
+  for (const path of [...local.keys()].filter((p) => isArticleFile(p) && refusedFiles.has(p)).sort()) {
+    if (isStored(path)) {
+      refusals.push({ path, kept: path });
+      continue;
+    }
+    const claims = input.claims?.get(path);
+    const old = claims ? takeGone((e) => claims.has(e.slug ?? "") || claims.has(e.id ?? "")) : undefined;
+    refusals.push({ path, ...(old ? { kept: old.path } : {}) });
+  }
+
+  const changed: ArticleUpload[] = [];
+  const renames: ArticleUpload[] = [];
+  const added: ArticleUpload[] = [];
+  const records = [...content.records, ...content.drafts].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+  const pending: { record: ArticleRecord; entry?: ManifestEntry }[] = [];
+  for (const record of records) {
+    const file = local.get(record.file);
+    const entry = stored.get(record.file);
+    if (entry && !input.all && file?.hash === entry.hash) {
+      unchanged++;
+      continue;
+    }
+    const author = namedAuthor(record);
+    if (authorsRefused && author) {
+      refusals.push({
+        path: record.file,
+        ...(entry ? { kept: record.file } : {}),
+        heldBack: `it names ${author} of authors.yaml, which is refused`,
+      });
+      continue;
+    }
+    pending.push({ record, entry });
+  }
+  for (const { record, entry } of pending) {
+    const needs = [...new Set([record.imageFile, ...record.bodyImages])].filter(
+      (f): f is string => f !== undefined && uploadedImages.has(f),
+    );
+    if (authorsSent && namedAuthor(record)) needs.push(AUTHORS_FILE);
+    const upload: ArticleUpload = {
+      kind: "article",
+      path: record.file,
+      size: local.get(record.file)?.size ?? 0,
+      change: entry ? "changed" : "new",
+      draft: record.draft,
+      wasDraft: entry?.kind === "draft",
+      published: record.published,
+      needs,
+    };
+    if (entry) {
+      if (entry.kind === "article" && !record.draft && entry.slug !== undefined && entry.slug !== record.slug) {
+        upload.slugMove = { from: entry.slug, to: record.slug };
+      }
+      changed.push(upload);
+      continue;
+    }
+    // A new file holding the slug or id of a stored article whose file is gone is that article, renamed.
+    const old = record.draft ? undefined : takeGone((e) => e.slug === record.slug || e.id === record.id);
+    if (old) {
+      if (old.slug !== record.slug) upload.slugMove = { from: old.slug!, to: record.slug };
+      renames.push({ ...upload, replaces: old.path });
+    } else added.push(upload);
+  }
+
+  const removals: Removal[] = gone.map((e) => ({ kind: e.kind === "draft" ? "draft" : "article", path: e.path }));
+  for (const entry of stored.values()) {
+    if (entry.kind === "image" && !local.has(entry.path)) removals.push({ kind: "image", path: entry.path });
+  }
+
+  return {
+    images,
+    registries,
+    changed,
+    renames,
+    added,
+    removals,
+    refusals,
+    unchanged,
+    stored: { files: stored.size, articles: [...stored.values()].filter((e) => e.kind === "article").length },
+  };
+}
+
+/** What an emptied registry is stored with: a registry stored empty and still missing changes nothing. */
+const EMPTY_HASH = hashSource("");
+
+/**
+ * The author of authors.yaml an article names, quoted for a message, or undefined: a registered key or name, or a key
+ * whose entry is unnamed (a warning on the article). When authors.yaml cannot be read at all, any author it names
+ * might be one of its entries.
+ */
+function namesRegisteredAuthor(record: ArticleRecord, content: LoadedContent, registryUnreadable: boolean): string | undefined {
+  const registered = record.authors.find((a) => a.key !== PUBLISHER_KEY && content.authors.has(a.key));
+  if (registered) return quote(registered.key);
+  const unnamed = content.warnings.find((w) => w.file === record.file && (w.field === "author" || w.field === "authors"));
+  if (unnamed) return "an author";
+  if (registryUnreadable && content.authors.size === 0) {
+    const named = record.authors.find((a) => a.key !== PUBLISHER_KEY);
+    if (named) return quote(named.name);
+  }
+  return undefined;
+}
+
+/**
+ * The slugs and ids a refused article file may claim, for recognising it as the new name of a stored article: its
+ * file name's slug, and the `slug`, `id` and `canonical` of its front matter when that can be read.
+ */
+export function claimsOf(file: string, text: string | null, site: SiteSettings): Set<string> {
+  const claims = new Set<string>();
+  const named = fileNameSlug(file);
+  if (named.ok) claims.add(named.slug);
+  const split = text === null ? undefined : splitFrontMatter(file, text);
+  if (split?.ok) {
+    const { slug, id, canonical } = split.data;
+    if (typeof slug === "string") claims.add(slug.trim().normalize("NFC"));
+    if (typeof id === "string") claims.add(id.trim());
+    if (typeof canonical === "string") claims.add(canonical.trim());
+  }
+  for (const slug of [...claims]) claims.add(`${site.url}/articles/${encodeURIComponent(slug)}`);
+  return claims;
+}
