@@ -23,7 +23,12 @@ const ROOT = resolve(import.meta.dirname, "../..");
 /** wrangler's own entry, run on this Node (22): the `.bin` shim would pick the system's. */
 const WRANGLER = join(dirname(createRequire(import.meta.url).resolve("wrangler/package.json")), "bin", "wrangler.js");
 /** Objects copied at once: each copy is one wrangler process. */
-const PARALLEL = 4;
+/**
+ * Image copies in flight at once against a remote bucket. Against local state it is one: each `wrangler r2 object`
+ * process opens the same local R2 store (its SQLite metadata), and two writing at once failed a restore here with
+ * "put: Unspecified error".
+ */
+const REMOTE_PARALLEL = 4;
 
 /** What a backup folder holds, as `manifest.json` says. */
 export interface BackupManifest {
@@ -84,11 +89,16 @@ function targetOf(values: { config: string; env?: string; local?: boolean; remot
 
 const shared = (t: Target) => ["-c", t.config, ...(t.env ? ["--env", t.env] : [])];
 
-/** Runs `work` on every item, PARALLEL at a time. */
-async function eachLimited<T>(items: readonly T[], work: (item: T) => Promise<void>): Promise<void> {
+/** Copies in flight at once for this target: one against local state (see REMOTE_PARALLEL). */
+function parallelFor(target: Target): number {
+  return target.where.includes("--remote") ? REMOTE_PARALLEL : 1;
+}
+
+/** Runs `work` on every item, `parallel` at a time. */
+async function eachLimited<T>(items: readonly T[], parallel: number, work: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
   await Promise.all(
-    Array.from({ length: Math.min(PARALLEL, items.length) }, async () => {
+    Array.from({ length: Math.min(parallel, items.length) }, async () => {
       while (next < items.length) await work(items[next++]!);
     }),
   );
@@ -159,7 +169,7 @@ export async function backup(
   ) as { results: { path: string; type: string; sha256: string }[] }[];
   const images: BackupManifest["images"] = listed[0]!.results.map((row) => ({ ...row, file: `r2/${row.path}` }));
   // --no-images: the images are listed (and checked on restore) but copied by other means (an S3 tool, for a big bucket).
-  await eachLimited(values["no-images"] ? [] : images, async (image) => {
+  await eachLimited(values["no-images"] ? [] : images, parallelFor(target), async (image) => {
     const file = join(out, image.file);
     await mkdir(dirname(file), { recursive: true });
     await wrangler(["r2", "object", "get", `${target.bucket}/${image.path}`, ...target.where, ...shared(target), "--file", file]);
@@ -194,7 +204,7 @@ export async function restore(argv: readonly string[], log: (line: string) => vo
     await wrangler(["d1", "execute", binding, ...target.where, ...shared(target), "--yes", "--file", join(from, file)]);
     log(`[restore] ${binding}: ${file}`);
   }
-  await eachLimited(values["no-images"] ? [] : manifest.images, async (image) => {
+  await eachLimited(values["no-images"] ? [] : manifest.images, parallelFor(target), async (image) => {
     await wrangler([
       "r2",
       "object",
