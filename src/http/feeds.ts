@@ -1,15 +1,16 @@
 // Feed routes: the site's feeds, section/tag/author feeds, their archive pages, and the OPML list of them all.
 // Each route parses the request, plans the document (src/core/feed-plan.ts) and answers through a versioned response.
 import type { Context, Hono } from "hono";
-import { FACET_KINDS, type FacetKind, HOME, type Scope } from "../core/catalog.ts";
+import { FACET_KINDS, type FacetKind, HOME, type Scope, scopeKey } from "../core/catalog.ts";
 import { canonicalJson, describeScope, FEED_FILES, GROUP_TITLES, planFeed, scopePath } from "../core/feed-plan.ts";
 import { hashText } from "../core/hash.ts";
 import { FEED_ITEMS_MAX } from "../core/settings.ts";
 import { etagOf, type FeedFormat, OUTPUT_REVISION, planParts } from "../formats/index.ts";
 import { OPML_CONTENT_TYPE, type OpmlFeed, renderOpml } from "../formats/opml.ts";
+import { cacheTagHeader, feedDocumentTags, INDEX_TAG } from "./cache-tags.ts";
 import type { AppContext } from "./context.ts";
 import { NotFoundError, RequestError } from "./errors.ts";
-import { answerKept, respondAndKeep, responseKey } from "./versioned.ts";
+import { respondVersioned } from "./versioned.ts";
 
 const ALLOW = "GET, HEAD, OPTIONS";
 const PAGE = ":page{[1-9][0-9]{0,8}}";
@@ -49,10 +50,6 @@ async function serveFeed(c: Context, ctx: AppContext, format: FeedFormat): Promi
   const limit = parseLimit(c.req.queries("limit") ?? []);
   const now = ctx.now();
   const pageParam = c.req.param("page");
-  // Archive pages ignore `limit`, so it does not split their kept responses.
-  const key = responseKey(new URL(c.req.url).pathname, pageParam === undefined ? limit : undefined);
-  const kept = await answerKept(c, ctx, key, now);
-  if (kept) return kept;
   const page = pageParam === undefined ? undefined : Number(pageParam);
   const scope = await requestedScope(c, ctx, now);
   const plan = await planFeed(ctx.catalog, ctx.site, now, { scope, page, limit: page === undefined ? limit : undefined });
@@ -62,12 +59,12 @@ async function serveFeed(c: Context, ctx: AppContext, format: FeedFormat): Promi
   if (scope.kind !== "home" && c.req.param("slug") !== scope.slug) {
     // One URL per feed: other spellings of a name redirect to its slug form.
     const rest = (page === undefined ? "" : `archive/${page}/`) + format.file;
+    c.header("Cache-Tag", cacheTagHeader(feedDocumentTags(scopeKey(scope), format.id)));
     return c.redirect(`${ctx.site.url}/${scopePath(scope)}${rest}${new URL(c.req.url).search}`, 301);
   }
-  return respondAndKeep(
+  return respondVersioned(
     c,
     ctx,
-    key,
     {
       etag: etagOf(format.id, plan),
       lastModified: plan.lastModified,
@@ -76,8 +73,8 @@ async function serveFeed(c: Context, ctx: AppContext, format: FeedFormat): Promi
       contentType: format.contentType,
       cacheKey: `${scopePath(scope)}${page ?? "current"}/${format.file}/${plan.version}`,
       self: plan.head.hubs.length ? plan.head.self[format.id] : undefined,
-      nextChange: plan.nextChange,
       alternate: plan.head.homeUrl,
+      tags: feedDocumentTags(scopeKey(scope), format.id),
       render: () => planParts(ctx.catalog, plan, format),
     },
     now,
@@ -100,9 +97,6 @@ async function requestedScope(c: Context, ctx: AppContext, now: Date): Promise<S
 async function serveOpml(c: Context, ctx: AppContext): Promise<Response> {
   const { site, catalog } = ctx;
   const now = ctx.now();
-  const key = responseKey("/feeds.opml");
-  const kept = await answerKept(c, ctx, key, now);
-  if (kept) return kept;
   const siteNextRelease = await catalog.nextRelease(now);
   const feedOf = (scope: Scope): OpmlFeed => ({
     ...describeScope(scope, site),
@@ -114,17 +108,16 @@ async function serveOpml(c: Context, ctx: AppContext): Promise<Response> {
   );
   const doc = { title: `${site.title}: all feeds`, groups: [{ title: site.title, feeds: [feedOf(HOME)] }, ...facetGroups] };
   const version = hashText(canonicalJson(doc));
-  return respondAndKeep(
+  return respondVersioned(
     c,
     ctx,
-    key,
     {
       etag: `"opml-${OUTPUT_REVISION}-${version}"`,
       // The list may change whenever an embargoed article comes out (it can open a new section, tag or author).
       freshness: { archived: false, siteNextRelease },
-      nextChange: siteNextRelease,
       contentType: OPML_CONTENT_TYPE,
       cacheKey: `feeds.opml/${version}`,
+      tags: [INDEX_TAG],
       render: () => renderOpml(doc),
     },
     now,

@@ -299,9 +299,7 @@ class StorePublisher implements Publisher {
     const scopes = new Set<string>();
     for (let i = 0; i < slugs.length; i += this.#group.articles) {
       const { sources } = await this.#store.read({ sources: slugs.slice(i, i + this.#group.articles) });
-      const items = [...sources.values()].map(
-        (source, index): Incoming => ({ index, file: source.file, text: source.text, stored: true }),
-      );
+      const items = [...sources.values()].map((source, index): Incoming => ({ index, file: source.file, text: source.text, stored: true }));
       await this.#publishAll(items, now, (_item, answer) => {
         if ("error" in answer) return;
         done.push({ file: answer.outcome.file, result: answer.outcome.result });
