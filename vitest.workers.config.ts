@@ -4,6 +4,11 @@ import { readdir, readFile } from "node:fs/promises";
 import { join, relative, sep } from "node:path";
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
+import { buildAssets } from "./src/node/build-assets.ts";
+
+// The static assets wrangler.toml's [assets] names (public/), as `npm run build` writes them: the plugin serves them
+// before the worker, as Cloudflare does. src/assets/paths.ts is left as committed (test/node/assets.test.ts checks it).
+await buildAssets({ paths: false });
 
 const migrations = await readD1Migrations("./migrations");
 const partsMigrations = await readD1Migrations("./migrations-parts");

@@ -12,7 +12,12 @@ import type { SiteSettings } from "./settings.ts";
 /** The file each format is served as, in every feed folder. */
 export const FEED_FILES: { readonly [K in FormatId]: string } = { rss: "rss.xml", atom: "atom.xml", json: "feed.json" };
 
-/** Where the stylesheet for people opening an XML feed in a browser is served, under the site URL. */
+/**
+ * Where the stylesheet for people opening an XML feed in a browser is served, under the site URL: a static asset at a
+ * stable address, cached for an hour (src/node/build-assets.ts). Not a fingerprinted one: the address is part of every
+ * feed's bytes and version, so a stylesheet edit would change every feed's ETag (every reader fetching every feed
+ * again) and be an OUTPUT_REVISION change, for a file only people opening a feed in a browser load.
+ */
 export const FEED_STYLESHEET_PATH = "/feed.css";
 
 /** Absolute URLs of one feed document in every format, under `base` (a URL ending in `/`). */

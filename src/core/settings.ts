@@ -20,7 +20,7 @@ export interface SiteSettings {
   /** Items per archive page (RFC 5005); pages are counted from the oldest article, so full ones never change. */
   archiveItems: number;
   /** Cache-Control for feeds, in seconds (each clamped to the next scheduled publication). */
-  cache: { maxAge: number; sMaxAge: number; staleWhileRevalidate: number; archiveMaxAge: number; edgeSeconds: number };
+  cache: { maxAge: number; sMaxAge: number; staleWhileRevalidate: number; archiveMaxAge: number };
   /** WebSub hub every feed advertises, if any. */
   websubHub?: string;
   /** Secret that unlocks /preview for drafts and embargoed articles (PREVIEW_TOKEN); without it only published ones. */
@@ -51,7 +51,6 @@ export const SETTING_DEFAULTS = {
   CACHE_S_MAXAGE: "300",
   CACHE_STALE_WHILE_REVALIDATE: "600",
   ARCHIVE_MAX_AGE: "86400",
-  EDGE_CACHE_SECONDS: "10",
 } as const;
 
 /** An optional whole-number setting within bounds. */
@@ -99,9 +98,6 @@ export function parseSettings(input: SettingsInput): SiteSettings {
     sMaxAge: wholeNumber(input, "CACHE_S_MAXAGE", 0, CACHE_SECONDS_MAX),
     staleWhileRevalidate: wholeNumber(input, "CACHE_STALE_WHILE_REVALIDATE", 0, CACHE_SECONDS_MAX),
     archiveMaxAge: wholeNumber(input, "ARCHIVE_MAX_AGE", 0, CACHE_SECONDS_MAX),
-    // How long the worker answers a feed from its own cache without asking storage: the bound on how late a publish
-    // shows where it was not purged (other data centres), and never past an embargoed article's release.
-    edgeSeconds: wholeNumber(input, "EDGE_CACHE_SECONDS", 0, 3600),
   };
 
   const rawHub = input.WEBSUB_HUB;
@@ -172,6 +168,9 @@ function parseFeedLinkQuery(raw: unknown): string | undefined {
 /** The shortest PUBLISH_TOKEN accepted: long enough that guessing it over the network is hopeless. */
 export const PUBLISH_TOKEN_MIN = 32;
 
+/** The characters of a bearer token (RFC 6750 §2.1, `b64token`). */
+const TOKEN68 = /^[A-Za-z0-9\-._~+/]+=*$/;
+
 /**
  * PUBLISH_TOKEN, the secret the publish API requires (`wrangler secret put PUBLISH_TOKEN`): undefined when unset (the
  * API is off), a ConfigError when shorter than PUBLISH_TOKEN_MIN, like every other bad setting. Not a site setting: no
@@ -186,6 +185,10 @@ export function parsePublishToken(input: SettingsInput): string | undefined {
       "PUBLISH_TOKEN",
       `must be at least ${PUBLISH_TOKEN_MIN} characters (e.g. \`openssl rand -base64 32\`, set with \`wrangler secret put PUBLISH_TOKEN\`)`,
     );
+  }
+  // A token a client could never send as `Authorization: Bearer` (RFC 6750 §2.1: token68) would lock the API for good.
+  if (!TOKEN68.test(token)) {
+    throw new ConfigError("PUBLISH_TOKEN", "must be letters, digits and - . _ ~ + / only, then any = (a bearer token, RFC 6750 §2.1)");
   }
   return token;
 }

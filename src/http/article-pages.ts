@@ -9,6 +9,7 @@ import type { SiteSettings } from "../core/settings.ts";
 import { slugify } from "../core/text.ts";
 import { FORMATS } from "../formats/index.ts";
 import { jsonForScript, newsArticleJsonLd, type PublisherLogo } from "../formats/json-ld.ts";
+import { articleTag, cacheTagHeader } from "./cache-tags.ts";
 import type { AppContext } from "./context.ts";
 import { NotFoundError } from "./errors.ts";
 import { html, page, type SafeHtml, trusted } from "./html.ts";
@@ -16,7 +17,7 @@ import { labelsFor } from "./labels.ts";
 
 /** Pages show article HTML the core has sanitised; no script runs on them. */
 export const PAGE_CSP =
-  "default-src 'none'; img-src * data:; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'self'";
+  "default-src 'none'; img-src * data:; style-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'self'";
 
 /**
  * A published article by slug: drafts never are, and embargoed ones are not found until their time, by the same one
@@ -196,6 +197,7 @@ export function renderArticlePage(article: Article, site: SiteSettings, options:
     : undefined;
   const otherLang = site.language !== lang ? html` lang="${site.language}" dir="${textDirection(site.language)}"` : "";
   return page({
+    siteUrl: site.url,
     lang,
     dir: textDirection(lang),
     title: `${article.title} – ${site.title}`,
@@ -234,7 +236,10 @@ export function registerArticlePages(app: Hono, ctx: AppContext): void {
     };
     return c.html(renderArticlePage(article!, ctx.site, options), 200, {
       "Content-Security-Policy": PAGE_CSP,
+      // Its language feed's link follows whether the site lists languages: a change that opens or closes the site's
+      // second language shows on other articles' pages within this lifetime (they are not purged for it).
       "Cache-Control": "public, max-age=300",
+      "Cache-Tag": cacheTagHeader([articleTag(found.entry.slug)]),
     });
   });
 }

@@ -2,13 +2,14 @@
 // its three feeds (linked, and announced with <link rel="alternate"> so a reader subscribes by pasting the page's
 // address). Reads the facet, its count and its newest entries from the catalog: bounded work per request.
 import type { Context, Hono } from "hono";
-import { FACET_KINDS, type Facet, type FacetKind, type Scope } from "../core/catalog.ts";
+import { FACET_KINDS, type Facet, type FacetKind, type Scope, scopeKey } from "../core/catalog.ts";
 import { archivePageCount, describeScope, facetLabel, feedUrls, scopePath } from "../core/feed-plan.ts";
 import { textDirection } from "../core/language.ts";
 import type { Article } from "../core/model.ts";
 import type { SiteSettings } from "../core/settings.ts";
 import { FORMATS } from "../formats/index.ts";
 import { PAGE_CSP, timeElement } from "./article-pages.ts";
+import { cacheTagHeader, scopeTag } from "./cache-tags.ts";
 import type { AppContext } from "./context.ts";
 import { NotFoundError } from "./errors.ts";
 import { html, page, type SafeHtml } from "./html.ts";
@@ -61,6 +62,7 @@ export function renderFacetPage(facet: Facet, articles: readonly Article[], posi
   const { description } = describeScope(facet, site);
   const author = facet.kind === "authors" ? articles.flatMap((a) => a.authors).find((a) => a.key === facet.slug) : undefined;
   return page({
+    siteUrl: site.url,
     lang: site.language,
     title: `${facetLabel(facet)} – ${site.title}`,
     head: html`<link rel="canonical" href="${scopePageUrl(site, facet)}">
@@ -89,6 +91,7 @@ async function serveFacetPage(c: Context, ctx: AppContext): Promise<Response> {
   // redirect: the catalog finds public facets only.
   const facet = await ctx.catalog.facet(kind, requested, now);
   if (!facet) throw new NotFoundError(c.req.path);
+  c.header("Cache-Tag", cacheTagHeader([scopeTag(scopeKey(facet))]));
   if (requested !== facet.slug || !c.req.path.endsWith("/")) return c.redirect(scopePageUrl(ctx.site, facet), 301);
   // One read of the list (its newest headlines, its positions for the archive link, the next releases), then the articles.
   const window = await ctx.catalog.window(facet, now, { newest: ctx.site.feedItems });

@@ -2,7 +2,7 @@
 // folder (its own feeds, partners.yaml `feed:`), and the OPML list of the site's. Each route parses the request, plans
 // the document (src/core/feed-plan.ts) and answers through a versioned response.
 import type { Context, Hono } from "hono";
-import { FACET_KINDS, type FacetKind, HOME, type Scope } from "../core/catalog.ts";
+import { FACET_KINDS, type FacetKind, HOME, type Scope, scopeKey } from "../core/catalog.ts";
 import {
   canonicalJson,
   describeScope,
@@ -18,9 +18,10 @@ import { PARTNER_KEY, type Partner, partnerServes } from "../core/partners.ts";
 import { FEED_ITEMS_MAX } from "../core/settings.ts";
 import { etagOf, type FeedFormat, OUTPUT_REVISION, planParts } from "../formats/index.ts";
 import { OPML_CONTENT_TYPE, type OpmlFeed, renderOpml } from "../formats/opml.ts";
+import { cacheTagHeader, feedDocumentTags, INDEX_TAG, partnerTag } from "./cache-tags.ts";
 import type { AppContext } from "./context.ts";
 import { NotFoundError, RequestError } from "./errors.ts";
-import { answerKept, respondAndKeep, responseKey } from "./versioned.ts";
+import { respondVersioned } from "./versioned.ts";
 
 const ALLOW = "GET, HEAD, OPTIONS";
 const PAGE = ":page{[1-9][0-9]{0,8}}";
@@ -63,10 +64,6 @@ async function serveFeed(c: Context, ctx: AppContext, format: FeedFormat): Promi
   const limit = parseLimit(c.req.queries("limit") ?? []);
   const now = ctx.now();
   const pageParam = c.req.param("page");
-  // Archive pages ignore `limit`, so it does not split their kept responses.
-  const key = responseKey(new URL(c.req.url).pathname, pageParam === undefined ? limit : undefined);
-  const kept = await answerKept(c, ctx, key, now);
-  if (kept) return kept;
   const page = pageParam === undefined ? undefined : Number(pageParam);
   const [scope, partner] = await Promise.all([requestedScope(c, ctx, now), requestedPartner(c, ctx)]);
   if (partner && !partnerServes(partner, scope)) {
@@ -77,15 +74,17 @@ async function serveFeed(c: Context, ctx: AppContext, format: FeedFormat): Promi
   // any redirect, so an embargoed story reveals no facet.
   if (!plan || (scope.kind !== "home" && plan.count === 0)) throw new NotFoundError(c.req.path);
   const folder = (partner ? partnerPath(partner.key) : "") + scopePath(scope);
+  // A partner's feed is purged with its scope's (a publish) and with the partner's tag (its partners.yaml entry).
+  const tags = [...feedDocumentTags(scopeKey(scope), format.id), ...(partner ? [partnerTag(partner.key)] : [])];
   if (scope.kind !== "home" && c.req.param("slug") !== scope.slug) {
     // One URL per feed: other spellings of a name redirect to its slug form.
     const rest = (page === undefined ? "" : `archive/${page}/`) + format.file;
+    c.header("Cache-Tag", cacheTagHeader(tags));
     return c.redirect(`${ctx.site.url}/${folder}${rest}${new URL(c.req.url).search}`, 301);
   }
-  return respondAndKeep(
+  return respondVersioned(
     c,
     ctx,
-    key,
     {
       etag: etagOf(format.id, plan),
       lastModified: plan.lastModified,
@@ -94,8 +93,8 @@ async function serveFeed(c: Context, ctx: AppContext, format: FeedFormat): Promi
       contentType: format.contentType,
       cacheKey: `${folder}${page ?? "current"}/${format.file}/${plan.version}`,
       self: plan.head.hubs.length ? plan.head.self[format.id] : undefined,
-      nextChange: plan.nextChange,
       alternate: plan.head.homeUrl,
+      tags,
       render: () => planParts(ctx.catalog, plan, format),
     },
     now,
@@ -133,9 +132,6 @@ async function requestedPartner(c: Context, ctx: AppContext): Promise<(Partner &
 async function serveOpml(c: Context, ctx: AppContext): Promise<Response> {
   const { site, catalog } = ctx;
   const now = ctx.now();
-  const key = responseKey("/feeds.opml");
-  const kept = await answerKept(c, ctx, key, now);
-  if (kept) return kept;
   const siteNextRelease = await catalog.nextRelease(now);
   const feedOf = (scope: Scope): OpmlFeed => ({
     ...describeScope(scope, site),
@@ -147,17 +143,16 @@ async function serveOpml(c: Context, ctx: AppContext): Promise<Response> {
   );
   const doc = { title: `${site.title}: all feeds`, groups: [{ title: site.title, feeds: [feedOf(HOME)] }, ...facetGroups] };
   const version = hashText(canonicalJson(doc));
-  return respondAndKeep(
+  return respondVersioned(
     c,
     ctx,
-    key,
     {
       etag: `"opml-${OUTPUT_REVISION}-${version}"`,
       // The list may change whenever an embargoed article comes out (it can open a new section, tag or author).
       freshness: { archived: false, siteNextRelease },
-      nextChange: siteNextRelease,
       contentType: OPML_CONTENT_TYPE,
       cacheKey: `feeds.opml/${version}`,
+      tags: [INDEX_TAG],
       render: () => renderOpml(doc),
     },
     now,

@@ -1,11 +1,12 @@
 // The index page: every feed (home, sections, tags, authors) with subscribe links, copy buttons and autodiscovery.
 import type { Hono } from "hono";
-import { type Catalog, FACET_KINDS, HOME } from "../core/catalog.ts";
+import { type Catalog, FACET_KINDS, HOME, scopeKey } from "../core/catalog.ts";
 import { facetLabel, GROUP_TITLES, listedFacets, scopePath } from "../core/feed-plan.ts";
 import type { Article } from "../core/model.ts";
 import type { SiteSettings } from "../core/settings.ts";
 import { FORMATS } from "../formats/index.ts";
 import { autodiscoveryLinks } from "./article-pages.ts";
+import { cacheTagHeader, INDEX_TAG, scopeTag } from "./cache-tags.ts";
 import type { AppContext } from "./context.ts";
 import { headlineList, latestArticles } from "./facet-pages.ts";
 import { html, page, type SafeHtml, trusted } from "./html.ts";
@@ -66,6 +67,7 @@ ${facets.map((f) => {
 `;
   });
   return page({
+    siteUrl: site.url,
     lang: site.language,
     title: `${site.title} feeds`,
     head: autodiscoveryLinks(site, listed[FACET_KINDS.indexOf("languages")]),
@@ -89,9 +91,11 @@ export function registerIndexPage(app: Hono, ctx: AppContext): void {
     const [latest, siteNextRelease] = await Promise.all([latestArticles(ctx, HOME, now), ctx.catalog.nextRelease(now)]);
     const body = await renderIndexPage(ctx.site, ctx.catalog, now, latest);
     return c.html(body, 200, {
-      "Content-Security-Policy": `default-src 'none'; script-src ${await copyScriptHash()}; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'self'`,
+      "Content-Security-Policy": `default-src 'none'; script-src ${await copyScriptHash()}; style-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'self'`,
       // Cut like the feeds: the page changes when the site's next embargoed article comes out.
       "Cache-Control": cacheControl(ctx.site, { archived: false, siteNextRelease }, now),
+      // The site's newest headlines, and every public feed.
+      "Cache-Tag": cacheTagHeader([scopeTag(scopeKey(HOME)), INDEX_TAG]),
     });
   });
 }

@@ -17,6 +17,7 @@ import {
   type SitemapUrl,
 } from "../formats/sitemap.ts";
 import { articlePageUrl } from "./article-pages.ts";
+import { INDEX_TAG } from "./cache-tags.ts";
 import type { AppContext } from "./context.ts";
 import { NotFoundError } from "./errors.ts";
 import { scopePageUrl } from "./facet-pages.ts";
@@ -79,6 +80,7 @@ async function serveIndex(c: Context, ctx: AppContext, size: number): Promise<Re
       freshness: { archived: false, siteNextRelease },
       contentType: SITEMAP_CONTENT_TYPE,
       cacheKey: `sitemap.xml/${version}`,
+      tags: [INDEX_TAG],
       render: () => renderSitemapIndex(files),
     },
     now,
@@ -143,6 +145,7 @@ async function respondSitemap(
       freshness: { archived, siteNextRelease: await ctx.catalog.nextRelease(now) },
       contentType: SITEMAP_CONTENT_TYPE,
       cacheKey: `sitemaps/${name}/${version}`,
+      tags: [INDEX_TAG],
       render: () => renderUrlset(urls),
     },
     now,
@@ -186,6 +189,7 @@ async function serveNews(c: Context, ctx: AppContext): Promise<Response> {
       freshness: { archived: false, siteNextRelease: nextChange },
       contentType: SITEMAP_CONTENT_TYPE,
       cacheKey: `sitemap-news.xml/${version}`,
+      tags: [INDEX_TAG],
       render: () => renderNewsSitemap(urls),
     },
     now,

@@ -11,6 +11,7 @@ import type { ContentSource } from "../../src/sources/source.ts";
 import { appOver } from "../support/app.ts";
 import { NOW as EMBED_NOW, fixtureSite, fixtureSource } from "../support/embed-fixture.ts";
 import { FIXTURE_DIR, NOW, site } from "../support/site.ts";
+import { withAssets } from "../support/static-assets.ts";
 
 /** Generous per-test bound: the whole suite runs in a few seconds; a hang or a pathological input fails here. */
 const TIME_LIMIT = 30_000;
@@ -43,7 +44,9 @@ function makeApp(now: Date = NOW, extra: MemoryFiles = {}) {
 }
 
 const { app } = makeApp();
-const request = (path: string, init: RequestInit = {}) => app.request(`https://news.example.com${path}`, init);
+/** The app behind the static assets (/embed.js, /feed.css, /assets/…), as Cloudflare serves them. */
+const platform = withAssets((req) => app.fetch(req));
+const request = (path: string, init: RequestInit = {}) => platform(new Request(`https://news.example.com${path}`, init));
 
 /** What must never be readable before publication: the draft's and the embargoed article's words, slugs and photo. */
 const SECRETS = [

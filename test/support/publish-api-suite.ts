@@ -139,10 +139,16 @@ export function describePublishApi(name: string, make: () => PublishApiStore, ru
         expect(none.headers.get("WWW-Authenticate")).toBe('Bearer realm="publish"');
         const basic = await fetch(`${BASE}/api/manifest`, { headers: { Authorization: `Basic ${btoa(`x:${TOKEN}`)}` } });
         expect(basic.status).toBe(401);
-        for (const wrong of [`${TOKEN}x`, TOKEN.slice(0, -1), "x".repeat(TOKEN.length), `${TOKEN.slice(0, -1)}!`]) {
+        for (const wrong of [`${TOKEN}x`, TOKEN.slice(0, -1), "x".repeat(TOKEN.length), `${TOKEN.slice(0, -1)}~`]) {
           const res = await fetch(`${BASE}/api/manifest`, { headers: { Authorization: `Bearer ${wrong}` } });
           expect(res.status, wrong).toBe(403);
+          expect(res.headers.get("WWW-Authenticate"), wrong).toBeNull();
         }
+        // A bearer token with characters no token may hold is a malformed request (RFC 6750 §3.1), not a wrong token.
+        const malformed = await fetch(`${BASE}/api/manifest`, { headers: { Authorization: `Bearer ${TOKEN.slice(0, -1)}!` } });
+        expect(malformed.status).toBe(400);
+        expect(malformed.headers.get("WWW-Authenticate")).toBe('Bearer realm="publish", error="invalid_request"');
+        expect(((await malformed.json()) as { detail: string }).detail).toMatch(/not a bearer token/);
         const put = await fetch(`${BASE}/api/articles/a.md`, { method: "PUT", body: article("A") });
         expect(put.status).toBe(401);
         expect(await store.articleCount()).toBe(0);
@@ -152,6 +158,7 @@ export function describePublishApi(name: string, make: () => PublishApiStore, ru
           "GET /api/manifest without a publish token",
           "GET /api/manifest without a publish token",
           ...Array(4).fill("GET /api/manifest with a wrong publish token"),
+          "GET /api/manifest with a malformed publish token",
           "PUT /api/articles/a.md without a publish token",
         ]);
         expect(await ok.json()).toEqual({ entries: [], next: null });
