@@ -5,7 +5,7 @@
 // the answer reaches anyone), and `ctx.cache.purge({ tags })` drops every answer carrying one of the tags, in every
 // data centre (https://developers.cloudflare.com/workers/cache/purge/). Tags are printable ASCII without spaces, at
 // most 1,024 characters, matched without regard to case.
-import type { ScopeKey } from "../core/catalog.ts";
+import { ALL, type ScopeKey, scopeKey } from "../core/catalog.ts";
 import { hashText } from "../core/hash.ts";
 import type { FormatId } from "../core/model.ts";
 import type { PublishChange } from "../core/publishing.ts";
@@ -95,7 +95,8 @@ export function tagsOfRelease(released: readonly ReleasedArticle[]): string[] {
   if (released.length === 0) return [];
   return [
     ...new Set([
-      ...released.flatMap((article) => article.scopes.map(scopeTag)),
+      // The list of every article has no answer of its own (the sitemaps that read it carry the index's tag).
+      ...released.flatMap((article) => article.scopes.filter((scope) => scope !== scopeKey(ALL)).map(scopeTag)),
       ...released.map((article) => articleTag(article.slug)),
       INDEX_TAG,
       NOT_FOUND_TAG,

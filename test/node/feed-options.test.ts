@@ -14,6 +14,7 @@ import { parseSettings } from "../../src/core/settings.ts";
 import { notifyChangedFeeds } from "../../src/core/websub.ts";
 import { FORMATS, ITEM_WRITERS, renderPlan } from "../../src/formats/index.ts";
 import { withLinkQuery } from "../../src/formats/item-links.ts";
+import { tagsOfRelease } from "../../src/http/cache-tags.ts";
 import { createMemorySource, type MemoryFiles } from "../../src/sources/memory.ts";
 import { createMemoryStore } from "../../src/store/memory/store.ts";
 import { appOver } from "../support/app.ts";
@@ -592,6 +593,22 @@ describe("partners' own feeds", () => {
       expect(text).toContain(id === "json" ? `"home_page_url": "${BASE}/"` : `${BASE}/`);
     },
   );
+
+  it("carries its scope's and format's Cache-Tags and the partner's, so a publish and a partners.yaml change purge it", async () => {
+    const tags = (res: Response) => res.headers.get("cache-tag")?.split(",").sort();
+    expect(tags(await get("/partners/acme/sections/business/atom.xml"))).toEqual([
+      "feed:sections/business:atom",
+      "partner:acme",
+      "scope:sections/business",
+      "site",
+    ]);
+    expect(tags(await get("/partners/acme/sections/Business/atom.xml"))).toEqual(
+      tags(await get("/partners/acme/sections/business/atom.xml")),
+    );
+    expect(tags(await get("/languages/fa/rss.xml"))).toEqual(["feed:languages/fa:rss", "scope:languages/fa", "site"]);
+    expect(tags(await get("/languages/fa/"))).toEqual(["scope:languages/fa", "site"]);
+    expect(tagsOfRelease([{ slug: "x", published: NOW, scopes: ["all", "home", "languages/fa"] }])).not.toContain("scope:all");
+  });
 
   it("has its own ETag and Link header, and its own archive pages", async () => {
     const site = await get("/rss.xml");
