@@ -516,12 +516,13 @@ describe("language feeds", () => {
     expect(await body(one, "/languages/en/feed.json")).toContain('"language": "en"');
   });
 
-  it("are announced to the hub when an article of the language changes", async () => {
+  /** What notifyChangedFeeds pings and records for `scopes` over `files`. */
+  async function announce(files: MemoryFiles, scopes: string[]) {
     const site = parseSettings({ ...testSiteVars(), WEBSUB_HUB: "https://hub.example/" });
-    const catalog = catalogFromSource(createMemorySource(OPTION_FILES), site, { log: () => {} });
+    const catalog = catalogFromSource(createMemorySource(files), site, { log: () => {} });
     const pinged: string[] = [];
     const saved = new Map<string, string>();
-    await notifyChangedFeeds(
+    const outcome = await notifyChangedFeeds(
       {
         catalog,
         site,
@@ -539,11 +540,23 @@ describe("language feeds", () => {
           },
         },
       },
-      ["languages/fa", "all"],
+      scopes,
       NOW,
     );
+    return { pinged, saved: [...saved.keys()], outcome };
+  }
+
+  it("are announced to the hub when an article of the language changes", async () => {
+    const { pinged, saved } = await announce(OPTION_FILES, ["languages/fa", "all"]);
     expect(pinged).toEqual(FORMATS.map((f) => `${BASE}/languages/fa/${f.file}`));
-    expect([...saved.keys()]).toEqual(["languages/fa"]);
+    expect(saved).toEqual(["languages/fa"]);
+  });
+
+  it("are not announced on a site in one language, where no one was shown them", async () => {
+    const { pinged, saved, outcome } = await announce(ONE_LANGUAGE_FILES, ["languages/en", "home"]);
+    expect(pinged).toEqual(FORMATS.map((f) => `${BASE}/${f.file}`));
+    expect(saved).toEqual(["home"]);
+    expect(outcome.failed).toEqual([]);
   });
 });
 
