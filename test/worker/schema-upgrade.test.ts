@@ -109,6 +109,7 @@ async function writeLegacyCopy(): Promise<void> {
       "SELECT p.slug, p.part, p.revision, p.text FROM article_parts p JOIN articles a USING (slug, version) WHERE a.shard = 0",
     ),
   );
+  // Lists as they were before 0004 made `all` and the language lists (0004 copies `all` from `home`).
   await insertAll(
     bound.UPGRADE_DB,
     "memberships",
@@ -116,7 +117,7 @@ async function writeLegacyCopy(): Promise<void> {
       env.DB,
       `SELECT scope, slug, published, name,
               ROW_NUMBER() OVER (PARTITION BY scope ORDER BY published, slug DESC) - 1 AS position
-       FROM memberships WHERE removed = 0`,
+       FROM memberships WHERE removed = 0 AND scope <> 'all' AND scope NOT LIKE 'languages/%'`,
     ),
   );
   const one = testShardDatabases().get(1)!;
