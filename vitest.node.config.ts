@@ -9,5 +9,7 @@ export default defineConfig({
     testTimeout: 60_000,
     // test/node/body-cache-memory.test.ts collects garbage before it reads the heap.
     execArgv: ["--expose-gc"],
+    // public/, the static assets wrangler.toml's [assets] names, built once before the tests that serve or read them.
+    globalSetup: ["./test/support/build-assets.ts"],
   },
 });

@@ -4,6 +4,11 @@ import { readdir, readFile } from "node:fs/promises";
 import { join, relative, sep } from "node:path";
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
+import { buildAssets } from "./src/node/build-assets.ts";
+
+// The static assets wrangler.toml's [assets] names (public/), as `npm run build` writes them: the plugin serves them
+// before the worker, as Cloudflare does. src/assets/paths.ts is left as committed (test/node/assets.test.ts checks it).
+await buildAssets({ paths: false });
 
 const migrations = await readD1Migrations("./migrations");
 const partsMigrations = await readD1Migrations("./migrations-parts");
@@ -29,7 +34,7 @@ export default defineConfig({
       wrangler: { configPath: "./wrangler.toml" },
       // The schema's migrations, applied by test/worker/setup.ts before any test, the sample articles, and the token
       // the tests publish them with through the publish API. Two parts databases beside the catalog (PARTS_1, PARTS_2;
-      // src/sources/d1-shards.ts), local like DB, for the tests that spread parts over shards; PARTS_WRITE_SHARD stays
+      // src/store/d1/parts.ts), local like DB, for the tests that spread parts over shards; PARTS_WRITE_SHARD stays
       // unset, so everything else writes to the catalog as a single-database site does.
       miniflare: {
         bindings: {
@@ -38,7 +43,13 @@ export default defineConfig({
           SAMPLE_FILES: await sampleFiles("./articles"),
           PUBLISH_TOKEN: TEST_PUBLISH_TOKEN,
         },
-        d1Databases: { PARTS_1: "edge-feeds-parts-1", PARTS_2: "edge-feeds-parts-2" },
+        // UPGRADE_DB and UPGRADE_PARTS start empty, for test/worker/schema-upgrade.test.ts to write in an older schema.
+        d1Databases: {
+          PARTS_1: "edge-feeds-parts-1",
+          PARTS_2: "edge-feeds-parts-2",
+          UPGRADE_DB: "edge-feeds-upgrade",
+          UPGRADE_PARTS: "edge-feeds-upgrade-parts",
+        },
       },
     }),
   ],

@@ -176,7 +176,9 @@ export async function startWorker(options: WorkerOptions): Promise<LocalWorker> 
   const { Miniflare, convertV4MiniflareOptions } = await loadMiniflare();
   const wrangler = await import("wrangler");
   const { workerOptions } = wrangler.unstable_getMiniflareWorkerOptions(join(ROOT, "wrangler.toml"));
-  const { rootPath: _root, modulesRules: _rules, ...fromConfig } = workerOptions as Record<string, unknown>;
+  // Static assets are answered by Cloudflare before the worker runs, on none of its CPU: the asset router Miniflare
+  // would put in front of the worker here (in this same process) is left out, so the figures are the worker's own.
+  const { rootPath: _root, modulesRules: _rules, assets: _assets, ...fromConfig } = workerOptions as Record<string, unknown>;
   const state = options.state ?? join(WORK, "scratch", options.name);
   if (!options.state) await rm(state, { recursive: true, force: true });
   await mkdir(state, { recursive: true });

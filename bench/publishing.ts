@@ -99,13 +99,13 @@ export interface Visibility {
   publishMs: number;
   /** Per URL: ms from the publish's answer to the first response that showed the article (null: not within the wait). */
   shownAfterMs: Record<string, number | null>;
-  /** How long a warm request to each URL took just before the publish (its kept response), ms. */
+  /** How long a warm request to each URL took just before the publish (its body from the isolate's cache), ms. */
   warmMs: Record<string, number>;
 }
 
 /**
  * Publish → visible on one worker with its response cache warm: the site's feed, the section's, the OPML list (the
- * article brings a new tag) and a `?limit` variant (not forgotten on publish: it shows within EDGE_CACHE_SECONDS),
+ * article brings a new tag) and a `?limit` variant (the worker keeps nothing by URL: each shows at once),
  * each polled from the publish's answer until it shows the article. The article is deleted afterwards.
  */
 export async function timeVisibility(worker: LocalWorker, waitMs: number): Promise<Visibility> {

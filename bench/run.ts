@@ -26,19 +26,21 @@ import { runRenderBench } from "./render.ts";
 import { formatReport } from "./report.ts";
 import { runPaired, runScaleSize, type ScaleRow } from "./scale.ts";
 import { runServed } from "./served.ts";
+import { runTiers } from "./tiers.ts";
 import { runWrites } from "./writes.ts";
 
-const PARTS = ["render", "served", "scale", "import", "writes", "parts"] as const;
+const PARTS = ["render", "served", "tiers", "scale", "import", "writes", "parts"] as const;
 const { values } = parseArgs({
   options: {
     sizes: { type: "string", default: "100,10000,100000,1000000" },
-    only: { type: "string", default: "render,served,scale,writes,parts" },
+    only: { type: "string", default: "render,served,tiers,scale,writes,parts" },
     seconds: { type: "string", default: "5" },
     repeat: { type: "string", default: "3" },
     "scale-seconds": { type: "string", default: "5" },
     "scale-repeat": { type: "string", default: "3" },
     connections: { type: "string", default: "4" },
     "served-size": { type: "string", default: "10000" },
+    "tier-pages": { type: "string", default: "40" },
     publishes: { type: "string", default: "5" },
     "import-size": { type: "string", default: "10000" },
     "writes-sizes": { type: "string", default: "100,1000000" },
@@ -98,7 +100,7 @@ if (only.has("render")) {
   results.render = await runRenderBench(parseSettings(await wranglerVars()), { budgetMs: Math.max(1000, number("seconds") * 400) });
 }
 
-const built = only.has("served") || only.has("scale") || only.has("writes") ? await buildWorker("worker") : undefined;
+const built = only.has("served") || only.has("tiers") || only.has("scale") || only.has("writes") ? await buildWorker("worker") : undefined;
 if (built) results.script = { bytes: built.bytes, gzipBytes: built.gzipBytes };
 
 if (only.has("served")) {
@@ -113,6 +115,20 @@ if (only.has("served")) {
   results.served = served.rows;
   results.servedMemory = served.memory;
   results.servedMoved = served.moved;
+}
+
+if (only.has("tiers")) {
+  const tiers = await runTiers(built!, {
+    articles: number("served-size"),
+    seconds: number("seconds"),
+    repeat: number("repeat"),
+    connections: number("connections"),
+    pages: number("tier-pages"),
+    ports: PORTS,
+    log,
+  });
+  results.tiers = tiers.rows;
+  results.tiersMemory = tiers.memory;
 }
 
 if (only.has("scale")) {

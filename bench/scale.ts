@@ -41,7 +41,7 @@ export interface ScaleSettings {
   connections: number;
   /** Publishes (and edits, deletes) timed per size. */
   publishes: number;
-  /** How long to wait for a publish to show in a `?limit` variant (EDGE_CACHE_SECONDS is 10). */
+  /** How long to wait for a publish to show (the worker keeps nothing by URL: it shows at once; this bounds a failure). */
   visibleWaitMs: number;
   ports: { worker: number; inspector: number; import: number };
   /** Measure the archive as stored, even if its import stopped part way, instead of finishing the import first. */
@@ -69,7 +69,7 @@ export async function runScaleSize(count: number, built: BuiltWorker, settings: 
     ? await importedArchive(spec)
     : await ensureArchive(spec, { port: settings.ports.import, log: settings.log });
   const state = spec.dir;
-  // A cold start: nothing kept from an earlier run in the local Cache API.
+  // A cold start: nothing kept from an earlier run in the local Cache API (older bundles kept bodies there).
   await rm(join(state, "v3", "cache"), { recursive: true, force: true });
   settings.log(`scale ${count.toLocaleString("en")}: uncached`);
   const uncachedWorker = await startWorker({

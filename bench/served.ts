@@ -106,7 +106,7 @@ export async function runServed(
     startWorker({ name: "served", port: settings.ports.worker, script: built.script, state, bindings: { PUBLISH_TOKEN: BENCH_TOKEN } }),
     async (w) => {
       const first = await get(`${w.url}/rss.xml`);
-      await row("worker", w, "/rss.xml cached (the kept response)", "/rss.xml");
+      await row("worker", w, "/rss.xml again (the isolate's body cache)", "/rss.xml");
       await row("worker", w, "/rss.xml 304 (If-None-Match)", "/rss.xml", { "If-None-Match": first.etag! });
       const again = await get(`${w.url}/rss.xml`);
       if (Buffer.compare(again.body, first.body) !== 0) throw new Error("the cached /rss.xml changed under load");

@@ -1,7 +1,8 @@
 // Stores of N articles for timing writes (bench/writes.ts), built in minutes at any size: the schema applied by
 // `wrangler d1 migrations apply` as `npm start` applies it, then the catalog's rows generated in SQL straight into the
-// local D1 file, shaped as publishing leaves them (an article row, six parts, its lists: the site, one of 8 sections,
-// 3 of 200 tags, 2 of 40 authors, at dense positions in publication order; the facets; the authors registry). The
+// local D1 file, shaped as publishing leaves them (an article row, its parts, its lists: the site's, every article's,
+// its language's, one of 8 sections, 3 of 200 tags, 2 of 40 authors, at dense positions in publication order; the
+// facets; the authors registry). The
 // parts are short (a write's cost depends on how many rows and index entries there are, not on the text of other
 // articles), so a million takes a few GB instead of 28. Kept under bench/.data while the schema and this file's
 // version are unchanged.
@@ -13,7 +14,7 @@ import { generateArchive } from "./archive-generator.ts";
 import { applyMigrations, schemaHash, WORK } from "./harness.ts";
 
 /** Bump when the rows generated change. */
-const SYNTHETIC_VERSION = 1;
+const SYNTHETIC_VERSION = 2;
 /** One article every 15 minutes, the newest at SYNTHETIC_END: a million reach back to 1998. */
 export const SYNTHETIC_STEP_MS = 15 * 60_000;
 export const SYNTHETIC_END = Date.UTC(2026, 9, 1);
@@ -70,7 +71,8 @@ export async function syntheticStore(count: number, log: (line: string) => void)
            SELECT 'story-' || i, 'v-' || i, p.part, 6, 'synthetic ' || p.part || ' of story-' || i, 0
            FROM n, (SELECT 'source' AS part UNION ALL SELECT 'record' UNION ALL SELECT 'article' UNION ALL SELECT 'rss'
                     UNION ALL SELECT 'atom' UNION ALL SELECT 'json') p ORDER BY 1, 2, 3`);
-  // Each article's lists: the site, a section, 3 tags, 2 authors (pairs that repeat are one membership).
+  // Each article's lists: the site's, every article's, its language's, a section, 3 tags, 2 authors (pairs that repeat
+  // are one membership).
   db.exec("CREATE TEMP TABLE listed (scope TEXT, slug TEXT, published INTEGER, name TEXT, PRIMARY KEY (scope, slug))");
   const sectionCase = SECTIONS.map((s, k) => `WHEN ${k} THEN '${s}'`).join(" ");
   const authorCase = authors.map((a, k) => `WHEN ${k} THEN '${a}'`).join(" ");
@@ -78,6 +80,8 @@ export async function syntheticStore(count: number, log: (line: string) => void)
     `INSERT OR IGNORE INTO listed (scope, slug, published, name)
      SELECT scope, 'story-' || i, ?1 + i * ?2, name FROM (
        SELECT i, 'home' AS scope, '' AS name FROM n
+       UNION ALL SELECT i, 'all', '' FROM n
+       UNION ALL SELECT i, 'languages/en', 'en' FROM n
        UNION ALL SELECT i, 'sections/' || lower(CASE i % 8 ${sectionCase} END), CASE i % 8 ${sectionCase} END FROM n
        UNION ALL SELECT i, 'tags/tag-' || ((i * 7) % 200), 'Tag ' || ((i * 7) % 200) FROM n
        UNION ALL SELECT i, 'tags/tag-' || ((i * 13 + 1) % 200), 'Tag ' || ((i * 13 + 1) % 200) FROM n
@@ -90,7 +94,7 @@ export async function syntheticStore(count: number, log: (line: string) => void)
            FROM listed ORDER BY 1, 2`);
   db.exec(`INSERT INTO facets (scope, kind, slug, name, first_published)
            SELECT scope, substr(scope, 1, instr(scope, '/') - 1), substr(scope, instr(scope, '/') + 1), MAX(name), MIN(published)
-           FROM listed WHERE scope <> 'home' GROUP BY scope`);
+           FROM listed WHERE instr(scope, '/') > 0 GROUP BY scope`);
   db.exec("COMMIT");
   db.close();
   await writeFile(stampPath, JSON.stringify(stamp));

@@ -6,17 +6,20 @@
 -- written by the same statements (src/store/d1/parts.ts): every version under its own key, written before the
 -- catalog names it (or in the catalog's own transaction when it is this database), deleted once it names another.
 -- The articles whose parts are here keep the version their row names ('' for those written before versions).
+-- An ordinary rowid table, not WITHOUT ROWID: a row is kilobytes of text, over the 1/20 of a page SQLite's documents
+-- name for WITHOUT ROWID, so its key lives in a small index and its text at the end of the row, past the columns the
+-- sweep reads (BENCHMARKS.md, "Issue 17": writes and reads of parts both cheaper this way).
 CREATE TABLE article_parts_next (
   slug TEXT NOT NULL,
   version TEXT NOT NULL,
   part TEXT NOT NULL,                  -- source | record | article | rss | atom | json
   revision INTEGER NOT NULL,           -- the OUTPUT_REVISION the items were written by
-  text TEXT NOT NULL,
   written INTEGER NOT NULL,            -- epoch ms (0: before this migration); the sweep leaves young versions alone
+  text TEXT NOT NULL,
   PRIMARY KEY (slug, version, part)
-) WITHOUT ROWID;
-INSERT INTO article_parts_next (slug, version, part, revision, text, written)
-  SELECT p.slug, a.version, p.part, p.revision, p.text, 0 FROM article_parts p JOIN articles a ON a.slug = p.slug AND a.shard = 0;
+);
+INSERT INTO article_parts_next (slug, version, part, revision, written, text)
+  SELECT p.slug, a.version, p.part, p.revision, 0, p.text FROM article_parts p JOIN articles a ON a.slug = p.slug AND a.shard = 0;
 DROP TABLE article_parts;
 ALTER TABLE article_parts_next RENAME TO article_parts;
 

@@ -77,7 +77,7 @@ function r2Catalog(catalog: Catalog, bucket: R2Bucket): Catalog {
     );
   return {
     ...catalog,
-    items: (entries, writer) => read(entries, writer.id),
+    items: (entries, writer) => read(entries, writer.part),
     articles: async (entries) => (await read(entries, "article")).map((text) => reviveDates<Article>(text)),
   };
 }

@@ -31,6 +31,8 @@ const RESERVED_SEGMENTS: ReadonlySet<string> = new Set([
   "authors",
   "embed",
   "images",
+  "languages",
+  "partners",
   "preview",
   "sections",
   "sitemaps",

@@ -32,6 +32,12 @@ export interface ArticleRecord extends Omit<Article, "html" | "summary" | "siteU
   bodyImageFacts?: Readonly<Record<string, ImageFacts>>;
   /** Old URLs of the article (front-matter `aliases`, normalised by aliases.ts); absent when it has none. No feed shows them. */
   aliases?: readonly string[];
+  /**
+   * `false` (front-matter `main_feed: false`): the article stays out of the site's own list (its main feeds, the home
+   * page, the default headlines) and is in every other list it belongs to. Absent otherwise, so records stored before
+   * the field existed read the same.
+   */
+  mainFeed?: false;
 }
 
 export type ParsedArticle =
@@ -199,6 +205,7 @@ export function parseArticle(file: string, text: string, ctx: ParseContext): Par
       bodyImages,
       ...(bodyImages.length ? { bodyImageFacts } : {}),
       ...(aliases.length ? { aliases } : {}),
+      ...(fm.main_feed === false ? { mainFeed: false as const } : {}),
     },
   };
 }
@@ -282,9 +289,10 @@ function resolveImage(fm: FrontMatter, ctx: ParseContext): ResolvedImage {
 
 /**
  * A hash of everything in a record that shapes an output (body, dates, authors, image facts): records with the same
- * fingerprint render alike. Aliases shape no feed, page or item, so they are left out: adding one moves no ETag.
+ * fingerprint render alike. Aliases and `mainFeed` shape no feed item, page or item of a list, so they are left out:
+ * adding an alias, or taking an article out of the main feed, moves no ETag of the lists it stays in.
  */
 export function fingerprintRecord(record: ArticleRecord): string {
-  const { aliases: _aliases, ...rendered } = record;
+  const { aliases: _aliases, mainFeed: _mainFeed, ...rendered } = record;
   return hashText(JSON.stringify(rendered));
 }

@@ -8,11 +8,14 @@ import type { Article, FormatId } from "./model.ts";
 import type { PartnerRegistry } from "./partners.ts";
 import type { PathQuery, PathRow } from "./redirects.ts";
 
-/** The kinds of facet an article is filed under; each has its own feeds and pages. */
-export type FacetKind = "sections" | "tags" | "authors";
+/**
+ * The kinds of facet an article is filed under; each has its own feeds and pages. An article is in one language list,
+ * its `lang` (else SITE_LANGUAGE) as `languageOf` (language.ts) groups tags: one feed per language.
+ */
+export type FacetKind = "sections" | "tags" | "authors" | "languages";
 
 /** Every facet kind, in the order pages, lists and the OPML show them. */
-export const FACET_KINDS: readonly FacetKind[] = ["sections", "tags", "authors"];
+export const FACET_KINDS: readonly FacetKind[] = ["sections", "tags", "authors", "languages"];
 
 /** A section, tag or author. */
 export interface Facet {
@@ -27,6 +30,18 @@ export interface Facet {
 export type Scope = { readonly kind: "home" } | Facet;
 
 export const HOME: Scope = { kind: "home" };
+
+/**
+ * The list of every publishable article, whatever feeds it is in: what sitemaps count and the site's next release
+ * is read from. An article with `main_feed: false` is in it but not in the site's own list (`home`). It has no feed
+ * or page of its own.
+ */
+export type AllScope = { readonly kind: "all" };
+
+export const ALL: AllScope = { kind: "all" };
+
+/** A list the catalog can be asked about: a feed's scope, or every article. */
+export type ListScope = Scope | AllScope;
 
 /** The entries a feed document lists: the newest N, or the oldest-first positions [from, to) of an archive page. */
 export type WindowRows = { readonly newest: number } | { readonly from: number; readonly to: number };
@@ -48,15 +63,18 @@ export interface FeedWindow {
   siteNextRelease?: Date;
 }
 
-/** A scope as storage keys its list, and as publishing and WebSub name it: `home`, `sections/{slug}`, `tags/{slug}` or `authors/{key}`. */
+/**
+ * A list as storage keys it, and as publishing and WebSub name it: `home`, `sections/{slug}`, `tags/{slug}`,
+ * `authors/{key}`, `languages/{language}`, or `all` (no feed of its own).
+ */
 export type ScopeKey = string;
 
-/** The key of a scope. */
-export function scopeKey(scope: { kind: "home" } | { kind: FacetKind; slug: string }): ScopeKey {
-  return scope.kind === "home" ? "home" : `${scope.kind}/${scope.slug}`;
+/** The key of a list. */
+export function scopeKey(scope: { kind: "home" } | { kind: "all" } | { kind: FacetKind; slug: string }): ScopeKey {
+  return "slug" in scope ? `${scope.kind}/${scope.slug}` : scope.kind;
 }
 
-/** What a key names: the site, or a facet's kind and slug; undefined for anything that is no scope key. */
+/** What a key names: the site, or a facet's kind and slug; undefined for anything that is no feed's key (`all` included). */
 export function parseScopeKey(key: ScopeKey): { kind: "home" } | { kind: FacetKind; slug: string } | undefined {
   if (key === "home") return { kind: "home" };
   const slash = key.indexOf("/");
@@ -86,9 +104,14 @@ export function compareEntries(a: Pick<Entry, "slug" | "published">, b: Pick<Ent
   return b.published.getTime() - a.published.getTime() || (a.slug < b.slug ? -1 : a.slug > b.slug ? 1 : 0);
 }
 
-/** A format's item writer, as the core sees it (the formats registry provides them). */
+/** A stored item part: a format's whole items (`rss`), or its excerpt items (`rss-excerpt`). */
+export type ItemPart = FormatId | `${FormatId}-excerpt`;
+
+/** A format's item writer, as the core sees it (the formats registry provides them): whole items, or excerpts. */
 export interface ItemWriter {
   readonly id: FormatId;
+  /** The part its items are stored as, written when an article is published. */
+  readonly part: ItemPart;
   renderItem(article: Article): string;
 }
 
@@ -115,27 +138,31 @@ export interface Catalog {
   /** Facets of `kind` with at least one article published at `now` (a story still under embargo reveals none), by slug. */
   publicFacets(kind: FacetKind, now: Date): Promise<readonly Facet[]>;
   /** Whether anything in the scope is published at `now`. */
-  isPublic(scope: Scope, now: Date): Promise<boolean>;
+  isPublic(scope: ListScope, now: Date): Promise<boolean>;
   /** How many articles of the scope are published at `now`. */
-  countPublished(scope: Scope, now: Date): Promise<number>;
+  countPublished(scope: ListScope, now: Date): Promise<number>;
   /** The newest `limit` articles of the scope published at `now`, newest first. */
-  newest(scope: Scope, now: Date, limit: number): Promise<readonly Entry[]>;
+  newest(scope: ListScope, now: Date, limit: number): Promise<readonly Entry[]>;
   /**
    * The scope's articles published at `now` at positions [from, to), counted from the first article listed in it
    * (src/core/publish/lists.ts), newest first. An article keeps its position once it is out: articles published later,
    * back-dated ones included, take new positions, and a removed article leaves its position empty.
    */
-  slice(scope: Scope, now: Date, from: number, to: number): Promise<readonly Entry[]>;
-  /** The first publication after `now`, in the scope, or anywhere when no scope is given. */
-  nextRelease(now: Date, scope?: Scope): Promise<Date | undefined>;
+  slice(scope: ListScope, now: Date, from: number, to: number): Promise<readonly Entry[]>;
+  /** The first publication after `now`, in the scope, or anywhere on the site (`ALL`) when no scope is given. */
+  nextRelease(now: Date, scope?: ListScope): Promise<Date | undefined>;
   /**
    * What a feed document is planned from, read together (one round trip to D1): `countPublished`, then `newest` or
    * `slice` as `rows` asks, `nextRelease` in the scope and `nextRelease` anywhere, each exactly as those methods answer.
    */
-  window(scope: Scope, now: Date, rows: WindowRows): Promise<FeedWindow>;
+  window(scope: ListScope, now: Date, rows: WindowRows): Promise<FeedWindow>;
   /** Each entry's rendered article (markdown to sanitised HTML, summary, lead figure), in the same order. */
   articles(entries: readonly Entry[]): Promise<readonly Article[]>;
-  /** Each entry's item in one format, in the same order. */
+  /**
+   * Each entry's item as `writer` writes it (one format, whole or excerpt), in the same order: as stored when the
+   * article was published, or written again from the stored article where the stored one is of an older revision or
+   * was never written (an article stored before excerpts were).
+   */
   items(entries: readonly Entry[], writer: ItemWriter): Promise<readonly string[]>;
   /**
    * The publishable article with this slug, published or not yet; with `drafts`, a draft of that slug otherwise. With

@@ -26,6 +26,8 @@ export interface LoadedContent {
   readonly images: ReadonlyMap<string, StoredImage>;
   /** Article files read, including bad ones and drafts. */
   readonly fileCount: number;
+  /** The site's language (SITE_LANGUAGE): the language list of every article without its own `lang`. */
+  readonly language: string;
 }
 
 export const isArticleFile = (path: string): boolean => /\.md$/i.test(path) && !path.startsWith("images/");
@@ -122,6 +124,7 @@ export async function loadContent(source: ContentSource, site: SiteSettings): Pr
     partners,
     images,
     fileCount: articleFiles.length,
+    language: site.language,
   };
 }
 

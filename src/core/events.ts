@@ -1,11 +1,12 @@
-// The service's log: one JSON line per event (publish, rejection, release, hub notification, storage fault, error),
-// written through one function to a sink the caller passes in (console.log at the edge, an array in tests).
+// The service's log: one JSON line per event (publish, rejection, release, hub notification, cache purge, scheduled
+// run, storage fault, error), written through one function to a sink the caller passes in (console.log at the edge, an
+// array in tests).
 
 /** Where event lines go. At the edge, `console.log`: Workers Logs indexes each JSON line's fields. */
 export type EventSink = (line: string) => void;
 
 /** The stores a read or write can fail on. */
-export type StoreName = "d1" | "r2" | "cache";
+export type StoreName = "d1" | "r2";
 
 /** Every event the service logs, by name; each has its own fields. */
 export type LogEvent =
@@ -26,6 +27,22 @@ export type LogEvent =
       /** When a refused or unreachable feed is tried again at the earliest (ISO 8601): later after each failure in a row. */
       retryAt?: string;
     }
+  /**
+   * Answers purged from Workers Caching by tag (src/runtime/edge-cache.ts): after a publish, an embargo release, or a
+   * retry by the scheduled run of tags a purge could not take (`queued`: kept in D1 for the next run).
+   */
+  | {
+      event: "cache-purge";
+      trigger: "publish" | "release" | "retry" | "manual";
+      tags: readonly string[];
+      outcome: "purged" | "queued";
+      error?: string;
+    }
+  /**
+   * One scheduled run, done: articles released, feed URLs the hub accepted, tags purged from Workers Caching (a few
+   * minutes without one is a silent cron: docs/monitoring.md).
+   */
+  | { event: "scheduled-run"; until: string; released: number; announced: number; purged: number }
   /** The scheduled run deleted parts no article names from a database holding them (src/store/d1/parts.ts). */
   | { event: "parts-sweep"; shard: number; checked: number; deleted: number }
   /** A store failed: reads answer 503, the scheduled run tries again next time. */

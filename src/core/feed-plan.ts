@@ -2,15 +2,22 @@
 // document or archive page), what each holds, how it links, and the version that names its bytes; all decided from
 // the catalog's entries, before anything is rendered. Routes, export, WebSub, previews and tests all plan here.
 import { publisherOf } from "./authors.ts";
-import { type Catalog, type Entry, FACET_KINDS, type FacetKind, HOME, type Scope } from "./catalog.ts";
+import { type Catalog, type Entry, FACET_KINDS, type Facet, type FacetKind, HOME, type Scope } from "./catalog.ts";
 import { hashText } from "./hash.ts";
-import type { FeedHead, FeedPaging, FormatId, FormatUrls } from "./model.ts";
+import { languageAutonym, languageName } from "./language.ts";
+import type { FeedHead, FeedPaging, FeedVariant, FormatId, FormatUrls } from "./model.ts";
+import type { Partner, PartnerFeed } from "./partners.ts";
 import type { SiteSettings } from "./settings.ts";
 
 /** The file each format is served as, in every feed folder. */
 export const FEED_FILES: { readonly [K in FormatId]: string } = { rss: "rss.xml", atom: "atom.xml", json: "feed.json" };
 
-/** Where the stylesheet for people opening an XML feed in a browser is served, under the site URL. */
+/**
+ * Where the stylesheet for people opening an XML feed in a browser is served, under the site URL: a static asset at a
+ * stable address, cached for an hour (src/node/build-assets.ts). Not a fingerprinted one: the address is part of every
+ * feed's bytes and version, so a stylesheet edit would change every feed's ETag (every reader fetching every feed
+ * again) and be an OUTPUT_REVISION change, for a file only people opening a feed in a browser load.
+ */
 export const FEED_STYLESHEET_PATH = "/feed.css";
 
 /** Absolute URLs of one feed document in every format, under `base` (a URL ending in `/`). */
@@ -23,12 +30,33 @@ export function scopePath(scope: Scope): string {
   return scope.kind === "home" ? "" : `${scope.kind}/${encodeURIComponent(scope.slug)}/`;
 }
 
-/** The heading of each kind of facet in lists of feeds (the index page, the OPML). */
-export const GROUP_TITLES: { readonly [K in FacetKind]: string } = { sections: "Sections", tags: "Tags", authors: "Authors" };
+/** The folder of a partner's own feeds relative to the site URL (`partners/acme/`), under which every scope's folder is. */
+export function partnerPath(key: string): string {
+  return `partners/${encodeURIComponent(key)}/`;
+}
 
-/** Every scope a reader can subscribe to at `now`: the site, then each kind's public facets, by slug. */
+/** The heading of each kind of facet in lists of feeds (the index page, the OPML). */
+export const GROUP_TITLES: { readonly [K in FacetKind]: string } = {
+  sections: "Sections",
+  tags: "Tags",
+  authors: "Authors",
+  languages: "Languages",
+};
+
+/**
+ * The facets of `kind` that lists of feeds show at `now` (the index page, the OPML, the sitemaps, autodiscovery): every
+ * public one, by slug; languages only once the site has articles out in more than one, since a site in one language
+ * has one language feed, the site's own. A language feed still answers at its address either way: a subscriber's feed
+ * does not vanish when the last article of the other language is deleted.
+ */
+export async function listedFacets(catalog: Catalog, kind: FacetKind, now: Date): Promise<readonly Facet[]> {
+  const facets = await catalog.publicFacets(kind, now);
+  return kind === "languages" && facets.length < 2 ? [] : facets;
+}
+
+/** Every scope a reader can subscribe to at `now`, as lists of feeds show them: the site, then each kind's listed facets. */
 export async function publicScopes(catalog: Catalog, now: Date): Promise<Scope[]> {
-  const facets = await Promise.all(FACET_KINDS.map((kind) => catalog.publicFacets(kind, now)));
+  const facets = await Promise.all(FACET_KINDS.map((kind) => listedFacets(catalog, kind, now)));
   return [HOME, ...facets.flat()];
 }
 
@@ -43,7 +71,24 @@ export function describeScope(scope: Scope, site: SiteSettings): { title: string
       return { title: `${site.title}: tagged “${scope.name}”`, description: `Articles tagged “${scope.name}” from ${site.title}.` };
     case "authors":
       return { title: `${site.title}: ${scope.name}`, description: `Articles by ${scope.name} from ${site.title}.` };
+    case "languages": {
+      // The language by its own name in the title (what a reader of it looks for), and in English in the description.
+      const own = languageAutonym(scope.name);
+      const english = languageName(scope.name, "en");
+      const named = english === own ? own : `${english} (${own})`;
+      return { title: `${site.title}: ${own}`, description: `Articles in ${named} from ${site.title}.` };
+    }
   }
+}
+
+/** The name people read for a facet: its name, or a language's own name for itself (`فارسی`, `English`). */
+export function facetLabel(facet: Facet): string {
+  return facet.kind === "languages" ? languageAutonym(facet.name) : facet.name;
+}
+
+/** The language a scope's feeds declare: a language list's own, else the site's (SITE_LANGUAGE). */
+export function scopeLanguage(scope: Scope, site: SiteSettings): string {
+  return scope.kind === "languages" ? scope.name : site.language;
 }
 
 /**
@@ -71,6 +116,8 @@ export interface FeedRequest {
   page?: number;
   /** Items in the subscription document; the site's `feedItems` when absent. Archive pages ignore it. */
   limit?: number;
+  /** The partner whose own feed this is (partners.yaml `feed:`), at /partners/{key}/…; the site's feed when absent. */
+  partner?: Pick<Partner, "key"> & { feed: PartnerFeed };
 }
 
 /** Everything about one feed document that is known before rendering. */
@@ -90,18 +137,22 @@ export interface FeedPlan {
   siteNextRelease?: Date;
   /** Articles of the scope published at `now` (none: a facet that is not public yet). */
   count: number;
+  /** How its items are written: whole or as excerpts, with or without a query on their links. */
+  variant: FeedVariant;
   /**
-   * Names the document's bytes in every format (with the output revision, which the formats hold): a hash of the head
-   * and of each entry's fingerprint, exactly what the renderers read. Settings that shape no byte (cache lifetimes,
-   * secrets) are not in it, so they never change an ETag.
+   * Names the document's bytes in every format (with the output revision, which the formats hold): a hash of the head,
+   * of each entry's fingerprint and of the variant (left out when it is the plain one: whole items, links as stored, so
+   * the versions of feeds that use neither stay what they were), exactly what the renderers read. Settings that shape
+   * no byte (cache lifetimes, secrets) are not in it, so they never change an ETag.
    */
   version: string;
 }
 
 /** Plans a feed document; undefined when the archive page does not exist (yet). */
 export async function planFeed(catalog: Catalog, site: SiteSettings, now: Date, request: FeedRequest): Promise<FeedPlan | undefined> {
-  const { scope, page } = request;
-  const base = `${site.url}/${scopePath(scope)}`;
+  const { scope, page, partner } = request;
+  // A partner's feed is the scope's feed under the partner's folder: its own addresses, archive and identity.
+  const base = `${site.url}/${partner ? partnerPath(partner.key) : ""}${scopePath(scope)}`;
   const pageUrls = (n: number): FormatUrls => feedUrls(`${base}archive/${n}/`);
   const size = site.archiveItems;
   if (page !== undefined && !(Number.isInteger(page) && page >= 1 && page * size <= Number.MAX_SAFE_INTEGER)) return undefined;
@@ -135,17 +186,18 @@ export async function planFeed(catalog: Catalog, site: SiteSettings, now: Date, 
   const head: FeedHead = {
     title,
     description,
-    language: site.language,
+    language: scopeLanguage(scope, site),
     // The scope's HTML page (`/`, `/sections/energy/`): where a reader's "visit website" link should lead.
-    homeUrl: base,
+    homeUrl: `${site.url}/${scopePath(scope)}`,
     siteUrl: `${site.url}/`,
     self,
     // Every page of an archived feed set shares the subscription document's identity.
     id: paging.current?.atom ?? self.atom,
     publisher: publisherOf(site),
     paging,
-    // Only subscription documents are WebSub topics; archive pages do not change in ways a subscriber needs pushed.
-    hubs: site.websubHub && page === undefined ? [site.websubHub] : [],
+    // Only the site's subscription documents are WebSub topics: archive pages do not change in ways a subscriber needs
+    // pushed, and a partner's feeds are polled (announcing them would multiply every publish's hub requests).
+    hubs: site.websubHub && page === undefined && !partner ? [site.websubHub] : [],
     stylesheet: site.url + FEED_STYLESHEET_PATH,
     ...(site.icon ? { icon: site.icon } : {}),
     ...(site.logo ? { logo: site.logo } : {}),
@@ -153,6 +205,9 @@ export async function planFeed(catalog: Catalog, site: SiteSettings, now: Date, 
   };
   const lastModified = entries.reduce<Date | undefined>((max, e) => (!max || e.updated > max ? e.updated : max), undefined);
   const archived = paging.archived;
+  const linkQuery = partner?.feed.linkQuery ?? site.feedLinkQuery;
+  const variant: FeedVariant = { content: partner?.feed.content ?? site.feedContent, ...(linkQuery ? { linkQuery } : {}) };
+  const plain = variant.content === "full" && variant.linkQuery === undefined;
   return {
     head,
     entries,
@@ -162,7 +217,8 @@ export async function planFeed(catalog: Catalog, site: SiteSettings, now: Date, 
     nextChange: archived ? undefined : window.nextRelease,
     siteNextRelease: window.siteNextRelease,
     count,
-    version: hashText(canonicalJson({ head, items: entries.map((e) => e.fingerprint) })),
+    variant,
+    version: hashText(canonicalJson({ head, items: entries.map((e) => e.fingerprint), ...(plain ? {} : { variant }) })),
   };
 }
 

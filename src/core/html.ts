@@ -1,5 +1,5 @@
-// HTML escaping for text the project places into HTML itself (lead figures, datelines, pages); the one HTML escaper,
-// and its inverse for reading text back out of sanitised HTML.
+// HTML escaping for text the project places into the HTML of feed content itself (lead figures, datelines), and its
+// inverse for reading text back out of sanitised HTML. The pages escape through hono/html's template (src/http/html.ts).
 
 /** Escapes text for HTML element content and quoted attribute values: `& < > " '` as numeric references. */
 export function escapeHtml(text: string): string {

@@ -24,3 +24,48 @@ export function textDirection(lang: string): TextDirection {
     return "ltr";
   }
 }
+
+/** A language as the site's language lists group articles: its key in URLs and lists, and the tag its feeds declare. */
+export interface LanguageGroup {
+  /** Lower-case, the URL segment of its feeds and page: `en`, `fa`, `zh-hant`, `az-arab`. */
+  slug: string;
+  /** The BCP 47 tag its feeds declare (RSS `language`, Atom `xml:lang`, JSON Feed `language`): `en`, `zh-Hant`. */
+  name: string;
+}
+
+/**
+ * The language list a tag belongs to: its language subtag, with its script where that is not the one the language is
+ * usually written in (CLDR's likely subtags), so `en`, `en-GB` and `en-US` are one list, and `az-Latn` and `az-Arab`,
+ * `zh-CN` (`zh`) and `zh-TW` (`zh-Hant`) are two: a reader of one cannot read the other. Regions are not kept: MSN's
+ * partner rules ask for one language per feed, not one market.
+ */
+export function languageOf(tag: string): LanguageGroup {
+  try {
+    const locale = new Intl.Locale(tag);
+    const script = locale.maximize().script;
+    const usual = new Intl.Locale(locale.language).maximize().script;
+    const name = script && script !== usual ? `${locale.language}-${script}` : locale.language;
+    return { slug: name.toLowerCase(), name };
+  } catch {
+    return { slug: tag.toLowerCase(), name: tag };
+  }
+}
+
+/** A language's own name for itself (`English`, `فارسی`), or the tag when the runtime has no name for it. */
+export function languageAutonym(tag: string): string {
+  try {
+    const name = new Intl.DisplayNames([tag], { type: "language", fallback: "none" }).of(tag);
+    return name ? name.charAt(0).toLocaleUpperCase(tag) + name.slice(1) : tag;
+  } catch {
+    return tag;
+  }
+}
+
+/** A language's name in `locale` (`Persian` in English), or the tag when the runtime has no name for it. */
+export function languageName(tag: string, locale: string): string {
+  try {
+    return new Intl.DisplayNames([locale], { type: "language", fallback: "none" }).of(tag) ?? tag;
+  } catch {
+    return tag;
+  }
+}

@@ -2,12 +2,25 @@
 import type { ContentSource } from "../sources/source.ts";
 import { aliasKey } from "./aliases.ts";
 import { type ArticleRecord, fingerprintRecord } from "./article.ts";
-import type { Catalog, Entry, Facet, FacetKind, FoundArticle, ItemWriter, Scope, StoredImage } from "./catalog.ts";
+import {
+  ALL,
+  type Catalog,
+  type Entry,
+  FACET_KINDS,
+  type Facet,
+  type FacetKind,
+  type FoundArticle,
+  type ItemWriter,
+  type ListScope,
+  parseScopeKey,
+  type StoredImage,
+} from "./catalog.ts";
 import { type LoadedContent, loadContent } from "./content.ts";
 import { type ContentIssue, formatIssue } from "./errors.ts";
 import { createMemo, stringBytes } from "./memo.ts";
 import type { Article } from "./model.ts";
 import type { PartnerRegistry } from "./partners.ts";
+import { ALL_SCOPE, HOME_SCOPE, membershipsOf } from "./publish/publication.ts";
 import type { PathRow } from "./redirects.ts";
 import { renderArticle } from "./render.ts";
 import type { SiteSettings } from "./settings.ts";
@@ -26,7 +39,9 @@ export const DEFAULT_RENDER_BUDGET = 24 * 1024 * 1024;
 
 /** What a listed catalog is made of: every list in memory, the articles themselves read on demand. */
 export interface CatalogParts {
-  /** Every publishable article, newest first (`compareEntries`), embargoed ones included. */
+  /** Every publishable article, newest first (`compareEntries`), embargoed ones included: the `all` list. */
+  all: readonly Entry[];
+  /** The site's own list (its main feeds): `all` less the articles that say `main_feed: false`. */
   home: readonly Entry[];
   /** Each facet's articles in the same order. */
   facets: Readonly<Record<FacetKind, ReadonlyMap<string, { facet: Facet; list: readonly Entry[] }>>>;
@@ -43,32 +58,36 @@ export interface CatalogParts {
   aliases?: ReadonlyMap<string, string>;
 }
 
-/** Newest-first lists of entries per scope, with each facet's articles. */
-export function listEntries(records: readonly ArticleRecord[]): Pick<CatalogParts, "home" | "facets"> {
+/**
+ * Newest-first lists of entries per scope, with each facet's articles: the lists publishing files each record in
+ * (`membershipsOf`), so content loaded whole lists exactly as a store does. `records` are newest first.
+ */
+export function listEntries(records: readonly ArticleRecord[], siteLanguage: string): Pick<CatalogParts, "all" | "home" | "facets"> {
+  const all: Entry[] = [];
   const home: Entry[] = [];
-  const facets: Record<FacetKind, Map<string, { facet: Facet; list: Entry[] }>> = {
-    sections: new Map(),
-    tags: new Map(),
-    authors: new Map(),
-  };
-  const file = (kind: FacetKind, slug: string, name: string, entry: Entry): void => {
-    if (!slug) return;
-    let listed = facets[kind].get(slug);
-    if (!listed) {
-      // The first spelling seen (in the newest article) names the facet.
-      listed = { facet: { kind, slug, name }, list: [] };
-      facets[kind].set(slug, listed);
-    }
-    if (listed.list.at(-1) !== entry) listed.list.push(entry);
-  };
+  const facets = Object.fromEntries(FACET_KINDS.map((kind) => [kind, new Map()])) as Record<
+    FacetKind,
+    Map<string, { facet: Facet; list: Entry[] }>
+  >;
   for (const record of records) {
     const entry = entryOf(record);
-    home.push(entry);
-    if (record.section) file("sections", slugify(record.section), record.section, entry);
-    for (const tag of record.tags) file("tags", slugify(tag), tag, entry);
-    for (const author of record.authors) file("authors", author.key, author.name, entry);
+    for (const { scope, name } of membershipsOf(record, siteLanguage)) {
+      if (scope === ALL_SCOPE) all.push(entry);
+      else if (scope === HOME_SCOPE) home.push(entry);
+      else {
+        const named = parseScopeKey(scope);
+        if (!named || named.kind === "home") continue;
+        let listed = facets[named.kind].get(named.slug);
+        if (!listed) {
+          // The first spelling seen (in the newest article) names the facet.
+          listed = { facet: { kind: named.kind, slug: named.slug, name }, list: [] };
+          facets[named.kind].set(named.slug, listed);
+        }
+        listed.list.push(entry);
+      }
+    }
   }
-  return { home, facets };
+  return { all, home, facets };
 }
 
 /** A catalog over loaded content; image bytes are read from `source` when asked for. */
@@ -78,7 +97,7 @@ export function createMemoryCatalog(content: LoadedContent, source: ContentSourc
   for (const record of content.drafts) if (!drafts.has(record.slug)) drafts.set(record.slug, record);
   return createListedCatalog(
     {
-      ...listEntries(content.records),
+      ...listEntries(content.records, content.language),
       record: async (slug) => records.get(slug),
       draft: async (slug) => drafts.get(slug),
       warnings: (file) => [...content.warnings, ...content.issues].filter((i) => i.file === file),
@@ -93,9 +112,10 @@ export function createMemoryCatalog(content: LoadedContent, source: ContentSourc
 
 /** The catalog of a set of parts: selection over the lists, articles rendered on first use and kept by fingerprint. */
 export function createListedCatalog(parts: CatalogParts, options: MemoryCatalogOptions = {}): Catalog {
-  const { home, facets } = parts;
-  const bySlug = new Map(home.map((e) => [e.slug, e]));
-  const listOf = (scope: Scope): readonly Entry[] => (scope.kind === "home" ? home : (facets[scope.kind].get(scope.slug)?.list ?? []));
+  const { all, home, facets } = parts;
+  const bySlug = new Map(all.map((e) => [e.slug, e]));
+  const listOf = (scope: ListScope): readonly Entry[] =>
+    scope.kind === "all" ? all : scope.kind === "home" ? home : (facets[scope.kind].get(scope.slug)?.list ?? []);
   const memo = createMemo<Article | string>(options.renderBudget ?? DEFAULT_RENDER_BUDGET);
   const article = async (entry: Entry): Promise<Article> => {
     const hit = memo.get(entry.fingerprint);
@@ -141,7 +161,7 @@ export function createListedCatalog(parts: CatalogParts, options: MemoryCatalogO
       const end = n - from;
       return begin < end ? list.slice(begin, end) : [];
     },
-    async nextRelease(now, scope = { kind: "home" }) {
+    async nextRelease(now, scope = ALL) {
       const list = listOf(scope);
       const start = firstPublished(list, now);
       return start > 0 ? list[start - 1]!.published : undefined;
@@ -162,7 +182,7 @@ export function createListedCatalog(parts: CatalogParts, options: MemoryCatalogO
     async items(entries, writer: ItemWriter) {
       return Promise.all(
         entries.map(async (entry) => {
-          const key = `${entry.fingerprint}/${writer.id}`;
+          const key = `${entry.fingerprint}/${writer.part}`;
           const hit = memo.get(key);
           if (hit !== undefined) return hit as string;
           const text = writer.renderItem(await article(entry));

@@ -72,6 +72,19 @@ export interface Article {
 /** The feed formats, a closed set: every map keyed by format is complete, so a missing self link cannot compile. */
 export type FormatId = "rss" | "atom" | "json";
 
+/**
+ * How a feed carries each article: `full` (the whole content) or `excerpt` (the summary and the lead image, no
+ * content), as FEED_CONTENT or a partner's `feed.content` asks.
+ */
+export type FeedContent = "full" | "excerpt";
+
+/** How a feed document carries its items: whole or as excerpts, and the query its items' links on this site get. */
+export interface FeedVariant {
+  content: FeedContent;
+  /** FEED_LINK_QUERY or a partner's `feed.utm` (src/core/link-query.ts), `{format}` still in it; none: links as stored. */
+  linkQuery?: string;
+}
+
 /** One URL per format: a feed document's address in each of them. */
 export type FormatUrls = Readonly<Record<FormatId, string>>;
 

@@ -1,7 +1,10 @@
 // Partner sites that embed our headlines (partners.yaml at the content root) and how a headlines request resolves.
 import { z } from "zod";
+import type { Scope } from "./catalog.ts";
 import { describeValue, quote } from "./describe-value.ts";
 import { type ContentIssue, type ErrorCode, ServiceError } from "./errors.ts";
+import { utmQuery } from "./link-query.ts";
+import type { FeedContent } from "./model.ts";
 import { slugify } from "./text.ts";
 import { readYamlMap } from "./yaml-map.ts";
 
@@ -31,25 +34,31 @@ const origin = z
 
 const utmValue = z.string().trim().min(1).max(100);
 
+const utmSchema = z.strictObject({
+  source: utmValue.optional(),
+  medium: utmValue.optional(),
+  campaign: utmValue.optional(),
+  term: utmValue.optional(),
+  content: utmValue.optional(),
+});
+
 const partnerSchema = z.object({
   name: z.string().trim().min(1),
   origins: z.array(origin).min(1),
   sections: z.array(z.string().trim().min(1)).optional(),
   limit: z.number().int().min(1).max(PARTNER_ITEM_CAP_MAX).optional(),
-  utm: z
-    .strictObject({
-      source: utmValue.optional(),
-      medium: utmValue.optional(),
-      campaign: utmValue.optional(),
-      term: utmValue.optional(),
-      content: utmValue.optional(),
-    })
+  utm: utmSchema.optional(),
+  // The partner's own feeds under /partners/{key}/: `true` for the site's form, or how they differ from it.
+  feed: z
+    .union([z.literal(true), z.strictObject({ content: z.enum(["full", "excerpt"]).optional(), utm: utmSchema.optional() })])
     .optional(),
 });
 
-const KEY = /^[A-Za-z0-9][A-Za-z0-9_-]{1,63}$/;
+/** A partner key: what `data-key`, `?key=` and the folder of its own feeds (`/partners/{key}/`) carry. */
+export const PARTNER_KEY = /^[A-Za-z0-9][A-Za-z0-9_-]{1,63}$/;
 const ENTRY_EXPECTED =
-  "{ name, origins: [https://partner.example], sections?: [News], limit?: 1–50, utm?: { source, medium, campaign, term, content } }";
+  "{ name, origins: [https://partner.example], sections?: [News], limit?: 1–50, utm?: { source, medium, campaign, term, content }, " +
+  "feed?: true or { content?: full | excerpt, utm?: { source, medium, campaign, term, content } } }";
 
 /** One partner's settings, normalised: origins as `scheme://host[:port]`, sections as slugs. */
 export interface Partner {
@@ -63,6 +72,17 @@ export interface Partner {
   limit: number;
   /** `utm_*` query parameters appended to article links, in a fixed order. */
   utm: readonly (readonly [string, string])[];
+  /** The partner's own feeds (`feed:`), at /partners/{key}/…; none without it. */
+  feed?: PartnerFeed;
+}
+
+/**
+ * How a partner's own feeds differ from the site's: whole or excerpts (else FEED_CONTENT), and the query on their
+ * item links (its `feed.utm` as `utm_*` parameters, else FEED_LINK_QUERY).
+ */
+export interface PartnerFeed {
+  content?: FeedContent;
+  linkQuery?: string;
 }
 
 export type PartnerRegistry = ReadonlyMap<string, Partner>;
@@ -75,7 +95,7 @@ export function parsePartners(text: string | null): { partners: PartnerRegistry;
   const read = readYamlMap(PARTNERS_FILE, text, `a map of partner keys to ${ENTRY_EXPECTED}`);
   if ("issue" in read) return { partners, issues: [read.issue] };
   for (const { key, value, line: at } of read.entries) {
-    if (!KEY.test(key)) {
+    if (!PARTNER_KEY.test(key)) {
       issues.push({
         file: PARTNERS_FILE,
         field: key,
@@ -110,10 +130,31 @@ export function parsePartners(text: string | null): { partners: PartnerRegistry;
       origins: [...new Set(p.origins)],
       sections: p.sections ? [...new Set(p.sections.map(slugify))] : undefined,
       limit: p.limit ?? PUBLIC_ITEM_CAP,
-      utm: UTM_KEYS.flatMap((k) => (p.utm?.[k] ? [[`utm_${k}`, p.utm[k]] as const] : [])),
+      utm: utmPairs(p.utm),
+      ...(p.feed === undefined ? {} : { feed: partnerFeed(p.feed) }),
     });
   }
   return { partners, issues };
+}
+
+/** `utm_*` parameters in a fixed order. */
+function utmPairs(utm: z.output<typeof utmSchema> | undefined): (readonly [string, string])[] {
+  return UTM_KEYS.flatMap((k) => (utm?.[k] ? [[`utm_${k}`, utm[k]] as const] : []));
+}
+
+function partnerFeed(feed: z.output<typeof partnerSchema>["feed"] & {}): PartnerFeed {
+  if (feed === true) return {};
+  const linkQuery = utmQuery(utmPairs(feed.utm));
+  return { ...(feed.content ? { content: feed.content } : {}), ...(linkQuery ? { linkQuery } : {}) };
+}
+
+/**
+ * Whether a partner's feeds include a scope's: every scope's, or with `sections`, only those sections' (the site's
+ * own feed and tags', authors' and languages' would carry the other sections' articles).
+ */
+export function partnerServes(partner: Partner, scope: Scope): boolean {
+  if (!partner.sections) return true;
+  return scope.kind === "sections" && partner.sections.includes(scope.slug);
 }
 
 /** Why a headlines request cannot be answered, and the kind of error each reason is. */

@@ -27,6 +27,11 @@ export interface ReleaseRunDeps {
   emit: EmitEvent;
   /** How to tell the hub; absent when WEBSUB_HUB is not set (releases are still logged and the clock kept). */
   hub?: HubNotifyDeps;
+  /**
+   * Called with what the window released (possibly nothing) before the hub is told, so that caches in front of the
+   * feeds have dropped them by the time the hub fetches them (the edge's purge: src/runtime/scheduled.ts).
+   */
+  beforeAnnounce?: (released: readonly ReleasedArticle[]) => Promise<void>;
 }
 
 export interface ReleaseRun {
@@ -53,6 +58,7 @@ export async function runReleaseCheck(deps: ReleaseRunDeps, now: Date): Promise<
   // A run scheduled before the last one (triggers can arrive late and out of order) has nothing new to see.
   const released = after < now ? await deps.ledger.released(after, now) : [];
   for (const article of released) deps.emit({ event: "release", slug: article.slug, published: article.published.toISOString() });
+  await deps.beforeAnnounce?.(released);
   const scopes = released.flatMap((article) => article.scopes);
   const hub = deps.hub ? await notifyChangedFeeds(deps.hub, scopes, now, { retryPending: true }) : undefined;
   if (after < now) await deps.ledger.recordRun(now);

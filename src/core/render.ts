@@ -27,7 +27,16 @@ export function renderArticle(record: ArticleRecord): Article {
     facts: (file) => (facts && Object.hasOwn(facts, file) ? facts[file] : undefined),
     exclude: record.image ? [record.image.url] : [],
   });
-  const { pageUrl: _page, imageFile: _file, draft: _draft, body: _body, bodyImages: _images, bodyImageFacts: _facts, ...meta } = record;
+  const {
+    pageUrl: _page,
+    imageFile: _file,
+    draft: _draft,
+    body: _body,
+    bodyImages: _images,
+    bodyImageFacts: _facts,
+    mainFeed: _mainFeed,
+    ...meta
+  } = record;
   return { ...meta, siteUrl: siteUrl + "/", summary, html, ...(inlineImages.length ? { inlineImages } : {}) };
 }
 

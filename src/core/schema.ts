@@ -108,6 +108,7 @@ function buildFrontMatterSchema(timeZone: string) {
       // Normalised and checked against the site's own routes in article.ts (aliases.ts), which knows SITE_URL.
       aliases: z.union([z.array(alias).max(ALIAS_LIMITS.count), alias]).optional(),
       draft: z.boolean().optional(),
+      main_feed: z.boolean().optional(),
     })
     .superRefine((value, ctx) => {
       if (value.updated && value.updated.getTime() < value.date.getTime()) {
@@ -141,6 +142,7 @@ export const FIELDS = [
   "canonical",
   "aliases",
   "draft",
+  "main_feed",
 ] as const;
 
 /** What each field must look like, in the words `npm run check` prints. */
@@ -167,4 +169,6 @@ export const EXPECTED: Readonly<Record<string, string>> = {
   canonical: "an absolute http(s) URL",
   aliases: `${ALIAS_EXPECTED}; at most ${ALIAS_LIMITS.count}, each at most ${ALIAS_LIMITS.length} characters`,
   draft: "true or false",
+  main_feed:
+    "true or false (false keeps the article out of the site's main feeds and home page; its section, tag, author and language feeds still carry it)",
 };

@@ -2,6 +2,8 @@
 
 import { quote } from "./describe-value.ts";
 import { ConfigError } from "./errors.ts";
+import { LINK_QUERY_EXPECTED, parseLinkQuery } from "./link-query.ts";
+import type { FeedContent } from "./model.ts";
 import { PERMALINK_RULE_EXPECTED, type PermalinkRule, parsePermalinkRule } from "./redirects.ts";
 import { cleanText } from "./text.ts";
 
@@ -19,7 +21,7 @@ export interface SiteSettings {
   /** Items per archive page (RFC 5005); pages are counted from the oldest article, so full ones never change. */
   archiveItems: number;
   /** Cache-Control for feeds, in seconds (each clamped to the next scheduled publication). */
-  cache: { maxAge: number; sMaxAge: number; staleWhileRevalidate: number; archiveMaxAge: number; edgeSeconds: number };
+  cache: { maxAge: number; sMaxAge: number; staleWhileRevalidate: number; archiveMaxAge: number };
   /** WebSub hub every feed advertises, if any. */
   websubHub?: string;
   /** Secret that unlocks /preview for drafts and embargoed articles (PREVIEW_TOKEN); without it only published ones. */
@@ -32,6 +34,10 @@ export interface SiteSettings {
   rights?: string;
   /** An old permalink scheme whose paths answer 301 to the article they name (LEGACY_PERMALINKS; src/core/redirects.ts). */
   legacyPermalinks?: PermalinkRule;
+  /** How the site's feeds carry articles (FEED_CONTENT): whole, or as excerpts (summary and lead image). */
+  feedContent: FeedContent;
+  /** The query added to the site's feeds' item links on this site (FEED_LINK_QUERY), `{format}` still in it. */
+  feedLinkQuery?: string;
 }
 
 export type SettingsInput = Readonly<Record<string, unknown>>;
@@ -48,7 +54,6 @@ export const SETTING_DEFAULTS = {
   CACHE_S_MAXAGE: "300",
   CACHE_STALE_WHILE_REVALIDATE: "600",
   ARCHIVE_MAX_AGE: "86400",
-  EDGE_CACHE_SECONDS: "10",
 } as const;
 
 /** An optional whole-number setting within bounds. */
@@ -96,9 +101,6 @@ export function parseSettings(input: SettingsInput): SiteSettings {
     sMaxAge: wholeNumber(input, "CACHE_S_MAXAGE", 0, CACHE_SECONDS_MAX),
     staleWhileRevalidate: wholeNumber(input, "CACHE_STALE_WHILE_REVALIDATE", 0, CACHE_SECONDS_MAX),
     archiveMaxAge: wholeNumber(input, "ARCHIVE_MAX_AGE", 0, CACHE_SECONDS_MAX),
-    // How long the worker answers a feed from its own cache without asking storage: the bound on how late a publish
-    // shows where it was not purged (other data centres), and never past an embargoed article's release.
-    edgeSeconds: wholeNumber(input, "EDGE_CACHE_SECONDS", 0, 3600),
   };
 
   const rawHub = input.WEBSUB_HUB;
@@ -124,6 +126,8 @@ export function parseSettings(input: SettingsInput): SiteSettings {
   const logo = optionalImageUrl(input, "SITE_LOGO", siteUrl);
   const rights = typeof input.SITE_RIGHTS === "string" ? cleanText(input.SITE_RIGHTS).trim() || undefined : undefined;
   const legacyPermalinks = optionalPermalinkRule(input);
+  const feedContent = parseFeedContent(input.FEED_CONTENT);
+  const feedLinkQuery = parseFeedLinkQuery(input.FEED_LINK_QUERY);
 
   return {
     url: siteUrl,
@@ -140,6 +144,8 @@ export function parseSettings(input: SettingsInput): SiteSettings {
     ...(logo ? { logo } : {}),
     ...(rights ? { rights } : {}),
     ...(legacyPermalinks ? { legacyPermalinks } : {}),
+    feedContent,
+    ...(feedLinkQuery ? { feedLinkQuery } : {}),
   };
 }
 
@@ -152,8 +158,32 @@ function optionalPermalinkRule(input: SettingsInput): PermalinkRule | undefined 
   return parsed.rule;
 }
 
+/** FEED_CONTENT: `full` (the default) or `excerpt`. */
+function parseFeedContent(raw: unknown): FeedContent {
+  const value = typeof raw === "string" ? raw.trim().toLowerCase() : raw;
+  if (value === undefined || value === "" || value === "full") return "full";
+  if (value === "excerpt") return "excerpt";
+  throw new ConfigError("FEED_CONTENT", `${quote(String(raw))} is neither "full" nor "excerpt"`);
+}
+
+/** FEED_LINK_QUERY: a query string (src/core/link-query.ts), or nothing. */
+function parseFeedLinkQuery(raw: unknown): string | undefined {
+  if (raw === undefined) return undefined;
+  if (typeof raw !== "string") throw new ConfigError("FEED_LINK_QUERY", "must be a string");
+  const parsed = parseLinkQuery(raw);
+  if ("problem" in parsed)
+    throw new ConfigError(
+      "FEED_LINK_QUERY",
+      `${quote(raw.slice(0, 200))} is not a query string (${parsed.problem}); expected ${LINK_QUERY_EXPECTED}`,
+    );
+  return parsed.query;
+}
+
 /** The shortest PUBLISH_TOKEN accepted: long enough that guessing it over the network is hopeless. */
 export const PUBLISH_TOKEN_MIN = 32;
+
+/** The characters of a bearer token (RFC 6750 §2.1, `b64token`). */
+const TOKEN68 = /^[A-Za-z0-9\-._~+/]+=*$/;
 
 /**
  * PUBLISH_TOKEN, the secret the publish API requires (`wrangler secret put PUBLISH_TOKEN`): undefined when unset (the
@@ -169,6 +199,10 @@ export function parsePublishToken(input: SettingsInput): string | undefined {
       "PUBLISH_TOKEN",
       `must be at least ${PUBLISH_TOKEN_MIN} characters (e.g. \`openssl rand -base64 32\`, set with \`wrangler secret put PUBLISH_TOKEN\`)`,
     );
+  }
+  // A token a client could never send as `Authorization: Bearer` (RFC 6750 §2.1: token68) would lock the API for good.
+  if (!TOKEN68.test(token)) {
+    throw new ConfigError("PUBLISH_TOKEN", "must be letters, digits and - . _ ~ + / only, then any = (a bearer token, RFC 6750 §2.1)");
   }
   return token;
 }

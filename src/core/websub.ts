@@ -3,7 +3,7 @@
 // rest; a feed the hub refuses is tried again later and later, never every minute forever.
 import { type Catalog, HOME, parseScopeKey, type Scope, type ScopeKey } from "./catalog.ts";
 import { describeError, type EmitEvent } from "./events.ts";
-import { planFeed } from "./feed-plan.ts";
+import { listedFacets, planFeed } from "./feed-plan.ts";
 import type { SiteSettings } from "./settings.ts";
 
 /** A feed whose announcement failed or was deferred: to be tried again from `retryAt`. */
@@ -82,10 +82,15 @@ export interface NotifyOutcome {
 /** Hub requests per call unless told otherwise: within the Free plan's 50 subrequests, with room for the rest. */
 export const DEFAULT_HUB_REQUESTS = 40;
 
-/** The scope a key names, as the catalog knows it at `now`; undefined when no such facet is public (gone, or all embargoed). */
+/**
+ * The scope a key names, as the catalog knows it at `now`; undefined when no such facet is public (gone, or all
+ * embargoed), and for a language feed the site does not list (a site in one language: its feed is the site's, and
+ * announcing it would spend three of the run's hub requests on a feed nobody was shown).
+ */
 async function resolveScope(catalog: Catalog, key: ScopeKey, now: Date): Promise<Scope | undefined> {
   const named = parseScopeKey(key);
   if (!named || named.kind === "home") return named && HOME;
+  if (named.kind === "languages" && (await listedFacets(catalog, "languages", now)).length === 0) return undefined;
   const facet = await catalog.facet(named.kind, named.slug, now);
   return facet?.slug === named.slug ? facet : undefined;
 }

@@ -1,11 +1,12 @@
-// The partner embed script served at /embed.js: vanilla JS, no framework, no cookies, DOM built without innerHTML.
+// The partner embed script, a static asset at /embed.js and at its fingerprinted path under /assets/
+// (src/node/build-assets.ts): vanilla JS, no framework, no cookies, DOM built without innerHTML.
 //
-// It reads its own <script> tag's data attributes, fetches headlines.json from the origin it was loaded from, and
+// It reads its own <script> tag's data attributes, fetches headlines.json from the site it was loaded from, and
 // renders a list of links into a Shadow DOM so neither page's CSS reaches the other. Article text only ever goes
 // through textContent and setAttribute. Each headline carries its language and direction (a Persian headline reads
 // right to left on an English page); the relative time is in the page's language, isolated in a <bdi>. The
 // relative-time rule matches formatRelativeTime in src/core/headlines.ts.
-// Kept as a string (no backticks or dollar-brace inside) so every runtime serves the same bytes without a build step.
+// Kept as a string (no backticks or dollar-brace inside): the asset build writes it out as it is, with no bundler.
 
 const SOURCE = `
 (function () {
@@ -13,6 +14,7 @@ const SOURCE = `
   var s = document.currentScript;
   if (!s || !s.src) return;
   var d = s.dataset, base = new URL(".", s.src), q = new URLSearchParams();
+  if (base.pathname.slice(-8) === "/assets/") base = new URL("..", base);
   if (d.section) q.set("section", d.section);
   if (d.limit) q.set("limit", d.limit);
   if (d.key) q.set("key", d.key);

@@ -1,11 +1,11 @@
 // Atom 1.0 (RFC 4287), with Media RSS elements for the lead image.
 import { formatRfc3339 } from "../core/dates.ts";
 import { FEED_FILES } from "../core/feed-plan.ts";
-import type { Article, Author } from "../core/model.ts";
-import type { FeedDocument, FeedFormat } from "./format.ts";
+import type { Article, Author, FeedContent } from "../core/model.ts";
+import type { FeedDocument, FeedFormat, LinkRange } from "./format.ts";
 import { writeMediaImages } from "./media-rss.ts";
 import { NS } from "./rss.ts";
-import { XmlWriter } from "./xml.ts";
+import { escapeAttr, unescapeXml, XmlWriter } from "./xml.ts";
 
 /** RFC 4287 §3.2 Person construct: name, and uri and email where known (an e-mail only where authors.yaml makes it public). */
 function person(x: XmlWriter, element: string, author: Author): void {
@@ -16,7 +16,11 @@ function person(x: XmlWriter, element: string, author: Author): void {
   x.close(element);
 }
 
-function renderEntry(x: XmlWriter, article: Article): void {
+/**
+ * One entry. An excerpt has no `content` (RFC 4287 §4.1.1: an entry without content needs an alternate link, which
+ * every entry has) and none of the body's own images: its `summary` and its lead image are what readers show.
+ */
+function renderEntry(x: XmlWriter, article: Article, content: FeedContent): void {
   x.open("entry", { "xml:lang": article.lang });
   x.text("id", article.id);
   x.text("title", article.title, { type: "text" });
@@ -27,20 +31,31 @@ function renderEntry(x: XmlWriter, article: Article): void {
   if (article.section) x.empty("category", { term: article.section, scheme: `${article.siteUrl}sections/` });
   for (const tag of article.tags) x.empty("category", { term: tag, scheme: `${article.siteUrl}tags/` });
   x.text("summary", article.summary, { type: "text" });
-  x.cdata("content", article.html, { type: "html" });
+  if (content === "full") x.cdata("content", article.html, { type: "html" });
   const image = article.image;
   if (image?.type) x.empty("link", { rel: "enclosure", type: image.type, length: image.length, href: image.url });
-  writeMediaImages(x, article);
+  writeMediaImages(x, content === "full" ? article : { image });
   x.close("entry");
 }
 
 /** Entries sit in `feed`. */
 const ENTRY_DEPTH = 1;
 
-function renderAtomEntry(article: Article): string {
+function renderAtomEntry(article: Article, content: FeedContent = "full"): string {
   const x = new XmlWriter({ fragmentDepth: ENTRY_DEPTH });
-  renderEntry(x, article);
+  renderEntry(x, article, content);
   return x.toString();
+}
+
+const ALTERNATE = '<link rel="alternate" type="text/html" href="';
+
+/** The entry's alternate link's `href`: its first such element, after the id and title, whose texts hold no `<`. */
+function atomItemLink(item: string): LinkRange | undefined {
+  const open = item.indexOf(ALTERNATE);
+  if (open < 0) return undefined;
+  const start = open + ALTERNATE.length;
+  const end = item.indexOf('"', start);
+  return end < 0 ? undefined : { start, end };
 }
 
 function renderAtomDocument({ head, updated, items }: FeedDocument): string[] {
@@ -82,6 +97,11 @@ export const atom: FeedFormat<"atom"> = {
   file: FEED_FILES.atom,
   contentType: "application/atom+xml; charset=utf-8",
   label: "Atom 1.0",
-  renderItem: renderAtomEntry,
+  part: "atom",
+  renderItem: (article) => renderAtomEntry(article),
+  excerpt: { id: "atom", part: "atom-excerpt", renderItem: (article) => renderAtomEntry(article, "excerpt") },
   documentParts: renderAtomDocument,
+  itemLink: atomItemLink,
+  escapeLink: escapeAttr,
+  unescapeLink: unescapeXml,
 };

@@ -1,9 +1,9 @@
 // JSON Feed 1.1 (jsonfeed.org/version/1.1) as a typed object.
 import { formatRfc3339 } from "../core/dates.ts";
 import { FEED_FILES } from "../core/feed-plan.ts";
-import type { Article, Author, FeedHead } from "../core/model.ts";
+import type { Article, Author, FeedContent, FeedHead } from "../core/model.ts";
 import { cleanTexts } from "../core/text.ts";
-import type { FeedDocument, FeedFormat } from "./format.ts";
+import type { FeedDocument, FeedFormat, LinkRange } from "./format.ts";
 
 interface JsonFeedAuthor {
   name: string;
@@ -21,7 +21,8 @@ interface JsonFeedItem {
   id: string;
   url: string;
   title: string;
-  content_html: string;
+  content_html?: string;
+  content_text?: string;
   summary: string;
   image?: string;
   date_published: string;
@@ -52,14 +53,18 @@ function jsonAuthor(author: Author): JsonFeedAuthor {
   return { name: author.name, url: author.url, avatar: author.avatar };
 }
 
-function jsonItem(article: Article): JsonFeedItem {
+/**
+ * One item. An excerpt carries the summary as `content_text` instead of `content_html` (JSON Feed 1.1, items: one of
+ * the two is required), and keeps `summary`, `image` and the attachment.
+ */
+function jsonItem(article: Article, content: FeedContent): JsonFeedItem {
   const tags = [...(article.section ? [article.section] : []), ...article.tags];
   const image = article.image;
   return {
     id: article.id,
     url: article.url,
     title: article.title,
-    content_html: article.html,
+    ...(content === "full" ? { content_html: article.html } : { content_text: article.summary }),
     summary: article.summary,
     image: image?.url,
     date_published: formatRfc3339(article.published),
@@ -94,8 +99,36 @@ export function jsonFeedHead(head: FeedHead): Omit<JsonFeedDocument, "items"> {
  * An item compact on one line: one `JSON.stringify`, the same text in every document it appears in. Texts lose the
  * characters XML forbids, as in RSS and Atom, so every format shows the same words.
  */
-function renderJsonItem(article: Article): string {
-  return JSON.stringify(cleanTexts(jsonItem(article)));
+function renderJsonItem(article: Article, content: FeedContent = "full"): string {
+  return JSON.stringify(cleanTexts(jsonItem(article, content)));
+}
+
+const URL_KEY = ',"url":"';
+
+/**
+ * The item's `url` string's content. Its key is the first `,"url":"` of the item: it follows `id`, and no string can
+ * hold that sequence unescaped (a `"` inside a string is written `\"`). It ends at the first `"` no backslash escapes.
+ */
+function jsonItemLink(item: string): LinkRange | undefined {
+  const open = item.indexOf(URL_KEY);
+  if (open < 0) return undefined;
+  const start = open + URL_KEY.length;
+  for (let i = start; i < item.length; i++) {
+    const c = item.charCodeAt(i);
+    if (c === 0x5c) i++;
+    else if (c === 0x22) return { start, end: i };
+  }
+  return undefined;
+}
+
+/** Text as it stands inside a JSON string. */
+function escapeJsonString(text: string): string {
+  return JSON.stringify(text).slice(1, -1);
+}
+
+/** A JSON string's content, read back. */
+function unescapeJsonString(text: string): string {
+  return JSON.parse(`"${text}"`) as string;
 }
 
 /**
@@ -104,12 +137,14 @@ function renderJsonItem(article: Article): string {
  */
 function renderJsonDocument({ head, items }: FeedDocument): string[] {
   const fields = JSON.stringify(cleanTexts(jsonFeedHead(head)), null, 2);
-  // The items stay whole pieces between the head's text and the separators (see FeedFormat.documentParts).
-  const parts = new Array<string>(items.length * 2 + 1);
-  parts[0] = fields.slice(0, -2) + ',\n  "items": ' + (items.length ? "[\n    " : "[]");
+  // The items stay whole pieces between the head's text and the separators (see FeedFormat.documentParts); an item
+  // in pieces (its link's query added) stays in those pieces.
+  const parts: string[] = [fields.slice(0, -2) + ',\n  "items": ' + (items.length ? "[\n    " : "[]")];
   for (let i = 0; i < items.length; i++) {
-    parts[2 * i + 1] = items[i]!;
-    parts[2 * i + 2] = i + 1 < items.length ? ",\n    " : "\n  ]";
+    const item = items[i]!;
+    if (typeof item === "string") parts.push(item);
+    else parts.push(...item);
+    parts.push(i + 1 < items.length ? ",\n    " : "\n  ]");
   }
   parts[parts.length - 1] += "\n}\n";
   return parts;
@@ -120,6 +155,11 @@ export const jsonFeed: FeedFormat<"json"> = {
   file: FEED_FILES.json,
   contentType: "application/feed+json; charset=utf-8",
   label: "JSON Feed 1.1",
-  renderItem: renderJsonItem,
+  part: "json",
+  renderItem: (article) => renderJsonItem(article),
+  excerpt: { id: "json", part: "json-excerpt", renderItem: (article) => renderJsonItem(article, "excerpt") },
   documentParts: renderJsonDocument,
+  itemLink: jsonItemLink,
+  escapeLink: escapeJsonString,
+  unescapeLink: unescapeJsonString,
 };

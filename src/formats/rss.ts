@@ -2,10 +2,10 @@
 // with the content, Dublin Core, Atom and Media RSS namespaces.
 import { formatRfc822, formatRfc3339 } from "../core/dates.ts";
 import { FEED_FILES } from "../core/feed-plan.ts";
-import type { Article } from "../core/model.ts";
-import type { FeedDocument, FeedFormat } from "./format.ts";
+import type { Article, FeedContent } from "../core/model.ts";
+import type { FeedDocument, FeedFormat, LinkRange } from "./format.ts";
 import { MEDIA_NS, writeMediaImages } from "./media-rss.ts";
-import { XmlWriter } from "./xml.ts";
+import { escapeText, unescapeXml, XmlWriter } from "./xml.ts";
 
 export const NS = {
   atom: "http://www.w3.org/2005/Atom",
@@ -26,7 +26,11 @@ function rssAuthor(article: Article): string | undefined {
   return withEmail ? `${withEmail.publicEmail} (${withEmail.name})` : undefined;
 }
 
-function renderItem(x: XmlWriter, article: Article): void {
+/**
+ * One item. An excerpt is the same item without `content:encoded` and the body's own images: its `description` (the
+ * summary) is then what every reader shows, with the lead image as its enclosure and Media RSS content.
+ */
+function renderItem(x: XmlWriter, article: Article, content: FeedContent): void {
   x.open("item");
   x.text("title", article.title);
   x.text("link", article.url);
@@ -45,10 +49,10 @@ function renderItem(x: XmlWriter, article: Article): void {
   if (article.section) x.text("category", article.section);
   for (const tag of article.tags) x.text("category", tag);
   x.htmlText("description", article.summary);
-  x.cdata("content:encoded", article.html);
+  if (content === "full") x.cdata("content:encoded", article.html);
   const image = article.image;
   if (image?.type) x.empty("enclosure", { url: image.url, length: image.length ?? 0, type: image.type });
-  writeMediaImages(x, article);
+  writeMediaImages(x, content === "full" ? article : { image });
   x.text("dc:language", article.lang);
   x.close("item");
 }
@@ -56,10 +60,21 @@ function renderItem(x: XmlWriter, article: Article): void {
 /** Items sit in `rss > channel`. */
 const ITEM_DEPTH = 2;
 
-function renderRssItem(article: Article): string {
+function renderRssItem(article: Article, content: FeedContent = "full"): string {
   const x = new XmlWriter({ fragmentDepth: ITEM_DEPTH });
-  renderItem(x, article);
+  renderItem(x, article, content);
   return x.toString();
+}
+
+const LINK_OPEN = "<link>";
+
+/** The item's `link` text: its first `<link>` element, after the title, whose text is escaped and so holds no `<`. */
+function rssItemLink(item: string): LinkRange | undefined {
+  const open = item.indexOf(LINK_OPEN);
+  if (open < 0) return undefined;
+  const start = open + LINK_OPEN.length;
+  const end = item.indexOf("</link>", start);
+  return end < 0 ? undefined : { start, end };
 }
 
 function renderRssDocument({ head, updated, items }: FeedDocument): string[] {
@@ -111,6 +126,11 @@ export const rss: FeedFormat<"rss"> = {
   file: FEED_FILES.rss,
   contentType: "application/rss+xml; charset=utf-8",
   label: "RSS 2.0",
-  renderItem: renderRssItem,
+  part: "rss",
+  renderItem: (article) => renderRssItem(article),
+  excerpt: { id: "rss", part: "rss-excerpt", renderItem: (article) => renderRssItem(article, "excerpt") },
   documentParts: renderRssDocument,
+  itemLink: rssItemLink,
+  escapeLink: escapeText,
+  unescapeLink: unescapeXml,
 };

@@ -27,6 +27,19 @@ export function cdata(text: string): string {
   return `<![CDATA[${clean}]]>`;
 }
 
+/**
+ * Text or an attribute value as written above, read back: the five predefined entities and character references
+ * (what `escapeText` and `escapeAttr` write), as an XML parser reads them.
+ */
+export function unescapeXml(text: string): string {
+  if (!text.includes("&")) return text;
+  return text.replace(/&(?:#x([0-9A-Fa-f]+)|#([0-9]+)|(amp|lt|gt|quot|apos));/g, (_m, hex: string, dec: string, name: string) => {
+    if (hex) return String.fromCodePoint(Number.parseInt(hex, 16));
+    if (dec) return String.fromCodePoint(Number.parseInt(dec, 10));
+    return { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'" }[name]!;
+  });
+}
+
 /** Plain text placed where readers expect HTML (RSS description): escaped for HTML first, then for XML. */
 export function escapeTextAsHtml(text: string): string {
   return escapeText(text.replace(/[&<>]/g, (c) => (c === "&" ? "&amp;" : c === "<" ? "&lt;" : "&gt;")));
@@ -105,9 +118,14 @@ export class XmlWriter {
     return this;
   }
 
-  /** Text this writer's own elements produced elsewhere (an item written by the same format at this depth). */
-  raw(text: string): this {
-    this.#parts.push(this.#out, text);
+  /**
+   * Text this writer's own elements produced elsewhere (an item written by the same format at this depth), as one
+   * string or as the pieces it is made of (each kept a piece of its own).
+   */
+  raw(text: string | readonly string[]): this {
+    this.#parts.push(this.#out);
+    if (typeof text === "string") this.#parts.push(text);
+    else this.#parts.push(...text);
     this.#out = "";
     return this;
   }

@@ -1,5 +1,6 @@
 // The Hono application factory: wires the route modules to one context and translates errors to HTTP in one place.
 import { type Context, Hono } from "hono";
+import { secureHeaders } from "hono/secure-headers";
 import type { Catalog } from "../core/catalog.ts";
 import { ServiceError, StorageError } from "../core/errors.ts";
 import { consoleSink, createEventLog, type EventSink } from "../core/events.ts";
@@ -9,21 +10,21 @@ import type { SiteSettings } from "../core/settings.ts";
 import { type FeedFormat, FORMATS } from "../formats/index.ts";
 import { registerArticlePages } from "./article-pages.ts";
 import { type BodyCache, noCache } from "./body-cache.ts";
-import { registerBrowserFeedView } from "./browser-feeds.ts";
+import { NOT_FOUND_TAG, tagCacheable } from "./cache-tags.ts";
 import type { AppContext } from "./context.ts";
 import { registerEmbedRoutes } from "./embed.ts";
 import { NotFoundError, RequestError, STATUS_OF_CODE } from "./errors.ts";
 import { registerFacetPages } from "./facet-pages.ts";
 import { registerFeedRoutes } from "./feeds.ts";
+import { type HealthProbe, registerHealth } from "./health.ts";
 import { registerImageRoutes } from "./images.ts";
 import { registerIndexPage } from "./pages.ts";
 import { registerPreviewRoutes } from "./preview.ts";
 import { describeRefusal, type PublishRoutesOptions, registerPublishRoutes } from "./publish.ts";
 import { answerOldUrl, lookUpUnrouted } from "./redirects.ts";
 import { capLifetimesAtRelease } from "./release-hint.ts";
-import { APP_HEADERS, problem } from "./responses.ts";
+import { problem, securityHeaderOptions } from "./responses.ts";
 import { registerSitemaps } from "./sitemaps.ts";
-import { answerHot } from "./versioned.ts";
 
 export interface AppOptions {
   /** What the app reads: an in-memory catalog over files (`catalogFromSource`), or a database at the edge. */
@@ -33,12 +34,14 @@ export interface AppOptions {
   now?: () => Date;
   /** Where problems are reported: one JSON line per event (src/core/events.ts). */
   log?: EventSink;
-  /** Where rendered feed bodies are kept by content version: the Workers Cache API at the edge; none by default. */
+  /** Where rendered bodies are kept by content version: the isolate's memory at the edge (body-cache.ts); none by default. */
   cache?: BodyCache;
   /** The feed formats to serve; tests pass instrumented copies of FORMATS. */
   formats?: readonly FeedFormat[];
   /** The publish API (/api/*): its store, token and change hook. Without it, /api/* is a 404. */
   publish?: PublishRoutesOptions;
+  /** The stores' probes behind /healthz; without them, /healthz is a 404. */
+  health?: HealthProbe;
 }
 
 export function createApp({
@@ -49,15 +52,17 @@ export function createApp({
   cache = noCache,
   formats = FORMATS,
   publish,
+  health,
 }: AppOptions) {
   const ctx: AppContext = { site, catalog, now, emit: createEventLog(log), formats, cache };
 
   const app = new Hono();
+  app.use("*", secureHeaders(securityHeaderOptions(site)));
+  // Every answer a shared cache may keep also carries the site's tag, so one purge can drop them all (cache-tags.ts).
   app.use("*", async (c, next) => {
     await next();
-    for (const [name, value] of Object.entries(APP_HEADERS)) c.res.headers.set(name, value);
+    tagCacheable(c.res.headers);
   });
-  registerBrowserFeedView(app, ctx); // before the feed routes: it wraps them
   registerIndexPage(app, ctx);
   registerFeedRoutes(app, ctx);
   registerImageRoutes(app, ctx);
@@ -67,6 +72,7 @@ export function createApp({
   registerSitemaps(app, ctx);
   registerPreviewRoutes(app, ctx);
   registerPublishRoutes(app, ctx, publish);
+  registerHealth(app, ctx, health);
 
   // A 404 may stop being one when an embargoed article comes out (its page, its image, a new section's feed), so no
   // cache may keep it past the next publication time.
@@ -84,7 +90,7 @@ export function createApp({
     if (target) return answerOldUrl(c, ctx, target, at, next);
     const { maxAge } = capLifetimesAtRelease({ maxAge: NOT_FOUND_MAX_AGE, sMaxAge: NOT_FOUND_MAX_AGE, staleWhileRevalidate: 0 }, next, at);
     const detail = `There is nothing at ${c.req.path}. The feeds are listed at ${site.url}/ and in ${site.url}/feeds.opml.`;
-    return problem(c, site, 404, detail, { "Cache-Control": `public, max-age=${maxAge}` });
+    return problem(c, site, 404, detail, { "Cache-Control": `public, max-age=${maxAge}`, "Cache-Tag": NOT_FOUND_TAG });
   };
   // A store that cannot answer now: 503 with Retry-After, never a partial document (nothing is sent before the whole
   // body is built, so a failure anywhere while planning or rendering ends here).
@@ -122,10 +128,6 @@ export function createApp({
     const headers = error instanceof RequestError ? error.headers : {};
     return problem(c, site, status, error.message, { ...cors, ...headers });
   });
-  // A polled feed whose response this isolate keeps is answered before routing (versioned.ts, answerHot): the same
-  // bytes and headers the routes give, for a fraction of the CPU (BENCHMARKS.md). Everything else is routed.
-  const route = app.fetch;
-  app.fetch = (request, env, executionCtx) => answerHot(request, ctx) ?? route(request, env, executionCtx);
   return app;
 }
 

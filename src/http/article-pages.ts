@@ -1,14 +1,15 @@
 // /articles/{slug}: the readable article page every feed link leads to when the service runs on its own.
 import type { Hono } from "hono";
-import { type Catalog, type FacetKind, type FoundArticle, statusAt } from "../core/catalog.ts";
+import { type Catalog, type Facet, type FacetKind, type FoundArticle, statusAt } from "../core/catalog.ts";
 import { formatRfc3339InZone } from "../core/dates.ts";
-import { scopePath } from "../core/feed-plan.ts";
-import { textDirection } from "../core/language.ts";
+import { describeScope, listedFacets, scopePath } from "../core/feed-plan.ts";
+import { languageOf, textDirection } from "../core/language.ts";
 import type { Article } from "../core/model.ts";
 import type { SiteSettings } from "../core/settings.ts";
 import { slugify } from "../core/text.ts";
 import { FORMATS } from "../formats/index.ts";
 import { jsonForScript, newsArticleJsonLd, type PublisherLogo } from "../formats/json-ld.ts";
+import { articleTag, cacheTagHeader } from "./cache-tags.ts";
 import type { AppContext } from "./context.ts";
 import { NotFoundError } from "./errors.ts";
 import { html, page, type SafeHtml, trusted } from "./html.ts";
@@ -16,7 +17,7 @@ import { labelsFor } from "./labels.ts";
 
 /** Pages show article HTML the core has sanitised; no script runs on them. */
 export const PAGE_CSP =
-  "default-src 'none'; img-src * data:; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'self'";
+  "default-src 'none'; img-src * data:; style-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'self'";
 
 /**
  * A published article by slug: drafts never are, and embargoed ones are not found until their time, by the same one
@@ -75,13 +76,24 @@ export function timeElement(date: Date, site: SiteSettings, lang: string, day?: 
   return html`<time${className ? html` class="${className}"` : ""} datetime="${day ?? date.toISOString()}">${formatSiteTime(date, site, lang, day)}</time>`;
 }
 
-export function autodiscoveryLinks(site: SiteSettings): SafeHtml {
+/**
+ * `<link rel="alternate">` for the site's feeds, then for each language feed given (`hreflang` its language), so a
+ * reader that discovers feeds offers the one in the reader's language.
+ */
+export function autodiscoveryLinks(site: SiteSettings, languages: readonly Facet[] = []): SafeHtml {
   return html`${FORMATS.map(
     (
       f,
     ) => html`<link rel="alternate" type="${f.contentType.split(";")[0]}" title="${`${site.title} (${f.label})`}" href="${`${site.url}/${f.file}`}">
 `,
-  )}`;
+  )}${languages.map((language) => {
+    const { title } = describeScope(language, site);
+    return FORMATS.map(
+      (f) =>
+        html`<link rel="alternate" type="${f.contentType.split(";")[0]}" hreflang="${language.name}" title="${`${title} (${f.label})`}" href="${`${site.url}/${scopePath(language)}${f.file}`}">
+`,
+    );
+  })}`;
 }
 
 /** An article's page on this site, `/articles/{slug}` (its canonical URL may be elsewhere): the one the core computes. */
@@ -154,6 +166,8 @@ export function openGraphLocale(lang: string): string {
 export interface ArticlePageOptions {
   /** The publisher's logo for schema.org's `publisher` (SITE_LOGO), when one is configured. */
   logo?: PublisherLogo;
+  /** The article's language feed, announced beside the site's, where the site lists language feeds. */
+  languageFeed?: Facet;
 }
 
 /**
@@ -183,13 +197,14 @@ export function renderArticlePage(article: Article, site: SiteSettings, options:
     : undefined;
   const otherLang = site.language !== lang ? html` lang="${site.language}" dir="${textDirection(site.language)}"` : "";
   return page({
+    siteUrl: site.url,
     lang,
     dir: textDirection(lang),
     title: `${article.title} – ${site.title}`,
     head: html`<link rel="canonical" href="${article.url}">
 <meta name="description" content="${article.summary}">
 ${sharingTags(article, site)}<script type="application/ld+json">${trusted(jsonForScript(newsArticleJsonLd(article, site, options.logo)))}</script>
-${autodiscoveryLinks(site)}`,
+${autodiscoveryLinks(site, options.languageFeed ? [options.languageFeed] : [])}`,
     body: html`<header class="muted"><a href="${`${site.url}/`}"${otherLang}>${site.title}</a>${sectionLink ? html` · ${sectionLink}` : ""}</header>
 <article>
 <h1>${article.title}</h1>
@@ -210,12 +225,21 @@ ${
 
 export function registerArticlePages(app: Hono, ctx: AppContext): void {
   app.get("/articles/:slug", async (c) => {
-    const found = await findPublished(ctx.catalog, ctx.now(), c.req.param("slug"));
+    const now = ctx.now();
+    const found = await findPublished(ctx.catalog, now, c.req.param("slug"));
     if (!found) throw new NotFoundError(c.req.path);
-    const [article] = await ctx.catalog.articles([found.entry]);
-    return c.html(renderArticlePage(article!, ctx.site, { logo: ctx.site.logo ? { url: ctx.site.logo } : undefined }), 200, {
+    const [[article], languages] = await Promise.all([ctx.catalog.articles([found.entry]), listedFacets(ctx.catalog, "languages", now)]);
+    const own = languageOf(article!.lang ?? ctx.site.language).slug;
+    const options = {
+      logo: ctx.site.logo ? { url: ctx.site.logo } : undefined,
+      languageFeed: languages.find((language) => language.slug === own),
+    };
+    return c.html(renderArticlePage(article!, ctx.site, options), 200, {
       "Content-Security-Policy": PAGE_CSP,
+      // Its language feed's link follows whether the site lists languages: a change that opens or closes the site's
+      // second language shows on other articles' pages within this lifetime (they are not purged for it).
       "Cache-Control": "public, max-age=300",
+      "Cache-Tag": cacheTagHeader([articleTag(found.entry.slug)]),
     });
   });
 }

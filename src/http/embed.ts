@@ -1,9 +1,11 @@
-// Partner embeds: the /embed.js script, the /embed/headlines iframe page and the /headlines.json data behind both.
+// Partner embeds: the /embed/headlines iframe page and the /headlines.json data behind both (the /embed.js script is a
+// static asset: src/node/build-assets.ts). The iframe page stays self-contained, its few styles inline: on a partner's
+// page it is one request, with nothing else to fetch.
 import type { Context, Hono } from "hono";
 import { buildHeadlines, formatRelativeTime, type HeadlinesDocument, selectHeadlines } from "../core/headlines.ts";
 import { textDirection } from "../core/language.ts";
 import { type HeadlinesPlan, HeadlinesRequestError, planHeadlines } from "../core/partners.ts";
-import { EMBED_SCRIPT } from "../embed/widget.ts";
+import { HEADLINES_TAG } from "./cache-tags.ts";
 import type { AppContext } from "./context.ts";
 import { answerHeadlinesPreflight, decideHeadlinesCors, headlineTitle, isFramed } from "./embed-rules.ts";
 import { html, trusted } from "./html.ts";
@@ -14,14 +16,6 @@ export function frameAncestors(plan: HeadlinesPlan): string {
 }
 
 export function registerEmbedRoutes(app: Hono, ctx: AppContext): void {
-  app.get("/embed.js", (c) =>
-    c.body(EMBED_SCRIPT, 200, {
-      "Content-Type": "text/javascript; charset=utf-8",
-      "Cache-Control": "public, max-age=3600",
-      "Cross-Origin-Resource-Policy": "cross-origin",
-      "X-Content-Type-Options": "nosniff",
-    }),
-  );
   app.options("/headlines.json", async (c) => {
     // The GET's origin rule: a partner key answers only its own origins.
     const { status, headers } = answerHeadlinesPreflight(await ctx.catalog.partners(), c.req.query("key"), c.req.header("Origin"));
@@ -60,6 +54,7 @@ async function serveHeadlinesJson(c: Context, ctx: AppContext): Promise<Response
     "Content-Type": "application/json; charset=utf-8",
     ...cors.headers,
     "Cache-Control": "public, max-age=60",
+    "Cache-Tag": HEADLINES_TAG,
   });
 }
 
@@ -83,6 +78,7 @@ async function serveHeadlinesPage(c: Context, ctx: AppContext): Promise<Response
   return c.html(renderHeadlinesPage(doc, { lang, now, thumbnails, title }), 200, {
     "Content-Security-Policy": csp,
     "Cache-Control": "public, max-age=60",
+    "Cache-Tag": HEADLINES_TAG,
     // The heading depends on whether the page is framed, so caches keep the two apart.
     Vary: "Sec-Fetch-Dest",
     "Referrer-Policy": "strict-origin-when-cross-origin",
@@ -152,5 +148,5 @@ ${items}
 </section>
 </body>
 </html>
-`.value;
+`.toString();
 }

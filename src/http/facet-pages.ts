@@ -2,20 +2,21 @@
 // its three feeds (linked, and announced with <link rel="alternate"> so a reader subscribes by pasting the page's
 // address). Reads the facet, its count and its newest entries from the catalog: bounded work per request.
 import type { Context, Hono } from "hono";
-import type { Facet, FacetKind, Scope } from "../core/catalog.ts";
-import { archivePageCount, describeScope, feedUrls, scopePath } from "../core/feed-plan.ts";
+import { FACET_KINDS, type Facet, type FacetKind, type Scope, scopeKey } from "../core/catalog.ts";
+import { archivePageCount, describeScope, facetLabel, feedUrls, scopePath } from "../core/feed-plan.ts";
 import { textDirection } from "../core/language.ts";
 import type { Article } from "../core/model.ts";
 import type { SiteSettings } from "../core/settings.ts";
 import { FORMATS } from "../formats/index.ts";
 import { PAGE_CSP, timeElement } from "./article-pages.ts";
+import { cacheTagHeader, scopeTag } from "./cache-tags.ts";
 import type { AppContext } from "./context.ts";
 import { NotFoundError } from "./errors.ts";
 import { html, page, type SafeHtml } from "./html.ts";
 import { labelsFor } from "./labels.ts";
 import { cacheControl } from "./responses.ts";
 
-const FACET = ":kind{sections|tags|authors}/:slug";
+const FACET = `:kind{${FACET_KINDS.join("|")}}/:slug`;
 
 /** The HTML page of a scope: `/` for the site, `/sections/energy/` for a section; the `homeUrl` of its feeds. */
 export function scopePageUrl(site: SiteSettings, scope: Scope): string {
@@ -61,13 +62,14 @@ export function renderFacetPage(facet: Facet, articles: readonly Article[], posi
   const { description } = describeScope(facet, site);
   const author = facet.kind === "authors" ? articles.flatMap((a) => a.authors).find((a) => a.key === facet.slug) : undefined;
   return page({
+    siteUrl: site.url,
     lang: site.language,
-    title: `${facet.name} – ${site.title}`,
+    title: `${facetLabel(facet)} – ${site.title}`,
     head: html`<link rel="canonical" href="${scopePageUrl(site, facet)}">
 <meta name="description" content="${description}">
 ${feedLinks(site, facet)}`,
     body: html`<header class="muted"><a href="${`${site.url}/`}">${site.title}</a> · ${labels.kinds[facet.kind]}</header>
-<h1 dir="auto">${facet.name}</h1>
+<h1 dir="auto"${facet.kind === "languages" ? html` lang="${facet.name}"` : ""}>${facetLabel(facet)}</h1>
 <p>${description}</p>
 ${author?.url ? html`<p><a rel="author" href="${author.url}">${author.url}</a></p>` : ""}
 ${subscribeLinks(site, facet, positions)}
@@ -89,6 +91,7 @@ async function serveFacetPage(c: Context, ctx: AppContext): Promise<Response> {
   // redirect: the catalog finds public facets only.
   const facet = await ctx.catalog.facet(kind, requested, now);
   if (!facet) throw new NotFoundError(c.req.path);
+  c.header("Cache-Tag", cacheTagHeader([scopeTag(scopeKey(facet))]));
   if (requested !== facet.slug || !c.req.path.endsWith("/")) return c.redirect(scopePageUrl(ctx.site, facet), 301);
   // One read of the list (its newest headlines, its positions for the archive link, the next releases), then the articles.
   const window = await ctx.catalog.window(facet, now, { newest: ctx.site.feedItems });

@@ -1,19 +1,33 @@
-// Feed routes: the site's feeds, section/tag/author feeds, their archive pages, and the OPML list of them all.
-// Each route parses the request, plans the document (src/core/feed-plan.ts) and answers through a versioned response.
+// Feed routes: the site's feeds, section/tag/author/language feeds, their archive pages, the same under a partner's
+// folder (its own feeds, partners.yaml `feed:`), and the OPML list of the site's. Each route parses the request, plans
+// the document (src/core/feed-plan.ts) and answers through a versioned response.
 import type { Context, Hono } from "hono";
-import { FACET_KINDS, type FacetKind, HOME, type Scope } from "../core/catalog.ts";
-import { canonicalJson, describeScope, FEED_FILES, GROUP_TITLES, planFeed, scopePath } from "../core/feed-plan.ts";
+import { FACET_KINDS, type FacetKind, HOME, type Scope, scopeKey } from "../core/catalog.ts";
+import {
+  canonicalJson,
+  describeScope,
+  FEED_FILES,
+  GROUP_TITLES,
+  listedFacets,
+  partnerPath,
+  planFeed,
+  scopePath,
+} from "../core/feed-plan.ts";
 import { hashText } from "../core/hash.ts";
+import { PARTNER_KEY, type Partner, partnerServes } from "../core/partners.ts";
 import { FEED_ITEMS_MAX } from "../core/settings.ts";
 import { etagOf, type FeedFormat, OUTPUT_REVISION, planParts } from "../formats/index.ts";
 import { OPML_CONTENT_TYPE, type OpmlFeed, renderOpml } from "../formats/opml.ts";
+import { cacheTagHeader, feedDocumentTags, INDEX_TAG, partnerTag } from "./cache-tags.ts";
 import type { AppContext } from "./context.ts";
 import { NotFoundError, RequestError } from "./errors.ts";
-import { answerKept, respondAndKeep, responseKey } from "./versioned.ts";
+import { respondVersioned } from "./versioned.ts";
 
 const ALLOW = "GET, HEAD, OPTIONS";
 const PAGE = ":page{[1-9][0-9]{0,8}}";
-const FACET = ":kind{sections|tags|authors}/:slug";
+const FACET = `:kind{${FACET_KINDS.join("|")}}/:slug`;
+/** A partner's folder: `/partners/{key}` (the key as partners.yaml allows it). */
+const PARTNER = `/partners/:key{${PARTNER_KEY.source.slice(1, -1)}}`;
 
 /** `?limit=N`: a whole number from 1 to FEED_ITEMS_MAX. */
 export const LIMIT_RULE = `limit must be a whole number from 1 to ${FEED_ITEMS_MAX}`;
@@ -30,12 +44,13 @@ export function parseLimit(values: readonly string[]): number | undefined {
 
 export function registerFeedRoutes(app: Hono, ctx: AppContext): void {
   for (const format of ctx.formats) {
-    for (const path of [
+    const paths = [
       `/${format.file}`,
       `/archive/${PAGE}/${format.file}`,
       `/${FACET}/${format.file}`,
       `/${FACET}/archive/${PAGE}/${format.file}`,
-    ]) {
+    ];
+    for (const path of [...paths, ...paths.map((p) => PARTNER + p)]) {
       app.get(path, (c) => serveFeed(c, ctx, format));
       app.all(path, (c) => otherMethod(c));
     }
@@ -49,35 +64,37 @@ async function serveFeed(c: Context, ctx: AppContext, format: FeedFormat): Promi
   const limit = parseLimit(c.req.queries("limit") ?? []);
   const now = ctx.now();
   const pageParam = c.req.param("page");
-  // Archive pages ignore `limit`, so it does not split their kept responses.
-  const key = responseKey(new URL(c.req.url).pathname, pageParam === undefined ? limit : undefined);
-  const kept = await answerKept(c, ctx, key, now);
-  if (kept) return kept;
   const page = pageParam === undefined ? undefined : Number(pageParam);
-  const scope = await requestedScope(c, ctx, now);
-  const plan = await planFeed(ctx.catalog, ctx.site, now, { scope, page, limit: page === undefined ? limit : undefined });
-  // A section, tag or author with nothing out at `now` is not public yet: a 404 under any spelling, before any
-  // redirect, so an embargoed story reveals no facet.
+  const [scope, partner] = await Promise.all([requestedScope(c, ctx, now), requestedPartner(c, ctx)]);
+  if (partner && !partnerServes(partner, scope)) {
+    throw new RequestError("forbidden", `partner "${partner.key}" has the feeds of its sections only (${partner.sections!.join(", ")})`);
+  }
+  const plan = await planFeed(ctx.catalog, ctx.site, now, { scope, page, limit: page === undefined ? limit : undefined, partner });
+  // A section, tag, author or language with nothing out at `now` is not public yet: a 404 under any spelling, before
+  // any redirect, so an embargoed story reveals no facet.
   if (!plan || (scope.kind !== "home" && plan.count === 0)) throw new NotFoundError(c.req.path);
+  const folder = (partner ? partnerPath(partner.key) : "") + scopePath(scope);
+  // A partner's feed is purged with its scope's (a publish) and with the partner's tag (its partners.yaml entry).
+  const tags = [...feedDocumentTags(scopeKey(scope), format.id), ...(partner ? [partnerTag(partner.key)] : [])];
   if (scope.kind !== "home" && c.req.param("slug") !== scope.slug) {
     // One URL per feed: other spellings of a name redirect to its slug form.
     const rest = (page === undefined ? "" : `archive/${page}/`) + format.file;
-    return c.redirect(`${ctx.site.url}/${scopePath(scope)}${rest}${new URL(c.req.url).search}`, 301);
+    c.header("Cache-Tag", cacheTagHeader(tags));
+    return c.redirect(`${ctx.site.url}/${folder}${rest}${new URL(c.req.url).search}`, 301);
   }
-  return respondAndKeep(
+  return respondVersioned(
     c,
     ctx,
-    key,
     {
       etag: etagOf(format.id, plan),
       lastModified: plan.lastModified,
       // Site-wide, not the plan's own nextChange: a per-feed hint would reveal where the next embargoed article goes.
       freshness: { archived: plan.archived, siteNextRelease: plan.siteNextRelease },
       contentType: format.contentType,
-      cacheKey: `${scopePath(scope)}${page ?? "current"}/${format.file}/${plan.version}`,
+      cacheKey: `${folder}${page ?? "current"}/${format.file}/${plan.version}`,
       self: plan.head.hubs.length ? plan.head.self[format.id] : undefined,
-      nextChange: plan.nextChange,
       alternate: plan.head.homeUrl,
+      tags,
       render: () => planParts(ctx.catalog, plan, format),
     },
     now,
@@ -85,7 +102,7 @@ async function serveFeed(c: Context, ctx: AppContext, format: FeedFormat): Promi
 }
 
 /**
- * The site, or the section, tag or author the URL names; a 404 for one unknown or not yet public at `now` (only
+ * The site, or the section, tag, author or language the URL names; a 404 for one unknown or not yet public at `now` (only
  * embargoed articles use it), after the same one read either way.
  */
 async function requestedScope(c: Context, ctx: AppContext, now: Date): Promise<Scope> {
@@ -96,13 +113,25 @@ async function requestedScope(c: Context, ctx: AppContext, now: Date): Promise<S
   return facet;
 }
 
-/** The OPML 2.0 list of every feed a reader can subscribe to at `now`: the site's, then sections, tags and authors. */
+/**
+ * The partner whose own feeds the URL asks for, undefined for the site's; a 404 for a key partners.yaml does not have,
+ * or whose entry has no `feed:` (a key alone is for headlines: its feeds exist only when the entry asks for them).
+ */
+async function requestedPartner(c: Context, ctx: AppContext): Promise<(Partner & { feed: NonNullable<Partner["feed"]> }) | undefined> {
+  const key = c.req.param("key");
+  if (key === undefined) return undefined;
+  const partner = (await ctx.catalog.partners()).get(key);
+  if (!partner?.feed) throw new NotFoundError(c.req.path);
+  return { ...partner, feed: partner.feed };
+}
+
+/**
+ * The OPML 2.0 list of every feed a reader can subscribe to at `now`: the site's, then sections, tags, authors and
+ * (on a site with articles in more than one) languages.
+ */
 async function serveOpml(c: Context, ctx: AppContext): Promise<Response> {
   const { site, catalog } = ctx;
   const now = ctx.now();
-  const key = responseKey("/feeds.opml");
-  const kept = await answerKept(c, ctx, key, now);
-  if (kept) return kept;
   const siteNextRelease = await catalog.nextRelease(now);
   const feedOf = (scope: Scope): OpmlFeed => ({
     ...describeScope(scope, site),
@@ -110,21 +139,20 @@ async function serveOpml(c: Context, ctx: AppContext): Promise<Response> {
     htmlUrl: `${site.url}/${scopePath(scope)}`,
   });
   const facetGroups = await Promise.all(
-    FACET_KINDS.map(async (kind) => ({ title: GROUP_TITLES[kind], feeds: (await catalog.publicFacets(kind, now)).map(feedOf) })),
+    FACET_KINDS.map(async (kind) => ({ title: GROUP_TITLES[kind], feeds: (await listedFacets(catalog, kind, now)).map(feedOf) })),
   );
   const doc = { title: `${site.title}: all feeds`, groups: [{ title: site.title, feeds: [feedOf(HOME)] }, ...facetGroups] };
   const version = hashText(canonicalJson(doc));
-  return respondAndKeep(
+  return respondVersioned(
     c,
     ctx,
-    key,
     {
       etag: `"opml-${OUTPUT_REVISION}-${version}"`,
       // The list may change whenever an embargoed article comes out (it can open a new section, tag or author).
       freshness: { archived: false, siteNextRelease },
-      nextChange: siteNextRelease,
       contentType: OPML_CONTENT_TYPE,
       cacheKey: `feeds.opml/${version}`,
+      tags: [INDEX_TAG],
       render: () => renderOpml(doc),
     },
     now,

@@ -1,5 +1,6 @@
 // Image route: serves a local image only once an article that uses it is published, and only as an inert raster image.
 import type { Hono } from "hono";
+import { cacheTagHeader, imageTag } from "./cache-tags.ts";
 import type { AppContext } from "./context.ts";
 import { NotFoundError } from "./errors.ts";
 
@@ -40,6 +41,7 @@ export function registerImageRoutes(app: Hono, ctx: AppContext): void {
       "Content-Type": image.facts.type.trim().toLowerCase(),
       "Content-Length": String(bytes.byteLength),
       "Cache-Control": "public, max-age=86400",
+      "Cache-Tag": cacheTagHeader([imageTag(file)]),
     });
   });
 }

@@ -36,7 +36,7 @@ const LABELS: { readonly [L in LabelLanguage]: PageLabels } = {
     latest: "Latest stories",
     subscribe: "Subscribe",
     archive: "Archive",
-    kinds: { sections: "Section", tags: "Tag", authors: "Author" },
+    kinds: { sections: "Section", tags: "Tag", authors: "Author", languages: "Language" },
     empty: "Nothing published here yet.",
   },
   fa: {
@@ -47,7 +47,7 @@ const LABELS: { readonly [L in LabelLanguage]: PageLabels } = {
     latest: "تازه‌ترین مطالب",
     subscribe: "اشتراک",
     archive: "بایگانی",
-    kinds: { sections: "بخش", tags: "برچسب", authors: "نویسنده" },
+    kinds: { sections: "بخش", tags: "برچسب", authors: "نویسنده", languages: "زبان" },
     empty: "هنوز مطلبی منتشر نشده است.",
   },
 };

@@ -6,14 +6,15 @@
 // signature is checked with WebCrypto's verify, which compares in constant time), so rotating the token signs every
 // editor out. It is HttpOnly, SameSite=Strict, Path=/preview, Secure over https, and lives at most an hour.
 import type { Context, Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
 import { getSignedCookie, setSignedCookie } from "hono/cookie";
+import { createMiddleware } from "hono/factory";
+import { timingSafeEqual } from "hono/utils/buffer";
 import type { SiteSettings } from "../core/settings.ts";
 import { formatSiteTime } from "./article-pages.ts";
 import type { AppContext } from "./context.ts";
 import { NotFoundError } from "./errors.ts";
 import { html, page } from "./html.ts";
-import { readBodyCapped } from "./request-body.ts";
-import { readBearer, sameSecret } from "./secrets.ts";
 
 /** The sign-in form's path, and the cookie's: the cookie is sent to /preview and /preview/{slug} only. */
 export const PREVIEW_PATH = "/preview";
@@ -32,8 +33,24 @@ export type PreviewAccess = "unlocked" | "locked" | "refused";
  */
 export async function checkPreviewAccess(c: Context, site: SiteSettings, now: Date): Promise<PreviewAccess> {
   const bearer = readBearer(c);
-  if (bearer !== undefined) return site.previewToken !== undefined && sameSecret(bearer, site.previewToken) ? "unlocked" : "refused";
+  if (bearer !== undefined)
+    return site.previewToken !== undefined && (await sameSecret(bearer, site.previewToken)) ? "unlocked" : "refused";
   return (await sessionExpiry(c, site, now)) !== undefined ? "unlocked" : "locked";
+}
+
+/** The token of an `Authorization: Bearer …` header; undefined when there is no such header (or another scheme). */
+function readBearer(c: Context): string | undefined {
+  const auth = c.req.header("Authorization");
+  return auth ? /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(auth)?.[1] : undefined;
+}
+
+/**
+ * Hono's comparison (hono/utils/buffer, as hono/bearer-auth uses for the publish token): both sides hashed with
+ * SHA-256 and the digests and the strings compared without an early exit, so the time taken does not tell how much of
+ * a guess matched.
+ */
+function sameSecret(presented: string, secret: string): Promise<boolean> {
+  return timingSafeEqual(presented, secret);
 }
 
 /** The expiry of the request's session cookie, if it is signed with the current token and has not expired at `now`. */
@@ -50,7 +67,7 @@ async function sessionExpiry(c: Context, site: SiteSettings, now: Date): Promise
 /** Headers of the sign-in page and its answers: never cached, never indexed, never framed, no Referer. */
 const SIGN_IN_HEADERS = {
   "Cache-Control": "no-store",
-  "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
+  "Content-Security-Policy": "default-src 'none'; style-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
   "X-Robots-Tag": "noindex",
   "Referrer-Policy": "no-referrer",
 };
@@ -63,6 +80,7 @@ function safeSlug(value: string | null): string | undefined {
 function renderSignIn(site: SiteSettings, options: { expires?: Date; slug?: string; message?: string }): string {
   const { expires, slug, message } = options;
   return page({
+    siteUrl: site.url,
     lang: site.language,
     title: `Preview sign-in – ${site.title}`,
     head: html`<meta name="robots" content="noindex">`,
@@ -93,17 +111,25 @@ export function registerPreviewSignIn(app: Hono, ctx: AppContext): void {
     return c.html(renderSignIn(site, { expires, slug: safeSlug(c.req.query("slug") ?? null) }), 200, SIGN_IN_HEADERS);
   });
 
-  app.post(PREVIEW_PATH, async (c) => {
+  const refuse = (c: Context, status: 400 | 403 | 413 | 415, message: string) =>
+    c.html(renderSignIn(site, { message }), status, SIGN_IN_HEADERS);
+  // What is checked before the form is read: the page is on, the post comes from this site, and it is a form.
+  const signInChecks = createMiddleware(async (c, next) => {
     if (site.previewToken === undefined) throw new NotFoundError(c.req.path);
-    const refuse = (status: 400 | 403 | 413 | 415, message: string) => c.html(renderSignIn(site, { message }), status, SIGN_IN_HEADERS);
     // Only this site's own pages post here (a cross-site post could at most sign an editor out; refuse it all the same).
     const origin = c.req.header("Origin");
     if (origin !== undefined && origin !== new URL(c.req.url).origin && origin !== new URL(site.url).origin) {
-      return refuse(403, "Sign in from this site's own preview page.");
+      return refuse(c, 403, "Sign in from this site's own preview page.");
     }
-    if (!/^application\/x-www-form-urlencoded\b/i.test(c.req.header("Content-Type") ?? "")) return refuse(415, "Send the form.");
-    const bytes = await readBodyCapped(c.req.raw, FORM_MAX_BYTES);
-    if (bytes === undefined) return refuse(413, "The form is too large.");
+    if (!/^application\/x-www-form-urlencoded\b/i.test(c.req.header("Content-Type") ?? "")) return refuse(c, 415, "Send the form.");
+    await next();
+  });
+  // hono/body-limit: a declared length over FORM_MAX_BYTES is refused unread, a streamed body at the first chunk past it.
+  const formLimit = bodyLimit({ maxSize: FORM_MAX_BYTES, onError: (c) => refuse(c, 413, "The form is too large.") });
+
+  app.post(PREVIEW_PATH, signInChecks, formLimit, async (c) => {
+    if (site.previewToken === undefined) throw new NotFoundError(c.req.path);
+    const bytes = await c.req.arrayBuffer();
     const form = new URLSearchParams(new TextDecoder().decode(bytes));
     const secure = new URL(c.req.url).protocol === "https:";
     const cookie = { httpOnly: true, secure, sameSite: "Strict", path: PREVIEW_PATH } as const;
@@ -113,7 +139,7 @@ export function registerPreviewSignIn(app: Hono, ctx: AppContext): void {
       return c.body(null, 303, { ...SIGN_IN_HEADERS, Location: "preview" });
     }
     const token = form.get("token") ?? "";
-    if (!sameSecret(token, site.previewToken)) return refuse(403, "That is not the preview token.");
+    if (!(await sameSecret(token, site.previewToken))) return refuse(c, 403, "That is not the preview token.");
     const expires = Math.floor(ctx.now().getTime() / 1000) + PREVIEW_SESSION_SECONDS;
     await setSignedCookie(c, PREVIEW_COOKIE, String(expires), site.previewToken, { ...cookie, maxAge: PREVIEW_SESSION_SECONDS });
     // Relative, so the redirect stays under whatever base path the service is mounted at.

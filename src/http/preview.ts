@@ -5,6 +5,7 @@
 // preview-access.ts); without the setting they are never shown, and a wrong token is refused outright rather than
 // answered with a 404.
 import type { Hono } from "hono";
+import { createMiddleware } from "hono/factory";
 import type { ArticleRecord } from "../core/article.ts";
 import { statusAt } from "../core/catalog.ts";
 import type { ContentIssue } from "../core/errors.ts";
@@ -18,7 +19,7 @@ import { formatSiteTime, PAGE_CSP } from "./article-pages.ts";
 import type { AppContext } from "./context.ts";
 import { NotFoundError } from "./errors.ts";
 import { html, page } from "./html.ts";
-import { checkPreviewAccess, registerPreviewSignIn } from "./preview-access.ts";
+import { checkPreviewAccess, PREVIEW_PATH, registerPreviewSignIn } from "./preview-access.ts";
 
 type Status = "published" | "embargoed" | "draft";
 
@@ -44,6 +45,7 @@ export function renderPreviewPage(
         ? html`<strong>Embargoed</strong> until ${formatSiteTime(article.published, site, site.language, article.days?.published)}: not in any feed yet`
         : html`<strong>Draft</strong>: not in any feed`;
   return page({
+    siteUrl: site.url,
     lang: site.language,
     title: `Preview: ${article.title}`,
     head: html`<meta name="robots" content="noindex">`,
@@ -82,6 +84,15 @@ ${itemSnippets(article).map(
 }
 
 export function registerPreviewRoutes(app: Hono, ctx: AppContext): void {
+  // Workers Caching keys an answer by its path and query, never by the Cookie a signed-in editor sends: no preview
+  // answer (a 404 for a draft included) may be kept by a shared cache, or a locked one would be served to editors.
+  const privateAnswers = createMiddleware(async (c, next) => {
+    await next();
+    c.res.headers.set("Cache-Control", "private, no-store");
+    c.res.headers.delete("Cache-Tag");
+  });
+  app.use(PREVIEW_PATH, privateAnswers);
+  app.use(`${PREVIEW_PATH}/*`, privateAnswers);
   registerPreviewSignIn(app, ctx);
   app.get("/preview/:slug", async (c) => {
     const slug = c.req.param("slug");
@@ -97,7 +108,7 @@ export function registerPreviewRoutes(app: Hono, ctx: AppContext): void {
     const article = status === "draft" ? renderArticle(found.record) : (await ctx.catalog.articles([found.entry]))[0]!;
     return c.html(renderPreviewPage(found.record, article, status, ctx.site, found.warnings), 200, {
       "Content-Security-Policy": PAGE_CSP,
-      "Cache-Control": unlocked ? "private, no-store" : "public, max-age=60",
+      "Cache-Control": "private, no-store",
       "X-Robots-Tag": "noindex",
       "Referrer-Policy": "no-referrer",
     });

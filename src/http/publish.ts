@@ -1,6 +1,9 @@
 // The publish API: authenticated routes that store articles, images and registries through a Publisher, within upload
 // limits, and tell the worker's hook what each change touched. Without a publisher and a token there are no routes.
 import type { Context, Hono } from "hono";
+import { bearerAuth } from "hono/bearer-auth";
+import { bodyLimit } from "hono/body-limit";
+import { createMiddleware } from "hono/factory";
 import { formatIssue } from "../core/errors.ts";
 import {
   BATCH_CONTROL,
@@ -19,13 +22,12 @@ import {
   REGISTRY_NAMES,
   type RegistryName,
 } from "../core/publishing.ts";
+import { type CachePurgeApi, SITE_TAG } from "./cache-tags.ts";
 import { parseEntityTags } from "./conditional.ts";
 import type { AppContext } from "./context.ts";
 import { type HttpStatus, RequestError, statusOf } from "./errors.ts";
-import { readBodyCapped } from "./request-body.ts";
 import { capDetail } from "./responses.ts";
-import { readBearer, sameSecret } from "./secrets.ts";
-import { executionWaitUntil, forgetKept } from "./versioned.ts";
+import { executionCache, executionWaitUntil } from "./versioned.ts";
 
 export interface PublishRoutesOptions {
   publisher: Publisher;
@@ -35,11 +37,17 @@ export interface PublishRoutesOptions {
    * Called after every change that altered what is served, before the answer is sent (so a hook that forgets cached
    * feeds is done when the client hears back). Work that need not hold up the answer (telling a WebSub hub) goes to
    * `waitUntil`: the request's own at the edge, awaited before answering where there is none (tests). A failing hook
-   * is logged and neither undoes nor fails the publish.
+   * is logged and neither undoes nor fails the publish. `cache` is the request's Workers Caching handle (`ctx.cache`),
+   * where the runtime gives one: what the change touched is purged through it (src/runtime/edge-cache.ts).
    */
-  onChange?: (change: PublishChange, waitUntil: (work: Promise<unknown>) => void) => void | Promise<void>;
+  onChange?: (change: PublishChange, waitUntil: (work: Promise<unknown>) => void, cache: CachePurgeApi | undefined) => void | Promise<void>;
   /** Where each publish, refusal and hook failure goes; by default the app's event log. */
   logEvent?: (event: PublishEvent) => void;
+  /**
+   * Purges tags from Workers Caching through the request's `ctx.cache` (POST /api/cache/purge, for operations: after a
+   * rollback, say); true when the platform took them. Without it the route does not exist.
+   */
+  purge?: (cache: CachePurgeApi | undefined, tags: readonly string[]) => Promise<boolean>;
 }
 
 /**
@@ -53,25 +61,54 @@ export type PublishEvent =
 
 const NO_STORE = { "Cache-Control": "no-store" };
 
+/** The publish API's authentication realm, and the challenge a request without the token gets (RFC 6750 §3). */
+const PUBLISH_REALM = "publish";
+const PUBLISH_CHALLENGE = `Bearer realm="${PUBLISH_REALM}"`;
+
 /** Registers /api/* when publishing is configured; otherwise registers nothing, and every /api/* path is a 404. */
 export function registerPublishRoutes(app: Hono, ctx: AppContext, options: PublishRoutesOptions | undefined): void {
   if (!options) return;
   const { publisher, token, onChange, logEvent: event = ctx.emit } = options;
 
-  app.use("/api/*", async (c, next) => {
-    const presented = readBearer(c);
-    if (presented === undefined) {
-      event({ event: "rejection", reason: `${c.req.method} ${c.req.path} without a publish token` });
-      throw new RequestError("unauthorized", "Send the publish token as `Authorization: Bearer …`.", {
-        "WWW-Authenticate": 'Bearer realm="publish"',
-      });
-    }
-    if (!sameSecret(presented, token)) {
-      event({ event: "rejection", reason: `${c.req.method} ${c.req.path} with a wrong publish token` });
-      throw new RequestError("forbidden", "That is not the publish token.");
-    }
-    await next();
-  });
+  // hono/bearer-auth reads `Authorization: Bearer` and compares the token in constant time (both sides hashed with
+  // SHA-256, then compared without an early exit). Its three refusals are ours: each logged, then thrown as a
+  // RequestError so the app answers it as every other error (app.ts).
+  const refuse = (c: Context, how: string): void => event({ event: "rejection", reason: `${c.req.method} ${c.req.path} ${how}` });
+  const challenge = (c: Context): never => {
+    refuse(c, "without a publish token");
+    throw new RequestError("unauthorized", "Send the publish token as `Authorization: Bearer …`.", {
+      "WWW-Authenticate": PUBLISH_CHALLENGE,
+    });
+  };
+  app.use(
+    "/api/*",
+    bearerAuth({
+      token,
+      realm: PUBLISH_REALM,
+      noAuthenticationHeader: { message: challenge },
+      // Another scheme (Basic, …) presents no bearer token at all: a challenge, as without the header (RFC 6750 §3). A
+      // Bearer token with characters outside token68 is a malformed request (RFC 6750 §3.1: 400, invalid_request).
+      invalidAuthenticationHeader: {
+        message: (c: Context): never => {
+          if (!/^bearer /i.test(c.req.header("Authorization") ?? "")) return challenge(c);
+          refuse(c, "with a malformed publish token");
+          throw new RequestError(
+            "bad-request",
+            "The publish token is not a bearer token (RFC 6750: letters, digits and -._~+/ then any =).",
+            {
+              "WWW-Authenticate": `${PUBLISH_CHALLENGE}, error="invalid_request"`,
+            },
+          );
+        },
+      },
+      invalidToken: {
+        message: (c: Context): never => {
+          refuse(c, "with a wrong publish token");
+          throw new RequestError("forbidden", "That is not the publish token.");
+        },
+      },
+    }),
+  );
 
   /** Logs a refusal as a rejection. */
   const logRefusal = (error: unknown): void => {
@@ -92,19 +129,16 @@ export function registerPublishRoutes(app: Hono, ctx: AppContext, options: Publi
     }
   };
 
-  /** After the operations of one request: the touched feeds' kept responses go, and what changed reaches the hook once. */
+  /** After the operations of one request: what changed reaches the hook once (which purges it from Workers Caching). */
   const settle = async (c: Context, path: string, found: readonly (PublishChange | undefined)[]): Promise<void> => {
     const change = mergeChanges(found);
-    if (!change) return;
-    // The kept responses of the touched feeds go at once here; elsewhere they expire within EDGE_CACHE_SECONDS.
-    await forgetKept(ctx.cache, scopesToForget(change.scopes));
-    if (!onChange) return;
+    if (!change || !onChange) return;
     const failed = (error: unknown) =>
       event({ event: "error", message: `the publish API's change hook failed after ${path}: ${String(error)}`, path });
     const pending: Promise<unknown>[] = [];
     const later = executionWaitUntil(c) ?? ((work: Promise<unknown>) => void pending.push(work));
     try {
-      await onChange(change, (work) => later(work.catch(failed)));
+      await onChange(change, (work) => later(work.catch(failed)), executionCache(c));
     } catch (error) {
       failed(error);
     }
@@ -153,7 +187,7 @@ export function registerPublishRoutes(app: Hono, ctx: AppContext, options: Publi
    */
   const putOne = async (c: Context, kind: UploadKind, path: string, replaces?: string): Promise<Response> => {
     const base = preconditionOf(c);
-    const bytes = await readUpload(c, path, UPLOAD_LIMITS[kind], event);
+    const bytes = new Uint8Array(await c.req.arrayBuffer());
     const stored = await store(kind, path, bytes, ctx.now(), base, replaces);
     await settle(c, path, [stored.change]);
     event(stored.published);
@@ -171,8 +205,22 @@ export function registerPublishRoutes(app: Hono, ctx: AppContext, options: Publi
     return c.json(await publisher.manifest(after, limit), 200, NO_STORE);
   });
 
-  app.put("/api/images/*", async (c) => {
-    const path = `images/${pathAfter(c, "/api/images/")}`;
+  /**
+   * hono/body-limit at one limit: a declared Content-Length over it is refused before anything is read, a streamed
+   * body at the first chunk past it, and the rest is never read. The refusal is logged and answered 413 (app.ts).
+   */
+  const limitedTo = (limit: number, what: (c: Context) => string, per?: string) =>
+    bodyLimit({
+      maxSize: limit,
+      onError: (c) => {
+        throw new RequestError("too-large", oversize(what(c), limit, event, per));
+      },
+    });
+  const imagePath = (c: Context) => `images/${pathAfter(c, "/api/images/")}`;
+  const articlePath = (c: Context) => pathAfter(c, "/api/articles/");
+
+  app.put("/api/images/*", limitedTo(UPLOAD_LIMITS.image, imagePath), async (c) => {
+    const path = imagePath(c);
     return putOne(c, "image", path);
   });
 
@@ -184,8 +232,8 @@ export function registerPublishRoutes(app: Hono, ctx: AppContext, options: Publi
     return c.json({ path, result: outcome.result }, 200, NO_STORE);
   });
 
-  app.put("/api/articles/*", async (c) => {
-    const file = pathAfter(c, "/api/articles/");
+  app.put("/api/articles/*", limitedTo(UPLOAD_LIMITS.article, articlePath), async (c) => {
+    const file = articlePath(c);
     const replaces = c.req.query("replaces") || undefined;
     return putOne(c, "article", file, replaces);
   });
@@ -198,10 +246,31 @@ export function registerPublishRoutes(app: Hono, ctx: AppContext, options: Publi
     return c.json({ path: file, result: outcome.result }, 200, NO_STORE);
   });
 
-  app.put("/api/registries/:name{authors\\.yaml|partners\\.yaml}", async (c) => {
-    const name = c.req.param("name") as RegistryName;
-    return putOne(c, "registry", name);
-  });
+  app.put(
+    "/api/registries/:name{authors\\.yaml|partners\\.yaml}",
+    limitedTo(UPLOAD_LIMITS.registry, (c) => c.req.param("name") ?? "registry"),
+    async (c) => putOne(c, "registry", c.req.param("name") as RegistryName),
+  );
+
+  // Drops answers from Workers Caching by tag (`?tag=` repeated; every answer without one): for operations, after a
+  // rollback or a change the publish API did not make (docs/rollback.md). Zone purges never reach Workers Caching.
+  if (options.purge) {
+    const purgeTags = options.purge;
+    app.post("/api/cache/purge", async (c) => {
+      const tags = c.req.queries("tag") ?? [SITE_TAG];
+      if (tags.length > 30 || tags.some((tag) => !/^[\x21-\x7e]{1,1024}$/.test(tag))) {
+        throw new RequestError("bad-request", "tag must be 1 to 1024 printable ASCII characters, given at most 30 times");
+      }
+      const cache = executionCache(c);
+      if (!cache) return c.json({ purged: false, tags, reason: "no Workers Caching in front of this worker" }, 200, NO_STORE);
+      const purged = await purgeTags(cache, tags);
+      return c.json(
+        { purged, tags, ...(purged ? {} : { reason: "refused: queued for the next scheduled run" }) },
+        purged ? 200 : 202,
+        NO_STORE,
+      );
+    });
+  }
 
   // Moves articles' parts out of one shard into the write shard, a bounded step per request (README, "Capacity"):
   // nothing a reader sees changes, so no feed is forgotten and no hub told.
@@ -218,157 +287,163 @@ export function registerPublishRoutes(app: Hono, ctx: AppContext, options: Publi
   // sent after it in the same batch), then the deletions (articles, then images). A text part named `.batch` (never a
   // content path) says what the headers and queries of the single routes say: each file's precondition, the file an
   // article replaces, the files to delete (BATCH_CONTROL). A refused file changes nothing and the others go on; the
-  // feeds touched are forgotten, and the hook told, once for the whole request; the answers come in the order the files
-  // were sent, then the deletions in the order listed.
-  app.post("/api/batch", async (c) => {
-    const type = c.req.header("Content-Type") ?? "";
-    if (!/^multipart\/form-data\s*;/i.test(type)) {
+  // hook is told once for the whole request; the answers come in the order the files were sent, then the deletions in
+  // the order listed.
+  const multipartOnly = createMiddleware(async (c, next) => {
+    if (!/^multipart\/form-data\s*;/i.test(c.req.header("Content-Type") ?? "")) {
       throw new RequestError(
         "unsupported-media-type",
         "Send the files as multipart/form-data, one part per file named by its content path.",
       );
     }
-    const bytes = await readUpload(c, "the batch", PUBLISH_LIMITS.batchBytes, event, "one request");
-    let form: FormData;
-    try {
-      form = await new Response(bytes as Uint8Array<ArrayBuffer>, { headers: { "Content-Type": type } }).formData();
-    } catch {
-      throw new RequestError("bad-request", "The body is not readable as multipart/form-data.");
-    }
-    const control = readBatchControl(form.get(BATCH_CONTROL));
-    const parts = [...form.entries()].filter(([name]) => name !== BATCH_CONTROL);
-    if (parts.length + control.deletes.length > PUBLISH_LIMITS.batchFiles) {
-      throw new RequestError(
-        "too-large",
-        `A batch holds at most ${PUBLISH_LIMITS.batchFiles} files; this one has ${parts.length + control.deletes.length}.`,
-      );
-    }
-    control.check(parts.map(([path]) => path));
-    const now = ctx.now();
-    const files = await Promise.all(
-      parts.map(async ([path, value]) => ({
-        path,
-        kind: uploadKind(path),
-        bytes: typeof value === "string" ? utf8.encode(value) : new Uint8Array(await value.arrayBuffer()),
-        base: control.base(path),
-      })),
-    );
-    const results: Record<string, unknown>[] = new Array(files.length + control.deletes.length);
-    const changes: (PublishChange | undefined)[] = [];
-    const pathOf = (index: number) => (index < files.length ? files[index]!.path : control.deletes[index - files.length]!);
-    const answer = (index: number, stored: Stored) => {
-      event(stored.published);
-      changes.push(stored.change);
-      results[index] = { path: pathOf(index), status: stored.status, ...stored.body };
-    };
-    const refuse = (index: number, error: unknown) => {
-      const refused = describeRefusal(error);
-      if (!refused) throw error;
-      results[index] = { path: pathOf(index), status: refused.status, detail: capDetail(refused.detail), ...refused.members };
-    };
-    const fits = (index: number): boolean => {
-      const { path, kind, bytes: file } = files[index]!;
-      if (file.byteLength <= UPLOAD_LIMITS[kind]) return true;
-      refuse(index, new RequestError("too-large", oversize(path, UPLOAD_LIMITS[kind], event)));
-      return false;
-    };
-    try {
-      const images = [...files.keys()].filter((index) => files[index]!.kind === "image" && fits(index));
-      const stored = images.length
-        ? await publisher.putImages(
-            images.map((index) => ({ path: files[index]!.path, bytes: files[index]!.bytes, ...withBase(files[index]!.base) })),
-            now,
-          )
-        : [];
-      for (const [n, result] of stored.entries()) {
-        const index = images[n]!;
-        if ("error" in result) {
-          logRefusal(result.error);
-          refuse(index, result.error);
-          continue;
-        }
-        const { change, facts, ...rest } = result.outcome;
-        answer(index, {
-          status: putStatus(rest.result),
-          body: { ...rest, ...facts },
-          change,
-          published: published(result.path, rest.result),
-        });
-      }
-      for (const [index, file] of files.entries()) {
-        if (file.kind !== "registry" || !fits(index)) continue;
-        try {
-          answer(index, await store("registry", file.path, file.bytes, now, file.base));
-        } catch (error) {
-          refuse(index, error);
-        }
-      }
-      const articles = [...files.keys()].filter((index) => files[index]!.kind === "article" && fits(index));
-      const outcomes = await publisher.putArticles(
-        articles.map((index) => {
-          const { path, bytes: text, base } = files[index]!;
-          const replaces = control.replaces.get(path);
-          const replacesBase = replaces === undefined ? undefined : control.base(replaces);
-          return {
-            file: path,
-            bytes: text,
-            ...withBase(base),
-            ...(replaces !== undefined ? { replaces } : {}),
-            ...(replacesBase ? { replacesBase } : {}),
-          };
-        }),
-        now,
-      );
-      for (const [n, result] of outcomes.entries()) {
-        const index = articles[n]!;
-        if ("error" in result) {
-          logRefusal(result.error);
-          refuse(index, result.error);
-          continue;
-        }
-        const { change, ...body } = result.outcome;
-        answer(index, { status: putStatus(body.result), body, change, published: published(result.file, body.result, body.slug) });
-      }
-      // Deletions after every file is stored (an image goes once the articles that used it are gone or changed).
-      const deletions = control.deletes.map((path, n) => ({ path, index: files.length + n, base: control.base(path) }));
-      const articleDeletions = deletions.filter((d) => !d.path.startsWith("images/"));
-      const deleted = articleDeletions.length
-        ? await publisher.deleteArticles(
-            articleDeletions.map((d) => ({ file: d.path, ...withBase(d.base) })),
-            now,
-          )
-        : [];
-      for (const [n, result] of deleted.entries()) {
-        const { index, path } = articleDeletions[n]!;
-        if ("error" in result) {
-          logRefusal(result.error);
-          refuse(index, result.error);
-        } else
-          answer(index, {
-            status: 200,
-            body: { result: result.outcome.result },
-            change: result.outcome.change,
-            published: published(path, result.outcome.result),
-          });
-      }
-      for (const { path, index, base } of deletions.filter((d) => d.path.startsWith("images/"))) {
-        try {
-          const outcome = await operate(() => publisher.deleteImage(path, now, base));
-          answer(index, {
-            status: 200,
-            body: { result: outcome.result },
-            change: outcome.change,
-            published: published(path, outcome.result),
-          });
-        } catch (error) {
-          refuse(index, error);
-        }
-      }
-    } finally {
-      await settle(c, "/api/batch", changes);
-    }
-    return c.json({ results }, 200, NO_STORE);
+    await next();
   });
+  app.post(
+    "/api/batch",
+    multipartOnly,
+    limitedTo(PUBLISH_LIMITS.batchBytes, () => "the batch", "one request"),
+    async (c) => {
+      let form: FormData;
+      try {
+        form = await c.req.raw.formData();
+      } catch {
+        throw new RequestError("bad-request", "The body is not readable as multipart/form-data.");
+      }
+      const control = readBatchControl(form.get(BATCH_CONTROL));
+      const parts = [...form.entries()].filter(([name]) => name !== BATCH_CONTROL);
+      if (parts.length + control.deletes.length > PUBLISH_LIMITS.batchFiles) {
+        throw new RequestError(
+          "too-large",
+          `A batch holds at most ${PUBLISH_LIMITS.batchFiles} files; this one has ${parts.length + control.deletes.length}.`,
+        );
+      }
+      control.check(parts.map(([path]) => path));
+      const now = ctx.now();
+      const files = await Promise.all(
+        parts.map(async ([path, value]) => ({
+          path,
+          kind: uploadKind(path),
+          bytes: typeof value === "string" ? utf8.encode(value) : new Uint8Array(await value.arrayBuffer()),
+          base: control.base(path),
+        })),
+      );
+      const results: Record<string, unknown>[] = new Array(files.length + control.deletes.length);
+      const changes: (PublishChange | undefined)[] = [];
+      const pathOf = (index: number) => (index < files.length ? files[index]!.path : control.deletes[index - files.length]!);
+      const answer = (index: number, stored: Stored) => {
+        event(stored.published);
+        changes.push(stored.change);
+        results[index] = { path: pathOf(index), status: stored.status, ...stored.body };
+      };
+      const refuse = (index: number, error: unknown) => {
+        const refused = describeRefusal(error);
+        if (!refused) throw error;
+        results[index] = { path: pathOf(index), status: refused.status, detail: capDetail(refused.detail), ...refused.members };
+      };
+      const fits = (index: number): boolean => {
+        const { path, kind, bytes: file } = files[index]!;
+        if (file.byteLength <= UPLOAD_LIMITS[kind]) return true;
+        refuse(index, new RequestError("too-large", oversize(path, UPLOAD_LIMITS[kind], event)));
+        return false;
+      };
+      try {
+        const images = [...files.keys()].filter((index) => files[index]!.kind === "image" && fits(index));
+        const stored = images.length
+          ? await publisher.putImages(
+              images.map((index) => ({ path: files[index]!.path, bytes: files[index]!.bytes, ...withBase(files[index]!.base) })),
+              now,
+            )
+          : [];
+        for (const [n, result] of stored.entries()) {
+          const index = images[n]!;
+          if ("error" in result) {
+            logRefusal(result.error);
+            refuse(index, result.error);
+            continue;
+          }
+          const { change, facts, ...rest } = result.outcome;
+          answer(index, {
+            status: putStatus(rest.result),
+            body: { ...rest, ...facts },
+            change,
+            published: published(result.path, rest.result),
+          });
+        }
+        for (const [index, file] of files.entries()) {
+          if (file.kind !== "registry" || !fits(index)) continue;
+          try {
+            answer(index, await store("registry", file.path, file.bytes, now, file.base));
+          } catch (error) {
+            refuse(index, error);
+          }
+        }
+        const articles = [...files.keys()].filter((index) => files[index]!.kind === "article" && fits(index));
+        const outcomes = await publisher.putArticles(
+          articles.map((index) => {
+            const { path, bytes: text, base } = files[index]!;
+            const replaces = control.replaces.get(path);
+            const replacesBase = replaces === undefined ? undefined : control.base(replaces);
+            return {
+              file: path,
+              bytes: text,
+              ...withBase(base),
+              ...(replaces !== undefined ? { replaces } : {}),
+              ...(replacesBase ? { replacesBase } : {}),
+            };
+          }),
+          now,
+        );
+        for (const [n, result] of outcomes.entries()) {
+          const index = articles[n]!;
+          if ("error" in result) {
+            logRefusal(result.error);
+            refuse(index, result.error);
+            continue;
+          }
+          const { change, ...body } = result.outcome;
+          answer(index, { status: putStatus(body.result), body, change, published: published(result.file, body.result, body.slug) });
+        }
+        // Deletions after every file is stored (an image goes once the articles that used it are gone or changed).
+        const deletions = control.deletes.map((path, n) => ({ path, index: files.length + n, base: control.base(path) }));
+        const articleDeletions = deletions.filter((d) => !d.path.startsWith("images/"));
+        const deleted = articleDeletions.length
+          ? await publisher.deleteArticles(
+              articleDeletions.map((d) => ({ file: d.path, ...withBase(d.base) })),
+              now,
+            )
+          : [];
+        for (const [n, result] of deleted.entries()) {
+          const { index, path } = articleDeletions[n]!;
+          if ("error" in result) {
+            logRefusal(result.error);
+            refuse(index, result.error);
+          } else
+            answer(index, {
+              status: 200,
+              body: { result: result.outcome.result },
+              change: result.outcome.change,
+              published: published(path, result.outcome.result),
+            });
+        }
+        for (const { path, index, base } of deletions.filter((d) => d.path.startsWith("images/"))) {
+          try {
+            const outcome = await operate(() => publisher.deleteImage(path, now, base));
+            answer(index, {
+              status: 200,
+              body: { result: outcome.result },
+              change: outcome.change,
+              published: published(path, outcome.result),
+            });
+          } catch (error) {
+            refuse(index, error);
+          }
+        }
+      } finally {
+        await settle(c, "/api/batch", changes);
+      }
+      return c.json({ results }, 200, NO_STORE);
+    },
+  );
 }
 
 export { BATCH_CONTROL } from "../core/publishing.ts";
@@ -471,20 +546,6 @@ export function readPrecondition(ifMatch: string | undefined, ifNoneMatch: strin
   return base.match !== undefined || base.none ? base : undefined;
 }
 
-/**
- * Lists whose kept responses one request forgets at once. Each forget is a Cache API call (a subrequest at the edge:
- * three feeds a list), so a batch touching hundreds of tags and authors forgets the site's and its sections' (the most
- * read) and the first others, and the rest of its lists show within EDGE_CACHE_SECONDS, as in every other isolate.
- */
-export const FORGET_SCOPES = 24;
-
-/** The scopes a change forgets: all of a small change's; of a large one, home and sections first, by name. */
-export function scopesToForget(scopes: readonly string[]): readonly string[] {
-  if (scopes.length <= FORGET_SCOPES) return scopes;
-  const rank = (scope: string) => (scope === "home" ? 0 : scope.startsWith("sections/") ? 1 : 2);
-  return [...scopes].sort((a, b) => rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0)).slice(0, FORGET_SCOPES);
-}
-
 /** What a stored file answers: the status and body of its PUT route, what it changed, and its publish event. */
 interface Stored {
   status: 200 | 201;
@@ -562,13 +623,6 @@ function pathAfter(c: Context, prefix: string): string {
   } catch {
     throw new RequestError("bad-request", `${raw} is not a percent-encoded path (encode each segment, not the slashes between them)`);
   }
-}
-
-/** The body of an upload, refused with 413 once it passes `limit` bytes (or declares more): the rest is never read. */
-async function readUpload(c: Context, path: string, limit: number, event: (e: PublishEvent) => void, what?: string): Promise<Uint8Array> {
-  const bytes = await readBodyCapped(c.req.raw, limit);
-  if (bytes === undefined) throw new RequestError("too-large", oversize(path, limit, event, what));
-  return bytes;
 }
 
 /** Why an upload is refused for its size (logged as a rejection). */

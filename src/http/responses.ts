@@ -1,15 +1,39 @@
 // Response building blocks shared by the routes: errors (RFC 9457 problem details, or an HTML page in the site's style) and Cache-Control.
 import type { Context } from "hono";
+import type { secureHeaders } from "hono/secure-headers";
 import type { SiteSettings } from "../core/settings.ts";
 import type { HttpStatus } from "./errors.ts";
 import { html, page } from "./html.ts";
 import { capLifetimesAtRelease } from "./release-hint.ts";
 
+/** HSTS on an https site: browsers then never ask for it over plain http (hono's value: 180 days, subdomains too). */
+export const STRICT_TRANSPORT_SECURITY = "max-age=15552000; includeSubDomains";
+
 /**
- * Headers on every response, errors included (set by the app's outermost middleware and by `answerHot`): browsers must
- * not second-guess the declared types (feeds are often sniffed as HTML).
+ * What hono/secure-headers sets on every response, errors included: `nosniff` always (browsers must not second-guess
+ * the declared types: feeds are often sniffed as HTML), and `Strict-Transport-Security` when SITE_URL is
+ * https. Its other defaults stay off, each for a reason: `X-Frame-Options` and `Cross-Origin-Opener-Policy` would stop
+ * partners framing /embed/headlines (framing is governed by each page's CSP `frame-ancestors`);
+ * `Cross-Origin-Resource-Policy: same-origin` would stop feed readers and partner pages loading /images/ and
+ * /embed.js; `Referrer-Policy` is set per page; the rest are for browsers long gone. Content-Security-Policy stays per
+ * route (pages, previews, images and the iframe each have their own).
  */
-export const APP_HEADERS: Readonly<Record<string, string>> = { "X-Content-Type-Options": "nosniff" };
+export function securityHeaderOptions(site: SiteSettings): NonNullable<Parameters<typeof secureHeaders>[0]> {
+  return {
+    xContentTypeOptions: true,
+    strictTransportSecurity: new URL(site.url).protocol === "https:" ? STRICT_TRANSPORT_SECURITY : false,
+    crossOriginResourcePolicy: false,
+    crossOriginOpenerPolicy: false,
+    crossOriginEmbedderPolicy: false,
+    originAgentCluster: false,
+    referrerPolicy: false,
+    xDnsPrefetchControl: false,
+    xDownloadOptions: false,
+    xFrameOptions: false,
+    xPermittedCrossDomainPolicies: false,
+    xXssProtection: false,
+  };
+}
 
 /** True when the client prefers an HTML page (a browser): it lists text/html and does not refuse it with q=0. */
 export function wantsHtml(accept: string | undefined): boolean {
@@ -58,6 +82,7 @@ export function problem(
   if (wantsHtml(c.req.header("Accept"))) {
     // The site's own page shell and stylesheet, as on every other page a person reads.
     const body = page({
+      siteUrl: site.url,
       lang: site.language,
       title: `${status} ${title} – ${site.title}`,
       body: html`<header class="muted"><a href="${`${site.url}/`}">${site.title}</a></header>
@@ -68,7 +93,7 @@ export function problem(
     return c.body(body, status, {
       ...common,
       "Content-Type": "text/html; charset=utf-8",
-      "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'",
+      "Content-Security-Policy": "default-src 'none'; style-src 'self'; base-uri 'none'; form-action 'none'",
     });
   }
   const path = new URL(c.req.url).pathname;

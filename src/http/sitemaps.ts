@@ -2,7 +2,7 @@
 // /sitemap-news.xml, and /robots.txt naming them. Each request reads only what its file lists (one slice of at most
 // 50,000 entries, or the newest 1,000), so a million-article archive costs no more per request than a full page.
 import type { Context, Hono } from "hono";
-import { type Entry, HOME } from "../core/catalog.ts";
+import { ALL, type Entry, HOME } from "../core/catalog.ts";
 import { canonicalJson, publicScopes } from "../core/feed-plan.ts";
 import { hashText } from "../core/hash.ts";
 import type { SiteSettings } from "../core/settings.ts";
@@ -17,6 +17,7 @@ import {
   type SitemapUrl,
 } from "../formats/sitemap.ts";
 import { articlePageUrl } from "./article-pages.ts";
+import { INDEX_TAG } from "./cache-tags.ts";
 import type { AppContext } from "./context.ts";
 import { NotFoundError } from "./errors.ts";
 import { scopePageUrl } from "./facet-pages.ts";
@@ -63,11 +64,9 @@ export function registerSitemaps(app: Hono, ctx: AppContext): void {
 async function serveIndex(c: Context, ctx: AppContext, size: number): Promise<Response> {
   const { site, catalog } = ctx;
   const now = ctx.now();
-  // The site's list read for its positions (what article files are counted in) and next release; no entries.
-  const [{ positions, siteNextRelease }, scopes] = await Promise.all([
-    catalog.window(HOME, now, { newest: 0 }),
-    publicScopes(catalog, now),
-  ]);
+  // The list of every article read for its positions (what article files are counted in) and next release; no entries.
+  // Every article, those kept out of the main feeds (`main_feed: false`) too: each has its page.
+  const [{ positions, siteNextRelease }, scopes] = await Promise.all([catalog.window(ALL, now, { newest: 0 }), publicScopes(catalog, now)]);
   const files = [
     ...numbered(sitemapPageCount(scopes.length, size)).map((n) => ({ loc: `${site.url}/sitemaps/pages-${n}.xml` })),
     ...numbered(sitemapPageCount(positions, size)).map((n) => ({ loc: `${site.url}/sitemaps/articles-${n}.xml` })),
@@ -81,6 +80,7 @@ async function serveIndex(c: Context, ctx: AppContext, size: number): Promise<Re
       freshness: { archived: false, siteNextRelease },
       contentType: SITEMAP_CONTENT_TYPE,
       cacheKey: `sitemap.xml/${version}`,
+      tags: [INDEX_TAG],
       render: () => renderSitemapIndex(files),
     },
     now,
@@ -117,7 +117,7 @@ async function serveArticles(c: Context, ctx: AppContext, size: number): Promise
   const now = ctx.now();
   const n = fileNumber(c);
   // The file's positions and its articles in one read; the file exists while its first position is taken.
-  const window = await catalog.window(HOME, now, { from: (n - 1) * size, to: n * size });
+  const window = await catalog.window(ALL, now, { from: (n - 1) * size, to: n * size });
   const range = sitemapRange(window.positions, n, size);
   if (!range) throw new NotFoundError(c.req.path);
   const { entries } = window;
@@ -145,6 +145,7 @@ async function respondSitemap(
       freshness: { archived, siteNextRelease: await ctx.catalog.nextRelease(now) },
       contentType: SITEMAP_CONTENT_TYPE,
       cacheKey: `sitemaps/${name}/${version}`,
+      tags: [INDEX_TAG],
       render: () => renderUrlset(urls),
     },
     now,
@@ -158,7 +159,7 @@ function latestUpdate(entries: readonly Entry[]): Date | undefined {
 /** Articles published in the two days before `now`, newest first, at most NEWS_ITEMS_MAX. */
 export async function selectNews(ctx: AppContext, now: Date): Promise<readonly Entry[]> {
   const since = now.getTime() - NEWS_WINDOW_MS;
-  const newest = await ctx.catalog.newest(HOME, now, NEWS_ITEMS_MAX);
+  const newest = await ctx.catalog.newest(ALL, now, NEWS_ITEMS_MAX);
   return newest.filter((e) => e.published.getTime() > since);
 }
 
@@ -188,6 +189,7 @@ async function serveNews(c: Context, ctx: AppContext): Promise<Response> {
       freshness: { archived: false, siteNextRelease: nextChange },
       contentType: SITEMAP_CONTENT_TYPE,
       cacheKey: `sitemap-news.xml/${version}`,
+      tags: [INDEX_TAG],
       render: () => renderNewsSitemap(urls),
     },
     now,

@@ -1,6 +1,7 @@
 // The edge entry: `fetch` and `scheduled` over the services the composition root (services.ts) builds from the
 // environment, once per isolate and environment.
 import { ConfigError } from "../core/errors.ts";
+import { purgeApiOf } from "./edge-cache.ts";
 import { runScheduled } from "./scheduled.ts";
 import { composeServices, type Services } from "./services.ts";
 
@@ -35,9 +36,9 @@ export default {
     return services.app.fetch(request, env, ctx);
   },
   /** The Cron Trigger: releases logged, changed feeds announced to WEBSUB_HUB, parts swept (scheduled.ts). */
-  async scheduled(controller: ScheduledController, env: Env, _ctx: ExecutionContext): Promise<void> {
+  async scheduled(controller: ScheduledController, env: Env, ctx: ExecutionContext): Promise<void> {
     const services = servicesFor(env);
     if (services instanceof ConfigError) throw services;
-    await runScheduled(services, controller.scheduledTime);
+    await runScheduled(services, controller.scheduledTime, purgeApiOf(ctx));
   },
 } satisfies ExportedHandler<Env>;

@@ -71,7 +71,17 @@ describe("normaliseAlias", () => {
 describe("every route the app answers is reserved", () => {
   const app = createApp({
     catalog: createMemoryCatalog(
-      { records: [], drafts: [], issues: [], warnings: [], authors: new Map(), partners: new Map(), images: new Map(), fileCount: 0 },
+      {
+        records: [],
+        drafts: [],
+        issues: [],
+        warnings: [],
+        authors: new Map(),
+        partners: new Map(),
+        images: new Map(),
+        fileCount: 0,
+        language: "en",
+      },
       createMemorySource({}),
     ),
     site: parseSettings({ ...SITE_INPUT, PREVIEW_TOKEN: "a-preview-token-of-enough-length" }),

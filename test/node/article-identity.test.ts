@@ -120,7 +120,7 @@ describe("a server-side re-publish", () => {
       keepSlug: "Old Name",
     });
     if (!parsed.ok) throw new Error("fixture");
-    const pub = preparePublication(parsed.record, source, [], ITEMS);
+    const pub = preparePublication(parsed.record, source, [], ITEMS, STORE_SITE.language);
     const [answer] = await store.write([
       {
         kind: "article",

@@ -1,8 +1,10 @@
 // Partner embeds and human pages over HTTP (app.request): data, CORS, CSP frame-ancestors, content types, escaping.
 import { describe, expect, it } from "vitest";
+import { ASSET_PATHS } from "../../src/assets/paths.ts";
 import { EMBED_SCRIPT } from "../../src/embed/widget.ts";
 import { appOver } from "../support/app.ts";
 import { fixtureSite, fixtureSource, HOSTILE_TITLE, NEWS_TITLES, NOW, PREVIEW_TOKEN } from "../support/embed-fixture.ts";
+import { withAssets } from "../support/static-assets.ts";
 
 const PARTNER = "https://partner.example";
 
@@ -119,7 +121,7 @@ describe("/embed/headlines (iframe page)", () => {
     const body = await (await app.request("/embed/headlines?section=news")).text();
     expect(body).not.toContain("<script>window.__pwned");
     expect(body).not.toContain("<img src=x");
-    expect(body).toContain("&#60;script&#62;window.__pwned = 1&#60;/script&#62; &#34;onerror=window.__pwned=2");
+    expect(body).toContain("&lt;script&gt;window.__pwned = 1&lt;/script&gt; &quot;onerror=window.__pwned=2");
   });
 
   it("lets only the partner's origins frame it with a key", async () => {
@@ -135,18 +137,25 @@ describe("/embed/headlines (iframe page)", () => {
   });
 });
 
+/** The app behind the static assets, as Cloudflare serves them (test/support/static-assets.ts). */
+const platform = withAssets((request) => app.fetch(request));
+const served = (path: string, init?: RequestInit) => platform(new Request(`https://feeds.example.com${path}`, init));
+
 describe("/embed.js", () => {
-  it("is JavaScript that builds its DOM without innerHTML and sets no cookies", async () => {
-    const res = await app.request("/embed.js");
-    expect(res.status).toBe(200);
-    expect(res.headers.get("content-type")).toBe("text/javascript; charset=utf-8");
-    expect(res.headers.get("set-cookie")).toBeNull();
-    const body = await res.text();
-    expect(body).toBe(EMBED_SCRIPT);
-    expect(body).not.toMatch(/innerHTML|outerHTML|insertAdjacentHTML|document\.write|cookie|localStorage|eval\(/);
-    expect(body).toContain('credentials: "omit"');
-    expect(() => new Function(body)).not.toThrow(); // parses
-  });
+  it.each(["/embed.js", ASSET_PATHS.embedJs])(
+    "%s is JavaScript that builds its DOM without innerHTML and sets no cookies",
+    async (path) => {
+      const res = await served(path);
+      expect(res.status).toBe(200);
+      expect(res.headers.get("content-type")).toBe("text/javascript; charset=utf-8");
+      expect(res.headers.get("set-cookie")).toBeNull();
+      const body = await res.text();
+      expect(body).toBe(EMBED_SCRIPT);
+      expect(body).not.toMatch(/innerHTML|outerHTML|insertAdjacentHTML|document\.write|cookie|localStorage|eval\(/);
+      expect(body).toContain('credentials: "omit"');
+      expect(() => new Function(body)).not.toThrow(); // parses
+    },
+  );
 });
 
 describe("feeds opened in a browser", () => {
@@ -175,8 +184,9 @@ describe("feeds opened in a browser", () => {
   it("leaves JSON Feed alone and serves the stylesheet", async () => {
     const res = await app.request("/feed.json", { headers: navigate });
     expect(res.headers.get("content-type")).toBe("application/feed+json; charset=utf-8");
-    const css = await app.request("/feed.css");
+    const css = await served("/feed.css");
     expect(css.headers.get("content-type")).toBe("text/css; charset=utf-8");
+    expect(css.headers.get("cache-control")).toBe("public, max-age=3600");
     expect(await css.text()).toContain("@namespace atom url(http://www.w3.org/2005/Atom);");
   });
 });
@@ -214,7 +224,7 @@ describe("human pages", () => {
     expect(body).toContain('Tags: <a rel="tag" href="https://feeds.example.com/tags/security/"><bdi>Security</bdi></a>');
     expect(body).toContain('<figcaption>The port at dusk. <small class="credit">Photo: Jane Doe</small></figcaption>');
     expect(body).not.toContain("<script>window");
-    expect(body).toContain("<h1>&#60;script&#62;window.__pwned = 1&#60;/script&#62;");
+    expect(body).toContain("<h1>&lt;script&gt;window.__pwned = 1&lt;/script&gt;");
   });
 
   it.each(["embargoed", "draft", "missing"])("/articles/%s is 404", async (slug) => {
@@ -229,9 +239,9 @@ describe("/preview/{slug}", () => {
     expect(res.status).toBe(200);
     expect(res.headers.get("x-robots-tag")).toBe("noindex");
     expect(body).toContain("<h3>RSS 2.0</h3>");
-    expect(body).toContain("&#60;item&#62;");
-    expect(body).toContain("&#60;entry&#62;");
-    expect(body).toContain("&#34;content_html&#34;");
+    expect(body).toContain("&lt;item&gt;");
+    expect(body).toContain("&lt;entry&gt;");
+    expect(body).toContain("&quot;content_html&quot;");
     expect(body).toMatch(/<tr data-reader="FreshRSS"><td>FreshRSS<\/td><td><a href="https:\/\/feeds.example.com\/images\/photo.jpg">/);
     expect(body).toContain('<blockquote class="excerpt" data-source="summary" dir="ltr">A hostile headline test.</blockquote>');
     expect(body).toContain("<code>title</code>: the title has");

@@ -80,7 +80,7 @@ describe("joinList", () => {
     ["de", 3, "<a>A</a>, <a>B</a> und <a>C</a>"],
     ["en", 1, "<a>A</a>"],
   ])("in %s joins %i items as the language does", (lang, n, expected) => {
-    expect(joinList(lang, items.slice(0, n)).value).toBe(expected);
+    expect(joinList(lang, items.slice(0, n)).toString()).toBe(expected);
   });
 });
 

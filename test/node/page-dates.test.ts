@@ -1,6 +1,8 @@
 // Pages people read: one date style per language (an en-GB article's date beside an en one's looks alike), an article
 // dated without a time shown as a date (never "12:00 AM"), and the 404 page in the site's own style.
+
 import { describe, expect, it } from "vitest";
+import { ASSET_PATHS } from "../../src/assets/paths.ts";
 import { parseSettings } from "../../src/core/settings.ts";
 import { dateLocale, formatSiteTime } from "../../src/http/article-pages.ts";
 import { fixtureApp } from "../support/feeds.ts";
@@ -81,13 +83,14 @@ describe("the 404 page", () => {
     expect(missing.status).toBe(404);
     const html = await missing.text();
     const index = await (await app.request(`${site.url}/`)).text();
-    const style = (page: string) => /<style>[\s\S]*?<\/style>/.exec(page)?.[0];
-    expect(style(html)).toBeDefined();
+    // The stylesheet is a static asset (src/assets/page.css), linked by every page at its fingerprinted path.
+    const style = (page: string) => /<link rel="stylesheet" href="[^"]+">/.exec(page)?.[0];
+    expect(style(html)).toBe(`<link rel="stylesheet" href="${site.url}${ASSET_PATHS.pageCss}">`);
     expect(style(html)).toBe(style(index));
     expect(html).toContain('<html lang="en" dir="ltr">');
     expect(html).toContain('<meta name="color-scheme" content="light dark">');
     expect(html).toMatch(/<title>404 Not Found – The New Region<\/title>/);
-    expect(missing.headers.get("content-security-policy")).toContain("style-src 'unsafe-inline'");
+    expect(missing.headers.get("content-security-policy")).toContain("style-src 'self'");
     expect(missing.headers.get("content-security-policy")).not.toContain("script-src");
   });
 });

@@ -35,7 +35,9 @@ describe("preview access", () => {
   ])("ignores the query string: $case → $status", async ({ path, status }) => {
     const res = await makeApp().app.request(path);
     expect(res.status).toBe(status);
-    expect(res.headers.get("cache-control")).not.toBe("private, no-store");
+    // Every preview answer stays out of shared caches, which key by path and query, never by the editor's cookie.
+    expect(res.headers.get("cache-control")).toBe("private, no-store");
+    expect(res.headers.get("cache-tag")).toBeNull();
     expect(await res.text()).not.toContain("<strong>Draft</strong>");
   });
 
@@ -48,9 +50,8 @@ describe("preview access", () => {
   ])("Authorization: $case → $status", async ({ auth, status }) => {
     const res = await makeApp().app.request("/preview/draft", { headers: { Authorization: auth } });
     expect(res.status).toBe(status);
-    expect(res.headers.get("cache-control")).toBe(
-      status === 404 ? "public, max-age=60" : status === 200 ? "private, no-store" : "no-store",
-    );
+    // A 404 for a draft too: a shared cache keeping it would answer a signed-in editor with it.
+    expect(res.headers.get("cache-control")).toBe("private, no-store");
   });
 
   it("signs in with the form: an HttpOnly, Secure, SameSite=Strict cookie on /preview for an hour, holding no token", async () => {
@@ -59,7 +60,7 @@ describe("preview access", () => {
     expect(res.status).toBe(303);
     expect(res.headers.get("location")).toBe("preview/draft");
     expect(new URL(res.headers.get("location")!, `${ORIGIN}/preview`).href).toBe(`${ORIGIN}/preview/draft`);
-    expect(res.headers.get("cache-control")).toBe("no-store");
+    expect(res.headers.get("cache-control")).toBe("private, no-store");
     const attributes = setCookie!.split(/;\s*/).slice(1);
     expect(attributes).toEqual(
       expect.arrayContaining([`Max-Age=${PREVIEW_SESSION_SECONDS}`, "Path=/preview", "HttpOnly", "Secure", "SameSite=Strict"]),
@@ -125,7 +126,7 @@ describe("preview access", () => {
     const res = await makeApp().app.request(`${ORIGIN}/preview`, init);
     expect(res.status).toBe(status);
     expect(res.headers.get("set-cookie")).toBeNull();
-    expect(res.headers.get("cache-control")).toBe("no-store");
+    expect(res.headers.get("cache-control")).toBe("private, no-store");
   });
 
   it("signs out", async () => {
@@ -140,7 +141,7 @@ describe("preview access", () => {
     const res = await makeApp().app.request("/preview?slug=draft");
     const body = await res.text();
     expect(res.status).toBe(200);
-    expect(res.headers.get("cache-control")).toBe("no-store");
+    expect(res.headers.get("cache-control")).toBe("private, no-store");
     expect(res.headers.get("content-security-policy")).toContain("form-action 'self'");
     expect(res.headers.get("content-security-policy")).toContain("frame-ancestors 'none'");
     expect(body).toMatch(/<form method="post">/);

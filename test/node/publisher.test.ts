@@ -5,7 +5,6 @@ import { describe, expect, it } from "vitest";
 import { hashSource } from "../../src/core/publish/publication.ts";
 import type { ChangeAnswer, PublishStore, StoreChange, StoreQuery } from "../../src/core/publish/store.ts";
 import { PreconditionFailedError, PublishConflictError, PublishRejectedError } from "../../src/core/publishing.ts";
-import { FORGET_SCOPES, scopesToForget } from "../../src/http/publish.ts";
 import { createMemoryStore } from "../../src/store/memory/store.ts";
 import { publisherOver } from "../support/publish-tree.ts";
 import { memoryLists, STORE_SITE, story, T0 } from "../support/store-contract.ts";
@@ -151,21 +150,6 @@ describe("a file changed underneath a write", () => {
       expect(outcome, `${stale} stale answers`).toBe(expected);
       expect(calls.filter((c) => c.startsWith("write"))).toHaveLength(Math.min(stale + 1, 4));
     }
-  });
-});
-
-describe("scopesToForget", () => {
-  it.each([
-    [
-      ["tags/b", "home", "tags/a"],
-      ["tags/b", "home", "tags/a"],
-    ],
-    [
-      [...Array.from({ length: FORGET_SCOPES + 5 }, (_, i) => `tags/t${String(i).padStart(2, "0")}`), "sections/news", "home"],
-      ["home", "sections/news", ...Array.from({ length: FORGET_SCOPES - 2 }, (_, i) => `tags/t${String(i).padStart(2, "0")}`)],
-    ],
-  ])("%j → %j", (scopes, expected) => {
-    expect(scopesToForget(scopes)).toEqual(expected);
   });
 });
 

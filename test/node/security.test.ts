@@ -11,6 +11,7 @@ import type { ContentSource } from "../../src/sources/source.ts";
 import { appOver } from "../support/app.ts";
 import { NOW as EMBED_NOW, fixtureSite, fixtureSource } from "../support/embed-fixture.ts";
 import { FIXTURE_DIR, NOW, site } from "../support/site.ts";
+import { withAssets } from "../support/static-assets.ts";
 
 /** Generous per-test bound: the whole suite runs in a few seconds; a hang or a pathological input fails here. */
 const TIME_LIMIT = 30_000;
@@ -28,7 +29,7 @@ function fixturesWith(extra: MemoryFiles): ContentSource {
   };
 }
 
-const PARTNERS_YAML = `acme:\n  name: Acme\n  origins: [${PARTNER}]\n  limit: 5\n`;
+const PARTNERS_YAML = `acme:\n  name: Acme\n  origins: [${PARTNER}]\n  limit: 5\n  feed: { content: excerpt, utm: { source: acme } }\n`;
 const SVG = new Uint8Array(readFileSync(new URL("../fixtures/http/svg-with-script.svg", import.meta.url)));
 
 function makeApp(now: Date = NOW, extra: MemoryFiles = {}) {
@@ -43,7 +44,9 @@ function makeApp(now: Date = NOW, extra: MemoryFiles = {}) {
 }
 
 const { app } = makeApp();
-const request = (path: string, init: RequestInit = {}) => app.request(`https://news.example.com${path}`, init);
+/** The app behind the static assets (/embed.js, /feed.css, /assets/…), as Cloudflare serves them. */
+const platform = withAssets((req) => app.fetch(req));
+const request = (path: string, init: RequestInit = {}) => platform(new Request(`https://news.example.com${path}`, init));
 
 /** What must never be readable before publication: the draft's and the embargoed article's words, slugs and photo. */
 const SECRETS = [
@@ -92,6 +95,8 @@ describe("drafts and embargoed articles do not leak", { timeout: TIME_LIMIT }, (
   it("through any feed, archive page, list, page, embed or asset", async () => {
     const paths = [
       ...(await publicFeedPaths()),
+      // the same feeds in a partner's own form (excerpts, its UTM), under its folder
+      ...(await publicFeedPaths()).map((p) => `/partners/acme${p}`),
       "/feeds.opml",
       "/",
       "/feed.css",
@@ -117,6 +122,7 @@ describe("drafts and embargoed articles do not leak", { timeout: TIME_LIMIT }, (
       "/2025/05/",
     ];
     expect(paths.length).toBeGreaterThan(100);
+    expect(paths).toEqual(expect.arrayContaining(["/languages/fa/rss.xml", "/partners/acme/languages/en/archive/1/feed.json"]));
     for (const path of paths) {
       const text = await everything(await request(path, { headers: { Origin: PARTNER } }));
       for (const secret of SECRETS) expect(text.includes(secret), `${path} shows "${secret}"`).toBe(false);

@@ -8,7 +8,7 @@ describe("HTTP settings", () => {
   it("has defaults", () => {
     const site = parseSettings(BASE_VARS);
     expect(site.archiveItems).toBe(50);
-    expect(site.cache).toEqual({ maxAge: 300, sMaxAge: 300, staleWhileRevalidate: 600, archiveMaxAge: 86400, edgeSeconds: 10 });
+    expect(site.cache).toEqual({ maxAge: 300, sMaxAge: 300, staleWhileRevalidate: 600, archiveMaxAge: 86400 });
     expect(site.websubHub).toBeUndefined();
   });
 

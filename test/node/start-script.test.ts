@@ -1,7 +1,7 @@
-// `npm start -- --port P`: on a fresh state it writes .dev.vars, migrates the local D1, serves the sample articles on
-// P, and stopping npm (SIGTERM, or SIGINT as Ctrl-C sends) stops wrangler and its workerd; the state persists. A
-// broken file in the folder is named and every other article served. With a parts database bound (PARTS_1), it
-// migrates that too and the sample's parts go there.
+// `npm start -- --port P`: on a fresh state it writes .dev.vars, migrates the local D1, serves the sample articles (and
+// the static assets) on P, and stopping npm (SIGTERM, or SIGINT as Ctrl-C sends) stops wrangler and its workerd; the
+// state persists. A broken file in the folder is named and every other article served. With a parts database bound
+// (PARTS_1), it migrates that too and the sample's parts go there.
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { cp, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
@@ -9,6 +9,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ASSET_PATHS } from "../../src/assets/paths.ts";
 import { readDevVar } from "../../src/node/publish.ts";
 import { countSampleFiles, ROOT } from "../support/local-worker.ts";
 
@@ -38,7 +39,11 @@ beforeAll(async () => {
     config,
     toml
       .replace(/^main = "(.*)"$/m, (_m, main: string) => `main = "${join(ROOT, main)}"`)
-      .replaceAll('migrations_dir = "migrations"', `migrations_dir = "${join(ROOT, "migrations")}"`),
+      .replaceAll('migrations_dir = "migrations"', `migrations_dir = "${join(ROOT, "migrations")}"`)
+      // The static assets and their build, which run in the project (wrangler reads paths beside the config).
+      .replace(/^directory = "public"$/m, `directory = "${join(ROOT, "public")}"`)
+      .replace(/^\[build\]$/m, `[build]\ncwd = "${ROOT}"`)
+      .replace(/^watch_dir = .*$/m, `watch_dir = ["${join(ROOT, "src/assets")}", "${join(ROOT, "src/embed")}"]`),
   );
   port = await freePort();
 });
@@ -124,6 +129,20 @@ describe("npm start", () => {
     const rss = await res.text();
     expect(rss.match(/<item>/g)).toHaveLength(4);
     expect((await fetch(`http://127.0.0.1:${port}/images/caspian-port.jpg`)).status).toBe(200);
+    // wrangler dev ran the asset build ([build] in wrangler.toml) and serves its files with their _headers.
+    expect(run.output()).toContain("[custom build] Running: npm run --silent build");
+    for (const [path, type, cacheControl] of [
+      [ASSET_PATHS.pageCss, "text/css; charset=utf-8", "public, max-age=31536000, immutable"],
+      [ASSET_PATHS.embedJs, "text/javascript; charset=utf-8", "public, max-age=31536000, immutable"],
+      ["/feed.css", "text/css; charset=utf-8", "public, max-age=3600"],
+      ["/embed.js", "text/javascript; charset=utf-8", "public, max-age=3600"],
+    ]) {
+      const asset = await fetch(`http://127.0.0.1:${port}${path}`);
+      expect(asset.status, path).toBe(200);
+      expect(asset.headers.get("content-type"), path).toBe(type);
+      expect(asset.headers.get("cache-control"), path).toBe(cacheControl);
+      await asset.arrayBuffer();
+    }
     await stopAndCheck(run, "SIGTERM");
   }, 180_000);
 

@@ -36,12 +36,16 @@ export async function applyMigrations(persistTo: string, config = join(ROOT, "wr
   );
 }
 
-/** Starts the worker of wrangler.toml on a free port with fresh local D1 and R2 state. */
-export async function startLocalWorker(): Promise<LocalWorker> {
+/**
+ * Starts the worker of wrangler.toml on a free port with fresh local D1 and R2 state, migrated, in a folder of its own
+ * (removed on dispose). Given a folder and a state folder, it uses those instead and leaves them on dispose: migrated
+ * first unless `migrate` is false (a restored backup brings its schema).
+ */
+export async function startLocalWorker(existing?: { dir: string; state: string; migrate?: boolean }): Promise<LocalWorker> {
   Object.assign(process.env, OFFLINE_ENV);
-  const dir = await mkdtemp(join(tmpdir(), "edge-feeds-worker-"));
-  const persist = join(dir, "state");
-  await applyMigrations(persist);
+  const dir = existing?.dir ?? (await mkdtemp(join(tmpdir(), "edge-feeds-worker-")));
+  const persist = existing?.state ?? join(dir, "state");
+  if (existing?.migrate !== false) await applyMigrations(persist);
   const worker = await unstable_startWorker({
     config: join(ROOT, "wrangler.toml"),
     dev: { server: { hostname: "127.0.0.1", port: 0 }, inspector: false, persist, logLevel: "error" },
@@ -56,7 +60,7 @@ export async function startLocalWorker(): Promise<LocalWorker> {
     get: (path, init) => fetch(url + path, init),
     async dispose() {
       await worker.dispose();
-      await rm(dir, { recursive: true, force: true });
+      if (!existing) await rm(dir, { recursive: true, force: true });
     },
   };
 }

@@ -147,10 +147,16 @@ export function describePublishApi(name: string, make: () => PublishApiStore, ru
         expect(none.headers.get("WWW-Authenticate")).toBe('Bearer realm="publish"');
         const basic = await fetch(`${BASE}/api/manifest`, { headers: { Authorization: `Basic ${btoa(`x:${TOKEN}`)}` } });
         expect(basic.status).toBe(401);
-        for (const wrong of [`${TOKEN}x`, TOKEN.slice(0, -1), "x".repeat(TOKEN.length), `${TOKEN.slice(0, -1)}!`]) {
+        for (const wrong of [`${TOKEN}x`, TOKEN.slice(0, -1), "x".repeat(TOKEN.length), `${TOKEN.slice(0, -1)}~`]) {
           const res = await fetch(`${BASE}/api/manifest`, { headers: { Authorization: `Bearer ${wrong}` } });
           expect(res.status, wrong).toBe(403);
+          expect(res.headers.get("WWW-Authenticate"), wrong).toBeNull();
         }
+        // A bearer token with characters no token may hold is a malformed request (RFC 6750 §3.1), not a wrong token.
+        const malformed = await fetch(`${BASE}/api/manifest`, { headers: { Authorization: `Bearer ${TOKEN.slice(0, -1)}!` } });
+        expect(malformed.status).toBe(400);
+        expect(malformed.headers.get("WWW-Authenticate")).toBe('Bearer realm="publish", error="invalid_request"');
+        expect(((await malformed.json()) as { detail: string }).detail).toMatch(/not a bearer token/);
         const put = await fetch(`${BASE}/api/articles/a.md`, { method: "PUT", body: article("A") });
         expect(put.status).toBe(401);
         expect(await store.articleCount()).toBe(0);
@@ -160,6 +166,7 @@ export function describePublishApi(name: string, make: () => PublishApiStore, ru
           "GET /api/manifest without a publish token",
           "GET /api/manifest without a publish token",
           ...Array(4).fill("GET /api/manifest with a wrong publish token"),
+          "GET /api/manifest with a malformed publish token",
           "PUT /api/articles/a.md without a publish token",
         ]);
         expect(await ok.json()).toEqual({ entries: [], next: null });
@@ -214,7 +221,7 @@ export function describePublishApi(name: string, make: () => PublishApiStore, ru
         expect(image.status).toBe(200);
         expect(new Uint8Array(await image.arrayBuffer())).toEqual(PNG_1x1);
         const last = changes.at(-1)!;
-        expect(last.scopes).toEqual(["authors/publisher", "home", "sections/news", "tags/oil"]);
+        expect(last.scopes).toEqual(["authors/publisher", "home", "languages/en", "sections/news", "tags/oil"]);
         expect(last.slugs).toEqual(["a"]);
       });
 
@@ -369,7 +376,7 @@ export function describePublishApi(name: string, make: () => PublishApiStore, ru
         expect(await text("/tags/rail/rss.xml")).toContain("Alpha");
         const res = await del("a.md");
         expect(await res.json()).toEqual({ path: "a.md", result: "deleted" });
-        expect(changes.at(-1)!.scopes).toEqual(["authors/publisher", "home", "sections/news", "tags/oil", "tags/rail"]);
+        expect(changes.at(-1)!.scopes).toEqual(["authors/publisher", "home", "languages/en", "sections/news", "tags/oil", "tags/rail"]);
         for (const path of [
           "/rss.xml",
           "/atom.xml",
@@ -431,7 +438,10 @@ export function describePublishApi(name: string, make: () => PublishApiStore, ru
         await put("a.md", article("Alpha", { id: "tag:news.example.com,2025:alpha" }));
         await put("a.md", article("Alpha", { id: "tag:news.example.com,2025:alpha", draft: "true" }));
         expect(await text("/rss.xml")).not.toContain("Alpha");
-        expect(changes.at(-1)).toMatchObject({ scopes: ["authors/publisher", "home", "sections/news", "tags/oil"], slugs: ["a"] });
+        expect(changes.at(-1)).toMatchObject({
+          scopes: ["authors/publisher", "home", "languages/en", "sections/news", "tags/oil"],
+          slugs: ["a"],
+        });
         const back = await put("a.md", article("Alpha", { id: "tag:news.example.com,2025:alpha" }));
         expect(((await back.json()) as { result: string }).result).toBe("created"); // created again as an article
         expect(await text("/rss.xml")).toContain("tag:news.example.com,2025:alpha");
@@ -448,7 +458,15 @@ export function describePublishApi(name: string, make: () => PublishApiStore, ru
         const { put, changes } = setup();
         await put("a.md", article("Alpha"));
         await put("a.md", article("Alpha", { section: "Business", tags: "[Gas]" }));
-        expect(changes.at(-1)!.scopes).toEqual(["authors/publisher", "home", "sections/business", "sections/news", "tags/gas", "tags/oil"]);
+        expect(changes.at(-1)!.scopes).toEqual([
+          "authors/publisher",
+          "home",
+          "languages/en",
+          "sections/business",
+          "sections/news",
+          "tags/gas",
+          "tags/oil",
+        ]);
       });
 
       it("runs the change hook's deferred work, and a failing hook neither fails nor undoes the publish", async () => {
@@ -916,6 +934,7 @@ export function describePublishApi(name: string, make: () => PublishApiStore, ru
         expect(changes.at(-1)!.scopes).toEqual([
           "authors/publisher",
           "home",
+          "languages/en",
           "sections/business",
           "sections/culture",
           "tags/gas",

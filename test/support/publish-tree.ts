@@ -5,12 +5,12 @@ import { createPublisher } from "../../src/core/publish/publisher.ts";
 import type { PublishStore } from "../../src/core/publish/store.ts";
 import type { Publisher } from "../../src/core/publishing.ts";
 import type { SiteSettings } from "../../src/core/settings.ts";
-import { FORMATS, OUTPUT_REVISION } from "../../src/formats/index.ts";
+import { ITEM_WRITERS, OUTPUT_REVISION } from "../../src/formats/index.ts";
 import type { MemoryFiles } from "../../src/sources/memory.ts";
 import { createMemoryStore } from "../../src/store/memory/store.ts";
 
 /** The formats' item writers at the current revision: what every store is written with. */
-export const ITEMS = { writers: FORMATS, revision: OUTPUT_REVISION };
+export const ITEMS = { writers: ITEM_WRITERS, revision: OUTPUT_REVISION };
 
 /**
  * Before every article of the fixtures, so each is listed at its publication time (src/core/publish/lists.ts), as

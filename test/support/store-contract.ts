@@ -56,7 +56,7 @@ const bytes = (text: string) => new TextEncoder().encode(text);
 export async function publicationOf(file: string, text: string): Promise<Publication> {
   const content = await loadContent(createMemorySource({ [file]: text }), STORE_SITE);
   expect(content.issues).toEqual([]);
-  return preparePublication(content.records[0]!, text, [], ITEMS);
+  return preparePublication(content.records[0]!, text, [], ITEMS, STORE_SITE.language);
 }
 
 /** Lists compared as data: scopes sorted. */

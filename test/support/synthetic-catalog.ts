@@ -1,6 +1,6 @@
 // A Catalog over a computed archive of any size (a million articles costs nothing until asked for), which counts what
 // each call returns, so a test can show that a route reads only what it serves and never walks the archive.
-import type { Catalog, Entry, Facet, Scope } from "../../src/core/catalog.ts";
+import type { Catalog, Entry, Facet, ListScope } from "../../src/core/catalog.ts";
 import type { Article } from "../../src/core/model.ts";
 import type { SiteSettings } from "../../src/core/settings.ts";
 
@@ -37,7 +37,8 @@ export function syntheticCatalog({ count, newest, stepMs, site }: SyntheticOptio
     const behind = Math.ceil((newest.getTime() - now.getTime()) / stepMs);
     return Math.max(0, count - behind);
   };
-  const inScope = (scope: Scope) => scope.kind === "home" || (scope.kind === "sections" && scope.slug === "world");
+  const inScope = (scope: ListScope) =>
+    scope.kind === "home" || scope.kind === "all" || (scope.kind === "sections" && scope.slug === "world");
   const range = (from: number, to: number): Entry[] => {
     const out: Entry[] = [];
     for (let p = to - 1; p >= from; p--) out.push(entry(p));

@@ -49,6 +49,7 @@ beforeEach(async () => {
   await resetD1(env.DB, env.IMAGES);
   catalog = await fillD1(env.DB, env.IMAGES, NEWSROOM, site);
   accepted = [];
+  summaries = [];
   refuse = new Set();
   unreachable = false;
   countSent = 0;
@@ -94,7 +95,13 @@ async function everyScope(now: Date): Promise<string[]> {
   return (await publicScopes(catalog, now)).map((s) => (s.kind === "home" ? "home" : `${s.kind}/${s.slug}`));
 }
 
-/** One scheduled run at `time` through the worker's own entry, with the hub configured; the lines it logged. */
+/** The `scheduled-run` line each run ends with, the last run's last. */
+let summaries: Record<string, unknown>[] = [];
+
+/**
+ * One scheduled run at `time` through the worker's own entry, with the hub configured; the lines it logged but the
+ * summary every run ends with (kept in `summaries`).
+ */
 async function runCron(time: Date, runEnv: Env = hubEnv): Promise<Record<string, unknown>[]> {
   const log = vi.spyOn(console, "log").mockImplementation(() => {});
   const ctx = createExecutionContext();
@@ -102,7 +109,8 @@ async function runCron(time: Date, runEnv: Env = hubEnv): Promise<Record<string,
   await waitOnExecutionContext(ctx);
   const lines = log.mock.calls.map((call) => JSON.parse(String(call[0])) as Record<string, unknown>);
   log.mockRestore();
-  return lines;
+  summaries.push(...lines.filter((line) => line.event === "scheduled-run"));
+  return lines.filter((line) => line.event !== "scheduled-run");
 }
 
 async function clock(): Promise<number | undefined> {
@@ -123,6 +131,15 @@ describe("the scheduled run", () => {
     await announceEverything();
     const lines = await runCron(at(EMBARGO, 30_000));
     expect(take()).toEqual(SUMMIT_FEEDS);
+    // Every run ends with a summary (its absence for minutes is a silent cron: docs/monitoring.md); nothing here
+    // caches in front of the worker, so nothing was purged.
+    expect(summaries.at(-1)).toEqual({
+      event: "scheduled-run",
+      until: at(EMBARGO, 30_000).toISOString(),
+      released: 1,
+      announced: SUMMIT_FEEDS.length,
+      purged: 0,
+    });
     expect(lines[0]).toEqual({ event: "release", slug: "summit", published: EMBARGO.toISOString() });
     expect(lines.slice(1)).toHaveLength(SUMMIT_FEEDS.length);
     for (const line of lines.slice(1)) {

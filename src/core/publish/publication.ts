@@ -2,25 +2,43 @@
 // (markdown rendered and sanitised, each format's item written) and the images it uses. The same for every store.
 import type { ArticleRecord } from "../article.ts";
 import { fingerprintRecord } from "../article.ts";
-import { type FacetKind, HOME, type ItemWriter, scopeKey } from "../catalog.ts";
+import { ALL, type FacetKind, HOME, type ItemPart, type ItemWriter, scopeKey } from "../catalog.ts";
 import type { ContentIssue } from "../errors.ts";
 import { hashText } from "../hash.ts";
+import { languageOf } from "../language.ts";
 import type { Article } from "../model.ts";
 import { renderArticle } from "../render.ts";
 import { slugify } from "../text.ts";
 
-/** One list an article is in: `home`, or a facet as `sections/{slug}`, `tags/{slug}`, `authors/{key}`. */
+/**
+ * One list an article is in: `all`, `home`, or a facet as `sections/{slug}`, `tags/{slug}`, `authors/{key}`,
+ * `languages/{language}`.
+ */
 export interface Membership {
   scope: string;
   /** The facet's name as this article spells it. */
   name: string;
 }
 
-/** The parts stored with an article, each as text. */
-export type PartName = "source" | "record" | "article" | "rss" | "atom" | "json";
+/**
+ * The parts stored with an article, each as text: its markdown, record and rendered article, and each format's item,
+ * whole and as an excerpt (the summary and the lead image: FEED_CONTENT = "excerpt", a partner's excerpt feed), so
+ * that a feed in either form is stored items and nothing is rendered per request.
+ */
+export type PartName = "source" | "record" | "article" | ItemPart;
 
 /** Every part, in the order a store writes them. */
-export const PART_NAMES: readonly PartName[] = ["source", "record", "article", "rss", "atom", "json"];
+export const PART_NAMES: readonly PartName[] = [
+  "source",
+  "record",
+  "article",
+  "rss",
+  "atom",
+  "json",
+  "rss-excerpt",
+  "atom-excerpt",
+  "json-excerpt",
+];
 
 export interface Publication {
   file: string;
@@ -41,6 +59,12 @@ export interface Publication {
   parts: Readonly<Record<PartName, string>>;
 }
 
+/**
+ * Parts added after stores already held articles: an article stored before lacks them until it is published again,
+ * and a reader writes the item from the stored article instead (Catalog.items).
+ */
+export const LATER_PARTS: ReadonlySet<PartName> = new Set(["rss-excerpt", "atom-excerpt", "json-excerpt"]);
+
 /** How a publication's items are written: the formats' item writers and the revision they are at (src/formats/index.ts). */
 export interface ItemWriters {
   writers: readonly ItemWriter[];
@@ -50,15 +74,31 @@ export interface ItemWriters {
 /** The scope key of the site's list. */
 export const HOME_SCOPE = scopeKey(HOME);
 
-/** The lists a record belongs to, each once, with the names it gives them. */
-export function membershipsOf(record: ArticleRecord): Membership[] {
-  const seen = new Map<string, string>([[HOME_SCOPE, ""]]);
+/** The scope key of the list of every article. */
+export const ALL_SCOPE = scopeKey(ALL);
+
+/**
+ * The lists a record belongs to, each once, with the names it gives them: every article is in `all` and in its
+ * language's list (`lang`, else `siteLanguage`, grouped by `languageOf`); in the site's own list unless it says
+ * `main_feed: false`; and in its section's, tags' and authors'. The one definition every store and catalog lists by.
+ */
+export function membershipsOf(record: ArticleRecord, siteLanguage: string): Membership[] {
+  const seen = new Map<string, string>(
+    record.mainFeed === false
+      ? [[ALL_SCOPE, ""]]
+      : [
+          [HOME_SCOPE, ""],
+          [ALL_SCOPE, ""],
+        ],
+  );
   const add = (kind: FacetKind, slug: string, name: string): void => {
     if (slug && !seen.has(scopeKey({ kind, slug }))) seen.set(scopeKey({ kind, slug }), name);
   };
   if (record.section) add("sections", slugify(record.section), record.section);
   for (const tag of record.tags) add("tags", slugify(tag), tag);
   for (const author of record.authors) add("authors", author.key, author.name);
+  const language = languageOf(record.lang ?? siteLanguage);
+  add("languages", language.slug, language.name);
   return [...seen].map(([scope, name]) => ({ scope, name }));
 }
 
@@ -79,12 +119,10 @@ export function preparePublication(
   source: string,
   warnings: readonly ContentIssue[],
   { writers, revision }: ItemWriters,
+  siteLanguage: string,
 ): Publication {
   const article = renderArticle(record);
-  const items = Object.fromEntries(writers.map((writer) => [writer.id, writer.renderItem(article)])) as Record<
-    "rss" | "atom" | "json",
-    string
-  >;
+  const items = Object.fromEntries(writers.map((writer) => [writer.part, writer.renderItem(article)])) as Record<ItemPart, string>;
   return {
     file: record.file,
     slug: record.slug,
@@ -95,7 +133,7 @@ export function preparePublication(
     sourceHash: hashSource(source),
     draft: record.draft,
     warnings,
-    memberships: membershipsOf(record),
+    memberships: membershipsOf(record, siteLanguage),
     images: [...new Set([record.imageFile, ...record.bodyImages].filter((f): f is string => f !== undefined))],
     revision,
     parts: { source, record: storeJson(record), article: storeJson(article), ...items },

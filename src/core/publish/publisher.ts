@@ -47,7 +47,7 @@ import type { SiteSettings } from "../settings.ts";
 import { slugify } from "../text.ts";
 import { isSameArticle, keepFirstId, planRedirects, retirementsOf } from "./identity.ts";
 import { planLists } from "./lists.ts";
-import { hashSource, type ItemWriters, PART_NAMES, type Publication, preparePublication } from "./publication.ts";
+import { ALL_SCOPE, hashSource, type ItemWriters, membershipsOf, PART_NAMES, type Publication, preparePublication } from "./publication.ts";
 import type {
   Expectation,
   PublishStore,
@@ -562,7 +562,7 @@ class StorePublisher implements Publisher {
         for (const alias of p.redirects.aliases) taken.set(`alias\0${alias}`, p.item.file);
       }
       try {
-        p.publication = preparePublication(p.record, p.item.text, p.warnings, this.#items);
+        p.publication = preparePublication(p.record, p.item.text, p.warnings, this.#items, this.#site.language);
         this.#requireFits(
           p.item.file,
           p.record.draft ? [["record", p.publication.parts.record]] : PART_NAMES.map((part) => [part, p.publication!.parts[part]]),
@@ -639,9 +639,15 @@ class StorePublisher implements Publisher {
     const moved = renamed !== undefined ? state.articles.get(renamed) : undefined;
     // The article keeps the id it was first published with: the renamed file's, else this file's.
     const record = keepFirstId(parsed, moved ?? existing);
+    // A stored article is unchanged when its text, its rendering and its lists are what publishing it would store:
+    // the lists too, so that publishing again (`npm run publish -- --all`) files an article stored before a list
+    // existed (its language's) into it.
     const unchanged = record.draft
       ? !existing && draft?.sourceHash === sourceHash && renamed === undefined
-      : existing?.sourceHash === sourceHash && existing.fingerprint === fingerprintRecord(record) && renamed === undefined;
+      : existing?.sourceHash === sourceHash &&
+        existing.fingerprint === fingerprintRecord(record) &&
+        renamed === undefined &&
+        sameLists(existing.entries, membershipsOf(record, this.#site.language));
     const old = [existing, moved].filter((a): a is StoredArticle => !!a);
     return {
       item,
@@ -750,10 +756,20 @@ function imagesNamedIn(text: string): string[] {
   return [...found];
 }
 
-/** The change to report, or undefined when nothing a reader can see changed (a draft, an unused image's removal). */
+/** Whether an article's stored list entries are exactly the lists of these memberships. */
+function sameLists(entries: readonly { scope: string }[], memberships: readonly { scope: string }[]): boolean {
+  const stored = new Set(entries.map((e) => e.scope));
+  return stored.size === memberships.length && memberships.every((m) => stored.has(m.scope));
+}
+
+/**
+ * The change to report, or undefined when nothing a reader can see changed (a draft, an unused image's removal). The
+ * list of every article (`all`) is left out: it has no feed or page of its own, and what reads it (the sitemaps) is
+ * forgotten with every change.
+ */
 function changeOf(now: Date, parts: Partial<Omit<PublishChange, "now">>): PublishChange | undefined {
   const found: PublishChange = {
-    scopes: [...new Set(parts.scopes ?? [])].sort(),
+    scopes: [...new Set(parts.scopes ?? [])].filter((scope) => scope !== ALL_SCOPE).sort(),
     slugs: [...new Set(parts.slugs ?? [])].sort(),
     images: parts.images ?? [],
     registries: parts.registries ?? [],

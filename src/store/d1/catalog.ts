@@ -2,13 +2,13 @@
 // group (lists.ts, articles, images.ts, registries.ts, parts.ts), so a request reads only what it returns and the
 // isolate keeps nothing that grows with the archive.
 import type { ArticleRecord } from "../../core/article.ts";
-import { type Catalog, type Entry, type Facet, type FoundArticle, HOME, type ItemWriter, scopeKey } from "../../core/catalog.ts";
+import { ALL, type Catalog, type Entry, type Facet, type FoundArticle, type ItemWriter, scopeKey } from "../../core/catalog.ts";
 import { type ContentIssue, callStore } from "../../core/errors.ts";
 import { createMemo, stringBytes } from "../../core/memo.ts";
 import { entryOf } from "../../core/memory-catalog.ts";
 import type { Article } from "../../core/model.ts";
 import type { Partner } from "../../core/partners.ts";
-import { type PartName, reviveDates } from "../../core/publish/publication.ts";
+import { LATER_PARTS, type PartName, reviveDates } from "../../core/publish/publication.ts";
 import { pagePathKey } from "../../core/redirects.ts";
 import { slugify } from "../../core/text.ts";
 import { OUTPUT_REVISION } from "../../formats/index.ts";
@@ -123,6 +123,17 @@ export function createD1Catalog(db: D1Database, images: R2Bucket, options: D1Cat
     return entries.map((e) => found.get(e.slug)!);
   };
 
+  /**
+   * A part added later (LATER_PARTS) of these entries, in their order, undefined where it is not found: the article
+   * was stored before the part existed, or its version was replaced since the entries were listed. Either way the
+   * item is then written from the stored article, which `articles` reads where the catalog names it now.
+   */
+  const optionalParts = async (entries: readonly Entry[], part: PartName): Promise<({ revision: number; text: string } | undefined)[]> => {
+    if (entries.length === 0) return [];
+    const found = await readParts(shards, await locate(entries), part, { optional: true });
+    return entries.map((e) => found.get(e.slug));
+  };
+
   const articles = async (entries: readonly Entry[]): Promise<Article[]> =>
     (await parts(entries, "article")).map((row) => reviveDates<Article>(row.text));
 
@@ -165,19 +176,19 @@ export function createD1Catalog(db: D1Database, images: R2Bucket, options: D1Cat
       const { results } = await callStore("d1", "slice", () => statements.slice(scopeKey(scope), now, from, to).all<EntryRow>());
       return results.map(toEntry);
     },
-    async nextRelease(now, scope = HOME) {
+    async nextRelease(now, scope = ALL) {
       return releaseOf(await callStore("d1", "nextRelease", () => statements.next(scopeKey(scope), now).first<{ next: number | null }>()));
     },
     async window(scope, now, rows) {
       const key = scopeKey(scope);
-      const home = key === scopeKey(HOME);
+      const all = key === scopeKey(ALL);
       // One batch, one round trip: the four reads a feed document is planned from.
       const results = await callStore("d1", "window", () =>
         db.batch<unknown>([
           statements.count(key, now),
           "newest" in rows ? statements.newest(key, now, rows.newest) : statements.slice(key, now, rows.from, rows.to),
           statements.next(key, now),
-          ...(home ? [] : [statements.next(scopeKey(HOME), now)]),
+          ...(all ? [] : [statements.next(scopeKey(ALL), now)]),
         ]),
       );
       const [count, listed, next, siteNext] = results.map((r) => r.results);
@@ -186,21 +197,23 @@ export function createD1Catalog(db: D1Database, images: R2Bucket, options: D1Cat
         ...countOf((count as CountRow[])[0]),
         entries: (listed as EntryRow[]).map(toEntry),
         nextRelease,
-        siteNextRelease: home ? nextRelease : releaseOf((siteNext as { next: number | null }[])[0]),
+        siteNextRelease: all ? nextRelease : releaseOf((siteNext as { next: number | null }[])[0]),
       };
     },
     articles,
     async items(entries, writer: ItemWriter) {
-      const rows = await parts(entries, writer.id);
-      const stale = entries.filter((_e, i) => rows[i]!.revision !== OUTPUT_REVISION);
-      if (stale.length === 0) return rows.map((row) => row.text);
-      // Items written by an older revision of the renderers are written again from the stored article, and kept.
-      const texts = rows.map((row) => row.text);
-      const missing = stale.filter((e) => rewritten.get(`${e.fingerprint}/${writer.id}`) === undefined);
+      const rows = LATER_PARTS.has(writer.part) ? await optionalParts(entries, writer.part) : await parts(entries, writer.part);
+      const current = (i: number) => rows[i] !== undefined && rows[i].revision === OUTPUT_REVISION;
+      if (entries.every((_e, i) => current(i))) return rows.map((row) => row!.text);
+      // Items written by an older revision of the renderers, or never written (an excerpt of an article stored before
+      // excerpts were), are written again from the stored article, and kept.
+      const texts = rows.map((row) => row?.text ?? "");
+      const stale = entries.filter((_e, i) => !current(i));
+      const missing = stale.filter((e) => rewritten.get(`${e.fingerprint}/${writer.part}`) === undefined);
       const fresh = new Map((await articles(missing)).map((a, i) => [missing[i]!.slug, writer.renderItem(a)]));
       for (const [i, entry] of entries.entries()) {
-        if (rows[i]!.revision === OUTPUT_REVISION) continue;
-        const key = `${entry.fingerprint}/${writer.id}`;
+        if (current(i)) continue;
+        const key = `${entry.fingerprint}/${writer.part}`;
         const text = rewritten.get(key) ?? fresh.get(entry.slug)!;
         rewritten.set(key, text, stringBytes(text));
         texts[i] = text;
@@ -262,7 +275,7 @@ export function createD1Catalog(db: D1Database, images: R2Bucket, options: D1Cat
       const page = query.rule ? pagePathKey(query.rule.slug) : null;
       // One batch, one round trip: the path's rows and the site's next release.
       const [found, next] = await callStore("d1", "lookupPath", () =>
-        db.batch<unknown>([pathRows(db, query, now, page), statements.next(scopeKey(HOME), now)]),
+        db.batch<unknown>([pathRows(db, query, now, page), statements.next(scopeKey(ALL), now)]),
       );
       return {
         rows: pathRowsOf(found!.results as { source: string; slug: string | null; published: number | null }[]),

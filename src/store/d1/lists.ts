@@ -2,7 +2,6 @@
 // positions (src/core/publish/lists.ts has the rules; migrations/0003 the schema), and the statements that read and
 // write them. Each read is one indexed lookup; each write moves only the positions of articles not yet out (embargoed
 // ones, and those stored at the same instant), so no write grows with the archive.
-import { HOME_SCOPE } from "../../core/publish/publication.ts";
 import { unrefusedRow } from "./guard.ts";
 
 /** An entry of a list as the catalog reads it: the article's row fields its Entry needs, and where its parts are. */
@@ -206,7 +205,7 @@ export function clearListScratch(db: D1Database): D1PreparedStatement[] {
 
 /**
  * Recomputes the facets of every list the write touched: named by its newest article (by publication time), public
- * from its first listed instant; gone when no article is left in it.
+ * from its first listed instant; gone when no article is left in it. The site's lists (`home`, `all`) are no facets.
  */
 export function refreshFacets(db: D1Database): D1PreparedStatement[] {
   return [
@@ -219,7 +218,7 @@ export function refreshFacets(db: D1Database): D1PreparedStatement[] {
               (SELECT name FROM memberships m WHERE m.scope = t.scope AND m.removed = 0 ORDER BY m.published DESC, m.slug LIMIT 1),
               (SELECT listed FROM memberships m WHERE m.scope = t.scope AND m.removed = 0 ORDER BY m.listed, m.position LIMIT 1)
        FROM touched_scopes t
-       WHERE t.scope <> '${HOME_SCOPE}' AND EXISTS (SELECT 1 FROM memberships m WHERE m.scope = t.scope AND m.removed = 0)`,
+       WHERE instr(t.scope, '/') > 0 AND EXISTS (SELECT 1 FROM memberships m WHERE m.scope = t.scope AND m.removed = 0)`,
     ),
     db.prepare("DELETE FROM touched_scopes"),
     db.prepare("DELETE FROM list_changes"),

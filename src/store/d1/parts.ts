@@ -114,12 +114,14 @@ function partsQuery(db: D1Database, part: PartName, locations: readonly PartsLoc
 
 /**
  * The part `part` of every located article, by slug: one query per shard involved, the shards' queries in parallel.
- * A located article whose part is missing is an error (the catalog names a version its shard does not hold).
+ * A located article whose part is missing is an error (the catalog names a version its shard does not hold), unless
+ * `optional`: a part only articles published since it existed have (excerpt items), left out of the answer.
  */
 export async function readParts(
   shards: PartsShards,
   locations: readonly PartsLocation[],
   part: PartName,
+  { optional = false }: { optional?: boolean } = {},
 ): Promise<Map<string, { revision: number; text: string }>> {
   const found = new Map<string, { revision: number; text: string }>();
   await Promise.all(
@@ -130,7 +132,7 @@ export async function readParts(
       for (const row of results) found.set(row.slug, { revision: row.revision, text: row.text });
     }),
   );
-  for (const location of locations) if (!found.has(location.slug)) throw new MissingPartsError(part, location);
+  if (!optional) for (const location of locations) if (!found.has(location.slug)) throw new MissingPartsError(part, location);
   return found;
 }
 

@@ -1,4 +1,4 @@
-// Table `redirects`: the old URLs that lead to articles (src/core/redirects.ts has the rules, migrations/0004 the
+// Table `redirects`: the old URLs that lead to articles (src/core/redirects.ts has the rules, migrations/0005 the
 // schema): the aliases their front matter claims and the pages of slugs they had, each row naming the article by its
 // id. The writes of a publish, and the one query that answers a path no route matched.
 import type { PathQuery, PathRow } from "../../core/redirects.ts";

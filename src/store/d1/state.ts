@@ -1,14 +1,17 @@
 // The scheduled run's and the WebSub notifier's memory in D1's `state` table: the last announced version of each
-// feed, the feeds to announce again, and the run's clock; and the one query that finds what the clock released.
+// feed, the feeds to announce again, the run's clock and the tags a Workers Caching purge could not take; and the one
+// query that finds what the clock released.
 
 import type { ScopeKey } from "../../core/catalog.ts";
 import { callStore } from "../../core/errors.ts";
 import type { ReleasedArticle, ReleaseLedger } from "../../core/releases.ts";
 import type { HubStateStore, PendingFeed } from "../../core/websub.ts";
+import type { PurgeQueue } from "../../runtime/edge-cache.ts";
 
 /**
  * Keys in `state`: `websub:{scope}` → {hub, version}; `websub-retry:{scope}` → {hub, failures, retryAt} (a bare hub
- * string, as stored before retries waited, is a feed due at once); `releases:until` → epoch ms.
+ * string, as stored before retries waited, is a feed due at once); `releases:until` → epoch ms; `purge:{tag}` → the
+ * time the tag was last queued (epoch ms).
  */
 const ANNOUNCED = "websub:";
 const RETRY = "websub-retry:";
@@ -110,6 +113,44 @@ export function createD1ReleaseLedger(db: D1Database): ReleaseLedger {
           .bind(CLOCK, String(until.getTime()))
           .run(),
       );
+    },
+  };
+}
+
+const PURGE = "purge:";
+/** The key after every `purge:…` key (';' follows ':'), so queued tags are one range over the primary key. */
+const PURGE_END = "purge;";
+
+/** Tags a Workers Caching purge could not take (src/runtime/edge-cache.ts), kept in `db` until the next scheduled run. */
+export function createD1PurgeQueue(db: D1Database, now: () => Date = () => new Date()): PurgeQueue {
+  return {
+    async add(tags) {
+      if (tags.length === 0) return;
+      const insert = db.prepare("INSERT INTO state (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value");
+      const at = String(now().getTime());
+      await query("purge queue write", () => db.batch(tags.map((tag) => insert.bind(PURGE + tag, at))));
+    },
+    async pending(limit) {
+      const { results } = await query("purge queue", () =>
+        db
+          .prepare("SELECT key FROM state WHERE key >= ?1 AND key < ?2 ORDER BY key LIMIT ?3")
+          .bind(PURGE, PURGE_END, limit + 1)
+          .all<{ key: string }>(),
+      );
+      const tags = results.slice(0, limit).map((row) => row.key.slice(PURGE.length));
+      return { tags, more: results.length > limit };
+    },
+    async clear(tags, upTo) {
+      const bound = upTo.getTime();
+      if (tags === "all") {
+        await query("purge queue clear", () =>
+          db.prepare("DELETE FROM state WHERE key >= ?1 AND key < ?2 AND CAST(value AS INTEGER) <= ?3").bind(PURGE, PURGE_END, bound).run(),
+        );
+        return;
+      }
+      if (tags.length === 0) return;
+      const remove = db.prepare("DELETE FROM state WHERE key = ?1 AND CAST(value AS INTEGER) <= ?2");
+      await query("purge queue clear", () => db.batch(tags.map((tag) => remove.bind(PURGE + tag, bound))));
     },
   };
 }

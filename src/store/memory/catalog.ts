@@ -1,7 +1,7 @@
 // The Catalog over the in-memory store's tables: the same answers as the D1 catalog over the same writes (the
 // catalog contract runs on both), read the way D1's queries read (positions, tombstones, listed instants).
 import type { ArticleRecord } from "../../core/article.ts";
-import { type Catalog, type Entry, type Facet, type FacetKind, HOME, type Scope, scopeKey } from "../../core/catalog.ts";
+import { ALL, type Catalog, type Entry, type Facet, type FacetKind, type ListScope, scopeKey } from "../../core/catalog.ts";
 import type { ContentIssue } from "../../core/errors.ts";
 import { entryOf } from "../../core/memory-catalog.ts";
 import type { Article } from "../../core/model.ts";
@@ -27,17 +27,17 @@ const byPublished = (a: ListRow, b: ListRow) => b.published - a.published || (a.
  * authors.yaml holds it) is public from the start, as D1's catalog serves it.
  */
 export function createMemoryStoreCatalog(tables: MemoryTables, siteUrl?: string): Catalog {
-  const rowsOf = (scope: Scope | string) => tables.lists.get(typeof scope === "string" ? scope : scopeKey(scope))?.rows ?? [];
-  const live = (scope: Scope | string) => rowsOf(scope).filter((r) => !r.removed);
+  const rowsOf = (scope: ListScope | string) => tables.lists.get(typeof scope === "string" ? scope : scopeKey(scope))?.rows ?? [];
+  const live = (scope: ListScope | string) => rowsOf(scope).filter((r) => !r.removed);
   /** Positions taken at `now`: the list's first positions, up to the last listed by then. */
-  const positionsAt = (scope: Scope, now: Date) => {
+  const positionsAt = (scope: ListScope, now: Date) => {
     const rows = rowsOf(scope);
     let n = 0;
     while (n < rows.length && rows[n]!.listed <= now.getTime()) n++;
     return n;
   };
   // Removed positions are counted per list, as D1 counts them (exact at any instant after the list's last removal).
-  const countAt = (scope: Scope, now: Date) => Math.max(0, positionsAt(scope, now) - (tables.lists.get(scopeKey(scope))?.removed ?? 0));
+  const countAt = (scope: ListScope, now: Date) => Math.max(0, positionsAt(scope, now) - (tables.lists.get(scopeKey(scope))?.removed ?? 0));
   const out = (row: ListRow, now: Date) => !row.removed && row.listed <= now.getTime() && row.published <= now.getTime();
   const articleRow = (slug: string) => tables.articles.get(slug)!;
   const facetOf = (scope: string): Facet | undefined => {
@@ -47,17 +47,17 @@ export function createMemoryStoreCatalog(tables: MemoryTables, siteUrl?: string)
     return { kind: scope.slice(0, slash) as FacetKind, slug: scope.slice(slash + 1), name: [...rows].sort(byPublished)[0]!.name };
   };
   const firstListed = (scope: string) => Math.min(...live(scope).map((r) => r.listed));
-  const nextRelease = (now: Date, scope: Scope = HOME) => {
+  const nextRelease = (now: Date, scope: ListScope = ALL) => {
     const later = live(scope).filter((r) => r.listed > now.getTime());
     return later.length ? new Date(Math.min(...later.map((r) => r.listed))) : undefined;
   };
-  const newest = (scope: Scope, now: Date, limit: number) =>
+  const newest = (scope: ListScope, now: Date, limit: number) =>
     live(scope)
       .filter((r) => out(r, now))
       .sort(byPublished)
       .slice(0, limit)
       .map((r) => entry(articleRow(r.slug)));
-  const slice = (scope: Scope, now: Date, from: number, to: number) =>
+  const slice = (scope: ListScope, now: Date, from: number, to: number) =>
     rowsOf(scope)
       .slice(Math.max(0, from), Math.max(0, to))
       .filter((r) => !r.removed && r.listed <= now.getTime())
@@ -93,7 +93,7 @@ export function createMemoryStoreCatalog(tables: MemoryTables, siteUrl?: string)
     async slice(scope, now, from, to) {
       return to <= from ? [] : slice(scope, now, from, to);
     },
-    async nextRelease(now, scope = HOME) {
+    async nextRelease(now, scope = ALL) {
       return nextRelease(now, scope);
     },
     async window(scope, now, rows) {
@@ -109,8 +109,10 @@ export function createMemoryStoreCatalog(tables: MemoryTables, siteUrl?: string)
     async items(entries, writer) {
       return entries.map((e) => {
         const row = articleRow(e.slug);
-        // Items written by an older revision of the renderers are written again from the stored article.
-        return row.revision === OUTPUT_REVISION ? row.parts[writer.id] : writer.renderItem(reviveDates<Article>(row.parts.article));
+        // Items written by an older revision of the renderers, or never written (an excerpt of an article stored
+        // before excerpts were), are written again from the stored article.
+        const stored = row.revision === OUTPUT_REVISION ? row.parts[writer.part] : undefined;
+        return stored ?? writer.renderItem(reviveDates<Article>(row.parts.article));
       });
     },
     async find(slug, { drafts = false, publishedBy } = {}) {

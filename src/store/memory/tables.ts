@@ -18,7 +18,8 @@ export interface ArticleRow {
   warnings: string;
   version: string;
   revision: number;
-  parts: Readonly<Record<PartName, string>>;
+  /** Every part publishing writes; an article stored before a part existed (excerpts) lacks it. */
+  parts: Readonly<Partial<Record<PartName, string>> & Record<"source" | "record" | "article", string>>;
   images: readonly string[];
 }
 

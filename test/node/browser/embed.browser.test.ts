@@ -7,11 +7,13 @@ import type { AddressInfo } from "node:net";
 import { type ServerType, serve } from "@hono/node-server";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ASSET_PATHS } from "../../../src/assets/paths.ts";
 import { formatRelativeTime } from "../../../src/core/headlines.ts";
 import type { App } from "../../../src/http/app.ts";
 import { appOver } from "../../support/app.ts";
 import { launchChromium } from "../../support/chromium.ts";
 import { fixtureSite, fixtureSource, HOSTILE_TITLE, NEWS_TITLES, NOW } from "../../support/embed-fixture.ts";
+import { withAssets } from "../../support/static-assets.ts";
 
 const ARTIFACTS = new URL("../../../test-results/", import.meta.url);
 mkdirSync(ARTIFACTS, { recursive: true });
@@ -52,7 +54,9 @@ beforeAll(async () => {
 
   let app: App | undefined;
   appServer = await new Promise<ServerType>((resolve) => {
-    const server = serve({ fetch: (req) => app!.fetch(req), port: 0, hostname: "127.0.0.1" }, () => resolve(server));
+    // The static assets in front of the app, as Cloudflare serves them (the stylesheets, the partner script).
+    const platform = withAssets((req) => app!.fetch(req));
+    const server = serve({ fetch: platform, port: 0, hostname: "127.0.0.1" }, () => resolve(server));
   });
   appOrigin = `http://127.0.0.1:${(appServer.address() as AddressInfo).port}`;
   app = appOver({ source: fixtureSource([partnerOrigin]), site: fixtureSite(appOrigin), now: () => NOW, log: () => {} });
@@ -293,6 +297,20 @@ describe("iframe page", () => {
   });
 });
 
+describe("the fingerprinted copy of embed.js", () => {
+  it("reads headlines.json at the site's root, not under /assets/", async () => {
+    const pinned = `<script src="APP${ASSET_PATHS.embedJs}" data-section="news" data-limit="2"></script>`;
+    const { context, page, requests } = await openPartnerPage("/pinned.html", partnerPage(pinned));
+    try {
+      const items = await widgetItems(page);
+      expect(items.map((i) => i.title)).toEqual(NEWS_TITLES.slice(0, 2));
+      expect(requests.filter((url) => url.includes("headlines.json"))).toEqual([`${appOrigin}/headlines.json?section=news&limit=2`]);
+    } finally {
+      await context.close();
+    }
+  });
+});
+
 describe("pages for people", () => {
   it("a feed opened in the browser is a styled page, not a wall of XML", async () => {
     const context = await browser.newContext();
@@ -327,7 +345,10 @@ describe("pages for people", () => {
     await page.waitForFunction(() => document.getElementById("copy-status")!.textContent !== ""); // the clipboard is async
     await expect(page.locator("#copy-status").textContent()).resolves.toBe(`Copied ${appOrigin}/sections/news/rss.xml`);
     expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(`${appOrigin}/sections/news/rss.xml`);
-    expect(errors).toEqual([]); // the CSP hash lets the copy script run
+    expect(errors).toEqual([]); // the CSP hash lets the copy script run, and 'self' the stylesheet load
+    // The stylesheet is a static asset (src/assets/page.css), linked at its fingerprinted path, and applied.
+    await expect(page.locator('link[rel="stylesheet"]').getAttribute("href")).resolves.toBe(appOrigin + ASSET_PATHS.pageCss);
+    expect(await page.evaluate(() => getComputedStyle(document.body).maxWidth)).toBe("736px"); // 46rem
     await page.screenshot({ path: artifact("index.png"), fullPage: true });
     await context.close();
   });

@@ -14,6 +14,7 @@ import type { App } from "../../../src/http/app.ts";
 import { createDirectorySource } from "../../../src/node/directory-source.ts";
 import { appOver } from "../../support/app.ts";
 import { launchChromium } from "../../support/chromium.ts";
+import { withAssets } from "../../support/static-assets.ts";
 
 const ARTICLES = fileURLToPath(new URL("../../../articles/", import.meta.url));
 const ARTIFACTS = new URL("../../../test-results/", import.meta.url);
@@ -32,7 +33,9 @@ let partnerOrigin: string;
 beforeAll(async () => {
   let app: App | undefined;
   appServer = await new Promise<ServerType>((resolve) => {
-    const server = serve({ fetch: (req) => app!.fetch(req), port: 0, hostname: "127.0.0.1" }, () => resolve(server));
+    // The static assets in front of the app, as Cloudflare serves them (the stylesheets, the partner script).
+    const platform = withAssets((req) => app!.fetch(req));
+    const server = serve({ fetch: platform, port: 0, hostname: "127.0.0.1" }, () => resolve(server));
   });
   appOrigin = `http://127.0.0.1:${(appServer.address() as AddressInfo).port}`;
   const site = parseSettings({
