@@ -55,7 +55,7 @@ describe("a store that fails a read", () => {
     { path: "/articles/oil-deal", sql: /FROM articles a LEFT JOIN article_parts/, operation: "find" },
     { path: "/images/dot.png", sql: /FROM images i/, operation: "image" },
     // A path with nothing at it still asks when the next embargo lifts, to bound the 404's lifetime.
-    { path: "/nothing-here", sql: /listed AS next/, operation: "nextRelease" },
+    { path: "/nothing-here", sql: /listed AS next/, operation: "lookupPath" },
   ])("$path: D1 failing $operation answers 503 with Retry-After, then serves again", async ({ path, sql, operation }) => {
     const faults = appWithFaults({ sql });
     const res = await faults.app.request(BASE + path);

@@ -75,7 +75,9 @@ async function rows(db: D1Database, sql: string): Promise<Record<string, unknown
 /** Inserts `list` into `table` of `db`, the columns of the first row. */
 async function insertAll(db: D1Database, table: string, list: readonly Record<string, unknown>[]): Promise<void> {
   if (list.length === 0) return;
-  const columns = Object.keys(list[0]!);
+  // Only the columns the older table has: later migrations add columns (0005's shaping) the copy must leave out.
+  const known = new Set((await rows(db, `PRAGMA table_info(${table})`)).map((c) => c.name));
+  const columns = Object.keys(list[0]!).filter((c) => known.has(c));
   const statement = db.prepare(`INSERT INTO ${table} (${columns.join(", ")}) VALUES (${columns.map((_c, i) => `?${i + 1}`).join(", ")})`);
   await db.batch(list.map((row) => statement.bind(...columns.map((c) => row[c] ?? null))));
 }
