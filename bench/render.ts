@@ -33,7 +33,7 @@ export interface RenderRow {
   oursWarm: Timing;
   /**
    * Warm, with FEED_LINK_QUERY set: each stored item's link found, read back and written again with the query (the
-   * per-request work the option adds; README, "Feed options").
+   * per-request work the option adds; docs/feeds.md, "Feed options").
    */
   oursWarmLinkQuery?: Timing;
   /** Warm, as excerpts (FEED_CONTENT = excerpt): the stored excerpt items assembled, and the document's bytes. */

@@ -150,8 +150,8 @@ export async function runServed(
     },
   );
 
-  // The same archive with every article's parts moved into a parts database (PARTS_1; README, "Capacity: more than
-  // one database") through the publish API's move route, on a copy: the move's rate, then the same uncached feeds,
+  // The same archive with every article's parts moved into a parts database (PARTS_1; docs/capacity.md)
+  // through the publish API's move route, on a copy: the move's rate, then the same uncached feeds,
   // which must be the same bytes, read from the catalog and the parts database.
   const sharded = join(WORK, "scratch", "served-parts");
   await rm(sharded, { recursive: true, force: true });

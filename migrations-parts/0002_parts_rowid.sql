@@ -3,8 +3,7 @@
 -- as 0001 made it: a row is kilobytes of text, over the 1/20 of a page SQLite's documents name for WITHOUT ROWID, so
 -- its key lives in a small index and its text at the end of the row, past the columns the sweep reads (BENCHMARKS.md,
 -- "Issue 17"). The index on `written` goes: the sweep walks the key, and the index only cost every write. The table is
--- rebuilt once, so the database needs room for a second copy of it while this runs (README, "Capacity: more than one
--- database").
+-- rebuilt once, so the database needs room for a second copy of it while this runs (docs/capacity.md).
 CREATE TABLE article_parts_next (
   slug TEXT NOT NULL,
   version TEXT NOT NULL,               -- new for every write (a UUID)

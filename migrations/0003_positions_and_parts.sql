@@ -1,6 +1,6 @@
 -- Lists whose writes never grow with the archive, and articles' parts in the same row shape in every database.
 -- Both tables are rebuilt once (SQLite cannot change a primary key in place): the database needs room for a second
--- copy of its article_parts while this runs (README, "Capacity: more than one database").
+-- copy of its article_parts while this runs (docs/capacity.md).
 
 -- Parts: the row shape of a parts database (migrations-parts/), so the catalog's own table is one more shard read and
 -- written by the same statements (src/store/d1/parts.ts): every version under its own key, written before the

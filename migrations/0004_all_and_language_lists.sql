@@ -6,7 +6,7 @@
 -- count included: sitemap files keep their URLs. Language lists cannot be filled here (an article's language is in its
 -- stored record, possibly in a parts database, and the site's language is a setting): publishing again
 -- (`npm run publish -- --all`) files every stored article into its language's list, since an article whose stored
--- lists differ from its lists is not "unchanged" (README, "Feed options").
+-- lists differ from its lists is not "unchanged" (docs/feeds.md, "Feed options").
 INSERT INTO memberships (scope, position, slug, published, listed, name, removed)
   SELECT 'all', position, slug, published, listed, name, removed FROM memberships WHERE scope = 'home';
 INSERT INTO lists (scope, removed) SELECT 'all', removed FROM lists WHERE scope = 'home';

@@ -5,7 +5,7 @@ const KiB = 1024;
 const MiB = 1024 * KiB;
 
 /**
- * The limits, chosen far above what a newsroom writes (README, "Bad input"): they exist so that a hostile or broken
+ * The limits, chosen far above what a newsroom writes (docs/bad-input.md): they exist so that a hostile or broken
  * file is refused with a message instead of stalling the check or the worker.
  */
 export const LIMITS = {

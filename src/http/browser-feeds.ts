@@ -1,8 +1,8 @@
 // Feeds opened in a browser: the media type that lets browsers apply the feeds' CSS stylesheet (a static asset,
 // src/assets/feed.css, named by each RSS and Atom document).
 //
-// The choice (see README, "Partner embeds and pages"): every client gets the same bytes, the feed itself, with an
-// `<?xml-stylesheet type="text/css"?>` PI that readers ignore. XSLT is not used because Chromium is removing it.
+// The choice (docs/feeds.md, "A feed opened in a browser"): every client gets the same bytes, the feed itself, with
+// an `<?xml-stylesheet type="text/css"?>` PI that readers ignore. XSLT is not used because Chromium is removing it.
 // Chromium shows application/rss+xml and application/atom+xml as plain text and applies stylesheets only to
 // documents served with a generic XML type, so for a top-level browser navigation (Sec-Fetch-Dest: document, a
 // header feed readers do not send) only the Content-Type header becomes application/xml. The body, and so the

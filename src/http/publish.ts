@@ -272,7 +272,7 @@ export function registerPublishRoutes(app: Hono, ctx: AppContext, options: Publi
     });
   }
 
-  // Moves articles' parts out of one shard into the write shard, a bounded step per request (README, "Capacity"):
+  // Moves articles' parts out of one shard into the write shard, a bounded step per request (docs/capacity.md):
   // nothing a reader sees changes, so no feed is forgotten and no hub told.
   app.post("/api/parts/move", async (c) => {
     if (!publisher.moveParts) throw new RequestError("not-found", "This store keeps no parts databases.");

@@ -8,7 +8,7 @@ import { countUtf8Bytes } from "../core/limits.ts";
 import { slugify } from "../core/text.ts";
 import type { SourceAuthor, SourceTime } from "./model.ts";
 
-/** An article's front matter, in the order it is written (the contract: README "Content: the front-matter contract"). */
+/** An article's front matter, in the order it is written (the contract: README, "Content: the front-matter contract"). */
 export interface ImportedFrontMatter {
   title: string;
   slug: string;

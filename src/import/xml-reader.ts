@@ -11,7 +11,7 @@ export interface XmlElement {
   children: (XmlElement | string)[];
 }
 
-/** What a document may cost at most, whatever it holds (README, "Moving in"). */
+/** What a document may cost at most, whatever it holds (docs/moving-in.md). */
 export const XML_LIMITS = {
   /** Elements open at once: an RSS item needs 5, an Atom entry with XHTML content a few dozen. */
   depth: 100,

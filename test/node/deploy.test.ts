@@ -17,7 +17,7 @@ const command = (args: string[]) => args.map((a) => a.replace(/^.*\/wrangler\.js
 
 describe("npm run deploy", () => {
   it("migrates every database the environment binds before it deploys", async () => {
-    // The production section as a newsroom past one database has it (README, "Capacity"): PARTS_1 beside DB.
+    // The production section as a newsroom past one database has it (docs/capacity.md): PARTS_1 beside DB.
     const config = join(dir, "wrangler.toml");
     const toml = await readFile(join(ROOT, "wrangler.toml"), "utf8");
     await writeFile(config, `${toml}\n[[env.production.d1_databases]]\nbinding = "PARTS_1"\ndatabase_name = "p1"\ndatabase_id = "x"\n`);

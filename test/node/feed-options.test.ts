@@ -1,4 +1,4 @@
-// The feed options (README, "Feed options"): excerpt feeds (FEED_CONTENT), a query on item links (FEED_LINK_QUERY),
+// The feed options (docs/feeds.md, "Feed options"): excerpt feeds (FEED_CONTENT), a query on item links (FEED_LINK_QUERY),
 // `main_feed: false`, language feeds and partners' own feeds, through app.request() on Node, with the judges
 // (feedparser strict and loose, xmllint, the JSON Feed 1.1 schema) on every variant. Real readers: feed-options-readers.
 import fc from "fast-check";

@@ -1,4 +1,4 @@
-// Evidence for the README: what the `feed` package (6.x) gets wrong on our fixture articles, judged by the same
+// Evidence for docs/choices.md: what the `feed` package (6.x) gets wrong on our fixture articles, judged by the same
 // independent parsers as our own renderers. If a future `feed` fixes these, this test fails and the choice is revisited.
 import { beforeAll, describe, expect, it } from "vitest";
 import { feedPackageOf } from "../../bench/feed-peer.ts";

@@ -1,5 +1,5 @@
 // Golden files for feeds only the HTTP layer plans: a section feed (with a WebSub hub), a full archive page, and the
-// feed options (README, "Feed options"): excerpts with a query on links, a language's feed, a partner's own feed; per
+// feed options (docs/feeds.md, "Feed options"): excerpts with a query on links, a language's feed, a partner's own feed; per
 // format, byte for byte; and the independent judges' view of them. `UPDATE_GOLDEN=1 npm test` rewrites them.
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";

@@ -170,7 +170,7 @@ describe("npm start", () => {
   }, 180_000);
 
   it("with a parts database bound and PARTS_WRITE_SHARD set, migrates it too and serves the sample from it", async () => {
-    // The config as a newsroom past one database's capacity has it (README, "Capacity"): PARTS_1 beside DB.
+    // The config as a newsroom past one database's capacity has it (docs/capacity.md): PARTS_1 beside DB.
     const sharded = join(dir, "wrangler-shards.toml");
     const toml = (await readFile(config, "utf8")).replace(/^\[vars\]$/m, '[vars]\nPARTS_WRITE_SHARD = "1"');
     await writeFile(

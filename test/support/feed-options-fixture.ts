@@ -1,4 +1,4 @@
-// A newsroom for the feed options (README, "Feed options"): articles in English and Persian, one kept out of the main
+// A newsroom for the feed options (docs/feeds.md, "Feed options"): articles in English and Persian, one kept out of the main
 // feeds, one whose canonical URL is on another site, one whose canonical URL on this site has its own query and
 // fragment, embargoed articles with words no feed may show before their time, and partners with and without feeds.
 import type { MemoryFiles } from "../../src/sources/memory.ts";
