@@ -1,6 +1,7 @@
 // The documentation's cross-references hold: every relative link in README.md, BENCHMARKS.md and docs/ leads to a
 // file, and to a heading of it when it names one (GitHub's anchors); every comment or page that names a section of the
-// README or of a docs/ page in words (`README, "Settings"`, `docs/feeds.md, "Feed options"`) names one that is there.
+// README or of a docs/ page in words (`README, "Settings"`, `docs/feeds.md, "Feed options"`) names one that is there;
+// and the README's Layout names every folder and module (by file name: two modules of one name are one entry to it).
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join, relative, sep } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -142,5 +143,38 @@ describe("the repository's documentation", () => {
       expect(list, page).toContain(`](${page})`);
       expect(readFileSync(join(ROOT, page), "utf8").split("\n").slice(0, 6).join("\n"), page).toContain("](../README.md");
     }
+  });
+});
+
+describe("the README's Layout", () => {
+  const readme = readFileSync(join(ROOT, "README.md"), "utf8");
+  const layout = readme.slice(readme.indexOf("## Layout"), readme.indexOf("## Content"));
+  const source = (p: string) => !p.split("/").some((segment) => segment.startsWith("."));
+  const escaped = (name: string) => name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  /** A file named on its own (not as the start of a longer name); a folder as `name/`, alone or at the start of a path. */
+  const named = (name: string) => new RegExp(`(^|[\\s(,;:/])${escaped(name)}(?=$|[\\s),;:*])`, "m").test(layout);
+  const namedFolder = (name: string) => new RegExp(`(^|[\\s(,;:/])${escaped(name)}/`, "m").test(layout);
+
+  it("names every folder of src, test, bench, migrations and docs (fixture trees' own folders aside)", () => {
+    const folders = new Set(
+      ["src", "test", "bench", "docs", "migrations", "migrations-parts"]
+        .flatMap((dir) => filesUnder(dir, source))
+        .map((p) => p.slice(0, p.lastIndexOf("/")))
+        .filter((dir) => !/^test\/fixtures\/[^/]+\//.test(dir)),
+    );
+    const unnamed = [...folders].filter((dir) => !namedFolder(dir.slice(dir.lastIndexOf("/") + 1)));
+    expect(unnamed).toEqual([]);
+  });
+
+  it("names every module of src and bench, every migration and every docs page", () => {
+    const files = [
+      ...filesUnder("src", source),
+      ...filesUnder("bench", (p) => p.endsWith(".ts")),
+      ...filesUnder("migrations", source),
+      ...filesUnder("migrations-parts", source),
+      ...filesUnder("docs", source),
+    ];
+    const unnamed = files.filter((p) => !named(p.slice(p.lastIndexOf("/") + 1)));
+    expect(unnamed).toEqual([]);
   });
 });

@@ -148,7 +148,8 @@ export function referenceProblems(tree: Tree, has: (path: string) => boolean = (
     return found;
   };
   for (const [file, text] of tree) {
-    const joined = joinedComments(text);
+    // In a page, what stands in code is an example, not a reference.
+    const joined = joinedComments(file.endsWith(".md") ? withoutFences(text).replace(/(`+)[\s\S]*?\1/g, " ") : text);
     for (const m of joined.matchAll(/\b(README(?:\.md)?|docs\/[\w./-]*?\.md)\b(?:,? +"([^"\n]{1,120})")?/g)) {
       const page = m[1]!.startsWith("README") ? "README.md" : m[1]!;
       const section = m[2];
