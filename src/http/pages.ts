@@ -1,4 +1,5 @@
 // The index page: every feed (home, sections, tags, authors) with subscribe links, copy buttons and autodiscovery.
+
 import type { Hono } from "hono";
 import { type Catalog, FACET_KINDS, HOME, scopeKey } from "../core/catalog.ts";
 import { facetLabel, GROUP_TITLES, listedFacets, scopePath } from "../core/feed-plan.ts";
@@ -11,6 +12,7 @@ import type { AppContext } from "./context.ts";
 import { headlineList, latestArticles } from "./facet-pages.ts";
 import { html, page, type SafeHtml, trusted } from "./html.ts";
 import { labelsFor } from "./labels.ts";
+import { answerPlainPermalink } from "./redirects.ts";
 import { cacheControl } from "./responses.ts";
 
 // Copies a feed URL and says so in a live region; without the Clipboard API the URL stays selectable in <code>.
@@ -88,6 +90,9 @@ ${groups}<p id="copy-status" role="status" class="muted"></p>
 export function registerIndexPage(app: Hono, ctx: AppContext): void {
   app.get("/", async (c) => {
     const now = ctx.now();
+    // WordPress's plain permalink of an article moved in (an alias /?p=123) leads to its page.
+    const moved = await answerPlainPermalink(c, ctx, now);
+    if (moved) return moved;
     const [latest, siteNextRelease] = await Promise.all([latestArticles(ctx, HOME, now), ctx.catalog.nextRelease(now)]);
     const body = await renderIndexPage(ctx.site, ctx.catalog, now, latest);
     return c.html(body, 200, {

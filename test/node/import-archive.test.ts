@@ -6,7 +6,8 @@
 // walked back through the archive) carries the WordPress guids, as feedparser and gofeed read them; every published
 // post's old permalink (with and without its trailing slash, its percent-escapes as WordPress wrote them and
 // upper-cased) and every old slug answers 301 to the new page; a draft's (a private post's) and the scheduled post's
-// old permalinks answer exactly as an unknown path; and no alias appears in a feed, a sitemap or a page.
+// old permalinks answer exactly as an unknown path; WordPress's plain permalinks (/?p=ID) answer 301 likewise, a draft's
+// or the scheduled post's the home page as an unknown post id's; and no alias appears in a feed, a sitemap or a page.
 import { execFile } from "node:child_process";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -147,13 +148,15 @@ describe(`a generated export of ${SIZE} posts`, () => {
     expect(content.drafts.length).toBe(posts.filter((p) => p.status === "draft" || p.status === "private").length);
     const ids = new Set(content.records.map((r) => r.id));
     for (const p of published) expect(ids.has(guidOf(p)), `post ${p.id}`).toBe(true);
-    // On the old domain, the old permalinks are paths of this site.
+    // On the old domain, the old permalinks are paths of this site; each post also keeps WordPress's plain one (/?p=ID).
     const aliases = content.records.flatMap((r) => r.aliases ?? []);
     expect(new Set(aliases).size).toBe(aliases.length);
+    const pretty = aliases.filter((a) => !a.startsWith("/?p="));
     expect(
-      aliases.every((a) => /^\/\d{4}\/\d{2}\/[^/]+\/$/.test(a)),
-      aliases.slice(0, 3).join(" "),
+      pretty.every((a) => /^\/\d{4}\/\d{2}\/[^/]+\/$/.test(a)),
+      pretty.slice(0, 3).join(" "),
     ).toBe(true);
+    expect(aliases.length - pretty.length).toBe(content.records.length);
   });
 
   it("publishes with npm run publish into a local worker", async () => {
@@ -234,6 +237,9 @@ describe(`a generated export of ${SIZE} posts`, () => {
       add(url, held!);
       if (/%[0-9a-f]{2}/.test(url)) nonLatin++;
       for (const old of (p.name && p.oldSlugs) || []) add(url.replace(`/${p.name}/`, `/${old}/`), guidOf(p));
+      // WordPress's plain permalink, bare (and, for some, as a campaign link carries it).
+      requests.push({ path: `/?p=${p.id}`, guid: guidOf(p) });
+      if (p.id % 100 === 0) requests.push({ path: `/?utm_source=feed&p=${p.id}`, guid: guidOf(p) });
     }
     expect(nonLatin).toBeGreaterThan(10);
     const answers = await pool(requests, 8, async ({ path, guid }) => {
@@ -243,11 +249,23 @@ describe(`a generated export of ${SIZE} posts`, () => {
     });
     const wrong = answers.filter((a) => a.status !== 301 || a.location !== a.expected);
     expect(wrong.slice(0, 5)).toEqual([]);
-    expect(answers.length).toBeGreaterThan(published.length * 2);
+    expect(answers.length).toBeGreaterThan(published.length * 3);
     // Each page it leads to is served.
     const target = answers.find((a) => /%D8/.test(a.path))!;
     expect((await worker!.get(local(target.location!))).status).toBe(200);
   }, 120_000);
+
+  it("answers a draft's and the scheduled post's plain permalink /?p=ID with the home page, as a post id nobody has", async () => {
+    const hidden = posts.filter((p) => p.status !== "publish");
+    expect(new Set(hidden.map((p) => p.status))).toEqual(new Set(["draft", "private", "future"]));
+    const home = await (await worker!.get("/?p=999999999")).text();
+    expect(home).toContain("<h1>");
+    for (const p of hidden) {
+      const res = await worker!.get(`/?p=${p.id}`, { redirect: "manual" });
+      expect(res.status, `post ${p.id}`).toBe(200);
+      expect(await res.text(), `post ${p.id}`).toBe(home);
+    }
+  }, 60_000);
 
   it("answers a draft's (a private post's) and the scheduled post's old permalinks exactly as an unknown path", async () => {
     const publishedPermalinks = new Set(published.map((p) => permalink(p)));
@@ -282,7 +300,11 @@ describe(`a generated export of ${SIZE} posts`, () => {
   }, 60_000);
 
   it("lists no alias in any feed, sitemap or page", async () => {
-    const aliases = content.records.flatMap((r) => r.aliases ?? []).map(aliasKey);
+    // The plain permalinks (/?p=ID) are left out: the WordPress guids, kept as ids, are those very URLs.
+    const aliases = content.records
+      .flatMap((r) => r.aliases ?? [])
+      .filter((a) => !a.startsWith("/?p="))
+      .map(aliasKey);
     const decoded = aliases.map((a) => decodeURIComponent(a));
     const forms = [...new Set([...aliases, ...decoded, ...aliases.map((a) => a.toLowerCase())])];
     // An alias without its slash is a prefix of others (/2023/01/story-1 of /2023/01/story-10): only a whole one counts.
