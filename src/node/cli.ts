@@ -1,21 +1,15 @@
 // The Node entry: check content, export feeds to files. Run through `npm run …`.
 import { mkdir, writeFile } from "node:fs/promises";
-import { dirname, join, resolve } from "node:path";
+import { join, resolve } from "node:path";
 import { HOME } from "../core/catalog.ts";
-import { type LoadedContent, loadContent } from "../core/content.ts";
+import { loadContent } from "../core/content.ts";
 import { formatIssue } from "../core/errors.ts";
 import { planFeed } from "../core/feed-plan.ts";
 import { createMemoryCatalog } from "../core/memory-catalog.ts";
-import type { ManifestEntry } from "../core/publishing.ts";
-import type { SiteSettings } from "../core/settings.ts";
 import { FORMATS, renderPlan } from "../formats/index.ts";
 import { runCommand } from "./exit-codes.ts";
 import { checkFolder, snapshotFolder } from "./folder-snapshot.ts";
 import { parseOptions, readNow, readSettings, SITE_OPTIONS_USAGE } from "./options.ts";
-import { readPublishToken } from "./publish.ts";
-import { type LocalFile, planPublish } from "./publish-plan.ts";
-import { PublishApi, PublishClientError } from "./publish-transport.ts";
-import { pagesOf, urlMoveWarnings } from "./url-moves.ts";
 
 const USAGE = `usage: node src/node/cli.ts <command> [options]
 
@@ -51,29 +45,25 @@ export async function main(argv: readonly string[], out = process.stdout, err = 
   const source = snapshot.source;
 
   const site = await readSettings(values.config, values.env, values.var);
-  const token = values.against ? await readPublishToken(process.env, join(dirname(values.config), ".dev.vars")) : undefined;
-  if (values.against && !token) {
-    err.write("error: --against needs PUBLISH_TOKEN (the environment, or .dev.vars beside the wrangler config) to read the manifest\n");
+  // The manifest is read while the folder is checked.
+  const against = values.against ? await import("./check-against.ts") : undefined;
+  const stored = against && values.against ? await against.readStored(values.against, values.config) : undefined;
+  if (stored && !stored.ok) {
+    err.write(`error: ${stored.problem}\n`);
     return 2;
   }
-  // The manifest is read while the folder is checked.
-  const stored = values.against && token ? new PublishApi({ to: values.against, token }).manifest() : undefined;
-  stored?.catch(() => {});
   const content = await loadContent(source, site);
 
   if (command === "check") {
     const problems = content.issues;
     for (const w of content.warnings) err.write(`warning: ${formatIssue(w)}\n`);
-    if (stored) {
-      let manifest: ManifestEntry[];
-      try {
-        manifest = await stored;
-      } catch (error) {
-        if (!(error instanceof PublishClientError)) throw error;
-        err.write(`error: --against: ${error.message}\n`);
+    if (against && stored?.ok) {
+      const moved = await against.movedUrls(content, snapshot, stored.read, site);
+      if (!moved.ok) {
+        err.write(`error: ${moved.problem}\n`);
         return 2;
       }
-      for (const line of movedUrls(content, await snapshot.describe(), manifest, site)) err.write(`${line}\n`);
+      for (const line of moved.lines) err.write(`${line}\n`);
     }
     for (const issue of problems) err.write(`error: ${formatIssue(issue)}\n`);
     const files = new Set(problems.map((i) => i.file));
@@ -101,28 +91,6 @@ export async function main(argv: readonly string[], out = process.stdout, err = 
 
   err.write(`unknown command "${command}"\n\n${USAGE}`);
   return 2;
-}
-
-/** Removed articles listed one by one before the rest are counted. */
-const REMOVALS_LISTED = 20;
-
-/**
- * What publishing the folder would do to public URLs, against what the worker stores: each URL that moves (worded as
- * `npm run publish` warns of it), and each published article gone from the folder, whose URL would answer 410.
- */
-function movedUrls(content: LoadedContent, local: Map<string, LocalFile>, stored: readonly ManifestEntry[], site: SiteSettings): string[] {
-  const plan = planPublish({ content, local, stored, site, all: false });
-  const lines = urlMoveWarnings(plan, pagesOf(content));
-  const slugOf = new Map(stored.map((e) => [e.path, e.slug]));
-  const removed = plan.removals.filter((r) => r.kind === "article");
-  for (const r of removed.slice(0, REMOVALS_LISTED)) {
-    lines.push(
-      `warning: ${r.path} is published and gone from the folder: publishing would remove it, and /articles/${slugOf.get(r.path)} would answer 410 Gone`,
-    );
-  }
-  if (removed.length > REMOVALS_LISTED)
-    lines.push(`warning: and ${removed.length - REMOVALS_LISTED} more published article(s) gone from the folder`);
-  return lines;
 }
 
 if (import.meta.main) runCommand(main);
