@@ -200,6 +200,11 @@ describe("npm run publish, file by file", () => {
     await mkdir(join(dir, "2026"), { recursive: true });
     await rename(join(dir, "2025/05/a-story-that-moves.md"), join(dir, "2026/the-story-moved.md"));
     const dry = await npmPublish(["--dry-run"]);
+    // Warned of before anything would be sent, in a dry run too.
+    expect(dry.stderr).toContain(
+      "warning: 2026/the-story-moved.md: its public URL moves from /articles/a-story-that-moves to /articles/the-story-moved " +
+        "(renamed from 2025/05/a-story-that-moves.md); the old URL answers 301 to the new one",
+    );
     expect(dry.stdout).toContain(
       "would rename 2025/05/a-story-that-moves.md → 2026/the-story-moved.md (its URL moves: /articles/a-story-that-moves → /articles/the-story-moved)\n",
     );
