@@ -14,12 +14,14 @@ import { parseOptions, readNow, readSettings, SITE_OPTIONS_USAGE } from "./optio
 const USAGE = `usage: node src/node/cli.ts <command> [options]
 
 commands:
-  check              validate every article and authors.yaml; exit 1 if anything is wrong; with --against, also
-                     warn of every public URL the folder would move or remove against what that worker stores
+  check              validate every article and authors.yaml; exit 1 if anything is wrong; with --against or --since,
+                     also warn of every public URL the folder would move or remove against what a worker stores or
+                     what git held
   export             write rss.xml, atom.xml and feed.json to --out
 
 options:
 ${SITE_OPTIONS_USAGE}  --against URL      check: compare with the worker's stored manifest (PUBLISH_TOKEN, as npm run publish reads it)
+  --since REF        check: compare with the folder as git holds it at REF (a commit or branch: CI without a token)
   --out PATH         export: folder (default: dist/feeds)
   --now TIME         export: the clock, as an ISO 8601 time (default: the current time)
 `;
@@ -29,6 +31,7 @@ export async function main(argv: readonly string[], out = process.stdout, err = 
     out: { type: "string" },
     now: { type: "string" },
     against: { type: "string" },
+    since: { type: "string" },
     help: { type: "boolean", short: "h" },
   });
   const command = positionals[0];
@@ -45,9 +48,13 @@ export async function main(argv: readonly string[], out = process.stdout, err = 
   const source = snapshot.source;
 
   const site = await readSettings(values.config, values.env, values.var);
+  if (values.against && values.since) {
+    err.write("error: --against and --since each give what to compare with: give one\n");
+    return 2;
+  }
   // The manifest is read while the folder is checked.
-  const against = values.against ? await import("./check-against.ts") : undefined;
-  const stored = against && values.against ? await against.readStored(values.against, values.config) : undefined;
+  const compare = values.against || values.since ? await import("./check-against.ts") : undefined;
+  const stored = compare && values.against ? await compare.readStored(values.against, values.config) : undefined;
   if (stored && !stored.ok) {
     err.write(`error: ${stored.problem}\n`);
     return 2;
@@ -57,8 +64,14 @@ export async function main(argv: readonly string[], out = process.stdout, err = 
   if (command === "check") {
     const problems = content.issues;
     for (const w of content.warnings) err.write(`warning: ${formatIssue(w)}\n`);
-    if (against && stored?.ok) {
-      const moved = await against.movedUrls(content, snapshot, stored.read, site);
+    if (compare) {
+      const base = values.since ? await compare.readCommitted(values.dir, values.since, content, site) : stored!;
+      if (!base.ok) {
+        err.write(`error: ${base.problem}\n`);
+        return 2;
+      }
+      const where = values.since ? `in git at ${values.since}` : `published at ${values.against}`;
+      const moved = await compare.movedUrls(content, snapshot, base.read, site, where);
       if (!moved.ok) {
         err.write(`error: ${moved.problem}\n`);
         return 2;

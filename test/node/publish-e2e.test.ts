@@ -274,8 +274,8 @@ describe("npm run publish, file by file", () => {
     expect(urlLines(warned.stderr).sort()).toEqual(
       [
         ...expected,
-        "warning: 2025/05/leaving.md is published and gone from the folder: publishing would remove it, and /articles/leaving would answer 410 Gone",
-        "warning: 2025/05/moved-and-edited.md is published and gone from the folder: publishing would remove it, and /articles/moved-and-edited would answer 410 Gone",
+        `warning: 2025/05/leaving.md is gone from the folder (published at ${worker.url}): publishing would remove it, and /articles/leaving would answer 410 Gone`,
+        `warning: 2025/05/moved-and-edited.md is gone from the folder (published at ${worker.url}): publishing would remove it, and /articles/moved-and-edited would answer 410 Gone`,
       ].sort(),
     );
     // Without --against the check has nothing to compare with; without a token it says what it needs.
