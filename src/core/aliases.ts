@@ -41,7 +41,8 @@ const RESERVED_SEGMENTS: ReadonlySet<string> = new Set([
 
 export const ALIAS_EXPECTED =
   "a list of old URLs of the article: root-relative paths (/2024/05/old-story/) or absolute http(s) URLs, " +
-  "without query or fragment (but WordPress's plain permalink /?p=123), none of this service's own paths (/rss.xml, /articles/…, /api/…, /images/…)";
+  "without query or fragment (but WordPress's plain permalink /?p=123), " +
+  "none of this service's own paths (/rss.xml, /articles/…, /api/…, /images/…)";
 
 /**
  * WordPress's plain permalink, `/?p={post id}` on the site's home: the one query an alias may have. Every WordPress

@@ -1,5 +1,4 @@
 // The index page: every feed (home, sections, tags, authors) with subscribe links, copy buttons and autodiscovery.
-
 import type { Hono } from "hono";
 import { type Catalog, FACET_KINDS, HOME, scopeKey } from "../core/catalog.ts";
 import { facetLabel, GROUP_TITLES, listedFacets, scopePath } from "../core/feed-plan.ts";

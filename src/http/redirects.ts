@@ -28,14 +28,24 @@ export async function lookUpUnrouted(c: Context, ctx: AppContext, now: Date): Pr
   return { ...(target ? { target } : {}), ...(nextRelease ? { next: nextRelease } : {}) };
 }
 
-/** The answer to an old URL: 301 to the article's page, or 410 (a problem, or a page for a browser, like the 404). */
-export function answerOldUrl(c: Context, ctx: AppContext, target: PathTarget, now: Date, next: Date | undefined): Response {
+/**
+ * The answer to an old URL: 301 to the article's page, or 410 (a problem, or a page for a browser, like the 404) naming
+ * `address`, the request's path unless said otherwise.
+ */
+export function answerOldUrl(
+  c: Context,
+  ctx: AppContext,
+  target: PathTarget,
+  now: Date,
+  next: Date | undefined,
+  address: string = c.req.path,
+): Response {
   const { maxAge } = capLifetimesAtRelease({ maxAge: OLD_URL_MAX_AGE, sMaxAge: OLD_URL_MAX_AGE, staleWhileRevalidate: 0 }, next, now);
   const cacheControl = `public, max-age=${maxAge}`;
   if (target.kind === "moved") {
     return c.body(null, 301, { Location: articlePageUrl(ctx.site, target.slug), "Cache-Control": cacheControl });
   }
-  const detail = `What was at ${c.req.path} has been removed. The feeds are listed at ${ctx.site.url}/ and in ${ctx.site.url}/feeds.opml.`;
+  const detail = `What was at ${address} has been removed. The feeds are listed at ${ctx.site.url}/ and in ${ctx.site.url}/feeds.opml.`;
   return problem(c, ctx.site, 410, detail, { "Cache-Control": cacheControl });
 }
 
@@ -52,5 +62,5 @@ export async function answerPlainPermalink(c: Context, ctx: AppContext, now: Dat
   const query: PathQuery = { paths: [key, url.origin + key] };
   const { rows, nextRelease } = await ctx.catalog.lookupPath(query, now);
   const target = choosePathTarget(rows, query, ctx.site);
-  return target ? answerOldUrl(c, ctx, target, now, nextRelease) : undefined;
+  return target ? answerOldUrl(c, ctx, target, now, nextRelease, key) : undefined;
 }

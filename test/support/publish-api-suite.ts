@@ -636,7 +636,9 @@ export function describePublishApi(name: string, make: () => PublishApiStore, ru
         // Released, the embargoed article's leads to it; deleted, an article's answers 410.
         expect(location(await getAt(new Date(later), "/?p=125"))).toBe("https://news.example.com/articles/e");
         await del("a.md");
-        expect((await get("/?p=123")).status).toBe(410);
+        const gone = await get("/?p=123");
+        expect(gone.status).toBe(410);
+        expect(((await gone.json()) as { detail: string }).detail).toMatch(/^What was at \/\?p=123 has been removed\./);
         expect(await text("/feeds.opml")).not.toContain("?p=");
       });
 
