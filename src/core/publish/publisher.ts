@@ -61,9 +61,12 @@ import type {
 
 /**
  * How many articles one group reads and writes together: one D1 transaction each. Bounded by count and by the bytes
- * of what they store (each article's parts are 10–60 KB), so a transaction stays a few MB whatever a batch holds.
+ * of their text (what they store is about eight times their markdown: 7 KB of markdown stores about 53 KB of parts),
+ * so a transaction stays around 10 MB whatever a batch holds. Larger groups write each touched index page once for
+ * more rows: 200 articles a transaction wrote about 25% fewer bytes (and made 25% fewer system calls) per article to
+ * local D1 than 50 did (BENCHMARKS.md, "Issue 17: import rate and publish ÷ check").
  */
-export const PUBLISH_GROUP = { articles: 50, bytes: 4 * 1024 * 1024 } as const;
+export const PUBLISH_GROUP = { articles: 200, bytes: 2 * 1024 * 1024 } as const;
 
 /** Image objects put at once (a Worker has six connections waiting for their answer at a time). */
 const OBJECTS_AT_ONCE = 6;
