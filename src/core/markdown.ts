@@ -23,7 +23,8 @@ const md = createMarkdownParser(true);
  * already renders to), so a reused list renders to the same bytes as a fresh one.
  */
 const parsedBodies = new Map<string, Token[]>();
-const PARSED_BODIES_KEPT = 64;
+/** A publish group's bodies (PUBLISH_GROUP: 200 articles) are all checked before the first is rendered; about 16 KB each. */
+const PARSED_BODIES_KEPT = 256;
 
 function keepParsed(source: string, tokens: Token[]): void {
   parsedBodies.delete(source);
