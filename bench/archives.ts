@@ -96,7 +96,7 @@ export async function storedArchive(spec: ArchiveSpec): Promise<ArchiveStamp | u
 const BATCH_FILES = 400;
 const BATCH_BYTES = 8 * 1024 * 1024;
 /** Batch requests sent before the first is answered (the publish client sends up to 4 at once). */
-const BATCHES_IN_FLIGHT = Number(process.env.ZZ_INFLIGHT ?? 2);
+const BATCHES_IN_FLIGHT = 2;
 
 export interface ImportOptions {
   /** The importing worker's port (0: any free one). */
