@@ -41,7 +41,33 @@ const RESERVED_SEGMENTS: ReadonlySet<string> = new Set([
 
 export const ALIAS_EXPECTED =
   "a list of old URLs of the article: root-relative paths (/2024/05/old-story/) or absolute http(s) URLs, " +
-  "without query or fragment, none of this service's own paths (/rss.xml, /articles/…, /api/…, /images/…)";
+  "without query or fragment (but WordPress's plain permalink /?p=123), " +
+  "none of this service's own paths (/rss.xml, /articles/…, /api/…, /images/…)";
+
+/**
+ * WordPress's plain permalink, `/?p={post id}` on the site's home: the one query an alias may have. Every WordPress
+ * post answers it whatever the permalink setting (and pages carry it as their shortlink), so old links use it. A post
+ * id is a positive 64-bit integer (MySQL BIGINT UNSIGNED): at most 20 digits.
+ */
+const PLAIN_PERMALINK = /^\?p=([1-9]\d{0,19})$/;
+
+/** The alias of WordPress's plain permalink for a post id: `/?p=123`. */
+export const plainPermalinkAlias = (postId: string): string => `/?p=${postId}`;
+
+/**
+ * The key a request for the home page is looked up under when its query names a post as WordPress's plain permalink
+ * does (`?p=123`, its other parameters such as utm_* ignored), else undefined. Bounded: a query longer than 256
+ * characters, or with more than 16 parameters, is not read.
+ */
+export function plainPermalinkKey(search: string): string | undefined {
+  if (search.length < 4 || search.length > 256) return undefined;
+  const params = search.slice(1).split("&");
+  if (params.length > 16) return undefined;
+  const p = params.filter((param) => param.startsWith("p="));
+  if (p.length !== 1) return undefined;
+  const m = PLAIN_PERMALINK.exec(`?${p[0]}`);
+  return m ? plainPermalinkAlias(m[1]!) : undefined;
+}
 
 export type AliasResult = { ok: true; alias: string } | { ok: false; found: string };
 
@@ -62,10 +88,19 @@ export function normaliseAlias(value: string, siteUrl: string): AliasResult {
   } catch {
     return { ok: false, found: `${quote(text)}, which is not a valid URL` };
   }
-  if (url.search || url.hash || /[?#]/.test(text)) return { ok: false, found: `${quote(text)}, with a query or fragment` };
   const site = new URL(siteUrl);
   const base = site.pathname.replace(/\/+$/, "");
   let path = normaliseAliasPath(url.pathname);
+  // WordPress's plain permalink: `?p=123` on the home page (this site's, below its base path, or another host's root).
+  const plain = !url.hash && !text.includes("#") && PLAIN_PERMALINK.exec(url.search);
+  if (plain) {
+    const alias = plainPermalinkAlias(plain[1]!);
+    if (!absolute || (url.origin === site.origin && (path === `${base}/` || path === base))) {
+      if (absolute || path === "/") return { ok: true, alias };
+    } else if (path === "/") return { ok: true, alias: url.origin + alias };
+    return { ok: false, found: `${quote(text)}, whose ?p= is not on a home page` };
+  }
+  if (url.search || url.hash || /[?#]/.test(text)) return { ok: false, found: `${quote(text)}, with a query or fragment` };
   if (absolute) {
     const sameSite = url.origin === site.origin && (path === base || path.startsWith(base + "/"));
     if (!sameSite) return { ok: true, alias: url.origin + path };

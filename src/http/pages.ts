@@ -11,6 +11,7 @@ import type { AppContext } from "./context.ts";
 import { headlineList, latestArticles } from "./facet-pages.ts";
 import { html, page, type SafeHtml, trusted } from "./html.ts";
 import { labelsFor } from "./labels.ts";
+import { answerPlainPermalink } from "./redirects.ts";
 import { cacheControl } from "./responses.ts";
 
 // Copies a feed URL and says so in a live region; without the Clipboard API the URL stays selectable in <code>.
@@ -88,6 +89,9 @@ ${groups}<p id="copy-status" role="status" class="muted"></p>
 export function registerIndexPage(app: Hono, ctx: AppContext): void {
   app.get("/", async (c) => {
     const now = ctx.now();
+    // WordPress's plain permalink of an article moved in (an alias /?p=123) leads to its page.
+    const moved = await answerPlainPermalink(c, ctx, now);
+    if (moved) return moved;
     const [latest, siteNextRelease] = await Promise.all([latestArticles(ctx, HOME, now), ctx.catalog.nextRelease(now)]);
     const body = await renderIndexPage(ctx.site, ctx.catalog, now, latest);
     return c.html(body, 200, {

@@ -42,7 +42,7 @@ function readRss(input: string, root: XmlElement, items: XmlElement[], recovered
       where: `item ${index + 1}`,
       id: textOf(guid).trim() || undefined,
       link,
-      oldLinks: [],
+      oldLinks: plainPermalinkOf(textOf(guid).trim(), link),
       title: textOf(childOf(item, "title")).trim(),
       slug: slugFromLink(link),
       date,
@@ -81,7 +81,7 @@ function readAtom(input: string, root: XmlElement, entries: XmlElement[], recove
       where: `entry ${index + 1}`,
       id: textOf(childOf(entry, "id", ATOM_NS)).trim() || undefined,
       link,
-      oldLinks: [],
+      oldLinks: plainPermalinkOf(textOf(childOf(entry, "id", ATOM_NS)).trim(), link),
       title: atomText(childOf(entry, "title", ATOM_NS), true),
       slug: slugFromLink(link),
       date: published ?? updated,
@@ -207,7 +207,7 @@ export function readJsonFeed(input: string, text: string): SourceDocument {
         where: `item ${index + 1}`,
         id: item.id === undefined || item.id === null ? undefined : String(item.id),
         link,
-        oldLinks: [],
+        oldLinks: item.id === undefined || item.id === null ? [] : plainPermalinkOf(String(item.id), link),
         title: (str(item.title) ?? "").trim(),
         slug: slugFromLink(link),
         date: published ?? modified,
@@ -335,4 +335,20 @@ export function parseIsoTime(value: string): SourceTime | undefined {
   const offset =
     !zone || zone.toUpperCase() === "Z" ? 0 : (zone[0] === "-" ? -1 : 1) * (Number(zone.slice(1, 3)) * 60 + Number(zone.slice(-2)));
   return { ms: ms - offset * 60_000, offset };
+}
+
+/**
+ * A WordPress feed's guid is the post's plain permalink (`https://site/?p=123`, on the root of the post's own host):
+ * an old address of the post too, as the WXR reader keeps it (wxr.ts). Any other guid is only an id.
+ */
+function plainPermalinkOf(id: string, link: string | undefined): string[] {
+  if (!link || id.length > 2000) return [];
+  try {
+    const guid = new URL(id);
+    return guid.origin === new URL(link).origin && guid.pathname === "/" && /^\?p=[1-9]\d{0,19}$/.test(guid.search) && !guid.hash
+      ? [guid.href]
+      : [];
+  } catch {
+    return [];
+  }
 }

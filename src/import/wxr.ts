@@ -90,7 +90,11 @@ export async function readWxr(input: string, chunks: AsyncIterable<string> | Ite
       where: `item ${index + 1}${postId ? ` (post ${postId})` : ""}`,
       id: textOf(childOf(item, "guid")).trim() || undefined,
       link,
-      oldLinks: link && slug ? (meta.get("_wp_old_slug") ?? []).flatMap((old) => oldPermalink(link, slug, old)) : [],
+      oldLinks: [
+        ...(link && slug ? (meta.get("_wp_old_slug") ?? []).flatMap((old) => oldPermalink(link, slug, old)) : []),
+        // WordPress answers its plain permalink /?p=ID on the blog's home for every post, whatever the permalink setting.
+        ...(siteUrl && /^[1-9]\d{0,19}$/.test(postId) ? [`${siteUrl.replace(/\/+$/, "")}/?p=${postId}`] : []),
+      ],
       title: textOf(childOf(item, "title")).trim(),
       slug,
       date: wordpressTime(wp(item, "post_date"), wp(item, "post_date_gmt")),

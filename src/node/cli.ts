@@ -7,19 +7,22 @@ import { formatIssue } from "../core/errors.ts";
 import { planFeed } from "../core/feed-plan.ts";
 import { createMemoryCatalog } from "../core/memory-catalog.ts";
 import { FORMATS, renderPlan } from "../formats/index.ts";
-import { createDirectorySource } from "./directory-source.ts";
 import { runCommand } from "./exit-codes.ts";
-import { checkFolder } from "./folder-snapshot.ts";
+import { checkFolder, snapshotFolder } from "./folder-snapshot.ts";
 import { parseOptions, readNow, readSettings, SITE_OPTIONS_USAGE } from "./options.ts";
 
 const USAGE = `usage: node src/node/cli.ts <command> [options]
 
 commands:
-  check              validate every article and authors.yaml; exit 1 if anything is wrong
+  check              validate every article and authors.yaml; exit 1 if anything is wrong; with --against or --since,
+                     also warn of every public URL the folder would move or remove against what a worker stores or
+                     what git held
   export             write rss.xml, atom.xml and feed.json to --out
 
 options:
-${SITE_OPTIONS_USAGE}  --out PATH         export: folder (default: dist/feeds)
+${SITE_OPTIONS_USAGE}  --against URL      check: compare with the worker's stored manifest (PUBLISH_TOKEN, as npm run publish reads it)
+  --since REF        check: compare with the folder as git holds it at REF (a commit or branch: CI without a token)
+  --out PATH         export: folder (default: dist/feeds)
   --now TIME         export: the clock, as an ISO 8601 time (default: the current time)
 `;
 
@@ -27,6 +30,8 @@ export async function main(argv: readonly string[], out = process.stdout, err = 
   const { positionals, values } = parseOptions(argv, {
     out: { type: "string" },
     now: { type: "string" },
+    against: { type: "string" },
+    since: { type: "string" },
     help: { type: "boolean", short: "h" },
   });
   const command = positionals[0];
@@ -39,14 +44,40 @@ export async function main(argv: readonly string[], out = process.stdout, err = 
     err.write(`error: ${folderProblem}\n`);
     return 2;
   }
-  const source = createDirectorySource(values.dir);
+  const snapshot = snapshotFolder(values.dir);
+  const source = snapshot.source;
 
   const site = await readSettings(values.config, values.env, values.var);
+  if (values.against && values.since) {
+    err.write("error: --against and --since each give what to compare with: give one\n");
+    return 2;
+  }
+  // The manifest is read while the folder is checked.
+  const compare = values.against || values.since ? await import("./check-against.ts") : undefined;
+  const stored = compare && values.against ? await compare.readStored(values.against, values.config) : undefined;
+  if (stored && !stored.ok) {
+    err.write(`error: ${stored.problem}\n`);
+    return 2;
+  }
   const content = await loadContent(source, site);
 
   if (command === "check") {
     const problems = content.issues;
     for (const w of content.warnings) err.write(`warning: ${formatIssue(w)}\n`);
+    if (compare) {
+      const base = values.since ? await compare.readCommitted(values.dir, values.since, content, site) : stored!;
+      if (!base.ok) {
+        err.write(`error: ${base.problem}\n`);
+        return 2;
+      }
+      const where = values.since ? `in git at ${values.since}` : `published at ${values.against}`;
+      const moved = await compare.movedUrls(content, snapshot, base.read, site, where);
+      if (!moved.ok) {
+        err.write(`error: ${moved.problem}\n`);
+        return 2;
+      }
+      for (const line of moved.lines) err.write(`${line}\n`);
+    }
     for (const issue of problems) err.write(`error: ${formatIssue(issue)}\n`);
     const files = new Set(problems.map((i) => i.file));
     if (problems.length) {

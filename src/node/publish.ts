@@ -19,6 +19,7 @@ import { type Answer, type ApiOptions, CLIENT_LIMITS, isFailure, PublishApi, Pub
 export { PublishClientError } from "./publish-transport.ts";
 
 import { warningsFromAnswer } from "./publish-warnings.ts";
+import { pagesOf, urlMoveWarnings } from "./url-moves.ts";
 
 const USAGE = `usage: npm run publish -- [options]
 
@@ -137,13 +138,8 @@ export async function publishFolder(options: PublishRunOptions): Promise<Publish
     claims.set(file, claimsOf(file, bytes ? utf8.decode(bytes) : null, site));
   }
   const plan = planPublish({ content, local, stored, site, all: options.all === true, claims });
-  for (const { added, removed, slug } of plan.lookAlikes) {
-    output.warn(
-      `warning: ${added} is new and ${removed} is removed, both of the same date: if it is that article moved and edited, it ` +
-        `becomes a new article (readers see it again) and /articles/${slug} answers 410 Gone; to keep its id and old URL, ` +
-        `publish the move first with its text unchanged, or give it \`slug: ${slug}\``,
-    );
-  }
+  // Every change that moves a public URL is named, however many changes the run lists.
+  for (const line of urlMoveWarnings(plan, pagesOf(content))) output.warn(line);
 
   // The guard: an empty folder never removes everything unconfirmed; any run is held to the share.
   const removals = plan.removals.length + plan.registries.filter((r) => r.change === "emptied").length;

@@ -2,7 +2,7 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { ALIAS_LIMITS, aliasKey, isReservedPath, normaliseAlias } from "../../src/core/aliases.ts";
+import { ALIAS_LIMITS, aliasKey, isReservedPath, normaliseAlias, plainPermalinkKey } from "../../src/core/aliases.ts";
 import { loadContent } from "../../src/core/content.ts";
 import { createMemoryCatalog } from "../../src/core/memory-catalog.ts";
 import { parseSettings } from "../../src/core/settings.ts";
@@ -28,6 +28,11 @@ describe("normaliseAlias", () => {
     { input: "/a/./b/../c", expected: "/a/c" },
     { input: "/feed/", expected: "/feed/" },
     { input: "/archives/123", expected: "/archives/123" },
+    // WordPress's plain permalink: the one query an alias may have, on a home page only.
+    { input: "/?p=123", expected: "/?p=123" },
+    { input: "https://news.example.com/?p=123", expected: "/?p=123" },
+    { input: "https://news.example.com?p=123", expected: "/?p=123" },
+    { input: "https://old.example.org/?p=9", expected: "https://old.example.org/?p=9" },
   ])("$input → $expected", ({ input, expected }) => {
     expect(normaliseAlias(input, SITE)).toEqual({ ok: true, alias: expected });
   });
@@ -36,9 +41,14 @@ describe("normaliseAlias", () => {
     { input: "2024/05/old-story", why: /neither a path/ },
     { input: "//cdn.example.com/x", why: /neither a path/ },
     { input: "ftp://news.example.com/x", why: /neither a path/ },
-    { input: "/?p=123", why: /query or fragment/ },
+    { input: "/?p=0123", why: /query or fragment/ },
+    { input: "/?p=1&x=2", why: /query or fragment/ },
+    { input: "/?p=123#top", why: /query or fragment/ },
+    { input: `/?p=1${"0".repeat(20)}`, why: /query or fragment/ },
+    { input: "/blog/?p=123", why: /not on a home page/ },
+    { input: "https://old.example.org/blog/?p=9", why: /not on a home page/ },
     { input: "/story#top", why: /query or fragment/ },
-    { input: "https://news.example.com/x?p=1", why: /query or fragment/ },
+    { input: "https://news.example.com/x?p=1", why: /not on a home page/ },
     { input: "/", why: /own path "\/"/ },
     { input: "/rss.xml", why: /own path/ },
     { input: "https://news.example.com/feed.json", why: /own path/ },
@@ -60,6 +70,22 @@ describe("normaliseAlias", () => {
     expect(normaliseAlias("https://example.com/edition/2024/x/", base)).toEqual({ ok: true, alias: "/2024/x/" });
     expect(normaliseAlias("https://example.com/other/2024/x/", base)).toEqual({ ok: true, alias: "https://example.com/other/2024/x/" });
     expect(normaliseAlias("https://example.com/edition/rss.xml", base).ok).toBe(false);
+    expect(normaliseAlias("https://example.com/edition/?p=5", base)).toEqual({ ok: true, alias: "/?p=5" });
+    expect(normaliseAlias("https://example.com/?p=5", base)).toEqual({ ok: true, alias: "https://example.com/?p=5" });
+  });
+
+  it.each([
+    { search: "?p=123", key: "/?p=123" },
+    { search: "?utm_source=feed&p=123", key: "/?p=123" },
+    { search: "?p=0", key: undefined },
+    { search: "?p=123&p=124", key: undefined },
+    { search: "?page_id=5", key: undefined },
+    { search: "?p=", key: undefined },
+    { search: "", key: undefined },
+    { search: `?${"a=1&".repeat(16)}p=1`, key: undefined },
+    { search: `?x=${"a".repeat(260)}&p=1`, key: undefined },
+  ])("reads the home page's query $search as $key", ({ search, key }) => {
+    expect(plainPermalinkKey(search)).toBe(key);
   });
 
   it("treats a trailing slash as the same alias", () => {
@@ -152,7 +178,7 @@ describe("aliases in content", () => {
   it("names every bad alias, and two articles claiming one alias as a conflict", async () => {
     const content = await loadContent(
       createMemorySource({
-        "bad.md": article("Bad", "2025-01-01", '["/rss.xml", "/?p=1", "relative"]'),
+        "bad.md": article("Bad", "2025-01-01", '["/rss.xml", "/?s=1", "relative"]'),
         "first.md": article("First", "2025-01-01", "[/2024/old/]"),
         "second.md": article("Second", "2025-01-02", "[/2024/old]"),
         "many.md": article("Many", "2025-01-03", JSON.stringify(Array.from({ length: 51 }, (_, i) => `/x/${i}`))),

@@ -392,3 +392,31 @@ describe("hostile inputs are refused within their budget, naming the file", () =
     expect(result.stdout).toMatch(/check: ok/);
   }, 60_000);
 });
+
+describe("a WordPress site's own feeds", () => {
+  // WordPress's RSS, Atom and JSON feeds give each post its guid, the plain permalink /?p=ID: an old address to keep.
+  const feed = `<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0"><channel><title>WP</title><link>${OLD}/</link><description>d</description>
+  <item><title>Plain</title><link>${OLD}/2024/03/plain/</link><guid isPermaLink="false">${OLD}/?p=41</guid>
+    <pubDate>Fri, 01 Mar 2024 09:30:00 +0000</pubDate><description>A.</description></item>
+  <item><title>Language home</title><link>${OLD}/az/2024/03/dil/</link><guid isPermaLink="false">${OLD}/az/?p=42</guid>
+    <pubDate>Sat, 02 Mar 2024 09:30:00 +0000</pubDate><description>B.</description></item>
+  <item><title>Elsewhere</title><link>${OLD}/2024/03/elsewhere/</link><guid isPermaLink="false">https://other.example/?p=43</guid>
+    <pubDate>Sun, 03 Mar 2024 09:30:00 +0000</pubDate><description>C.</description></item>
+</channel></rss>
+`;
+
+  it("keeps a guid that is the post's plain permalink on its own site's root as an alias, and no other", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "edge-feeds-wp-feed-"));
+    try {
+      await writeFile(join(dir, "feed.xml"), feed);
+      const result = await runImport([join(dir, "feed.xml"), "--out", join(dir, "out"), "--offline"]);
+      expect(result.code, result.stderr).toBe(0);
+      expect((await frontMatter(join(dir, "out"), "2024/03/plain.md")).aliases).toEqual([`${OLD}/2024/03/plain/`, `${OLD}/?p=41`]);
+      expect((await frontMatter(join(dir, "out"), "2024/03/dil.md")).aliases).toEqual([`${OLD}/az/2024/03/dil/`]);
+      expect((await frontMatter(join(dir, "out"), "2024/03/elsewhere.md")).aliases).toEqual([`${OLD}/2024/03/elsewhere/`]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+});

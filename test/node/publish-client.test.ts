@@ -203,7 +203,13 @@ describe("npm run publish against a local worker", () => {
     await writeArticle(dir, "2025/05/aa-taker.md", "---\ntitle: Taker\ndate: 2025-05-24 10:00\nslug: wanted\n---\nT.\n");
     await writeArticle(dir, "2025/05/zz-giver.md", "---\ntitle: Giver\ndate: 2025-05-24 11:00\nslug: given-up\n---\nG.\n");
     const swapped = await run();
-    expect(swapped.err).toBe("");
+    // Both URLs move, and say where their old URLs lead now.
+    expect(swapped.err).toBe(
+      "warning: 2025/05/aa-taker.md: its public URL moves from /articles/aa-taker to /articles/wanted; the old URL answers 301 " +
+        "to the new one and readers keep its id, but links and search results point at the old one: to keep its URL, give it `slug: aa-taker`\n" +
+        "warning: 2025/05/zz-giver.md: its public URL moves from /articles/wanted to /articles/given-up; the old URL becomes the " +
+        "page of 2025/05/aa-taker.md: links and search results that point at it lead there\n",
+    );
     expect(swapped.code).toBe(0);
     expect(swapped.out).toMatch(
       /^updated {2}2025\/05\/zz-giver\.md \(its URL moves: \/articles\/wanted → \/articles\/given-up\)\nupdated {2}2025\/05\/aa-taker\.md \(its URL moves: \/articles\/aa-taker → \/articles\/wanted\)$/m,

@@ -5,7 +5,7 @@
 // keeping its guid with a 301 from its old URL, a deleted article's 410, a publish whose base changed underneath it
 // answered 412 and named, and the deletion guard (an empty folder refused with the count, then confirmed).
 import { execFile } from "node:child_process";
-import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { copyFile, mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -200,6 +200,11 @@ describe("npm run publish, file by file", () => {
     await mkdir(join(dir, "2026"), { recursive: true });
     await rename(join(dir, "2025/05/a-story-that-moves.md"), join(dir, "2026/the-story-moved.md"));
     const dry = await npmPublish(["--dry-run"]);
+    // Warned of before anything would be sent, in a dry run too.
+    expect(dry.stderr).toContain(
+      "warning: 2026/the-story-moved.md: its public URL moves from /articles/a-story-that-moves to /articles/the-story-moved " +
+        "(renamed from 2025/05/a-story-that-moves.md); the old URL answers 301 to the new one",
+    );
     expect(dry.stdout).toContain(
       "would rename 2025/05/a-story-that-moves.md → 2026/the-story-moved.md (its URL moves: /articles/a-story-that-moves → /articles/the-story-moved)\n",
     );
@@ -225,6 +230,88 @@ describe("npm run publish, file by file", () => {
       expect(res.status, path).toBe(410);
       expect(res.headers.get("Content-Type"), path).toBe("application/problem+json");
     }
+  }, 120_000);
+
+  it("warns, in npm run check --against and in npm run publish, of every change that moves or removes a public URL", async () => {
+    const check = (args: readonly string[] = ["--against", worker.url]) =>
+      new Promise<Run>((resolve) => {
+        execFile(
+          "npm",
+          ["run", "--silent", "check", "--", "--dir", dir, ...args],
+          { cwd: ROOT, env: { ...process.env, PUBLISH_TOKEN: worker.token } },
+          (error, stdout, stderr) => resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+        );
+      });
+    const urlLines = (text: string) => text.split("\n").filter((l) => /public URL|gone from the folder|is new and/.test(l));
+    await write("2025/05/re-slugged.md", article("Re-slugged"));
+    await write("2025/05/moved-as-is.md", article("Moved as it is"));
+    await write("2025/05/leaving.md", article("Leaving"));
+    await write("2025/05/moved-and-edited.md", `---\ntitle: Moved and edited\ndate: 2025-05-21 08:00\n---\nFirst text.\n`);
+    expect((await npmPublish([])).code).toBe(0);
+    const quiet = await check();
+    expect(quiet.code, quiet.stderr).toBe(0);
+    expect(urlLines(quiet.stderr)).toEqual([]);
+
+    // A re-slug, a file renamed without slug or id (its name gives the slug), a deletion, a file moved and edited.
+    await write("2025/05/re-slugged.md", article("Re-slugged", "slug: a-new-slug\n"));
+    await rename(join(dir, "2025/05/moved-as-is.md"), join(dir, "2025/05/now-elsewhere.md"));
+    await rm(join(dir, "2025/05/leaving.md"));
+    await rm(join(dir, "2025/05/moved-and-edited.md"));
+    await write("2025/05/edited-elsewhere.md", `---\ntitle: Moved and edited\ndate: 2025-05-21 08:00\n---\nSecond text.\n`);
+    const expected = [
+      "warning: 2025/05/now-elsewhere.md: its public URL moves from /articles/moved-as-is to /articles/now-elsewhere (renamed from " +
+        "2025/05/moved-as-is.md); the old URL answers 301 to the new one and readers keep its id, but links and search results " +
+        "point at the old one: to keep its URL, give it `slug: moved-as-is`",
+      "warning: 2025/05/re-slugged.md: its public URL moves from /articles/re-slugged to /articles/a-new-slug; the old URL " +
+        "answers 301 to the new one and readers keep its id, but links and search results point at the old one: to keep its " +
+        "URL, give it `slug: re-slugged`",
+      "warning: 2025/05/edited-elsewhere.md is new and 2025/05/moved-and-edited.md is removed, both of the same date: if it is " +
+        "that article moved and edited, it becomes a new article (readers see it again) and /articles/moved-and-edited answers " +
+        "410 Gone; to keep its id and old URL, publish the move first with its text unchanged, or give it `slug: moved-and-edited`",
+    ];
+    const warned = await check();
+    expect(warned.code, warned.stderr).toBe(0);
+    expect(urlLines(warned.stderr).sort()).toEqual(
+      [
+        ...expected,
+        `warning: 2025/05/leaving.md is gone from the folder (published at ${worker.url}): publishing would remove it, and /articles/leaving would answer 410 Gone`,
+        `warning: 2025/05/moved-and-edited.md is gone from the folder (published at ${worker.url}): publishing would remove it, and /articles/moved-and-edited would answer 410 Gone`,
+      ].sort(),
+    );
+    // Without --against the check has nothing to compare with; without a token it says what it needs.
+    expect(urlLines((await check([])).stderr)).toEqual([]);
+    await copyFile(join(ROOT, "wrangler.toml"), join(worker.dir, "wrangler.toml"));
+    const tokenless = await new Promise<Run>((resolve) => {
+      const env = { ...process.env };
+      delete env.PUBLISH_TOKEN;
+      execFile(
+        "npm",
+        ["run", "--silent", "check", "--", "--dir", dir, "--against", worker.url, "--config", join(worker.dir, "wrangler.toml")],
+        { cwd: ROOT, env },
+        (error, stdout, stderr) => resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+      );
+    });
+    expect(tokenless.code).toBe(2);
+    expect(tokenless.stderr).toBe(
+      "error: --against needs PUBLISH_TOKEN (the environment, or .dev.vars beside the wrangler config) to read the manifest\n",
+    );
+
+    // The publish warns of the same moves (the removals it lists as it makes them), and the old URLs answer as warned.
+    const run = await npmPublish([]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(urlLines(run.stderr).sort()).toEqual([...expected].sort());
+    for (const [from, to] of [
+      ["/articles/re-slugged", "/articles/a-new-slug"],
+      ["/articles/moved-as-is", "/articles/now-elsewhere"],
+    ]) {
+      const res = await worker.get(from!, { redirect: "manual" });
+      expect(res.status, from).toBe(301);
+      expect(res.headers.get("Location"), from).toBe(`http://localhost:8787${to}`);
+    }
+    for (const gone of ["/articles/leaving", "/articles/moved-and-edited"]) expect((await worker.get(gone)).status, gone).toBe(410);
+    expect(urlLines((await check()).stderr)).toEqual([]);
+    for (const file of ["re-slugged", "now-elsewhere", "edited-elsewhere"]) await rm(join(dir, `2025/05/${file}.md`));
+    expect((await npmPublish([])).code).toBe(0);
   }, 120_000);
 
   it("answers a publish whose base changed underneath it 412, and names the file; running it again publishes it", async () => {

@@ -73,7 +73,8 @@ export function generateExport(count: number, seed = 20): GeneratedExport {
       `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:00`;
     const month = `${local.getUTCFullYear()}/${pad(local.getUTCMonth() + 1)}`;
     const title = `${pick(TITLES)} (${i})`;
-    const status: WxrPost["status"] = i % 25 === 0 ? "draft" : i === count ? "future" : i % 40 === 0 ? "private" : "publish";
+    // The last post is the scheduled one, whatever the size.
+    const status: WxrPost["status"] = i === count ? "future" : i % 25 === 0 ? "draft" : i % 40 === 0 ? "private" : "publish";
     const latin = /^[\x20-\x7e]+$/.test(title);
     // Duplicate slugs (every 30th post reuses its predecessor's), non-Latin slugs percent-encoded as WordPress stores them.
     const base = i % 30 === 0 ? `story-${i - 1}` : latin ? `story-${i}` : encodeURIComponent(`خبر-${i}`).toLowerCase();

@@ -39,9 +39,14 @@ export async function applyMigrations(persistTo: string, config = join(ROOT, "wr
 /**
  * Starts the worker of wrangler.toml on a free port with fresh local D1 and R2 state, migrated, in a folder of its own
  * (removed on dispose). Given a folder and a state folder, it uses those instead and leaves them on dispose: migrated
- * first unless `migrate` is false (a restored backup brings its schema).
+ * first unless `migrate` is false (a restored backup brings its schema). `vars` override settings of [vars].
  */
-export async function startLocalWorker(existing?: { dir: string; state: string; migrate?: boolean }): Promise<LocalWorker> {
+export async function startLocalWorker(existing?: {
+  dir?: string;
+  state?: string;
+  migrate?: boolean;
+  vars?: Record<string, string>;
+}): Promise<LocalWorker> {
   Object.assign(process.env, OFFLINE_ENV);
   const dir = existing?.dir ?? (await mkdtemp(join(tmpdir(), "edge-feeds-worker-")));
   const persist = existing?.state ?? join(dir, "state");
@@ -49,7 +54,11 @@ export async function startLocalWorker(existing?: { dir: string; state: string; 
   const worker = await unstable_startWorker({
     config: join(ROOT, "wrangler.toml"),
     dev: { server: { hostname: "127.0.0.1", port: 0 }, inspector: false, persist, logLevel: "error" },
-    bindings: { PUBLISH_TOKEN: { type: "secret_text", value: TEST_TOKEN } },
+    bindings: {
+      PUBLISH_TOKEN: { type: "secret_text", value: TEST_TOKEN },
+      // Settings over wrangler.toml's [vars] (a site moved in keeps its old domain as SITE_URL, say).
+      ...Object.fromEntries(Object.entries(existing?.vars ?? {}).map(([name, value]) => [name, { type: "plain_text" as const, value }])),
+    },
   });
   await worker.ready;
   const url = (await worker.url).origin;
@@ -60,7 +69,7 @@ export async function startLocalWorker(existing?: { dir: string; state: string; 
     get: (path, init) => fetch(url + path, init),
     async dispose() {
       await worker.dispose();
-      if (!existing) await rm(dir, { recursive: true, force: true });
+      if (!existing?.dir) await rm(dir, { recursive: true, force: true });
     },
   };
 }

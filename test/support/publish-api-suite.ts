@@ -610,6 +610,38 @@ export function describePublishApi(name: string, make: () => PublishApiStore, ru
         }
       });
 
+      it("answers WordPress's plain permalink /?p=ID 301 when an article holds it; else the home page, whoever holds it", async () => {
+        const { put, del, get, getAt, text } = setup();
+        const later = "2026-02-01T09:00:00Z";
+        await put("a.md", article("Alpha", { aliases: "[/?p=123, https://old.example.com/?p=77]" }));
+        await put("d.md", article("Drafted", { draft: "true", aliases: "[/?p=124]" }));
+        await put("e.md", article("Embargoed", { date: later, aliases: "[/?p=125]" }));
+        for (const path of ["/?p=123", "/?p=123&utm_source=x", "/?utm_medium=feed&p=123"]) {
+          const res = await get(path);
+          expect(res.status, path).toBe(301);
+          expect(location(res), path).toBe("https://news.example.com/articles/a");
+        }
+        const routed = await getAt(NOW, "https://old.example.com/?p=77");
+        expect(location(routed)).toBe("https://news.example.com/articles/a");
+        // The home page, byte for byte as for a post id nobody holds: a draft's, an embargoed article's, a malformed or
+        // ambiguous query, one too long to read.
+        const home = await text("/?p=999");
+        expect(home).toContain("<h1>");
+        const long = `/?${"x=1&".repeat(60)}p=123`;
+        for (const path of ["/?p=124", "/?p=125", "/?p=0123", "/?p=123&p=124", "/?p=12a", "/?P=123", long, "/?p=77"]) {
+          const res = await get(path);
+          expect(res.status, path).toBe(200);
+          expect(await res.text(), path).toBe(home);
+        }
+        // Released, the embargoed article's leads to it; deleted, an article's answers 410.
+        expect(location(await getAt(new Date(later), "/?p=125"))).toBe("https://news.example.com/articles/e");
+        await del("a.md");
+        const gone = await get("/?p=123");
+        expect(gone.status).toBe(410);
+        expect(((await gone.json()) as { detail: string }).detail).toMatch(/^What was at \/\?p=123 has been removed\./);
+        expect(await text("/feeds.opml")).not.toContain("?p=");
+      });
+
       it("never leads to an embargoed article before its release, reading as an unknown path", async () => {
         const { put, getAt } = setup();
         const later = "2026-02-01T09:00:00Z";
