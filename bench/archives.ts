@@ -95,6 +95,8 @@ export async function storedArchive(spec: ArchiveSpec): Promise<ArchiveStamp | u
 /** Files per batch request: well inside the API's 1,000 files and 16 MiB. */
 const BATCH_FILES = 400;
 const BATCH_BYTES = 8 * 1024 * 1024;
+/** Batch requests sent before the first is answered (the publish client sends up to 4 at once). */
+const BATCHES_IN_FLIGHT = 2;
 
 export interface ImportOptions {
   /** The importing worker's port (0: any free one). */
@@ -170,12 +172,13 @@ async function importArchive(
   let batch: GeneratedFile[] = [];
   let bytes = 0;
   let pending: Promise<void> = Promise.resolve();
+  const inFlight: Promise<void>[] = [];
   let sessionStart = performance.now();
   let cpuStart = await cpuSeconds(worker.pid);
   let reported = performance.now();
   let reportedArticles = stamp.importedArticles;
 
-  const send = async (files: GeneratedFile[], articlesAfter: number, imagesAfter: number): Promise<void> => {
+  const post = async (files: GeneratedFile[]): Promise<void> => {
     const form = new FormData();
     for (const f of files) form.append(f.path, new Blob([f.data as BlobPart]), f.path.split("/").at(-1));
     const res = await fetch(`${worker.url}/api/batch`, { method: "POST", headers: { Authorization: `Bearer ${BENCH_TOKEN}` }, body: form });
@@ -183,6 +186,12 @@ async function importArchive(
     const { results } = (await res.json()) as { results: { path: string; status: number; detail?: string }[] };
     const refused = results.filter((r) => r.status !== 200 && r.status !== 201);
     if (refused.length) throw new Error(`refused: ${JSON.stringify(refused.slice(0, 5))}`);
+  };
+  // Two batches in flight (BATCHES_IN_FLIGHT), as a client that keeps the worker busy does: the worker reads the next
+  // while it writes this one. The stamp moves on in order, after every earlier batch is in, so a resumed import never
+  // skips a batch that had not been stored.
+  const send = async (answered: Promise<void>, earlier: Promise<void>, articlesAfter: number, imagesAfter: number): Promise<void> => {
+    await Promise.all([answered, earlier]);
     const now = performance.now();
     const cpu = await cpuSeconds(worker.pid);
     stamp.importedArticles = articlesAfter;
@@ -223,13 +232,14 @@ async function importArchive(
       const [files, a, i] = [batch, articles, images];
       batch = [];
       bytes = 0;
-      await pending;
-      // The next batch is generated while the worker stores this one.
-      pending = send(files, a, i);
+      // The next batch is generated while the worker stores the ones in flight.
+      if (inFlight.length >= BATCHES_IN_FLIGHT) await inFlight.shift();
+      pending = send(post(files), pending, a, i);
+      inFlight.push(pending);
     }
   }
   await pending;
-  if (batch.length) await send(batch, articles, images);
+  if (batch.length) await send(post(batch), Promise.resolve(), articles, images);
   stamp.complete = true;
   stamp.finishedAt = new Date().toISOString();
   stamp.diskBytes = diskBytes(spec.dir);

@@ -6,6 +6,7 @@ import { spawn } from "node:child_process";
 import { readFile, rm } from "node:fs/promises";
 import { createServer } from "node:http";
 import { join } from "node:path";
+import { CLIENT_LIMITS } from "../src/node/publish-transport.ts";
 import { GENERATOR_VERSION } from "./archive-generator.ts";
 import { writeArchive } from "./generate-archive.ts";
 import { applyMigrations, BENCH_TOKEN, type BuiltWorker, LOAD_CPU, ROOT, startWorker, WORK } from "./harness.ts";
@@ -134,7 +135,7 @@ export async function runFolderPublish(
     return {
       articles: count,
       files,
-      parallel: options.parallel ?? 4,
+      parallel: options.parallel ?? CLIENT_LIMITS.parallel,
       checkSeconds: check.seconds,
       clientOnlySeconds: clientOnly.seconds,
       publishSeconds: publish.seconds,

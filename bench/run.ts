@@ -10,6 +10,9 @@
 //                                                        way: its oldest articles), importing nothing
 //   npm run bench -- --only import --publish-size 10000  the import part: archives, then a folder of 10,000 articles
 //                                                        timed under npm run check and npm run publish
+//   npm run bench -- --only import,writes --sizes 100 --import-size 10000 --publish-size 10000 --writes-sizes none
+//                                                        issue 17's two targets in one run: a fresh import of 10,000
+//                                                        articles (articles/s) and publish ÷ check over 10,000
 //
 // One load at a time: imports, workers and wrk runs follow each other; the server gets core 0 and wrk core 1.
 import { mkdir, writeFile } from "node:fs/promises";
@@ -165,9 +168,10 @@ if (only.has("scale")) {
 }
 
 if (only.has("writes")) {
-  const writesSizes = values["writes-sizes"].split(",").map((s) => Number(s.trim()));
+  // `none`: the fresh import alone, without the single writes into stored archives.
+  const writesSizes = values["writes-sizes"] === "none" ? [] : values["writes-sizes"].split(",").map((s) => Number(s.trim()));
   if (writesSizes.some((n) => !Number.isInteger(n) || n < 10))
-    throw new Error(`--writes-sizes takes article counts of 10 or more; not ${values["writes-sizes"]}`);
+    throw new Error(`--writes-sizes takes article counts of 10 or more, or none; not ${values["writes-sizes"]}`);
   const writes = await runWrites(built!, {
     sizes: writesSizes,
     repeat: number("writes-repeat"),

@@ -40,6 +40,21 @@ export interface LanguageGroup {
  * partner rules ask for one language per feed, not one market.
  */
 export function languageOf(tag: string): LanguageGroup {
+  // Two ICU likely-subtag lookups a call, for the one or few tags a site uses, per article published: looked up once.
+  let group = groups.get(tag);
+  if (group === undefined) {
+    if (groups.size >= GROUPS_KEPT) groups.clear();
+    group = groupOf(tag);
+    groups.set(tag, group);
+  }
+  return { ...group };
+}
+
+/** languageOf's answers by tag (a site has a few; arbitrary tags from front matter can only fill it, then it starts again). */
+const groups = new Map<string, LanguageGroup>();
+const GROUPS_KEPT = 256;
+
+function groupOf(tag: string): LanguageGroup {
   try {
     const locale = new Intl.Locale(tag);
     const script = locale.maximize().script;

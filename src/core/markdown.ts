@@ -15,6 +15,30 @@ export function createMarkdownParser(html: boolean) {
 
 const md = createMarkdownParser(true);
 
+/**
+ * Token lists `measureRenderedHtml` parsed, by source, for `renderMarkdown` to take instead of parsing the same body
+ * again: publishing checks a body's rendered size and then renders it (each a full markdown-it parse, about a tenth of
+ * an import's CPU). Taken once; bounded, oldest out first, so bodies that are only checked (`npm run check`, refused
+ * articles) hold little. Rendering does not change a token list (markdown-it's image rule sets `alt` to what it
+ * already renders to), so a reused list renders to the same bytes as a fresh one.
+ */
+const parsedBodies = new Map<string, Token[]>();
+/** A publish group's bodies (PUBLISH_GROUP: 200 articles) are all checked before the first is rendered; about 16 KB each. */
+const PARSED_BODIES_KEPT = 256;
+
+function keepParsed(source: string, tokens: Token[]): void {
+  parsedBodies.delete(source);
+  parsedBodies.set(source, tokens);
+  if (parsedBodies.size > PARSED_BODIES_KEPT) parsedBodies.delete(parsedBodies.keys().next().value!);
+}
+
+function takeParsed(source: string): Token[] {
+  const tokens = parsedBodies.get(source);
+  if (tokens === undefined) return md.parse(source, {});
+  parsedBodies.delete(source);
+  return tokens;
+}
+
 /** For a body whose raw HTML nests too deep to sanitise cheaply: the same markdown with its HTML shown as text. */
 const mdWithoutHtml = createMarkdownParser(false);
 
@@ -164,6 +188,7 @@ export function measureRenderedHtml(source: string, base: UrlBase, budget: numbe
     const at = first?.map?.[0] ?? 0;
     if (rendered > total) add(rendered - total, "raw HTML", at, first?.level === 0 ? at : block);
   }
+  keepParsed(source, tokens);
 
   let heaviest: RenderedSize["heaviest"] = { block: { first: 0, last: 0, bytes: 0 }, line: { line: 0, bytes: 0 }, kind: "text" };
   for (const [first, entry] of blocks) {
@@ -218,7 +243,7 @@ type Parser = ReturnType<typeof createMarkdownParser>;
  * would make the HTML parser's work grow with the square of the depth, the body is rendered again with its HTML as text.
  */
 export function renderMarkdown(source: string, base: UrlBase, options: RenderOptions = {}): RenderedMarkdown {
-  const tokens = md.parse(source, {});
+  const tokens = takeParsed(source);
   const raw = renderWithInsert(md, tokens, options.afterFirstBlock);
   let html: string;
   try {

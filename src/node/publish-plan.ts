@@ -252,13 +252,24 @@ export function planPublish(input: PlanInput): Plan {
   // A file moved and edited at once cannot be told from a new article: the only new file and the only removed article
   // of one date are named, with how to keep the article's identity (a new article there must not take an old one's id).
   const date = (e: ManifestEntry) => (e.published === undefined ? Number.NaN : Date.parse(e.published));
+  // Both sides counted by date once: a filter per new file was quadratic (4.9 s of a 10,000-article first publish).
   const lookAlikes: LookAlike[] = [];
+  const removedAt = new Map<number, ManifestEntry[]>();
+  for (const e of gone) {
+    const at = date(e);
+    // A stored entry without a date matches no file (NaN would be one key in a Map, but never equal in a comparison).
+    if (e.kind !== "article" || Number.isNaN(at)) continue;
+    const list = removedAt.get(at);
+    if (list) list.push(e);
+    else removedAt.set(at, [e]);
+  }
+  const addedAt = new Map<number, number>();
+  for (const a of added) if (!a.draft) addedAt.set(a.published.getTime(), (addedAt.get(a.published.getTime()) ?? 0) + 1);
   for (const upload of added) {
     if (upload.draft) continue;
     const at = upload.published.getTime();
-    const removed = gone.filter((e) => e.kind === "article" && date(e) === at);
-    const alike = added.filter((a) => !a.draft && a.published.getTime() === at);
-    if (removed.length === 1 && alike.length === 1)
+    const removed = removedAt.get(at) ?? [];
+    if (removed.length === 1 && addedAt.get(at) === 1)
       lookAlikes.push({ added: upload.path, removed: removed[0]!.path, slug: removed[0]!.slug! });
   }
 

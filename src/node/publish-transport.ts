@@ -7,11 +7,13 @@ import { BATCH_CONTROL, MANIFEST_PAGE, type ManifestEntry, PUBLISH_LIMITS } from
 
 /**
  * The client's own limits, inside the API's (PUBLISH_LIMITS: 1,000 files and 16 MiB per batch):
- * - `batchFiles`, `batchBytes`: a batch is at most 50 files and 8 MiB (an image up to its 10 MiB limit goes alone), so
- *   one request stays a few seconds of the worker's time, well inside a Worker request's CPU and D1 query limits, and a
- *   retry repeats little;
- * - `parallel`: requests in flight at once (`--parallel`, 1 to `maxParallel`): enough to keep the worker busy while
- *   the client reads and sends the next batch, few enough not to crowd out readers on a small deployment;
+ * - `batchFiles`, `batchBytes`: a batch is at most 200 files and 8 MiB (an image up to its 10 MiB limit goes alone), so
+ *   one request stays about a second of the worker's time (200 articles are one D1 transaction: PUBLISH_GROUP), well
+ *   inside a Worker request's CPU and D1 query limits, and a retry repeats little;
+ * - `parallel`: requests in flight at once (`--parallel`, 1 to `maxParallel`): two keep the worker busy while the
+ *   client reads and sends the next batch (D1 writes one transaction at a time: more only wait there, holding their
+ *   batch in memory; 4 at once cost the worker about a third more CPU per article than 2 in `npm run bench`), and
+ *   leave room for readers on a small deployment;
  * - `attempts`: tries per request before its files are reported as not sent (about 8 s of back-off in all);
  * - back-off: `baseDelayMs` doubled per attempt, with jitter (half to all of it), capped at `maxDelayMs`; a
  *   `Retry-After` from the worker is honoured instead, up to `maxRetryAfterMs`;
@@ -20,9 +22,9 @@ import { BATCH_CONTROL, MANIFEST_PAGE, type ManifestEntry, PUBLISH_LIMITS } from
  *   of that author in the same request.
  */
 export const CLIENT_LIMITS = {
-  batchFiles: 50,
+  batchFiles: 200,
   batchBytes: 8 * 1024 * 1024,
-  parallel: 4,
+  parallel: 2,
   maxParallel: 8,
   attempts: 5,
   baseDelayMs: 500,

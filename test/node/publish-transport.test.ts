@@ -174,7 +174,7 @@ describe("makeBatches", () => {
   it.each([
     { name: "none", sizes: [], expected: [] },
     { name: "a few small files", sizes: [10, 20, 30], expected: [3] },
-    { name: "more files than a batch holds", sizes: Array(120).fill(100), expected: [50, 50, 20] },
+    { name: "more files than a batch holds", sizes: Array(450).fill(100), expected: [200, 200, 50] },
     { name: "bytes fill a batch first", sizes: [3 * MiB, 3 * MiB, 3 * MiB, 1], expected: [2, 2] },
     { name: "an image larger than a batch's bytes goes alone", sizes: [1, 10 * MiB, 1], expected: [1, 1, 1] },
   ])("$name", ({ sizes, expected }) => {

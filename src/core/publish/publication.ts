@@ -120,6 +120,7 @@ export function preparePublication(
   warnings: readonly ContentIssue[],
   { writers, revision }: ItemWriters,
   siteLanguage: string,
+  sourceHash: string = hashSource(source),
 ): Publication {
   const article = renderArticle(record);
   const items = Object.fromEntries(writers.map((writer) => [writer.part, writer.renderItem(article)])) as Record<ItemPart, string>;
@@ -130,7 +131,7 @@ export function preparePublication(
     published: record.published,
     updated: record.updated,
     fingerprint: fingerprintRecord(record),
-    sourceHash: hashSource(source),
+    sourceHash,
     draft: record.draft,
     warnings,
     memberships: membershipsOf(record, siteLanguage),

@@ -61,9 +61,12 @@ import type {
 
 /**
  * How many articles one group reads and writes together: one D1 transaction each. Bounded by count and by the bytes
- * of what they store (each article's parts are 10–60 KB), so a transaction stays a few MB whatever a batch holds.
+ * of their text (what they store is about eight times their markdown: 7 KB of markdown stores about 53 KB of parts),
+ * so a transaction stays around 10 MB whatever a batch holds. Larger groups write each touched index page once for
+ * more rows: 200 articles a transaction wrote about 25% fewer bytes (and made 25% fewer system calls) per article to
+ * local D1 than 50 did (BENCHMARKS.md, "Issue 17: import rate and publish ÷ check").
  */
-export const PUBLISH_GROUP = { articles: 50, bytes: 4 * 1024 * 1024 } as const;
+export const PUBLISH_GROUP = { articles: 200, bytes: 2 * 1024 * 1024 } as const;
 
 /** Image objects put at once (a Worker has six connections waiting for their answer at a time). */
 const OBJECTS_AT_ONCE = 6;
@@ -85,6 +88,8 @@ interface Incoming {
   index: number;
   file: string;
   text: string;
+  /** `hashSource(text)`, computed once (sourceHashOf): a group compares it several times. */
+  hash?: string;
   renamed?: string;
   /** Republishing from the store: a file that no longer passes keeps its stored version, silently. */
   stored?: boolean;
@@ -448,7 +453,7 @@ class StorePublisher implements Publisher {
     // which requires the versions read; a file changed in between is read again (retry), and checked again.
     const held = (file: string) => state.articles.get(file)?.sourceHash ?? state.drafts.get(file)?.sourceHash ?? null;
     group = group.filter((item) => {
-      const sending = hashSource(item.text);
+      const sending = sourceHashOf(item);
       const failed = !meetsPrecondition(held(item.file), item.base, sending)
         ? item.file
         : item.renamed !== undefined && !meetsPrecondition(held(item.renamed), item.replacesBase) && held(item.file) !== sending
@@ -505,7 +510,7 @@ class StorePublisher implements Publisher {
     // warning of src/core/corrections.ts): read only when the text changed and `updated` did not move forward.
     const corrected = writing.filter((p) => {
       const existing = state.articles.get(p.item.file);
-      return existing && existing.sourceHash !== hashSource(p.item.text) && mayNeedCorrectionWarning(existing, p.record, now);
+      return existing && existing.sourceHash !== sourceHashOf(p.item) && mayNeedCorrectionWarning(existing, p.record, now);
     });
     const second =
       claimed.length || corrected.length
@@ -562,7 +567,7 @@ class StorePublisher implements Publisher {
         for (const alias of p.redirects.aliases) taken.set(`alias\0${alias}`, p.item.file);
       }
       try {
-        p.publication = preparePublication(p.record, p.item.text, p.warnings, this.#items, this.#site.language);
+        p.publication = preparePublication(p.record, p.item.text, p.warnings, this.#items, this.#site.language, sourceHashOf(p.item));
         this.#requireFits(
           p.item.file,
           p.record.draft ? [["record", p.publication.parts.record]] : PART_NAMES.map((part) => [part, p.publication!.parts[part]]),
@@ -616,7 +621,7 @@ class StorePublisher implements Publisher {
   #plan(item: Incoming, parsed: ArticleRecord, warnings: readonly ContentIssue[], state: StoreAnswer): Planned {
     const existing = state.articles.get(item.file);
     const draft = state.drafts.get(item.file);
-    const sourceHash = hashSource(item.text);
+    const sourceHash = sourceHashOf(item);
     let renamed = item.renamed;
     if (renamed !== undefined) {
       const old = state.articles.get(renamed) ?? state.drafts.get(renamed);
@@ -744,6 +749,12 @@ function groupItems(items: readonly Incoming[], limit: { articles: number; bytes
   }
   if (group.length) groups.push(group);
   return groups;
+}
+
+/** The hash of an item's text, computed once per item (a 7 KB article's hash is read three or four times a publish). */
+function sourceHashOf(item: Incoming): string {
+  item.hash ??= hashSource(item.text);
+  return item.hash;
 }
 
 /** The local images a markdown file seems to name (`/images/…` anywhere in it): a guess to read their facts with. */

@@ -170,14 +170,19 @@ export function enterLists(db: D1Database, rows: readonly EntryRow[]): D1Prepare
                FROM json_each(?1) j WHERE ${unrefusedRow("j.value ->> 'key'")})`,
       )
       .bind(JSON.stringify(rows)),
+    // The write's own entries before each one in its list: its rank among them (RANK counts the rows that sort strictly
+    // before, by listed instant then slug descending), one sort of the scratch rows, where a count per row read them
+    // all again for every row (a write of 200 articles enters about 1,400 rows: two million row visits).
     db.prepare(
       `UPDATE list_changes SET position = 1 + COALESCE(
          (SELECT MAX(position) FROM memberships m INDEXED BY memberships_by_listed
           WHERE m.scope = list_changes.scope AND m.listed = list_changes.listed AND +m.slug > list_changes.slug),
          (SELECT position FROM memberships m INDEXED BY memberships_by_listed
           WHERE m.scope = list_changes.scope AND m.listed < list_changes.listed ORDER BY m.listed DESC, m.position DESC LIMIT 1),
-         -1) + (SELECT COUNT(*) FROM list_changes o WHERE o.action = 'enter' AND o.scope = list_changes.scope AND ${before("o", "list_changes")})
-       WHERE action = 'enter'`,
+         -1) + r.earlier
+       FROM (SELECT rowid AS id, RANK() OVER (PARTITION BY scope ORDER BY listed, slug DESC) - 1 AS earlier
+             FROM list_changes WHERE action = 'enter') r
+       WHERE list_changes.rowid = r.id`,
     ),
     // A row moves up past every entry that sorts before it or takes its very key (a tombstone of the same article).
     db.prepare(

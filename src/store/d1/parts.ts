@@ -153,6 +153,51 @@ export function insertParts(db: D1Database, pub: Publication, version: string, w
     .bind(pub.slug, version, pub.revision, written, guardKey ?? null, ...parts.flat());
 }
 
+/** One article's parts for `insertGuardedParts`: its publication, the version they go under and its change's key. */
+export interface GuardedParts {
+  pub: Publication;
+  version: string;
+  guardKey: string;
+}
+
+/** D1 binds at most 100 parameters a statement (D1_LIMITS); an article's parts take 22 (4 + a name and text each). */
+const MAX_PARAMETERS = 100;
+
+/**
+ * The guarded statements writing many articles' parts inside the catalog's transaction (as `insertParts` with a
+ * `guardKey`): as many articles a statement as D1's 100 bound parameters allow (four of nine parts each), in order, so
+ * the rows go in as one statement an article would write them. A write of 200 articles is 50 statements, not 200:
+ * each statement costs the binding and local D1 a result and its metadata, whatever it writes.
+ */
+export function insertGuardedParts(db: D1Database, rows: readonly GuardedParts[], written: number): D1PreparedStatement[] {
+  const statements: D1PreparedStatement[] = [];
+  let selects: string[] = [];
+  let values: unknown[] = [written];
+  const flush = () => {
+    if (selects.length === 0) return;
+    statements.push(
+      db
+        .prepare(`INSERT INTO article_parts (slug, version, part, revision, text, written)\n${selects.join("\nUNION ALL\n")}`)
+        .bind(...values),
+    );
+    selects = [];
+    values = [written];
+  };
+  for (const { pub, version, guardKey } of rows) {
+    const parts = Object.entries(pub.parts);
+    if (values.length + 4 + 2 * parts.length > MAX_PARAMETERS) flush();
+    const at = values.length + 1; // ?1 is `written`; this article's own parameters start here
+    const pairs = parts.map((_part, i) => `(?${at + 4 + 2 * i}, ?${at + 5 + 2 * i})`).join(", ");
+    selects.push(
+      `SELECT ?${at}, ?${at + 1}, column1, ?${at + 2}, column2, ?1 FROM (VALUES ${pairs}) ` +
+        `WHERE NOT EXISTS (SELECT 1 FROM write_guard WHERE key = ?${at + 3})`,
+    );
+    values.push(pub.slug, version, pub.revision, guardKey, ...parts.flat());
+  }
+  flush();
+  return statements;
+}
+
 /** Deletes the parts at these locations, one statement per shard, in parallel. */
 export async function deleteParts(shards: PartsShards, locations: readonly PartsLocation[]): Promise<void> {
   await Promise.all(

@@ -48,6 +48,8 @@ import {
 } from "./lists.ts";
 import {
   deleteParts,
+  type GuardedParts,
+  insertGuardedParts,
   insertParts,
   moveParts,
   newVersion,
@@ -291,7 +293,8 @@ class D1Store implements PublishStore {
 
   /**
    * A write's statements: every change checked first (guard.ts), then the changes made together, a statement for
-   * each kind of row whatever the number of changes (their rows as JSON), but the parts: one statement an article.
+   * each kind of row whatever the number of changes (their rows as JSON), but the parts: four articles a statement
+   * (their texts as bound parameters, within D1's 100).
    */
   private plan(changes: readonly StoreChange[]): WritePlan {
     const { db, shards } = this;
@@ -313,7 +316,7 @@ class D1Store implements PublishStore {
     const replaced: FileRow[] = [];
     const drafts: FileRow[] = [];
     const articles: ArticleRow[] = [];
-    const parts: D1PreparedStatement[] = [];
+    const parts: GuardedParts[] = [];
     const refs: { key: string; slug: string; images: readonly string[] }[] = [];
     const upserts: D1PreparedStatement[] = [];
     const keeps: EntryRow[] = [];
@@ -373,7 +376,7 @@ class D1Store implements PublishStore {
       }
       const location = { slug: pub.slug, shard: shards.write, version: newVersion() };
       articles.push({ key, pub, shard: location.shard, version: location.version });
-      if (location.shard === 0) parts.push(insertParts(db, pub, location.version, written, key));
+      if (location.shard === 0) parts.push({ pub, version: location.version, guardKey: key });
       else {
         plan.remote.set(key, location);
         plan.ahead.push({ location, statement: (target) => insertParts(target, pub, location.version, written) });
@@ -396,7 +399,7 @@ class D1Store implements PublishStore {
     }
     push(...removeFiles(db, replaced, drafts));
     if (articles.length) push(insertArticles(db, articles));
-    push(...parts);
+    push(...insertGuardedParts(db, parts, written));
     if (refs.length) push(insertImageRefs(db, refs));
     push(...upserts);
     push(...writeRedirects(db, redirects, retiredPages));
