@@ -14,10 +14,10 @@ CREATE TABLE redirects (
 CREATE INDEX redirects_by_id ON redirects (id);
 
 -- The settings that shape stored items (SITE_URL, SITE_TITLE, SITE_LANGUAGE, SITE_TIMEZONE), as a hash, each
--- article's and each registry's as they were when it was stored (src/core/publish/shaping.ts). '' for those stored
--- before this column: they count as rendered with the settings the first scheduled run after it found (`state`,
--- key `shaping:baseline`). An article whose hash is not the current one is rendered again when read, and re-published
--- by the scheduled run, a bounded number at a time (its index keeps that lookup bounded).
+-- article's and each registry's as they were when it was stored. Added for issue 17 item 9 (a settings change noticed
+-- and the items it shapes re-published by the scheduled run, a bounded number at a time, the index keeping that lookup
+-- bounded); not written or read yet: until it is, a settings change needs `npm run publish -- --all`
+-- (docs/publishing.md, "Settings that shape stored items").
 ALTER TABLE articles ADD COLUMN shaping TEXT NOT NULL DEFAULT '';
 CREATE INDEX articles_by_shaping ON articles (shaping, slug);
 ALTER TABLE registries ADD COLUMN shaping TEXT NOT NULL DEFAULT '';
