@@ -8,14 +8,19 @@ import { describe, expect, it } from "vitest";
 import { ROOT } from "../support/local-worker.ts";
 import { anchorsOf, githubAnchor, type LinkProblem, linkProblems, referenceProblems, type Tree } from "../support/markdown-links.ts";
 
-/** The repository's files under `dir` whose names pass `keep`, by posix path from the root. */
+/**
+ * The repository's files under `dir` whose names pass `keep`, by posix path from the root. Hidden and dependency
+ * folders are not the repository's (git ignores them: `bench/.data` holds the bench's archives and whatever scratch
+ * scripts someone left there).
+ */
 function filesUnder(dir: string, keep: (path: string) => boolean): string[] {
   const out: string[] = [];
   const walk = (abs: string) => {
     for (const entry of readdirSync(abs, { withFileTypes: true })) {
       const path = join(abs, entry.name);
-      if (entry.isDirectory()) walk(path);
-      else if (keep(path)) out.push(relative(ROOT, path).split(sep).join("/"));
+      if (entry.isDirectory()) {
+        if (!entry.name.startsWith(".") && entry.name !== "node_modules") walk(path);
+      } else if (keep(path)) out.push(relative(ROOT, path).split(sep).join("/"));
     }
   };
   walk(join(ROOT, dir));
