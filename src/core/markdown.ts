@@ -25,17 +25,30 @@ const md = createMarkdownParser(true);
 const parsedBodies = new Map<string, Token[]>();
 /** A publish group's bodies (PUBLISH_GROUP: 200 articles) are all checked before the first is rendered; about 16 KB each. */
 const PARSED_BODIES_KEPT = 256;
+/**
+ * And at most this many characters of source among them (a group holds at most 2 MiB of markdown): the count alone
+ * would let a few hundred large bodies that were checked and never rendered (refused ones) stay in the isolate.
+ */
+const PARSED_SOURCE_CHARS_KEPT = 4 * 1024 * 1024;
+let parsedSourceChars = 0;
+
+function forgetParsed(source: string): void {
+  if (parsedBodies.delete(source)) parsedSourceChars -= source.length;
+}
 
 function keepParsed(source: string, tokens: Token[]): void {
-  parsedBodies.delete(source);
+  forgetParsed(source);
   parsedBodies.set(source, tokens);
-  if (parsedBodies.size > PARSED_BODIES_KEPT) parsedBodies.delete(parsedBodies.keys().next().value!);
+  parsedSourceChars += source.length;
+  while (parsedBodies.size > PARSED_BODIES_KEPT || parsedSourceChars > PARSED_SOURCE_CHARS_KEPT) {
+    forgetParsed(parsedBodies.keys().next().value!);
+  }
 }
 
 function takeParsed(source: string): Token[] {
   const tokens = parsedBodies.get(source);
   if (tokens === undefined) return md.parse(source, {});
-  parsedBodies.delete(source);
+  forgetParsed(source);
   return tokens;
 }
 
