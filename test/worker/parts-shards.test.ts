@@ -31,6 +31,7 @@ import { story } from "../support/store-contract.ts";
 import { fillD1 } from "./fill-d1.ts";
 import { resetD1 } from "./reset-d1.ts";
 import { TOKEN } from "./sample.ts";
+import { rows, servedPaths } from "./served.ts";
 import { testShardDatabases, testShards } from "./shards.ts";
 import { countingD1, failingD1, INJECTED } from "./wrapped-bindings.ts";
 
@@ -52,19 +53,7 @@ const PATHS = [
   "/sitemap.xml",
 ];
 
-async function served(shards = testShards(0)): Promise<Map<string, string>> {
-  const app = createApp({ catalog: createD1Catalog(env.DB, env.IMAGES, { shards }), site, now: () => NOW, log: () => {} });
-  const bodies = new Map<string, string>();
-  for (const path of PATHS) {
-    const res = await app.request(BASE + path);
-    bodies.set(path, `${res.status} ${res.headers.get("etag")}\n${await res.text()}`);
-  }
-  return bodies;
-}
-
-async function rows(db: D1Database, sql: string): Promise<Record<string, unknown>[]> {
-  return (await db.prepare(sql).all<Record<string, unknown>>()).results;
-}
+const served = (shards = testShards(0)) => servedPaths(env.DB, env.IMAGES, shards, site, NOW, BASE, PATHS);
 
 /** A publisher writing parts where `shards` says (its catalog is env.DB unless the shards name another). */
 const publisher = (shards: PartsShards, emit?: EmitEvent) =>

@@ -4,8 +4,6 @@
 // back-dated, edited and deleted articles as that one does.
 import { applyD1Migrations, env } from "cloudflare:test";
 import { beforeEach, describe, expect, it } from "vitest";
-import { createApp } from "../../src/http/app.ts";
-import { createD1Catalog } from "../../src/store/d1/catalog.ts";
 import { type PartsShards, partsShards } from "../../src/store/d1/parts.ts";
 import { createD1Store } from "../../src/store/d1/store.ts";
 import { articleText, NEWSROOM, NOW, testSite } from "../support/http-fixtures.ts";
@@ -13,6 +11,7 @@ import { publisherOver } from "../support/publish-tree.ts";
 import { story } from "../support/store-contract.ts";
 import { fillD1 } from "./fill-d1.ts";
 import { resetD1 } from "./reset-d1.ts";
+import { rows, servedPaths } from "./served.ts";
 import { testShardDatabases, testShards } from "./shards.ts";
 
 type Migrations = Parameters<typeof applyD1Migrations>[1];
@@ -58,19 +57,7 @@ for (let i = 0; i < 24; i++) {
   });
 }
 
-async function served(catalogDb: D1Database, shards: PartsShards): Promise<Map<string, string>> {
-  const app = createApp({ catalog: createD1Catalog(catalogDb, env.IMAGES, { shards }), site, now: () => NOW, log: () => {} });
-  const bodies = new Map<string, string>();
-  for (const path of PATHS) {
-    const res = await app.request(BASE + path);
-    bodies.set(path, `${res.status} ${res.headers.get("etag")}\n${await res.text()}`);
-  }
-  return bodies;
-}
-
-async function rows(db: D1Database, sql: string): Promise<Record<string, unknown>[]> {
-  return (await db.prepare(sql).all<Record<string, unknown>>()).results;
-}
+const served = (catalogDb: D1Database, shards: PartsShards) => servedPaths(catalogDb, env.IMAGES, shards, site, NOW, BASE, PATHS);
 
 /** Inserts `list` into `table` of `db`, the columns of the first row. */
 async function insertAll(db: D1Database, table: string, list: readonly Record<string, unknown>[]): Promise<void> {
