@@ -1,4 +1,4 @@
-// Articles' parts (source, record, page, each format's item) in D1, table `article_parts`, with one row shape in every
+// Articles' parts (source, record, page, body, each format's item) in D1, table `article_parts`, with one row shape in every
 // database that holds them: shard 0 is the catalog database itself, shard n ≥ 1 the database bound as PARTS_n
 // (migrations-parts/), for archives past one database's 10 GB. A version is written whole under a key no other write
 // uses before the catalog names it (in the catalog's own transaction when the write shard is the catalog database),
