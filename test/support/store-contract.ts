@@ -246,6 +246,7 @@ export function describeStoreContract(name: string, open: () => Promise<Contract
         expect: [{ file, version: expect[0]!, draft: false }],
         lists: planLists([], pub, now),
         redirects: { page: `/articles/${pub.slug}`, aliases: [], moved: [], ids: [] },
+        shaping: "s",
         now,
       });
       const slugTaken = await publicationOf("c.md", `---\ntitle: C\ndate: "${at(3).toISOString()}"\nslug: a\n---\nc\n`);
