@@ -434,10 +434,13 @@ class StorePublisher implements Publisher {
     const changed = new Set<string>();
     const refused: { file: string; error: PublishRefusal }[] = [];
     for (let i = 0; i < slugs.length; i += this.#group.articles) {
-      const { sources } = await this.#store.read({ sources: slugs.slice(i, i + this.#group.articles) });
-      const items = [...sources].map(
-        ([slug, source], index): Incoming => ({ index, file: source.file, text: source.text, stored: true, keepSlug: slug }),
-      );
+      const some = slugs.slice(i, i + this.#group.articles);
+      const { sources } = await this.#store.read({ sources: some });
+      // In the order asked (the refresh's: newest first), whatever order a store answers in.
+      const items = some.flatMap((slug, index): Incoming[] => {
+        const source = sources.get(slug);
+        return source ? [{ index, file: source.file, text: source.text, stored: true, keepSlug: slug }] : [];
+      });
       await this.#publishAll(items, now, (item, answer) => {
         if ("error" in answer) {
           refused.push({ file: item.file, error: answer.error });
