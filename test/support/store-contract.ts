@@ -319,7 +319,12 @@ export function describeStoreContract(name: string, open: () => Promise<Contract
       const old = publisherOver(store, STORE_SITE);
       const moved = { ...STORE_SITE, url: "https://moved.example.com" };
       await old.putRegistry("authors.yaml", bytes("sara:\n  name: Sara\n"), at(0));
-      for (const [slug, hours] of [["a", 3], ["b", 1], ["c", 2], ["d", 2]] as const) {
+      for (const [slug, hours] of [
+        ["a", 3],
+        ["b", 1],
+        ["c", 2],
+        ["d", 2],
+      ] as const) {
         await old.putArticle(`${slug}.md`, bytes(story(slug, hours)), { now: at(5) });
       }
       const files = ["a.md", "b.md", "c.md", "d.md"];
@@ -335,7 +340,12 @@ export function describeStoreContract(name: string, open: () => Promise<Contract
       }
       // A restamp records other settings, only while the file holds the version read; nothing else changes.
       const answers = await store.write([
-        { kind: "restamp", key: "a.md", expect: [{ file: "a.md", version: read.articles.get("a.md")!.version, draft: false }], shaping: "x" },
+        {
+          kind: "restamp",
+          key: "a.md",
+          expect: [{ file: "a.md", version: read.articles.get("a.md")!.version, draft: false }],
+          shaping: "x",
+        },
         { kind: "restamp", key: "b.md", expect: [{ file: "b.md", version: "not-the-version-read", draft: false }], shaping: "x" },
       ]);
       expect(answers).toEqual([

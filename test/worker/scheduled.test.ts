@@ -380,7 +380,9 @@ describe("the scheduled run after a change of the settings that shape stored ite
     expect(take()).toEqual([]);
     const after = await articleRows();
     expect(after.map(({ shaping: _s, ...row }) => row)).toEqual(before.map(({ shaping: _s, ...row }) => row));
-    expect(new Set(after.map((r) => r.shaping))).toEqual(new Set([shapingOf(parseSettings(zoneEnv as unknown as Record<string, unknown>))]));
+    expect(new Set(after.map((r) => r.shaping))).toEqual(
+      new Set([shapingOf(parseSettings(zoneEnv as unknown as Record<string, unknown>))]),
+    );
     expect(await etag()).toBe(etagBefore);
   });
 

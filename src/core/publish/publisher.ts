@@ -48,8 +48,8 @@ import type { SiteSettings } from "../settings.ts";
 import { slugify } from "../text.ts";
 import { isSameArticle, keepFirstId, planRedirects, retirementsOf } from "./identity.ts";
 import { planLists } from "./lists.ts";
-import { SHAPING_STEP, shapingOf } from "./shaping.ts";
 import { ALL_SCOPE, hashSource, type ItemWriters, membershipsOf, PART_NAMES, type Publication, preparePublication } from "./publication.ts";
+import { SHAPING_STEP, shapingOf } from "./shaping.ts";
 import type {
   Expectation,
   PublishStore,
@@ -354,7 +354,13 @@ class StorePublisher implements Publisher {
    * the settings changed; the articles it changes are left to the refresh, which finds every one of them stale too
    * (they were stored under the same old settings, or under the registry's: #publishGroup).
    */
-  async #storeRegistry(name: RegistryName, text: string, now: Date, base: Precondition | undefined, refresh: boolean): Promise<RegistryOutcome> {
+  async #storeRegistry(
+    name: RegistryName,
+    text: string,
+    now: Date,
+    base: Precondition | undefined,
+    refresh: boolean,
+  ): Promise<RegistryOutcome> {
     const sourceHash = hashSource(text);
     // authors.yaml as the check parses it, local avatars looked up among the stored images (two passes, as articles).
     const wanted = new Set<string>();
@@ -591,7 +597,7 @@ class StorePublisher implements Publisher {
       }
       const { record, warnings } = result;
       try {
-        planned.push(this.#plan(item, record, warnings, state, shaping));
+        planned.push(this.#plan(item, record, warnings, state));
       } catch (error) {
         refuse(item, error);
       }
@@ -725,7 +731,7 @@ class StorePublisher implements Publisher {
    * What storing a valid record means: what it replaces (its file, a file it was renamed from), the id it keeps (the
    * one its article was first published with), what its old URLs become, and whether it changes anything.
    */
-  #plan(item: Incoming, parsed: ArticleRecord, warnings: readonly ContentIssue[], state: StoreAnswer, shaping: string): Planned {
+  #plan(item: Incoming, parsed: ArticleRecord, warnings: readonly ContentIssue[], state: StoreAnswer): Planned {
     const existing = state.articles.get(item.file);
     const draft = state.drafts.get(item.file);
     const sourceHash = sourceHashOf(item);

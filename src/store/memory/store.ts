@@ -129,7 +129,10 @@ function readTables(tables: MemoryTables, query: StoreQuery): StoreAnswer {
  */
 function staleOf(tables: MemoryTables, shaping: string, limit: number): { slugs: string[]; more: boolean } {
   const values = new Set([...tables.articles.values()].map((a) => a.shaping));
-  const below = [...values].filter((v) => v < shaping).sort().at(-1);
+  const below = [...values]
+    .filter((v) => v < shaping)
+    .sort()
+    .at(-1);
   const above = [...values].filter((v) => v > shaping).sort()[0];
   const newestFirst = (a: { published: number; slug: string }, b: { published: number; slug: string }) =>
     b.published - a.published || (a.slug < b.slug ? 1 : a.slug > b.slug ? -1 : 0);
