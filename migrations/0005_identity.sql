@@ -16,8 +16,8 @@ CREATE INDEX redirects_by_id ON redirects (id);
 -- The settings that shape stored items (SITE_URL, SITE_TITLE, SITE_LANGUAGE, SITE_TIMEZONE), as a hash, each
 -- article's and each registry's as they were when it was stored. Added for issue 17 item 9 (a settings change noticed
 -- and the items it shapes re-published by the scheduled run, a bounded number at a time, the index keeping that lookup
--- bounded); not written or read yet: until it is, a settings change needs `npm run publish -- --all`
--- (docs/publishing.md, "Settings that shape stored items").
+-- bounded; 0006 orders the index by publication time, so the newest go first). Written by every publish and read by
+-- the scheduled run since then (src/core/publish/shaping.ts; docs/publishing.md, "Settings that shape stored items").
 ALTER TABLE articles ADD COLUMN shaping TEXT NOT NULL DEFAULT '';
 CREATE INDEX articles_by_shaping ON articles (shaping, slug);
 ALTER TABLE registries ADD COLUMN shaping TEXT NOT NULL DEFAULT '';

@@ -33,7 +33,7 @@ export type LogEvent =
    */
   | {
       event: "cache-purge";
-      trigger: "publish" | "release" | "retry" | "manual";
+      trigger: "publish" | "release" | "retry" | "manual" | "settings";
       tags: readonly string[];
       outcome: "purged" | "queued";
       error?: string;
@@ -43,6 +43,21 @@ export type LogEvent =
    * minutes without one is a silent cron: docs/monitoring.md).
    */
   | { event: "scheduled-run"; until: string; released: number; announced: number; purged: number }
+  /**
+   * The scheduled run's step of publishing again what was stored under other settings that shape stored items
+   * (src/core/publish/shaping.ts): articles whose stored bytes changed (purged and announced), articles and registries
+   * whose bytes came out the same (their settings noted), files that no longer pass (kept as they are), and whether
+   * others wait for the next run. Logged only when a run had something to do.
+   */
+  | {
+      event: "settings-refresh";
+      refreshed: number;
+      unchanged: number;
+      refused: number;
+      registries: number;
+      more: boolean;
+      announced: number;
+    }
   /** The scheduled run deleted parts no article names from a database holding them (src/store/d1/parts.ts). */
   | { event: "parts-sweep"; shard: number; checked: number; deleted: number }
   /** A store failed: reads answer 503, the scheduled run tries again next time. */

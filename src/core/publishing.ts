@@ -207,8 +207,27 @@ export interface Publisher {
   /** Many deletions at once (the batch route), each answered as `deleteArticle` would, written many to a transaction. */
   deleteArticles(deletions: readonly { file: string; base?: Precondition }[], now: Date): Promise<DeletionResult[]>;
   putRegistry(name: RegistryName, bytes: Uint8Array, now: Date, base?: Precondition): Promise<RegistryOutcome>;
+  /**
+   * Brings up to `limit` articles (SHAPING_STEP) stored under other settings that shape stored items up to date, and
+   * the registries stored under them (src/core/publish/shaping.ts): the scheduled run's step.
+   */
+  refreshShaping(now: Date, limit?: number): Promise<ShapingRefresh>;
   /** Moves the parts of up to `limit` articles out of shard `from` into the write shard; absent where there are no shards. */
   moveParts?(from: number, limit: number): Promise<PartsMoveOutcome>;
+}
+
+/** What one step of bringing stored items up to date with the settings did (Publisher.refreshShaping). */
+export interface ShapingRefresh {
+  /** Registries whose entries came out otherwise, parsed again under the current settings. */
+  registries: readonly RegistryName[];
+  /** Articles published again: `updated` when their stored bytes changed, `unchanged` when only their settings were noted. */
+  articles: readonly Republished[];
+  /** Registries and articles that no longer pass under the current settings: they keep what they have. */
+  refused: readonly string[];
+  /** Other articles stored under other settings wait for the next step. */
+  more: boolean;
+  /** What readers can see changed (to purge and announce); absent when no stored byte changed. */
+  change?: PublishChange;
 }
 
 /** A file the publish API refused: the same problems `npm run check` reports, nothing stored. */

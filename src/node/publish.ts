@@ -32,8 +32,8 @@ was refused. The token is PUBLISH_TOKEN from the environment, else from .dev.var
 options:
   --to URL                  the worker (default: http://127.0.0.1:8787, the local dev server)
 ${SITE_OPTIONS_USAGE}  --dry-run                 print what would change; send nothing
-  --all                     send every article, even those whose text is unchanged (after changing SITE_URL or
-                            other settings)
+  --all                     send every article, even those whose text is unchanged (the worker brings articles up
+                            to date with new settings by itself, 200 a minute; this does it at once)
   --all-or-nothing          send nothing if the check refuses any file
   --confirm-deletions N     allow this run to remove up to N stored files (a run removing more than 10 files and
                             more than 5% of those stored, or every article, is refused without it)

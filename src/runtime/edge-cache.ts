@@ -21,7 +21,7 @@ export interface PurgeDeps {
   queue?: PurgeQueue;
 }
 
-export type PurgeTrigger = "publish" | "release" | "retry" | "manual";
+export type PurgeTrigger = "publish" | "release" | "retry" | "manual" | "settings";
 
 /**
  * Most tags one purge carries. A change that touches more (a large batch) purges the whole site in one call instead:

@@ -4,6 +4,8 @@ import type { Catalog } from "../core/catalog.ts";
 import { callStore } from "../core/errors.ts";
 import { consoleSink, createEventLog, type EmitEvent, type EventSink } from "../core/events.ts";
 import { createPublisher } from "../core/publish/publisher.ts";
+import { shapingOf } from "../core/publish/shaping.ts";
+import type { Publisher } from "../core/publishing.ts";
 import type { ReleaseLedger } from "../core/releases.ts";
 import { parsePublishToken, parseSettings, type SiteSettings } from "../core/settings.ts";
 import type { HubNotifyDeps } from "../core/websub.ts";
@@ -43,6 +45,11 @@ export interface Services {
   hub?: HubNotifyDeps;
   /** The log and the D1 queue a Workers Caching purge uses (src/runtime/edge-cache.ts). */
   purge: PurgeDeps;
+  /**
+   * The publish use case over D1 and R2, for the scheduled run's step of bringing items stored under other settings up
+   * to date (src/core/publish/shaping.ts); absent without both bindings.
+   */
+  refresher?: Pick<Publisher, "refreshShaping">;
   /** The HTTP application (routes, publish API when PUBLISH_TOKEN and both stores are there). */
   app: App;
 }
@@ -81,18 +88,24 @@ export function composeServices(env: Env, options: ComposeOptions = {}): Service
     : undefined;
   const token = parsePublishToken(settings);
   const purge: PurgeDeps = { emit, queue: createD1PurgeQueue(bindings.DB) };
+  // One publisher for the API and the scheduled run, over the settings' fingerprint computed once here.
+  const publisher =
+    bindings.DB && bindings.IMAGES
+      ? createPublisher({
+          store: createD1Store(bindings.DB, bindings.IMAGES, shards, { emit }),
+          site,
+          items: { writers: ITEM_WRITERS, revision: OUTPUT_REVISION },
+          shaping: shapingOf(site),
+        })
+      : undefined;
   // Publishing needs the secret and both stores; without any of them /api/* does not exist (404). What a publish
   // touched is purged from Workers Caching before the answer (so the editor, and everyone, sees it at once), then its
   // feeds are announced to the hub, through the same function as the scheduled run, after the answer: the hub fetches
   // them fresh.
   const publish: PublishRoutesOptions | undefined =
-    token && bindings.DB && bindings.IMAGES
+    token && publisher
       ? {
-          publisher: createPublisher({
-            store: createD1Store(bindings.DB, bindings.IMAGES, shards, { emit }),
-            site,
-            items: { writers: ITEM_WRITERS, revision: OUTPUT_REVISION },
-          }),
+          publisher,
           token,
           onChange: async (change, waitUntil, api) => {
             await purgeTags(api, tagsOfChange(change), "publish", purge);
@@ -108,5 +121,5 @@ export function composeServices(env: Env, options: ComposeOptions = {}): Service
     r2: () => callStore("r2", "health check", async () => void (await bindings.IMAGES.head(HEALTH_KEY))),
   };
   const app = createApp({ catalog, site, cache, log, publish, health });
-  return { site, catalog, shards, ledger, emit, purge, ...(hub ? { hub } : {}), app };
+  return { site, catalog, shards, ledger, emit, purge, ...(hub ? { hub } : {}), ...(publisher ? { refresher: publisher } : {}), app };
 }

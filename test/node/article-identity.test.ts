@@ -6,6 +6,7 @@ import { parseArticle } from "../../src/core/article.ts";
 import { isSameArticle, keepFirstId, planRedirects } from "../../src/core/publish/identity.ts";
 import { planLists } from "../../src/core/publish/lists.ts";
 import { preparePublication } from "../../src/core/publish/publication.ts";
+import { shapingOf } from "../../src/core/publish/shaping.ts";
 import { PublishRejectedError } from "../../src/core/publishing.ts";
 import { createApp } from "../../src/http/app.ts";
 import { createMemoryStore } from "../../src/store/memory/store.ts";
@@ -130,6 +131,7 @@ describe("a server-side re-publish", () => {
         expect: [{ file, version: null, draft: false }],
         lists: planLists([], pub, NOW),
         redirects: planRedirects(parsed.record, []),
+        shaping: shapingOf(STORE_SITE),
         now: NOW,
       },
     ]);

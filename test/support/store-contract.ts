@@ -9,6 +9,7 @@ import { HOME } from "../../src/core/catalog.ts";
 import { loadContent } from "../../src/core/content.ts";
 import { compareListed, planLists } from "../../src/core/publish/lists.ts";
 import { type Publication, preparePublication } from "../../src/core/publish/publication.ts";
+import { shapingOf } from "../../src/core/publish/shaping.ts";
 import type { PublishStore, StoreChange } from "../../src/core/publish/store.ts";
 import type { Publisher } from "../../src/core/publishing.ts";
 import { parseSettings } from "../../src/core/settings.ts";
@@ -246,6 +247,7 @@ export function describeStoreContract(name: string, open: () => Promise<Contract
         expect: [{ file, version: expect[0]!, draft: false }],
         lists: planLists([], pub, now),
         redirects: { page: `/articles/${pub.slug}`, aliases: [], moved: [], ids: [] },
+        shaping: "s",
         now,
       });
       const slugTaken = await publicationOf("c.md", `---\ntitle: C\ndate: "${at(3).toISOString()}"\nslug: a\n---\nc\n`);
@@ -310,6 +312,64 @@ export function describeStoreContract(name: string, open: () => Promise<Contract
       expect(await store.write([{ kind: "delete-image", key: "p", path: "images/p.png" }])).toEqual([
         { key: "p", ok: true, deleted: false },
       ]);
+    });
+
+    it("records the settings each article and registry is stored under, finds the stale ones newest first, and restamps only the version read", async () => {
+      const { store } = await open();
+      const old = publisherOver(store, STORE_SITE);
+      const moved = { ...STORE_SITE, url: "https://moved.example.com" };
+      await old.putRegistry("authors.yaml", bytes("sara:\n  name: Sara\n"), at(0));
+      for (const [slug, hours] of [
+        ["a", 3],
+        ["b", 1],
+        ["c", 2],
+        ["d", 2],
+      ] as const) {
+        await old.putArticle(`${slug}.md`, bytes(story(slug, hours)), { now: at(5) });
+      }
+      const files = ["a.md", "b.md", "c.md", "d.md"];
+      const read = await store.read({ files, registries: ["authors.yaml"], registryTexts: ["authors.yaml"] });
+      expect(new Set([...read.articles.values()].map((a) => a.shaping))).toEqual(new Set([shapingOf(STORE_SITE)]));
+      expect(read.registries.get("authors.yaml")!.shaping).toBe(shapingOf(STORE_SITE));
+      expect(read.registryTexts.get("authors.yaml")).toBe("sara:\n  name: Sara\n");
+      expect((await store.read({ stale: { shaping: shapingOf(STORE_SITE), limit: 10 } })).stale).toEqual({ slugs: [], more: false });
+      // Under other settings: newest first (publication time, then slug, descending), `limit` at a time.
+      for (const shaping of ["", "zzzz", shapingOf(moved)]) {
+        expect((await store.read({ stale: { shaping, limit: 3 } })).stale, shaping).toEqual({ slugs: ["a", "d", "c"], more: true });
+        expect((await store.read({ stale: { shaping, limit: 4 } })).stale, shaping).toEqual({ slugs: ["a", "d", "c", "b"], more: false });
+      }
+      // A restamp records other settings, only while the file holds the version read; nothing else changes.
+      const answers = await store.write([
+        {
+          kind: "restamp",
+          key: "a.md",
+          expect: [{ file: "a.md", version: read.articles.get("a.md")!.version, draft: false }],
+          shaping: "x",
+        },
+        { kind: "restamp", key: "b.md", expect: [{ file: "b.md", version: "not-the-version-read", draft: false }], shaping: "x" },
+      ]);
+      expect(answers).toEqual([
+        { key: "a.md", ok: true },
+        { key: "b.md", ok: false, conflicts: [{ field: "stale", file: "b.md" }] },
+      ]);
+      const after = await store.read({ files });
+      expect(after.articles.get("a.md")).toEqual({ ...read.articles.get("a.md"), shaping: "x" });
+      expect(after.articles.get("b.md")).toEqual(read.articles.get("b.md"));
+      // Two stale values: the nearest below and the nearest above the current one, each newest first.
+      expect((await store.read({ stale: { shaping: shapingOf(STORE_SITE), limit: 10 } })).stale).toEqual({ slugs: ["a"], more: false });
+      expect((await store.read({ stale: { shaping: "w", limit: 10 } })).stale).toEqual({ slugs: ["a", "d", "c", "b"], more: false });
+      // The scheduled run's step through the use case: every article current again, the restamped one too.
+      const step = await publisherOver(store, moved).refreshShaping(at(6), 3);
+      expect(step.articles.map((a) => a.file)).toEqual(["a.md", "d.md", "c.md"]);
+      expect(step.more).toBe(true);
+      expect((await store.read({ stale: { shaping: shapingOf(moved), limit: 10 } })).stale).toEqual({ slugs: ["b"], more: false });
+      const refreshed = await store.read({ files: ["a.md"], registries: ["authors.yaml"] });
+      expect(refreshed.articles.get("a.md")).toMatchObject({
+        shaping: shapingOf(moved),
+        id: read.articles.get("a.md")!.id,
+        published: read.articles.get("a.md")!.published,
+      });
+      expect(refreshed.registries.get("authors.yaml")!.shaping).toBe(shapingOf(moved));
     });
 
     it("pages the manifest by path, in the order SQLite sorts text", async () => {

@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { Catalog } from "../../src/core/catalog.ts";
 import { createEventLog } from "../../src/core/events.ts";
 import { publicScopes } from "../../src/core/feed-plan.ts";
+import { shapingOf } from "../../src/core/publish/shaping.ts";
 import { FIRST_RUN_LOOKBACK_MS } from "../../src/core/releases.ts";
 import { parseSettings, type SiteSettings } from "../../src/core/settings.ts";
 import { type HubNotifyDeps, notifyChangedFeeds } from "../../src/core/websub.ts";
@@ -13,6 +14,7 @@ import { OUTPUT_REVISION } from "../../src/formats/index.ts";
 import { runScheduled } from "../../src/runtime/scheduled.ts";
 import { composeServices } from "../../src/runtime/services.ts";
 import worker from "../../src/runtime/worker.ts";
+import { STALE_SQL } from "../../src/store/d1/articles.ts";
 import { createD1HubState, RELEASED_SQL } from "../../src/store/d1/state.ts";
 import { createD1Store } from "../../src/store/d1/store.ts";
 import { articleText, EMBARGO, NEWSROOM, NOW } from "../support/http-fixtures.ts";
@@ -312,6 +314,101 @@ describe("the scheduled run", () => {
     expect(take()).toEqual([]);
     await runCron(at(EMBARGO, 2 * MINUTE));
     expect(take()).toEqual(SUMMIT_FEEDS);
+  });
+});
+
+describe("the scheduled run after a change of the settings that shape stored items", () => {
+  /** Every article row as the refresh must keep it (id, times) and what it may change (shaping, parts version). */
+  const articleRows = async () =>
+    (
+      await env.DB.prepare("SELECT slug, id, published, updated, fingerprint, version, shaping FROM articles ORDER BY slug").all<{
+        slug: string;
+        id: string;
+        published: number;
+        updated: number;
+        fingerprint: string;
+        version: string;
+        shaping: string;
+      }>()
+    ).results;
+  const feedFolders = (scopes: readonly string[]) => scopes.map((key) => (key === "home" ? "/" : `/${key}/`));
+
+  it("publishes the stale articles again under a new SITE_URL: new links, the same ids and times, the new feeds announced, then rests", async () => {
+    await announceEverything();
+    const before = await articleRows();
+    expect(new Set(before.map((r) => r.shaping))).toEqual(new Set([shapingOf(site)]));
+    const MOVED = "https://moved.example.com";
+    const movedEnv = { ...hubEnv, SITE_URL: MOVED } as Env;
+    const moved = parseSettings(movedEnv as unknown as Record<string, unknown>);
+
+    const lines = await runCron(at(NOW, MINUTE), movedEnv);
+    const announced = (await everyScope(NOW)).length * 3;
+    expect(lines.filter((line) => line.event === "settings-refresh")).toEqual([
+      { event: "settings-refresh", refreshed: before.length, unchanged: 0, refused: 0, registries: 0, more: false, announced },
+    ]);
+    // Every public feed, at its new address (the embargoed summit's own lists are not public yet).
+    const folders = feedFolders(await everyScope(NOW));
+    expect(take()).toEqual(folders.flatMap((f) => ["rss.xml", "atom.xml", "feed.json"].map((file) => `${MOVED}${f}${file}`)).sort());
+
+    const after = await articleRows();
+    expect(after.map(({ slug, id, published, updated }) => ({ slug, id, published, updated }))).toEqual(
+      before.map(({ slug, id, published, updated }) => ({ slug, id, published, updated })),
+    );
+    expect(new Set(after.map((r) => r.shaping))).toEqual(new Set([shapingOf(moved)]));
+    const { app } = composeServices(movedEnv);
+    const xml = await (await app.request("/rss.xml", {}, movedEnv)).text();
+    const links = [...xml.matchAll(/<item>[\s\S]*?<link>([^<]*)<\/link>/g)].map((m) => m[1]!);
+    expect(links.length).toBeGreaterThan(0);
+    for (const link of links) expect(link.startsWith(`${MOVED}/articles/`), link).toBe(true);
+
+    // Nothing is stale any more: the next run neither publishes, logs nor announces anything.
+    expect((await runCron(at(NOW, 2 * MINUTE), movedEnv)).filter((line) => line.event === "settings-refresh")).toEqual([]);
+    expect(take()).toEqual([]);
+  });
+
+  it("notes only the settings when the bytes come out the same (a new SITE_TIMEZONE): no version, ETag or announcement changes", async () => {
+    await announceEverything();
+    const zoneEnv = { ...hubEnv, SITE_TIMEZONE: "Asia/Tokyo" } as Env;
+    const { app } = composeServices(zoneEnv);
+    const etag = async () => (await app.request("/rss.xml", {}, zoneEnv)).headers.get("ETag");
+    const etagBefore = await etag();
+    const before = await articleRows();
+    const lines = await runCron(at(NOW, MINUTE), zoneEnv);
+    expect(lines).toEqual([
+      { event: "settings-refresh", refreshed: 0, unchanged: before.length, refused: 0, registries: 0, more: false, announced: 0 },
+    ]);
+    expect(take()).toEqual([]);
+    const after = await articleRows();
+    expect(after.map(({ shaping: _s, ...row }) => row)).toEqual(before.map(({ shaping: _s, ...row }) => row));
+    expect(new Set(after.map((r) => r.shaping))).toEqual(
+      new Set([shapingOf(parseSettings(zoneEnv as unknown as Record<string, unknown>))]),
+    );
+    expect(await etag()).toBe(etagBefore);
+  });
+
+  it("finds stale articles through articles_by_shaping only, never by scanning the archive", async () => {
+    const { results } = await env.DB.prepare(`EXPLAIN QUERY PLAN ${STALE_SQL}`).bind("m", 201).all<{ detail: string }>();
+    const steps = results.map((row) => row.detail);
+    expect(steps.filter((step) => /INDEX articles_by_shaping \(shaping=\?\)/.test(step))).toHaveLength(2);
+    expect(steps.filter((step) => /INDEX articles_by_shaping \(shaping[<>]\?\)/.test(step))).toHaveLength(2);
+    // Each side's newest come in index order (no sort of the archive); only the two bounded sides are merged.
+    expect(steps.filter((step) => step.startsWith("SCAN") && !step.startsWith("SCAN (subquery-"))).toEqual([]);
+    expect(steps.filter((step) => step.includes("TEMP B-TREE"))).toHaveLength(2);
+  });
+
+  it("logs a storage fault and fails the run when D1 fails while catching up; the next run catches up", async () => {
+    await announceEverything();
+    const movedEnv = { ...hubEnv, SITE_URL: "https://moved.example.com" } as Env;
+    const broken = { ...movedEnv, DB: failingD1(env.DB, (sql) => sql.includes("WHERE shaping = (SELECT shaping")) };
+    const lines: string[] = [];
+    await expect(runScheduled(composeServices(broken, { log: (line) => lines.push(line) }), at(NOW, MINUTE).getTime())).rejects.toThrow(
+      INJECTED,
+    );
+    expect(lines.map((line) => JSON.parse(line))).toEqual([
+      { event: "storage-fault", store: "d1", operation: "publish read", message: expect.stringContaining(INJECTED) },
+    ]);
+    const caughtUp = await runCron(at(NOW, 2 * MINUTE), movedEnv);
+    expect(caughtUp.find((line) => line.event === "settings-refresh")).toMatchObject({ unchanged: 0, more: false });
   });
 });
 

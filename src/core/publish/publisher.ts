@@ -42,12 +42,14 @@ import {
   type RegistryName,
   type RegistryOutcome,
   type Republished,
+  type ShapingRefresh,
 } from "../publishing.ts";
 import type { SiteSettings } from "../settings.ts";
 import { slugify } from "../text.ts";
 import { isSameArticle, keepFirstId, planRedirects, retirementsOf } from "./identity.ts";
 import { planLists } from "./lists.ts";
 import { ALL_SCOPE, hashSource, type ItemWriters, membershipsOf, PART_NAMES, type Publication, preparePublication } from "./publication.ts";
+import { SHAPING_STEP, shapingOf } from "./shaping.ts";
 import type {
   Expectation,
   PublishStore,
@@ -81,6 +83,8 @@ export interface PublisherOptions {
   items: ItemWriters;
   /** Articles per group; PUBLISH_GROUP by default (tests use small groups to cross their edges). */
   group?: { articles: number; bytes: number };
+  /** `shapingOf(site)`, computed once by the composition root; computed here when absent. */
+  shaping?: string;
 }
 
 /** An article to publish: its file, its text, and the file it was renamed from. */
@@ -91,7 +95,10 @@ interface Incoming {
   /** `hashSource(text)`, computed once (sourceHashOf): a group compares it several times. */
   hash?: string;
   renamed?: string;
-  /** Republishing from the store: a file that no longer passes keeps its stored version, silently. */
+  /**
+   * Republishing from the store: a file that no longer passes keeps its stored version (its refusal is settled for the
+   * caller to note, never answered to a client), and the article keeps its stored publication and update times.
+   */
   stored?: boolean;
   /** Republishing from the store: the slug it is stored under, kept (a server-side re-publish never moves a URL). */
   keepSlug?: string;
@@ -110,10 +117,12 @@ class StorePublisher implements Publisher {
   readonly #site: SiteSettings;
   readonly #items: ItemWriters;
   readonly #group: { articles: number; bytes: number };
+  readonly #shaping: string;
 
   constructor(options: PublisherOptions) {
     this.#store = options.store;
     this.#site = options.site;
+    this.#shaping = options.shaping ?? shapingOf(options.site);
     this.#items = options.items;
     this.#group = options.group ?? PUBLISH_GROUP;
     if (options.store.moveParts) this.moveParts = (from, limit) => options.store.moveParts!(from, limit);
@@ -337,7 +346,21 @@ class StorePublisher implements Publisher {
   async putRegistry(name: RegistryName, bytes: Uint8Array, now: Date, base?: Precondition): Promise<RegistryOutcome> {
     const decoded = decodeUpload(name, bytes, PUBLISH_LIMITS.registryBytes);
     if ("issue" in decoded) throw new PublishRejectedError(name, [decoded.issue]);
-    const { text } = decoded;
+    return this.#storeRegistry(name, decoded.text, now, base, false);
+  }
+
+  /**
+   * Stores a registry's text, parsed under the current settings. `refresh`: parsed again from its stored text after
+   * the settings changed; the articles it changes are left to the refresh, which finds every one of them stale too
+   * (they were stored under the same old settings, or under the registry's: #publishGroup).
+   */
+  async #storeRegistry(
+    name: RegistryName,
+    text: string,
+    now: Date,
+    base: Precondition | undefined,
+    refresh: boolean,
+  ): Promise<RegistryOutcome> {
     const sourceHash = hashSource(text);
     // authors.yaml as the check parses it, local avatars looked up among the stored images (two passes, as articles).
     const wanted = new Set<string>();
@@ -363,21 +386,33 @@ class StorePublisher implements Publisher {
           : first;
       if (parsed.issues.length) throw new PublishRejectedError(name, parsed.issues);
       entries = "authors" in parsed ? [...parsed.authors] : [...parsed.partners];
-      if (old?.sourceHash === sourceHash) return { name, result: "unchanged", republished: [] };
+      if (old?.sourceHash === sourceHash && old.shaping === this.#shaping) return { name, result: "unchanged", republished: [] };
       const stored = JSON.stringify(entries);
       this.#requireFits(name, [["registry", stored]]);
       // Stored only while the registry read is still the one stored: two publishes of it never lose one's entries silently.
       const [answer] = await this.#store.write([
-        { kind: "registry", key: name, name, sourceHash, text, parsed: stored, warnings: "[]", expect: old?.sourceHash ?? null },
+        {
+          kind: "registry",
+          key: name,
+          name,
+          sourceHash,
+          text,
+          parsed: stored,
+          warnings: "[]",
+          shaping: this.#shaping,
+          expect: old?.sourceHash ?? null,
+        },
       ]);
       if (answer!.ok) break;
       if (attempt >= STALE_RETRIES) throw staleError(name);
     }
+    // The same text parsed the same under other settings: only the settings it is stored under changed.
+    if (old?.sourceHash === sourceHash && old.parsed === JSON.stringify(entries)) return { name, result: "unchanged", republished: [] };
 
     let republished: Republished[] = [];
     let scopes = new Set<string>();
     let slugs: string[] = [];
-    if (name === "authors.yaml") {
+    if (name === "authors.yaml" && !refresh) {
       // Only the articles that name an author whose entry changed: the cost grows with those authors' articles.
       const lists = authorListsToRecheck(old ? (JSON.parse(old.parsed) as [string, Author][]) : [], entries as [string, Author][]);
       slugs = lists.length ? [...(await this.#store.read({ listMembers: lists })).listMembers] : [];
@@ -396,21 +431,88 @@ class StorePublisher implements Publisher {
    * longer pass (they cannot, today: a registry or image change never invalidates one) keep their stored version.
    * Drafts keep theirs until they are next published: the store keeps no source for them.
    */
-  async #republish(slugs: readonly string[], now: Date): Promise<{ done: Republished[]; scopes: Set<string> }> {
+  async #republish(
+    slugs: readonly string[],
+    now: Date,
+  ): Promise<{ done: Republished[]; scopes: Set<string>; slugs: Set<string>; refused: { file: string; error: PublishRefusal }[] }> {
     const done: Republished[] = [];
     const scopes = new Set<string>();
+    const changed = new Set<string>();
+    const refused: { file: string; error: PublishRefusal }[] = [];
     for (let i = 0; i < slugs.length; i += this.#group.articles) {
-      const { sources } = await this.#store.read({ sources: slugs.slice(i, i + this.#group.articles) });
-      const items = [...sources].map(
-        ([slug, source], index): Incoming => ({ index, file: source.file, text: source.text, stored: true, keepSlug: slug }),
-      );
-      await this.#publishAll(items, now, (_item, answer) => {
-        if ("error" in answer) return;
+      const some = slugs.slice(i, i + this.#group.articles);
+      const { sources } = await this.#store.read({ sources: some });
+      // In the order asked (the refresh's: newest first), whatever order a store answers in.
+      const items = some.flatMap((slug, index): Incoming[] => {
+        const source = sources.get(slug);
+        return source ? [{ index, file: source.file, text: source.text, stored: true, keepSlug: slug }] : [];
+      });
+      await this.#publishAll(items, now, (item, answer) => {
+        if ("error" in answer) {
+          refused.push({ file: item.file, error: answer.error });
+          return;
+        }
         done.push({ file: answer.outcome.file, result: answer.outcome.result });
         for (const scope of answer.outcome.change?.scopes ?? []) scopes.add(scope);
+        for (const slug of answer.outcome.change?.slugs ?? []) changed.add(slug);
       });
     }
-    return { done, scopes };
+    return { done, scopes, slugs: changed, refused };
+  }
+
+  /**
+   * Brings up to `limit` articles stored under other settings up to date (the scheduled run's step): first every
+   * registry stored under others, parsed again from its stored text (articles parse against it), then the newest stale
+   * articles, published again from their stored sources through the same rules as any publish. An article whose bytes
+   * come out the same only has its settings noted (no version, purge or announcement); one whose bytes change is
+   * stored as a publish stores it, keeping its id and times, and is in the change. A registry or article that no
+   * longer passes under the current settings keeps what it has, noted as current so it is not tried again each run.
+   */
+  async refreshShaping(now: Date, limit: number = SHAPING_STEP): Promise<ShapingRefresh> {
+    const shaping = this.#shaping;
+    const names: RegistryName[] = ["authors.yaml", "partners.yaml"];
+    const first = await this.#store.read({ registries: names, stale: { shaping, limit } });
+    const staleRegistries = names.filter((name) => {
+      const stored = first.registries.get(name);
+      return stored !== undefined && stored.shaping !== shaping;
+    });
+    const registries: RegistryName[] = [];
+    const refused: string[] = [];
+    if (staleRegistries.length) {
+      const { registryTexts } = await this.#store.read({ registryTexts: staleRegistries });
+      for (const name of staleRegistries) {
+        const text = registryTexts.get(name);
+        if (text === undefined) continue;
+        try {
+          const outcome = await this.#storeRegistry(name, text, now, undefined, true);
+          if (outcome.result !== "unchanged") registries.push(name);
+        } catch (error) {
+          refusal(error);
+          // Its stored entries kept, noted as current: else every article parsed against it would stay stale.
+          const stored = first.registries.get(name)!;
+          await this.#store.write([
+            { kind: "registry", key: name, name, ...stored, text, warnings: "[]", shaping, expect: stored.sourceHash },
+          ]);
+          refused.push(name);
+        }
+      }
+    }
+    const { done, scopes, slugs, refused: articles } = await this.#republish(first.stale.slugs, now);
+    const rejected = articles.filter((r) => r.error instanceof PublishRejectedError).map((r) => r.file);
+    if (rejected.length) {
+      const { articles: stored } = await this.#store.read({ files: rejected });
+      await this.#store.write(
+        [...stored.values()].map((a) => ({
+          kind: "restamp",
+          key: a.file,
+          expect: [{ file: a.file, version: a.version, draft: false }],
+          shaping,
+        })),
+      );
+      refused.push(...rejected);
+    }
+    const change = changeOf(now, { scopes: [...scopes], slugs: [...slugs], registries });
+    return { registries, articles: done, refused, more: first.stale.more, ...(change ? { change } : {}) };
   }
 
   /** Publishes every item, group by group; an item whose file changed underneath it goes again, a few times at most. */
@@ -439,15 +541,18 @@ class StorePublisher implements Publisher {
     settle: (item: Incoming, answer: { outcome: ArticleOutcome } | { error: PublishRefusal }) => void,
     retry: (item: Incoming) => void,
   ): Promise<void> {
-    const refuse = (item: Incoming, error: unknown) => {
-      if (!item.stored) settle(item, { error: refusal(error) });
-    };
+    const refuse = (item: Incoming, error: unknown) => settle(item, { error: refusal(error) });
     let group = items;
     const files = [...new Set(group.flatMap((item) => (item.renamed ? [item.file, item.renamed] : [item.file])))];
     // The images the texts seem to name are read with the rest, so each article is parsed once with their facts.
     const guessed = [...new Set(group.flatMap((item) => imagesNamedIn(item.text)))];
     const state = await this.#store.read({ registries: ["authors.yaml"], files, images: guessed });
-    const authors = registryOf<Author>(state.registries.get("authors.yaml")?.parsed);
+    const registry = state.registries.get("authors.yaml");
+    const authors = registryOf<Author>(registry?.parsed);
+    // The settings the group's articles are stored under: the current ones, unless the registry they are parsed against
+    // was parsed under others (stored before the scheduled run parsed it again): then the registry's, so that the
+    // refresh finds these articles stale too and publishes them again once it has the registry current.
+    const shaping = registry && registry.shaping !== this.#shaping ? registry.shaping : this.#shaping;
 
     // What each file was based on (If-Match, If-None-Match): checked against what was read, and again inside the write,
     // which requires the versions read; a file changed in between is read again (retry), and checked again.
@@ -499,6 +604,11 @@ class StorePublisher implements Publisher {
     }
     const unchanged = planned.filter((p) => p.unchanged);
     for (const p of unchanged) settle(p.item, { outcome: outcomeOf(p, "unchanged", now) });
+    // Unchanged articles stored under other settings: only the record of their settings is written (no part, no list,
+    // no version a feed names changes), with the group's write. One whose file changed meanwhile is left as it is.
+    const restamps: StoreChange[] = unchanged
+      .filter((p) => !p.record.draft && p.old[0] !== undefined && p.old[0].shaping !== shaping)
+      .map((p) => ({ kind: "restamp", key: p.item.file, expect: p.expect, shaping }));
     const writing = planned.filter((p) => !p.unchanged);
 
     // Claims: other stored files holding the slug or id, and deleted articles' ids. A file that an earlier article of
@@ -577,9 +687,12 @@ class StorePublisher implements Publisher {
         refuse(p.item, error);
       }
     }
-    if (valid.length === 0) return;
+    if (valid.length === 0) {
+      if (restamps.length) await this.#store.write(restamps);
+      return;
+    }
 
-    const answers = await this.#store.write(valid.map((p) => this.#change(p, now)));
+    const answers = (await this.#store.write([...valid.map((p) => this.#change(p, now, shaping)), ...restamps])).slice(0, valid.length);
     const written = new Set(valid.flatMap((p) => p.replaces));
     for (const [n, answer] of answers.entries()) {
       const p = valid[n]!;
@@ -642,11 +755,15 @@ class StorePublisher implements Publisher {
       }
     }
     const moved = renamed !== undefined ? state.articles.get(renamed) : undefined;
-    // The article keeps the id it was first published with: the renamed file's, else this file's.
-    const record = keepFirstId(parsed, moved ?? existing);
+    // The article keeps the id it was first published with: the renamed file's, else this file's. Published again from
+    // the store (after a registry, an image or the settings changed), it keeps its times too: a new SITE_TIMEZONE
+    // never moves a stored story, and a reader never sees an old one as new.
+    const kept = keepFirstId(parsed, moved ?? existing);
+    const record = item.stored && existing ? { ...kept, published: existing.published, updated: existing.updated } : kept;
     // A stored article is unchanged when its text, its rendering and its lists are what publishing it would store:
     // the lists too, so that publishing again (`npm run publish -- --all`) files an article stored before a list
-    // existed (its language's) into it.
+    // existed (its language's) into it. Its record is then what it would store (the fingerprint covers every field a
+    // setting shapes), so its parts are too: one stored under other settings (`shaping`) needs only that noted.
     const unchanged = record.draft
       ? !existing && draft?.sourceHash === sourceHash && renamed === undefined
       : existing?.sourceHash === sourceHash &&
@@ -669,13 +786,13 @@ class StorePublisher implements Publisher {
     };
   }
 
-  /** The store change of a planned article. */
-  #change(p: Planned, now: Date): StoreChange {
+  /** The store change of a planned article, stored under the settings `shaping`. */
+  #change(p: Planned, now: Date, shaping: string): StoreChange {
     const publication = p.publication!;
     const base = { key: p.item.file, publication, replaces: p.replaces, expect: p.expect, now };
     // A draft in place of published articles (its own file's, or a file it was renamed from) retires them, as a delete.
     if (p.record.draft) return { kind: "draft", ...base, lists: planLists(p.old, undefined, now), retire: retirementsOf(p.old) };
-    return { kind: "article", ...base, lists: planLists(p.old, publication, now), redirects: p.redirects };
+    return { kind: "article", ...base, lists: planLists(p.old, publication, now), redirects: p.redirects, shaping };
   }
 
   /** Refuses a file one of whose stored values the store cannot hold, naming the part and its size. */

@@ -17,6 +17,8 @@ export interface StoredArticle {
   sourceHash: string;
   published: Date;
   updated: Date;
+  /** The settings it was stored under (shaping.ts); '' for an article stored before they were recorded. */
+  shaping: string;
   /** Its live entries in lists. */
   entries: readonly ListEntry[];
 }
@@ -41,6 +43,8 @@ export interface StoredImageFacts {
 export interface StoredRegistry {
   sourceHash: string;
   parsed: string;
+  /** The settings it was parsed under (shaping.ts); '' for a registry stored before they were recorded. */
+  shaping: string;
 }
 
 /**
@@ -69,6 +73,13 @@ export interface StoreQuery {
   imageUsers?: readonly string[];
   /** The articles in these lists (scope keys), live entries only. */
   listMembers?: readonly string[];
+  /** The stored text of these registries (to parse them again under other settings). */
+  registryTexts?: readonly RegistryName[];
+  /**
+   * Up to `limit` articles stored under settings other than `shaping`, through the index on (shaping, published): of
+   * the nearest other value below `shaping` and the nearest above (each one index seek), the newest first.
+   */
+  stale?: { shaping: string; limit: number };
 }
 
 export interface StoreAnswer {
@@ -87,6 +98,10 @@ export interface StoreAnswer {
   imageUsers: ReadonlyMap<string, readonly { slug: string; file: string }[]>;
   /** Slugs of the articles in the lists asked for, sorted. */
   listMembers: readonly string[];
+  /** By registry name: its stored text. */
+  registryTexts: ReadonlyMap<RegistryName, string>;
+  /** Slugs of stale articles, newest first (by publication time, then slug, descending); `more`: others wait. */
+  stale: { slugs: readonly string[]; more: boolean };
 }
 
 /**
@@ -136,6 +151,8 @@ export type StoreChange =
       expect: readonly Expectation[];
       lists: ListPlan;
       redirects: RedirectPlan;
+      /** The settings it is stored under (shaping.ts). */
+      shaping: string;
       now: Date;
     }
   | {
@@ -158,6 +175,11 @@ export type StoreChange =
       retire: readonly Retirement[];
       now: Date;
     }
+  /**
+   * Records that an article is what publishing it under the settings `shaping` would store (its parts unchanged): only
+   * while its file holds the version read.
+   */
+  | { kind: "restamp"; key: string; expect: readonly Expectation[]; shaping: string }
   | { kind: "image"; key: string; path: string; facts: StoredImageFacts }
   /** Removes an image's row, only while no article uses it. */
   | { kind: "delete-image"; key: string; path: string }
@@ -169,6 +191,8 @@ export type StoreChange =
       text: string;
       parsed: string;
       warnings: string;
+      /** The settings it was parsed under (shaping.ts). */
+      shaping: string;
       /** The hash of the registry that was read (null: none): stored only while it still is (else `stale`). */
       expect: string | null;
     };
@@ -226,6 +250,8 @@ export function emptyAnswer(): {
   sources: Map<string, { file: string; text: string }>;
   imageUsers: Map<string, { slug: string; file: string }[]>;
   listMembers: string[];
+  registryTexts: Map<RegistryName, string>;
+  stale: { slugs: string[]; more: boolean };
 } {
   return {
     registries: new Map(),
@@ -236,5 +262,7 @@ export function emptyAnswer(): {
     sources: new Map(),
     imageUsers: new Map(),
     listMembers: [],
+    registryTexts: new Map(),
+    stale: { slugs: [], more: false },
   };
 }

@@ -11,7 +11,7 @@ const files = (list: readonly string[]) => JSON.stringify(list);
 export function articlesOfFiles(db: D1Database, list: readonly string[]): D1PreparedStatement {
   return db
     .prepare(
-      `SELECT file, slug, id, version, fingerprint, source_hash AS sourceHash, published, updated FROM articles
+      `SELECT file, slug, id, version, fingerprint, source_hash AS sourceHash, published, updated, shaping FROM articles
        WHERE file IN (SELECT value FROM json_each(?1))`,
     )
     .bind(files(list));
@@ -106,11 +106,13 @@ export interface ArticleRow {
   pub: Publication;
   shard: number;
   version: string;
+  /** The settings it is stored under (src/core/publish/shaping.ts). */
+  shaping: string;
 }
 
 /** Inserts the articles' rows. */
 export function insertArticles(db: D1Database, rows: readonly ArticleRow[]): D1PreparedStatement {
-  const json = rows.map(({ key, pub, shard, version }) => ({
+  const json = rows.map(({ key, pub, shard, version, shaping }) => ({
     key,
     slug: pub.slug,
     file: pub.file,
@@ -122,15 +124,46 @@ export function insertArticles(db: D1Database, rows: readonly ArticleRow[]): D1P
     warnings: JSON.stringify(pub.warnings),
     shard,
     version,
+    shaping,
   }));
   return db
     .prepare(
-      `INSERT INTO articles (slug, file, id, published, updated, fingerprint, source_hash, warnings, shard, version)
+      `INSERT INTO articles (slug, file, id, published, updated, fingerprint, source_hash, warnings, shard, version, shaping)
        SELECT j.value ->> 'slug', j.value ->> 'file', j.value ->> 'id', j.value ->> 'published', j.value ->> 'updated',
-              j.value ->> 'fingerprint', j.value ->> 'sourceHash', j.value ->> 'warnings', j.value ->> 'shard', j.value ->> 'version'
+              j.value ->> 'fingerprint', j.value ->> 'sourceHash', j.value ->> 'warnings', j.value ->> 'shard', j.value ->> 'version',
+              j.value ->> 'shaping'
        FROM json_each(?1) j WHERE ${guarded}`,
     )
     .bind(JSON.stringify(json));
+}
+
+/** Records the settings articles are stored under (their parts unchanged), for the restamps the guard let through. */
+export function restampArticles(db: D1Database, rows: readonly { key: string; file: string; shaping: string }[]): D1PreparedStatement {
+  return db
+    .prepare(
+      `UPDATE articles SET shaping = j.value ->> 'shaping' FROM json_each(?1) j
+       WHERE articles.file = j.value ->> 'file' AND ${guarded}`,
+    )
+    .bind(rowsJson(rows));
+}
+
+/**
+ * Up to ?2 articles stored under other settings than ?1: of the nearest other value below ?1 and the nearest above
+ * (each one seek on articles_by_shaping), the newest first (a range of that index, read backwards), so a run reads what
+ * it publishes again, never the archive (test/worker/scheduled.test.ts checks the plan). A value other than the
+ * nearest waits until the nearest's articles are done: two settings changes in a row before a catch-up ends.
+ */
+export const STALE_SQL = `SELECT slug, published FROM (
+    SELECT slug, published FROM articles WHERE shaping = (SELECT shaping FROM articles WHERE shaping < ?1 ORDER BY shaping DESC LIMIT 1)
+    ORDER BY published DESC, slug DESC LIMIT ?2)
+  UNION ALL SELECT slug, published FROM (
+    SELECT slug, published FROM articles WHERE shaping = (SELECT shaping FROM articles WHERE shaping > ?1 ORDER BY shaping LIMIT 1)
+    ORDER BY published DESC, slug DESC LIMIT ?2)
+  ORDER BY published DESC, slug DESC LIMIT ?2`;
+
+/** STALE_SQL for `limit` articles: one more is read, to know whether others wait. */
+export function staleArticles(db: D1Database, shaping: string, limit: number): D1PreparedStatement {
+  return db.prepare(STALE_SQL).bind(shaping, limit + 1);
 }
 
 /** Deleted (or unpublished) articles' ids: never given to another article. */

@@ -5,8 +5,13 @@ import { unrefused } from "./guard.ts";
 /** These registries' hash and parsed entries. */
 export function registriesOf(db: D1Database, names: readonly RegistryName[]): D1PreparedStatement {
   return db
-    .prepare("SELECT name, source_hash AS sourceHash, parsed FROM registries WHERE name IN (SELECT value FROM json_each(?1))")
+    .prepare("SELECT name, source_hash AS sourceHash, parsed, shaping FROM registries WHERE name IN (SELECT value FROM json_each(?1))")
     .bind(JSON.stringify(names));
+}
+
+/** These registries' stored text. */
+export function registryTextsOf(db: D1Database, names: readonly RegistryName[]): D1PreparedStatement {
+  return db.prepare("SELECT name, text FROM registries WHERE name IN (SELECT value FROM json_each(?1))").bind(JSON.stringify(names));
 }
 
 /** The parsed entries of one registry (the partners the headlines read). */
@@ -21,16 +26,16 @@ export function registryEntries(db: D1Database, name: RegistryName): D1PreparedS
 export function upsertRegistry(
   db: D1Database,
   name: RegistryName,
-  entry: { sourceHash: string; text: string; parsed: string; warnings: string },
+  entry: { sourceHash: string; text: string; parsed: string; warnings: string; shaping: string },
   key: string,
 ): D1PreparedStatement {
   return db
     .prepare(
-      `INSERT INTO registries (name, source_hash, text, parsed, warnings) SELECT ?1, ?2, ?3, ?4, ?5 WHERE ${unrefused(6)}
+      `INSERT INTO registries (name, source_hash, text, parsed, warnings, shaping) SELECT ?1, ?2, ?3, ?4, ?5, ?7 WHERE ${unrefused(6)}
        ON CONFLICT (name) DO UPDATE SET source_hash = excluded.source_hash, text = excluded.text, parsed = excluded.parsed,
-         warnings = excluded.warnings`,
+         warnings = excluded.warnings, shaping = excluded.shaping`,
     )
-    .bind(name, entry.sourceHash, entry.text, entry.parsed, entry.warnings, key);
+    .bind(name, entry.sourceHash, entry.text, entry.parsed, entry.warnings, key, entry.shaping);
 }
 
 /** Registries that are no longer the one read (`expect`: its hash, or null for none): refused as stale. */

@@ -26,8 +26,10 @@ import {
   manifestPage,
   partsElsewhere,
   removeFiles,
+  restampArticles,
   retireIds,
   sourcesOf,
+  staleArticles,
   upsertDraft,
 } from "./articles.ts";
 import { isTooBig, object, query } from "./errors.ts";
@@ -59,7 +61,7 @@ import {
   singleDatabase,
 } from "./parts.ts";
 import { type RedirectRow, type RetiredPage, writeRedirects } from "./redirects.ts";
-import { guardRegistries, registriesOf, upsertRegistry } from "./registries.ts";
+import { guardRegistries, registriesOf, registryTextsOf, upsertRegistry } from "./registries.ts";
 
 export interface D1StoreOptions {
   /** Where a failed clean-up of replaced parts is logged (they are left for the scheduled sweep); the console by default. */
@@ -141,9 +143,27 @@ class D1Store implements PublishStore {
       pieces.push({
         statement: registriesOf(db, question.registries),
         collect: (rows) => {
-          for (const row of rows as { name: RegistryName; sourceHash: string; parsed: string }[]) {
-            answer.registries.set(row.name, { sourceHash: row.sourceHash, parsed: row.parsed });
+          for (const row of rows as { name: RegistryName; sourceHash: string; parsed: string; shaping: string }[]) {
+            answer.registries.set(row.name, { sourceHash: row.sourceHash, parsed: row.parsed, shaping: row.shaping });
           }
+        },
+      });
+    }
+    if (question.registryTexts?.length) {
+      pieces.push({
+        statement: registryTextsOf(db, question.registryTexts),
+        collect: (rows) => {
+          for (const row of rows as { name: RegistryName; text: string }[]) answer.registryTexts.set(row.name, row.text);
+        },
+      });
+    }
+    if (question.stale) {
+      const { limit } = question.stale;
+      pieces.push({
+        statement: staleArticles(db, question.stale.shaping, limit),
+        collect: (rows) => {
+          const slugs = (rows as { slug: string }[]).map((r) => r.slug);
+          answer.stale = { slugs: slugs.slice(0, limit), more: slugs.length > limit };
         },
       });
     }
@@ -171,6 +191,7 @@ class D1Store implements PublishStore {
             sourceHash: string;
             published: number;
             updated: number;
+            shaping: string;
           };
           for (const row of rows as Row[]) {
             const times = { published: new Date(row.published), updated: new Date(row.updated) };
@@ -309,6 +330,7 @@ class D1Store implements PublishStore {
     const imageGuards: D1PreparedStatement[] = [];
     const registryGuards: { key: string; name: RegistryName; expect: string | null }[] = [];
     const rows: D1PreparedStatement[] = [];
+    const restamps: { key: string; file: string; shaping: string }[] = [];
     const retires: { key: string; id: string; slug: string; now: number }[] = [];
     const redirects: RedirectRow[] = [];
     const retiredPages: RetiredPage[] = [];
@@ -332,6 +354,11 @@ class D1Store implements PublishStore {
       if (change.kind === "registry") {
         registryGuards.push({ key, name: change.name, expect: change.expect });
         rows.push(upsertRegistry(db, change.name, change, key));
+        continue;
+      }
+      if (change.kind === "restamp") {
+        guards.push({ key, expect: change.expect, noDraft: change.expect.filter((e) => !e.draft).map((e) => e.file) });
+        for (const e of change.expect) restamps.push({ key, file: e.file, shaping: change.shaping });
         continue;
       }
       if (change.kind === "delete-image") {
@@ -375,7 +402,7 @@ class D1Store implements PublishStore {
         continue;
       }
       const location = { slug: pub.slug, shard: shards.write, version: newVersion() };
-      articles.push({ key, pub, shard: location.shard, version: location.version });
+      articles.push({ key, pub, shard: location.shard, version: location.version, shaping: change.shaping });
       if (location.shard === 0) parts.push({ pub, version: location.version, guardKey: key });
       else {
         plan.remote.set(key, location);
@@ -391,6 +418,7 @@ class D1Store implements PublishStore {
     if (guards.some((g) => g.claims?.aliases.length)) push(guardAliases(db, guards));
     if (registryGuards.length) push(guardRegistries(db, registryGuards));
     push(...imageGuards, ...rows);
+    if (restamps.length) push(restampArticles(db, restamps));
     if (retires.length) push(retireIds(db, retires));
     if (leaves.length) push(...leaveLists(db, leaves));
     if (replaced.length) {

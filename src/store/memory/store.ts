@@ -69,8 +69,13 @@ function readTables(tables: MemoryTables, query: StoreQuery): StoreAnswer {
   const answer = emptyAnswer();
   for (const name of query.registries ?? []) {
     const row = tables.registries.get(name);
-    if (row) answer.registries.set(name, { sourceHash: row.sourceHash, parsed: row.parsed });
+    if (row) answer.registries.set(name, { sourceHash: row.sourceHash, parsed: row.parsed, shaping: row.shaping });
   }
+  for (const name of query.registryTexts ?? []) {
+    const row = tables.registries.get(name);
+    if (row) answer.registryTexts.set(name, row.text);
+  }
+  if (query.stale) answer.stale = staleOf(tables, query.stale.shaping, query.stale.limit);
   for (const file of query.files ?? []) {
     const article = tables.articleOf(file);
     if (article) {
@@ -83,6 +88,7 @@ function readTables(tables: MemoryTables, query: StoreQuery): StoreAnswer {
         sourceHash: article.sourceHash,
         published: new Date(article.published),
         updated: new Date(article.updated),
+        shaping: article.shaping,
         entries: tables.entriesOf(article.slug),
       });
     }
@@ -115,6 +121,26 @@ function readTables(tables: MemoryTables, query: StoreQuery): StoreAnswer {
   }
   answer.listMembers = [...members].sort();
   return answer;
+}
+
+/**
+ * Articles stored under other settings than `shaping`, as D1's index range finds them (src/store/d1/articles.ts,
+ * STALE_SQL): of the nearest other value below and the nearest above, the newest first, `limit` at most.
+ */
+function staleOf(tables: MemoryTables, shaping: string, limit: number): { slugs: string[]; more: boolean } {
+  const values = new Set([...tables.articles.values()].map((a) => a.shaping));
+  const below = [...values]
+    .filter((v) => v < shaping)
+    .sort()
+    .at(-1);
+  const above = [...values].filter((v) => v > shaping).sort()[0];
+  const newestFirst = (a: { published: number; slug: string }, b: { published: number; slug: string }) =>
+    b.published - a.published || (a.slug < b.slug ? 1 : a.slug > b.slug ? -1 : 0);
+  const found = [...tables.articles.values()]
+    .filter((a) => a.shaping === below || a.shaping === above)
+    .sort(newestFirst)
+    .slice(0, limit + 1);
+  return { slugs: found.slice(0, limit).map((a) => a.slug), more: found.length > limit };
 }
 
 /**
@@ -153,7 +179,12 @@ function applyChanges(tables: MemoryTables, changes: readonly StoreChange[], new
         text: change.text,
         parsed: change.parsed,
         warnings: change.warnings,
+        shaping: change.shaping,
       });
+    }
+    if (change.kind === "restamp") {
+      const article = tables.articleOf(change.expect[0]!.file);
+      if (article) article.shaping = change.shaping;
     }
   }
   const stored = passed.filter((c) => c.kind === "article" || c.kind === "draft" || c.kind === "delete");
@@ -198,6 +229,7 @@ function applyChanges(tables: MemoryTables, changes: readonly StoreChange[], new
       sourceHash: pub.sourceHash,
       warnings: JSON.stringify(pub.warnings),
       version: newVersion(),
+      shaping: change.shaping,
       revision: pub.revision,
       parts: { ...pub.parts },
       images: [...pub.images],
@@ -254,6 +286,7 @@ function check(tables: MemoryTables, change: StoreChange): ChangeAnswer {
     return users.length ? { key, ok: false, conflicts: users.slice(0, 5).map((file) => ({ field: "in-use", file })) } : { key, ok: true };
   }
   const conflicts: WriteConflict[] = [];
+  // A restamp's file must hold the version read, as any change of an article's.
   for (const e of change.expect)
     if ((tables.articleOf(e.file)?.version ?? null) !== e.version) conflicts.push({ field: "stale", file: e.file });
   for (const e of change.expect) if (!e.draft && tables.drafts.has(e.file)) conflicts.push({ field: "stale", file: e.file });

@@ -17,6 +17,8 @@ export interface ArticleRow {
   sourceHash: string;
   warnings: string;
   version: string;
+  /** The settings it was stored under (src/core/publish/shaping.ts). */
+  shaping: string;
   revision: number;
   /** Every part publishing writes; an article stored before a part existed (excerpts) lacks it. */
   parts: Readonly<Partial<Record<PartName, string>> & Record<"source" | "record" | "article", string>>;
@@ -52,6 +54,7 @@ export interface RegistryRow {
   text: string;
   parsed: string;
   warnings: string;
+  shaping: string;
 }
 
 /** Everything the memory store holds. */
