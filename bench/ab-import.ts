@@ -1,7 +1,7 @@
 // `npm run bench:ab -- A.js B.js`: two worker bundles import the same generated articles side by side, and the
 // server CPU each spends per article is compared. Both workerd processes share the server core, and each batch goes to
 // both in turn (who goes first alternating), so the machine's other load and its drift over the afternoon fall on both
-// alike: an A/A run reads B/A within about 1–2%, where two `npm run bench` imports of the same code minutes apart
+// alike: A/A runs read B/A 1.012, 1.028 (the same bundle twice), where two `npm run bench` imports of the same code minutes apart
 // differ by up to 15% on this VM. For telling whether a change to the publish path costs less, not for the import rate
 // (`npm run bench -- --only writes` measures that, the way the targets ask).
 //
