@@ -37,6 +37,10 @@ const CASES: readonly { name: string; article: Partial<Article> }[] = [
   { name: "the stand-in in the title (the item is stored whole)", article: { title: "\uE000edge-feeds:body\uE001" } },
   { name: "the stand-in in the summary", article: { summary: "x \uE000edge-feeds:body\uE001 y" } },
   { name: "a U+0000 in the title", article: { title: "a\u0000b" } },
+  {
+    name: "the mark's own character (U+FFFF) in the title, summary and body",
+    article: { title: "a\uFFFFb", summary: "\uFFFF", html: "<p>\uFFFF</p>" },
+  },
   { name: "a long body", article: { html: "<p>word </p>".repeat(20_000) } },
 ];
 

@@ -2,7 +2,7 @@
 // and a store written before that layout (whole items, the article with its html, no body part) serves the same bytes.
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { withBody } from "../../src/core/publish/stored-body.ts";
+import { BODY_MARK, withBody } from "../../src/core/publish/stored-body.ts";
 import { ITEM_WRITERS } from "../../src/formats/index.ts";
 import { singleDatabase } from "../../src/store/d1/parts.ts";
 import { createD1Store } from "../../src/store/d1/store.ts";
@@ -55,7 +55,7 @@ describe("an article's body, stored once", () => {
             ? JSON.stringify({ ...JSON.parse(row.text as string), html })
             : undefined;
       if (whole === undefined) continue;
-      expect(whole, `${row.slug} ${row.part}`).not.toContain("\u0000");
+      expect(whole, `${row.slug} ${row.part}`).not.toContain(BODY_MARK);
       updates.push(
         env.DB.prepare("UPDATE article_parts SET text = ?4 WHERE slug = ?1 AND version = ?2 AND part = ?3").bind(
           row.slug,

@@ -6,11 +6,14 @@ import type { ItemWriter } from "../catalog.ts";
 import type { Article } from "../model.ts";
 
 /**
- * Where the body goes in a stored item. A raw U+0000 is in no item otherwise: the XML writers drop the characters XML
- * 1.0 forbids from every text they write (xml.ts, `cleanText`), and JSON.stringify writes it as `\u0000`. So a stored
- * item holds at most this one, and an item without it is whole (one stored before this layout, or written whole).
+ * Where the body goes in a stored item: U+FFFF, a noncharacter that is in no item otherwise. Every text every format
+ * writes goes through the one cleaner (core/text.ts, `cleanText`), which drops it with the other characters XML 1.0
+ * forbids, and the writers' own markup is ASCII. So a stored item holds at most this one, and an item without it is
+ * whole (one stored before this layout, or written whole). Not U+0000, which XML and JSON keep out as well: SQL text
+ * cannot hold it, and a D1 export (`wrangler d1 export`, docs/backup-and-restore.md) would write a dump that does not
+ * load (test/node/backup-restore.test.ts).
  */
-export const BODY_MARK = "\u0000";
+export const BODY_MARK = "\uFFFF";
 
 /**
  * What an item is first written with in place of the body, to find where the body goes. Characters from Unicode's
