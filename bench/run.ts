@@ -11,8 +11,9 @@
 //   npm run bench -- --only import --publish-size 10000  the import part: archives, then a folder of 10,000 articles
 //                                                        timed under npm run check and npm run publish
 //   npm run bench -- --only import,writes --sizes 100 --import-size 10000 --publish-size 10000 --writes-sizes none
-//                                                        issue 17's two targets in one run: a fresh import of 10,000
-//                                                        articles (articles/s) and publish ÷ check over 10,000
+//                    --import-repeat 3                   issue 17's two targets in one run: fresh imports of 10,000
+//                                                        articles (articles/s, the median of three) and publish ÷ check
+//                                                        over 10,000
 //
 // One load at a time: imports, workers and wrk runs follow each other; the server gets core 0 and wrk core 1.
 import { mkdir, writeFile } from "node:fs/promises";
@@ -46,6 +47,7 @@ const { values } = parseArgs({
     "tier-pages": { type: "string", default: "40" },
     publishes: { type: "string", default: "5" },
     "import-size": { type: "string", default: "10000" },
+    "import-repeat": { type: "string", default: "1" },
     "writes-sizes": { type: "string", default: "100,1000000" },
     "writes-repeat": { type: "string", default: "10" },
     "publish-size": { type: "string", default: "10000" },
@@ -176,6 +178,7 @@ if (only.has("writes")) {
     sizes: writesSizes,
     repeat: number("writes-repeat"),
     importSize: Number(values["import-size"]),
+    importRepeat: number("import-repeat"),
     ports: PORTS,
     log,
   });
