@@ -24,7 +24,7 @@ import { parseSettings } from "../src/core/settings.ts";
 import { OUTPUT_REVISION } from "../src/formats/index.ts";
 import { archiveSpec, ensureArchive } from "./archives.ts";
 import { runFolderPublish } from "./folder-publish.ts";
-import { buildWorker, ROOT, workerdVersion, wranglerVars } from "./harness.ts";
+import { buildWorker, emptyTrash, ROOT, workerdVersion, wranglerVars } from "./harness.ts";
 import { runParts } from "./parts.ts";
 import { runRenderBench } from "./render.ts";
 import { formatReport } from "./report.ts";
@@ -200,6 +200,8 @@ if (only.has("parts")) {
 }
 
 (results.machine as Record<string, unknown>).loadavgAfter = loadavg();
+// The stores put aside during the run (harness.ts, discard) go now, after the last measurement.
+await emptyTrash();
 results.minutes = (Date.now() - started.getTime()) / 60_000;
 const out = resolve(ROOT, values.out); // relative to the project, or absolute
 await mkdir(dirname(out), { recursive: true });

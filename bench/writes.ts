@@ -8,7 +8,7 @@
 import { cp, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { archiveSpec, ensureArchive } from "./archives.ts";
-import { BENCH_TOKEN, type BuiltWorker, type LocalWorker, startWorker, WORK } from "./harness.ts";
+import { BENCH_TOKEN, type BuiltWorker, discard, type LocalWorker, startWorker, WORK } from "./harness.ts";
 import { cpuSeconds } from "./load.ts";
 import { syntheticAuthorsYaml, syntheticStore, syntheticTime } from "./synthetic-store.ts";
 
@@ -81,7 +81,7 @@ export async function runWrites(built: BuiltWorker, settings: WritesSettings): P
     const runs: FreshImport[] = [];
     for (let run = 0; run < (settings.importRepeat ?? 1); run++) {
       const spec = archiveSpec(settings.importSize, join(WORK, "scratch", "fresh-import"));
-      await rm(spec.dir, { recursive: true, force: true });
+      await discard(spec.dir);
       const stamp = await ensureArchive(spec, { port: settings.ports.import, log: settings.log, built });
       runs.push({
         articles: stamp.importedArticles,
@@ -90,7 +90,7 @@ export async function runWrites(built: BuiltWorker, settings: WritesSettings): P
         serverCpuMsPerArticle: (stamp.serverCpuSeconds * 1000) / stamp.importedArticles,
         batches: stamp.batches,
       });
-      await rm(spec.dir, { recursive: true, force: true });
+      await discard(spec.dir);
     }
     const middle = [...runs].sort((a, b) => a.articlesPerSecond - b.articlesPerSecond)[Math.floor((runs.length - 1) / 2)]!;
     fresh = runs.length > 1 ? { ...middle, runs } : middle;
