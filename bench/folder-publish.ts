@@ -3,13 +3,13 @@
 // client itself costs), and under `npm run publish` into a fresh local store (the deployed bundle), in one run; the
 // ratio and the import rate are the issue's targets. The client runs on the load core, the worker on the server core.
 import { spawn } from "node:child_process";
-import { readFile, rm } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import { createServer } from "node:http";
 import { join } from "node:path";
 import { CLIENT_LIMITS } from "../src/node/publish-transport.ts";
 import { GENERATOR_VERSION } from "./archive-generator.ts";
 import { writeArchive } from "./generate-archive.ts";
-import { applyMigrations, BENCH_TOKEN, type BuiltWorker, LOAD_CPU, ROOT, startWorker, WORK } from "./harness.ts";
+import { applyMigrations, BENCH_TOKEN, type BuiltWorker, discard, LOAD_CPU, ROOT, startWorker, WORK } from "./harness.ts";
 import { cpuSeconds } from "./load.ts";
 
 export interface FolderPublishRow {
@@ -110,7 +110,7 @@ export async function runFolderPublish(
   if (clientOnly.code !== 0) throw new Error(`npm run publish to the stand-in failed:\n${clientOnly.stderr.slice(-2000)}`);
 
   const state = join(WORK, "scratch", "folder-publish");
-  await rm(state, { recursive: true, force: true });
+  await discard(state);
   applyMigrations(state);
   const worker = await startWorker({
     name: "folder-publish",
@@ -145,6 +145,6 @@ export async function runFolderPublish(
     };
   } finally {
     await worker.stop();
-    await rm(state, { recursive: true, force: true });
+    await discard(state);
   }
 }

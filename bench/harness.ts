@@ -3,7 +3,7 @@
 // `wrangler dev` uses), reached on a socket of the worker's own: no wrangler dev proxy, no Miniflare entry worker.
 import { execFileSync, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { connect } from "node:net";
 import { dirname, join, resolve } from "node:path";
@@ -91,6 +91,29 @@ export async function buildWorker(name: string, entry?: string, root = join(WORK
   const script = join(dir, entry ? `${entry.split("/").at(-1)!.replace(/\.ts$/, "")}.js` : "worker.js");
   const code = await readFile(script);
   return { script, bytes: code.byteLength, gzipBytes: gzipSync(code).byteLength };
+}
+
+const TRASH = join(WORK, "trash");
+
+/**
+ * Takes a scratch store out of the way without deleting it: renamed under bench/.data/trash/, emptied by `emptyTrash`
+ * once the run's measurements are done. Deleting a store frees thousands of files (R2 keeps an object a file), and for
+ * some minutes after, ext4 looks past those recently freed inodes each time it makes a file (`recently_deleted`, 5% of
+ * the worker's CPU samples in a `perf record` of an import that followed a deletion): an import measured right after
+ * would pay for the one before.
+ */
+export async function discard(dir: string): Promise<void> {
+  await mkdir(TRASH, { recursive: true });
+  try {
+    await rename(dir, join(TRASH, `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+  }
+}
+
+/** Deletes what `discard` put aside: at the end of a run, after its last measurement. */
+export async function emptyTrash(): Promise<void> {
+  await rm(TRASH, { recursive: true, force: true });
 }
 
 /** `wrangler d1 migrations apply DB --local --persist-to state`, as `npm start` prepares its local database. */

@@ -188,7 +188,7 @@ function targets(results: Json): string[][] {
   if (fresh) {
     rows.push([
       `a fresh import of ${int(fresh.articles)} generated articles at 300 articles/s or more (POST /api/batch, the bench's importer)`,
-      `${int(fresh.articlesPerSecond)} articles/s (${f(fresh.seconds, 1)} s; server CPU ${f(fresh.serverCpuMsPerArticle)} ms per article, so ${int(1000 / fresh.serverCpuMsPerArticle)} articles per second of server CPU)`,
+      `${int(fresh.articlesPerSecond)} articles/s (${f(fresh.seconds, 1)} s; server CPU ${f(fresh.serverCpuMsPerArticle)} ms per article, so ${int(1000 / fresh.serverCpuMsPerArticle)} articles per second of server CPU)${fresh.runs ? `, the median of ${fresh.runs.length} imports (${fresh.runs.map((r: Json) => int(r.articlesPerSecond)).join(", ")} articles/s in the order they ran)` : ""}`,
       yes(fresh.articlesPerSecond >= 300),
     ]);
   }
@@ -427,17 +427,17 @@ export function formatReport(results: Json): string {
       out += `### A fresh import (generated full articles, oldest first, through POST /api/batch: the bench's importer)\n\n`;
       out += table(
         ["articles", "seconds", "articles/s", "server CPU ms/article", "articles per server CPU second", "requests"],
-        [
-          [
-            int(fresh.articles),
-            f(fresh.seconds, 1),
-            int(fresh.articlesPerSecond),
-            f(fresh.serverCpuMsPerArticle),
-            int(1000 / fresh.serverCpuMsPerArticle),
-            int(fresh.batches),
-          ],
-        ],
+        ((fresh.runs ?? [fresh]) as Json[]).map((run) => [
+          int(run.articles),
+          f(run.seconds, 1),
+          int(run.articlesPerSecond),
+          f(run.serverCpuMsPerArticle),
+          int(1000 / run.serverCpuMsPerArticle),
+          int(run.batches),
+        ]),
       );
+      if (fresh.runs)
+        out += `\nThe median of these ${fresh.runs.length} imports (in the order they ran) is the one the targets are judged by.\n`;
     }
     const writes: Json[] = results.writes ?? [];
     if (writes.length) {

@@ -7,7 +7,9 @@
 import type { Catalog, Entry } from "../../src/core/catalog.ts";
 import type { Article } from "../../src/core/model.ts";
 import { reviveDates } from "../../src/core/publish/publication.ts";
+import { articleWithBody, withBody } from "../../src/core/publish/stored-body.ts";
 import { parseSettings } from "../../src/core/settings.ts";
+import { FORMATS } from "../../src/formats/index.ts";
 import { createApp } from "../../src/http/app.ts";
 import { createD1Catalog } from "../../src/store/d1/catalog.ts";
 
@@ -84,14 +86,22 @@ function r2Catalog(catalog: Catalog, bucket: R2Bucket): Catalog {
 
 /** Copies the parts of the next 50 articles after `after` (by slug) from D1 into R2. */
 async function copy(env: BenchEnv, after: string): Promise<Response> {
+  // Each item and article whole, its body put back (an R2 design reads one object an item, so it would store them whole).
   const { results } = await env.DB.prepare(
-    `SELECT a.slug AS slug, a.fingerprint AS fingerprint, p.part AS part, p.text AS text
+    `SELECT a.slug AS slug, a.fingerprint AS fingerprint, p.part AS part, p.text AS text, b.text AS body
      FROM (SELECT slug, fingerprint, version FROM articles WHERE slug > ?1 ORDER BY slug LIMIT 50) a
-     JOIN article_parts p ON p.slug = a.slug AND p.version = a.version AND p.part IN ('article', 'rss', 'atom', 'json')`,
+     JOIN article_parts p ON p.slug = a.slug AND p.version = a.version AND p.part IN ('article', 'rss', 'atom', 'json')
+     LEFT JOIN article_parts b ON b.slug = a.slug AND b.version = a.version AND b.part = 'body'`,
   )
     .bind(after)
-    .all<{ slug: string; fingerprint: string; part: string; text: string }>();
-  await Promise.all(results.map((row) => env.IMAGES.put(key(row, row.part), row.text)));
+    .all<{ slug: string; fingerprint: string; part: string; text: string; body: string | null }>();
+  const whole = (row: (typeof results)[number]): string => {
+    const body = row.body ?? undefined;
+    if (row.part === "article") return JSON.stringify(articleWithBody(JSON.parse(row.text) as Article, body));
+    const writer = FORMATS.find((f) => f.part === row.part)!;
+    return withBody(writer, row.text, body);
+  };
+  await Promise.all(results.map((row) => env.IMAGES.put(key(row, row.part), whole(row))));
   const last =
     results
       .map((row) => row.slug)

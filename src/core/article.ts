@@ -288,6 +288,15 @@ function resolveImage(fm: FrontMatter, ctx: ParseContext): ResolvedImage {
 }
 
 /**
+ * A record as a store keeps it and a catalog finds it (Catalog.find): a publishable article's without its markdown
+ * body, which the stored source holds and no reader of a found record needs (its page, items and preview come from
+ * the rendered article); a draft's whole, as the preview renders it.
+ */
+export function recordAsStored(record: ArticleRecord): ArticleRecord {
+  return record.draft ? record : { ...record, body: "" };
+}
+
+/**
  * A hash of everything in a record that shapes an output (body, dates, authors, image facts): records with the same
  * fingerprint render alike. Aliases and `mainFeed` shape no feed item, page or item of a list, so they are left out:
  * adding an alias, or taking an article out of the main feed, moves no ETag of the lists it stays in.

@@ -118,6 +118,7 @@ export interface ItemWriter {
 /** An article found by slug, with the problems `npm run check` reports for its file. */
 export interface FoundArticle {
   entry: Entry;
+  /** A publishable article's without its markdown body (`body` is ""); a draft's whole (src/core/article.ts, recordAsStored). */
   record: ArticleRecord;
   warnings: readonly ContentIssue[];
 }

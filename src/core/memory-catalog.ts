@@ -1,7 +1,7 @@
 // A catalog held in memory over a content tree loaded whole: for unit tests and the CLI (`npm run export`).
 import type { ContentSource } from "../sources/source.ts";
 import { aliasKey } from "./aliases.ts";
-import { type ArticleRecord, fingerprintRecord } from "./article.ts";
+import { type ArticleRecord, fingerprintRecord, recordAsStored } from "./article.ts";
 import {
   ALL,
   type Catalog,
@@ -196,7 +196,7 @@ export function createListedCatalog(parts: CatalogParts, options: MemoryCatalogO
       const entry = listed && (!publishedBy || listed.published <= publishedBy) ? listed : undefined;
       const record = entry ? await parts.record(slug) : drafts && !publishedBy && !listed ? await parts.draft(slug) : undefined;
       if (!record) return undefined;
-      return { entry: entry ?? entryOf(record), record, warnings: parts.warnings(record.file) };
+      return { entry: entry ?? entryOf(record), record: recordAsStored(record), warnings: parts.warnings(record.file) };
     },
     async image(path) {
       return parts.images.get(path);

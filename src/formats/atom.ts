@@ -5,7 +5,7 @@ import type { Article, Author, FeedContent } from "../core/model.ts";
 import type { FeedDocument, FeedFormat, LinkRange } from "./format.ts";
 import { writeMediaImages } from "./media-rss.ts";
 import { NS } from "./rss.ts";
-import { escapeAttr, unescapeXml, XmlWriter } from "./xml.ts";
+import { cdata, escapeAttr, unescapeXml, XmlWriter } from "./xml.ts";
 
 /** RFC 4287 §3.2 Person construct: name, and uri and email where known (an e-mail only where authors.yaml makes it public). */
 function person(x: XmlWriter, element: string, author: Author): void {
@@ -99,6 +99,7 @@ export const atom: FeedFormat<"atom"> = {
   label: "Atom 1.0",
   part: "atom",
   renderItem: (article) => renderAtomEntry(article),
+  bodySlot: cdata,
   excerpt: { id: "atom", part: "atom-excerpt", renderItem: (article) => renderAtomEntry(article, "excerpt") },
   documentParts: renderAtomDocument,
   itemLink: atomItemLink,

@@ -39,6 +39,11 @@ export interface FeedFormat<Id extends FormatId = FormatId> extends ItemWriter {
    */
   renderItem(article: Article): string;
   /**
+   * The article's body (`article.html`) exactly as `renderItem` writes it into the item (a CDATA section, a JSON
+   * string): the whole item is stored with a mark in its place and the body once (src/core/publish/stored-body.ts).
+   */
+  bodySlot(html: string): string;
+  /**
    * The excerpt item writer: the same item without the article's content (RSS `content:encoded`, Atom `content`, JSON
    * Feed `content_html`) or the body's images, its summary and lead image kept; stored beside the whole item.
    */

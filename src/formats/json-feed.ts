@@ -2,7 +2,7 @@
 import { formatRfc3339 } from "../core/dates.ts";
 import { FEED_FILES } from "../core/feed-plan.ts";
 import type { Article, Author, FeedContent, FeedHead } from "../core/model.ts";
-import { cleanTexts } from "../core/text.ts";
+import { cleanText, cleanTexts } from "../core/text.ts";
 import type { FeedDocument, FeedFormat, LinkRange } from "./format.ts";
 
 interface JsonFeedAuthor {
@@ -157,6 +157,8 @@ export const jsonFeed: FeedFormat<"json"> = {
   label: "JSON Feed 1.1",
   part: "json",
   renderItem: (article) => renderJsonItem(article),
+  // `content_html` as the item writes it: cleaned like every text, then one JSON string.
+  bodySlot: (html) => JSON.stringify(cleanText(html)),
   excerpt: { id: "json", part: "json-excerpt", renderItem: (article) => renderJsonItem(article, "excerpt") },
   documentParts: renderJsonDocument,
   itemLink: jsonItemLink,

@@ -5,7 +5,7 @@ import { FEED_FILES } from "../core/feed-plan.ts";
 import type { Article, FeedContent } from "../core/model.ts";
 import type { FeedDocument, FeedFormat, LinkRange } from "./format.ts";
 import { MEDIA_NS, writeMediaImages } from "./media-rss.ts";
-import { escapeText, unescapeXml, XmlWriter } from "./xml.ts";
+import { cdata, escapeText, unescapeXml, XmlWriter } from "./xml.ts";
 
 export const NS = {
   atom: "http://www.w3.org/2005/Atom",
@@ -128,6 +128,7 @@ export const rss: FeedFormat<"rss"> = {
   label: "RSS 2.0",
   part: "rss",
   renderItem: (article) => renderRssItem(article),
+  bodySlot: cdata,
   excerpt: { id: "rss", part: "rss-excerpt", renderItem: (article) => renderRssItem(article, "excerpt") },
   documentParts: renderRssDocument,
   itemLink: rssItemLink,

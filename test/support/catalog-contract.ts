@@ -232,7 +232,8 @@ export function describeCatalogContract(name: string, make: (files: MemoryFiles,
     it("finds an article by slug, embargoed or not, and a draft only when asked for drafts", async () => {
       for (const record of [content.records[0]!, content.records[50]!]) {
         const found = await catalog.find(record.slug);
-        expect(found?.record).toEqual(record);
+        // A publishable article's record is found without its markdown body (the stored source holds it).
+        expect(found?.record).toEqual({ ...record, body: "" });
         expect(found?.entry).toEqual(entryOf(record));
       }
       expect(await catalog.find("no-such-article")).toBeUndefined();
@@ -245,9 +246,9 @@ export function describeCatalogContract(name: string, make: (files: MemoryFiles,
       const at = clocks()[2]!;
       expect(embargoed!.published > at).toBe(true);
       expect(await catalog.find(embargoed!.slug, { publishedBy: at })).toBeUndefined();
-      expect((await catalog.find(embargoed!.slug, { publishedBy: embargoed!.published }))?.record).toEqual(embargoed);
+      expect((await catalog.find(embargoed!.slug, { publishedBy: embargoed!.published }))?.record).toEqual({ ...embargoed!, body: "" });
       const out = content.records[50]!;
-      expect((await catalog.find(out.slug, { publishedBy: at }))?.record).toEqual(out);
+      expect((await catalog.find(out.slug, { publishedBy: at }))?.record).toEqual({ ...out, body: "" });
       expect(await catalog.find("unfinished", { publishedBy: at, drafts: true })).toBeUndefined();
     });
 

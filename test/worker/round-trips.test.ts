@@ -117,7 +117,7 @@ describe("round trips to D1 for one publish", () => {
     expect(parts).toHaveLength(10);
     // D1 binds at most 100 parameters a statement: the highest one each statement names.
     const highest = parts.map((sql) => Math.max(...[...sql.matchAll(/\?(\d+)/g)].map((m) => Number(m[1]))));
-    expect(highest).toEqual(Array(10).fill(89));
+    expect(highest).toEqual(Array(10).fill(97));
     expect(counted.trips[2]!.length).toBeLessThan(30);
   });
 

@@ -1,7 +1,7 @@
 // What a stored article is made of, computed once when it is published: its entry, its lists, its rendered parts
 // (markdown rendered and sanitised, each format's item written) and the images it uses. The same for every store.
 import type { ArticleRecord } from "../article.ts";
-import { fingerprintRecord } from "../article.ts";
+import { fingerprintRecord, recordAsStored } from "../article.ts";
 import { ALL, type FacetKind, HOME, type ItemPart, type ItemWriter, scopeKey } from "../catalog.ts";
 import type { ContentIssue } from "../errors.ts";
 import { hashText } from "../hash.ts";
@@ -9,6 +9,7 @@ import { languageOf } from "../language.ts";
 import type { Article } from "../model.ts";
 import { renderArticle } from "../render.ts";
 import { slugify } from "../text.ts";
+import { articleWithoutBody, itemTemplate } from "./stored-body.ts";
 
 /**
  * One list an article is in: `all`, `home`, or a facet as `sections/{slug}`, `tags/{slug}`, `authors/{key}`,
@@ -21,17 +22,20 @@ export interface Membership {
 }
 
 /**
- * The parts stored with an article, each as text: its markdown, record and rendered article, and each format's item,
- * whole and as an excerpt (the summary and the lead image: FEED_CONTENT = "excerpt", a partner's excerpt feed), so
- * that a feed in either form is stored items and nothing is rendered per request.
+ * The parts stored with an article, each as text: its markdown, record, rendered article and rendered body (`body`,
+ * the article's HTML, stored once), and each format's item, whole and as an excerpt (the summary and the lead image:
+ * FEED_CONTENT = "excerpt", a partner's excerpt feed), so that a feed in either form is stored items and nothing is
+ * rendered per request. The article and the whole items are stored without the body, which a reader puts back
+ * (stored-body.ts).
  */
-export type PartName = "source" | "record" | "article" | ItemPart;
+export type PartName = "source" | "record" | "article" | "body" | ItemPart;
 
 /** Every part, in the order a store writes them. */
 export const PART_NAMES: readonly PartName[] = [
   "source",
   "record",
   "article",
+  "body",
   "rss",
   "atom",
   "json",
@@ -64,6 +68,12 @@ export interface Publication {
  * and a reader writes the item from the stored article instead (Catalog.items).
  */
 export const LATER_PARTS: ReadonlySet<PartName> = new Set(["rss-excerpt", "atom-excerpt", "json-excerpt"]);
+
+/**
+ * `body` came later too: an article stored before it has its body in its stored article and items, which are read
+ * as they are (stored-body.ts); a reader asks for it beside those parts, as optional.
+ */
+export const BODY_PART = "body" satisfies PartName;
 
 /** How a publication's items are written: the formats' item writers and the revision they are at (src/formats/index.ts). */
 export interface ItemWriters {
@@ -103,7 +113,7 @@ export function membershipsOf(record: ArticleRecord, siteLanguage: string): Memb
 }
 
 /** Serialises a record or an article; dates become ISO strings, which `reviveDates` turns back. */
-export function storeJson(value: ArticleRecord | Article): string {
+export function storeJson(value: ArticleRecord | Article | Omit<Article, "html">): string {
   return JSON.stringify(value);
 }
 
@@ -123,7 +133,7 @@ export function preparePublication(
   sourceHash: string = hashSource(source),
 ): Publication {
   const article = renderArticle(record);
-  const items = Object.fromEntries(writers.map((writer) => [writer.part, writer.renderItem(article)])) as Record<ItemPart, string>;
+  const items = Object.fromEntries(writers.map((writer) => [writer.part, itemTemplate(writer, article)])) as Record<ItemPart, string>;
   return {
     file: record.file,
     slug: record.slug,
@@ -137,7 +147,13 @@ export function preparePublication(
     memberships: membershipsOf(record, siteLanguage),
     images: [...new Set([record.imageFile, ...record.bodyImages].filter((f): f is string => f !== undefined))],
     revision,
-    parts: { source, record: storeJson(record), article: storeJson(article), ...items },
+    parts: {
+      source,
+      record: storeJson(recordAsStored(record)),
+      article: storeJson(articleWithoutBody(article)),
+      body: article.html,
+      ...items,
+    },
   };
 }
 

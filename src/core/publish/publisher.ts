@@ -63,7 +63,7 @@ import type {
 
 /**
  * How many articles one group reads and writes together: one D1 transaction each. Bounded by count and by the bytes
- * of their text (what they store is about eight times their markdown: 7 KB of markdown stores about 53 KB of parts),
+ * of their text (what they store is about four times their markdown: 7 KB of markdown stores about 27 KB of parts),
  * so a transaction stays around 10 MB whatever a batch holds. Larger groups write each touched index page once for
  * more rows: 200 articles a transaction wrote about 25% fewer bytes (and made 25% fewer system calls) per article to
  * local D1 than 50 did (BENCHMARKS.md, "Issue 17: import rate and publish ÷ check").

@@ -9,12 +9,13 @@ import { entryOf } from "../../core/memory-catalog.ts";
 import type { Article } from "../../core/model.ts";
 import type { Partner } from "../../core/partners.ts";
 import { LATER_PARTS, type PartName, reviveDates } from "../../core/publish/publication.ts";
+import { articleWithBody, withBody, writesBody } from "../../core/publish/stored-body.ts";
 import { pagePathKey } from "../../core/redirects.ts";
 import { slugify } from "../../core/text.ts";
 import { OUTPUT_REVISION } from "../../formats/index.ts";
 import { imageRelease } from "./images.ts";
 import { countOf, listReads } from "./lists.ts";
-import { MissingPartsError, type PartsLocation, type PartsShards, readParts, singleDatabase } from "./parts.ts";
+import { MissingPartsError, type PartsLocation, type PartsShards, type ReadPart, readParts, singleDatabase } from "./parts.ts";
 import { pathRows, pathRowsOf } from "./redirects.ts";
 import { registryEntries } from "./registries.ts";
 
@@ -111,14 +112,14 @@ export function createD1Catalog(db: D1Database, images: R2Bucket, options: D1Cat
    * since the entries were listed (a publish switched and cleaned up in between) is read again where the catalog
    * names it now, once: as a single database answers a feed whose article was edited between its two round trips.
    */
-  const parts = async (entries: readonly Entry[], part: PartName): Promise<{ revision: number; text: string }[]> => {
+  const parts = async (entries: readonly Entry[], part: PartName, body = false): Promise<ReadPart[]> => {
     if (entries.length === 0) return [];
-    let found: Map<string, { revision: number; text: string }>;
+    let found: Map<string, ReadPart>;
     try {
-      found = await readParts(shards, await locate(entries), part);
+      found = await readParts(shards, await locate(entries), part, { body });
     } catch (error) {
       if (!(error instanceof MissingPartsError)) throw error;
-      found = await readParts(shards, await locate(entries, true), part);
+      found = await readParts(shards, await locate(entries, true), part, { body });
     }
     return entries.map((e) => found.get(e.slug)!);
   };
@@ -128,14 +129,15 @@ export function createD1Catalog(db: D1Database, images: R2Bucket, options: D1Cat
    * was stored before the part existed, or its version was replaced since the entries were listed. Either way the
    * item is then written from the stored article, which `articles` reads where the catalog names it now.
    */
-  const optionalParts = async (entries: readonly Entry[], part: PartName): Promise<({ revision: number; text: string } | undefined)[]> => {
+  const optionalParts = async (entries: readonly Entry[], part: PartName): Promise<(ReadPart | undefined)[]> => {
     if (entries.length === 0) return [];
     const found = await readParts(shards, await locate(entries), part, { optional: true });
     return entries.map((e) => found.get(e.slug));
   };
 
+  // The stored article and its body, in one query (stored-body.ts).
   const articles = async (entries: readonly Entry[]): Promise<Article[]> =>
-    (await parts(entries, "article")).map((row) => reviveDates<Article>(row.text));
+    (await parts(entries, "article", true)).map((row) => articleWithBody(reviveDates<Article>(row.text), row.body));
 
   return {
     async facet(kind, requested, now) {
@@ -202,12 +204,16 @@ export function createD1Catalog(db: D1Database, images: R2Bucket, options: D1Cat
     },
     articles,
     async items(entries, writer: ItemWriter) {
-      const rows = LATER_PARTS.has(writer.part) ? await optionalParts(entries, writer.part) : await parts(entries, writer.part);
+      // A whole item is stored without the body, read beside it in the same query and put back (stored-body.ts).
+      const rows = LATER_PARTS.has(writer.part)
+        ? await optionalParts(entries, writer.part)
+        : await parts(entries, writer.part, writesBody(writer));
       const current = (i: number) => rows[i] !== undefined && rows[i].revision === OUTPUT_REVISION;
-      if (entries.every((_e, i) => current(i))) return rows.map((row) => row!.text);
+      const text = (row: ReadPart | undefined) => (row ? withBody(writer, row.text, row.body) : "");
+      if (entries.every((_e, i) => current(i))) return rows.map(text);
       // Items written by an older revision of the renderers, or never written (an excerpt of an article stored before
       // excerpts were), are written again from the stored article, and kept.
-      const texts = rows.map((row) => row?.text ?? "");
+      const texts = rows.map(text);
       const stale = entries.filter((_e, i) => !current(i));
       const missing = stale.filter((e) => rewritten.get(`${e.fingerprint}/${writer.part}`) === undefined);
       const fresh = new Map((await articles(missing)).map((a, i) => [missing[i]!.slug, writer.renderItem(a)]));

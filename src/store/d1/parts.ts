@@ -1,11 +1,11 @@
-// Articles' parts (source, record, page, each format's item) in D1, table `article_parts`, with one row shape in every
+// Articles' parts (source, record, page, body, each format's item) in D1, table `article_parts`, with one row shape in every
 // database that holds them: shard 0 is the catalog database itself, shard n ≥ 1 the database bound as PARTS_n
 // (migrations-parts/), for archives past one database's 10 GB. A version is written whole under a key no other write
 // uses before the catalog names it (in the catalog's own transaction when the write shard is the catalog database),
 // and deleted once the catalog names another; the reads, writes, deletes, the sweep and moves below are the same
 // statements whichever database they run in.
 import { ConfigError, callStore, StorageError } from "../../core/errors.ts";
-import type { PartName, Publication } from "../../core/publish/publication.ts";
+import { BODY_PART, type PartName, type Publication } from "../../core/publish/publication.ts";
 import { PARTS_MOVE, type PartsMoveOutcome } from "../../core/publishing.ts";
 
 /** Where one article's parts are: the shard of the database holding them and the version they are under. */
@@ -102,14 +102,33 @@ function byShard(locations: readonly PartsLocation[]): Map<number, PartsLocation
 /** JSON of [slug, version] pairs, walked by `json_each` in a shard's query. */
 const pairs = (locations: readonly PartsLocation[]) => JSON.stringify(locations.map((l) => [l.slug, l.version]));
 
-/** The part `part` of these articles in one database. */
-function partsQuery(db: D1Database, part: PartName, locations: readonly PartsLocation[]): D1PreparedStatement {
+/**
+ * The part `part` of these articles in one database; with `body`, each with its version's body beside it (NULL for an
+ * article stored before bodies were stored apart: its stored article and items hold theirs).
+ */
+function partsQuery(db: D1Database, part: PartName, locations: readonly PartsLocation[], body: boolean): D1PreparedStatement {
+  if (!body) {
+    return db
+      .prepare(
+        `SELECT slug, revision, text FROM article_parts
+         WHERE part = ?1 AND (slug, version) IN (SELECT value ->> 0, value ->> 1 FROM json_each(?2))`,
+      )
+      .bind(part, pairs(locations));
+  }
   return db
     .prepare(
-      `SELECT slug, revision, text FROM article_parts
-       WHERE part = ?1 AND (slug, version) IN (SELECT value ->> 0, value ->> 1 FROM json_each(?2))`,
+      `SELECT p.slug AS slug, p.revision AS revision, p.text AS text, b.text AS body FROM article_parts p
+       LEFT JOIN article_parts b ON b.slug = p.slug AND b.version = p.version AND b.part = ?3
+       WHERE p.part = ?1 AND (p.slug, p.version) IN (SELECT value ->> 0, value ->> 1 FROM json_each(?2))`,
     )
-    .bind(part, pairs(locations));
+    .bind(part, pairs(locations), BODY_PART);
+}
+
+/** A part as read: its text, the revision of the renderers that wrote it, and the version's body when asked for. */
+export interface ReadPart {
+  revision: number;
+  text: string;
+  body?: string;
 }
 
 /**
@@ -121,15 +140,17 @@ export async function readParts(
   shards: PartsShards,
   locations: readonly PartsLocation[],
   part: PartName,
-  { optional = false }: { optional?: boolean } = {},
-): Promise<Map<string, { revision: number; text: string }>> {
-  const found = new Map<string, { revision: number; text: string }>();
+  { optional = false, body = false }: { optional?: boolean; body?: boolean } = {},
+): Promise<Map<string, ReadPart>> {
+  const found = new Map<string, ReadPart>();
   await Promise.all(
     [...byShard(locations)].map(async ([shard, list]) => {
       const { results } = await callStore("d1", "parts", () =>
-        partsQuery(shards.database(shard), part, list).all<{ slug: string; revision: number; text: string }>(),
+        partsQuery(shards.database(shard), part, list, body).all<{ slug: string; revision: number; text: string; body?: string | null }>(),
       );
-      for (const row of results) found.set(row.slug, { revision: row.revision, text: row.text });
+      for (const row of results) {
+        found.set(row.slug, { revision: row.revision, text: row.text, ...(typeof row.body === "string" ? { body: row.body } : {}) });
+      }
     }),
   );
   if (!optional) for (const location of locations) if (!found.has(location.slug)) throw new MissingPartsError(part, location);
@@ -160,12 +181,12 @@ export interface GuardedParts {
   guardKey: string;
 }
 
-/** D1 binds at most 100 parameters a statement (D1_LIMITS); an article's parts take 22 (4 + a name and text each). */
+/** D1 binds at most 100 parameters a statement (D1_LIMITS); an article's parts take 24 (4 + a name and text each). */
 const MAX_PARAMETERS = 100;
 
 /**
  * The guarded statements writing many articles' parts inside the catalog's transaction (as `insertParts` with a
- * `guardKey`): as many articles a statement as D1's 100 bound parameters allow (four of nine parts each), in order, so
+ * `guardKey`): as many articles a statement as D1's 100 bound parameters allow (four of ten parts each), in order, so
  * the rows go in as one statement an article would write them. A write of 200 articles is 50 statements, not 200:
  * each statement costs the binding and local D1 a result and its metadata, whatever it writes.
  */

@@ -7,6 +7,7 @@ import { entryOf } from "../../core/memory-catalog.ts";
 import type { Article } from "../../core/model.ts";
 import type { Partner } from "../../core/partners.ts";
 import { reviveDates } from "../../core/publish/publication.ts";
+import { articleWithBody, withBody } from "../../core/publish/stored-body.ts";
 import { type PathRow, pagePathKey } from "../../core/redirects.ts";
 import { slugify } from "../../core/text.ts";
 import { OUTPUT_REVISION } from "../../formats/index.ts";
@@ -63,7 +64,9 @@ export function createMemoryStoreCatalog(tables: MemoryTables, siteUrl?: string)
       .filter((r) => !r.removed && r.listed <= now.getTime())
       .reverse()
       .map((r) => entry(articleRow(r.slug)));
-  const articles = async (entries: readonly Entry[]) => entries.map((e) => reviveDates<Article>(articleRow(e.slug).parts.article));
+  const storedArticle = (row: ReturnType<typeof articleRow>): Article =>
+    articleWithBody(reviveDates<Article>(row.parts.article), row.parts.body);
+  const articles = async (entries: readonly Entry[]) => entries.map((e) => storedArticle(articleRow(e.slug)));
 
   const catalog: Catalog = {
     async facet(kind, requested, now) {
@@ -112,7 +115,7 @@ export function createMemoryStoreCatalog(tables: MemoryTables, siteUrl?: string)
         // Items written by an older revision of the renderers, or never written (an excerpt of an article stored
         // before excerpts were), are written again from the stored article.
         const stored = row.revision === OUTPUT_REVISION ? row.parts[writer.part] : undefined;
-        return stored ?? writer.renderItem(reviveDates<Article>(row.parts.article));
+        return stored !== undefined ? withBody(writer, stored, row.parts.body) : writer.renderItem(storedArticle(row));
       });
     },
     async find(slug, { drafts = false, publishedBy } = {}) {
