@@ -151,13 +151,8 @@ export async function ensureArchive(spec: ArchiveSpec, options: ImportOptions): 
     script: built.script,
     state: dir,
     bindings: { PUBLISH_TOKEN: BENCH_TOKEN },
-    ...(process.env.PROF ? { inspectorPort: 8873 } : {}),
   });
   try {
-    if (process.env.PROF) {
-      const { profile } = await import("./.data/scratch/prof.ts");
-      return await profile(8873, "import", process.env.PROF, () => importArchive(spec, stamp!, worker, options.log));
-    }
     return await importArchive(spec, stamp, worker, options.log);
   } finally {
     await worker.stop();
