@@ -12,6 +12,7 @@ import { rm } from "node:fs/promises";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { type GeneratedFile, generateArchive } from "./archive-generator.ts";
+import { postBatch } from "./archives.ts";
 import { applyMigrations, BENCH_TOKEN, type LocalWorker, startWorker, WORK } from "./harness.ts";
 import { cpuSeconds } from "./load.ts";
 
@@ -45,16 +46,6 @@ async function start(name: string, script: string, port: number): Promise<LocalW
   return startWorker({ name, port, script, state, bindings: { PUBLISH_TOKEN: BENCH_TOKEN } });
 }
 
-async function post(worker: LocalWorker, files: readonly GeneratedFile[]): Promise<void> {
-  const form = new FormData();
-  for (const f of files) form.append(f.path, new Blob([f.data as BlobPart]), f.path.split("/").at(-1));
-  const res = await fetch(`${worker.url}/api/batch`, { method: "POST", headers: { Authorization: `Bearer ${BENCH_TOKEN}` }, body: form });
-  if (res.status !== 200) throw new Error(`${worker.name}: batch answered ${res.status}: ${(await res.text()).slice(0, 500)}`);
-  const { results } = (await res.json()) as { results: { path: string; status: number }[] };
-  const refused = results.filter((r) => r.status !== 200 && r.status !== 201);
-  if (refused.length) throw new Error(`${worker.name}: refused ${JSON.stringify(refused.slice(0, 3))}`);
-}
-
 const log = (line: string): void => void process.stdout.write(`${line}\n`);
 const ms = (seconds: number): string => ((seconds * 1000) / articles).toFixed(3);
 let totalA = 0;
@@ -77,7 +68,7 @@ for (let round = 0; round < rounds; round++) {
     if (batch.length) batches.push(batch);
     const [startA, startB] = [await cpuSeconds(a.pid), await cpuSeconds(b.pid)];
     for (const [i, files] of batches.entries()) {
-      for (const worker of i % 2 ? [a, b] : [b, a]) await post(worker, files);
+      for (const worker of i % 2 ? [a, b] : [b, a]) await postBatch(worker, files);
     }
     const spentA = (await cpuSeconds(a.pid)) - startA;
     const spentB = (await cpuSeconds(b.pid)) - startB;

@@ -159,6 +159,17 @@ export async function ensureArchive(spec: ArchiveSpec, options: ImportOptions): 
   }
 }
 
+/** One batch through the worker's POST /api/batch; throws unless every file was stored. */
+export async function postBatch(worker: LocalWorker, files: readonly GeneratedFile[]): Promise<void> {
+  const form = new FormData();
+  for (const f of files) form.append(f.path, new Blob([f.data as BlobPart]), f.path.split("/").at(-1));
+  const res = await fetch(`${worker.url}/api/batch`, { method: "POST", headers: { Authorization: `Bearer ${BENCH_TOKEN}` }, body: form });
+  if (res.status !== 200) throw new Error(`${worker.name}: batch answered ${res.status}: ${(await res.text()).slice(0, 2000)}`);
+  const { results } = (await res.json()) as { results: { path: string; status: number; detail?: string }[] };
+  const refused = results.filter((r) => r.status !== 200 && r.status !== 201);
+  if (refused.length) throw new Error(`${worker.name}: refused ${JSON.stringify(refused.slice(0, 5))}`);
+}
+
 async function importArchive(
   spec: ArchiveSpec,
   stamp: ArchiveStamp,
@@ -178,15 +189,7 @@ async function importArchive(
   let reported = performance.now();
   let reportedArticles = stamp.importedArticles;
 
-  const post = async (files: GeneratedFile[]): Promise<void> => {
-    const form = new FormData();
-    for (const f of files) form.append(f.path, new Blob([f.data as BlobPart]), f.path.split("/").at(-1));
-    const res = await fetch(`${worker.url}/api/batch`, { method: "POST", headers: { Authorization: `Bearer ${BENCH_TOKEN}` }, body: form });
-    if (res.status !== 200) throw new Error(`batch answered ${res.status}: ${(await res.text()).slice(0, 2000)}`);
-    const { results } = (await res.json()) as { results: { path: string; status: number; detail?: string }[] };
-    const refused = results.filter((r) => r.status !== 200 && r.status !== 201);
-    if (refused.length) throw new Error(`refused: ${JSON.stringify(refused.slice(0, 5))}`);
-  };
+  const post = (files: readonly GeneratedFile[]) => postBatch(worker, files);
   // Two batches in flight (BATCHES_IN_FLIGHT), as a client that keeps the worker busy does: the worker reads the next
   // while it writes this one. The stamp moves on in order, after every earlier batch is in, so a resumed import never
   // skips a batch that had not been stored.
