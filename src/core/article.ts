@@ -41,7 +41,16 @@ export interface ArticleRecord extends Omit<Article, "html" | "summary" | "siteU
 }
 
 export type ParsedArticle =
-  | { ok: true; record: ArticleRecord; warnings: ContentIssue[] }
+  | {
+      ok: true;
+      record: ArticleRecord;
+      warnings: ContentIssue[];
+      /**
+       * With `deferBody`: the body's rendered-size check, still to run. The file is publishable as parsed when it
+       * answers no issue; otherwise those issues are all the file's problems, as a whole parse would list them.
+       */
+      checkBody?: () => ContentIssue[];
+    }
   | { ok: false; issues: ContentIssue[]; warnings: ContentIssue[] };
 
 export interface ParseContext {
@@ -58,6 +67,12 @@ export interface ParseContext {
    * an image changed, or the settings) never moves an article's URL, even where the file-name rule now reads another.
    */
   keepSlug?: string;
+  /**
+   * Leave the body's rendered-size check (the dearest part of a parse) to the caller, as `checkBody` on the result:
+   * the publish client runs it as each file goes, while the worker stores the files before it. Only a parse that
+   * passes defers it; one that fails runs it, and answers as a whole parse would.
+   */
+  deferBody?: boolean;
 }
 
 /** Unknown fields reported one by one; more are summed up in one warning, so a file cannot flood the output. */
@@ -74,6 +89,12 @@ export function findBodyImages(body: string): string[] {
 }
 
 export function parseArticle(file: string, text: string, ctx: ParseContext): ParsedArticle {
+  if (!ctx.deferBody) return parseWhole(file, text, ctx, false);
+  const parsed = parseWhole(file, text, ctx, true);
+  return parsed.ok ? parsed : parseWhole(file, text, ctx, false);
+}
+
+function parseWhole(file: string, text: string, ctx: ParseContext, defer: boolean): ParsedArticle {
   const split = splitFrontMatter(file, text);
   if (!split.ok) return { ok: false, issues: [split.issue], warnings: [] };
   const { lines } = split;
@@ -104,9 +125,11 @@ export function parseArticle(file: string, text: string, ctx: ParseContext): Par
   // name would make it, before the front matter is validated: only the URL's length matters here).
   const provisional = typeof data.slug === "string" ? data.slug.trim().normalize("NFC") : (ctx.keepSlug ?? (named.ok ? named.slug : ""));
   const urlBase = { siteUrl: ctx.site.url, pageUrl: articlePageUrl(ctx.site, provisional) };
-  const bodyIssues = checkBodyBudget(body, urlBase).map(
-    (p): ContentIssue => ({ file, field: "body", line: bodyLine + p.line, found: p.found, expected: p.expected }),
-  );
+  const checkBody = (): ContentIssue[] =>
+    checkBodyBudget(body, urlBase).map(
+      (p): ContentIssue => ({ file, field: "body", line: bodyLine + p.line, found: p.found, expected: p.expected }),
+    );
+  const bodyIssues = defer ? [] : checkBody();
 
   const parsed = frontMatterSchema(ctx.site.timeZone).safeParse(data);
   if (!parsed.success) {
@@ -181,6 +204,7 @@ export function parseArticle(file: string, text: string, ctx: ParseContext): Par
   return {
     ok: true,
     warnings,
+    ...(defer ? { checkBody } : {}),
     record: {
       file,
       slug,

@@ -28,12 +28,26 @@ export interface LoadedContent {
   readonly fileCount: number;
   /** The site's language (SITE_LANGUAGE): the language list of every article without its own `lang`. */
   readonly language: string;
+  /**
+   * With `deferBodies`: each record's (and draft's) body check, still to run, by file. A record whose check answers
+   * issues is refused with them, as a whole check would refuse it; none of the cross-file rules depended on it.
+   */
+  readonly bodyChecks?: ReadonlyMap<string, () => ContentIssue[]>;
+}
+
+export interface LoadOptions {
+  /**
+   * Leave each article's body check (what its body renders to: the dearest part of a check) to the caller, who runs
+   * it before sending the file (see `bodyChecks`). When the cross-file rules (slugs, ids, aliases) find anything, which
+   * article owns what depends on which bodies pass, so every body is checked at once, as without this option.
+   */
+  deferBodies?: boolean;
 }
 
 export const isArticleFile = (path: string): boolean => /\.md$/i.test(path) && !path.startsWith("images/");
 
 /** Reads and validates everything in `source`. Never throws for bad content: bad files are listed in `issues`. */
-export async function loadContent(source: ContentSource, site: SiteSettings): Promise<LoadedContent> {
+export async function loadContent(source: ContentSource, site: SiteSettings, options: LoadOptions = {}): Promise<LoadedContent> {
   const paths = await source.list();
   const issues: ContentIssue[] = [];
   const warnings: ContentIssue[] = [];
@@ -83,20 +97,35 @@ export async function loadContent(source: ContentSource, site: SiteSettings): Pr
   const { authors, issues: authorIssues } = parseAuthors(await readText(AUTHORS_FILE, LIMITS.yamlFileBytes), site, lookup);
   issues.push(...authorIssues);
 
-  const parsed: ArticleRecord[] = [];
+  let parsed: ArticleRecord[] = [];
+  const bodyChecks = new Map<string, () => ContentIssue[]>();
   for (const [file, text] of texts) {
-    const result = parseArticle(file, text, { site, authors, ...lookup });
+    const result = parseArticle(file, text, { site, authors, ...lookup, deferBody: options.deferBodies === true });
     warnings.push(...result.warnings);
-    if (result.ok) parsed.push(result.record);
-    else issues.push(...result.issues);
+    if (!result.ok) issues.push(...result.issues);
+    else {
+      parsed.push(result.record);
+      if (result.checkBody) bodyChecks.set(result.record.file, result.checkBody);
+    }
   }
 
   // Drafts take no slug or id; a contested one goes to the article published first (namespace.ts).
-  const namespace = resolveNamespace(parsed);
+  let namespace = resolveNamespace(parsed);
+  // An old URL redirects to one article: a second claimant is left out, as for slugs.
+  let claimed = resolveAliasClaims(namespace.kept);
+  if (bodyChecks.size && (namespace.issues.length || namespace.warnings.length || claimed.issues.length)) {
+    // Who owns a contested slug, id or alias depends on which claimants pass whole: every body is checked now.
+    parsed = parsed.filter((record) => {
+      const found = bodyChecks.get(record.file)?.() ?? [];
+      issues.push(...found);
+      return found.length === 0;
+    });
+    bodyChecks.clear();
+    namespace = resolveNamespace(parsed);
+    claimed = resolveAliasClaims(namespace.kept);
+  }
   issues.push(...namespace.issues);
   warnings.push(...namespace.warnings);
-  // An old URL redirects to one article: a second claimant is left out, as for slugs.
-  const claimed = resolveAliasClaims(namespace.kept);
   issues.push(...claimed.issues);
   const records = claimed.kept.sort(compareEntries);
 
@@ -125,6 +154,7 @@ export async function loadContent(source: ContentSource, site: SiteSettings): Pr
     images,
     fileCount: articleFiles.length,
     language: site.language,
+    ...(bodyChecks.size ? { bodyChecks } : {}),
   };
 }
 

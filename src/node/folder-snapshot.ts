@@ -45,6 +45,11 @@ export function describeFile(path: string, bytes: Uint8Array): LocalFile | undef
   return { ...(text === undefined ? {} : { hash: hashSource(text) }), size: bytes.byteLength };
 }
 
+/** Whether publishing cares about a path of the folder: an image, an article file or a registry. */
+export function isPublishablePath(path: string): boolean {
+  return path.startsWith("images/") || isArticleFile(path) || (REGISTRY_NAMES as readonly string[]).includes(path);
+}
+
 export interface FolderSnapshot {
   /** The source the check reads through. */
   source: ContentSource;
@@ -78,8 +83,7 @@ export function snapshotFolder(dir: string): FolderSnapshot {
     async describe() {
       const files = new Map<string, LocalFile>();
       for (const path of await source.list()) {
-        const publishable = path.startsWith("images/") || isArticleFile(path) || (REGISTRY_NAMES as readonly string[]).includes(path);
-        if (!publishable) continue;
+        if (!isPublishablePath(path)) continue;
         // A file the check did not read is over its limit (refused from its size): it is never read, nor sent.
         files.set(path, seen.get(path) ?? { size: (await inner.size!(path)) ?? 0 });
       }

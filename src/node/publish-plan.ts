@@ -126,14 +126,8 @@ export function planPublish(input: PlanInput): Plan {
   let unchanged = 0;
   const isStored = (path: string) => stored.has(path);
 
-  const images: ImageUpload[] = [];
-  for (const [path, file] of local) {
-    // Anything else in images/ cannot be used by an article (the check refuses it as an image): it stays local.
-    if (!path.startsWith("images/") || !file.publishableType || file.hash === undefined) continue;
-    const entry = stored.get(path);
-    if (entry?.hash === file.hash) unchanged++;
-    else images.push({ kind: "image", path, size: file.size, change: entry ? "changed" : "new" });
-  }
+  const images = imageUploads(local, stored);
+  for (const [path, file] of local) if (isPublishableImage(path, file) && stored.get(path)?.hash === file.hash) unchanged++;
   const uploadedImages = new Set(images.map((i) => i.path));
 
   const registries: RegistryUpload[] = [];
@@ -288,8 +282,55 @@ export function planPublish(input: PlanInput): Plan {
     refusals,
     unchanged,
     lookAlikes,
-    stored: { files: stored.size, articles: [...stored.values()].filter((e) => e.kind === "article").length },
+    stored: storedCounts(stored),
   };
+}
+
+/** Anything else in images/ cannot be used by an article (the check refuses it as an image): it stays local. */
+function isPublishableImage(path: string, file: LocalFile): boolean {
+  return path.startsWith("images/") && file.publishableType !== undefined && file.hash !== undefined;
+}
+
+/** The folder's publishable images that differ from what is stored at their paths. */
+function imageUploads(local: ReadonlyMap<string, LocalFile>, stored: ReadonlyMap<string, ManifestEntry>): ImageUpload[] {
+  const images: ImageUpload[] = [];
+  for (const [path, file] of local) {
+    if (!isPublishableImage(path, file)) continue;
+    const entry = stored.get(path);
+    if (entry?.hash !== file.hash) images.push({ kind: "image", path, size: file.size, change: entry ? "changed" : "new" });
+  }
+  return images;
+}
+
+/** What the deletion guard weighs a run's removals against: the stored files of the kinds the plan knows. */
+function storedCounts(stored: ReadonlyMap<string, ManifestEntry>): { files: number; articles: number } {
+  return { files: stored.size, articles: [...stored.values()].filter((e) => e.kind === "article").length };
+}
+
+/** The images a run may send while its articles are still being checked, and what the run will remove. */
+export interface EarlyPlan {
+  images: ImageUpload[];
+  /** The run's removals as the deletion guard counts them (no stored article among them). */
+  removals: { files: number; articles: 0 };
+  stored: { files: number; articles: number };
+}
+
+/**
+ * The images to send before the articles are checked, or undefined when the run must wait for the check. An image
+ * depends on no other file, and when no stored article or draft is gone from the folder, nothing the check finds can
+ * change what the run removes (no rename takes a removal's place, no refused file keeps one): the guard is decided from
+ * the paths alone, exactly as the whole plan will decide it. `local` holds every publishable path of the folder; only
+ * its images need to be described.
+ */
+export function planEarlyImages(local: ReadonlyMap<string, LocalFile>, manifest: readonly ManifestEntry[]): EarlyPlan | undefined {
+  const stored = new Map(manifest.filter((e) => KNOWN_KINDS.has(e.kind)).map((e) => [e.path, e]));
+  let removed = 0;
+  for (const entry of stored.values()) {
+    if (local.has(entry.path)) continue;
+    if (entry.kind === "article" || entry.kind === "draft") return undefined;
+    if (entry.kind === "image" || (entry.kind === "registry" && entry.hash !== EMPTY_HASH)) removed++;
+  }
+  return { images: imageUploads(local, stored), removals: { files: removed, articles: 0 }, stored: storedCounts(stored) };
 }
 
 /** What an emptied registry is stored with: a registry stored empty and still missing changes nothing. */

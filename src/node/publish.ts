@@ -1,19 +1,22 @@
-// `npm run publish`: checks the content folder as `npm run check` does, then sends the worker's publish API what
+// `npm run publish`: checks the content folder as `npm run check` does and sends the worker's publish API what
 // differs from what it stores, file by file: every good file goes, each bad one is refused and named (a published
-// version of it stays live), a run that would remove much of the site is refused, and large runs go in batches.
+// version of it stays live), a run that would remove much of the site is refused, and large runs go in batches. The
+// check and the sending overlap, so the worker is busy while the client reads: images go while the articles are
+// checked, and each article's body check (what its markdown renders to) runs as the article goes.
 import { watch } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { isArticleFile, loadContent } from "../core/content.ts";
 import { ConfigError, type ContentIssue, formatIssue } from "../core/errors.ts";
+import type { ManifestEntry } from "../core/publishing.ts";
 import type { SiteSettings } from "../core/settings.ts";
 import { checkRemovals } from "./deletion-guard.ts";
 import { createDirectorySource } from "./directory-source.ts";
 import { runCommand } from "./exit-codes.ts";
-import { checkFolder, snapshotFolder } from "./folder-snapshot.ts";
+import { checkFolder, describeFile, isPublishablePath, snapshotFolder } from "./folder-snapshot.ts";
 import { parseOptions, readSettings, SITE_OPTIONS_USAGE } from "./options.ts";
 import { describeDone, describePlanned, formatDuration, LISTED_PER_KIND, plannedVerb, RunOutput, type Write } from "./publish-output.ts";
-import { type ArticleUpload, claimsOf, planPublish, type Removal, type Upload } from "./publish-plan.ts";
+import { type ArticleUpload, claimsOf, type LocalFile, planEarlyImages, planPublish, type Removal, type Upload } from "./publish-plan.ts";
 import { type Answer, type ApiOptions, CLIENT_LIMITS, isFailure, PublishApi, PublishClientError, runPool } from "./publish-transport.ts";
 
 export { PublishClientError } from "./publish-transport.ts";
@@ -23,11 +26,13 @@ import { pagesOf, urlMoveWarnings } from "./url-moves.ts";
 
 const USAGE = `usage: npm run publish -- [options]
 
-Checks the content folder as npm run check does, then publishes what changed to the worker's publish API: images,
+Checks the content folder as npm run check does and publishes what changed to the worker's publish API: images,
 then authors.yaml and partners.yaml, then changed and new articles (a renamed file replaces its old name), then
 removes files no longer in the folder. Every good file is published; a file the check refuses is named with its
 problems and not sent, and if it was published before, its published version stays live. The run exits 1 if any file
-was refused. The token is PUBLISH_TOKEN from the environment, else from .dev.vars beside the wrangler config.
+was refused. To keep the worker busy, images go while the articles are checked (unless a stored article is gone from
+the folder: it may be renamed), and each article's body is checked as it goes. The token is PUBLISH_TOKEN from the
+environment, else from .dev.vars beside the wrangler config.
 
 options:
   --to URL                  the worker (default: http://127.0.0.1:8787, the local dev server)
@@ -117,92 +122,62 @@ export async function publishFolder(options: PublishRunOptions): Promise<Publish
   // The manifest is read while the folder is checked.
   const manifest = api.manifest();
   manifest.catch(() => {});
-  const content = await loadContent(snapshot.source, site);
-  for (const warning of content.warnings) output.warn(`warning: ${formatIssue(warning)}`);
-  for (const issue of content.issues) output.warn(`error: ${formatIssue(issue)}`);
-  const badFiles = [...new Set(content.issues.map((i) => i.file))];
-  if (content.issues.length && options.allOrNothing) {
-    output.warn(
-      `\n${content.issues.length} problem(s) in ${badFiles.length} file(s); nothing was published (--all-or-nothing). Fix them and run it again.`,
-    );
-    return { ...report, refused: badFiles, stopped: "all-or-nothing" };
-  }
-  const [stored, local] = await Promise.all([manifest, snapshot.describe()]);
-  const storedPaths = new Set(stored.map((e) => e.path));
-
-  // A refused new file may be a stored article's new name: what it claims, from whatever of it can be read.
-  const claims = new Map<string, Set<string>>();
-  for (const file of badFiles) {
-    if (!isArticleFile(file) || storedPaths.has(file) || local.get(file)?.hash === undefined) continue;
-    const bytes = await createDirectorySource(options.dir).read(file);
-    claims.set(file, claimsOf(file, bytes ? utf8.decode(bytes) : null, site));
-  }
-  const plan = planPublish({ content, local, stored, site, all: options.all === true, claims });
-  // Every change that moves a public URL is named, however many changes the run lists.
-  for (const line of urlMoveWarnings(plan, pagesOf(content))) output.warn(line);
-
-  // The guard: an empty folder never removes everything unconfirmed; any run is held to the share.
-  const removals = plan.removals.length + plan.registries.filter((r) => r.change === "emptied").length;
-  const removedArticles = plan.removals.filter((r) => r.kind === "article").length;
-  const confirmed = options.confirmDeletions ?? 0;
-  let stop: string | undefined;
-  if (local.size === 0) {
-    if (stored.length === 0) throw new PublishClientError(`${options.dir} holds no articles, images or registries: nothing to publish`);
-    if (removals > confirmed) {
-      stop =
-        `${options.dir} holds no articles, images or registries: publishing it would remove all ${removals.toLocaleString("en")} ` +
-        `stored files; if that is meant, run again with --confirm-deletions ${removals}`;
-    }
-  } else {
-    stop = checkRemovals({ files: removals, articles: removedArticles }, plan.stored, confirmed, `${options.dir}/`);
-  }
-
-  const uploads: Upload[] = [...plan.images, ...plan.registries, ...plan.changed, ...plan.renames, ...plan.added];
-  const notPublished: NotPublished[] = plan.refusals.map((r) => ({
-    path: r.path,
-    ...(r.kept ? { kept: r.kept } : {}),
-    why: r.heldBack ? `held back, as ${r.heldBack}` : "refused by the check (its problems are listed above)",
-  }));
-  const count = (kind: string) => {
-    report.counts[kind] = (report.counts[kind] ?? 0) + 1;
-  };
-
-  if (options.dryRun) {
-    for (const item of [...uploads, ...plan.removals]) {
-      count(plannedVerb(item));
-      output.change(plannedVerb(item), describePlanned(item, now, site.timeZone));
-    }
-    finish(output, report, notPublished, true);
-    const counted = Object.entries(report.counts).map(([what, n]) => `${what} ${n}`);
-    output.say(`dry run, nothing sent: ${counted.length ? `would ${counted.join(", ")}` : "nothing would change"}${listedNote(output)}`);
-    if (stop) throw new PublishClientError(stop);
-    return report;
-  }
-  if (stop) throw new PublishClientError(stop);
-  if (uploads.length === 0 && plan.removals.length === 0) {
-    if (!notPublished.length) output.say(`up to date: ${stored.length} file(s) stored at ${api.base} match ${options.dir}/`);
-    finish(output, report, notPublished, false);
-    return report;
-  }
 
   const parallel = Math.max(1, Math.min(options.parallel ?? CLIENT_LIMITS.parallel, CLIENT_LIMITS.maxParallel));
   const folder = createDirectorySource(options.dir);
+  /** Files the worker did not take, or that were not sent (the check's refusals are listed before them). */
+  const notSent: NotPublished[] = [];
   /** Uploads (by path) that did not land: what needs them is held back. */
   const failed = new Set<string>();
   /** Articles refused only for a slug or id another file of this run held: sent once more at the end. */
   const again: ArticleUpload[] = [];
   let lastChance = false;
+  /** What is stored, from the manifest once it is read. */
+  let storedPaths = new Set<string>();
+  let storedHash = new Map<string, string>();
+  const learn = (stored: readonly ManifestEntry[]) => {
+    storedPaths = new Set(stored.map((e) => e.path));
+    storedHash = new Map(stored.map((e) => [e.path, e.hash]));
+  };
+  /** The check's warnings, once it has run: the worker's answers repeat them, and they are printed once. */
+  let checkWarnings: readonly ContentIssue[] = [];
+  /** The body checks the check left to run as each article goes (`deferBodies`), by file; each runs once. */
+  const bodyChecks = new Map<string, () => ContentIssue[]>();
+  /** Runs an article's deferred body check: when it finds problems, they are listed and the file is not sent. */
+  /** Runs a file's deferred body check, if it has one left: whether it found problems (they are listed). */
+  const bodyRefuses = (path: string): boolean => {
+    const check = bodyChecks.get(path);
+    if (!check) return false;
+    bodyChecks.delete(path);
+    const issues = check();
+    for (const issue of issues) output.warn(`error: ${formatIssue(issue)}`);
+    return issues.length > 0;
+  };
+  const refusedByBodyCheck = (item: ArticleUpload): boolean => {
+    if (!bodyRefuses(item.path)) return false;
+    failed.add(item.path);
+    notSent.push({ path: item.path, kept: keptOf(item.path, item.replaces), why: "refused by the check (its problems are listed above)" });
+    return true;
+  };
+  /** The body checks no upload ran (files unchanged since they were published): one that fails keeps its published version. */
+  const checkTheRest = (): void => {
+    for (const path of [...bodyChecks.keys()]) {
+      if (bodyRefuses(path)) notSent.push({ path, kept: keptOf(path), why: "refused by the check (its problems are listed above)" });
+    }
+  };
   const keptOf = (path: string, replaces?: string) =>
     storedPaths.has(path) ? path : replaces && storedPaths.has(replaces) ? replaces : undefined;
   /** What this run's diff was based on for a path: the manifest's hash (null: nothing was stored there). */
-  const storedHash = new Map(stored.map((e) => [e.path, e.hash]));
   const based = (path: string) => storedHash.get(path) ?? null;
+  const count = (kind: string) => {
+    report.counts[kind] = (report.counts[kind] ?? 0) + 1;
+  };
 
   const settle = (item: Upload, answer: Answer): void => {
     const replaces = item.kind === "article" ? item.replaces : undefined;
     if (isFailure(answer)) {
       failed.add(item.path);
-      notPublished.push({ path: item.path, kept: keptOf(item.path, replaces), why: `not sent: ${answer.failure}` });
+      notSent.push({ path: item.path, kept: keptOf(item.path, replaces), why: `not sent: ${answer.failure}` });
       return;
     }
     if (answer.status === 200 || answer.status === 201) {
@@ -214,7 +189,7 @@ export async function publishFolder(options: PublishRunOptions): Promise<Publish
       const republished = Array.isArray(answer.body.republished) ? answer.body.republished.length : 0;
       count(kind);
       output.change(kind, `${line}${republished ? ` (${republished} article(s) re-published)` : ""}`);
-      for (const warning of warningsFromAnswer(answer.body, content.warnings)) output.warn(`warning: ${formatIssue(warning)}`);
+      for (const warning of warningsFromAnswer(answer.body, checkWarnings)) output.warn(`warning: ${formatIssue(warning)}`);
       return;
     }
     const issues = Array.isArray(answer.body.issues) ? (answer.body.issues as ContentIssue[]) : [];
@@ -230,7 +205,7 @@ export async function publishFolder(options: PublishRunOptions): Promise<Publish
       output.warn(
         `refused ${item.path} (412): ${changed} changed on the worker since this run read what is stored (another publish got there first)`,
       );
-      notPublished.push({
+      notSent.push({
         path: item.path,
         kept: keptOf(item.path, replaces),
         why: `${changed} changed on the worker while this run was publishing; nothing of it was changed: run npm run publish again to compare the folder with what is stored now`,
@@ -240,7 +215,7 @@ export async function publishFolder(options: PublishRunOptions): Promise<Publish
     output.warn(`refused ${item.path} (${answer.status})`);
     if (issues.length) for (const issue of issues) output.warn(`  error: ${formatIssue(issue)}`);
     else output.warn(`  ${String(answer.body.detail ?? JSON.stringify(answer.body)).slice(0, 1000)}`);
-    notPublished.push({
+    notSent.push({
       path: item.path,
       kept: keptOf(item.path, replaces),
       why: `the worker refused it (${answer.status}; its problems are listed above)`,
@@ -256,12 +231,14 @@ export async function publishFolder(options: PublishRunOptions): Promise<Publish
         continue;
       }
       failed.add(item.path);
-      notPublished.push({ path: item.path, kept: keptOf(item.path), why: `held back, as it needs ${missing}, which was not stored` });
+      if (item.kind === "article" && refusedByBodyCheck(item)) continue;
+      notSent.push({ path: item.path, kept: keptOf(item.path), why: `held back, as it needs ${missing}, which was not stored` });
       output.advance(1);
     }
     await runPool(makeBatches(ready), parallel, async (batch) => {
       const files: { item: Upload; bytes: Uint8Array }[] = [];
       for (const item of batch) {
+        if (item.kind === "article" && refusedByBodyCheck(item)) continue;
         const bytes = item.kind === "registry" && item.change === "emptied" ? new Uint8Array() : await folder.read(item.path);
         if (bytes) files.push({ item, bytes });
         else settle(item, { path: item.path, status: 0, failure: "the file left the folder while publishing", attempts: 0 });
@@ -305,13 +282,112 @@ export async function publishFolder(options: PublishRunOptions): Promise<Publish
             : `the worker would not remove it (${answer.status}: ${String(answer.body.detail ?? "").slice(0, 400)})`;
         if (!isFailure(answer) && answer.status === 412)
           output.warn(`refused to remove ${item.path} (412): it changed on the worker since this run read what is stored`);
-        notPublished.push({ path: item.path, kept: item.path, why });
+        notSent.push({ path: item.path, kept: item.path, why });
       }
       output.advance(batch.length);
     });
 
-  output.begin(uploads.length + plan.removals.length);
-  await sendBatches(plan.images);
+  // Images depend on no other file: when nothing the check finds can change what the run removes, they are sent while
+  // the articles are checked, so the worker stores them while the client reads and checks the rest.
+  const sendImagesEarly = async (): Promise<Map<string, string> | undefined> => {
+    const [stored, paths] = await Promise.all([manifest, snapshot.source.list()]);
+    const local = new Map<string, LocalFile>();
+    for (const path of paths) if (isPublishablePath(path)) local.set(path, { size: 0 });
+    if (local.size === 0) return undefined;
+    for (const path of local.keys()) {
+      if (!path.startsWith("images/")) continue;
+      const bytes = await snapshot.source.read(path);
+      const described = bytes ? describeFile(path, bytes) : undefined;
+      if (described) local.set(path, described);
+    }
+    const plan = planEarlyImages(local, stored);
+    if (!plan?.images.length) return undefined;
+    if (checkRemovals(plan.removals, plan.stored, options.confirmDeletions ?? 0, `${options.dir}/`)) return undefined;
+    learn(stored);
+    output.begin(plan.images.length);
+    await sendBatches(plan.images);
+    return new Map(plan.images.map((i) => [i.path, local.get(i.path)!.hash!]));
+  };
+  const early = options.dryRun || options.allOrNothing ? Promise.resolve(undefined) : sendImagesEarly();
+  early.catch(() => {});
+
+  // In a run that sends what passes, each article's body check (the dearest part) runs as the article goes, while the
+  // worker stores the ones before it; a dry run and --all-or-nothing check everything first.
+  const content = await loadContent(snapshot.source, site, { deferBodies: !options.dryRun && !options.allOrNothing });
+  for (const [file, check] of content.bodyChecks ?? []) bodyChecks.set(file, check);
+  for (const warning of content.warnings) output.warn(`warning: ${formatIssue(warning)}`);
+  for (const issue of content.issues) output.warn(`error: ${formatIssue(issue)}`);
+  const badFiles = [...new Set(content.issues.map((i) => i.file))];
+  if (content.issues.length && options.allOrNothing) {
+    output.warn(
+      `\n${content.issues.length} problem(s) in ${badFiles.length} file(s); nothing was published (--all-or-nothing). Fix them and run it again.`,
+    );
+    return { ...report, refused: badFiles, stopped: "all-or-nothing" };
+  }
+  const [stored, local] = await Promise.all([manifest, snapshot.describe()]);
+  checkWarnings = content.warnings;
+  learn(stored);
+
+  // A refused new file may be a stored article's new name: what it claims, from whatever of it can be read.
+  const claims = new Map<string, Set<string>>();
+  for (const file of badFiles) {
+    if (!isArticleFile(file) || storedPaths.has(file) || local.get(file)?.hash === undefined) continue;
+    const bytes = await createDirectorySource(options.dir).read(file);
+    claims.set(file, claimsOf(file, bytes ? utf8.decode(bytes) : null, site));
+  }
+  const plan = planPublish({ content, local, stored, site, all: options.all === true, claims });
+  // Every change that moves a public URL is named, however many changes the run lists.
+  for (const line of urlMoveWarnings(plan, pagesOf(content))) output.warn(line);
+
+  // The guard: an empty folder never removes everything unconfirmed; any run is held to the share.
+  const removals = plan.removals.length + plan.registries.filter((r) => r.change === "emptied").length;
+  const removedArticles = plan.removals.filter((r) => r.kind === "article").length;
+  const confirmed = options.confirmDeletions ?? 0;
+  let stop: string | undefined;
+  if (local.size === 0) {
+    if (stored.length === 0) throw new PublishClientError(`${options.dir} holds no articles, images or registries: nothing to publish`);
+    if (removals > confirmed) {
+      stop =
+        `${options.dir} holds no articles, images or registries: publishing it would remove all ${removals.toLocaleString("en")} ` +
+        `stored files; if that is meant, run again with --confirm-deletions ${removals}`;
+    }
+  } else {
+    stop = checkRemovals({ files: removals, articles: removedArticles }, plan.stored, confirmed, `${options.dir}/`);
+  }
+
+  // An image sent while the check ran is not sent again, unless the file changed since.
+  const sentEarly = (await early) ?? new Map<string, string>();
+  const images = plan.images.filter((i) => sentEarly.get(i.path) !== local.get(i.path)?.hash);
+  const uploads: Upload[] = [...images, ...plan.registries, ...plan.changed, ...plan.renames, ...plan.added];
+  const refusals: NotPublished[] = plan.refusals.map((r) => ({
+    path: r.path,
+    ...(r.kept ? { kept: r.kept } : {}),
+    why: r.heldBack && !bodyRefuses(r.path) ? `held back, as ${r.heldBack}` : "refused by the check (its problems are listed above)",
+  }));
+
+  if (options.dryRun) {
+    for (const item of [...uploads, ...plan.removals]) {
+      count(plannedVerb(item));
+      output.change(plannedVerb(item), describePlanned(item, now, site.timeZone));
+    }
+    finish(output, report, refusals, true);
+    const counted = Object.entries(report.counts).map(([what, n]) => `${what} ${n}`);
+    output.say(`dry run, nothing sent: ${counted.length ? `would ${counted.join(", ")}` : "nothing would change"}${listedNote(output)}`);
+    if (stop) throw new PublishClientError(stop);
+    return report;
+  }
+  if (stop) throw new PublishClientError(stop);
+  if (uploads.length === 0 && plan.removals.length === 0 && sentEarly.size === 0) {
+    checkTheRest();
+    refusals.push(...notSent);
+    if (!refusals.length) output.say(`up to date: ${stored.length} file(s) stored at ${api.base} match ${options.dir}/`);
+    finish(output, report, refusals, false);
+    return report;
+  }
+
+  if (sentEarly.size) output.extend(uploads.length + plan.removals.length);
+  else output.begin(uploads.length + plan.removals.length);
+  await sendBatches(images);
   await sendBatches(plan.registries);
   await sendBatches(plan.changed);
   await sendBatches(plan.renames);
@@ -326,13 +402,14 @@ export async function publishFolder(options: PublishRunOptions): Promise<Publish
     output.extend(retry.length);
     await sendBatches(retry);
   }
+  checkTheRest();
   const elapsed = output.elapsed();
   output.end();
   const counted = Object.entries(report.counts).map(([what, n]) => `${n} ${what}`);
   output.say(
     `published to ${api.base}: ${counted.length ? counted.join(", ") : "nothing changed"} in ${formatDuration(elapsed)}${listedNote(output)}`,
   );
-  finish(output, report, notPublished, false);
+  finish(output, report, [...refusals, ...notSent], false);
   return report;
 }
 

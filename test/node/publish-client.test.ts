@@ -2,7 +2,7 @@
 // process: the first publish serves the sample, edits, removals and renames reach the feeds, and what the check or the
 // worker refuses changes nothing and is named while every other file goes. (test/node/publish-e2e.test.ts runs the
 // command itself for the per-file outcomes, the deletion guard and retries.)
-import { mkdir, rename, rm } from "node:fs/promises";
+import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { main as cli } from "../../src/node/cli.ts";
@@ -170,6 +170,65 @@ describe("npm run publish against a local worker", () => {
     expect(await feeds()).toEqual(before);
     await rm(join(dir, "2025/05/broken.md"));
     await rm(join(dir, "2025/05/good-beside-broken.md"));
+    expect((await run()).code).toBe(0);
+  });
+
+  it("checks each body as its article goes: one over the budget is refused with check's message and what was published stays", async () => {
+    // The body check (what the markdown renders to) runs while the worker stores the files before it, not before the
+    // run: the outcome is the whole check's, file by file.
+    const over = `Text${"[^1]".repeat(50_000)}\n\n[^1]: The note.\n`;
+    const stored = join(dir, "2025/05/caspian-corridor-analysis.md");
+    const original = await readFile(stored, "utf8");
+    await writeFile(stored, `${original}\n${over}`);
+    await writeArticle(dir, "2025/05/too-long.md", `---\ntitle: Too long\ndate: 2025-05-20 10:00\n---\n\n${over}`);
+    await writeArticle(dir, "2025/05/short-beside.md", "---\ntitle: Short beside the long one\ndate: 2025-05-20 11:00\n---\nFine.\n");
+    // Two new files claim one slug; the first published is over the budget, so the second keeps the slug.
+    await writeArticle(dir, "2025/05/claim-first.md", `---\ntitle: First claim\ndate: 2025-05-20 12:00\nslug: claimed\n---\n\n${over}`);
+    await writeArticle(dir, "2025/05/claim-second.md", "---\ntitle: Second claim\ndate: 2025-05-20 13:00\nslug: claimed\n---\nFine.\n");
+    const before = await (await worker.get("/articles/caspian-corridor-analysis")).text();
+    const { code, out, err } = await run();
+    expect(code).toBe(1);
+
+    const checkErr = capture();
+    const stream = (write: (text: string) => void) =>
+      ({
+        write: (text: string) => {
+          write(text);
+          return true;
+        },
+      }) as never;
+    expect(
+      await cli(
+        ["check", "--dir", dir],
+        stream(() => {}),
+        stream(checkErr.write),
+      ),
+    ).toBe(1);
+    const errors = (text: string) =>
+      text
+        .split("\n")
+        .filter((l) => l.startsWith("error: "))
+        .sort();
+    expect(errors(err)).toEqual(errors(checkErr.text()));
+    expect(errors(err)).toEqual([
+      expect.stringMatching(/^error: 2025\/05\/caspian-corridor-analysis\.md:\d+ \[body\]: markdown that renders to more than 1 MiB/),
+      expect.stringMatching(/^error: 2025\/05\/claim-first\.md:\d+ \[body\]: markdown that renders to more than 1 MiB/),
+      expect.stringMatching(/^error: 2025\/05\/too-long\.md:\d+ \[body\]: markdown that renders to more than 1 MiB/),
+    ]);
+    expect(err).toContain(
+      "kept the published version of 2025/05/caspian-corridor-analysis.md: refused by the check (its problems are listed above)\n",
+    );
+    expect(err).toContain("not published: 2025/05/too-long.md: refused by the check (its problems are listed above)\n");
+    expect(err).toContain("not published: 2025/05/claim-first.md: refused by the check (its problems are listed above)\n");
+    expect(out).toContain("created  2025/05/short-beside.md\n");
+    expect(out).toContain("created  2025/05/claim-second.md\n");
+    expect(out).not.toMatch(/too-long|claim-first|caspian-corridor-analysis/);
+    expect(await (await worker.get("/articles/caspian-corridor-analysis")).text()).toBe(before);
+    expect(await (await worker.get("/articles/claimed")).text()).toContain("Second claim");
+    expect((await worker.get("/articles/too-long")).status).toBe(404);
+
+    await writeFile(stored, original);
+    for (const file of ["too-long", "short-beside", "claim-first", "claim-second"]) await rm(join(dir, `2025/05/${file}.md`));
     expect((await run()).code).toBe(0);
   });
 

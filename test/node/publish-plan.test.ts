@@ -6,7 +6,7 @@ import { loadContent } from "../../src/core/content.ts";
 import type { ManifestEntry } from "../../src/core/publishing.ts";
 import { allowedRemovals, checkRemovals } from "../../src/node/deletion-guard.ts";
 import { describeFile } from "../../src/node/folder-snapshot.ts";
-import { claimsOf, type LocalFile, type Plan, planPublish } from "../../src/node/publish-plan.ts";
+import { claimsOf, type LocalFile, type Plan, planEarlyImages, planPublish } from "../../src/node/publish-plan.ts";
 import { createMemorySource, type MemoryFiles } from "../../src/sources/memory.ts";
 import { png } from "../support/image-bytes.ts";
 import { site } from "../support/site.ts";
@@ -312,5 +312,46 @@ describe("the deletion guard", () => {
     const found = checkRemovals({ files: removals[0], articles: removals[1] }, { files: stored[0], articles: stored[1] }, confirmed);
     if (refused) expect(found).toMatch(refused);
     else expect(found).toBeUndefined();
+  });
+});
+
+describe("images sent while the articles are checked (planEarlyImages)", () => {
+  const folderWithout = (...paths: string[]): MemoryFiles => Object.fromEntries(Object.entries(BASE).filter(([p]) => !paths.includes(p)));
+  it.each<{ name: string; folder: MemoryFiles; stored: MemoryFiles; early: boolean }>([
+    { name: "a first publish: every image", folder: BASE, stored: {}, early: true },
+    { name: "a changed image, nothing gone", folder: { ...BASE, "images/a.png": png(5, 3) }, stored: BASE, early: true },
+    {
+      name: "an image and authors.yaml gone: removals the paths tell",
+      folder: folderWithout("images/unused.png", "authors.yaml", "2025/a.md"),
+      stored: folderWithout("2025/a.md"),
+      early: true,
+    },
+    {
+      name: "an article gone (perhaps renamed): the run waits for the check",
+      folder: { ...folderWithout("2025/c.md"), "images/new.png": png(3, 3) },
+      stored: BASE,
+      early: false,
+    },
+    {
+      name: "a draft gone: likewise",
+      folder: { ...BASE, "images/new.png": png(3, 3) },
+      stored: { ...BASE, "2025/d.md": article("D", "draft: true\n") },
+      early: false,
+    },
+  ])("$name", async ({ folder, stored, early }) => {
+    const manifest = await manifestOf(stored);
+    // Only the images need describing: every other path is only seen to be there.
+    const local = new Map([...describeAll(folder)].map(([path, file]) => [path, path.startsWith("images/") ? file : { size: 0 }]));
+    const found = planEarlyImages(local, manifest);
+    if (!early) {
+      expect(found).toBeUndefined();
+      return;
+    }
+    // What is sent early and what the guard weighs are what the whole plan decides.
+    const whole = await plan(folder, manifest);
+    expect(found!.images).toEqual(whole.images);
+    const removed = whole.removals.length + whole.registries.filter((r) => r.change === "emptied").length;
+    expect(found!.removals).toEqual({ files: removed, articles: 0 });
+    expect(found!.stored).toEqual(whole.stored);
   });
 });
