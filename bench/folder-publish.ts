@@ -27,6 +27,11 @@ export interface FolderPublishRow {
   serverCpuSeconds: number;
   /** The client's own CPU (user + system of npm and the publish client). */
   clientCpuSeconds: number;
+  /**
+   * Seconds of the publish in which the worker was idle (under a tenth of a core, sampled every half second): the time
+   * it waits for the client. Absent in results from before it was measured.
+   */
+  serverIdleSeconds?: number;
   /** The publish's summary line. */
   summary: string;
 }
@@ -126,7 +131,9 @@ export async function runFolderPublish(
     options.log(`folder publish ${count.toLocaleString("en")}: npm run publish into an empty store`);
     const cpuBefore = await cpuSeconds(worker.pid);
     const parallel = options.parallel ? ["--parallel", String(options.parallel)] : [];
+    const idle = watchIdle(worker.pid);
     const publish = await timeScript(["publish", "--", "--dir", dir, "--to", worker.url, ...parallel], { PUBLISH_TOKEN: BENCH_TOKEN });
+    const serverIdleSeconds = await idle.stop();
     const serverCpuSeconds = (await cpuSeconds(worker.pid)) - cpuBefore;
     if (publish.code !== 0) throw new Error(`npm run publish failed (${publish.code}):\n${publish.stderr.slice(-2000)}`);
     const summary =
@@ -144,10 +151,36 @@ export async function runFolderPublish(
       publishSeconds: publish.seconds,
       serverCpuSeconds,
       clientCpuSeconds: publish.cpuSeconds,
+      serverIdleSeconds,
       summary,
     };
   } finally {
     await worker.stop();
     await discard(state);
   }
+}
+
+/** Samples a process's CPU every half second until stopped: the seconds in which it used under a tenth of a core. */
+function watchIdle(pid: number): { stop(): Promise<number> } {
+  const SAMPLE_MS = 500;
+  let idle = 0;
+  let last: { at: number; cpu: number } | undefined;
+  let sampling = Promise.resolve();
+  const sample = () => {
+    sampling = sampling.then(async () => {
+      const at = performance.now();
+      const cpu = await cpuSeconds(pid);
+      if (last && at > last.at && (cpu - last.cpu) / ((at - last.at) / 1000) < 0.1) idle += (at - last.at) / 1000;
+      last = { at, cpu };
+    });
+  };
+  sample();
+  const timer = setInterval(sample, SAMPLE_MS);
+  return {
+    async stop() {
+      clearInterval(timer);
+      await sampling;
+      return idle;
+    },
+  };
 }

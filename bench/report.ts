@@ -511,7 +511,11 @@ export function formatReport(results: Json): string {
         ],
       ],
     );
-    out += `\npublish ÷ check: **${x(r.publishSeconds / r.checkSeconds)}**. The client's summary: \`${r.summary}\`\n`;
+    const idle =
+      r.serverIdleSeconds === undefined
+        ? ""
+        : ` The worker was idle (under a tenth of a core) for ${f(r.serverIdleSeconds, 1)} s of the publish.`;
+    out += `\npublish ÷ check: **${x(r.publishSeconds / r.checkSeconds)}**.${idle} The client's summary: \`${r.summary}\`\n`;
   }
   return out;
 }
