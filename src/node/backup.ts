@@ -16,8 +16,10 @@ import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from "node:fs/promis
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
-import { parseArgs } from "node:util";
 import { unstable_readConfig } from "wrangler";
+import { ServiceError } from "../core/errors.ts";
+import { exitCodeOf } from "./exit-codes.ts";
+import { parseArguments } from "./options.ts";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 /** wrangler's own entry, run on this Node (22): the `.bin` shim would pick the system's. */
@@ -135,7 +137,7 @@ export async function backup(
   argv: readonly string[],
   log: (line: string) => void = (l) => process.stdout.write(`${l}\n`),
 ): Promise<BackupManifest> {
-  const { values } = parseArgs({ args: [...argv], options: OPTIONS });
+  const { values } = parseArguments({ args: [...argv], options: OPTIONS });
   if (!values.out) throw new Error("--out DIR: where the backup goes");
   const target = targetOf(values);
   const out = resolve(values.out);
@@ -187,7 +189,7 @@ export async function backup(
 
 /** Puts a backup folder's databases and images into the target's (empty) stores. */
 export async function restore(argv: readonly string[], log: (line: string) => void = (l) => process.stdout.write(`${l}\n`)): Promise<void> {
-  const { values } = parseArgs({ args: [...argv], options: OPTIONS });
+  const { values } = parseArguments({ args: [...argv], options: OPTIONS });
   if (!values.from) throw new Error("--from DIR: the backup to restore");
   const target = targetOf(values);
   const from = resolve(values.from);
@@ -240,6 +242,12 @@ if (import.meta.main) {
   run.then(
     () => (process.exitCode = 0),
     (error: unknown) => {
+      // A mistyped command line is a one-line error with the exit status of exit-codes.ts; anything else exits 1.
+      if (error instanceof ServiceError) {
+        process.stderr.write(`error: ${error.message}\n`);
+        process.exitCode = exitCodeOf(error);
+        return;
+      }
       process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
       process.exitCode = 1;
     },

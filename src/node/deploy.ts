@@ -13,7 +13,7 @@ import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { parseArgs } from "node:util";
+import { parseArguments } from "./options.ts";
 import { partsBindings } from "./start.ts";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
@@ -60,7 +60,7 @@ export async function deploy(
   argv: readonly string[],
   log: (line: string) => void = (l) => process.stdout.write(`${l}\n`),
 ): Promise<number> {
-  const { values } = parseArgs({
+  const { values } = parseArguments({
     args: [...argv],
     options: {
       env: { type: "string", default: "production" },

@@ -2,7 +2,7 @@
 import { readFile } from "node:fs/promises";
 import { type ParseArgsConfig, parseArgs } from "node:util";
 import { parse as parseToml } from "smol-toml";
-import { ConfigError } from "../core/errors.ts";
+import { ConfigError, ServiceError } from "../core/errors.ts";
 import { parseSettings, type SiteSettings } from "../core/settings.ts";
 
 /** The options every Node entry takes: `--dir`, `--config`, `--env`, `--var KEY=VALUE` (repeatable). */
@@ -22,7 +22,21 @@ export const SITE_OPTIONS_USAGE = `  --dir DIR          content folder (default:
 
 /** Parses `argv` with the site options plus an entry's own. */
 export function parseOptions<const O extends NonNullable<ParseArgsConfig["options"]>>(argv: readonly string[], own: O) {
-  return parseArgs({ args: [...argv], allowPositionals: true, options: { ...SITE_OPTIONS, ...own } });
+  return parseArguments({ args: [...argv], allowPositionals: true, options: { ...SITE_OPTIONS, ...own } });
+}
+
+/**
+ * Node's `parseArgs`, with a mistyped command line (an unknown option, an option without its value) as a one-line
+ * error that exits 2 (`bad-request`), not a stack trace.
+ */
+export function parseArguments<const T extends ParseArgsConfig>(config: T): ReturnType<typeof parseArgs<T>> {
+  try {
+    return parseArgs(config);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (typeof code !== "string" || !code.startsWith("ERR_PARSE_ARGS_")) throw error;
+    throw new ServiceError("bad-request", `${(error as Error).message.split(". ")[0]} (--help lists the options)`);
+  }
 }
 
 /** Site settings from the wrangler config, as the worker would see them. */

@@ -87,6 +87,22 @@ describe("npm run check (the CLI)", () => {
     expect(error?.stderr).toBe("error: --dir /nonexistent/edge-feeds-content: no such folder\n");
   });
 
+  it.each([
+    { command: ["src/node/cli.ts", "check", "--dir"], line: "error: Option '--dir <value>' argument missing (--help lists the options)\n" },
+    { command: ["src/node/cli.ts", "check", "--dirr", "articles"], line: "error: Unknown option '--dirr' (--help lists the options)\n" },
+    {
+      command: ["src/node/backup.ts", "backup", "--out"],
+      line: "error: Option '--out <value>' argument missing (--help lists the options)\n",
+    },
+  ])("names a mistyped command line in one line, exit 2: $command", async ({ command, line }) => {
+    const error = await run("node", command).then(
+      () => undefined,
+      (e: { code: number; stderr: string }) => e,
+    );
+    expect(error?.code).toBe(2);
+    expect(error?.stderr).toBe(line);
+  });
+
   it("exits 0 on good content", async () => {
     const { stdout } = await cli(FIXTURE_DIR);
     expect(stdout).toMatch(/^ok: 7 article file\(s\), 6 publishable/);
