@@ -49,6 +49,9 @@ ${SITE_OPTIONS_USAGE}  --dry-run                 print what would change; send n
 
 export const DEFAULT_TARGET = "http://127.0.0.1:8787";
 
+/** Why a file the check refuses is not published (its problems are printed where they are found). */
+const REFUSED_BY_CHECK = "refused by the check (its problems are listed above)";
+
 /** Lines saying a request is retried, before the rest are only counted. */
 const RETRY_LINES = 10;
 
@@ -156,13 +159,13 @@ export async function publishFolder(options: PublishRunOptions): Promise<Publish
   const refusedByBodyCheck = (item: ArticleUpload): boolean => {
     if (!bodyRefuses(item.path)) return false;
     failed.add(item.path);
-    notSent.push({ path: item.path, kept: keptOf(item.path, item.replaces), why: "refused by the check (its problems are listed above)" });
+    notSent.push({ path: item.path, kept: keptOf(item.path, item.replaces), why: REFUSED_BY_CHECK });
     return true;
   };
   /** The body checks no upload ran (files unchanged since they were published): one that fails keeps its published version. */
   const checkTheRest = (): void => {
     for (const path of [...bodyChecks.keys()]) {
-      if (bodyRefuses(path)) notSent.push({ path, kept: keptOf(path), why: "refused by the check (its problems are listed above)" });
+      if (bodyRefuses(path)) notSent.push({ path, kept: keptOf(path), why: REFUSED_BY_CHECK });
     }
   };
   const keptOf = (path: string, replaces?: string) =>
@@ -362,7 +365,7 @@ export async function publishFolder(options: PublishRunOptions): Promise<Publish
   const refusals: NotPublished[] = plan.refusals.map((r) => ({
     path: r.path,
     ...(r.kept ? { kept: r.kept } : {}),
-    why: r.heldBack && !bodyRefuses(r.path) ? `held back, as ${r.heldBack}` : "refused by the check (its problems are listed above)",
+    why: r.heldBack && !bodyRefuses(r.path) ? `held back, as ${r.heldBack}` : REFUSED_BY_CHECK,
   }));
 
   if (options.dryRun) {
