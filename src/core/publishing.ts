@@ -42,6 +42,11 @@ export interface ManifestEntry {
   id?: string;
   /** Articles: the publication time, ISO 8601 (a moved and edited file is recognised by it: src/node/publish-plan.ts). */
   published?: string;
+  /**
+   * Articles and registries stored under other settings that shape stored items than the worker's now
+   * (src/core/publish/shaping.ts): the scheduled run brings them up to date. Absent otherwise.
+   */
+  stale?: true;
 }
 
 /** One page of the manifest, ordered by path; `next` is the cursor of the following page, null after the last. */

@@ -8,6 +8,7 @@ import { readFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { isArticleFile, loadContent } from "../core/content.ts";
 import { ConfigError, type ContentIssue, formatIssue } from "../core/errors.ts";
+import { SHAPING_STEP } from "../core/publish/shaping.ts";
 import type { ManifestEntry } from "../core/publishing.ts";
 import type { SiteSettings } from "../core/settings.ts";
 import { checkRemovals } from "./deletion-guard.ts";
@@ -87,6 +88,8 @@ export interface PublishReport {
   counts: Record<string, number>;
   /** Nothing was sent because the check refused a file and `--all-or-nothing` was given. */
   stopped?: "all-or-nothing";
+  /** Stored articles and registries rendered under other settings that this run leaves to the worker's catch-up. */
+  stale?: number;
 }
 
 /** A file not published as the folder has it, and why; `kept` is the stored file whose published version stays. */
@@ -368,6 +371,18 @@ export async function publishFolder(options: PublishRunOptions): Promise<Publish
     why: r.heldBack && !bodyRefuses(r.path) ? `held back, as ${r.heldBack}` : REFUSED_BY_CHECK,
   }));
 
+  const sent = new Set(uploads.map((u) => u.path));
+  const stale = stored.filter((e) => e.stale && local.has(e.path) && !sent.has(e.path)).length;
+  if (stale) report.stale = stale;
+  const staleNote = () => {
+    if (!stale) return;
+    output.say(
+      `note: ${stale.toLocaleString("en")} stored file(s) were rendered under other settings (SITE_URL, SITE_TITLE, ` +
+        `SITE_LANGUAGE or SITE_TIMEZONE changed since); the worker brings them up to date by itself, newest first, ` +
+        `${SHAPING_STEP} articles a minute; --all sends them now`,
+    );
+  };
+
   if (options.dryRun) {
     for (const item of [...uploads, ...plan.removals]) {
       count(plannedVerb(item));
@@ -376,6 +391,7 @@ export async function publishFolder(options: PublishRunOptions): Promise<Publish
     finish(output, report, refusals, true);
     const counted = Object.entries(report.counts).map(([what, n]) => `${what} ${n}`);
     output.say(`dry run, nothing sent: ${counted.length ? `would ${counted.join(", ")}` : "nothing would change"}${listedNote(output)}`);
+    staleNote();
     if (stop) throw new PublishClientError(stop);
     return report;
   }
@@ -384,6 +400,7 @@ export async function publishFolder(options: PublishRunOptions): Promise<Publish
     checkTheRest();
     refusals.push(...notSent);
     if (!refusals.length) output.say(`up to date: ${stored.length} file(s) stored at ${api.base} match ${options.dir}/`);
+    staleNote();
     finish(output, report, refusals, false);
     return report;
   }
@@ -412,6 +429,7 @@ export async function publishFolder(options: PublishRunOptions): Promise<Publish
   output.say(
     `published to ${api.base}: ${counted.length ? counted.join(", ") : "nothing changed"} in ${formatDuration(elapsed)}${listedNote(output)}`,
   );
+  staleNote();
   finish(output, report, [...refusals, ...notSent], false);
   return report;
 }

@@ -1,62 +1,14 @@
 // Images go while the articles are still being checked, so the worker stores them in the meantime: only when nothing
 // the check finds can change what the run removes, never past the deletion guard, never in a dry run or an
 // --all-or-nothing run, and each image once. The client runs in process against a worker that only records requests.
-import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
-import { BATCH_CONTROL, type ManifestEntry } from "../../src/core/publishing.ts";
-import { PublishClientError, publishFolder } from "../../src/node/publish.ts";
+import { describe, expect, it } from "vitest";
+import type { ManifestEntry } from "../../src/core/publishing.ts";
+import { PublishClientError } from "../../src/node/publish.ts";
+import { folder, run } from "../support/fake-publish-worker.ts";
 import { png } from "../support/image-bytes.ts";
 import { site } from "../support/site.ts";
 
 const article = (title: string, extra = "") => `---\ntitle: ${title}\ndate: 2025-05-01 10:00\n${extra}---\nBody.\n`;
-
-let dirs: string[] = [];
-afterEach(async () => {
-  for (const dir of dirs) await rm(dir, { recursive: true, force: true });
-  dirs = [];
-});
-
-async function folder(files: Record<string, string | Uint8Array>): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), "early-images-"));
-  dirs.push(dir);
-  for (const [path, value] of Object.entries(files)) {
-    await mkdir(dirname(join(dir, path)), { recursive: true });
-    await writeFile(join(dir, path), value);
-  }
-  return dir;
-}
-
-/** A worker that stores nothing: it answers the manifest given and takes every file; each batch's paths are kept. */
-function recorder(manifest: ManifestEntry[]) {
-  const batches: string[][] = [];
-  const fetch = (async (url: string | URL, init?: RequestInit) => {
-    const { pathname } = new URL(String(url));
-    if (pathname === "/api/manifest") return Response.json({ entries: manifest, next: null });
-    const paths = [...(init!.body as FormData).keys()].filter((k) => k !== BATCH_CONTROL);
-    batches.push(paths);
-    return Response.json({ results: paths.map((path) => ({ path, status: 201, result: "created" })) });
-  }) as typeof globalThis.fetch;
-  return { fetch, batches };
-}
-
-async function run(dir: string, manifest: ManifestEntry[], extra: { dryRun?: boolean; allOrNothing?: boolean } = {}) {
-  const worker = recorder(manifest);
-  const lines: string[] = [];
-  const write = (text: string) => void lines.push(text);
-  const outcome = publishFolder({
-    to: "http://worker.test",
-    dir,
-    token: "t",
-    site,
-    ...extra,
-    out: write,
-    err: write,
-    api: { fetch: worker.fetch, sleep: async () => {} },
-  });
-  return { outcome, batches: worker.batches, output: () => lines.join("") };
-}
 
 const storedImages = (n: number): ManifestEntry[] =>
   Array.from({ length: n }, (_, i) => ({ path: `images/old-${i}.png`, kind: "image", hash: `h${i}` }));

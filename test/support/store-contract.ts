@@ -53,6 +53,12 @@ export function story(slug: string, hours: number, section = "News", tags: reado
 
 const bytes = (text: string) => new TextEncoder().encode(text);
 
+/** A 1×1 PNG (no node:zlib here: the suite runs inside workerd too). */
+const ONE_PIXEL_PNG = Uint8Array.from(
+  atob("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADElEQVR4nGP4z8AAAAMBAQDJ/pLvAAAAAElFTkSuQmCC"),
+  (c) => c.charCodeAt(0),
+);
+
 /** A publication of `text` stored as `file`, prepared as the use case prepares it. */
 export async function publicationOf(file: string, text: string): Promise<Publication> {
   const content = await loadContent(createMemorySource({ [file]: text }), STORE_SITE);
@@ -282,11 +288,7 @@ export function describeStoreContract(name: string, open: () => Promise<Contract
     it("removes an image only while no article uses it, naming the articles that do", async () => {
       const { store, catalog } = await open();
       const publisher = publisherOver(store, STORE_SITE);
-      const png = Uint8Array.from(
-        atob("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADElEQVR4nGP4z8AAAAMBAQDJ/pLvAAAAAElFTkSuQmCC"),
-        (c) => c.charCodeAt(0),
-      );
-      await publisher.putImage("images/p.png", png, at(0));
+      await publisher.putImage("images/p.png", ONE_PIXEL_PNG, at(0));
       for (const slug of ["b", "a"]) {
         await publisher.putArticle(
           `${slug}.md`,
@@ -381,12 +383,28 @@ export function describeStoreContract(name: string, open: () => Promise<Contract
       const seenPaths: string[] = [];
       let after = "";
       for (let page = 0; page < 10; page++) {
-        const { entries, next } = await store.manifest(after, 2);
+        const { entries, next } = await store.manifest(after, 2, shapingOf(STORE_SITE));
         seenPaths.push(...entries.map((e) => e.path));
+        // Stored under the settings asked about: nothing is stale.
+        for (const entry of entries) expect(entry.stale).toBeUndefined();
         if (next === null) break;
         after = next;
       }
       expect(seenPaths).toEqual(["Z.md", "a-b.md", "a.md", "authors.yaml", "b/y.md", "b/z.md"]);
+      // Asked about other settings (a worker whose SITE_URL changed): every article and registry is stale.
+      await publisher.putArticle("c/draft.md", bytes(story("c/draft.md", 1).replace("---\n\n", "draft: true\n---\n\n")), { now: at(2) });
+      await publisher.putImage("images/x.png", ONE_PIXEL_PNG, at(2));
+      const other = await store.manifest("", 100, shapingOf({ ...STORE_SITE, url: "https://moved.example" }));
+      expect(other.entries.map((e) => `${e.path} ${e.kind}${e.stale ? " stale" : ""}`)).toEqual([
+        "Z.md article stale",
+        "a-b.md article stale",
+        "a.md article stale",
+        "authors.yaml registry stale",
+        "b/y.md article stale",
+        "b/z.md article stale",
+        "c/draft.md draft",
+        "images/x.png image",
+      ]);
     });
   });
 }

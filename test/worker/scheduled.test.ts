@@ -21,6 +21,7 @@ import { articleText, EMBARGO, NEWSROOM, NOW } from "../support/http-fixtures.ts
 import { publisherOver } from "../support/publish-tree.ts";
 import { fillD1 } from "./fill-d1.ts";
 import { resetD1 } from "./reset-d1.ts";
+import { TOKEN } from "./sample.ts";
 import { failingD1, INJECTED } from "./wrapped-bindings.ts";
 
 const HUB = "https://hub.example/";
@@ -340,6 +341,14 @@ describe("the scheduled run after a change of the settings that shape stored ite
     const MOVED = "https://moved.example.com";
     const movedEnv = { ...hubEnv, SITE_URL: MOVED } as Env;
     const moved = parseSettings(movedEnv as unknown as Record<string, unknown>);
+    // The publish API's manifest, as the moved worker answers it: which articles wait for the catch-up.
+    const staleInManifest = async () => {
+      const { app } = composeServices(movedEnv);
+      const res = await app.request("/api/manifest?limit=1000", { headers: { Authorization: `Bearer ${TOKEN}` } }, movedEnv);
+      const { entries } = (await res.json()) as { entries: { path: string; kind: string; stale?: true }[] };
+      return entries.filter((e) => e.kind === "article" && e.stale).length;
+    };
+    expect(await staleInManifest()).toBe(before.length);
 
     const lines = await runCron(at(NOW, MINUTE), movedEnv);
     const announced = (await everyScope(NOW)).length * 3;
@@ -361,7 +370,8 @@ describe("the scheduled run after a change of the settings that shape stored ite
     expect(links.length).toBeGreaterThan(0);
     for (const link of links) expect(link.startsWith(`${MOVED}/articles/`), link).toBe(true);
 
-    // Nothing is stale any more: the next run neither publishes, logs nor announces anything.
+    // Nothing is stale any more: the manifest says so, and the next run neither publishes, logs nor announces anything.
+    expect(await staleInManifest()).toBe(0);
     expect((await runCron(at(NOW, 2 * MINUTE), movedEnv)).filter((line) => line.event === "settings-refresh")).toEqual([]);
     expect(take()).toEqual([]);
   });

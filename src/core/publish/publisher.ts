@@ -131,7 +131,7 @@ class StorePublisher implements Publisher {
   moveParts?: Publisher["moveParts"];
 
   manifest(after: string, limit: number): Promise<ManifestPage> {
-    return this.#store.manifest(after, limit);
+    return this.#store.manifest(after, limit, this.#shaping);
   }
 
   async putArticle(

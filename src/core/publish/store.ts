@@ -234,8 +234,8 @@ export interface PublishStore {
   read(query: StoreQuery): Promise<StoreAnswer>;
   /** Makes `changes` in one transaction, in order; answers each by key, in the same order. */
   write(changes: readonly StoreChange[]): Promise<ChangeAnswer[]>;
-  /** One page of what is stored, by path. */
-  manifest(after: string, limit: number): Promise<ManifestPage>;
+  /** One page of what is stored, by path; articles and registries stored under other settings than `shaping` are `stale`. */
+  manifest(after: string, limit: number, shaping: string): Promise<ManifestPage>;
   /** Moves the parts of up to `limit` articles out of shard `from`; only where a store keeps parts databases (D1). */
   moveParts?(from: number, limit: number): Promise<PartsMoveOutcome>;
 }

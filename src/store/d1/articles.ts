@@ -191,17 +191,17 @@ export function upsertDraft(db: D1Database, pub: Publication, key: string): D1Pr
  * One page of everything stored, by path: each branch reads at most `limit` rows from its own primary-key (or
  * unique) index, so a page costs the same wherever it is in the archive.
  */
-export function manifestPage(db: D1Database, after: string, limit: number): D1PreparedStatement {
+export function manifestPage(db: D1Database, after: string, limit: number, shaping: string): D1PreparedStatement {
   return db
     .prepare(
-      `SELECT path, kind, hash, slug, id, published FROM (
-         SELECT * FROM (SELECT file AS path, 'article' AS kind, source_hash AS hash, slug, id, published FROM articles WHERE file > ?1 ORDER BY file LIMIT ?2)
-         UNION ALL SELECT * FROM (SELECT file, 'draft', source_hash, slug, NULL, NULL FROM drafts WHERE file > ?1 ORDER BY file LIMIT ?2)
-         UNION ALL SELECT * FROM (SELECT path, 'image', sha256, NULL, NULL, NULL FROM images WHERE path > ?1 ORDER BY path LIMIT ?2)
-         UNION ALL SELECT * FROM (SELECT name, 'registry', source_hash, NULL, NULL, NULL FROM registries WHERE name > ?1 ORDER BY name LIMIT ?2)
+      `SELECT path, kind, hash, slug, id, published, stale FROM (
+         SELECT * FROM (SELECT file AS path, 'article' AS kind, source_hash AS hash, slug, id, published, shaping != ?3 AS stale FROM articles WHERE file > ?1 ORDER BY file LIMIT ?2)
+         UNION ALL SELECT * FROM (SELECT file, 'draft', source_hash, slug, NULL, NULL, 0 FROM drafts WHERE file > ?1 ORDER BY file LIMIT ?2)
+         UNION ALL SELECT * FROM (SELECT path, 'image', sha256, NULL, NULL, NULL, 0 FROM images WHERE path > ?1 ORDER BY path LIMIT ?2)
+         UNION ALL SELECT * FROM (SELECT name, 'registry', source_hash, NULL, NULL, NULL, shaping != ?3 FROM registries WHERE name > ?1 ORDER BY name LIMIT ?2)
        ) ORDER BY path LIMIT ?2`,
     )
-    .bind(after, limit);
+    .bind(after, limit, shaping);
 }
 
 /** A row of `manifestPage`. */
@@ -212,6 +212,8 @@ export interface ManifestRow {
   slug: string | null;
   id: string | null;
   published: number | null;
+  /** 1 when stored under other settings than the ones asked about. */
+  stale: number;
 }
 
 /** The manifest page of `manifestPage`'s rows. */
@@ -224,6 +226,7 @@ export function manifestOf(rows: readonly ManifestRow[], limit: number): Manifes
       ...(row.slug !== null ? { slug: row.slug } : {}),
       ...(row.id !== null ? { id: row.id } : {}),
       ...(row.published !== null ? { published: new Date(row.published).toISOString() } : {}),
+      ...(row.stale ? { stale: true as const } : {}),
     }),
   );
   return { entries, next: entries.length === limit ? entries[entries.length - 1]!.path : null };

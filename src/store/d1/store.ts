@@ -129,8 +129,8 @@ class D1Store implements PublishStore {
     return moveParts(this.shards, from, limit);
   }
 
-  async manifest(after: string, limit: number) {
-    const { results } = await query("manifest", () => manifestPage(this.db, after, limit).all<ManifestRow>());
+  async manifest(after: string, limit: number, shaping: string) {
+    const { results } = await query("manifest", () => manifestPage(this.db, after, limit, shaping).all<ManifestRow>());
     return manifestOf(results, limit);
   }
 

@@ -59,8 +59,8 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
     async write(changes) {
       return applyChanges(tables, changes, () => `v${++versions}`);
     },
-    async manifest(after, limit) {
-      return manifestOf(tables, after, limit);
+    async manifest(after, limit, shaping) {
+      return manifestOf(tables, after, limit, shaping);
     },
   };
 }
@@ -299,7 +299,7 @@ function check(tables: MemoryTables, change: StoreChange): ChangeAnswer {
 }
 
 /** A page of the manifest: articles, drafts, images and registries by path, after `after`. */
-function manifestOf(tables: MemoryTables, after: string, limit: number): ManifestPage {
+function manifestOf(tables: MemoryTables, after: string, limit: number, shaping: string): ManifestPage {
   const entries: ManifestEntry[] = [];
   for (const article of tables.articles.values()) {
     entries.push({
@@ -309,11 +309,14 @@ function manifestOf(tables: MemoryTables, after: string, limit: number): Manifes
       slug: article.slug,
       id: article.id,
       published: new Date(article.published).toISOString(),
+      ...(article.shaping !== shaping ? { stale: true as const } : {}),
     });
   }
   for (const draft of tables.drafts.values()) entries.push({ path: draft.file, kind: "draft", hash: draft.sourceHash, slug: draft.slug });
   for (const [path, facts] of tables.images) entries.push({ path, kind: "image", hash: facts.sha256 });
-  for (const [name, row] of tables.registries) entries.push({ path: name, kind: "registry", hash: row.sourceHash });
+  for (const [name, row] of tables.registries) {
+    entries.push({ path: name, kind: "registry", hash: row.sourceHash, ...(row.shaping !== shaping ? { stale: true as const } : {}) });
+  }
   // Ordered as SQLite orders text (by UTF-8 bytes; the same as UTF-16 code units below U+D800).
   const page = entries
     .filter((e) => compareBytes(e.path, after) > 0)
