@@ -17,13 +17,22 @@ import { runCommand } from "./exit-codes.ts";
 import { checkFolder, describeFile, isPublishablePath, snapshotFolder } from "./folder-snapshot.ts";
 import { parseOptions, readSettings, SITE_OPTIONS_USAGE } from "./options.ts";
 import { describeDone, describePlanned, formatDuration, LISTED_PER_KIND, plannedVerb, RunOutput, type Write } from "./publish-output.ts";
-import { type ArticleUpload, claimsOf, type LocalFile, planEarlyImages, planPublish, type Removal, type Upload } from "./publish-plan.ts";
+import {
+  type ArticleUpload,
+  claimsOf,
+  type LocalFile,
+  type Plan,
+  planEarlyImages,
+  planPublish,
+  type Removal,
+  type Upload,
+} from "./publish-plan.ts";
 import { type Answer, type ApiOptions, CLIENT_LIMITS, isFailure, PublishApi, PublishClientError, runPool } from "./publish-transport.ts";
 
 export { PublishClientError } from "./publish-transport.ts";
 
 import { warningsFromAnswer } from "./publish-warnings.ts";
-import { pagesOf, urlMoveWarnings } from "./url-moves.ts";
+import { pagesOf, urlMoveSubjects, urlMoveWarnings } from "./url-moves.ts";
 
 const USAGE = `usage: npm run publish -- [options]
 
@@ -319,29 +328,48 @@ export async function publishFolder(options: PublishRunOptions): Promise<Publish
 
   // In a run that sends what passes, each article's body check (the dearest part) runs as the article goes, while the
   // worker stores the ones before it; a dry run and --all-or-nothing check everything first.
-  const content = await loadContent(snapshot.source, site, { deferBodies: !options.dryRun && !options.allOrNothing });
-  for (const [file, check] of content.bodyChecks ?? []) bodyChecks.set(file, check);
-  for (const warning of content.warnings) output.warn(`warning: ${formatIssue(warning)}`);
-  for (const issue of content.issues) output.warn(`error: ${formatIssue(issue)}`);
-  const badFiles = [...new Set(content.issues.map((i) => i.file))];
+  let content = await loadContent(snapshot.source, site, { deferBodies: !options.dryRun && !options.allOrNothing });
+  const printCheck = () => {
+    for (const warning of content.warnings) output.warn(`warning: ${formatIssue(warning)}`);
+    for (const issue of content.issues) output.warn(`error: ${formatIssue(issue)}`);
+  };
   if (content.issues.length && options.allOrNothing) {
+    printCheck();
+    const badFiles = new Set(content.issues.map((i) => i.file));
     output.warn(
-      `\n${content.issues.length} problem(s) in ${badFiles.length} file(s); nothing was published (--all-or-nothing). Fix them and run it again.`,
+      `\n${content.issues.length} problem(s) in ${badFiles.size} file(s); nothing was published (--all-or-nothing). Fix them and run it again.`,
     );
-    return { ...report, refused: badFiles, stopped: "all-or-nothing" };
+    return { ...report, refused: [...badFiles], stopped: "all-or-nothing" };
   }
   const [stored, local] = await Promise.all([manifest, snapshot.describe()]);
-  checkWarnings = content.warnings;
   learn(stored);
 
-  // A refused new file may be a stored article's new name: what it claims, from whatever of it can be read.
-  const claims = new Map<string, Set<string>>();
-  for (const file of badFiles) {
-    if (!isArticleFile(file) || storedPaths.has(file) || local.get(file)?.hash === undefined) continue;
-    const bytes = await createDirectorySource(options.dir).read(file);
-    claims.set(file, claimsOf(file, bytes ? utf8.decode(bytes) : null, site));
+  const planOf = async (): Promise<Plan> => {
+    // A refused new file may be a stored article's new name: what it claims, from whatever of it can be read.
+    const claims = new Map<string, Set<string>>();
+    for (const file of new Set(content.issues.map((i) => i.file))) {
+      if (!isArticleFile(file) || storedPaths.has(file) || local.get(file)?.hash === undefined) continue;
+      const bytes = await createDirectorySource(options.dir).read(file);
+      claims.set(file, claimsOf(file, bytes ? utf8.decode(bytes) : null, site));
+    }
+    return planPublish({ content, local, stored, site, all: options.all === true, claims });
+  };
+  for (const [file, check] of content.bodyChecks ?? []) bodyChecks.set(file, check);
+  let plan = await planOf();
+  // The URL-move warnings name files the run will publish: a file whose URL moves, that takes another's old URL or
+  // that looks like a moved one is checked whole now, and if one is refused, the whole check plans the run (rare).
+  const refusedSubject = urlMoveSubjects(plan, pagesOf(content)).some((path) => {
+    const check = bodyChecks.get(path);
+    bodyChecks.delete(path);
+    return check !== undefined && check().length > 0;
+  });
+  if (refusedSubject) {
+    content = await loadContent(snapshot.source, site);
+    bodyChecks.clear();
+    plan = await planOf();
   }
-  const plan = planPublish({ content, local, stored, site, all: options.all === true, claims });
+  checkWarnings = content.warnings;
+  printCheck();
   // Every change that moves a public URL is named, however many changes the run lists.
   for (const line of urlMoveWarnings(plan, pagesOf(content))) output.warn(line);
 

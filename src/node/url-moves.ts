@@ -37,3 +37,19 @@ export function urlMoveWarnings(plan: Pick<Plan, "changed" | "renames" | "lookAl
   }
   return lines;
 }
+
+/**
+ * The files whose passing the check decides `urlMoveWarnings`' lines: each upload whose URL moves, the file that takes
+ * its old URL, and each new file of a look-alike. The publish client checks their bodies before it warns.
+ */
+export function urlMoveSubjects(plan: Pick<Plan, "changed" | "renames" | "lookAlikes">, pages: ReadonlyMap<string, string>): string[] {
+  const subjects = new Set<string>();
+  for (const upload of [...plan.changed, ...plan.renames]) {
+    if (!upload.slugMove) continue;
+    subjects.add(upload.path);
+    const taker = pages.get(upload.slugMove.from);
+    if (taker) subjects.add(taker);
+  }
+  for (const { added } of plan.lookAlikes) subjects.add(added);
+  return [...subjects];
+}
