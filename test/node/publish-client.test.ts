@@ -46,6 +46,26 @@ async function feeds(): Promise<string[]> {
 
 const rss = async () => (await worker.get("/rss.xml")).text();
 
+/** What `npm run check` prints to standard error over the test's folder, which must hold a file it refuses. */
+async function checkErrors(): Promise<string> {
+  const err = capture();
+  const stream = (write: (text: string) => void) =>
+    ({
+      write: (text: string) => {
+        write(text);
+        return true;
+      },
+    }) as never;
+  expect(
+    await cli(
+      ["check", "--dir", dir],
+      stream(() => {}),
+      stream(err.write),
+    ),
+  ).toBe(1);
+  return err.text();
+}
+
 describe("npm run publish against a local worker", () => {
   it("publishes the sample: images, authors, articles and the draft, then is up to date", async () => {
     const first = await run();
@@ -138,23 +158,8 @@ describe("npm run publish against a local worker", () => {
     await writeArticle(dir, "2025/05/good-beside-broken.md", "---\ntitle: Good beside a broken file\ndate: 2025-05-19 10:00\n---\nFine.\n");
     const { code, out, err } = await run();
     expect(code).toBe(1);
-    const checkErr = capture();
-    const stream = (write: (text: string) => void) =>
-      ({
-        write: (text: string) => {
-          write(text);
-          return true;
-        },
-      }) as never;
-    expect(
-      await cli(
-        ["check", "--dir", dir],
-        stream(() => {}),
-        stream(checkErr.write),
-      ),
-    ).toBe(1);
     const errors = (text: string) => text.split("\n").filter((l) => l.startsWith("error: "));
-    expect(errors(err)).toEqual(errors(checkErr.text()));
+    expect(errors(err)).toEqual(errors(await checkErrors()));
     expect(errors(err)).toEqual([expect.stringMatching(/^error: 2025\/05\/broken\.md \[title\]: nothing \(the field is missing\)/)]);
     expect(err).toContain("not published: 2025/05/broken.md: refused by the check (its problems are listed above)\n");
     expect(out).toContain("created  2025/05/good-beside-broken.md\n");
@@ -189,27 +194,12 @@ describe("npm run publish against a local worker", () => {
     const { code, out, err } = await run();
     expect(code).toBe(1);
 
-    const checkErr = capture();
-    const stream = (write: (text: string) => void) =>
-      ({
-        write: (text: string) => {
-          write(text);
-          return true;
-        },
-      }) as never;
-    expect(
-      await cli(
-        ["check", "--dir", dir],
-        stream(() => {}),
-        stream(checkErr.write),
-      ),
-    ).toBe(1);
     const errors = (text: string) =>
       text
         .split("\n")
         .filter((l) => l.startsWith("error: "))
         .sort();
-    expect(errors(err)).toEqual(errors(checkErr.text()));
+    expect(errors(err)).toEqual(errors(await checkErrors()));
     expect(errors(err)).toEqual([
       expect.stringMatching(/^error: 2025\/05\/caspian-corridor-analysis\.md:\d+ \[body\]: markdown that renders to more than 1 MiB/),
       expect.stringMatching(/^error: 2025\/05\/claim-first\.md:\d+ \[body\]: markdown that renders to more than 1 MiB/),
