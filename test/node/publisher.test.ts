@@ -18,7 +18,7 @@ function watched(store: PublishStore, answer?: (change: StoreChange, real: () =>
   const wrapped: PublishStore = {
     limits: store.limits,
     objects: store.objects,
-    manifest: (after, limit) => store.manifest(after, limit),
+    manifest: (after, limit, shaping) => store.manifest(after, limit, shaping),
     async read(query: StoreQuery) {
       calls.push(`read ${Object.keys(query).sort().join(",")}`);
       return store.read(query);
@@ -88,7 +88,7 @@ describe("publishing in groups", () => {
       const together = await publisherOver(many, STORE_SITE, group).putArticles(batch, NOW);
       expect(together, JSON.stringify(group)).toEqual(single);
       expect(await memoryLists(many)()).toEqual(await memoryLists(one)());
-      expect(await many.manifest("", 100)).toEqual(await one.manifest("", 100));
+      expect(await many.manifest("", 100, "")).toEqual(await one.manifest("", 100, ""));
     }
     const refused = single[6]!;
     expect("error" in refused && refused.error).toBeInstanceOf(PublishRejectedError);
