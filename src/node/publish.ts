@@ -7,9 +7,8 @@ import { watch } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { isArticleFile, loadContent } from "../core/content.ts";
-import { ConfigError, type ContentIssue, formatIssue } from "../core/errors.ts";
+import { ConfigError, formatIssue } from "../core/errors.ts";
 import { SHAPING_STEP } from "../core/publish/shaping.ts";
-import type { ManifestEntry } from "../core/publishing.ts";
 import type { SiteSettings } from "../core/settings.ts";
 import { checkRemovals } from "./deletion-guard.ts";
 import { createDirectorySource } from "./directory-source.ts";
@@ -17,21 +16,13 @@ import { runCommand } from "./exit-codes.ts";
 import { checkFolder, describeFile, isPublishablePath, snapshotFolder } from "./folder-snapshot.ts";
 import { parseOptions, readSettings, SITE_OPTIONS_USAGE } from "./options.ts";
 import { describeDone, describePlanned, formatDuration, LISTED_PER_KIND, plannedVerb, RunOutput, type Write } from "./publish-output.ts";
-import {
-  type ArticleUpload,
-  claimsOf,
-  type LocalFile,
-  type Plan,
-  planEarlyImages,
-  planPublish,
-  type Removal,
-  type Upload,
-} from "./publish-plan.ts";
-import { type Answer, type ApiOptions, CLIENT_LIMITS, isFailure, PublishApi, PublishClientError, runPool } from "./publish-transport.ts";
+import { claimsOf, type LocalFile, type Plan, planEarlyImages, planPublish, type Upload } from "./publish-plan.ts";
+import { type ApiOptions, CLIENT_LIMITS, PublishApi, PublishClientError } from "./publish-transport.ts";
 
+export { makeBatches } from "./publish-sender.ts";
 export { PublishClientError } from "./publish-transport.ts";
 
-import { warningsFromAnswer } from "./publish-warnings.ts";
+import { type NotPublished, REFUSED_BY_CHECK, RunSender } from "./publish-sender.ts";
 import { pagesOf, urlMoveSubjects, urlMoveWarnings } from "./url-moves.ts";
 
 const USAGE = `usage: npm run publish -- [options]
@@ -58,9 +49,6 @@ ${SITE_OPTIONS_USAGE}  --dry-run                 print what would change; send n
 `;
 
 export const DEFAULT_TARGET = "http://127.0.0.1:8787";
-
-/** Why a file the check refuses is not published (its problems are printed where they are found). */
-const REFUSED_BY_CHECK = "refused by the check (its problems are listed above)";
 
 /** Lines saying a request is retried, before the rest are only counted. */
 const RETRY_LINES = 10;
@@ -101,13 +89,6 @@ export interface PublishReport {
   stale?: number;
 }
 
-/** A file not published as the folder has it, and why; `kept` is the stored file whose published version stays. */
-interface NotPublished {
-  path: string;
-  kept?: string;
-  why: string;
-}
-
 const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
 
 /**
@@ -139,168 +120,17 @@ export async function publishFolder(options: PublishRunOptions): Promise<Publish
   manifest.catch(() => {});
 
   const parallel = Math.max(1, Math.min(options.parallel ?? CLIENT_LIMITS.parallel, CLIENT_LIMITS.maxParallel));
-  const folder = createDirectorySource(options.dir);
-  /** Files the worker did not take, or that were not sent (the check's refusals are listed before them). */
-  const notSent: NotPublished[] = [];
-  /** Uploads (by path) that did not land: what needs them is held back. */
-  const failed = new Set<string>();
-  /** Articles refused only for a slug or id another file of this run held: sent once more at the end. */
-  const again: ArticleUpload[] = [];
-  let lastChance = false;
-  /** What is stored, from the manifest once it is read. */
-  let storedPaths = new Set<string>();
-  let storedHash = new Map<string, string>();
-  const learn = (stored: readonly ManifestEntry[]) => {
-    storedPaths = new Set(stored.map((e) => e.path));
-    storedHash = new Map(stored.map((e) => [e.path, e.hash]));
-  };
-  /** The check's warnings, once it has run: the worker's answers repeat them, and they are printed once. */
-  let checkWarnings: readonly ContentIssue[] = [];
-  /** The body checks the check left to run as each article goes (`deferBodies`), by file; each runs once. */
-  const bodyChecks = new Map<string, () => ContentIssue[]>();
-  /** Runs an article's deferred body check: when it finds problems, they are listed and the file is not sent. */
-  /** Runs a file's deferred body check, if it has one left: whether it found problems (they are listed). */
-  const bodyRefuses = (path: string): boolean => {
-    const check = bodyChecks.get(path);
-    if (!check) return false;
-    bodyChecks.delete(path);
-    const issues = check();
-    for (const issue of issues) output.warn(`error: ${formatIssue(issue)}`);
-    return issues.length > 0;
-  };
-  const refusedByBodyCheck = (item: ArticleUpload): boolean => {
-    if (!bodyRefuses(item.path)) return false;
-    failed.add(item.path);
-    notSent.push({ path: item.path, kept: keptOf(item.path, item.replaces), why: REFUSED_BY_CHECK });
-    return true;
-  };
-  /** The body checks no upload ran (files unchanged since they were published): one that fails keeps its published version. */
-  const checkTheRest = (): void => {
-    for (const path of [...bodyChecks.keys()]) {
-      if (bodyRefuses(path)) notSent.push({ path, kept: keptOf(path), why: REFUSED_BY_CHECK });
-    }
-  };
-  const keptOf = (path: string, replaces?: string) =>
-    storedPaths.has(path) ? path : replaces && storedPaths.has(replaces) ? replaces : undefined;
-  /** What this run's diff was based on for a path: the manifest's hash (null: nothing was stored there). */
-  const based = (path: string) => storedHash.get(path) ?? null;
   const count = (kind: string) => {
     report.counts[kind] = (report.counts[kind] ?? 0) + 1;
   };
-
-  const settle = (item: Upload, answer: Answer): void => {
-    const replaces = item.kind === "article" ? item.replaces : undefined;
-    if (isFailure(answer)) {
-      failed.add(item.path);
-      notSent.push({ path: item.path, kept: keptOf(item.path, replaces), why: `not sent: ${answer.failure}` });
-      return;
-    }
-    if (answer.status === 200 || answer.status === 201) {
-      const said = String(answer.body.result ?? (answer.status === 201 ? "created" : "updated"));
-      // A retried request may find its file already stored by the attempt that failed to answer.
-      const result =
-        answer.attempts > 1 && said === "unchanged" && item.kind !== "registry" ? (item.change === "new" ? "created" : "updated") : said;
-      const { kind, line } = describeDone(item, result, now, site.timeZone);
-      const republished = Array.isArray(answer.body.republished) ? answer.body.republished.length : 0;
-      count(kind);
-      output.change(kind, `${line}${republished ? ` (${republished} article(s) re-published)` : ""}`);
-      for (const warning of warningsFromAnswer(answer.body, checkWarnings)) output.warn(`warning: ${formatIssue(warning)}`);
-      return;
-    }
-    const issues = Array.isArray(answer.body.issues) ? (answer.body.issues as ContentIssue[]) : [];
-    if (item.kind === "article" && !lastChance && isClaimOnly(answer.status, issues)) {
-      again.push(item);
-      return;
-    }
-    failed.add(item.path);
-    if (answer.status === 412) {
-      // Another publish changed the file (or the file a rename replaces) after this run read the manifest: publishing
-      // over it would lose that change.
-      const changed = typeof answer.body.file === "string" ? answer.body.file : item.path;
-      output.warn(
-        `refused ${item.path} (412): ${changed} changed on the worker since this run read what is stored (another publish got there first)`,
-      );
-      notSent.push({
-        path: item.path,
-        kept: keptOf(item.path, replaces),
-        why: `${changed} changed on the worker while this run was publishing; nothing of it was changed: run npm run publish again to compare the folder with what is stored now`,
-      });
-      return;
-    }
-    output.warn(`refused ${item.path} (${answer.status})`);
-    if (issues.length) for (const issue of issues) output.warn(`  error: ${formatIssue(issue)}`);
-    else output.warn(`  ${String(answer.body.detail ?? JSON.stringify(answer.body)).slice(0, 1000)}`);
-    notSent.push({
-      path: item.path,
-      kept: keptOf(item.path, replaces),
-      why: `the worker refused it (${answer.status}; its problems are listed above)`,
-    });
-  };
-
-  const sendBatches = async (items: readonly Upload[]): Promise<void> => {
-    const ready: Upload[] = [];
-    for (const item of items) {
-      const missing = "needs" in item ? item.needs.find((n) => failed.has(n)) : undefined;
-      if (!missing) {
-        ready.push(item);
-        continue;
-      }
-      failed.add(item.path);
-      if (item.kind === "article" && refusedByBodyCheck(item)) continue;
-      notSent.push({ path: item.path, kept: keptOf(item.path), why: `held back, as it needs ${missing}, which was not stored` });
-      output.advance(1);
-    }
-    await runPool(makeBatches(ready), parallel, async (batch) => {
-      const files: { item: Upload; bytes: Uint8Array }[] = [];
-      for (const item of batch) {
-        if (item.kind === "article" && refusedByBodyCheck(item)) continue;
-        const bytes = item.kind === "registry" && item.change === "emptied" ? new Uint8Array() : await folder.read(item.path);
-        if (bytes) files.push({ item, bytes });
-        else settle(item, { path: item.path, status: 0, failure: "the file left the folder while publishing", attempts: 0 });
-      }
-      const timeout = batch.some((item) => item.kind === "registry") ? CLIENT_LIMITS.registryTimeoutMs : CLIENT_LIMITS.timeoutMs;
-      const answers = files.length
-        ? await api.batch(
-            files.map(({ item, bytes }) => ({
-              path: item.path,
-              bytes,
-              based: based(item.path),
-              ...(item.kind === "article" && item.replaces ? { replaces: { path: item.replaces, based: based(item.replaces) } } : {}),
-            })),
-            timeout,
-          )
-        : [];
-      for (const [i, answer] of answers.entries()) settle(files[i]!.item, answer);
-      output.advance(batch.length);
-    });
-  };
-
-  const remove = (items: readonly Removal[]): Promise<void> =>
-    runPool(makeBatches(items.map((item) => ({ item, size: 0 }))), parallel, async (batch) => {
-      const answers = await api.batch(
-        [],
-        CLIENT_LIMITS.timeoutMs,
-        batch.map(({ item }) => ({ path: item.path, based: based(item.path) })),
-      );
-      for (const [i, answer] of answers.entries()) {
-        const { item } = batch[i]!;
-        if (!isFailure(answer) && answer.status === 200) {
-          const result = answer.body.result === "absent" ? "absent" : "deleted";
-          count(result);
-          output.change(result, `${result.padEnd(8)} ${item.path}`);
-          continue;
-        }
-        const why = isFailure(answer)
-          ? `not removed: ${answer.failure}`
-          : answer.status === 412
-            ? `${item.path} changed on the worker while this run was publishing, so it was not removed: run npm run publish again to compare the folder with what is stored now`
-            : `the worker would not remove it (${answer.status}: ${String(answer.body.detail ?? "").slice(0, 400)})`;
-        if (!isFailure(answer) && answer.status === 412)
-          output.warn(`refused to remove ${item.path} (412): it changed on the worker since this run read what is stored`);
-        notSent.push({ path: item.path, kept: item.path, why });
-      }
-      output.advance(batch.length);
-    });
+  const sender = new RunSender({
+    api,
+    output,
+    folder: createDirectorySource(options.dir),
+    parallel,
+    describe: (item, result) => describeDone(item, result, now, site.timeZone),
+    count,
+  });
 
   // Images depend on no other file: when nothing the check finds can change what the run removes, they are sent while
   // the articles are checked, so the worker stores them while the client reads and checks the rest.
@@ -318,9 +148,9 @@ export async function publishFolder(options: PublishRunOptions): Promise<Publish
     const plan = planEarlyImages(local, stored);
     if (!plan?.images.length) return undefined;
     if (checkRemovals(plan.removals, plan.stored, options.confirmDeletions ?? 0, `${options.dir}/`)) return undefined;
-    learn(stored);
+    sender.learn(stored);
     output.begin(plan.images.length);
-    await sendBatches(plan.images);
+    await sender.send(plan.images);
     return new Map(plan.images.map((i) => [i.path, local.get(i.path)!.hash!]));
   };
   const early = options.dryRun || options.allOrNothing ? Promise.resolve(undefined) : sendImagesEarly();
@@ -342,7 +172,8 @@ export async function publishFolder(options: PublishRunOptions): Promise<Publish
     return { ...report, refused: [...badFiles], stopped: "all-or-nothing" };
   }
   const [stored, local] = await Promise.all([manifest, snapshot.describe()]);
-  learn(stored);
+  sender.learn(stored);
+  const storedPaths = new Set(stored.map((e) => e.path));
 
   const planOf = async (): Promise<Plan> => {
     // A refused new file may be a stored article's new name: what it claims, from whatever of it can be read.
@@ -354,21 +185,15 @@ export async function publishFolder(options: PublishRunOptions): Promise<Publish
     }
     return planPublish({ content, local, stored, site, all: options.all === true, claims });
   };
-  for (const [file, check] of content.bodyChecks ?? []) bodyChecks.set(file, check);
+  sender.useCheck(content.warnings, content.bodyChecks);
   let plan = await planOf();
   // The URL-move warnings name files the run will publish: a file whose URL moves, that takes another's old URL or
   // that looks like a moved one is checked whole now, and if one is refused, the whole check plans the run (rare).
-  const refusedSubject = urlMoveSubjects(plan, pagesOf(content)).some((path) => {
-    const check = bodyChecks.get(path);
-    bodyChecks.delete(path);
-    return check !== undefined && check().length > 0;
-  });
-  if (refusedSubject) {
+  if (urlMoveSubjects(plan, pagesOf(content)).some((path) => sender.checkBodyNow(path) === true)) {
     content = await loadContent(snapshot.source, site);
-    bodyChecks.clear();
+    sender.useCheck(content.warnings, undefined);
     plan = await planOf();
   }
-  checkWarnings = content.warnings;
   printCheck();
   // Every change that moves a public URL is named, however many changes the run lists.
   for (const line of urlMoveWarnings(plan, pagesOf(content))) output.warn(line);
@@ -396,7 +221,7 @@ export async function publishFolder(options: PublishRunOptions): Promise<Publish
   const refusals: NotPublished[] = plan.refusals.map((r) => ({
     path: r.path,
     ...(r.kept ? { kept: r.kept } : {}),
-    why: r.heldBack && !bodyRefuses(r.path) ? `held back, as ${r.heldBack}` : REFUSED_BY_CHECK,
+    why: r.heldBack && !sender.bodyRefuses(r.path) ? `held back, as ${r.heldBack}` : REFUSED_BY_CHECK,
   }));
 
   const sent = new Set(uploads.map((u) => u.path));
@@ -425,8 +250,8 @@ export async function publishFolder(options: PublishRunOptions): Promise<Publish
   }
   if (stop) throw new PublishClientError(stop);
   if (uploads.length === 0 && plan.removals.length === 0 && sentEarly.size === 0) {
-    checkTheRest();
-    refusals.push(...notSent);
+    sender.checkTheRest();
+    refusals.push(...sender.notSent);
     if (!refusals.length) output.say(`up to date: ${stored.length} file(s) stored at ${api.base} match ${options.dir}/`);
     staleNote();
     finish(output, report, refusals, false);
@@ -435,22 +260,17 @@ export async function publishFolder(options: PublishRunOptions): Promise<Publish
 
   if (sentEarly.size) output.extend(uploads.length + plan.removals.length);
   else output.begin(uploads.length + plan.removals.length);
-  await sendBatches(images);
-  await sendBatches(plan.registries);
-  await sendBatches(plan.changed);
-  await sendBatches(plan.renames);
-  await sendBatches(plan.added);
-  await remove(plan.removals.filter((r) => r.kind !== "image"));
-  await remove(plan.removals.filter((r) => r.kind === "image"));
-  if (again.length) {
-    // Another file of this run held the slug or id (a swap, a file renamed after the one that takes its name): once
-    // the rest is done, each is sent once more, and refused for good if it still clashes.
-    lastChance = true;
-    const retry = again.splice(0);
-    output.extend(retry.length);
-    await sendBatches(retry);
-  }
-  checkTheRest();
+  await sender.send(images);
+  await sender.send(plan.registries);
+  await sender.send(plan.changed);
+  await sender.send(plan.renames);
+  await sender.send(plan.added);
+  await sender.remove(plan.removals.filter((r) => r.kind !== "image"));
+  await sender.remove(plan.removals.filter((r) => r.kind === "image"));
+  // Another file of this run held the slug or id (a swap, a file renamed after the one that takes its name): once the
+  // rest is done, each is sent once more, and refused for good if it still clashes.
+  await sender.sendAgain();
+  sender.checkTheRest();
   const elapsed = output.elapsed();
   output.end();
   const counted = Object.entries(report.counts).map(([what, n]) => `${n} ${what}`);
@@ -458,7 +278,7 @@ export async function publishFolder(options: PublishRunOptions): Promise<Publish
     `published to ${api.base}: ${counted.length ? counted.join(", ") : "nothing changed"} in ${formatDuration(elapsed)}${listedNote(output)}`,
   );
   staleNote();
-  finish(output, report, [...refusals, ...notSent], false);
+  finish(output, report, [...refusals, ...sender.notSent], false);
   return report;
 }
 
@@ -466,16 +286,6 @@ export async function publishFolder(options: PublishRunOptions): Promise<Publish
 function listedNote(output: RunOutput): string {
   const hidden = output.unlisted();
   return hidden ? ` (${hidden.toLocaleString("en")} not listed above; --verbose lists every file)` : "";
-}
-
-/** Whether a refusal is only a slug, id or alias held by another file (not a retired id): worth one more try later. */
-function isClaimOnly(status: number, issues: readonly ContentIssue[]): boolean {
-  if (status === 409) return true;
-  return (
-    status === 422 &&
-    issues.length > 0 &&
-    issues.every((i) => (i.field === "slug" || i.field === "id" || i.field === "aliases") && /already used by/.test(i.found))
-  );
 }
 
 /** The files not published, each on one line, and the report's lists. */
@@ -498,24 +308,6 @@ function finish(output: RunOutput, report: PublishReport, notPublished: readonly
       ? `${notPublished.length} file(s) would not be published as they are in the folder.`
       : `${notPublished.length} file(s) not published as they are in the folder: fix them and publish again.`,
   );
-}
-
-/** Uploads in batches of at most CLIENT_LIMITS.batchFiles files and batchBytes bytes, in order. */
-export function makeBatches<T extends { size: number }>(items: readonly T[]): T[][] {
-  const batches: T[][] = [];
-  let current: T[] = [];
-  let bytes = 0;
-  for (const item of items) {
-    if (current.length && (current.length >= CLIENT_LIMITS.batchFiles || bytes + item.size > CLIENT_LIMITS.batchBytes)) {
-      batches.push(current);
-      current = [];
-      bytes = 0;
-    }
-    current.push(item);
-    bytes += item.size;
-  }
-  if (current.length) batches.push(current);
-  return batches;
 }
 
 /** PUBLISH_TOKEN from the environment, else from the `.dev.vars` file wrangler dev reads (beside the wrangler config). */
