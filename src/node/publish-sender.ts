@@ -66,22 +66,24 @@ export class RunSender {
     for (const [file, check] of bodyChecks ?? []) this.#bodyChecks.set(file, check);
   }
 
-  /** Runs a file's deferred body check now, printing nothing: whether it found problems (undefined: none was left). */
-  checkBodyNow(path: string): boolean | undefined {
-    const check = this.#bodyChecks.get(path);
-    if (!check) return undefined;
-    this.#bodyChecks.delete(path);
-    return check().length > 0;
+  /** Runs a file's deferred body check now, if it has one left, printing nothing: whether it found problems. */
+  checkBodyNow(path: string): boolean {
+    return this.#takeBodyIssues(path).length > 0;
   }
 
   /** Runs a file's deferred body check, if it has one left: whether it found problems (they are listed). */
   bodyRefuses(path: string): boolean {
-    const check = this.#bodyChecks.get(path);
-    if (!check) return false;
-    this.#bodyChecks.delete(path);
-    const issues = check();
+    const issues = this.#takeBodyIssues(path);
     for (const issue of issues) this.#options.output.warn(`error: ${formatIssue(issue)}`);
     return issues.length > 0;
+  }
+
+  /** The problems a file's deferred body check finds (none when it has no check left); each check runs once. */
+  #takeBodyIssues(path: string): ContentIssue[] {
+    const check = this.#bodyChecks.get(path);
+    if (!check) return [];
+    this.#bodyChecks.delete(path);
+    return check();
   }
 
   /** The body checks no upload ran (files unchanged since they were published): one that fails keeps its published version. */

@@ -120,13 +120,15 @@ export async function publishFolder(options: PublishRunOptions): Promise<Publish
   manifest.catch(() => {});
 
   const parallel = Math.max(1, Math.min(options.parallel ?? CLIENT_LIMITS.parallel, CLIENT_LIMITS.maxParallel));
+  /** The folder read directly, past the snapshot: for sending, and for what the check does not describe. */
+  const folder = createDirectorySource(options.dir);
   const count = (kind: string) => {
     report.counts[kind] = (report.counts[kind] ?? 0) + 1;
   };
   const sender = new RunSender({
     api,
     output,
-    folder: createDirectorySource(options.dir),
+    folder,
     parallel,
     describe: (item, result) => describeDone(item, result, now, site.timeZone),
     count,
@@ -139,9 +141,11 @@ export async function publishFolder(options: PublishRunOptions): Promise<Publish
     const local = new Map<string, LocalFile>();
     for (const path of paths) if (isPublishablePath(path)) local.set(path, { size: 0 });
     if (local.size === 0) return undefined;
+    // Read past the snapshot, which would describe each image a second time: the check's own read describes it again,
+    // and an image that changes meanwhile is sent once more (`sentEarly` below).
     for (const path of local.keys()) {
       if (!path.startsWith("images/")) continue;
-      const bytes = await snapshot.source.read(path);
+      const bytes = await folder.read(path);
       const described = bytes ? describeFile(path, bytes) : undefined;
       if (described) local.set(path, described);
     }
@@ -180,7 +184,7 @@ export async function publishFolder(options: PublishRunOptions): Promise<Publish
     const claims = new Map<string, Set<string>>();
     for (const file of new Set(content.issues.map((i) => i.file))) {
       if (!isArticleFile(file) || storedPaths.has(file) || local.get(file)?.hash === undefined) continue;
-      const bytes = await createDirectorySource(options.dir).read(file);
+      const bytes = await folder.read(file);
       claims.set(file, claimsOf(file, bytes ? utf8.decode(bytes) : null, site));
     }
     return planPublish({ content, local, stored, site, all: options.all === true, claims });
@@ -189,7 +193,7 @@ export async function publishFolder(options: PublishRunOptions): Promise<Publish
   let plan = await planOf();
   // The URL-move warnings name files the run will publish: a file whose URL moves, that takes another's old URL or
   // that looks like a moved one is checked whole now, and if one is refused, the whole check plans the run (rare).
-  if (urlMoveSubjects(plan, pagesOf(content)).some((path) => sender.checkBodyNow(path) === true)) {
+  if (urlMoveSubjects(plan, pagesOf(content)).some((path) => sender.checkBodyNow(path))) {
     content = await loadContent(snapshot.source, site);
     sender.useCheck(content.warnings, undefined);
     plan = await planOf();

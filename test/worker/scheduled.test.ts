@@ -116,6 +116,13 @@ async function runCron(time: Date, runEnv: Env = hubEnv): Promise<Record<string,
   return lines.filter((line) => line.event !== "scheduled-run");
 }
 
+/** A scheduled run over `runEnv` that must fail with the injected D1 fault: the lines it logged. */
+async function failedRun(runEnv: Env, time: Date): Promise<unknown[]> {
+  const lines: string[] = [];
+  await expect(runScheduled(composeServices(runEnv, { log: (line) => lines.push(line) }), time.getTime())).rejects.toThrow(INJECTED);
+  return lines.map((line) => JSON.parse(line));
+}
+
 async function clock(): Promise<number | undefined> {
   const row = await env.DB.prepare("SELECT value FROM state WHERE key = 'releases:until'").first<{ value: string }>();
   return row ? Number(row.value) : undefined;
@@ -304,11 +311,7 @@ describe("the scheduled run", () => {
   it("leaves its clock when D1 fails, logs a storage fault, and covers the window next time", async () => {
     await announceEverything();
     const broken = { ...hubEnv, DB: failingD1(env.DB, (sql) => sql.includes("JOIN memberships m ON m.slug = a.slug")) };
-    const lines: string[] = [];
-    await expect(runScheduled(composeServices(broken, { log: (line) => lines.push(line) }), at(EMBARGO, MINUTE).getTime())).rejects.toThrow(
-      INJECTED,
-    );
-    expect(lines.map((line) => JSON.parse(line))).toEqual([
+    expect(await failedRun(broken, at(EMBARGO, MINUTE))).toEqual([
       { event: "storage-fault", store: "d1", operation: "releases", message: expect.stringContaining(INJECTED) },
     ]);
     expect(await clock()).toBe(NOW.getTime());
@@ -410,11 +413,7 @@ describe("the scheduled run after a change of the settings that shape stored ite
     await announceEverything();
     const movedEnv = { ...hubEnv, SITE_URL: "https://moved.example.com" } as Env;
     const broken = { ...movedEnv, DB: failingD1(env.DB, (sql) => sql.includes("WHERE shaping = (SELECT shaping")) };
-    const lines: string[] = [];
-    await expect(runScheduled(composeServices(broken, { log: (line) => lines.push(line) }), at(NOW, MINUTE).getTime())).rejects.toThrow(
-      INJECTED,
-    );
-    expect(lines.map((line) => JSON.parse(line))).toEqual([
+    expect(await failedRun(broken, at(NOW, MINUTE))).toEqual([
       { event: "storage-fault", store: "d1", operation: "publish read", message: expect.stringContaining(INJECTED) },
     ]);
     const caughtUp = await runCron(at(NOW, 2 * MINUTE), movedEnv);
